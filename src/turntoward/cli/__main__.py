@@ -1,0 +1,3 @@
+from turntoward.cli import main
+
+main()

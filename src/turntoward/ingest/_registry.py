@@ -1,0 +1,146 @@
+"""The one seam through which source formats plug in, and format detection."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import import_module
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from turntoward.errors import ImportFormatError, UnknownFormatError
+from turntoward.ingest._sources import Source, expand_paths
+from turntoward.model import Conversation
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """Choices the user can make about reading an export.
+
+    `date_order` forces ``dmy``, ``mdy`` or ``ymd`` where a format's dates are ambiguous;
+    `column_map` maps our fields (ts, author, text, ...) to a table's column names; `me` is
+    the name to give the exporting user where the format only says "me".
+    """
+
+    date_order: str | None = None
+    column_map: dict[str, str] = field(default_factory=dict)
+    me: str | None = None
+
+
+@runtime_checkable
+class Importer(Protocol):
+    """A source format: recognises its files and parses them into conversations."""
+
+    name: str
+    """Short identifier stored with each conversation (``whatsapp``, ``telegram``, ...)."""
+
+    description: str
+    """One line for ``--help`` and error messages."""
+
+    def sniff(self, source: Source, head: bytes) -> float:
+        """How sure (0..1) this importer is that `source` is its format, from its first bytes."""
+        ...
+
+    def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
+        """Every conversation in `source`, messages in chronological order.
+
+        Raises `ImportFormatError` for anything it cannot read; never anything else.
+        """
+        ...
+
+
+_REGISTRY: dict[str, Importer] = {}
+_BUILTIN = (
+    "whatsapp",
+    "telegram",
+    "signal",
+    "imessage",
+    "messenger",
+    "discord",
+    "sms_xml",
+    "tabular",
+)
+_loaded = False
+
+
+def register(importer: Importer) -> Importer:
+    """Add a source format. Returns the importer so it can be used as a decorator on an instance."""
+    _REGISTRY[importer.name] = importer
+    return importer
+
+
+def _load() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    for module in _BUILTIN:
+        try:
+            import_module(f"turntoward.ingest.{module}")
+        except ModuleNotFoundError as exc:  # a format still being written is simply absent
+            if exc.name != f"turntoward.ingest.{module}":
+                raise
+    for ep in entry_points(group="turntoward.importers"):
+        register(ep.load())
+
+
+def importers() -> dict[str, Importer]:
+    """The registered importers by name."""
+    _load()
+    return dict(_REGISTRY)
+
+
+def detect(source: Source, head: bytes | None = None) -> Importer | None:
+    """The importer most sure it can read `source`, or None."""
+    _load()
+    if head is None:
+        head = source.head()
+    best: tuple[float, Importer | None] = (0.0, None)
+    for importer in _REGISTRY.values():
+        score = importer.sniff(source, head)
+        if score > best[0]:
+            best = (score, importer)
+    return best[1]
+
+
+def parse_source(source: Source, options: ImportOptions, fmt: str | None = None) -> list[Conversation]:
+    """Parse one file with the named format, or the detected one."""
+    _load()
+    if fmt is not None:
+        if fmt not in _REGISTRY:
+            known = ", ".join(sorted(_REGISTRY))
+            raise ImportFormatError(source.name, f"a known format name ({known})", found=fmt)
+        importer: Importer | None = _REGISTRY[fmt]
+    else:
+        importer = detect(source)
+    if importer is None:
+        known = ", ".join(i.description for i in _REGISTRY.values())
+        raise UnknownFormatError(source.name, f"a chat export ({known})")
+    return list(importer.parse(source, options))
+
+
+def read_paths(
+    paths: list[str | Path], options: ImportOptions | None = None, fmt: str | None = None
+) -> Iterator[tuple[Source, list[Conversation]]]:
+    """Parse every export under `paths` (files, folders, zip archives), one source at a time.
+
+    Files found inside folders and archives that no importer recognises are skipped (photos,
+    stickers); a folder or archive that holds no chat export at all is an error.
+    """
+    options = options or ImportOptions()
+    _load()
+    for raw in paths:
+        produced = False
+        for source, named in expand_paths([raw]):
+            if named or fmt is not None:
+                conversations = parse_source(source, options, fmt)
+            else:
+                importer = detect(source)
+                if importer is None:
+                    continue
+                conversations = list(importer.parse(source, options))
+            produced = True
+            yield source, conversations
+        if not produced:
+            raise UnknownFormatError(str(raw), "a folder or archive containing a chat export")

@@ -1,0 +1,110 @@
+"""Where export bytes come from: plain files, files inside folders, members of zip archives."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from turntoward.errors import ImportFormatError
+
+HEAD_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Source:
+    """One file to import: on disk (`path`), or a member of a zip archive (`archive`, `member`).
+
+    `name` is what errors and the analysis contract show: the path as the user gave it, or
+    ``archive.zip!member`` for a member of an archive.
+    """
+
+    name: str
+    path: Path | None = None
+    archive: Path | None = None
+    member: str | None = None
+
+    @property
+    def filename(self) -> str:
+        """The bare file name (``_chat.txt``, ``message_1.json``)."""
+        return PurePosixPath(self.member).name if self.member else Path(self.name).name
+
+    def read_bytes(self) -> bytes:
+        try:
+            if self.path is not None:
+                return self.path.read_bytes()
+            assert self.archive is not None and self.member is not None
+            with zipfile.ZipFile(self.archive) as zf:
+                return zf.read(self.member)
+        except (OSError, zipfile.BadZipFile, KeyError) as exc:
+            raise ImportFormatError(self.name, "a readable file", found=str(exc)) from exc
+
+    def head(self, size: int = HEAD_BYTES) -> bytes:
+        """The first `size` bytes, for format detection."""
+        try:
+            if self.path is not None:
+                with self.path.open("rb") as fh:
+                    return fh.read(size)
+            assert self.archive is not None and self.member is not None
+            with zipfile.ZipFile(self.archive) as zf, zf.open(self.member) as fh:
+                return fh.read(size)
+        except (OSError, zipfile.BadZipFile, KeyError) as exc:
+            raise ImportFormatError(self.name, "a readable file", found=str(exc)) from exc
+
+    def sibling(self, filename: str) -> Source | None:
+        """The file called `filename` in the same folder (or archive folder), if it exists."""
+        if self.path is not None:
+            other = self.path.with_name(filename)
+            if not other.is_file():
+                return None
+            return Source(str(Path(self.name).with_name(filename)), path=other)
+        assert self.archive is not None and self.member is not None
+        member = str(PurePosixPath(self.member).with_name(filename))
+        with zipfile.ZipFile(self.archive) as zf:
+            if member not in zf.namelist():
+                return None
+        return Source(f"{self.archive}!{member}", archive=self.archive, member=member)
+
+
+def _zip_members(archive: Path, shown: str) -> Iterator[Source]:
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            names = [i.filename for i in zf.infolist() if not i.is_dir()]
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ImportFormatError(shown, "a zip archive of a chat export", found=str(exc)) from exc
+    for member in sorted(names):
+        if member.startswith("__MACOSX/") or PurePosixPath(member).name.startswith("._"):
+            continue  # resource forks that macOS's Archive Utility adds
+        yield Source(f"{shown}!{member}", archive=archive, member=member)
+
+
+def expand_paths(paths: list[str | Path]) -> Iterator[tuple[Source, bool]]:
+    """Every file under `paths`, with whether the user named it directly.
+
+    Folders are walked in sorted order and zip archives are opened; a file found inside a
+    folder or archive that no importer recognises (a photo, a stray note) is skipped by the
+    caller, while a file named directly must be importable.
+    """
+    for raw in paths:
+        path = Path(raw)
+        shown = str(raw)
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if child.name.startswith("."):
+                    continue
+                if zipfile.is_zipfile(child) and child.suffix.lower() == ".zip":
+                    for member in _zip_members(child, str(child)):
+                        yield member, False
+                else:
+                    yield Source(str(child), path=child), False
+        elif path.is_file():
+            if path.suffix.lower() == ".zip" or (zipfile.is_zipfile(path) and path.suffix.lower() != ".db"):
+                for member in _zip_members(path, shown):
+                    yield member, False
+            else:
+                yield Source(shown, path=path), True
+        elif path.exists():
+            raise ImportFormatError(shown, "a regular file, a folder or a zip archive")
+        else:
+            raise ImportFormatError(shown, "an existing file or folder", found="no such file")

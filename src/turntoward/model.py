@@ -1,0 +1,85 @@
+"""Typed records shared by every layer: what a chat export is once it has been read.
+
+Importers produce them, the store persists them, the analysis reads them. They carry no
+behaviour beyond small conveniences, so any layer can build them in tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class MessageKind(StrEnum):
+    """What a message is: words, a photo or file, a deleted message, or an app notice."""
+
+    TEXT = "text"
+    MEDIA = "media"
+    DELETED = "deleted"
+    SYSTEM = "system"
+
+
+class Relationship(StrEnum):
+    """Who the conversation is with; it changes reference figures and suggestions."""
+
+    PARTNER = "partner"
+    FRIEND = "friend"
+    FAMILY = "family"
+    OTHER = "other"
+
+
+@dataclass(slots=True)
+class Message:
+    """One message of an export.
+
+    `index` is its 0-based position among the export's messages (system notices are not
+    messages and have no index), `ts` is the wall-clock time the export shows (naive local
+    time), and `reply_to` is the index of the message it quotes, when the app records one.
+    """
+
+    index: int
+    ts: datetime
+    author: str
+    text: str
+    kind: MessageKind = MessageKind.TEXT
+    reply_to: int | None = None
+    edited: bool = False
+
+
+@dataclass(slots=True)
+class SystemEvent:
+    """An app notice inside a chat ("Sam joined", "Missed voice call"): kept, never analysed."""
+
+    ts: datetime
+    text: str
+    author: str | None = None
+
+
+@dataclass(slots=True)
+class Conversation:
+    """One chat as one export presents it.
+
+    `source` is the path the user gave (for a member of a zip: ``archive.zip!member``),
+    `source_format` the importer's name, `chat_id` a stable identity of the chat inside that
+    source when the app has one (used to recognise a later export of the same chat), and `me`
+    the exporting user's name when the format says who that is.
+    """
+
+    source: str
+    source_format: str
+    title: str
+    messages: list[Message]
+    system_events: list[SystemEvent] = field(default_factory=list)
+    chat_id: str | None = None
+    me: str | None = None
+    relationship: Relationship = Relationship.OTHER
+
+    @property
+    def people(self) -> list[str]:
+        """Authors in order of first appearance."""
+        return list(dict.fromkeys(m.author for m in self.messages))
+
+    @property
+    def is_group(self) -> bool:
+        return len(self.people) > 2
