@@ -1,0 +1,219 @@
+"""iMessage: the Messages database of a Mac, ``~/Library/Messages/chat.db``.
+
+Copy the file while Messages is closed (or take it from a Time Machine backup) and import
+it; it may also sit inside a zip archive. The database is opened read-only and immutable:
+turntoward never writes to it.
+
+What becomes what:
+
+* one `Conversation` per row of ``chat`` (``chat_id`` is the chat's GUID), titled with the
+  group's name, else the other person's phone number or e-mail address;
+* messages the user sent are authored by ``--me`` (default "Me"); the others by the phone
+  number or e-mail address of their ``handle``, which ``turntoward people`` can alias to a name;
+* text comes from ``message.text`` or, when that is empty (macOS 13 and later), from the
+  archived ``attributedBody`` (see `_typedstream`);
+* tapbacks and their removal (``associated_message_type`` 2000-3999) are reactions, not
+  messages, and are left out;
+* group events (``item_type`` not 0: renames, people added or removed) become `SystemEvent`s;
+* an attachment (``cache_has_attachments`` or the U+FFFC placeholder) makes a MEDIA message,
+  an unsent message a DELETED one, an edited one is marked ``edited``;
+* a reply in a thread (``thread_originator_guid``) points at the message that began it.
+
+Times are stored in Apple's epoch (2001-01-01 UTC), in nanoseconds since macOS 10.13 and in
+seconds before; they are converted to naive local time of the importing machine, which is
+what Messages itself shows.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import quote
+
+from turntoward.errors import ImportFormatError
+from turntoward.ingest._registry import ImportOptions, register
+from turntoward.ingest._sources import Source
+from turntoward.ingest._typedstream import TypedstreamError, string_of
+from turntoward.model import Conversation, Message, MessageKind, SystemEvent
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+APPLE_EPOCH = 978_307_200  # 2001-01-01T00:00:00Z as a Unix time
+# Nanosecond dates are ~1e17 today; second dates stay below ~1e9 for centuries.
+_NANOSECOND_THRESHOLD = 10**11
+ATTACHMENT_PLACEHOLDER = "\ufffc"
+TAPBACK_TYPES = range(2000, 4000)
+_EXPECTED = "an iMessage chat.db (SQLite with message, chat and handle tables)"
+_REQUIRED_TABLES = {"message", "chat", "handle", "chat_message_join"}
+# Columns that older macOS versions lack; they read as NULL there.
+_OPTIONAL_COLUMNS = (
+    "attributedBody",
+    "associated_message_type",
+    "thread_originator_guid",
+    "date_edited",
+    "date_retracted",
+    "item_type",
+    "group_title",
+    "group_action_type",
+    "cache_has_attachments",
+)
+
+
+def apple_time(value: int) -> datetime:
+    """Naive local time of a ``message.date`` value, in nanoseconds or seconds."""
+    seconds = value / 1e9 if abs(value) >= _NANOSECOND_THRESHOLD else float(value)
+    return datetime.fromtimestamp(APPLE_EPOCH + seconds)
+
+
+@contextmanager
+def _local_copy(source: Source) -> Iterator[Path]:
+    """A path SQLite can open: the file itself, or a temporary copy of a zip member."""
+    if source.path is not None:
+        yield source.path
+        return
+    with tempfile.TemporaryDirectory(prefix="turntoward-imessage-") as tmp:
+        path = Path(tmp) / "chat.db"
+        path.write_bytes(source.read_bytes())
+        yield path
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro&immutable=1"
+    return sqlite3.connect(uri, uri=True)
+
+
+class IMessageImporter:
+    """Reads the Messages database of macOS."""
+
+    name = "imessage"
+    description = "iMessage chat.db (macOS Messages database)"
+
+    def sniff(self, source: Source, head: bytes) -> float:
+        if not head.startswith(SQLITE_HEADER):
+            return 0.0
+        if source.filename == "chat.db":
+            return 0.95
+        if source.path is None:
+            # Inside an archive only the first bytes are at hand; the schema is often there.
+            return 0.9 if b"chat_message_join" in head else 0.0
+        try:
+            with closing(_connect(source.path)) as db:
+                return 0.9 if _tables(db) >= _REQUIRED_TABLES else 0.0
+        except sqlite3.Error:
+            return 0.0
+
+    def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
+        head = source.head(len(SQLITE_HEADER))
+        if not head.startswith(SQLITE_HEADER):
+            raise ImportFormatError(source.name, _EXPECTED, found=repr(head[:16])[2:-1] or "an empty file")
+        with _local_copy(source) as path:
+            try:
+                with closing(_connect(path)) as db:
+                    conversations = list(_read(db, source, options))
+            except sqlite3.Error as exc:
+                raise ImportFormatError(source.name, _EXPECTED, found=str(exc)) from exc
+        yield from conversations
+
+
+def _read(db: sqlite3.Connection, source: Source, options: ImportOptions) -> Iterator[Conversation]:
+    missing = _REQUIRED_TABLES - _tables(db)
+    if missing:
+        raise ImportFormatError(source.name, _EXPECTED, found="no table " + ", ".join(sorted(missing)))
+    present = {row[1] for row in db.execute("PRAGMA table_info(message)")}
+    columns = ", ".join(
+        f"m.{name}" if name in present else f"NULL AS {name}" for name in _OPTIONAL_COLUMNS
+    )
+    me = options.me or "Me"
+    chats = db.execute(
+        "SELECT ROWID, guid, chat_identifier, display_name FROM chat ORDER BY ROWID"
+    ).fetchall()
+    for chat_rowid, guid, identifier, display_name in chats:
+        rows = db.execute(
+            f"SELECT m.ROWID, m.guid, m.text, m.date, m.is_from_me, h.id, {columns}"
+            " FROM chat_message_join AS j JOIN message AS m ON m.ROWID = j.message_id"
+            " LEFT JOIN handle AS h ON h.ROWID = m.handle_id"
+            " WHERE j.chat_id = ? ORDER BY m.date, m.ROWID",
+            (chat_rowid,),
+        ).fetchall()
+        conversation = _conversation(rows, source, me, identifier or guid)
+        if not conversation.messages and not conversation.system_events:
+            continue
+        conversation.chat_id = guid
+        conversation.title = display_name or _title(db, chat_rowid, identifier or guid)
+        yield conversation
+
+
+def _tables(db: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def _title(db: sqlite3.Connection, chat_rowid: int, fallback: str) -> str:
+    if not _has_table(db, "chat_handle_join"):
+        return fallback
+    handles = [
+        row[0]
+        for row in db.execute(
+            "SELECT h.id FROM chat_handle_join AS j JOIN handle AS h ON h.ROWID = j.handle_id"
+            " WHERE j.chat_id = ? ORDER BY h.ROWID",
+            (chat_rowid,),
+        )
+    ]
+    return ", ".join(handles) if len(handles) > 1 else fallback
+
+
+def _has_table(db: sqlite3.Connection, name: str) -> bool:
+    found = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
+    return found.fetchone() is not None
+
+
+def _conversation(rows: list[tuple], source: Source, me: str, other: str) -> Conversation:
+    messages: list[Message] = []
+    events: list[SystemEvent] = []
+    index_of_guid: dict[str, int] = {}
+    for row in rows:
+        (rowid, guid, text, date, from_me, handle, body, assoc_type, thread_guid,
+         date_edited, date_retracted, item_type, group_title, _action, has_attachments) = row
+        if assoc_type is not None and assoc_type in TAPBACK_TYPES:
+            continue
+        if not isinstance(date, int):
+            raise ImportFormatError(source.name, "an integer message.date", json_path=f"message {rowid}",
+                                    found=repr(date))
+        ts = apple_time(date)
+        author = me if from_me else (handle or other)
+        if item_type:
+            events.append(SystemEvent(ts, _event_text(item_type, group_title), author))
+            continue
+        if text is None and body is not None:
+            try:
+                text = string_of(bytes(body))
+            except TypedstreamError as exc:
+                raise ImportFormatError(source.name, "an attributedBody archive holding the text",
+                                        json_path=f"message {rowid}", found=str(exc)) from exc
+        text = text or ""
+        kind = MessageKind.TEXT
+        if date_retracted:
+            kind, text = MessageKind.DELETED, ""
+        elif has_attachments or ATTACHMENT_PLACEHOLDER in text:
+            kind = MessageKind.MEDIA
+            text = text.replace(ATTACHMENT_PLACEHOLDER, "").strip()
+        elif not text.strip():
+            # A row with neither text nor attachment is a sent-then-unsent message on
+            # versions that clear the text instead of recording date_retracted.
+            kind = MessageKind.DELETED
+        reply_to = index_of_guid.get(thread_guid) if thread_guid else None
+        index_of_guid[guid] = len(messages)
+        messages.append(Message(len(messages), ts, author, text, kind, reply_to, edited=bool(date_edited)))
+    return Conversation(source.name, "imessage", other, messages, events, me=me)
+
+
+def _event_text(item_type: int, group_title: str | None) -> str:
+    if item_type == 2 and group_title is not None:
+        return f"named the conversation “{group_title}”"
+    return {1: "changed who is in the conversation", 2: "renamed the conversation",
+            3: "changed the group photo or left the conversation"}.get(item_type, "group event")
+
+
+register(IMessageImporter())

@@ -1,0 +1,206 @@
+"""The iMessage importer reads a Mac's chat.db as Messages shows it, without touching it."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import sqlite3
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.exporters.imessage import ChatDb, render_chat_db
+
+from turntoward.errors import ImportFormatError
+from turntoward.ingest import ImportOptions, Source, detect, read_paths
+from turntoward.ingest.imessage import IMessageImporter
+from turntoward.model import MessageKind
+
+SAM = "+15551234567"
+JO = "jo@example.com"
+
+
+@dataclass
+class Rec:
+    ts: datetime
+    author: str
+    text: str
+    kind: str = "text"
+    reply_to: int | None = None
+
+
+def t(day: int, hour: int, minute: int, second: int = 0) -> datetime:
+    return datetime(2024, 3, day, hour, minute, second)
+
+
+DINNER = [
+    Rec(t(12, 21, 4), SAM, "Guess who got the job 🎉"),
+    Rec(t(12, 21, 5, 30), "Me", "NO WAY. Tell me everything"),
+    Rec(t(12, 21, 7), SAM, "", "media"),
+    Rec(t(12, 21, 8), SAM, "Starting in April, a real desk by the window", reply_to=1),
+    Rec(t(12, 21, 9), "Me", "wrong chat sorry", "deleted"),
+    Rec(t(12, 21, 10), "Me", "So proud of you. Dinner Friday, my treat?"),
+]
+
+
+def parse(path: Path, **options: str) -> list:
+    source = Source(str(path), path=path)
+    return list(IMessageImporter().parse(source, ImportOptions(**options)))
+
+
+@pytest.fixture
+def chat_db(tmp_path: Path) -> tuple[Path, list[str]]:
+    path = tmp_path / "chat.db"
+    with ChatDb(path) as db:
+        guids = db.add_chat(DINNER, attributed_body_only=True)
+        db.add_tapback(guids[0], "Me", t(12, 21, 4, 40), "love")
+        db.add_tapback(guids[0], "Me", t(12, 21, 4, 50), "love", removed=True)
+        db.add_tapback(guids[5], SAM, t(12, 21, 11), "like")
+    return path, guids
+
+
+def test_text_kept_only_in_attributed_body_is_read(chat_db: tuple[Path, list[str]]) -> None:
+    [conversation] = parse(chat_db[0])
+    assert [m.text for m in conversation.messages] == [
+        "Guess who got the job 🎉",
+        "NO WAY. Tell me everything",
+        "",
+        "Starting in April, a real desk by the window",
+        "",
+        "So proud of you. Dinner Friday, my treat?",
+    ]
+
+
+def test_tapbacks_are_reactions_not_messages(chat_db: tuple[Path, list[str]]) -> None:
+    [conversation] = parse(chat_db[0])
+    assert len(conversation.messages) == 6
+    assert [m.index for m in conversation.messages] == list(range(6))
+
+
+def test_authors_times_kinds_and_replies_follow_the_database(chat_db: tuple[Path, list[str]]) -> None:
+    [conversation] = parse(chat_db[0])
+    assert [m.author for m in conversation.messages] == [SAM, "Me", SAM, SAM, "Me", "Me"]
+    assert [m.ts for m in conversation.messages] == [r.ts for r in DINNER]
+    assert [m.kind for m in conversation.messages] == [
+        MessageKind.TEXT, MessageKind.TEXT, MessageKind.MEDIA, MessageKind.TEXT,
+        MessageKind.DELETED, MessageKind.TEXT,
+    ]
+    assert [m.reply_to for m in conversation.messages] == [None, None, None, 1, None, None]
+    assert conversation.title == SAM
+    assert conversation.me == "Me"
+    assert conversation.source_format == "imessage"
+    assert conversation.chat_id == f"iMessage;-;{SAM}"
+
+
+def test_the_exporting_user_can_be_named(chat_db: tuple[Path, list[str]]) -> None:
+    [conversation] = parse(chat_db[0], me="Alex")
+    assert conversation.people == [SAM, "Alex"]
+    assert conversation.me == "Alex"
+
+
+def test_a_group_rename_is_a_system_event_and_names_the_chat(tmp_path: Path) -> None:
+    path = tmp_path / "chat.db"
+    records = [
+        Rec(t(2, 9, 0), SAM, "Who's in for the lake on Saturday?"),
+        Rec(t(2, 9, 3), JO, "Me! I'll bring the kayak"),
+        Rec(t(2, 9, 10), "Me", "Count me in"),
+    ]
+    with ChatDb(path) as db:
+        guids = db.add_chat(records, display_name="Lake crew")
+        db.add_rename(db.chat_guid_of(guids[0]), JO, t(2, 9, 5), "Lake crew 🛶")
+    [conversation] = parse(path)
+    assert conversation.title == "Lake crew 🛶"
+    assert conversation.people == [SAM, JO, "Me"]
+    assert conversation.is_group
+    assert [m.index for m in conversation.messages] == [0, 1, 2]
+    [event] = conversation.system_events
+    assert (event.ts, event.author, event.text) == (t(2, 9, 5), JO, "named the conversation “Lake crew 🛶”")
+
+
+def test_older_macos_dates_in_seconds_and_plain_text_column(tmp_path: Path) -> None:
+    path = tmp_path / "chat.db"
+    with ChatDb(path) as db:
+        db.add_chat(DINNER[:2], attributed_body_only=False)
+        db.db.execute("UPDATE message SET attributedBody = NULL, date = date / 1000000000")
+    [conversation] = parse(path)
+    assert [(m.ts, m.text) for m in conversation.messages] == [(r.ts, r.text) for r in DINNER[:2]]
+
+
+def test_the_database_is_never_modified(chat_db: tuple[Path, list[str]]) -> None:
+    path = chat_db[0]
+    before = hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns
+    parse(path)
+    assert (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns) == before
+    assert not path.with_name("chat.db-wal").exists()
+
+
+def test_a_chat_db_inside_a_zip_is_read(chat_db: tuple[Path, list[str]], tmp_path: Path) -> None:
+    archive = tmp_path / "messages-backup.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(chat_db[0], "Messages/chat.db")
+    [(source, [conversation])] = list(read_paths([archive]))
+    assert source.name == f"{archive}!Messages/chat.db"
+    assert len(conversation.messages) == 6
+
+
+def test_detection_recognises_a_renamed_messages_database(
+    chat_db: tuple[Path, list[str]], tmp_path: Path
+) -> None:
+    renamed = tmp_path / "sams-phone.sqlite"
+    renamed.write_bytes(chat_db[0].read_bytes())
+    source = Source(str(renamed), path=renamed)
+    assert detect(source) is not None and detect(source).name == "imessage"  # type: ignore[union-attr]
+
+
+def test_another_sqlite_database_is_refused_with_the_missing_tables(tmp_path: Path) -> None:
+    path = tmp_path / "chat.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE notes (id INTEGER, body TEXT)")
+    expected = r"chat\.db: expected an iMessage chat\.db .*chat_message_join"
+    with pytest.raises(ImportFormatError, match=expected):
+        parse(path)
+
+
+def test_a_truncated_database_is_an_import_error(chat_db: tuple[Path, list[str]]) -> None:
+    path = chat_db[0]
+    path.write_bytes(path.read_bytes()[:3000])
+    with pytest.raises(ImportFormatError, match=r"chat\.db"):
+        parse(path)
+
+
+def test_renderer_round_trip(tmp_path: Path) -> None:
+    records = [*DINNER[:4], Rec(t(13, 8, 0), "Me", "x" * 300, reply_to=3)]
+    [conversation] = parse(render_chat_db(records, tmp_path / "chat.db"))
+    assert [(m.ts, m.author, m.text, m.kind.value, m.reply_to) for m in conversation.messages] == [
+        (r.ts, r.author, r.text, r.kind, r.reply_to) for r in records
+    ]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=4096), st.booleans())
+def test_arbitrary_bytes_only_ever_raise_an_import_error(tmp_path: Path, data: bytes, headed: bool) -> None:
+    path = tmp_path / "chat.db"
+    path.write_bytes((b"SQLite format 3\x00" if headed else b"") + data)
+    try:
+        parse(path)
+    except ImportFormatError as exc:
+        assert str(path) in str(exc)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_corrupted_databases_only_ever_raise_an_import_error(
+    chat_db: tuple[Path, list[str]], data: st.DataObject
+) -> None:
+    original = chat_db[0].read_bytes()
+    broken = bytearray(original)
+    for _ in range(data.draw(st.integers(1, 40))):
+        broken[data.draw(st.integers(100, len(broken) - 1))] = data.draw(st.integers(0, 255))
+    path = chat_db[0].with_name("broken.db")
+    path.write_bytes(bytes(broken))
+    with contextlib.suppress(ImportFormatError):  # anything else fails the test
+        parse(path)
