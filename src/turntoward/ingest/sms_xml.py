@@ -1,0 +1,265 @@
+"""Android SMS: the XML backups of "SMS Backup & Restore" (SyncTech).
+
+The app writes one ``<smses>`` document holding ``<sms>`` elements (text messages) and
+``<mms>`` elements (pictures and group messages, with ``<parts>`` and ``<addrs>``). Backups
+run to hundreds of megabytes of base64 pictures, so the file is read as a stream and every
+element is dropped once read.
+
+What becomes what:
+
+* one `Conversation` per correspondent: SMS and one-to-one MMS by the other phone number,
+  group MMS by the set of numbers (numbers are compared without spaces, dashes, dots or
+  parentheses); ``chat_id`` is ``sms:`` followed by those numbers;
+* received messages (SMS ``type`` 1, MMS ``msg_box`` 1) are authored by the app's
+  ``contact_name`` when it knows one, else by the number; sent ones (``type``/``msg_box`` 2)
+  by ``--me`` (default "Me");
+* drafts, outbox, failed and queued messages (``type``/``msg_box`` 3-6) never reached the
+  other person, so they are not part of the conversation and are left out;
+* an MMS with a picture, video, audio or file part is a MEDIA message whose text is its text
+  part, if any;
+* dates are Unix milliseconds, converted to naive local time of the importing machine.
+
+The app writes emoji outside the Basic Multilingual Plane as two numeric character
+references, one per UTF-16 surrogate (``&#55357;&#56832;``), which XML forbids; they are
+joined back into the one character they stand for before parsing. A document type with
+entity declarations is refused: backups never have one, and expanding entities is how
+malicious XML exhausts memory.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import IO
+from xml.etree import ElementTree as ET
+
+from turntoward.errors import ImportFormatError
+from turntoward.ingest._registry import ImportOptions, register
+from turntoward.ingest._sources import Source
+from turntoward.model import Conversation, Message, MessageKind
+
+_EXPECTED = "an SMS Backup & Restore XML file (<smses> with <sms> and <mms> elements)"
+RECEIVED, SENT = "1", "2"
+# In <addrs>, PduHeaders type 137 marks the sender ("from"); 151 "to" and 130 "cc".
+FROM_ADDRESS = "137"
+UNKNOWN_NAMES = {"", "null", "(Unknown)"}
+NOT_MEDIA = {"text/plain", "application/smil"}
+_PHONE_PUNCTUATION = re.compile(r"[\s\-().]")
+_CHUNK = 1 << 20
+
+
+def normalise_address(address: str) -> str:
+    """A phone number as conversations are grouped by it: no spaces, dashes, dots or brackets."""
+    return _PHONE_PUNCTUATION.sub("", address)
+
+
+def _millis(value: str | None, source: Source, where: str) -> datetime:
+    try:
+        number = int(value or "")
+        # Some old backups store MMS dates in seconds.
+        return datetime.fromtimestamp(number / 1000 if number >= 10**11 else number)
+    except (ValueError, OverflowError, OSError) as exc:
+        raise ImportFormatError(
+            source.name, "a date in Unix milliseconds", json_path=where, found=value
+        ) from exc
+
+
+# ---- repairing the surrogate-pair character references --------------------------------
+
+_CHAR_REF = rb"&#(?:[0-9]{1,7}|[xX][0-9a-fA-F]{1,6});"
+_SURROGATE_REFS = re.compile(rb"(" + _CHAR_REF + rb")(" + _CHAR_REF + rb")?")
+
+
+def _code(ref: bytes) -> int:
+    body = ref[2:-1]
+    return int(body[1:], 16) if body[:1] in (b"x", b"X") else int(body)
+
+
+def _repair_refs(match: re.Match[bytes]) -> bytes:
+    first = _code(match.group(1))
+    if not 0xD800 <= first <= 0xDFFF:
+        return match.group(1) + (_repair_refs_tail(match.group(2)) if match.group(2) else b"")
+    second = _code(match.group(2)) if match.group(2) else None
+    if 0xD800 <= first <= 0xDBFF and second is not None and 0xDC00 <= second <= 0xDFFF:
+        joined = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+        return b"&#%d;" % joined
+    # A lone half of a pair cannot be shown; U+FFFD says something was there.
+    return b"&#65533;" + (_repair_refs_tail(match.group(2)) if match.group(2) else b"")
+
+
+def _repair_refs_tail(ref: bytes) -> bytes:
+    return b"&#65533;" if 0xD800 <= _code(ref) <= 0xDFFF else ref
+
+
+class _RepairingReader:
+    """A file-like view of the backup with surrogate-pair references joined."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._raw = raw
+        self._pending = b""
+
+    def read(self, size: int = -1) -> bytes:
+        while True:
+            chunk = self._raw.read(_CHUNK)
+            data, self._pending = self._pending + chunk, b""
+            if chunk:
+                cut = self._safe_end(data)
+                data, self._pending = data[:cut], data[cut:]
+            if data or not chunk:
+                return _SURROGATE_REFS.sub(_repair_refs, data)
+
+    @staticmethod
+    def _safe_end(data: bytes) -> int:
+        """Where to cut `data` so that no reference, nor the first of a pair, is split."""
+        cut = data.rfind(b"&", max(0, len(data) - 12))
+        if cut < 0:
+            return len(data)
+        before = max(0, cut - 12)
+        complete = re.search(_CHAR_REF + rb"$", data[before:cut])
+        return before + complete.start() if complete else cut
+
+
+# ---- reading ---------------------------------------------------------------------------
+
+
+@contextmanager
+def _open(source: Source) -> Iterator[IO[bytes]]:
+    try:
+        if source.path is not None:
+            with source.path.open("rb") as fh:
+                yield fh
+        else:
+            assert source.archive is not None and source.member is not None
+            with zipfile.ZipFile(source.archive) as zf, zf.open(source.member) as fh:
+                yield fh
+    except (OSError, zipfile.BadZipFile, KeyError) as exc:
+        raise ImportFormatError(source.name, "a readable file", found=str(exc)) from exc
+
+
+@dataclass
+class _Thread:
+    """Messages of one conversation while the backup is read; authors resolved at the end."""
+
+    addresses: tuple[str, ...]
+    names: list[str] = field(default_factory=list)
+    rows: list[tuple[datetime, str | None, str, MessageKind]] = field(default_factory=list)
+
+
+class SmsBackupImporter:
+    """Reads SMS Backup & Restore XML files."""
+
+    name = "sms_xml"
+    description = "Android SMS Backup & Restore XML"
+
+    def sniff(self, source: Source, head: bytes) -> float:
+        start = head[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+        if not start.startswith(b"<"):
+            return 0.0
+        return 0.95 if re.search(rb"<smses[\s>]", start) else 0.0
+
+    def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
+        me = options.me or "Me"
+        threads: dict[tuple[str, ...], _Thread] = {}
+        names: dict[str, str] = {}
+        with _open(source) as raw:
+            self._refuse_entities(source, raw.read(_CHUNK))
+        with _open(source) as raw:
+            parser = ET.iterparse(_RepairingReader(raw), events=("start", "end"))
+            root: ET.Element | None = None
+            counted = 0
+            try:
+                for event, elem in parser:
+                    if root is None:
+                        root = elem
+                        if elem.tag != "smses":
+                            raise ImportFormatError(source.name, _EXPECTED, found=f"<{elem.tag}>")
+                        continue
+                    if event != "end" or elem.tag not in ("sms", "mms"):
+                        continue
+                    counted += 1
+                    read = _sms if elem.tag == "sms" else _mms
+                    read(elem, source, f"message {counted} (<{elem.tag}>)", threads, names)
+                    elem.clear()
+                    root.clear()
+            except ET.ParseError as exc:
+                raise ImportFormatError(source.name, _EXPECTED + " that is well-formed XML",
+                                        line=exc.position[0], found=str(exc)) from exc
+            if root is None:
+                raise ImportFormatError(source.name, _EXPECTED, found="an empty file")
+        for thread in threads.values():
+            yield _conversation(thread, source, me, names)
+
+    @staticmethod
+    def _refuse_entities(source: Source, head: bytes) -> None:
+        prolog = head.split(b"<smses", 1)[0]
+        if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
+            raise ImportFormatError(source.name, _EXPECTED + " without a document type",
+                                    found="<!DOCTYPE")
+
+
+def _thread(threads: dict[tuple[str, ...], _Thread], addresses: list[str]) -> _Thread:
+    key = tuple(sorted({normalise_address(a) for a in addresses if a.strip()})) or ("(no number)",)
+    return threads.setdefault(key, _Thread(key))
+
+
+def _sms(elem: ET.Element, source: Source, where: str, threads: dict[tuple[str, ...], _Thread],
+         names: dict[str, str]) -> None:
+    box = elem.get("type")
+    if box not in (RECEIVED, SENT):
+        return
+    address = elem.get("address") or ""
+    ts = _millis(elem.get("date"), source, where)
+    thread = _thread(threads, [address])
+    name = elem.get("contact_name") or ""
+    if name not in UNKNOWN_NAMES:
+        names.setdefault(normalise_address(address), name)
+    body = elem.get("body") or ""
+    thread.rows.append((ts, None if box == SENT else normalise_address(address), body, MessageKind.TEXT))
+
+
+def _mms(elem: ET.Element, source: Source, where: str, threads: dict[tuple[str, ...], _Thread],
+         names: dict[str, str]) -> None:
+    box = elem.get("msg_box")
+    if box not in (RECEIVED, SENT):
+        return
+    ts = _millis(elem.get("date"), source, where)
+    addresses = [a for a in (elem.get("address") or "").split("~") if a.strip()]
+    thread = _thread(threads, addresses)
+    contact_names = [n.strip() for n in (elem.get("contact_name") or "").split(",")]
+    if len(addresses) == len(contact_names):
+        for address, name in zip(addresses, contact_names, strict=True):
+            if name not in UNKNOWN_NAMES:
+                names.setdefault(normalise_address(address), name)
+    sender = None
+    if box == RECEIVED:
+        senders = [a.get("address", "") for a in elem.iter("addr") if a.get("type") == FROM_ADDRESS]
+        sender = normalise_address(senders[0]) if senders else thread.addresses[0]
+    texts: list[str] = []
+    kind = MessageKind.TEXT
+    for part in elem.iter("part"):
+        content_type = (part.get("ct") or "").lower()
+        if content_type == "text/plain":
+            text = part.get("text")
+            if text and text != "null":
+                texts.append(text)
+        elif content_type not in NOT_MEDIA:
+            kind = MessageKind.MEDIA
+    thread.rows.append((ts, sender, "\n".join(texts), kind))
+
+
+def _conversation(thread: _Thread, source: Source, me: str, names: dict[str, str]) -> Conversation:
+    rows = sorted(thread.rows, key=lambda row: row[0])  # the app writes all SMS, then all MMS
+    messages = [
+        Message(i, ts, me if sender is None else names.get(sender, sender), text, kind)
+        for i, (ts, sender, text, kind) in enumerate(rows)
+    ]
+    title = ", ".join(names.get(a, a) for a in thread.addresses)
+    return Conversation(source.name, "sms_xml", title, messages, chat_id="sms:" + "~".join(thread.addresses),
+                        me=me)
+
+
+register(SmsBackupImporter())

@@ -1,0 +1,201 @@
+"""The SMS Backup & Restore importer reads Android backups as the phone showed them."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.exporters.sms_xml import render_sms_xml
+
+from turntoward.errors import ImportFormatError
+from turntoward.ingest import ImportOptions, Source, detect, read_paths
+from turntoward.ingest.sms_xml import SmsBackupImporter
+from turntoward.model import MessageKind
+
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "sms" / "sms-20240313.xml"
+
+
+@dataclass
+class Rec:
+    ts: datetime
+    author: str
+    text: str
+    kind: str = "text"
+    reply_to: int | None = None
+
+
+@pytest.fixture(autouse=True)
+def new_york_time() -> Iterator[None]:
+    """Backups store UTC instants; the importer shows them in the machine's local time."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "America/New_York"
+    time.tzset()
+    yield
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
+def parse(path: Path, **options: str) -> list:
+    return list(SmsBackupImporter().parse(Source(str(path), path=path), ImportOptions(**options)))
+
+
+def test_one_conversation_per_correspondent_and_one_per_group() -> None:
+    conversations = parse(FIXTURE)
+    assert [c.title for c in conversations] == ["Sam Rivera", "5550199", "Sam Rivera, Jo Park"]
+    assert [c.chat_id for c in conversations] == [
+        "sms:+15551234567", "sms:5550199", "sms:+15551234567~+15559876543",
+    ]
+    assert [len(c.messages) for c in conversations] == [4, 1, 2]
+
+
+def test_sms_and_mms_interleave_in_time_with_authors_and_kinds() -> None:
+    sam = parse(FIXTURE)[0]
+    assert [(m.index, m.ts, m.author, m.kind, m.text) for m in sam.messages] == [
+        (0, datetime(2024, 3, 12, 21, 4, 5), "Sam Rivera", MessageKind.TEXT, "Guess who got the job 🎉"),
+        (1, datetime(2024, 3, 12, 21, 5, 40), "Me", MessageKind.TEXT, "NO WAY 😀 tell me everything"),
+        (2, datetime(2024, 3, 12, 21, 6), "Sam Rivera", MessageKind.MEDIA, "the view from the new office"),
+        (3, datetime(2024, 3, 12, 21, 9, 30), "Sam Rivera", MessageKind.TEXT,
+         "Starting in April.\nReal desk, window & all"),
+    ]
+    assert sam.me == "Me"
+    assert sam.source_format == "sms_xml"
+
+
+def test_drafts_and_failed_messages_are_not_part_of_the_conversation() -> None:
+    texts = [m.text for c in parse(FIXTURE) for m in c.messages]
+    assert "ok so about friday" not in texts
+    assert "(failed to send) proud of you" not in texts
+    assert "draft: should we invite" not in texts
+
+
+def test_group_mms_sender_comes_from_the_from_address() -> None:
+    group = parse(FIXTURE, me="Alex")[2]
+    assert [(m.author, m.text) for m in group.messages] == [
+        ("Jo Park", "Celebration dinner for Sam on Friday? 🥰"),
+        ("Alex", "Yes!! I booked a table"),
+    ]
+
+
+def test_an_unknown_contact_is_shown_by_number() -> None:
+    assert parse(FIXTURE)[1].people == ["5550199"]
+
+
+def test_detection_and_zip_members(tmp_path: Path) -> None:
+    assert detect(Source(str(FIXTURE), path=FIXTURE)).name == "sms_xml"  # type: ignore[union-attr]
+    archive = tmp_path / "backup.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(FIXTURE, "SMSBackupRestore/sms-20240313.xml")
+    [(_, conversations)] = list(read_paths([archive]))
+    assert [len(c.messages) for c in conversations] == [4, 1, 2]
+
+
+@pytest.mark.parametrize("chunk", [5, 7, 11, 13, 17, 64])
+def test_a_reference_pair_cut_between_reads_is_still_joined(
+    chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Real backups are read a megabyte at a time; tiny reads cut every pair at every offset.
+    monkeypatch.setattr("turntoward.ingest.sms_xml._CHUNK", chunk)
+    texts = [m.text for c in parse(FIXTURE) for m in c.messages]
+    assert texts == [
+        "Guess who got the job 🎉",
+        "NO WAY 😀 tell me everything",
+        "the view from the new office",
+        "Starting in April.\nReal desk, window & all",
+        "Your table for 2 is confirmed for Fri 7pm",
+        "Celebration dinner for Sam on Friday? 🥰",
+        "Yes!! I booked a table",
+    ]
+
+
+def test_a_truncated_backup_names_the_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "sms.xml"
+    path.write_bytes(FIXTURE.read_bytes()[:2000])
+    with pytest.raises(ImportFormatError, match=r"sms\.xml:\d+: expected an SMS Backup & Restore"):
+        parse(path)
+
+
+def test_a_document_type_with_entities_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "sms.xml"
+    path.write_text('<?xml version="1.0"?><!DOCTYPE smses [<!ENTITY a "aaaaaaaaaa">]>'
+                    '<smses count="1"><sms address="1" date="1" type="1" body="&a;&a;" /></smses>')
+    with pytest.raises(ImportFormatError, match="without a document type"):
+        parse(path)
+
+
+def test_an_unreadable_date_names_the_message(tmp_path: Path) -> None:
+    path = tmp_path / "sms.xml"
+    path.write_text('<smses count="2"><sms address="1" date="1710291845000" type="1" body="hi" />'
+                    '<sms address="1" date="yesterday" type="1" body="hi" /></smses>')
+    with pytest.raises(ImportFormatError, match=r"at message 2 \(<sms>\): expected a date"):
+        parse(path)
+
+
+def test_another_xml_document_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "calls.xml"
+    path.write_text('<?xml version="1.0"?><calls count="0"></calls>')
+    with pytest.raises(ImportFormatError, match="found '<calls>'"):
+        parse(path)
+
+
+def test_renderer_round_trip_for_a_couple_and_a_group(tmp_path: Path) -> None:
+    couple = [
+        Rec(datetime(2024, 5, 1, 7, 30), "Sam", "morning ☀️ did you sleep ok?"),
+        Rec(datetime(2024, 5, 1, 7, 32), "Me", "like a rock 😴\n& you?"),
+        Rec(datetime(2024, 5, 1, 7, 40), "Sam", "", "media"),
+        Rec(datetime(2024, 5, 1, 7, 41), "Sam", "look at this <3", "media"),
+    ]
+    group = [*couple[:2], Rec(datetime(2024, 5, 1, 7, 35), "Jo", "same 🙌")]
+    for records in (couple, group):
+        [conversation] = parse(render_sms_xml(records, tmp_path / "sms.xml"))
+        assert [(m.ts, m.author, m.text, m.kind.value) for m in conversation.messages] == sorted(
+            (r.ts, r.author, r.text, r.kind) for r in records
+        )
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=2048))
+def test_arbitrary_bytes_only_ever_raise_an_import_error(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "sms.xml"
+    path.write_bytes(data)
+    with contextlib.suppress(ImportFormatError):
+        parse(path)
+
+
+_names = st.sampled_from(["smses", "sms", "mms", "part", "addr", "parts", "addrs", "x"])
+_attrs = st.dictionaries(
+    st.sampled_from(["address", "date", "type", "msg_box", "body", "ct", "text", "contact_name"]),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=12)
+    | st.integers(-(10**15), 10**15).map(str),
+    max_size=5,
+)
+
+
+@st.composite
+def xml_documents(draw: st.DrawFn, depth: int = 0) -> str:
+    tag = "smses" if depth == 0 else draw(_names)
+    attrs = "".join(f' {k}="{v.replace("&", "&amp;").replace("<", "&lt;").replace(chr(34), "&quot;")}"'
+                    for k, v in draw(_attrs).items())
+    children = [draw(xml_documents(depth + 1)) for _ in range(draw(st.integers(0, 3 if depth < 3 else 0)))]
+    return f"<{tag}{attrs}>{''.join(children)}</{tag}>"
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(xml_documents(), st.integers(0, 400))
+def test_arbitrary_xml_only_ever_raises_an_import_error(tmp_path: Path, document: str, cut: int) -> None:
+    path = tmp_path / "sms.xml"
+    data = document.encode()
+    path.write_bytes(data[: len(data) - cut] if cut < len(data) else data)
+    with contextlib.suppress(ImportFormatError):
+        parse(path)
