@@ -1,0 +1,215 @@
+"""Telegram Desktop's JSON export (``result.json``).
+
+Telegram Desktop writes two shapes: one chat (``name``, ``type``, ``id``, ``messages``), or
+the whole account (``personal_information``, ``chats.list``, ``left_chats.list``, ...), which
+becomes one conversation per chat, with ``me`` taken from the account owner's name.
+
+Times are the ``date`` field: wall-clock time as the exporting computer showed it (the
+``date_unixtime`` beside it is the same instant in UTC). Service entries (calls, joins, pins)
+become `SystemEvent`s and take no index. A message with media becomes a MEDIA message whose
+text is its caption, or a placeholder such as ``<photo>`` when it has none.
+``reply_to_message_id`` becomes the index of the quoted message, or None when that message is
+not in the export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from turntoward.ingest._json_doc import JsonDoc, JsonObject, child, load_json, looks_like_json_object
+from turntoward.ingest._registry import ImportOptions, register
+from turntoward.ingest._sources import Source
+from turntoward.model import Conversation, Message, MessageKind, SystemEvent
+
+# What a message without a caption says, by the ``media_type`` Telegram records for a file.
+MEDIA_PLACEHOLDERS: dict[str, str] = {
+    "sticker": "<sticker>",
+    "voice_message": "<voice message>",
+    "video_file": "<video>",
+    "video_message": "<video message>",
+    "animation": "<GIF>",
+    "audio_file": "<audio>",
+}
+PHOTO = "<photo>"
+FILE = "<file>"
+# Message fields that carry something other than words, and what stands in for them.
+OTHER_CONTENT: dict[str, str] = {
+    "contact_information": "<contact>",
+    "location_information": "<location>",
+    "place_name": "<location>",
+    "game_title": "<game>",
+    "invoice_information": "<invoice>",
+}
+DELETED_ACCOUNT = "Deleted Account"  # Telegram's own label for a removed user
+UNSUPPORTED = "<unsupported message>"
+
+
+class TelegramImporter:
+    """Reads Telegram Desktop JSON exports of one chat or of the whole account."""
+
+    name = "telegram"
+    description = "Telegram Desktop JSON export (result.json)"
+
+    def sniff(self, source: Source, head: bytes) -> float:
+        if not looks_like_json_object(head):
+            return 0.0
+        if b'"personal_information"' in head and (b'"about"' in head or b'"chats"' in head):
+            return 0.9
+        if b'"messages"' in head and (b'"date_unixtime"' in head or b'"text_entities"' in head):
+            return 0.95
+        if b'"messages"' in head and b'"from_id"' in head and b'"type": "message"' in head:
+            return 0.8  # exports from before 2021 lack date_unixtime and text_entities
+        return 0.0
+
+    def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
+        doc = JsonDoc(source)
+        root = doc.obj(load_json(source), "")
+        if "chats" in root or "personal_information" in root:
+            me = _account_owner(doc, root) or options.me
+            for section in ("chats", "left_chats"):
+                if root.get(section) is None:
+                    continue
+                chats = doc.field_list(doc.field_obj(root, section, ""), "list", section)
+                for i, chat in enumerate(chats):
+                    where = f"{section}.list[{i}]"
+                    yield _conversation(doc, doc.obj(chat, where), where, me)
+        elif "messages" in root:
+            yield _conversation(doc, root, "", options.me)
+        else:
+            doc.fail("", "a Telegram export: an object with 'messages' or 'chats'", root)
+
+
+def _account_owner(doc: JsonDoc, root: JsonObject) -> str | None:
+    if root.get("personal_information") is None:
+        return None
+    info = doc.field_obj(root, "personal_information", "")
+    first = doc.optional_str(info, "first_name", "personal_information") or ""
+    last = doc.optional_str(info, "last_name", "personal_information") or ""
+    return f"{first} {last}".strip() or None
+
+
+def _conversation(doc: JsonDoc, chat: JsonObject, where: str, me: str | None) -> Conversation:
+    chat_type = doc.optional_str(chat, "type", where)
+    title = doc.optional_str(chat, "name", where)
+    if title is None:
+        title = "Saved Messages" if chat_type == "saved_messages" else DELETED_ACCOUNT
+    chat_id = chat.get("id")
+    if chat_id is not None and (isinstance(chat_id, bool) or not isinstance(chat_id, int | str)):
+        doc.fail(child(where, "id"), "a chat id (a number)", chat_id)
+
+    messages: list[Message] = []
+    events: list[SystemEvent] = []
+    index_of: dict[int, int] = {}
+    replies: list[tuple[Message, int]] = []
+    entries = doc.field_list(chat, "messages", where)
+    path = child(where, "messages")
+    for i, raw in enumerate(entries):
+        at = f"{path}[{i}]"
+        entry = doc.obj(raw, at)
+        ts = doc.field_datetime(entry, "date", at)
+        entry_type = doc.field_str(entry, "type", at)
+        if entry_type == "service":
+            actor = doc.optional_str(entry, "actor", at)
+            events.append(SystemEvent(ts, _service_text(doc, entry, at), actor))
+            continue
+        if entry_type != "message":
+            doc.fail(child(at, "type"), "'message' or 'service'", entry_type)
+        message = _message(doc, entry, at, len(messages), ts)
+        message_id = doc.optional_int(entry, "id", at)
+        if message_id is not None:
+            index_of[message_id] = message.index
+        target = doc.optional_int(entry, "reply_to_message_id", at)
+        if target is not None:
+            replies.append((message, target))
+        messages.append(message)
+    for message, target in replies:
+        message.reply_to = index_of.get(target)  # None: the quoted message is not in this export
+
+    return Conversation(
+        source=doc.source.name,
+        source_format=TelegramImporter.name,
+        title=title,
+        messages=messages,
+        system_events=events,
+        chat_id=None if chat_id is None else str(chat_id),
+        me=me,
+    )
+
+
+def _message(doc: JsonDoc, entry: JsonObject, at: str, index: int, ts: datetime) -> Message:
+    author = entry.get("from")
+    if author is None:
+        author = DELETED_ACCOUNT
+    elif not isinstance(author, str):
+        doc.fail(child(at, "from"), "a name (a string) or null", author)
+    text = _text(doc, entry.get("text"), child(at, "text"))
+    kind = MessageKind.TEXT
+    placeholder = _media_placeholder(doc, entry, at)
+    if placeholder is not None:
+        kind = MessageKind.MEDIA
+        text = text or placeholder
+    elif "poll" in entry:
+        poll = doc.field_obj(entry, "poll", at)
+        text = doc.optional_str(poll, "question", child(at, "poll")) or text
+    elif not text:
+        kind, text = MessageKind.MEDIA, UNSUPPORTED  # e.g. a dice roll or a story the export omits
+    return Message(
+        index=index,
+        ts=ts,
+        author=author,
+        text=text,
+        kind=kind,
+        edited=entry.get("edited") is not None,
+    )
+
+
+def _media_placeholder(doc: JsonDoc, entry: JsonObject, at: str) -> str | None:
+    """What stands in for the message's media when it has no caption; None for plain text."""
+    if "photo" in entry:
+        return PHOTO
+    if "file" in entry or "media_type" in entry:
+        media_type = doc.optional_str(entry, "media_type", at)
+        return MEDIA_PLACEHOLDERS.get(media_type or "", FILE)
+    for key, placeholder in OTHER_CONTENT.items():
+        if key in entry:
+            return placeholder
+    return None
+
+
+def _text(doc: JsonDoc, value: object, path: str) -> str:
+    """The message's words: Telegram writes a plain string, or a list of strings and entities."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, list):
+        doc.fail(path, "a string or a list of text parts", value)
+    parts: list[str] = []
+    for j, part in enumerate(value):
+        if isinstance(part, str):
+            parts.append(part)
+        else:
+            parts.append(doc.field_str(doc.obj(part, f"{path}[{j}]"), "text", f"{path}[{j}]"))
+    return "".join(parts)
+
+
+def _service_text(doc: JsonDoc, entry: JsonObject, at: str) -> str:
+    """A short description of a service entry ("phone call (42 s)", "invite members: Sam")."""
+    action = doc.optional_str(entry, "action", at) or "service message"
+    text = action.replace("_", " ")
+    members = [m for m in doc.field_list(entry, "members", at, optional=True) if isinstance(m, str)]
+    title = doc.optional_str(entry, "title", at)
+    if members:
+        text += ": " + ", ".join(members)
+    elif title:
+        text += f": {title}"
+    duration = doc.optional_int(entry, "duration_seconds", at)
+    if duration is not None:
+        text += f" ({duration} s)"
+    elif entry.get("discard_reason") == "missed":
+        text += " (missed)"
+    return text
+
+
+register(TelegramImporter())

@@ -1,0 +1,252 @@
+"""The Telegram importer reads Telegram Desktop's result.json, one chat or the whole account."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests.exporters.telegram import render_telegram, render_telegram_account
+
+from turntoward.errors import ImportFormatError
+from turntoward.ingest import ImportOptions, Source, detect
+from turntoward.ingest.telegram import TelegramImporter
+from turntoward.model import Conversation, MessageKind
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+PERSONAL_CHAT = FIXTURES / "telegram" / "personal_chat" / "result.json"
+FULL_EXPORT = FIXTURES / "telegram" / "full_export" / "result.json"
+
+
+@dataclass
+class Rec:
+    ts: datetime
+    author: str
+    text: str
+    kind: str = "text"
+    reply_to: int | None = None
+
+
+def parse(path: Path, me: str | None = None) -> list[Conversation]:
+    return list(TelegramImporter().parse(Source(str(path), path=path), ImportOptions(me=me)))
+
+
+def parse_text(text: str | bytes) -> list[Conversation]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "result.json"
+        path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+        return parse(path)
+
+
+def test_one_chat_export_numbers_messages_and_keeps_calls_and_pins_as_system_events() -> None:
+    [chat] = parse(PERSONAL_CHAT)
+    assert (chat.title, chat.chat_id, chat.source_format) == ("Teo Vance", "6120447731", "telegram")
+    assert len(chat.messages) == 13
+    assert [m.index for m in chat.messages] == list(range(13))
+    assert chat.people == ["Mira Halloran", "Teo Vance"]
+    assert [(e.ts, e.text, e.author) for e in chat.system_events] == [
+        (datetime(2024, 3, 11, 23, 2, 51), "phone call (312 s)", "Teo Vance"),
+        (datetime(2024, 3, 12, 12, 16, 2), "pin message", "Mira Halloran"),
+    ]
+
+
+def test_times_are_the_wall_clock_the_export_shows() -> None:
+    [chat] = parse(PERSONAL_CHAT)
+    assert chat.messages[0].ts == datetime(2024, 3, 12, 7, 41, 9)
+    assert chat.messages[-1].ts == datetime(2024, 3, 12, 21, 6, 40)
+    assert [m.ts for m in chat.messages] == sorted(m.ts for m in chat.messages)
+
+
+def test_text_written_as_entity_parts_reads_as_plain_words() -> None:
+    [chat] = parse(PERSONAL_CHAT)
+    assert chat.messages[1].text == "barely, three hours but it was worth it"
+    assert chat.messages[7].text == "ask @juno_rk too? her trip photos were amazing 🥐"
+
+
+def test_replies_point_at_the_quoted_message_and_quotes_outside_the_export_are_none() -> None:
+    [chat] = parse(PERSONAL_CHAT)
+    assert {m.index: m.reply_to for m in chat.messages if m.reply_to is not None} == {1: 0, 7: 5, 10: 9}
+    assert chat.messages[6].text == "like I said last week, I'm in for Saturday"
+    assert chat.messages[6].reply_to is None  # it quotes message 40001, older than the export
+
+
+def test_media_messages_carry_their_caption_or_a_placeholder() -> None:
+    [chat] = parse(PERSONAL_CHAT)
+    media = [(m.index, m.text) for m in chat.messages if m.kind is MessageKind.MEDIA]
+    assert media == [
+        (2, "<sticker>"),
+        (3, "sunrise from the balcony 🌅 thought of you"),
+        (4, "<voice message>"),
+        (8, "<video message>"),
+        (11, "<location>"),
+    ]
+
+
+def test_polls_edits_and_forwards_keep_their_words_and_sender() -> None:
+    [chat] = parse(PERSONAL_CHAT)
+    poll = chat.messages[9]
+    assert (poll.kind, poll.text) == (MessageKind.TEXT, "Saturday: lake walk or the museum?")
+    assert [m.index for m in chat.messages if m.edited] == [3, 12]
+    forwarded = chat.messages[5]
+    assert forwarded.author == "Teo Vance"
+    assert forwarded.text == "They have the cardamom buns again: https://lakeside-bakery.example/menu"
+
+
+def test_full_export_gives_one_conversation_per_chat_and_knows_who_exported_it() -> None:
+    chats = parse(FULL_EXPORT)
+    assert [(c.title, c.chat_id, len(c.messages)) for c in chats] == [
+        ("Teo Vance", "6120447731", 3),
+        ("Thursday Book Club", "4400918273", 4),
+        ("Saved Messages", "5581029384", 1),
+        ("Flat 4B", "1782739911", 2),
+    ]
+    assert {c.me for c in chats} == {"Mira Halloran"}
+    assert chats[0].messages[1].reply_to == 0
+
+
+def test_a_deleted_account_still_has_an_author_and_group_events_stay_out_of_the_count() -> None:
+    book_club = parse(FULL_EXPORT)[1]
+    assert book_club.people == ["Mira Halloran", "Idris Okoye", "Deleted Account"]
+    assert [e.text for e in book_club.system_events] == [
+        "create group: Idris Okoye, Mira Halloran",
+        "invite members: Sana Mirza",
+    ]
+    assert book_club.messages[3].reply_to == 2
+
+
+def test_me_from_options_is_used_for_a_single_chat_export() -> None:
+    [chat] = parse(PERSONAL_CHAT, me="Mira Halloran")
+    assert chat.me == "Mira Halloran"
+
+
+def test_detection_recognises_both_shapes_and_ignores_other_json() -> None:
+    for path in (PERSONAL_CHAT, FULL_EXPORT):
+        importer = detect(Source(str(path), path=path))
+        assert importer is not None and importer.name == "telegram"
+    other = FIXTURES / "discord" / "dm_kaiwaves.json"
+    assert TelegramImporter().sniff(Source(str(other), path=other), other.read_bytes()[:65536]) == 0.0
+    assert TelegramImporter().sniff(Source("x.json"), b'{"messages": [], "participants": []}') == 0.0
+
+
+def test_invalid_json_names_the_file_and_line() -> None:
+    text = PERSONAL_CHAT.read_text(encoding="utf-8")
+    broken = text.replace('"type": "personal_chat",', '"type": personal,')
+    with pytest.raises(ImportFormatError) as caught:
+        parse_text(broken)
+    assert caught.value.line == 3
+    assert "result.json:3" in str(caught.value)
+
+
+def test_a_truncated_export_is_a_format_error() -> None:
+    text = PERSONAL_CHAT.read_text(encoding="utf-8")
+    with pytest.raises(ImportFormatError, match="expected a JSON document"):
+        parse_text(text[: len(text) // 2])
+
+
+def test_a_wrong_type_names_its_json_path() -> None:
+    doc = json.loads(PERSONAL_CHAT.read_text(encoding="utf-8"))
+    doc["messages"][12]["date"] = 1710277445
+    with pytest.raises(ImportFormatError) as caught:
+        parse_text(json.dumps(doc))
+    assert caught.value.json_path == "messages[12].date"
+    assert "expected an ISO date string" in str(caught.value)
+
+
+def test_json_that_is_not_a_telegram_export_is_refused() -> None:
+    with pytest.raises(ImportFormatError, match="Telegram export"):
+        parse_text('{"participants": [], "title": "x"}')
+    with pytest.raises(ImportFormatError, match="UTF-8"):
+        parse_text(b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe")
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
+message_keys = st.sampled_from(
+    ["id", "type", "date", "from", "text", "reply_to_message_id", "photo", "file", "media_type",
+     "poll", "action", "members", "duration_seconds", "edited", "title", "actor"]
+)
+messages = st.lists(
+    st.dictionaries(message_keys, json_values | st.sampled_from(["message", "service", "2024-03-12T21:04"])),
+    max_size=5,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(
+    json_values,
+    st.fixed_dictionaries({"name": json_values, "type": json_values, "messages": messages}),
+    st.fixed_dictionaries({"personal_information": json_values,
+                           "chats": st.fixed_dictionaries({"list": st.lists(
+                               st.fixed_dictionaries({"messages": messages}), max_size=2)}) | json_values}),
+))
+def test_any_json_document_either_parses_or_raises_a_format_error(document: object) -> None:
+    with contextlib.suppress(ImportFormatError):
+        parse_text(json.dumps(document))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=300))
+def test_any_bytes_either_parse_or_raise_a_format_error(data: bytes) -> None:
+    with contextlib.suppress(ImportFormatError):
+        parse_text(data)
+
+
+names = st.sampled_from(["Mira Halloran", "Teo", "Zoë Ngata", "李伟", "Deleted Friend"])
+placeholders = st.sampled_from(["<photo>", "<sticker>", "<voice message>", "<video>", "<GIF>", "<audio>"])
+
+
+@st.composite
+def chat_records(draw: st.DrawFn) -> list[Rec]:
+    count = draw(st.integers(1, 12))
+    start = draw(st.datetimes(min_value=datetime(2015, 1, 1), max_value=datetime(2030, 1, 1)))
+    records = []
+    ts = start.replace(microsecond=0)
+    for i in range(count):
+        ts += timedelta(seconds=draw(st.integers(0, 86_400)))
+        kind = draw(st.sampled_from(["text", "text", "media", "deleted"]))
+        text = draw(placeholders) if kind == "media" and draw(st.booleans()) else draw(
+            st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40).filter(str.strip))
+        reply_to = draw(st.none() | st.integers(0, i - 1)) if i else None
+        records.append(Rec(ts, draw(names), text, kind, reply_to))
+    return records
+
+
+def expected_after_export(records: list[Rec]) -> list[tuple[object, ...]]:
+    """What Telegram shows of `records`: deleted messages gone, replies following the survivors."""
+    kept = [i for i, r in enumerate(records) if r.kind != "deleted"]
+    new = {old: n for n, old in enumerate(kept)}
+    return [
+        (records[i].ts, records[i].author, records[i].text, records[i].kind, new.get(records[i].reply_to))
+        for i in kept
+    ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(chat_records())
+def test_a_rendered_chat_parses_back_to_the_same_messages(records: list[Rec]) -> None:
+    [chat] = parse_text(render_telegram(records, title="Test chat"))
+    got = [(m.ts, m.author, m.text, str(m.kind), m.reply_to) for m in chat.messages]
+    assert got == expected_after_export(records)
+
+
+def test_a_rendered_account_export_parses_back_chat_by_chat() -> None:
+    day = datetime(2024, 6, 1, 9, 0)
+    teo = [
+        Rec(day, "Teo", "see you at https://cafe.example/map"),
+        Rec(day + timedelta(minutes=3), "Mira H", "on my way", reply_to=0),
+    ]
+    mum = [Rec(day, "Mum", "<photo>", "media"), Rec(day + timedelta(hours=1), "Mira H", "so lovely ❤️")]
+    chats = parse_text(render_telegram_account([("Teo", teo), ("Mum", mum)], me="Mira H"))
+    assert [(c.title, c.me, [(m.text, m.reply_to) for m in c.messages]) for c in chats] == [
+        ("Teo", "Mira H", [("see you at https://cafe.example/map", None), ("on my way", 0)]),
+        ("Mum", "Mira H", [("<photo>", None), ("so lovely ❤️", None)]),
+    ]
