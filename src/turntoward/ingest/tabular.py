@@ -1,0 +1,317 @@
+"""Generic tables: CSV, TSV, JSON Lines and Parquet files with one message per row.
+
+For exports no dedicated importer reads, and for research corpora. Columns are found by
+name: ``ImportOptions.column_map`` maps our fields to the table's columns, e.g.
+``{"ts": "date", "author": "sender", "text": "body"}``; unmapped fields are guessed from
+common names (`GUESSES`, case-insensitive). The fields:
+
+* ``ts`` (required): ISO 8601 (``2024-03-12T21:04:05``, with or without a UTC offset),
+  ``YYYY-MM-DD HH:MM[:SS]``, or a Unix time in seconds or milliseconds (told apart by
+  magnitude); times with an offset are converted to naive local time;
+* ``author`` (required) and ``text``;
+* ``conversation``: splits the rows into several conversations, titled by its value (one
+  conversation titled after the file otherwise);
+* ``kind``: ``text``, ``media``, ``deleted`` or ``system`` (system rows become `SystemEvent`s);
+* ``reply_to``: the ``id`` of the replied-to row when an ``id`` column exists, else the 0-based
+  index of the replied-to message in its conversation (as ``turntoward analyze --jsonl``
+  writes it); a reply to a message outside the file points nowhere.
+
+Rows keep file order unless the file is not in chronological order; then each conversation
+is sorted by time, keeping file order among equal times.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from itertools import pairwise
+from pathlib import PurePosixPath
+from typing import Any
+
+import polars as pl
+
+from turntoward.errors import ImportFormatError
+from turntoward.ingest._registry import ImportOptions, register
+from turntoward.ingest._sources import Source
+from turntoward.model import Conversation, Message, MessageKind, SystemEvent
+
+FIELDS = ("ts", "author", "text", "conversation", "kind", "reply_to", "id")
+REQUIRED = ("ts", "author")
+# Column names tried in order when the user maps none, compared case-insensitively.
+GUESSES: dict[str, tuple[str, ...]] = {
+    "ts": ("timestamp", "datetime", "ts", "date", "time", "sent_at", "created_at"),
+    "author": ("author", "sender", "from", "user", "name", "sender_name", "speaker"),
+    "text": ("text", "message", "body", "content"),
+    "conversation": ("conversation", "conversation_id", "chat", "chat_id", "thread"),
+    "kind": ("kind",),
+    "reply_to": ("reply_to", "in_reply_to", "reply_to_id"),
+    "id": ("id", "message_id"),
+}
+EXTENSIONS = {".csv": ",", ".tsv": "\t", ".jsonl": None, ".ndjson": None, ".parquet": None}
+# Real formats are recognised by their content; a table is only a guess from its extension.
+SNIFF_CONFIDENCE = 0.3
+TIMESTAMP_EXAMPLE = "a timestamp like 2024-03-12 21:04"
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+class _BadRow(Exception):
+    """A value that does not fit its column; becomes an ImportFormatError with the row's line."""
+
+    def __init__(self, row: int, column: str, expected: str, found: object) -> None:
+        self.row, self.column, self.expected, self.found = row, column, expected, found
+
+
+def parse_timestamp(value: object) -> datetime | None:
+    """Naive local time of a table cell, or None when it is not a timestamp."""
+    if isinstance(value, datetime):
+        return value.astimezone().replace(tzinfo=None) if value.tzinfo else value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return _epoch(float(value))
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if _NUMBER.fullmatch(text):
+        return _epoch(float(text))
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed.astimezone().replace(tzinfo=None) if parsed.tzinfo else parsed
+
+
+def _epoch(number: float) -> datetime | None:
+    if not math.isfinite(number):
+        return None
+    # Seconds are ~1.7e9 today; milliseconds ~1.7e12, microseconds ~1.7e15, nanoseconds ~1.7e18.
+    for threshold, scale in ((1e17, 1e9), (1e14, 1e6), (1e11, 1e3)):
+        if abs(number) >= threshold:
+            number /= scale
+            break
+    try:
+        return datetime.fromtimestamp(number)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One row, read and checked, before it becomes a message or a system event."""
+
+    row: int
+    ts: datetime
+    author: str
+    text: str
+    kind: MessageKind
+    reply_to: str
+    key: str | None
+
+
+@dataclass
+class _Rows:
+    """Rows of one conversation in file order."""
+
+    title: str
+    chat_id: str | None
+    entries: list[_Entry] = field(default_factory=list)
+
+
+class TableImporter:
+    """Reads CSV, TSV, JSON Lines and Parquet tables of messages."""
+
+    name = "tabular"
+    description = "CSV / TSV / JSON Lines / Parquet table with one message per row"
+
+    def sniff(self, source: Source, head: bytes) -> float:
+        return SNIFF_CONFIDENCE if _extension(source) in EXTENSIONS else 0.0
+
+    def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
+        data = source.read_bytes()
+        frame = _read(source, data)
+        columns = _columns(source, frame.columns, options.column_map)
+        try:
+            yield from _conversations(source, frame, columns, options)
+        except _BadRow as bad:
+            line, path = _location(source, data, bad.row)
+            raise ImportFormatError(
+                source.name, bad.expected, line=line,
+                json_path=(f"{path}, " if path else "") + f"column {bad.column!r}",
+                found=str(bad.found),
+            ) from None
+
+
+def _extension(source: Source) -> str:
+    return PurePosixPath(source.filename).suffix.lower()
+
+
+def _read(source: Source, data: bytes) -> pl.DataFrame:
+    ext = _extension(source)
+    if not data.strip():
+        raise ImportFormatError(source.name, "a table with a header row and messages", found="an empty file")
+    try:
+        if ext == ".parquet":
+            return pl.read_parquet(io.BytesIO(data))
+        if ext in (".jsonl", ".ndjson"):
+            _check_json_lines(source, data)
+            return pl.read_ndjson(io.BytesIO(data), infer_schema_length=None)
+        data.decode("utf-8")  # polars would replace bad bytes silently
+        return pl.read_csv(io.BytesIO(data.removeprefix(b"\xef\xbb\xbf")),
+                           separator=EXTENSIONS.get(ext) or ",", infer_schema=False)
+    except ImportFormatError:
+        raise
+    except UnicodeDecodeError as exc:
+        raise ImportFormatError(source.name, "UTF-8 text", found=f"byte 0x{data[exc.start]:02x} at offset "
+                                f"{exc.start}") from exc
+    except BaseException as exc:  # polars raises its own errors, and panics as BaseException
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        kind = {".parquet": "a Parquet file", ".jsonl": "JSON Lines", ".ndjson": "JSON Lines"}.get(ext, "CSV")
+        raise ImportFormatError(source.name, f"{kind} with one message per row",
+                                found=str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
+
+
+def _check_json_lines(source: Source, data: bytes) -> None:
+    """Polars names no line for a broken JSON line; this finds it first."""
+    for number, raw in enumerate(data.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            value = json.loads(raw)
+        except (ValueError, RecursionError) as exc:
+            raise ImportFormatError(source.name, "one JSON object per line", line=number,
+                                    found=raw.decode("utf-8", "replace")[:60]) from exc
+        if not isinstance(value, dict):
+            raise ImportFormatError(source.name, "one JSON object per line", line=number,
+                                    found=type(value).__name__)
+
+
+def _columns(source: Source, present: Sequence[str], column_map: dict[str, str]) -> dict[str, str]:
+    unknown = sorted(set(column_map) - set(FIELDS))
+    if unknown:
+        raise ImportFormatError(source.name, "a column map over " + ", ".join(FIELDS), found=unknown[0])
+    by_lower = {name.lower(): name for name in present}
+    columns: dict[str, str] = {}
+    for field_name in FIELDS:
+        if field_name in column_map:
+            if column_map[field_name] not in present:
+                raise ImportFormatError(
+                    source.name, f"a column {column_map[field_name]!r} for {field_name} (the file has "
+                    + ", ".join(repr(c) for c in present) + ")")
+            columns[field_name] = column_map[field_name]
+            continue
+        taken = set(columns.values())
+        guess = next((by_lower[g] for g in GUESSES[field_name] if g in by_lower and by_lower[g] not in taken),
+                     None)
+        if guess is not None:
+            columns[field_name] = guess
+    for field_name in REQUIRED:
+        if field_name not in columns:
+            looked_for = ", ".join(GUESSES[field_name])
+            raise ImportFormatError(
+                source.name, f"a column for {field_name} (one of {looked_for}, or set with a column map);"
+                " the file has " + ", ".join(repr(c) for c in present))
+    return columns
+
+
+def _conversations(source: Source, frame: pl.DataFrame, columns: dict[str, str],
+                   options: ImportOptions) -> Iterator[Conversation]:
+    values = {f: frame.get_column(c).to_list() for f, c in columns.items()}
+    stem = PurePosixPath(source.filename).stem
+    groups: dict[str, _Rows] = {}
+    for row in range(frame.height):
+        def cell(name: str, row: int = row) -> Any:
+            return values[name][row] if name in values else None
+
+        ts = parse_timestamp(cell("ts"))
+        if ts is None:
+            raise _BadRow(row, columns["ts"], TIMESTAMP_EXAMPLE, cell("ts"))
+        author = _text(cell("author"))
+        kind = _kind(row, columns, cell("kind"))
+        if not author and kind is not MessageKind.SYSTEM:
+            raise _BadRow(row, columns["author"], "an author name", "an empty cell")
+        conversation = _text(cell("conversation"))
+        group = groups.setdefault(conversation, _Rows(conversation or stem, conversation or None))
+        key = _text(cell("id")) or None
+        group.entries.append(_Entry(row, ts, author, _text(cell("text")), kind, _text(cell("reply_to")), key))
+    if not groups:
+        raise ImportFormatError(source.name, "at least one message row", found="only a header")
+    for group in groups.values():
+        yield _conversation(source, group, columns, options)
+
+
+def _conversation(
+    source: Source, group: _Rows, columns: dict[str, str], options: ImportOptions
+) -> Conversation:
+    in_file_order = [e for e in group.entries if e.kind is not MessageKind.SYSTEM]
+    entries = group.entries
+    if any(later.ts < earlier.ts for earlier, later in pairwise(entries)):
+        entries = sorted(entries, key=lambda entry: entry.ts)
+    in_time_order = [e for e in entries if e.kind is not MessageKind.SYSTEM]
+    index_of_row = {entry.row: index for index, entry in enumerate(in_time_order)}
+    index_of_id = {entry.key: index for index, entry in enumerate(in_time_order) if entry.key is not None}
+
+    def target(entry: _Entry) -> int | None:
+        if not entry.reply_to:
+            return None
+        if "id" in columns:
+            return index_of_id.get(entry.reply_to)
+        if not re.fullmatch(r"\d+(\.0+)?", entry.reply_to):
+            raise _BadRow(entry.row, columns["reply_to"], "the index of an earlier message", entry.reply_to)
+        position = int(float(entry.reply_to))
+        return index_of_row[in_file_order[position].row] if position < len(in_file_order) else None
+
+    messages = [
+        Message(index, e.ts, e.author, e.text, e.kind, target(e)) for index, e in enumerate(in_time_order)
+    ]
+    events = [SystemEvent(e.ts, e.text, e.author or None) for e in entries if e.kind is MessageKind.SYSTEM]
+    return Conversation(source.name, "tabular", group.title, messages, events, chat_id=group.chat_id,
+                        me=options.me)
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value if isinstance(value, str) else str(value)
+
+
+def _kind(row: int, columns: dict[str, str], value: object) -> MessageKind:
+    text = _text(value).strip().lower()
+    if not text:
+        return MessageKind.TEXT
+    try:
+        return MessageKind(text)
+    except ValueError:
+        raise _BadRow(row, columns["kind"], "a kind (" + ", ".join(k.value for k in MessageKind) + ")",
+                      value) from None
+
+
+def _location(source: Source, data: bytes, row: int) -> tuple[int | None, str | None]:
+    """The line a data row starts on (CSV, JSON Lines), or its row number (Parquet)."""
+    ext = _extension(source)
+    if ext == ".parquet":
+        return None, f"row {row + 1}"
+    text = data.decode("utf-8-sig", "replace")
+    if ext in (".jsonl", ".ndjson"):
+        lines = [n for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+        return (lines[row] if row < len(lines) else None), None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=EXTENSIONS.get(ext) or ",")
+    start = 1
+    for record, _ in enumerate(reader):
+        if record == row + 1:  # record 0 is the header
+            return start, None
+        start = reader.line_num + 1
+    return None, None
+
+
+register(TableImporter())

@@ -1,0 +1,224 @@
+"""The table importer reads CSV, JSON Lines and Parquet message tables, by column name."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.exporters.tabular import render_table
+
+from turntoward.errors import ImportFormatError
+from turntoward.ingest import ImportOptions, Source, detect
+from turntoward.ingest.tabular import TableImporter, parse_timestamp
+from turntoward.model import MessageKind
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "tabular"
+FAMILY_MAP = {"ts": "Sent", "author": "From", "text": "Body", "conversation": "Thread", "kind": "Type"}
+
+
+@dataclass
+class Rec:
+    ts: datetime
+    author: str
+    text: str
+    kind: str = "text"
+    reply_to: int | None = None
+
+
+@pytest.fixture(autouse=True)
+def new_york_time() -> Iterator[None]:
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "America/New_York"
+    time.tzset()
+    yield
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
+def parse(path: Path, column_map: dict[str, str] | None = None, **options: str) -> list:
+    source = Source(path.name, path=path)
+    return list(TableImporter().parse(source, ImportOptions(column_map=column_map or {}, **options)))
+
+
+def test_a_csv_with_a_custom_mapping_splits_into_its_conversations() -> None:
+    mum, siblings = parse(FIXTURES / "family-chats.csv", FAMILY_MAP, me="Me")
+    assert (mum.title, mum.chat_id, mum.me) == ("Mum", "Mum", "Me")
+    assert [(m.index, m.ts, m.author, m.text) for m in mum.messages] == [
+        (0, datetime(2024, 3, 10, 18, 2), "Mum", "Are you still coming Sunday? Dad's making the lamb"),
+        (1, datetime(2024, 3, 10, 18, 40), "Me", "Yes! Bringing dessert.\nAny requests?"),
+        (2, datetime(2024, 3, 10, 18, 41), "Mum", "Surprise us 😊"),
+        (3, datetime(2024, 3, 11, 8, 0), "Mum", "Dad says bring the good cream, not the spray one"),
+    ]
+    assert [(m.author, m.text, m.kind) for m in siblings.messages] == [
+        ("Priya", 'did you see mum\'s text, "Sunday lamb" again', MessageKind.TEXT),
+        ("Me", "ha yes. I'm doing the pavlova\nyou do wine?", MessageKind.TEXT),
+        ("Priya", "", MessageKind.MEDIA),
+    ]
+
+
+def test_jsonl_with_ids_mixed_timestamps_and_system_rows() -> None:
+    [conversation] = parse(FIXTURES / "research-sample.jsonl")
+    assert conversation.title == "c17"
+    assert [(m.index, m.ts, m.author, m.kind, m.reply_to) for m in conversation.messages] == [
+        (0, datetime(2024, 2, 1, 9, 15), "A", MessageKind.TEXT, None),
+        (1, datetime(2024, 2, 1, 9, 21, 30), "B", MessageKind.TEXT, 0),
+        (2, datetime(2024, 2, 1, 9, 25), "A", MessageKind.TEXT, 1),
+        (3, datetime(2024, 2, 1, 9, 26), "B", MessageKind.MEDIA, None),
+        (4, datetime(2024, 2, 1, 9, 30), "A", MessageKind.TEXT, None),
+    ]
+    [event] = conversation.system_events
+    assert (event.ts, event.author) == (datetime(2024, 2, 1, 9, 27), "B")
+    assert event.text == "B changed the group name"
+
+
+def test_parquet_with_real_datetime_columns(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.parquet"
+    pl.DataFrame({
+        "datetime": [datetime(2024, 1, 5, 20, 0), datetime(2024, 1, 5, 20, 3)],
+        "user": ["Kai", "Noor"],
+        "content": ["long day. can we talk later?", "of course, call me when you're home"],
+    }).write_parquet(path)
+    [conversation] = parse(path)
+    assert conversation.title == "corpus"
+    assert [(m.ts, m.author) for m in conversation.messages] == [
+        (datetime(2024, 1, 5, 20, 0), "Kai"), (datetime(2024, 1, 5, 20, 3), "Noor"),
+    ]
+
+
+def test_rows_out_of_order_are_sorted_and_replies_follow_them(tmp_path: Path) -> None:
+    records = [
+        Rec(datetime(2024, 4, 2, 9, 0), "Sam", "morning!"),
+        Rec(datetime(2024, 4, 1, 22, 0), "Jo", "night night"),
+        Rec(datetime(2024, 4, 2, 9, 5), "Jo", "morning you", reply_to=0),
+        Rec(datetime(2024, 4, 1, 22, 0), "Sam", "sleep well"),
+    ]
+    [conversation] = parse(render_table(records, tmp_path / "chat.csv"))
+    assert [(m.author, m.text, m.reply_to) for m in conversation.messages] == [
+        ("Jo", "night night", None), ("Sam", "sleep well", None), ("Sam", "morning!", None),
+        ("Jo", "morning you", 2),
+    ]
+
+
+def test_a_file_already_in_order_keeps_its_order_for_equal_times(tmp_path: Path) -> None:
+    same = datetime(2024, 4, 1, 22, 0)
+    records = [Rec(same, "Sam", "b"), Rec(same, "Jo", "a"), Rec(same, "Sam", "c")]
+    [conversation] = parse(render_table(records, tmp_path / "chat.tsv"))
+    assert [m.text for m in conversation.messages] == ["b", "a", "c"]
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2024-03-12 21:04", datetime(2024, 3, 12, 21, 4)),
+    ("2024-03-12 21:04:05", datetime(2024, 3, 12, 21, 4, 5)),
+    ("2024-03-12T21:04:05.250", datetime(2024, 3, 12, 21, 4, 5, 250000)),
+    ("2024-03-13T01:04:05+00:00", datetime(2024, 3, 12, 21, 4, 5)),
+    ("1710291845", datetime(2024, 3, 12, 21, 4, 5)),
+    ("1710291845000", datetime(2024, 3, 12, 21, 4, 5)),
+    (1710291845000, datetime(2024, 3, 12, 21, 4, 5)),
+    ("yesterday", None),
+    ("", None),
+])
+def test_timestamp_styles(value: object, expected: datetime | None) -> None:
+    assert parse_timestamp(value) == expected
+
+
+def test_a_bad_timestamp_names_the_file_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "chat.csv"
+    path.write_text('date,sender,body\n2024-03-12 21:04,Sam,"two\nlines"\nyesterday,Jo,hi\n')
+    with pytest.raises(ImportFormatError) as caught:
+        parse(path)
+    assert str(caught.value) == (
+        "chat.csv:4 at column 'date': expected a timestamp like 2024-03-12 21:04, found 'yesterday'"
+    )
+
+
+def test_a_bad_jsonl_line_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "chat.jsonl"
+    path.write_text('{"ts": "2024-03-12 21:04", "author": "Sam", "text": "hi"}\n\n{"ts": oops}\n')
+    with pytest.raises(ImportFormatError, match=r"^chat\.jsonl:3: expected one JSON object per line"):
+        parse(path)
+
+
+def test_a_missing_mapped_column_lists_the_columns_there_are() -> None:
+    expected = r"a column 'When' for ts \(the file has 'Sent', 'From', 'Body'"
+    with pytest.raises(ImportFormatError, match=expected):
+        parse(FIXTURES / "family-chats.csv", {**FAMILY_MAP, "ts": "When"})
+
+
+def test_a_table_without_an_author_column_says_what_it_looked_for(tmp_path: Path) -> None:
+    path = tmp_path / "notes.csv"
+    path.write_text("timestamp,note\n2024-03-12 21:04,buy milk\n")
+    expected = r"expected a column for author .*the file has 'timestamp', 'note'"
+    with pytest.raises(ImportFormatError, match=expected):
+        parse(path)
+
+
+def test_an_unknown_kind_is_refused_with_the_known_ones(tmp_path: Path) -> None:
+    path = tmp_path / "chat.csv"
+    path.write_text("timestamp,sender,text,kind\n2024-03-12 21:04,Sam,hi,sticker\n")
+    expected = r"chat\.csv:2 at column 'kind': expected a kind \(text, media"
+    with pytest.raises(ImportFormatError, match=expected):
+        parse(path)
+
+
+def test_tables_are_recognised_only_weakly_by_extension() -> None:
+    assert TableImporter().sniff(Source("a.csv", path=Path("a.csv")), b"") == 0.3
+    assert TableImporter().sniff(Source("a.txt", path=Path("a.txt")), b"a,b\n") == 0.0
+    found = detect(Source("family-chats.csv", path=FIXTURES / "family-chats.csv"))
+    assert found is not None and found.name == "tabular"
+
+
+@pytest.mark.parametrize("suffix, style", [
+    (".csv", "iso"), (".tsv", "seconds"), (".jsonl", "epoch_ms"), (".ndjson", "epoch_s"), (".parquet", "iso"),
+])
+def test_renderer_round_trip(tmp_path: Path, suffix: str, style: str) -> None:
+    records = [
+        Rec(datetime(2024, 6, 1, 10, 0), "Sam", 'I made a thing, "finally"\nwant to see?'),
+        Rec(datetime(2024, 6, 1, 10, 2), "Jo", "YES show me", reply_to=0),
+        Rec(datetime(2024, 6, 1, 10, 3), "Sam", "", "media"),
+        Rec(datetime(2024, 6, 1, 10, 4), "Jo", "", "deleted"),
+        Rec(datetime(2024, 6, 1, 10, 5), "Jo", "that is gorgeous 😍", reply_to=2),
+    ]
+    [conversation] = parse(render_table(records, tmp_path / f"chat{suffix}", time_style=style))
+    assert [(m.ts, m.author, m.text, m.kind.value, m.reply_to) for m in conversation.messages] == [
+        (r.ts, r.author, r.text, r.kind, r.reply_to) for r in records
+    ]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=1024), st.sampled_from([".csv", ".tsv", ".jsonl", ".parquet"]))
+def test_arbitrary_bytes_only_ever_raise_an_import_error(tmp_path: Path, data: bytes, suffix: str) -> None:
+    path = tmp_path / f"t{suffix}"
+    path.write_bytes(data)
+    with contextlib.suppress(ImportFormatError):
+        parse(path)
+
+
+_cells = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12) | st.sampled_from(
+    ["2024-03-12 21:04", "1710291845000", "1e400", "-99999999999999999999", "text", "media", "0", "7"]
+)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(_cells, min_size=1, max_size=6), min_size=1, max_size=6), st.booleans())
+def test_arbitrary_csv_only_ever_raises_an_import_error(
+    tmp_path: Path, rows: list[list[str]], known_header: bool
+) -> None:
+    path = tmp_path / "t.csv"
+    header = ["timestamp", "sender", "text", "kind", "reply_to", "conversation"] if known_header else rows[0]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([header, *rows])
+    with contextlib.suppress(ImportFormatError):
+        parse(path)
