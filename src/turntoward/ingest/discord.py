@@ -1,0 +1,132 @@
+"""Discord channels and DMs as exported by DiscordChatExporter (its JSON format).
+
+One file is one channel: ``guild``, ``channel``, ``dateRange`` and ``messages``. Authors are
+shown by their server nickname (or DM display name) when the export has one, else their user
+name. Timestamps carry the offset of the exporting computer ("...21:04:05.123+02:00"); we keep
+the wall-clock time in that offset and drop the offset, as every importer gives naive local
+time. Only ``Default`` and ``Reply`` messages are messages; every other type (joins, pins,
+calls, recipients added, threads created) is a `SystemEvent`. ``reference.messageId`` becomes
+`reply_to` when the quoted message is in the same export.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from turntoward.ingest._json_doc import JsonDoc, JsonObject, child, load_json, looks_like_json_object
+from turntoward.ingest._registry import ImportOptions, register
+from turntoward.ingest._sources import Source
+from turntoward.model import Conversation, Message, MessageKind, SystemEvent
+
+MESSAGE_TYPES = frozenset({"Default", "Reply"})
+ATTACHMENT = "<attachment>"
+STICKER = "<sticker>"
+DIRECT_MESSAGES_GUILD = "0"  # the guild id DiscordChatExporter gives DMs and group DMs
+
+
+class DiscordImporter:
+    """Reads DiscordChatExporter JSON exports of one channel or DM."""
+
+    name = "discord"
+    description = "Discord channel or DM exported by DiscordChatExporter (JSON)"
+
+    def sniff(self, source: Source, head: bytes) -> float:
+        if not looks_like_json_object(head):
+            return 0.0
+        if b'"guild"' in head and b'"channel"' in head and b'"messages"' in head:
+            return 0.95
+        return 0.0
+
+    def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
+        doc = JsonDoc(source)
+        root = doc.obj(load_json(source), "")
+        if "guild" not in root or "channel" not in root:
+            expected = "a DiscordChatExporter export: an object with 'guild', 'channel' and 'messages'"
+            doc.fail("", expected, root)
+        guild = doc.field_obj(root, "guild", "")
+        channel = doc.field_obj(root, "channel", "")
+        channel_name = doc.field_str(channel, "name", "channel")
+        guild_name = doc.optional_str(guild, "name", "guild")
+        is_dm = guild.get("id") == DIRECT_MESSAGES_GUILD or str(channel.get("type", "")).startswith("Direct")
+        title = channel_name if is_dm or not guild_name else f"{guild_name} #{channel_name}"
+        channel_id = doc.optional_str(channel, "id", "channel")
+
+        messages: list[Message] = []
+        events: list[SystemEvent] = []
+        index_of: dict[str, int] = {}
+        replies: list[tuple[Message, str]] = []
+        for i, raw in enumerate(doc.field_list(root, "messages", "")):
+            at = f"messages[{i}]"
+            entry = doc.obj(raw, at)
+            ts = doc.field_datetime(entry, "timestamp", at)
+            author = _author(doc, entry, at)
+            content = doc.optional_str(entry, "content", at) or ""
+            entry_type = doc.field_str(entry, "type", at)
+            if entry_type not in MESSAGE_TYPES:
+                events.append(SystemEvent(ts, content or _spaced(entry_type), author))
+                continue
+            message = Message(
+                index=len(messages),
+                ts=ts,
+                author=author,
+                text=content,
+                edited=doc.optional_str(entry, "timestampEdited", at) is not None,
+            )
+            _attach_media(doc, entry, at, message)
+            message_id = doc.optional_str(entry, "id", at)
+            if message_id is not None:
+                index_of[message_id] = message.index
+            quoted = _quoted_id(doc, entry, at, channel_id)
+            if quoted is not None:
+                replies.append((message, quoted))
+            messages.append(message)
+        for message, quoted in replies:
+            message.reply_to = index_of.get(quoted)  # None: the quoted message is not in this export
+
+        yield Conversation(
+            source=source.name,
+            source_format=self.name,
+            title=title,
+            messages=messages,
+            system_events=events,
+            chat_id=channel_id,
+            me=options.me,
+        )
+
+
+def _spaced(entry_type: str) -> str:
+    """A readable label for a notice without text ("RecipientAdd" -> "recipient add")."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", entry_type).lower()
+
+
+def _author(doc: JsonDoc, entry: JsonObject, at: str) -> str:
+    author = doc.field_obj(entry, "author", at)
+    where = child(at, "author")
+    return doc.optional_str(author, "nickname", where) or doc.field_str(author, "name", where)
+
+
+def _attach_media(doc: JsonDoc, entry: JsonObject, at: str, message: Message) -> None:
+    """Mark messages carrying files or stickers as MEDIA; a bare one gets a placeholder text."""
+    if doc.field_list(entry, "attachments", at, optional=True):
+        placeholder = ATTACHMENT
+    elif doc.field_list(entry, "stickers", at, optional=True):
+        placeholder = STICKER
+    else:
+        return
+    message.kind = MessageKind.MEDIA
+    message.text = message.text or placeholder
+
+
+def _quoted_id(doc: JsonDoc, entry: JsonObject, at: str, channel_id: str | None) -> str | None:
+    if entry.get("reference") is None:
+        return None
+    reference = doc.field_obj(entry, "reference", at)
+    where = child(at, "reference")
+    other_channel = doc.optional_str(reference, "channelId", where)
+    if other_channel is not None and channel_id is not None and other_channel != channel_id:
+        return None  # a quote from another channel cannot be in this export
+    return doc.optional_str(reference, "messageId", where)
+
+
+register(DiscordImporter())
