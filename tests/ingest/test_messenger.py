@@ -1,0 +1,292 @@
+"""The Messenger and Instagram importers read Meta's "Download your information" message files."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import tempfile
+import time
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests.exporters.messenger import render_messenger, render_messenger_files
+
+from turntoward.errors import ImportFormatError
+from turntoward.ingest import ImportOptions, Source, detect, importers, read_paths
+from turntoward.ingest.messenger import repair_mojibake
+from turntoward.model import Conversation, MessageKind
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+INBOX = FIXTURES / "messenger" / "your_facebook_activity" / "messages" / "inbox"
+NOOR = INBOX / "noorhaddad_10158471223"
+HIKERS = INBOX / "sundayhikers_4471290055" / "message_1.json"
+LENA = (
+    FIXTURES / "instagram" / "your_instagram_activity" / "messages" / "inbox" / "lenaparks_17845529016"
+    / "message_1.json"
+)
+
+
+@dataclass
+class Rec:
+    ts: datetime
+    author: str
+    text: str
+    kind: str = "text"
+    reply_to: int | None = None
+
+
+@contextlib.contextmanager
+def local_time(zone: str) -> Iterator[None]:
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = zone
+    time.tzset()
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
+
+
+@pytest.fixture(autouse=True)
+def paris_time() -> Iterator[None]:
+    """Meta stores UTC instants; the importer shows them in the machine's local time."""
+    with local_time("Europe/Paris"):
+        yield
+
+
+def parse(path: Path, fmt: str = "messenger") -> list[Conversation]:
+    return list(importers()[fmt].parse(Source(str(path), path=path), ImportOptions()))
+
+
+def parse_text(text: str | bytes, fmt: str = "messenger") -> list[Conversation]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "message_1.json"
+        path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+        return parse(path, fmt)
+
+
+def test_a_conversation_split_over_two_files_is_merged_oldest_first() -> None:
+    [chat] = parse(NOOR / "message_1.json")
+    assert (chat.title, chat.chat_id, chat.source_format) == (
+        "Élise Marchand", "inbox/noorhaddad_10158471223", "messenger",
+    )
+    assert [(m.index, m.ts, m.author) for m in chat.messages] == [
+        (0, datetime(2024, 2, 3, 10, 12, 30, 5000), "Élise Marchand"),
+        (1, datetime(2024, 2, 3, 10, 14, 5, 77000), "Noor Haddad"),
+        (2, datetime(2024, 2, 3, 10, 15, 42, 318000), "Élise Marchand"),
+        (3, datetime(2024, 2, 4, 21, 35, 59, 250000), "Noor Haddad"),
+        (4, datetime(2024, 2, 4, 21, 37, 2, 1000), "Élise Marchand"),
+        (5, datetime(2024, 2, 4, 21, 38, 11, 404000), "Noor Haddad"),
+        (6, datetime(2024, 2, 4, 21, 40, 0, 912000), "Élise Marchand"),
+    ]
+
+
+def test_mojibake_accents_and_emoji_are_repaired() -> None:
+    [chat] = parse(NOOR / "message_1.json")
+    assert chat.messages[0].text == "Café à 10h ? ☕"
+    assert chat.messages[2].text == "tu as vu ? la crêpe était parfaite 😂"
+    assert chat.messages[5].text == "me too. Señor Tomás says hi 👋"
+    assert chat.messages[6].text == "bonne nuit ❤️ merci pour aujourd’hui"
+
+
+def test_repairing_leaves_text_that_is_not_mojibake_alone() -> None:
+    assert repair_mojibake("cafÃ©") == "café"
+    assert repair_mojibake("café") == "café"
+    assert repair_mojibake("😂 plain") == "😂 plain"
+
+
+def test_media_and_unsent_messages_keep_their_place() -> None:
+    [chat] = parse(NOOR / "message_1.json")
+    assert [(m.kind, m.text) for m in chat.messages if m.kind is not MessageKind.TEXT] == [
+        (MessageKind.MEDIA, "<photo>"),
+        (MessageKind.DELETED, ""),
+    ]
+
+
+def test_a_later_file_beside_the_first_adds_nothing_on_its_own() -> None:
+    assert parse(NOOR / "message_2.json") == []
+
+
+def test_a_later_file_without_the_first_is_read_by_itself(tmp_path: Path) -> None:
+    shutil.copy(NOOR / "message_2.json", tmp_path / "message_2.json")
+    [chat] = parse(tmp_path / "message_2.json")
+    assert [m.text for m in chat.messages] == [
+        "Café à 10h ? ☕", "<photo>", "tu as vu ? la crêpe était parfaite 😂",
+    ]
+
+
+def test_the_inbox_folder_imports_each_conversation_once_and_skips_photos() -> None:
+    found = [(src.filename, [c.title for c in convs]) for src, convs in read_paths([INBOX])]
+    assert found == [
+        ("message_1.json", ["Élise Marchand"]),
+        ("message_2.json", []),
+        ("message_1.json", ["Sunday Hikers 🥾"]),
+    ]
+
+
+def test_a_zipped_download_merges_the_files_of_a_conversation(tmp_path: Path) -> None:
+    archive = tmp_path / "facebook-noor-2024.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for page in ("message_1.json", "message_2.json"):
+            zf.write(NOOR / page, f"your_facebook_activity/messages/inbox/noorhaddad_10158471223/{page}")
+    conversations = [c for _, convs in read_paths([archive]) for c in convs]
+    assert [len(c.messages) for c in conversations] == [7]
+    member = "your_facebook_activity/messages/inbox/noorhaddad_10158471223/message_1.json"
+    assert conversations[0].source == f"{archive}!{member}"
+
+
+def test_a_group_keeps_reactions_out_and_joins_leaves_and_calls_as_events() -> None:
+    [group] = parse(HIKERS)
+    assert group.title == "Sunday Hikers 🥾"
+    assert [(m.author, m.kind.value, m.text) for m in group.messages] == [
+        ("Mateo Núñez", "text", "Sunday: 8:00 at the trailhead, ok?"),
+        ("Zoë Adeyemi", "media", "<sticker>"),
+        ("Priya Raman", "text", "https://weather.example/forecast/alps"),
+        ("Priya Raman", "deleted", ""),
+        ("Jonas Weiß", "text", "Who's bringing the thermos? 🫖"),
+        ("Zoë Adeyemi", "text", "https://trails.example/route/ridge-loop"),
+    ]
+    assert [(e.ts, e.text) for e in group.system_events] == [
+        (datetime(2024, 5, 19, 17, 45), "Jonas Weiß added Zoë Adeyemi to the group."),
+        (datetime(2024, 5, 19, 18, 20, 45), "Mateo Núñez left the group."),
+        (datetime(2024, 5, 19, 19, 5), "call (1320 s)"),
+    ]
+    assert group.is_group
+
+
+def test_times_follow_this_computers_clock() -> None:
+    with local_time("Asia/Tokyo"):
+        [group] = parse(HIKERS)
+    assert group.messages[0].ts == datetime(2024, 5, 20, 0, 40, 29)
+
+
+def test_an_instagram_thread_is_detected_as_instagram_and_likes_are_not_messages() -> None:
+    importer = detect(Source(str(LENA), path=LENA))
+    assert importer is not None and importer.name == "instagram"
+    [thread] = parse(LENA, "instagram")
+    assert (thread.source_format, thread.title, thread.chat_id) == (
+        "instagram", "Lena Parks", "inbox/lenaparks_17845529016",
+    )
+    assert [m.text for m in thread.messages] == [
+        "how was the gig?? 🎸",
+        "<photo>",
+        "https://www.instagram.com/reel/C8xYz12AbCd/",
+        "you make me laugh every single day 💕",
+    ]
+    assert [(e.text, e.author) for e in thread.system_events] == [("Liked a message", "Amir Sadeghi")]
+
+
+def test_a_messenger_thread_is_detected_as_messenger() -> None:
+    importer = detect(Source(str(HIKERS), path=HIKERS))
+    assert importer is not None and importer.name == "messenger"
+    telegram = FIXTURES / "telegram" / "personal_chat" / "result.json"
+    assert importers()["messenger"].sniff(Source(str(telegram), path=telegram), telegram.read_bytes()) == 0.0
+
+
+def test_a_wrong_type_names_the_file_and_json_path(tmp_path: Path) -> None:
+    for page in ("message_1.json", "message_2.json"):
+        shutil.copy(NOOR / page, tmp_path / page)
+    doc = json.loads((tmp_path / "message_2.json").read_text(encoding="utf-8"))
+    doc["messages"][1]["timestamp_ms"] = "1706951645077"
+    (tmp_path / "message_2.json").write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(ImportFormatError) as caught:
+        parse(tmp_path / "message_1.json")
+    assert caught.value.source.endswith("message_2.json")
+    assert caught.value.json_path == "messages[1].timestamp_ms"
+    assert "expected a time in milliseconds since 1970" in str(caught.value)
+
+
+def test_broken_and_foreign_files_are_format_errors() -> None:
+    text = HIKERS.read_text(encoding="utf-8")
+    with pytest.raises(ImportFormatError, match=r"message_1\.json:\d+: expected a JSON document"):
+        parse_text(text[:300])
+    with pytest.raises(ImportFormatError, match="'participants' and 'messages'"):
+        parse_text('{"guild": {}, "channel": {}, "messages": []}')
+    with pytest.raises(ImportFormatError, match="UTF-8"):
+        parse_text(b"PK\x03\x04\x14\x00\x00\x00\x08\x00\xb7\x9c")
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
+message_fields = st.sampled_from(
+    ["sender_name", "timestamp_ms", "content", "photos", "sticker", "share", "is_unsent", "type",
+     "call_duration", "reactions"]
+)
+plausible = st.sampled_from(["Call", "Share", "Generic", 1706951645077, -(10**18), 10**20]) | (
+    st.fixed_dictionaries({"link": json_values})
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(
+    json_values,
+    st.fixed_dictionaries({
+        "participants": json_values | st.lists(st.fixed_dictionaries({"name": json_values}), max_size=3),
+        "messages": st.lists(st.dictionaries(message_fields, json_values | plausible), max_size=5),
+        "title": json_values,
+        "thread_path": json_values,
+    }),
+))
+def test_any_json_document_either_parses_or_raises_a_format_error(document: object) -> None:
+    with contextlib.suppress(ImportFormatError):
+        parse_text(json.dumps(document))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=300))
+def test_any_bytes_either_parse_or_raise_a_format_error(data: bytes) -> None:
+    with contextlib.suppress(ImportFormatError):
+        parse_text(data)
+
+
+@st.composite
+def chat_records(draw: st.DrawFn) -> list[Rec]:
+    # Start from real instants so every time exists on this computer's clock.
+    ms = draw(st.integers(1_300_000_000_000, 1_900_000_000_000))
+    records = []
+    for _ in range(draw(st.integers(1, 14))):
+        ms += draw(st.integers(1, 10**8))
+        ts = datetime.fromtimestamp(ms // 1000) + timedelta(milliseconds=ms % 1000)
+        kind = draw(st.sampled_from(["text", "text", "media", "deleted"]))
+        text = draw(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40))
+        if kind == "media" and draw(st.booleans()):
+            text = draw(st.sampled_from(["<photo>", "<video>", "<GIF>", "<audio>", "<file>", "<sticker>"]))
+        author = draw(st.sampled_from(["Élise Marchand", "Noor Haddad", "Zoë 🌿", "Wei Chen"]))
+        records.append(Rec(ts, author, text, kind))
+    return records
+
+
+@settings(max_examples=60, deadline=None)
+@given(chat_records(), st.integers(1, 5), st.sampled_from(["messenger", "instagram"]))
+def test_rendered_files_parse_back_to_the_same_messages(records: list[Rec], per_file: int, app: str) -> None:
+    files = render_messenger_files(records, title="Élise & Noor ✨", per_file=per_file, app=app)
+    with tempfile.TemporaryDirectory() as folder:
+        for name, text in files.items():
+            (Path(folder) / name).write_text(text, encoding="ascii")
+        [chat] = parse(Path(folder) / "message_1.json", app)
+    assert chat.title == "Élise & Noor ✨"
+    expected = [(r.ts, r.author, "" if r.kind == "deleted" else r.text, r.kind) for r in records]
+    assert [(m.ts, m.author, m.text, str(m.kind)) for m in chat.messages] == expected
+
+
+def test_a_rendered_file_is_written_the_way_meta_writes_it() -> None:
+    day = datetime(2024, 2, 4, 21, 35)
+    text = render_messenger([Rec(day, "Élise", "à demain"), Rec(day + timedelta(minutes=1), "Noor", "👋")],
+                            title="Élise")
+    assert text.isascii() and "\\u00c3\\u0089lise" in text
+    newest_first = [m["sender_name"] for m in json.loads(text)["messages"]]
+    assert newest_first == ["Noor", "\u00c3\u0089lise"]
