@@ -1,0 +1,184 @@
+"""Analysing conversations from export files or the store, and the two `analyze` contracts of DESIGN.md."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from turntoward.analysis.backends import Backend, get_backend
+from turntoward.analysis.engine import Analysis, ConversationAnalysis, analyze
+from turntoward.analysis.scoring import Scores, score
+from turntoward.analysis.suggest import help_resources
+from turntoward.errors import NotFoundError, UsageError
+from turntoward.ingest import ImportOptions, Source, read_paths
+from turntoward.ingest.labelled import read_labelled
+from turntoward.model import Conversation
+
+# Progress callback: (what was just read, conversations so far).
+Progress = Callable[[str, int], None]
+
+
+def load_conversations(
+    targets: list[str],
+    *,
+    store: Any | None = None,
+    options: ImportOptions | None = None,
+    fmt: str | None = None,
+    progress: Progress | None = None,
+) -> list[Conversation]:
+    """Conversations from export files, folders and archives, or stored ones named by id or title.
+
+    A target that exists on disk is read as an export (no database needed); anything else is
+    looked up in `store`. When one file holds several chats (a Telegram full export), each
+    conversation's `source` becomes ``FILE#chat`` so message indices stay unique per source.
+    """
+    out: list[Conversation] = []
+    for target in targets:
+        if Path(target).exists():
+            for source, convs in read_paths([target], options or ImportOptions(), fmt):
+                for conv in convs:
+                    if len(convs) > 1:
+                        conv.source = f"{source.name}#{conv.chat_id or conv.title}"
+                    out.append(conv)
+                if progress:
+                    progress(source.name, len(out))
+        elif store is not None:
+            conv = store.load_conversation(target)
+            out.append(conv)
+            if progress:
+                progress(target, len(out))
+        else:
+            raise NotFoundError(f"{target}: no such file, and no database to look it up in")
+    seen: set[str] = set()
+    for conv in out:
+        if conv.source in seen:
+            raise UsageError(f"{conv.source} was given twice: each export can be analysed once per call")
+        seen.add(conv.source)
+    return out
+
+
+def analyze_conversations(
+    conversations: list[Conversation], *, backend: str | Backend = "rules", me: str | None = None
+) -> Analysis:
+    """The full analysis of `conversations` (a thin wrapper over `turntoward.analysis.analyze`)."""
+    be = get_backend(backend) if isinstance(backend, str) else backend
+    return analyze(conversations, backend=be, me=me)
+
+
+def message_records(result: ConversationAnalysis) -> Iterator[dict[str, Any]]:
+    """The per-message contract of DESIGN.md, one dict per message in source order."""
+    conv = result.conversation
+    for m, lab in zip(conv.messages, result.labels, strict=True):
+        bid = None
+        if lab.bid is not None:
+            b = lab.bid
+            bid = {"kind": b.kind.value, "outcome": b.outcome.value, "response_index": b.response_index,
+                   "latency_s": b.latency_s, "score": b.score, "cues": b.cues}
+        yield {
+            "source": conv.source, "index": m.index, "ts": m.ts.isoformat(timespec="seconds"),
+            "author": m.author, "text": m.text, "bid": bid,
+            "horseman": lab.horseman.value if lab.horseman else None, "control": lab.control,
+            "accountability": lab.accountability.value if lab.accountability else None, "repair": lab.repair,
+        }
+
+
+def write_jsonl(analysis: Analysis, out: TextIO) -> int:
+    """Write every message of every conversation as one JSON line; returns the count."""
+    n = 0
+    for result in analysis.conversations:
+        for record in message_records(result):
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            n += 1
+    return n
+
+
+def conversation_summary(result: ConversationAnalysis) -> dict[str, Any]:
+    """The per-conversation summary of DESIGN.md (plus documented extra fields)."""
+    conv = result.conversation
+    tallies = result.bids_by_person()
+    return {
+        "source": conv.source,
+        "title": conv.title,
+        "relationship": conv.relationship.value,
+        "people": conv.people,
+        "messages": len(conv.messages),
+        "first": conv.messages[0].ts.isoformat(timespec="seconds") if conv.messages else "",
+        "last": conv.messages[-1].ts.isoformat(timespec="seconds") if conv.messages else "",
+        "bids": {p: {"made": t.made, "toward": t.toward, "away": t.away, "against": t.against}
+                 for p, t in tallies.items()},
+        "turn_toward_rate": result.turn_toward_rate(),
+        "signs": {name: {"status": s.status.value, "evidence": s.evidence} for name, s in result.signs.items()},
+        "episodes": [
+            {"start_index": e.start_index, "end_index": e.end_index, "horsemen": e.horsemen,
+             "repaired": e.repaired, "positive_negative_ratio": e.positive_negative_ratio,
+             "repair_attempts": e.repair_attempts}
+            for e in result.episodes
+        ],
+        "control_messages": len(result.control_messages),
+        "withholding": [{"asker": w.asker, "evader": w.evader, "questions": w.questions}
+                        for w in result.withholding],
+        "lying": result.lying_note,
+        "suggestions": [{"text": s.text, "practice": s.practice, "evidence": s.evidence}
+                        for s in result.suggestions],
+        "help": help_resources() if any(s.help_resources for s in result.suggestions) else [],
+    }
+
+
+def summary(analysis: Analysis) -> dict[str, Any]:
+    """The summary document of one `analyze` call."""
+    return {
+        "conversations": [conversation_summary(r) for r in analysis.conversations],
+        "drift": [{"person": d.person, "status": d.status.value, "evidence": d.evidence}
+                  for d in analysis.drift],
+    }
+
+
+@dataclass(slots=True)
+class Explanation:
+    """Why one message was labelled as it was."""
+
+    record: dict[str, Any]
+    cues: list[str]
+    response: dict[str, Any] | None
+    response_cues: list[str]
+    context: list[dict[str, Any]]
+
+
+def explain(analysis: Analysis, ref: str) -> Explanation:
+    """Explain ``SOURCE:INDEX`` (the index after the last colon)."""
+    source, sep, raw_index = ref.rpartition(":")
+    if not sep or not raw_index.isdigit():
+        raise UsageError(f"{ref}: expected SOURCE:INDEX, e.g. chat.txt:17")
+    index = int(raw_index)
+    for result in analysis.conversations:
+        if result.conversation.source != source and len(analysis.conversations) > 1:
+            continue
+        if not 0 <= index < len(result.labels):
+            raise NotFoundError(f"{ref}: {source} has messages 0 to {len(result.labels) - 1}")
+        records = list(message_records(result))
+        lab = result.labels[index]
+        bid = lab.bid
+        response = records[bid.response_index] if bid and bid.response_index is not None else None
+        lo, hi = max(0, index - 3), min(len(records), index + 4)
+        return Explanation(records[index], lab.cues, response, bid.response_cues if bid else [],
+                           records[lo:hi])
+    raise NotFoundError(f"{ref}: no conversation with source {source!r} in this call")
+
+
+def evaluate(paths: list[str], *, backend: str | Backend = "rules") -> Scores:
+    """Compare the analysis with the labels of ANNOTATION.md files under `paths`."""
+    be = get_backend(backend) if isinstance(backend, str) else backend
+    scores = Scores()
+    files: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        files.extend(sorted(p.rglob("*.json")) if p.is_dir() else [p])
+    if not files:
+        raise NotFoundError(f"{', '.join(paths)}: no labelled conversations (*.json) found")
+    for f in files:
+        conv, gold = read_labelled(Source(str(f), path=f))
+        score(gold, be.label(conv).labels, scores)
+    return scores

@@ -1,0 +1,510 @@
+"""The `Store` facade: everything the rest of turntoward asks of the database.
+
+It persists parsed conversations (one transaction per export file, nothing twice), answers
+what it holds, edits people and relationships, forgets on request, and hands conversations
+back as `turntoward.model.Conversation` for the analysis. It never parses or analyses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
+from itertools import chain
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
+
+from turntoward.errors import NotFoundError, UsageError
+from turntoward.model import Conversation, Message, MessageKind, Relationship, SystemEvent
+from turntoward.store import _bulk
+from turntoward.store._identity import conversation_identity, message_keys
+from turntoward.store._records import SavedConversation, StoredConversation, StoredPerson
+from turntoward.store.schema import AliasRow, ConversationRow, MessageRow, PersonRow, SourceImportRow
+
+_KINDS = {kind.value: kind for kind in MessageKind}
+_KIND_TEXT = {kind: kind.value for kind in MessageKind}  # plain str for the driver, from enum or str
+_SYSTEM = MessageKind.SYSTEM.value
+
+Advance = Callable[[int], None]
+"""Called with the number of rows just written, while an import is being stored."""
+
+
+class Store:
+    """A turntoward database (SQLite file or PostgreSQL), schema already up to date.
+
+    Conversations handed back by `load_conversation` carry ``source = "db:<id>"``: the
+    conversation's id in this store, which every command also accepts in place of a title.
+    """
+
+    def __init__(self, engine: Engine, url: str) -> None:
+        self.engine = engine
+        self.url = url
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- importing -------------------------------------------------------------------------
+
+    def save_source(
+        self,
+        source: str,
+        conversations: Sequence[Conversation],
+        *,
+        relationship: Relationship | None = None,
+        me: str | None = None,
+        advance: Advance | None = None,
+    ) -> list[SavedConversation]:
+        """Store every conversation parsed from one export file, in one transaction.
+
+        Messages already stored (same identity, see `turntoward.store._identity`) are
+        skipped; `relationship` overrides the conversations' relationship; `me` names the
+        user among the authors. Either everything from `source` is stored, or nothing is.
+        """
+        source_format = conversations[0].source_format if conversations else "unknown"
+        with self.engine.begin() as conn:
+            import_id = conn.execute(
+                insert(SourceImportRow).values(source=source, source_format=source_format)
+            ).inserted_primary_key[0]  # type: ignore[index]
+            people = _PeopleIndex(conn)
+            saved = [
+                self._save_conversation(conn, conversation, import_id, people, relationship, advance)
+                for conversation in conversations
+            ]
+            conn.execute(
+                update(SourceImportRow)
+                .where(SourceImportRow.id == import_id)
+                .values(added=sum(s.added for s in saved), skipped=sum(s.skipped for s in saved))
+            )
+            if me is not None:
+                if me not in people.ids:
+                    raise UsageError(f"{source}: --me {me!r} names nobody in this export")
+                _mark_me(conn, people.ids[me])
+            else:
+                _mark_me_once(conn, people, [c.me for c in conversations if c.me])
+        return saved
+
+    def _save_conversation(
+        self,
+        conn: Connection,
+        conversation: Conversation,
+        import_id: int,
+        people: _PeopleIndex,
+        relationship: Relationship | None,
+        advance: Advance | None,
+    ) -> SavedConversation:
+        conversation_id, is_new = _conversation_id(conn, conversation, relationship)
+        messages, events = conversation.messages, conversation.system_events
+        keys = message_keys(
+            chain(
+                ((m.ts, m.author, m.kind, m.text) for m in messages),
+                ((e.ts, e.author or "", _SYSTEM, e.text) for e in events),
+            )
+        )
+        existing = set() if is_new else _bulk.existing_keys(conn, conversation_id)
+        person_of = {name: people.resolve(name) for name in conversation.people}
+        person_of.update({e.author: people.resolve(e.author) for e in events if e.author})
+        key_of_index = (
+            {m.index: k for m, k in zip(messages, keys, strict=False)}
+            if any(m.reply_to is not None for m in messages)
+            else {}
+        )
+        write_ts = _bulk.ts_writer(conn)
+
+        rows: list[_bulk.MessageRowValues] = []
+        append = rows.append
+        kinds = _KIND_TEXT
+        for m, key in zip(messages, keys, strict=False):
+            if key in existing:
+                continue
+            reply_key = key_of_index.get(m.reply_to) if m.reply_to is not None else None
+            append(
+                (
+                    m.index,
+                    write_ts(m.ts),
+                    person_of[m.author],
+                    kinds[m.kind],
+                    m.text,
+                    reply_key,
+                    m.edited,
+                    key,
+                )
+            )
+        added = len(rows)
+        for e, key in zip(events, keys[len(messages) :], strict=True):
+            if key not in existing:
+                append(
+                    (None, write_ts(e.ts), person_of.get(e.author or ""), _SYSTEM, e.text, None, False, key)
+                )
+        _bulk.insert_messages(conn, conversation_id, import_id, rows, advance)
+        if rows:
+            conn.execute(
+                update(ConversationRow)
+                .where(ConversationRow.id == conversation_id)
+                .values(updated_at=func.current_timestamp())
+            )
+        stamps = [m.ts for m in messages]
+        return SavedConversation(
+            conversation_id=conversation_id,
+            title=conversation.title,
+            source_format=conversation.source_format,
+            messages=len(messages),
+            added=added,
+            skipped=len(messages) - added,
+            system_events=len(rows) - added,
+            people=conversation.people,
+            first=min(stamps) if stamps else None,
+            last=max(stamps) if stamps else None,
+            is_new=is_new,
+        )
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def conversations(self) -> list[StoredConversation]:
+        """Every conversation, oldest first, with message counts, people and date range."""
+        m = MessageRow
+        with self.engine.connect() as conn:
+            names = _names(conn)
+            stats = {
+                cid: (count, first, last)
+                for cid, count, first, last in conn.execute(
+                    select(m.conversation_id, func.count(), func.min(m.ts), func.max(m.ts))
+                    .where(m.kind != _SYSTEM)
+                    .group_by(m.conversation_id)
+                )
+            }
+            authors: dict[int, list[str]] = {}
+            for cid, pid, _first in conn.execute(
+                select(m.conversation_id, m.person_id, func.min(m.ts).label("first"))
+                .where(m.kind != _SYSTEM)
+                .group_by(m.conversation_id, m.person_id)
+                .order_by(m.conversation_id, "first")
+            ):
+                authors.setdefault(cid, []).append(names[pid])
+            rows = conn.execute(select(ConversationRow.__table__).order_by(ConversationRow.id)).all()
+            return [_stored_conversation(row, stats.get(row.id), authors.get(row.id, [])) for row in rows]
+
+    def conversation(self, ref: str | int) -> StoredConversation:
+        """One conversation by id (``3`` or ``db:3``) or title; `NotFoundError` if none."""
+        conversation_id = self._conversation_id_of(ref)
+        return next(c for c in self.conversations() if c.id == conversation_id)
+
+    def people(self) -> list[StoredPerson]:
+        """Everyone who writes in the stored chats, "me" first, then by name."""
+        m = MessageRow
+        with self.engine.connect() as conn:
+            aliases: dict[int, list[str]] = {}
+            for alias, pid in conn.execute(select(AliasRow.alias, AliasRow.person_id).order_by(AliasRow.id)):
+                aliases.setdefault(pid, []).append(alias)
+            counts = {
+                pid: (count, chats)
+                for pid, count, chats in conn.execute(
+                    select(m.person_id, func.count(), func.count(m.conversation_id.distinct()))
+                    .where(m.kind != _SYSTEM)
+                    .group_by(m.person_id)
+                )
+            }
+            rows = conn.execute(
+                select(PersonRow.__table__).order_by(PersonRow.is_me.desc(), PersonRow.name)
+            ).all()
+            return [
+                StoredPerson(
+                    id=p.id,
+                    name=p.name,
+                    aliases=aliases.get(p.id, []),
+                    is_me=bool(p.is_me),
+                    messages=counts.get(p.id, (0, 0))[0],
+                    conversations=counts.get(p.id, (0, 0))[1],
+                )
+                for p in rows
+            ]
+
+    def load_conversation(self, ref: str | int) -> Conversation:
+        """A stored conversation as the analysis reads it.
+
+        Messages come in chronological order with indices renumbered 0..n-1 in that order;
+        authors are people's display names (so merged aliases read as one person); `me` is
+        set when the user writes in it; `source` is ``db:<id>``.
+        """
+        conversation_id = self._conversation_id_of(ref)
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(ConversationRow.__table__).where(ConversationRow.id == conversation_id)
+            ).one()
+            names = _names(conn)
+            me_id = conn.execute(select(PersonRow.id).where(PersonRow.is_me == True)).scalar()  # noqa: E712
+            messages: list[Message] = []
+            events: list[SystemEvent] = []
+            keys: list[int] = []
+            replies: list[tuple[Message, int]] = []
+            kinds = _KINDS
+            me_writes = False
+            for stored in _bulk.iter_messages(conn, conversation_id):
+                if stored.kind == _SYSTEM:
+                    events.append(SystemEvent(stored.ts, stored.text, names.get(stored.person_id)))
+                    continue
+                message = Message(
+                    len(messages),
+                    stored.ts,
+                    names[stored.person_id],
+                    stored.text,
+                    kinds[stored.kind],
+                    None,
+                    stored.edited,
+                )
+                messages.append(message)
+                keys.append(stored.key)
+                me_writes = me_writes or stored.person_id == me_id
+                if stored.reply_to_key is not None:
+                    replies.append((message, stored.reply_to_key))
+        if replies:
+            index_of = {key: i for i, key in enumerate(keys)}
+            for message, key in replies:
+                message.reply_to = index_of.get(key)
+        return Conversation(
+            source=f"db:{conversation_id}",
+            source_format=row.source_format,
+            title=row.title,
+            messages=messages,
+            system_events=events,
+            chat_id=row.chat_id,
+            me=names[me_id] if me_id is not None and me_writes else None,
+            relationship=Relationship(row.relationship),
+        )
+
+    def iter_conversations(self) -> Iterator[Conversation]:
+        """Every stored conversation, loaded one at a time (oldest first)."""
+        with self.engine.connect() as conn:
+            ids = list(conn.execute(select(ConversationRow.id).order_by(ConversationRow.id)).scalars())
+        for conversation_id in ids:
+            yield self.load_conversation(conversation_id)
+
+    # -- editing ---------------------------------------------------------------------------
+
+    def set_relationship(self, ref: str | int, relationship: Relationship) -> StoredConversation:
+        """Say who a conversation is with (partner, friend, family, other)."""
+        conversation_id = self._conversation_id_of(ref)
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(ConversationRow)
+                .where(ConversationRow.id == conversation_id)
+                .values(relationship=Relationship(relationship).value, updated_at=func.current_timestamp())
+            )
+        return self.conversation(conversation_id)
+
+    def set_me(self, person: str | int) -> StoredPerson:
+        """Mark who the user is; the previous "me", if any, becomes an ordinary person."""
+        with self.engine.begin() as conn:
+            person_id = _person_id_of(conn, person)
+            _mark_me(conn, person_id)
+        return self._person(person_id)
+
+    def merge_people(self, keep: str | int, other: str | int) -> StoredPerson:
+        """Make `other` an alias of `keep`: their names, messages and "me" flag move to `keep`."""
+        with self.engine.begin() as conn:
+            keep_id, other_id = _person_id_of(conn, keep), _person_id_of(conn, other)
+            if keep_id == other_id:
+                raise UsageError(f"{keep!s} and {other!s} are already the same person")
+            other_is_me = conn.execute(select(PersonRow.is_me).where(PersonRow.id == other_id)).scalar_one()
+            conn.execute(update(AliasRow).where(AliasRow.person_id == other_id).values(person_id=keep_id))
+            conn.execute(update(MessageRow).where(MessageRow.person_id == other_id).values(person_id=keep_id))
+            conn.execute(delete(PersonRow).where(PersonRow.id == other_id))
+            if other_is_me:
+                _mark_me(conn, keep_id)
+        return self._person(keep_id)
+
+    def forget(self, ref: str | int) -> StoredConversation:
+        """Delete a conversation for good: its messages, the people only it mentioned, and the
+        record of files that only fed it; then compact the file so no trace stays on disk."""
+        forgotten = self.conversation(ref)
+        with self.engine.begin() as conn:
+            _secure_delete(conn)
+            conn.execute(delete(MessageRow).where(MessageRow.conversation_id == forgotten.id))
+            conn.execute(delete(ConversationRow).where(ConversationRow.id == forgotten.id))
+            _delete_orphans(conn)
+        self._compact()
+        return forgotten
+
+    def forget_all(self) -> int:
+        """Delete every conversation, person and import record; returns how many conversations."""
+        with self.engine.begin() as conn:
+            _secure_delete(conn)
+            count = conn.execute(select(func.count()).select_from(ConversationRow)).scalar_one()
+            for table in (MessageRow, ConversationRow, AliasRow, PersonRow, SourceImportRow):
+                conn.execute(delete(table))
+        self._compact()
+        return count
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _compact(self) -> None:
+        """Rewrite the SQLite file without free pages and empty the WAL, so deleted text is gone."""
+        if not self.is_sqlite:
+            return
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute("VACUUM")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cursor.close()
+        finally:
+            raw.close()
+
+    def _person(self, person_id: int) -> StoredPerson:
+        return next(p for p in self.people() if p.id == person_id)
+
+    def _conversation_id_of(self, ref: str | int) -> int:
+        with self.engine.connect() as conn:
+            return _conversation_id_of(conn, ref)
+
+
+class _PeopleIndex:
+    """Authors' names to person ids, creating a person the first time a name appears."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self.ids: dict[str, int] = dict(
+            conn.execute(select(AliasRow.alias, AliasRow.person_id)).tuples().all()
+        )
+
+    def resolve(self, name: str) -> int:
+        person_id = self.ids.get(name)
+        if person_id is None:
+            person_id = self._conn.execute(insert(PersonRow).values(name=name)).inserted_primary_key[0]  # type: ignore[index]
+            self._conn.execute(insert(AliasRow).values(alias=name, person_id=person_id))
+            self.ids[name] = person_id
+        return person_id
+
+
+def _conversation_id(
+    conn: Connection, conversation: Conversation, relationship: Relationship | None
+) -> tuple[int, bool]:
+    """The stored id of this chat, creating it if new; whether it was new."""
+    identity = conversation_identity(conversation)
+    found = conn.execute(
+        select(ConversationRow.id).where(
+            ConversationRow.source_format == conversation.source_format, ConversationRow.identity == identity
+        )
+    ).scalar()
+    if found is None:
+        chosen = Relationship(relationship or conversation.relationship).value
+        new_id = conn.execute(
+            insert(ConversationRow).values(
+                source_format=conversation.source_format,
+                identity=identity,
+                title=conversation.title,
+                chat_id=conversation.chat_id,
+                relationship=chosen,
+            )
+        ).inserted_primary_key[0]  # type: ignore[index]
+        return new_id, True
+    # A chat keeps its id across exports but takes the newest title (groups get renamed).
+    changes: dict[str, object] = {"title": conversation.title}
+    if relationship is not None:
+        changes["relationship"] = Relationship(relationship).value
+    conn.execute(update(ConversationRow).where(ConversationRow.id == found).values(**changes))
+    return found, False
+
+
+def _conversation_id_of(conn: Connection, ref: str | int) -> int:
+    text = str(ref).strip()
+    digits = text.removeprefix("db:")
+    if digits.isdigit():
+        found = conn.execute(select(ConversationRow.id).where(ConversationRow.id == int(digits))).scalar()
+        if found is not None:
+            return found
+    ids = list(conn.execute(select(ConversationRow.id).where(ConversationRow.title == text)).scalars())
+    if not ids:
+        ids = list(
+            conn.execute(
+                select(ConversationRow.id).where(func.lower(ConversationRow.title) == text.lower())
+            ).scalars()
+        )
+    if len(ids) == 1:
+        return ids[0]
+    if ids:
+        raise UsageError(
+            f"several conversations are called {text!r} (ids {', '.join(map(str, ids))}): use an id"
+        )
+    raise NotFoundError(f"no conversation with id or title {text!r} (see `turntoward conversations`)")
+
+
+def _person_id_of(conn: Connection, ref: str | int) -> int:
+    text = str(ref).strip()
+    found = conn.execute(select(AliasRow.person_id).where(AliasRow.alias == text)).scalar()
+    if found is not None:
+        return found
+    candidates = set(conn.execute(select(PersonRow.id).where(PersonRow.name == text)).scalars())
+    if not candidates:
+        candidates = set(
+            conn.execute(
+                select(AliasRow.person_id).where(func.lower(AliasRow.alias) == text.lower())
+            ).scalars()
+        )
+    if not candidates and text.isdigit():
+        candidates = set(conn.execute(select(PersonRow.id).where(PersonRow.id == int(text))).scalars())
+    if len(candidates) == 1:
+        return candidates.pop()
+    if candidates:
+        raise UsageError(f"several people are called {text!r}: use their id (see `turntoward people`)")
+    raise NotFoundError(f"nobody called {text!r} (see `turntoward people`)")
+
+
+def _mark_me(conn: Connection, person_id: int) -> None:
+    conn.execute(update(PersonRow).where(PersonRow.is_me == True).values(is_me=False))  # noqa: E712
+    conn.execute(update(PersonRow).where(PersonRow.id == person_id).values(is_me=True))
+
+
+def _mark_me_once(conn: Connection, people: _PeopleIndex, names: list[str]) -> None:
+    """Take the export's word for who the user is, unless the user already said."""
+    if not names or conn.execute(select(PersonRow.id).where(PersonRow.is_me == True)).first():  # noqa: E712
+        return
+    if names[0] in people.ids:
+        _mark_me(conn, people.ids[names[0]])
+
+
+def _secure_delete(conn: Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("PRAGMA secure_delete = ON")  # overwrite freed pages with zeros
+
+
+def _delete_orphans(conn: Connection) -> None:
+    """People and import records that no remaining message refers to."""
+    m = MessageRow
+    conn.execute(
+        delete(PersonRow).where(
+            PersonRow.id.not_in(select(m.person_id).where(m.person_id.is_not(None)).distinct())
+        )
+    )
+    conn.execute(delete(SourceImportRow).where(SourceImportRow.id.not_in(select(m.import_id).distinct())))
+
+
+def _names(conn: Connection) -> dict[int | None, str]:
+    return dict(conn.execute(select(PersonRow.id, PersonRow.name)).tuples().all())
+
+
+def _stored_conversation(
+    row: Row[Any], stats: tuple[int, datetime, datetime] | None, people: list[str]
+) -> StoredConversation:
+    count, first, last = stats or (0, None, None)
+    return StoredConversation(
+        id=row.id,
+        title=row.title,
+        source_format=row.source_format,
+        chat_id=row.chat_id,
+        relationship=Relationship(row.relationship),
+        messages=count,
+        people=people,
+        first=first,
+        last=last,
+        updated_at=row.updated_at,
+    )
