@@ -1,0 +1,179 @@
+"""Signal: the Markdown chats written by signal-export (``sigexport``, carderne/signal-export).
+
+Signal has no chat export of its own; signal-export, the most used third-party tool, reads
+Signal Desktop's database and writes one folder per chat, named after the contact or group,
+holding ``chat.md`` (``index.md`` before v1), ``data.json``, ``index.html`` and ``media/``.
+This importer reads ``chat.md`` as written by v3.x (checked against v3.9): ``data.json`` is
+left alone because a ``--old`` merge updates only the Markdown.
+
+Each message is printed as one Markdown paragraph followed by a blank line::
+
+    [2024-03-12 21:04:05] Sam: <quote><body>  <reactions><sticker><attachments>
+
+* the date is the local time Signal showed (``[2019-05-29, 15:04]`` in old exports);
+* the sender is ``Me`` for the exporting user (renamed to ``--me`` when given), the contact's
+  name otherwise (``No-Sender`` when Signal did not know);
+* a reply starts with the quoted text: a blank line, ``> `` lines, a blank line; it is matched
+  to the latest earlier message with that text (or, for ``Photo``, ``Video``, ``Voice
+  message`` and file names, the latest earlier attachment) to set ``reply_to``;
+* reactions follow on a line ``(- Sam: 👍, Jo: ❤️ -)``; they are not messages;
+* stickers are ``(( 😀 ))`` or ``[😀](../exported_stickers/...)``, attachments
+  ``![name](./media/file)`` (images) or ``[name](./media/file)``, or ``(media not exported)``:
+  any of them makes a MEDIA message;
+* ``(This message was deleted)`` is a DELETED message;
+* calls (``Missed voice call``, ``Incoming video call (accepted, 2m 3s)``) and rows with no
+  text at all (group changes) become `SystemEvent`s.
+
+The conversation is titled with the chat's folder name, which also serves as ``chat_id``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import PurePosixPath, PureWindowsPath
+
+from turntoward.errors import ImportFormatError
+from turntoward.ingest._registry import ImportOptions, register
+from turntoward.ingest._sources import Source
+from turntoward.model import Conversation, Message, MessageKind, SystemEvent
+
+CHAT_FILES = ("chat.md", "index.md")
+EXPORT_ME = "Me"
+_EXPECTED = "a signal-export chat.md ('[YYYY-MM-DD HH:MM:SS] Name: message' paragraphs)"
+HEADER = re.compile(r"\[(\d{4}-\d{2}-\d{2}),? (\d{2}:\d{2}(?::\d{2})?)\] (.*?): ?")
+DELETED_TEXT = "(This message was deleted)"
+_QUOTE = re.compile(r"\n\n(> [^\n]*(?:\n> [^\n]*)*)\n\n")
+_ATTACHMENT = re.compile(r"!?\[[^\]\n]*\]\(\./media/|\((?:media|attachment) not exported\)  ")
+_STICKER_LINK = re.compile(r"\[[^\]\n]*\]\(\.\./exported_stickers/")
+_STICKER_LINE = re.compile(r"\(\( .* \)\)")
+_REACTIONS = re.compile(r"\(- .* -\)")
+CALL = re.compile(r"(?:Incoming|Outgoing|Missed) (?:(?:voice|video) )?call(?: \(.*\))?")
+# Labels signal-export quotes instead of text when the replied-to message was an attachment.
+ATTACHMENT_QUOTES = ("Photo", "Video", "Voice message", "Attachment")
+_FILE_NAME = re.compile(r"[^\s/]+\.[A-Za-z0-9]{1,5}")
+
+
+@dataclass
+class _Paragraph:
+    line: int
+    ts: datetime
+    sender: str
+    raw: str
+
+
+class SignalExportImporter:
+    """Reads signal-export's per-chat Markdown."""
+
+    name = "signal"
+    description = "Signal chat exported with signal-export (chat.md)"
+
+    def sniff(self, source: Source, head: bytes) -> float:
+        first = head.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("utf-8", "replace")
+        if not HEADER.match(first):
+            return 0.0
+        if source.filename in CHAT_FILES:
+            return 0.95
+        return 0.7 if source.filename.lower().endswith(".md") else 0.0
+
+    def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
+        try:
+            text = source.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ImportFormatError(source.name, "UTF-8 text", found=f"byte at offset {exc.start}") from exc
+        me = options.me or EXPORT_ME
+        title = _folder_name(source)
+        messages: list[Message] = []
+        events: list[SystemEvent] = []
+        for paragraph in _paragraphs(source, text):
+            sender = me if paragraph.sender == EXPORT_ME else paragraph.sender
+            _add(paragraph, sender, messages, events)
+        yield Conversation(source.name, "signal", title, messages, events, chat_id=title, me=me)
+
+
+def _folder_name(source: Source) -> str:
+    inner = source.member if source.member is not None else source.name
+    parent = PurePosixPath(PureWindowsPath(inner).as_posix()).parent.name
+    return parent or PurePosixPath(source.filename).stem
+
+
+def _paragraphs(source: Source, text: str) -> Iterator[_Paragraph]:
+    current: _Paragraph | None = None
+    body: list[str] = []
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    for number, line in enumerate(lines, start=1):
+        header = HEADER.match(line)
+        if header:
+            if current is not None:
+                current.raw = "\n".join(body)
+                yield current
+            date, clock, sender = header.groups()
+            try:
+                ts = datetime.fromisoformat(f"{date}T{clock}")
+            except ValueError as exc:
+                raise ImportFormatError(source.name, "a real date and time", line=number,
+                                        found=line[: header.end()]) from exc
+            current, body = _Paragraph(number, ts, sender, ""), [line[header.end():]]
+        elif current is None:
+            if line.strip():
+                raise ImportFormatError(source.name, _EXPECTED, line=number, found=line)
+        else:
+            body.append(line)
+    if current is None:
+        raise ImportFormatError(source.name, _EXPECTED, found="no messages")
+    current.raw = "\n".join(body)
+    yield current
+
+
+def _add(paragraph: _Paragraph, sender: str, messages: list[Message], events: list[SystemEvent]) -> None:
+    # print() adds a blank line after each paragraph; a body's own trailing newlines are lost anyway.
+    raw = paragraph.raw.rstrip("\n")
+    if raw == DELETED_TEXT:
+        messages.append(Message(len(messages), paragraph.ts, sender, "", MessageKind.DELETED))
+        return
+    quote = None
+    quoted = _QUOTE.match(raw)
+    if quoted:
+        quote = "\n".join(line[2:] for line in quoted.group(1).split("\n"))
+        raw = raw[quoted.end():]
+    *lines, last = raw.split("\n")
+    media = False
+    if last.endswith(")  ") and (attachment := _ATTACHMENT.search(last)):
+        last, media = last[: attachment.start()], True
+    if sticker := _STICKER_LINK.search(last):
+        last, media = last[: sticker.start()], True
+    if lines and _STICKER_LINE.fullmatch(last):
+        last, media = lines.pop(), True
+    if lines and _REACTIONS.fullmatch(last):
+        last = lines.pop()
+    text = "\n".join([*lines, last]).removesuffix("  ")
+    if not media and (not text.strip() or CALL.fullmatch(text)):
+        events.append(SystemEvent(paragraph.ts, text, sender))
+        return
+    kind = MessageKind.MEDIA if media else MessageKind.TEXT
+    messages.append(Message(len(messages), paragraph.ts, sender, text, kind, _quoted(quote, messages)))
+
+
+def _quoted(quote: str | None, earlier: list[Message]) -> int | None:
+    """The latest earlier message the quote reproduces; signal-export keeps no message ids."""
+    if quote is None:
+        return None
+    wanted = quote.replace("`", "")
+    for message in reversed(earlier):
+        if message.kind is MessageKind.TEXT and message.text == wanted:
+            return message.index
+    names_attachment = wanted in ATTACHMENT_QUOTES or _FILE_NAME.fullmatch(wanted) is not None
+    for message in reversed(earlier):
+        if message.kind is MessageKind.MEDIA and (message.text == wanted or names_attachment):
+            return message.index
+    for message in reversed(earlier):
+        if message.text and message.text.startswith(wanted):
+            return message.index
+    return None
+
+
+register(SignalExportImporter())

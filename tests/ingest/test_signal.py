@@ -1,0 +1,168 @@
+"""The Signal importer reads signal-export's chat folders: messages, replies, media, deletions."""
+
+from __future__ import annotations
+
+import contextlib
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.exporters.signal import render_signal_chat
+
+from turntoward.errors import ImportFormatError
+from turntoward.ingest import ImportOptions, Source, read_paths
+from turntoward.ingest.signal import SignalExportImporter
+from turntoward.model import MessageKind
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "signal"
+SAM = FIXTURES / "Sam Rivera" / "chat.md"
+LAKE = FIXTURES / "Lake crew" / "chat.md"
+TEXT, MEDIA, DELETED = MessageKind.TEXT, MessageKind.MEDIA, MessageKind.DELETED
+
+
+@dataclass
+class Rec:
+    ts: datetime
+    author: str
+    text: str
+    kind: str = "text"
+    reply_to: int | None = None
+
+
+def parse(path: Path, **options: str) -> list:
+    return list(SignalExportImporter().parse(Source(str(path), path=path), ImportOptions(**options)))
+
+
+def test_a_one_to_one_chat_reads_as_signal_showed_it() -> None:
+    [chat] = parse(SAM)
+    assert (chat.title, chat.chat_id, chat.me) == ("Sam Rivera", "Sam Rivera", "Me")
+    assert chat.source_format == "signal"
+    assert [(m.index, m.ts, m.author, m.kind, m.text, m.reply_to) for m in chat.messages] == [
+        (0, datetime(2024, 3, 12, 21, 4, 5), "Sam Rivera", TEXT, "Guess who got the job 🎉", None),
+        (1, datetime(2024, 3, 12, 21, 5, 40), "Me", TEXT, "NO WAY\nTell me everything", None),
+        (2, datetime(2024, 3, 12, 21, 6), "Sam Rivera", MEDIA, "the view from the new office", None),
+        (3, datetime(2024, 3, 12, 21, 7, 12), "Me", TEXT, "So proud of you. Dinner Friday, my treat?", 0),
+        (4, datetime(2024, 3, 12, 21, 8), "Sam Rivera", DELETED, "", None),
+        (5, datetime(2024, 3, 12, 21, 9, 30), "Sam Rivera", TEXT, "that's my desk by the window", 2),
+        (6, datetime(2024, 3, 13, 8, 0, 10), "Me", MEDIA, "", None),
+    ]
+
+
+def test_calls_are_system_events_not_messages() -> None:
+    [chat] = parse(SAM)
+    assert [(e.ts, e.author, e.text) for e in chat.system_events] == [
+        (datetime(2024, 3, 12, 22, 30), "Sam Rivera", "Missed voice call"),
+    ]
+
+
+def test_a_group_chat_with_quotes_attachments_and_reactions() -> None:
+    [chat] = parse(LAKE, me="Alex")
+    assert chat.title == "Lake crew"
+    assert chat.people == ["Jo Park", "Sam Rivera", "Alex", "No-Sender"]
+    assert [(m.author, m.kind, m.text, m.reply_to) for m in chat.messages] == [
+        ("Jo Park", TEXT, "Who's in for the lake on Saturday?", None),
+        ("Sam Rivera", TEXT, "Me! I'll bring the kayak", 0),
+        ("Alex", TEXT, "Count me in. Packing list:\n- sunscreen\n- snacks\n\nanything else?", None),
+        ("Jo Park", MEDIA, "", None),
+        ("No-Sender", TEXT, "thanks!", 3),
+    ]
+    assert [(e.author, e.text) for e in chat.system_events] == [
+        ("Sam Rivera", ""), ("Alex", "Outgoing video call (accepted, 12m 5s)"),
+    ]
+
+
+def test_an_export_folder_yields_one_conversation_per_chat(tmp_path: Path) -> None:
+    archive = tmp_path / "signal-export.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for chat in (SAM, LAKE):
+            zf.write(chat, f"signal-export/{chat.parent.name}/chat.md")
+        zf.writestr("signal-export/Lake crew/media/2024-06-01T09-05-00.000_00_packing-list.pdf", b"%PDF-1.4")
+    titles = [c.title for _, conversations in read_paths([archive]) for c in conversations]
+    assert titles == ["Lake crew", "Sam Rivera"]
+
+
+def test_older_exports_with_minute_dates_and_index_md(tmp_path: Path) -> None:
+    path = tmp_path / "Aya" / "index.md"
+    path.parent.mkdir()
+    path.write_text("[2019-05-29, 15:04] Me: How is everyone?  \n\n"
+                    "[2019-05-29, 15:10] Aya: We're great!  \n\n")
+    [chat] = parse(path)
+    assert [(m.ts, m.author, m.text) for m in chat.messages] == [
+        (datetime(2019, 5, 29, 15, 4), "Me", "How is everyone?"),
+        (datetime(2019, 5, 29, 15, 10), "Aya", "We're great!"),
+    ]
+
+
+def test_text_before_the_first_message_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "chat.md"
+    path.write_text("# My chats\n\n[2024-03-12 21:04:05] Sam: hi  \n")
+    with pytest.raises(ImportFormatError, match=r"chat\.md:1: expected a signal-export chat\.md"):
+        parse(path)
+
+
+def test_an_impossible_date_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "chat.md"
+    path.write_text("[2024-03-12 21:04:05] Sam: hi  \n\n[2024-02-30 21:04:05] Sam: hi  \n")
+    with pytest.raises(ImportFormatError, match=r"chat\.md:3: expected a real date and time"):
+        parse(path)
+
+
+def test_an_empty_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "chat.md"
+    path.write_text("\n")
+    with pytest.raises(ImportFormatError, match="found 'no messages'"):
+        parse(path)
+
+
+def test_sniffing_needs_the_paragraph_header() -> None:
+    importer = SignalExportImporter()
+    head = SAM.read_bytes()[:200]
+    assert importer.sniff(Source("x/chat.md", path=SAM), head) == 0.95
+    assert importer.sniff(Source("notes.md", path=Path("notes.md")), head) == 0.7
+    assert importer.sniff(Source("x/chat.md", path=SAM), b"# README\n") == 0.0
+    assert importer.sniff(Source("chat.txt", path=Path("chat.txt")), head) == 0.0
+
+
+def test_renderer_round_trip(tmp_path: Path) -> None:
+    records = [
+        Rec(datetime(2024, 7, 1, 18, 0), "Noor", "rough day. the interview went badly"),
+        Rec(datetime(2024, 7, 1, 18, 2), "Me", "oh no, I'm sorry\nwant to talk about it?", reply_to=0),
+        Rec(datetime(2024, 7, 1, 18, 3), "Noor", "", "media"),
+        Rec(datetime(2024, 7, 1, 18, 4), "Noor", "oops", "deleted"),
+        Rec(datetime(2024, 7, 1, 18, 5), "Me", "that cat photo helps 😄", reply_to=2),
+    ]
+    chat_md = render_signal_chat(records, tmp_path, "Noor", reactions={1: [("Noor", "❤️")]})
+    [chat] = parse(chat_md)
+    assert chat.title == "Noor"
+    assert [(m.ts, m.author, m.text, m.kind.value, m.reply_to) for m in chat.messages] == [
+        (r.ts, r.author, "" if r.kind == "deleted" else r.text, r.kind, r.reply_to) for r in records
+    ]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=1024))
+def test_arbitrary_bytes_only_ever_raise_an_import_error(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "chat.md"
+    path.write_bytes(data)
+    with contextlib.suppress(ImportFormatError):
+        parse(path)
+
+
+_pieces = st.sampled_from([
+    "[2024-03-12 21:04:05] Sam: ", "[2024-03-12, 21:04] Me: ", "\n", "\n\n", "> ", "  ", "(- Jo: 👍 -)",
+    "(( 😀 ))", "![a](./media/a.jpg)  ", "(media not exported)  ", "(This message was deleted)", "Photo",
+    "Missed voice call", "[9999-99-99 99:99:99] X: ", "hello", "`",
+])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_pieces, max_size=30))
+def test_arbitrary_markdown_only_ever_raises_an_import_error(tmp_path: Path, pieces: list[str]) -> None:
+    path = tmp_path / "chat.md"
+    path.write_text("".join(pieces), encoding="utf-8")
+    with contextlib.suppress(ImportFormatError):
+        parse(path)
