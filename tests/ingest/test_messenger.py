@@ -18,6 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.exporters.messenger import render_messenger, render_messenger_files
+from tests.ingest._json_fuzz import damaged, json_values
 
 from turntoward.errors import ImportFormatError
 from turntoward.ingest import ImportOptions, Source, detect, importers, read_paths
@@ -217,17 +218,12 @@ def test_broken_and_foreign_files_are_format_errors() -> None:
         parse_text(b"PK\x03\x04\x14\x00\x00\x00\x08\x00\xb7\x9c")
 
 
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=12),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-    max_leaves=12,
-)
 message_fields = st.sampled_from(
     ["sender_name", "timestamp_ms", "content", "photos", "sticker", "share", "is_unsent", "type",
      "call_duration", "reactions"]
 )
 plausible = st.sampled_from(["Call", "Share", "Generic", 1706951645077, -(10**18), 10**20]) | (
-    st.fixed_dictionaries({"link": json_values})
+    st.dictionaries(st.sampled_from(["link", "share_text", "uri"]), json_values)
 )
 
 
@@ -242,6 +238,14 @@ plausible = st.sampled_from(["Call", "Share", "Generic", 1706951645077, -(10**18
     }),
 ))
 def test_any_json_document_either_parses_or_raises_a_format_error(document: object) -> None:
+    with contextlib.suppress(ImportFormatError):
+        parse_text(json.dumps(document))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(damaged(json.loads(HIKERS.read_text(encoding="utf-8"))),
+                 damaged(json.loads((NOOR / "message_1.json").read_text(encoding="utf-8")))))
+def test_an_export_with_any_one_field_broken_either_parses_or_raises_a_format_error(document: object) -> None:
     with contextlib.suppress(ImportFormatError):
         parse_text(json.dumps(document))
 

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.exporters.telegram import render_telegram, render_telegram_account
+from tests.ingest._json_fuzz import damaged, json_values
 
 from turntoward.errors import ImportFormatError
 from turntoward.ingest import ImportOptions, Source, detect
@@ -165,11 +166,6 @@ def test_json_that_is_not_a_telegram_export_is_refused() -> None:
         parse_text(b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe")
 
 
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-    max_leaves=12,
-)
 message_keys = st.sampled_from(
     ["id", "type", "date", "from", "text", "reply_to_message_id", "photo", "file", "media_type",
      "poll", "action", "members", "duration_seconds", "edited", "title", "actor"]
@@ -189,6 +185,14 @@ messages = st.lists(
                                st.fixed_dictionaries({"messages": messages}), max_size=2)}) | json_values}),
 ))
 def test_any_json_document_either_parses_or_raises_a_format_error(document: object) -> None:
+    with contextlib.suppress(ImportFormatError):
+        parse_text(json.dumps(document))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(damaged(json.loads(PERSONAL_CHAT.read_text(encoding="utf-8"))),
+                 damaged(json.loads((FULL_EXPORT).read_text(encoding="utf-8")))))
+def test_an_export_with_any_one_field_broken_either_parses_or_raises_a_format_error(document: object) -> None:
     with contextlib.suppress(ImportFormatError):
         parse_text(json.dumps(document))
 
