@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from tests.exporters.signal import render_signal_chat
 
 from turntoward.errors import ImportFormatError
-from turntoward.ingest import ImportOptions, Source, read_paths
+from turntoward.ingest import ImportOptions, Source, detect, read_paths
 from turntoward.ingest.signal import SignalExportImporter
 from turntoward.model import MessageKind
 
@@ -75,6 +75,11 @@ def test_a_group_chat_with_quotes_attachments_and_reactions() -> None:
     ]
 
 
+def test_detection_prefers_signal_over_iso_date_whatsapp_for_chat_md() -> None:
+    found = detect(Source(str(SAM), path=SAM))
+    assert found is not None and found.name == "signal"
+
+
 def test_an_export_folder_yields_one_conversation_per_chat(tmp_path: Path) -> None:
     archive = tmp_path / "signal-export.zip"
     with zipfile.ZipFile(archive, "w") as zf:
@@ -121,8 +126,8 @@ def test_an_empty_file_is_refused(tmp_path: Path) -> None:
 def test_sniffing_needs_the_paragraph_header() -> None:
     importer = SignalExportImporter()
     head = SAM.read_bytes()[:200]
-    assert importer.sniff(Source("x/chat.md", path=SAM), head) == 0.95
-    assert importer.sniff(Source("notes.md", path=Path("notes.md")), head) == 0.7
+    assert importer.sniff(Source("x/chat.md", path=SAM), head) == 0.99
+    assert importer.sniff(Source("notes.md", path=Path("notes.md")), head) == 0.97
     assert importer.sniff(Source("x/chat.md", path=SAM), b"# README\n") == 0.0
     assert importer.sniff(Source("chat.txt", path=Path("chat.txt")), head) == 0.0
 

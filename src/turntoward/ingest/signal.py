@@ -74,9 +74,11 @@ class SignalExportImporter:
         first = head.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("utf-8", "replace")
         if not HEADER.match(first):
             return 0.0
+        # WhatsApp in ISO-date locales writes the same bracketed headers, but only to .txt files:
+        # a Markdown file with them is signal-export's, so be surer than a header match alone.
         if source.filename in CHAT_FILES:
-            return 0.95
-        return 0.7 if source.filename.lower().endswith(".md") else 0.0
+            return 0.99
+        return 0.97 if source.filename.lower().endswith(".md") else 0.0
 
     def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
         try:
