@@ -373,7 +373,7 @@ class _PeopleIndex:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
         self.ids: dict[str, int] = dict(
-            conn.execute(select(AliasRow.alias, AliasRow.person_id)).tuples().all()
+            conn.execute(select(AliasRow.alias, AliasRow.person_id)).all()
         )
 
     def resolve(self, name: str) -> int:
@@ -489,7 +489,7 @@ def _delete_orphans(conn: Connection) -> None:
 
 
 def _names(conn: Connection) -> dict[int | None, str]:
-    return dict(conn.execute(select(PersonRow.id, PersonRow.name)).tuples().all())
+    return dict(conn.execute(select(PersonRow.id, PersonRow.name)).all())
 
 
 def _stored_conversation(
