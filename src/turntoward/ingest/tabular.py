@@ -27,12 +27,12 @@ import io
 import json
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from itertools import pairwise
+from itertools import pairwise, repeat
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, NamedTuple
 
 import polars as pl
 
@@ -57,6 +57,7 @@ EXTENSIONS = {".csv": ",", ".tsv": "\t", ".jsonl": None, ".ndjson": None, ".parq
 # Real formats are recognised by their content; a table is only a guess from its extension.
 SNIFF_CONFIDENCE = 0.3
 TIMESTAMP_EXAMPLE = "a timestamp like 2024-03-12 21:04"
+_KINDS = {"": MessageKind.TEXT} | {kind.value: kind for kind in MessageKind}
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
@@ -103,8 +104,7 @@ def _epoch(number: float) -> datetime | None:
         return None
 
 
-@dataclass(frozen=True)
-class _Entry:
+class _Entry(NamedTuple):
     """One row, read and checked, before it becomes a message or a system event."""
 
     row: int
@@ -161,8 +161,11 @@ def _read(source: Source, data: bytes) -> pl.DataFrame:
         if ext == ".parquet":
             return pl.read_parquet(io.BytesIO(data))
         if ext in (".jsonl", ".ndjson"):
-            _check_json_lines(source, data)
-            return pl.read_ndjson(io.BytesIO(data), infer_schema_length=None)
+            try:
+                return pl.read_ndjson(io.BytesIO(data), infer_schema_length=None)
+            except pl.exceptions.PolarsError:
+                _check_json_lines(source, data)  # polars names no line; find the broken one
+                raise
         data.decode("utf-8")  # polars would replace bad bytes silently
         return pl.read_csv(io.BytesIO(data.removeprefix(b"\xef\xbb\xbf")),
                            separator=EXTENSIONS.get(ext) or ",", infer_schema=False)
@@ -180,7 +183,7 @@ def _read(source: Source, data: bytes) -> pl.DataFrame:
 
 
 def _check_json_lines(source: Source, data: bytes) -> None:
-    """Polars names no line for a broken JSON line; this finds it first."""
+    """Raises for the first line that is not a JSON object, naming it."""
     for number, raw in enumerate(data.splitlines(), start=1):
         if not raw.strip():
             continue
@@ -224,24 +227,24 @@ def _columns(source: Source, present: Sequence[str], column_map: dict[str, str])
 
 def _conversations(source: Source, frame: pl.DataFrame, columns: dict[str, str],
                    options: ImportOptions) -> Iterator[Conversation]:
-    values = {f: frame.get_column(c).to_list() for f, c in columns.items()}
+    def column(name: str) -> Iterable[Any]:
+        return frame.get_column(columns[name]).to_list() if name in columns else repeat(None)
+
     stem = PurePosixPath(source.filename).stem
     groups: dict[str, _Rows] = {}
-    for row in range(frame.height):
-        def cell(name: str, row: int = row) -> Any:
-            return values[name][row] if name in values else None
-
-        ts = parse_timestamp(cell("ts"))
+    # Absent columns repeat None forever, so zip stops with the real ones.
+    cells = zip(*(column(name) for name in FIELDS), strict=False)
+    for row, (raw_ts, raw_author, text, conversation, raw_kind, reply_to, key) in enumerate(cells):
+        ts = parse_timestamp(raw_ts)
         if ts is None:
-            raise _BadRow(row, columns["ts"], TIMESTAMP_EXAMPLE, cell("ts"))
-        author = _text(cell("author"))
-        kind = _kind(row, columns, cell("kind"))
+            raise _BadRow(row, columns["ts"], TIMESTAMP_EXAMPLE, raw_ts)
+        author = _text(raw_author)
+        kind = _kind(row, columns, raw_kind)
         if not author and kind is not MessageKind.SYSTEM:
             raise _BadRow(row, columns["author"], "an author name", "an empty cell")
-        conversation = _text(cell("conversation"))
-        group = groups.setdefault(conversation, _Rows(conversation or stem, conversation or None))
-        key = _text(cell("id")) or None
-        group.entries.append(_Entry(row, ts, author, _text(cell("text")), kind, _text(cell("reply_to")), key))
+        chat = _text(conversation)
+        group = groups.get(chat) or groups.setdefault(chat, _Rows(chat or stem, chat or None))
+        group.entries.append(_Entry(row, ts, author, _text(text), kind, _text(reply_to), _text(key) or None))
     if not groups:
         raise ImportFormatError(source.name, "at least one message row", found="only a header")
     for group in groups.values():
@@ -286,13 +289,12 @@ def _text(value: object) -> str:
 
 
 def _kind(row: int, columns: dict[str, str], value: object) -> MessageKind:
-    text = _text(value).strip().lower()
-    if not text:
+    if value is None:
         return MessageKind.TEXT
-    try:
-        return MessageKind(text)
-    except ValueError:
-        raise _BadRow(row, columns["kind"], "a kind (" + ", ".join(k.value for k in MessageKind) + ")",
+    kind = _KINDS.get(_text(value).strip().lower())
+    if kind is not None:
+        return kind
+    raise _BadRow(row, columns["kind"], "a kind (" + ", ".join(k.value for k in MessageKind) + ")",
                       value) from None
 
 
