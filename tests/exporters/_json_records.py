@@ -2,7 +2,7 @@
 
 A chat record is any object with ``ts`` (naive datetime), ``author``, ``text``, ``kind``
 (``"text"``, ``"media"`` or ``"deleted"``) and optionally ``reply_to`` (the index of the
-quoted record): the examples builder's dataclasses and the tests' own records both qualify.
+quoted record) and ``edited``: the examples builder's dataclasses and the tests' own records both qualify.
 """
 
 from __future__ import annotations
@@ -33,6 +33,11 @@ class ChatRecord(Protocol):
 def reply_target(record: ChatRecord) -> int | None:
     """The index of the record this one quotes, if it quotes one."""
     return getattr(record, "reply_to", None)
+
+
+def was_edited(record: ChatRecord) -> bool:
+    """Whether the record is marked as edited (records without the field were not)."""
+    return bool(getattr(record, "edited", False))
 
 
 def surviving(records: Sequence[ChatRecord]) -> tuple[list[ChatRecord], dict[int, int]]:

@@ -5,7 +5,8 @@ whose user name is derived from the display name and whose ``nickname`` is the d
 itself (what the importer shows). DiscordChatExporter never sees deleted messages, so
 "deleted" records are omitted and replies renumbered. A "media" record becomes an attachment
 (or a sticker for "<sticker>") with its text as the message content unless the text is the
-importer's placeholder. Timestamps are written in `utc_offset`, at millisecond precision.
+importer's placeholder. Timestamps are written in `utc_offset`, at millisecond precision; an
+``edited`` record gets ``timestampEdited`` a minute after it was sent.
 """
 
 from __future__ import annotations
@@ -14,7 +15,14 @@ import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 
-from tests.exporters._json_records import ChatRecord, handle, reply_target, stable_number, surviving
+from tests.exporters._json_records import (
+    ChatRecord,
+    handle,
+    reply_target,
+    stable_number,
+    surviving,
+    was_edited,
+)
 
 from turntoward.ingest.discord import ATTACHMENT, STICKER
 
@@ -100,7 +108,7 @@ def _message(
         "id": message_id,
         "type": "Reply" if quoted is not None else "Default",
         "timestamp": _stamp(record.ts, tz),
-        "timestampEdited": None,
+        "timestampEdited": _stamp(record.ts + timedelta(minutes=1), tz) if was_edited(record) else None,
         "callEndedTimestamp": None,
         "isPinned": False,
         "content": content,

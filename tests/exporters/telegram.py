@@ -6,7 +6,7 @@ Telegram leaves deleted messages out, so "deleted" records are omitted and repli
 A "media" record whose text is one of the importer's placeholders ("<sticker>", "<voice
 message>", ...) becomes that kind of file; any other media record becomes a photo with its text
 as the caption ("<photo>" or "" for none). Links and @mentions in text become entity parts, as
-Telegram writes them.
+Telegram writes them; an ``edited`` record gets an edit time a minute after it was sent.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 
-from tests.exporters._json_records import ChatRecord, reply_target, stable_number, surviving
+from tests.exporters._json_records import ChatRecord, reply_target, stable_number, surviving, was_edited
 
 from turntoward.ingest.telegram import MEDIA_PLACEHOLDERS, PHOTO
 
@@ -124,6 +124,10 @@ def _message(record: ChatRecord, message_id: int, tz: timezone, reply_to: int | 
             stamp = record.ts.strftime("%d-%m-%Y_%H-%M-%S")
             message.update({"photo": f"photos/photo_{message_id}@{stamp}.jpg", "width": 1280, "height": 960})
             text = "" if text == PHOTO else text
+    if was_edited(record):
+        # Telegram shows the time of the last edit; a minute after sending is as good as any.
+        edited = _when(record.ts + timedelta(minutes=1), tz)
+        message["edited"], message["edited_unixtime"] = edited["date"], edited["date_unixtime"]
     parts = _parts(text) if text else []
     message["text"] = parts[0] if len(parts) == 1 and isinstance(parts[0], str) else (parts or "")
     message["text_entities"] = [{"type": "plain", "text": p} if isinstance(p, str) else p for p in parts]

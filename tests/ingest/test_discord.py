@@ -32,6 +32,7 @@ class Rec:
     text: str
     kind: str = "text"
     reply_to: int | None = None
+    edited: bool = False
 
 
 def parse(path: Path) -> list[Conversation]:
@@ -186,7 +187,8 @@ def chat_records(draw: st.DrawFn) -> list[Rec]:
         if kind == "media" and draw(st.booleans()):
             text = draw(st.sampled_from(["<attachment>", "<sticker>"]))
         author = draw(st.sampled_from(["Rowan", "Kai Ōta", "Nadia 🧗", "sam"]))
-        records.append(Rec(ts, author, text, kind, draw(st.none() | st.integers(0, i - 1)) if i else None))
+        reply_to = draw(st.none() | st.integers(0, i - 1)) if i else None
+        records.append(Rec(ts, author, text, kind, reply_to, edited=draw(st.booleans())))
     return records
 
 
@@ -200,7 +202,6 @@ def test_a_rendered_channel_parses_back_to_the_same_messages(
     kept = [i for i, r in enumerate(records) if r.kind != "deleted"]
     new = {old: n for n, old in enumerate(kept)}
     expected = [
-        (records[i].ts, records[i].author, records[i].text, records[i].kind, new.get(records[i].reply_to))
-        for i in kept
+        (r.ts, r.author, r.text, r.kind, new.get(r.reply_to), r.edited) for r in (records[i] for i in kept)
     ]
-    assert [(m.ts, m.author, m.text, str(m.kind), m.reply_to) for m in chat.messages] == expected
+    assert [(m.ts, m.author, m.text, str(m.kind), m.reply_to, m.edited) for m in chat.messages] == expected

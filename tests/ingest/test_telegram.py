@@ -32,6 +32,7 @@ class Rec:
     text: str
     kind: str = "text"
     reply_to: int | None = None
+    edited: bool = False
 
 
 def parse(path: Path, me: str | None = None) -> list[Conversation]:
@@ -220,7 +221,7 @@ def chat_records(draw: st.DrawFn) -> list[Rec]:
         text = draw(placeholders) if kind == "media" and draw(st.booleans()) else draw(
             st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40).filter(str.strip))
         reply_to = draw(st.none() | st.integers(0, i - 1)) if i else None
-        records.append(Rec(ts, draw(names), text, kind, reply_to))
+        records.append(Rec(ts, draw(names), text, kind, reply_to, edited=draw(st.booleans())))
     return records
 
 
@@ -229,8 +230,8 @@ def expected_after_export(records: list[Rec]) -> list[tuple[object, ...]]:
     kept = [i for i, r in enumerate(records) if r.kind != "deleted"]
     new = {old: n for n, old in enumerate(kept)}
     return [
-        (records[i].ts, records[i].author, records[i].text, records[i].kind, new.get(records[i].reply_to))
-        for i in kept
+        (r.ts, r.author, r.text, r.kind, new.get(r.reply_to), r.edited)
+        for r in (records[i] for i in kept)
     ]
 
 
@@ -238,7 +239,7 @@ def expected_after_export(records: list[Rec]) -> list[tuple[object, ...]]:
 @given(chat_records())
 def test_a_rendered_chat_parses_back_to_the_same_messages(records: list[Rec]) -> None:
     [chat] = parse_text(render_telegram(records, title="Test chat"))
-    got = [(m.ts, m.author, m.text, str(m.kind), m.reply_to) for m in chat.messages]
+    got = [(m.ts, m.author, m.text, str(m.kind), m.reply_to, m.edited) for m in chat.messages]
     assert got == expected_after_export(records)
 
 

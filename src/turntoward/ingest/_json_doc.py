@@ -116,7 +116,9 @@ class JsonDoc:
         value = parent.get(key, _MISSING)
         if isinstance(value, str):
             try:
-                return datetime.fromisoformat(value).replace(tzinfo=None)
+                moment = datetime.fromisoformat(value)
             except ValueError:
                 pass
+            else:
+                return moment if moment.tzinfo is None else moment.replace(tzinfo=None)
         self.fail(child(path, key), "an ISO date string", value)
