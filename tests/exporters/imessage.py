@@ -170,6 +170,14 @@ class ChatDb:
         self._message(chat, str(uuid.uuid4()).upper(), ts, 0 if from_me else self.handle(author), from_me,
                       None, None, "iMessage", item_type=2, group_title=title)
 
+    def add_notice(self, chat_guid: str, author: str, ts: datetime, item_type: int, action: int = 0,
+                   *, me: str = "Me") -> None:
+        """A group notice row (item_type 1: added/removed, 3: left, photo, background)."""
+        chat = self.db.execute("SELECT ROWID FROM chat WHERE guid = ?", (chat_guid,)).fetchone()[0]
+        from_me = author == me
+        self._message(chat, str(uuid.uuid4()).upper(), ts, 0 if from_me else self.handle(author), from_me,
+                      None, None, "iMessage", item_type=item_type, group_action=action)
+
     def chat_guid_of(self, message_guid: str) -> str:
         row = self.db.execute("SELECT guid FROM chat WHERE ROWID = ?", (self._chat_of_guid[message_guid],))
         return str(row.fetchone()[0])
@@ -177,17 +185,17 @@ class ChatDb:
     def _message(self, chat: int, guid: str, ts: datetime, handle: int, from_me: bool, text: str | None,
                  body: bytes | None, service: str, *, has_attachments: bool = False,
                  thread: str | None = None, retracted: int = 0, associated: tuple[str, int] | None = None,
-                 item_type: int = 0, group_title: str | None = None) -> None:
+                 item_type: int = 0, group_title: str | None = None, group_action: int = 0) -> None:
         date = apple_nanoseconds(ts)
         cur = self.db.execute(
             "INSERT INTO message (guid, text, handle_id, attributedBody, version, service, account, date,"
             " date_read, date_delivered, is_delivered, is_finished, is_from_me, is_read, is_sent,"
-            " cache_has_attachments, item_type, group_title, associated_message_guid,"
+            " cache_has_attachments, item_type, group_title, group_action_type, associated_message_guid,"
             " associated_message_type, thread_originator_guid, thread_originator_part, date_retracted,"
             " part_count) VALUES (?, ?, ?, ?, 10, ?, 'E:me@example.com', ?, ?, ?, 1, 1, ?, 1, ?, ?, ?, ?,"
-            " ?, ?, ?, ?, ?, 1)",
+            " ?, ?, ?, ?, ?, ?, 1)",
             (guid, text, handle, body, service, date, date + 4_000_000_000, date + 1_000_000_000,
-             int(from_me), int(from_me), int(has_attachments), item_type, group_title,
+             int(from_me), int(from_me), int(has_attachments), item_type, group_title, group_action,
              associated[0] if associated else None, associated[1] if associated else 0,
              thread, "0:0:1" if thread else None, retracted),
         )

@@ -121,6 +121,20 @@ def test_a_group_rename_is_a_system_event_and_names_the_chat(tmp_path: Path) -> 
     assert (event.ts, event.author, event.text) == (t(2, 9, 5), JO, "named the conversation “Lake crew 🛶”")
 
 
+def test_someone_leaving_a_group_is_a_notice_in_messages_words(tmp_path: Path) -> None:
+    path = tmp_path / "chat.db"
+    with ChatDb(path) as db:
+        records = [Rec(t(2, 9, 0), SAM, "bye all"), Rec(t(2, 9, 2), JO, "noo")]
+        guids = db.add_chat(records, display_name="Lake")
+        db.add_notice(db.chat_guid_of(guids[0]), SAM, t(2, 9, 1), item_type=3, action=0)
+        db.add_notice(db.chat_guid_of(guids[0]), "Me", t(2, 9, 3), item_type=1, action=0)
+    [conversation] = parse(path)
+    assert [m.text for m in conversation.messages] == ["bye all", "noo"]
+    assert [(e.author, e.text) for e in conversation.system_events] == [
+        (SAM, "left the conversation"), ("Me", "added someone to the conversation"),
+    ]
+
+
 def test_older_macos_dates_in_seconds_and_plain_text_column(tmp_path: Path) -> None:
     path = tmp_path / "chat.db"
     with ChatDb(path) as db:

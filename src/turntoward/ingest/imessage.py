@@ -46,6 +46,19 @@ APPLE_EPOCH = 978_307_200  # 2001-01-01T00:00:00Z as a Unix time
 _NANOSECOND_THRESHOLD = 10**11
 ATTACHMENT_PLACEHOLDER = "\ufffc"
 TAPBACK_TYPES = range(2000, 4000)
+# Notices by (item_type, group_action_type), in Messages' words; the person added or removed
+# is in other_handle, which the notice leaves out. Other item types (audio kept, location and
+# FaceTime notices) get a generic notice.
+GROUP_EVENTS = {
+    (1, 0): "added someone to the conversation",
+    (1, 1): "removed someone from the conversation",
+    (2, 0): "renamed the conversation",
+    (3, 0): "left the conversation",
+    (3, 1): "changed the group photo",
+    (3, 2): "removed the group photo",
+    (3, 4): "changed the chat background",
+    (3, 6): "removed the chat background",
+}
 _EXPECTED = "an iMessage chat.db (SQLite with message, chat and handle tables)"
 _REQUIRED_TABLES = {"message", "chat", "handle", "chat_message_join"}
 # Columns that older macOS versions lack; they read as NULL there.
@@ -175,7 +188,7 @@ def _conversation(rows: list[tuple], source: Source, me: str, other: str) -> Con
     index_of_guid: dict[str, int] = {}
     for row in rows:
         (rowid, guid, text, date, from_me, handle, body, assoc_type, thread_guid,
-         date_edited, date_retracted, item_type, group_title, _action, has_attachments) = row
+         date_edited, date_retracted, item_type, group_title, action, has_attachments) = row
         if assoc_type is not None and assoc_type in TAPBACK_TYPES:
             continue
         if not isinstance(date, int):
@@ -184,7 +197,7 @@ def _conversation(rows: list[tuple], source: Source, me: str, other: str) -> Con
         ts = apple_time(date)
         author = me if from_me else (handle or other)
         if item_type:
-            events.append(SystemEvent(ts, _event_text(item_type, group_title), author))
+            events.append(SystemEvent(ts, _event_text(item_type, action, group_title), author))
             continue
         if text is None and body is not None:
             try:
@@ -209,11 +222,10 @@ def _conversation(rows: list[tuple], source: Source, me: str, other: str) -> Con
     return Conversation(source.name, "imessage", other, messages, events, me=me)
 
 
-def _event_text(item_type: int, group_title: str | None) -> str:
+def _event_text(item_type: int, action: int | None, group_title: str | None) -> str:
     if item_type == 2 and group_title is not None:
         return f"named the conversation “{group_title}”"
-    return {1: "changed who is in the conversation", 2: "renamed the conversation",
-            3: "changed the group photo or left the conversation"}.get(item_type, "group event")
+    return GROUP_EVENTS.get((item_type, action or 0), f"group event (item_type {item_type})")
 
 
 register(IMessageImporter())
