@@ -119,7 +119,10 @@ def import_(
         raise UsageError(f"--date-order {date_order!r}: expected one of {', '.join(DATE_ORDERS)}")
     options = api.ImportOptions(date_order=date_order, column_map=_column_map(column_map), me=me)
     err = Console(stderr=True)
-    with _store(db, passphrase) as store, _ImportProgressBar(err, enabled=not as_json) as bar:
+    with (
+        _store(db, passphrase) as store,
+        _ImportProgressBar(err, enabled=err.is_terminal and not as_json) as bar,
+    ):
         summaries = api.import_paths(
             paths, store=store, options=options, fmt=format, relationship=relationship, progress=bar.update
         )
