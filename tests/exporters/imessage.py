@@ -117,7 +117,7 @@ class ChatDb:
         service: str = "iMessage",
     ) -> list[str]:
         """Writes one chat; returns the message GUIDs in record order (for tapbacks and tests)."""
-        others = list(dict.fromkeys(r.author for r in records if r.author != me))
+        others = list(dict.fromkeys(r.author for r in records if r.author != me)) or ["+15555550100"]
         group = display_name is not None or len(others) > 1
         identifier = f"chat{uuid.uuid4().int % 10**18}" if group else others[0]
         cur = self.db.execute(

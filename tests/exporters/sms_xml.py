@@ -66,7 +66,8 @@ def render_sms_xml(
 ) -> Path:
     """A backup at `path` with `records`; `numbers` maps authors to phone numbers (made up if absent)."""
     numbers = dict(numbers or {})
-    others = list(dict.fromkeys(r.author for r in records if r.author != me))
+    # A chat of only the user's own messages still went to someone.
+    others = list(dict.fromkeys(r.author for r in records if r.author != me)) or ["Unknown"]
     for i, other in enumerate(others):
         numbers.setdefault(other, f"+1555{1000001 + i * 7919:07d}"[:12])
     group = len(others) > 1
