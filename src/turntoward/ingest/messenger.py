@@ -181,13 +181,13 @@ register(
     MetaInboxImporter(
         name="messenger",
         description="Facebook Messenger JSON export (message_1.json)",
-        unknown_sender="Facebook user",
+        unknown_sender="Facebook User",
     )
 )
 register(
     MetaInboxImporter(
         name="instagram",
         description="Instagram direct messages JSON export (message_1.json)",
-        unknown_sender="Instagram user",
+        unknown_sender="Instagram User",
     )
 )

@@ -9,7 +9,8 @@ Times are the ``date`` field: wall-clock time as the exporting computer showed i
 become `SystemEvent`s and take no index. A message with media becomes a MEDIA message whose
 text is its caption, or a placeholder such as ``<photo>`` when it has none.
 ``reply_to_message_id`` becomes the index of the quoted message, or None when that message is
-not in the export.
+not in the export. A forwarded message counts as said by the person who forwarded it: they
+chose to share it. A message from a deleted account (``"from": null``) is by "Deleted Account".
 """
 
 from __future__ import annotations
