@@ -1,0 +1,174 @@
+"""How fast the WhatsApp importer reads 10k, 100k and 1M messages, and how much memory it takes.
+
+Generates realistic exports once into benchmarks/data/ (about 73 bytes a message, like real
+chats: short lines, some multi-line messages, emoji, photos, deleted and edited messages, app
+notices), then parses each in a fresh subprocess so that its peak resident memory
+(``ru_maxrss``) belongs to that size alone.
+
+    .venv/bin/python benchmarks/bench_whatsapp.py [--sizes 10000,100000,1000000] [--layout ios]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "benchmarks" / "data"
+SIZES = (10_000, 100_000, 1_000_000)
+
+WORDS = [
+    "ok",
+    "yes",
+    "no",
+    "sure",
+    "love",
+    "you",
+    "too",
+    "home",
+    "soon",
+    "running",
+    "late",
+    "dinner",
+    "tonight",
+    "what",
+    "time",
+    "how",
+    "was",
+    "your",
+    "day",
+    "haha",
+    "that's",
+    "great",
+    "did",
+    "you",
+    "see",
+    "this",
+    "can't",
+    "wait",
+    "miss",
+    "you",
+    "tired",
+    "long",
+    "day",
+    "call",
+    "me",
+    "later",
+    "good",
+    "night",
+    "morning",
+    "coffee",
+    "train",
+    "work",
+    "meeting",
+    "weekend",
+    "plans",
+    "sounds",
+    "good",
+    "thanks",
+    "sorry",
+    "about",
+    "earlier",
+]
+EMOJI = ["😂", "❤️", "👍", "🙈", "😘", "🎉"]
+NOTICES = ["Missed voice call", "Missed video call"]
+
+
+def synthetic_records(count: int, seed: int = 7) -> list:
+    """`count` messages between two people over the years, plus a notice now and then."""
+    sys.path.insert(0, str(ROOT))
+    from tests.exporters.whatsapp import ChatRecord
+
+    rng = random.Random(seed)
+    ts = datetime(2016, 1, 4, 7, 30)
+    records = []
+    people = ("Maya", "Jonah")
+    for index in range(count):
+        ts += timedelta(seconds=rng.choice((20, 45, 90, 240, 900, 3600, 5 * 3600)))
+        author = people[rng.random() < 0.5]
+        roll = rng.random()
+        if roll < 0.004:
+            records.append(ChatRecord(ts, author, rng.choice(NOTICES), "system"))
+            continue
+        if roll < 0.05:
+            records.append(ChatRecord(ts, author, "", "media"))
+            continue
+        if roll < 0.055:
+            records.append(ChatRecord(ts, author, "", "deleted"))
+            continue
+        words = rng.choices(WORDS, k=rng.randint(2, 12))
+        if roll < 0.15:
+            words.append(rng.choice(EMOJI))
+        text = " ".join(words)
+        if roll > 0.95:
+            text += "\n" + " ".join(rng.choices(WORDS, k=rng.randint(2, 8)))
+        records.append(ChatRecord(ts, author, text, "text", edited=roll > 0.995 and index > 0))
+    return records
+
+
+def export_file(count: int, layout: str) -> Path:
+    """The generated export of `count` messages, written on first use."""
+    sys.path.insert(0, str(ROOT))
+    from tests.exporters.whatsapp import render_whatsapp
+
+    path = DATA / f"whatsapp_{layout}_{count}.txt"
+    if not path.exists():
+        DATA.mkdir(parents=True, exist_ok=True)
+        text = render_whatsapp(synthetic_records(count), layout=layout, encryption_notice=True)
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def measure(path: Path) -> dict[str, float]:
+    """Parse `path` once in this process; seconds, messages and peak memory."""
+    from turntoward.ingest.whatsapp import parse_export
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    conversation = parse_export(path.read_bytes(), source=path.name, title="Jonah")
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "messages": len(conversation.messages),
+        "notices": len(conversation.system_events),
+        "seconds": seconds,
+        "rss_before_mb": before / 1024,
+        "peak_rss_mb": peak / 1024,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
+    parser.add_argument("--layout", choices=("android", "ios"), default="android")
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # the per-size subprocess
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure)))
+        return
+    print(f"{'messages':>10} {'MB':>7} {'parse s':>8} {'msg/s':>11} {'peak RSS MB':>12} {'B/msg':>6}")
+    for count in (int(size) for size in args.sizes.split(",")):
+        path = export_file(count, args.layout)
+        run = subprocess.run(
+            [sys.executable, __file__, "--measure", str(path)], capture_output=True, text=True, check=True
+        )
+        result = json.loads(run.stdout)
+        size_mb = path.stat().st_size / 1e6
+        print(
+            f"{result['messages']:>10} {size_mb:>7.1f} {result['seconds']:>8.2f} "
+            f"{result['messages'] / result['seconds']:>11,.0f} {result['peak_rss_mb']:>12.0f} "
+            f"{path.stat().st_size / count:>6.0f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

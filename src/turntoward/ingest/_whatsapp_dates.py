@@ -1,0 +1,152 @@
+"""The shape of a WhatsApp message header, and turning its date and time into a timestamp.
+
+Exports differ by phone and locale: ``12/03/2024, 21:04 - Sam: hi`` (Android) or
+``[12/03/2024, 21:04:05] Sam: hi`` (iOS); day, month and year in any order with ``/``, ``.``
+or ``-``; two- or four-digit years; 24-hour clocks or 12-hour ones with ``PM``, ``pm`` or
+``p.m.`` after a space, a no-break space or a narrow no-break space. A file uses one shape
+throughout, so the parser reads it from the first header (`Dialect`) and compiles one tight
+pattern for the whole file. Day/month order cannot be read from one line; `resolve_date_order`
+decides it from every distinct date in the file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+
+DATE_ORDERS = ("dmy", "mdy", "ymd")
+# Marks WhatsApp (or the platform's text layout) may put before a header.
+LEADING_MARKS = "\ufeff\u200e\u200f"
+# A clock time: 21:04, 21:04:05, 9:04 PM, 9:04\u202fpm, 9:04 p.m., 9:04 p. m.
+TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[ \u00a0\u202f]?[aApP]\.?[ \u00a0\u202f]?[mM]\.?)?"
+_SPACE = "[ \u00a0\u202f]"
+
+# Any header WhatsApp writes, at the start of a line; used to recognise files and their dialect.
+HEADER_SHAPE = re.compile(
+    rf"[{LEADING_MARKS}]*(?P<open>\[)?"
+    r"(?P<a>\d{1,4})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{1,4})"
+    rf",?{_SPACE}(?P<time>{TIME})"
+    r"(?(open)\] |(?P<dash> [-–] ))"
+)
+_TIME_PARTS = re.compile(
+    r"(\d{1,2}):(\d{2})(?::(\d{2}))?(?:[ \u00a0\u202f]?([aApP])\.?[ \u00a0\u202f]?[mM]\.?)?"
+)
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How one export writes its headers: layout (android, ios) and date separator."""
+
+    layout: str
+    date_sep: str
+    dash: str = " - "
+
+    @property
+    def splitter(self) -> re.Pattern[str]:
+        """Finds every header, with the newline before it; groups: date, time."""
+        return _splitter(self)
+
+
+@cache
+def _splitter(dialect: Dialect) -> re.Pattern[str]:
+    sep = re.escape(dialect.date_sep)
+    date = rf"(\d{{1,4}}{sep}\d{{1,2}}{sep}\d{{1,4}})"
+    if dialect.layout == "ios":
+        return re.compile(rf"\n[{LEADING_MARKS}]*\[{date},?{_SPACE}({TIME})\] ")
+    return re.compile(rf"\n[{LEADING_MARKS}]*{date},?{_SPACE}({TIME}){re.escape(dialect.dash)}")
+
+
+def dialect_of(line: str) -> Dialect | None:
+    """The dialect of `line` when it is a message header, else None."""
+    found = HEADER_SHAPE.match(line)
+    if found is None:
+        return None
+    if found["open"]:
+        return Dialect("ios", found["sep"])
+    return Dialect("android", found["sep"], found["dash"])
+
+
+def resolve_date_order(dates: Sequence[str], sep: str, forced: str | None = None) -> str:
+    """``dmy``, ``mdy`` or ``ymd`` for a file's distinct dates, given in order of first appearance.
+
+    A four-digit first field means year first. Otherwise a first field above 12 can only be a
+    day and a second field above 12 only a day; when every date fits both readings, the reading
+    in which the dates run forward (the file is chronological) wins, and day first breaks a tie,
+    being the more common order worldwide. `forced` (the user's choice) overrides all of this.
+    """
+    if forced is not None:
+        return forced
+    firsts, seconds = [], []
+    for date in dates:
+        a, b, _ = date.split(sep)
+        if len(a) == 4:
+            return "ymd"
+        firsts.append(int(a))
+        seconds.append(int(b))
+    day_first = max(firsts, default=0) > 12
+    month_first = max(seconds, default=0) > 12
+    if day_first != month_first:
+        return "dmy" if day_first else "mdy"
+    if day_first:  # both readings are impossible somewhere; let validation name the date
+        return "dmy"
+    dmy_steps_back = _steps_back(dates, sep, "dmy")
+    mdy_steps_back = _steps_back(dates, sep, "mdy")
+    return "mdy" if mdy_steps_back < dmy_steps_back else "dmy"
+
+
+def _steps_back(dates: Iterable[str], sep: str, order: str) -> int:
+    """How often the dates go back in time when read in `order` (invalid dates count too)."""
+    back = 0
+    previous: tuple[int, int, int] | None = None
+    for date in dates:
+        key = _ymd(date, sep, order)
+        if previous is not None and key < previous:
+            back += 1
+        previous = key
+    return back
+
+
+def _ymd(date: str, sep: str, order: str) -> tuple[int, int, int]:
+    a, b, c = (int(part) for part in date.split(sep))
+    if order == "ymd":
+        year, month, day = a, b, c
+    elif order == "mdy":
+        month, day, year = a, b, c
+    else:
+        day, month, year = a, b, c
+    if year < 100:  # WhatsApp began in 2009: a two-digit year is this century
+        year += 2000
+    return year, month, day
+
+
+def date_table(dates: Iterable[str], sep: str, order: str) -> dict[str, datetime]:
+    """Midnight of each date string. Raises ValueError(date) for one that is not a real date."""
+    table: dict[str, datetime] = {}
+    for date in dates:
+        try:
+            table[date] = datetime(*_ymd(date, sep, order))
+        except ValueError:
+            raise ValueError(date) from None
+    return table
+
+
+def time_table(times: Iterable[str]) -> dict[str, timedelta]:
+    """The time since midnight of each clock string. Raises ValueError(time) for an impossible one."""
+    table: dict[str, timedelta] = {}
+    for time in times:
+        parts = _TIME_PARTS.fullmatch(time)
+        if parts is None:
+            raise ValueError(time)
+        hour, minute = int(parts[1]), int(parts[2])
+        second = int(parts[3] or 0)
+        if parts[4]:
+            if not 1 <= hour <= 12:
+                raise ValueError(time)
+            hour = hour % 12 + (12 if parts[4] in "pP" else 0)
+        if hour > 23 or minute > 59 or second > 59:
+            raise ValueError(time)
+        table[time] = timedelta(hours=hour, minutes=minute, seconds=second)
+    return table

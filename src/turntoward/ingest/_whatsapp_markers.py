@@ -1,0 +1,83 @@
+"""The texts WhatsApp writes for media, deletions, edits and app notices, loaded from data.
+
+`formats/whatsapp.toml` lists them per app language; this module merges every language into
+the lookup structures the parser's hot loop needs (sets, tuples for ``str.startswith``, one
+compiled regex per kind of pattern), so recognising a marker costs a hash or two per message.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from turntoward.model import MessageKind
+
+MARKERS_FILE = Path(__file__).with_name("formats") / "whatsapp.toml"
+
+
+@dataclass(frozen=True)
+class Markers:
+    """Every language's markers, merged."""
+
+    title_prefixes: tuple[str, ...]
+    kind_by_text: dict[str, MessageKind]
+    """Whole texts that make a message MEDIA, DELETED or SYSTEM."""
+    media_prefix: tuple[str, ...]
+    media_suffix: tuple[str, ...]
+    edited_suffix: tuple[str, ...]
+    system_prefix: tuple[str, ...]
+    system_before_colon: re.Pattern[str]
+    system_actor: tuple[re.Pattern[str], ...]
+
+    def kind_of(self, text: str) -> MessageKind | None:
+        """MEDIA, DELETED or SYSTEM when `text` (marks already stripped) is one of those markers."""
+        kind = self.kind_by_text.get(text)
+        if kind is not None:
+            return kind
+        # a caption may follow an attachment on the lines below it
+        if text.startswith(self.media_prefix) or text.partition("\n")[0].endswith(self.media_suffix):
+            return MessageKind.MEDIA
+        if text.startswith(self.system_prefix):
+            return MessageKind.SYSTEM
+        return None
+
+    def actors(self, notice: str) -> tuple[str | None, str | None]:
+        """Who did what an app notice reports, and to whom, where a known pattern says."""
+        for pattern in self.system_actor:
+            found = pattern.match(notice)
+            if found:
+                groups = found.groupdict()
+                return groups.get("who"), groups.get("whom")
+        return None, None
+
+
+@cache
+def load_markers(path: Path = MARKERS_FILE) -> Markers:
+    """Read and merge the marker file (once per process)."""
+    with path.open("rb") as fh:
+        languages: dict[str, dict[str, list[str]]] = tomllib.load(fh)
+
+    def every(key: str) -> list[str]:
+        return [entry for language in languages.values() for entry in language.get(key, [])]
+
+    kind_by_text: dict[str, MessageKind] = {}
+    for key, kind in (
+        ("system_exact", MessageKind.SYSTEM),
+        ("deleted", MessageKind.DELETED),
+        ("media_exact", MessageKind.MEDIA),
+    ):
+        kind_by_text.update(dict.fromkeys(every(key), kind))
+    return Markers(
+        # longest first, so "WhatsApp Chat with " wins over a shorter prefix of it
+        title_prefixes=tuple(sorted(every("title_prefixes"), key=len, reverse=True)),
+        kind_by_text=kind_by_text,
+        media_prefix=tuple(every("media_prefix")),
+        media_suffix=tuple(every("media_suffix")),
+        edited_suffix=tuple(every("edited_suffix")),
+        system_prefix=tuple(every("system_prefix")),
+        system_before_colon=re.compile("|".join(f"(?:{p})" for p in every("system_before_colon"))),
+        system_actor=tuple(re.compile(p, re.DOTALL) for p in every("system_actor")),
+    )

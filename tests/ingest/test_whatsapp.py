@@ -1,0 +1,467 @@
+"""The WhatsApp importer reads real exports of every layout, clock and language, and nothing else."""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import zipfile
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.exporters.whatsapp import ChatRecord, render_whatsapp, zip_whatsapp
+
+from turntoward.errors import ImportFormatError
+from turntoward.ingest import ImportOptions, Source, detect, importers, read_paths
+from turntoward.ingest import whatsapp as whatsapp_module
+from turntoward.model import Conversation, MessageKind
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "whatsapp"
+TEXT, MEDIA, DELETED = MessageKind.TEXT, MessageKind.MEDIA, MessageKind.DELETED
+
+
+def read(name: str | Path, **options: str) -> list[Conversation]:
+    path = name if isinstance(name, Path) else FIXTURES / name
+    fmt = None if path.suffix == ".zip" else "whatsapp"  # a zip's photos are skipped by detection
+    return [c for _, convs in read_paths([path], ImportOptions(**options), fmt=fmt) for c in convs]
+
+
+def read_one(name: str | Path, **options: str) -> Conversation:
+    (conversation,) = read(name, **options)
+    return conversation
+
+
+def parse_text(tmp_path: Path, text: str | bytes, name: str = "WhatsApp Chat with Sam.txt") -> Conversation:
+    path = tmp_path / name
+    path.write_bytes(text.encode() if isinstance(text, str) else text)
+    return read_one(path)
+
+
+# --- Android ---------------------------------------------------------------------------------
+
+
+def test_android_export_reads_every_message_in_file_order_with_its_kind() -> None:
+    chat = read_one("WhatsApp Chat with Sam.txt")
+    assert chat.source_format == "whatsapp"
+    assert chat.title == "Sam"
+    assert chat.chat_id is None and chat.me is None
+    assert chat.people == ["Alex", "Sam"]
+    assert [m.index for m in chat.messages] == list(range(15))
+    assert [m.kind for m in chat.messages] == [
+        TEXT,
+        TEXT,
+        TEXT,
+        MEDIA,
+        MEDIA,
+        TEXT,
+        TEXT,
+        TEXT,
+        DELETED,
+        DELETED,
+        TEXT,
+        MEDIA,
+        TEXT,
+        TEXT,
+        TEXT,
+    ]
+    first = chat.messages[0]
+    assert (first.ts, first.author, first.text) == (
+        datetime(2024, 2, 14, 8, 1),
+        "Alex",
+        "Morning love ❤️ happy valentine's",
+    )
+    assert chat.messages[-1].ts == datetime(2024, 2, 15, 23, 59)
+    assert chat.messages[-1].text == "always. love you"
+
+
+def test_continuation_lines_belong_to_the_message_above_even_when_they_start_with_a_date() -> None:
+    chat = read_one("WhatsApp Chat with Sam.txt")
+    assert chat.messages[1].text == "Happy valentine's!! 🥰\nMade you something, it's on the kitchen table"
+    assert chat.messages[6].text == (
+        "Lunch plans:\n1. the noodle place\n"
+        "2. 14/02/2024 is also the day we booked dinner, so something light"
+    )
+    poll = chat.messages[12]
+    assert poll.kind == TEXT and poll.text.startswith("POLL:\nDessert?\nOPTION: Tiramisu (1 vote)")
+
+
+def test_media_keeps_the_text_the_export_shows() -> None:
+    chat = read_one("WhatsApp Chat with Sam.txt")
+    assert chat.messages[3].text == "<Media omitted>"
+    assert chat.messages[4].text == (
+        "IMG-20240214-WA0003.jpg (file attached)\nyou made pancakes in the shape of our cat"
+    )
+    assert chat.messages[11].text == "location: https://maps.google.com/?q=51.5194,-0.1270"
+
+
+def test_edited_messages_lose_the_marker_and_are_flagged() -> None:
+    chat = read_one("WhatsApp Chat with Sam.txt")
+    edited = [m for m in chat.messages if m.edited]
+    assert [(m.author, m.text) for m in edited] == [("Sam", "see you at 1")]
+
+
+def test_encryption_notice_is_a_system_event_without_an_index() -> None:
+    chat = read_one("WhatsApp Chat with Sam.txt")
+    (notice,) = chat.system_events
+    assert notice.text.startswith("Messages and calls are end-to-end encrypted.")
+    assert notice.ts == datetime(2024, 2, 14, 8, 1)
+    assert all(not m.text.startswith("Messages and calls") for m in chat.messages)
+
+
+def test_us_android_export_reads_every_way_of_writing_am_and_pm() -> None:
+    chat = read_one("android_us_12h.txt")
+    assert [m.ts for m in chat.messages] == [
+        datetime(2023, 12, 31, 23, 58),
+        datetime(2023, 12, 31, 23, 59),
+        datetime(2024, 1, 1, 0, 0),
+        datetime(2024, 1, 1, 0, 4),
+        datetime(2024, 1, 1, 13, 30),
+        datetime(2024, 1, 13, 19, 5),
+    ]
+    assert chat.people == ["Mom", "Dana"]
+
+
+def test_year_first_dates_without_a_comma() -> None:
+    chat = read_one("android_ymd.txt")
+    assert [m.ts for m in chat.messages] == [
+        datetime(2024, 3, 12, 7, 45),
+        datetime(2024, 3, 12, 7, 46),
+        datetime(2024, 3, 12, 21, 4),
+        datetime(2024, 3, 13, 6, 30),
+    ]
+
+
+def test_german_export_with_dotted_short_dates_and_german_markers() -> None:
+    chat = read_one("WhatsApp Chat mit Oma.txt")
+    assert chat.title == "Oma"
+    assert len(chat.system_events) == 1
+    assert [(m.author, m.kind) for m in chat.messages] == [
+        ("Oma", TEXT),
+        ("Lena", TEXT),
+        ("Oma", MEDIA),
+        ("Oma", DELETED),
+        ("Lena", TEXT),
+    ]
+    assert chat.messages[0].ts == datetime(2024, 2, 3, 10, 15)
+    assert chat.messages[-1].ts == datetime(2024, 2, 13, 18, 0)
+    assert chat.messages[-1].edited and chat.messages[-1].text == "Bis Sonntag zum Kuchen 🍰"
+
+
+@pytest.mark.parametrize("name", ["crlf_bom.txt", "lone_cr.txt"])
+def test_windows_and_old_mac_line_endings_read_like_plain_newlines(name: str) -> None:
+    chat = read_one(name)
+    assert [(m.author, m.ts) for m in chat.messages] == [
+        ("Noor", datetime(2024, 6, 5, 9, 0)),
+        ("Eli", datetime(2024, 6, 5, 9, 1)),
+    ]
+    assert "\r" not in chat.messages[0].text and "\ufeff" not in chat.messages[0].author
+    assert chat.messages[0].text in ("first line\nsecond line", "one\ntwo")
+
+
+# --- iOS ---------------------------------------------------------------------------------------
+
+
+def test_ios_export_with_seconds_and_a_narrow_no_break_space_before_pm() -> None:
+    chat = read_one("WhatsApp Chat - Jordan.txt")
+    assert chat.title == "Jordan"
+    assert len(chat.messages) == 17
+    assert chat.messages[0].ts == datetime(2024, 3, 9, 21, 15, 2)
+    assert chat.messages[8].ts == datetime(2024, 3, 9, 23, 59, 59)
+    assert chat.messages[9].ts == datetime(2024, 3, 10, 0, 0, 30)  # 12:00:30 AM is just after midnight
+    assert chat.messages[3].text == "WHAT\nno way\nI'm so proud of you 🎉"
+
+
+def test_ios_media_and_notices_are_told_apart_by_their_text_after_the_mark() -> None:
+    chat = read_one("WhatsApp Chat - Jordan.txt")
+    media = [m.text for m in chat.messages if m.kind == MEDIA]
+    assert media == [
+        "image omitted",
+        "<attached: 00000012-PHOTO-2024-03-09-21-18-20.jpg>",
+        "audio omitted",
+        "sticker omitted",
+        "GIF omitted",
+        "Contact card omitted",
+        "Location: https://maps.google.com/?q=40.7306,-73.9352",
+        "brunch_menu.pdf • \u200e2 pages \u200edocument omitted",
+        "video omitted",
+    ]
+    assert [m.text for m in chat.messages if m.kind == DELETED] == ["This message was deleted."]
+    assert [(e.author, e.text) for e in chat.system_events][1] == ("Jordan", "Missed voice call")
+    assert len(chat.system_events) == 2
+    assert [m.text for m in chat.messages if m.edited] == ["ok sleep now, celebrate tomorrow?"]
+
+
+# --- Groups and names ---------------------------------------------------------------------------
+
+
+def test_group_notices_become_system_events_and_never_take_an_index() -> None:
+    chat = read_one("WhatsApp Chat with Hiking club.txt")
+    assert len(chat.messages) == 7
+    assert len(chat.system_events) == 15
+    assert chat.is_group
+    by_text = {e.text: e.author for e in chat.system_events}
+    assert by_text['Maya created group "Hiking club"'] == "Maya"
+    assert by_text['Maya changed the subject from "Hiking club" to "Hiking club: spring"'] == "Maya"
+    assert by_text["You added Dr: Who"] == "You"
+    assert by_text["You're now an admin"] is None
+    assert by_text["Maya removed Tom"] == "Maya"
+    assert [m.index for m in chat.messages] == list(range(7))
+
+
+def test_a_name_with_a_colon_is_read_whole_when_the_chat_names_it_elsewhere() -> None:
+    chat = read_one("WhatsApp Chat with Hiking club.txt")
+    doctor = chat.messages[1]
+    assert (doctor.author, doctor.text) == ("Dr: Who", "Hello all: excited to join")
+
+
+def test_without_a_longer_known_name_the_first_colon_ends_the_name(tmp_path: Path) -> None:
+    chat = parse_text(tmp_path, "12/03/2024, 21:04 - Dr: Who: hello\n12/03/2024, 21:05 - Sam: hi\n")
+    assert [(m.author, m.text) for m in chat.messages] == [("Dr", "Who: hello"), ("Sam", "hi")]
+
+
+def test_phone_numbers_rtl_names_and_emoji_names_lose_only_their_direction_marks() -> None:
+    chat = read_one("WhatsApp Chat with Hiking club.txt")
+    assert chat.people == ["Maya", "Dr: Who", "+44 7700 900123", "Jess 🌸", "نور", "Tom"]
+    joined = chat.system_events[4]
+    assert joined.author == "+44 7700 900123"
+
+
+def test_ios_group_notices_are_recognised_by_their_mark() -> None:
+    (chat,) = read("WhatsApp Chat - Book club.zip")
+    assert chat.title == "Book club"
+    assert chat.people == ["Hana", "Femi", "Leo"]
+    assert [e.text for e in chat.system_events][1:] == [
+        "Hana created group “Book club”",
+        "Hana added Femi and Leo",
+        "Femi changed the group description",
+    ]
+    assert chat.messages[2].kind == MEDIA
+    assert chat.messages[2].ts == datetime(2024, 3, 12, 19, 5, 10)
+
+
+# --- Zips, detection --------------------------------------------------------------------------
+
+
+def test_android_zip_reads_the_chat_and_ignores_the_photo_beside_it() -> None:
+    found = list(read_paths([FIXTURES / "WhatsApp Chat with Sam.zip"]))
+    assert [source.filename for source, _ in found] == ["WhatsApp Chat with Sam.txt"]
+    (chat,) = found[0][1]
+    assert chat.title == "Sam"
+    assert chat.source.endswith("WhatsApp Chat with Sam.zip!WhatsApp Chat with Sam.txt")
+    assert [m.kind for m in chat.messages] == [TEXT, MEDIA, TEXT]
+
+
+def test_sniff_is_sure_of_exports_and_scores_media_and_other_files_zero() -> None:
+    importer = importers()["whatsapp"]
+    with zipfile.ZipFile(FIXTURES / "WhatsApp Chat - Book club.zip") as zf:
+        chat, photo = zf.read("_chat.txt"), zf.read("00000003-PHOTO-2024-03-12-19-05-10.jpg")
+    source = Source("_chat.txt", path=Path("_chat.txt"))
+    assert importer.sniff(source, chat) >= 0.9
+    assert importer.sniff(source, photo) == 0.0
+    assert importer.sniff(source, (FIXTURES / "not_whatsapp.txt").read_bytes()) == 0.0
+    assert importer.sniff(source, b'{"name": "Sam", "type": "personal_chat", "messages": []}') == 0.0
+    assert importer.sniff(source, (FIXTURES / "starts_with_continuation.txt").read_bytes()) == 0.0
+    on_disk = FIXTURES / "WhatsApp Chat with Sam.txt"
+    assert detect(Source(str(on_disk), path=on_disk)) is importer
+
+
+# --- Date order ---------------------------------------------------------------------------------
+
+
+def test_dates_that_fit_both_orders_take_the_order_in_which_they_run_forward() -> None:
+    chat = read_one("ambiguous_dates.txt")
+    assert [m.ts.date().isoformat() for m in chat.messages] == [
+        "2024-01-02",
+        "2024-01-05",
+        "2024-02-01",
+        "2024-03-01",
+    ]
+
+
+def test_the_user_can_force_the_date_order() -> None:
+    chat = read_one("ambiguous_dates.txt", date_order="dmy")
+    assert chat.messages[0].ts == datetime(2024, 2, 1, 10, 0)
+
+
+def test_a_day_above_twelve_anywhere_settles_day_first(tmp_path: Path) -> None:
+    text = "01/02/2024, 10:00 - Ada: hi\n25/02/2024, 10:00 - Bo: later\n"
+    assert parse_text(tmp_path, text).messages[0].ts == datetime(2024, 2, 1, 10, 0)
+
+
+# --- Bad input -----------------------------------------------------------------------------------
+
+
+def expect_error(path: Path, line: int | None, expected: str) -> ImportFormatError:
+    with pytest.raises(ImportFormatError) as caught:
+        read(path)
+    error = caught.value
+    assert error.source == str(path)
+    assert error.line == line
+    assert expected in str(error)
+    return error
+
+
+def test_an_empty_file_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    (tmp_path / "chat.txt").write_bytes(b"")
+    expect_error(tmp_path / "chat.txt", 1, "a WhatsApp message line like")
+
+
+def test_a_file_that_is_not_whatsapp_is_an_error_at_its_first_line() -> None:
+    expect_error(FIXTURES / "not_whatsapp.txt", 1, "'12/03/2024, 21:04 - Name: text'")
+
+
+def test_a_first_line_without_a_header_is_an_error_at_line_one() -> None:
+    error = expect_error(FIXTURES / "starts_with_continuation.txt", 1, "a WhatsApp message line")
+    assert error.found == "this line has no header"
+
+
+def test_invalid_utf8_in_the_middle_is_an_error_at_its_line_not_silent_loss() -> None:
+    expect_error(FIXTURES / "bad_utf8_in_middle.txt", 3, "UTF-8")
+
+
+def test_utf8_cut_off_at_the_end_is_an_error(tmp_path: Path) -> None:
+    data = "12/03/2024, 21:04 - Sam: hello\n12/03/2024, 21:05 - Alex: ❤️".encode()[:-2]
+    (tmp_path / "cut.txt").write_bytes(data)
+    expect_error(tmp_path / "cut.txt", 2, "UTF-8")
+
+
+def test_binary_garbage_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "photo.txt").write_bytes(bytes(random.Random(3).randrange(256) for _ in range(4096)))
+    with pytest.raises(ImportFormatError):
+        read(tmp_path / "photo.txt")
+
+
+def test_an_impossible_date_names_its_line() -> None:
+    error = expect_error(FIXTURES / "impossible_date.txt", 2, "a real date and time")
+    assert error.found == "31/02/2024, 21:05 -"
+
+
+# --- Large files ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["WhatsApp Chat with Sam.txt", "crlf_bom.txt", "WhatsApp Chat - Jordan.txt"])
+def test_reading_in_small_blocks_gives_the_same_conversation(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = read_one(name)
+    monkeypatch.setattr(whatsapp_module, "BLOCK_BYTES", 7)  # cut every few lines, mid-message too
+    assert read_one(name) == whole
+
+
+# --- Properties ----------------------------------------------------------------------------------
+
+HEADER_LIKE = st.sampled_from(
+    ["12/03/2024, 21:04 - ", "[3/9/24, 9:15:02\u202fPM] ", "2024-03-12 21:04 - ", ""]
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=400))
+def test_arbitrary_bytes_raise_nothing_but_import_format_errors(tmp_path: Path, data: bytes) -> None:
+    with contextlib.suppress(ImportFormatError):
+        parse_text(tmp_path, data)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(st.tuples(HEADER_LIKE, st.text(max_size=40)), max_size=8))
+def test_arbitrary_text_raises_nothing_but_import_format_errors(
+    tmp_path: Path, lines: list[tuple[str, str]]
+) -> None:
+    try:
+        chat = parse_text(tmp_path, "\n".join(head + body for head, body in lines))
+    except ImportFormatError:
+        return
+    assert [m.index for m in chat.messages] == list(range(len(chat.messages)))
+
+
+# --- Round trip through the exporter --------------------------------------------------------------
+
+NAMES = ["Sam", "Alex", "Jo Ng", "Priya 🌸", "+44 7700 900123", "Zoë"]
+WORDS = [
+    "ok",
+    "yes",
+    "love",
+    "you",
+    "home",
+    "soon",
+    "😂",
+    "running",
+    "late:",
+    "sorry",
+    "what?",
+    "12/03/2024",
+    "dinner",
+    "21:04",
+    "-",
+    "[x]",
+    "café",
+]
+
+
+def random_records(rng: random.Random, count: int, seconds: bool) -> list[ChatRecord]:
+    ts = datetime(2023, 12, 30, 23, 0, 1)
+    records = []
+    for _ in range(count):
+        ts += timedelta(seconds=rng.choice((7, 61, 3600, 86400 * 3)))
+        stamp = ts if seconds else ts.replace(second=0)
+        kind = rng.choices(["text", "media", "deleted"], weights=(8, 1, 1))[0]
+        text = ""
+        if kind == "text":
+            text = "\n".join(
+                " ".join(rng.choices(WORDS, k=rng.randint(1, 6))) for _ in range(rng.randint(1, 3))
+            )
+        records.append(
+            ChatRecord(stamp, rng.choice(NAMES), text, kind, edited=kind == "text" and rng.random() < 0.1)
+        )
+    return records
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize("date_order", ["dmy", "mdy", "ymd"])
+@pytest.mark.parametrize("clock", ["24h", "12h"])
+def test_rendered_exports_read_back_to_the_same_messages(
+    tmp_path: Path, layout: str, date_order: str, clock: str
+) -> None:
+    rng = random.Random(f"{layout}{date_order}{clock}")
+    seconds = layout == "ios"
+    records = random_records(rng, 60, seconds)
+    text = render_whatsapp(
+        records,
+        layout=layout,
+        date_order=date_order,
+        clock=clock,
+        encryption_notice=True,
+        am_pm=rng.choice(["AM", "am", "a.m."]),
+        am_pm_space=rng.choice([" ", "\u202f", "\u00a0"]),
+        year_digits=rng.choice([2, 4]) if date_order != "ymd" else 4,
+    )
+    chat = parse_text(tmp_path, text)
+    expected = [
+        (r.ts, r.author, r.text or render_default(layout, r.kind), MessageKind(r.kind), r.edited)
+        for r in records
+    ]
+    assert [(m.ts, m.author, m.text, m.kind, m.edited) for m in chat.messages] == expected
+    assert len(chat.system_events) == 1
+
+
+def render_default(layout: str, kind: str) -> str:
+    return {
+        "media": {"android": "<Media omitted>", "ios": "image omitted"},
+        "deleted": {"android": "This message was deleted", "ios": "This message was deleted."},
+    }[kind][layout]
+
+
+def test_an_ios_zip_made_by_the_exporter_reads_back(tmp_path: Path) -> None:
+    records = random_records(random.Random(5), 20, True)
+    archive = zip_whatsapp(
+        tmp_path / "WhatsApp Chat - Okafor family.zip",
+        render_whatsapp(records, layout="ios", title="Okafor family", encryption_notice=True),
+        layout="ios",
+        title="Okafor family",
+        media={"00000001-PHOTO-2024-01-01-10-00-00.jpg": b"\xff\xd8\xff\xe0 not really a photo"},
+    )
+    (chat,) = read(archive)
+    assert chat.title == "Okafor family"
+    assert len(chat.messages) == 20
