@@ -212,14 +212,17 @@ class Calendar:
 
     def fits(self, candidate: Placement, margin: timedelta = timedelta(minutes=25)) -> bool:
         """True when `candidate` does not overlap (or crowd) anything already placed."""
-        return all(candidate.end + margin <= p.start or p.end + margin <= candidate.start for p in self.placements)
+        return all(candidate.end + margin <= p.start or p.end + margin <= candidate.start
+                   for p in self.placements)
 
     def add(self, placement: Placement) -> None:
         self.placements.append(placement)
         self.last_use.setdefault(placement.scene.id, []).append(placement.start.date())
 
-    def scenes_on(self, day: date) -> int:
-        return sum(1 for p in self.placements if p.start.date() == day)
+    def rested(self, scene_id: str, day: date) -> bool:
+        """True when the scene has not been used within three weeks of `day`."""
+        return all(abs((day - used).days) >= MIN_DAYS_BETWEEN_REUSE
+                   for used in self.last_use.get(scene_id, []))
 
 
 def _choose_wording(text: str, rng: random.Random) -> str:
@@ -256,7 +259,7 @@ def _shift_for(scene: Scene, rng: random.Random, spread: int) -> int:
     """Minutes to move a scene's clock time by, keeping it out of the small hours."""
     shift = rng.randint(-spread, spread)
     clock = datetime.combine(date(2024, 1, 1), scene.start.time()) + timedelta(minutes=shift)
-    if scene.start.time() >= time(6, 0) and clock.time() < time(6, 15) or clock.date() != date(2024, 1, 1):
+    if (scene.start.time() >= time(6, 0) and clock.time() < time(6, 15)) or clock.date() != date(2024, 1, 1):
         shift = 0
     return shift
 
@@ -298,7 +301,7 @@ def compose(plan: Plan, scenes: list[Scene], rng: random.Random) -> list[Placeme
         stretch = plan.stretch_of(day)
         assert stretch is not None
         pool = [s for s in everyday if s.phase in stretch.phases and uses[s.id] < s.uses
-                and all(abs((day - used).days) >= MIN_DAYS_BETWEEN_REUSE for used in cal.last_use.get(s.id, []))]
+                and cal.rested(s.id, day)]
         rng.shuffle(pool)
         pool.sort(key=lambda s: uses[s.id])
         for scene in pool[:6]:
@@ -433,10 +436,9 @@ def check(convs: dict[str, dict[str, Any]], exports: list[Path]) -> int:
             print(f"{path}: {len(got)} messages imported, {len(want)} labelled")
             problems += 1
         for m, w in zip(got, want, strict=False):
-            same = (m.author == w["author"] and m.text == w["text"] and m.ts == datetime.fromisoformat(w["ts"]))
-            if not same:
-                print(f"{path}: message {m.index}: imported {m.ts} {m.author}: {m.text!r}, labelled {w['ts']} "
-                      f"{w['author']}: {w['text']!r}")
+            if (m.author, m.text, m.ts) != (w["author"], w["text"], datetime.fromisoformat(w["ts"])):
+                print(f"{path}: message {m.index}: imported {m.ts} {m.author}: {m.text!r}, "
+                      f"labelled {w['ts']} {w['author']}: {w['text']!r}")
                 problems += 1
                 break
         print(f"{path.relative_to(HERE)}: {len(got)} messages imported ({imported[0].source_format})")
