@@ -152,6 +152,27 @@ def test_the_database_is_never_modified(chat_db: tuple[Path, list[str]]) -> None
     assert not path.with_name("chat.db-wal").exists()
 
 
+def test_messages_still_in_the_write_ahead_log_are_read(tmp_path: Path) -> None:
+    # Messages keeps chat.db in WAL mode; a copy taken while it runs has a chat.db-wal beside it.
+    live = tmp_path / "live" / "chat.db"
+    live.parent.mkdir()
+    render_chat_db(DINNER[:2], live)
+    writer = sqlite3.connect(live)
+    writer.execute("PRAGMA journal_mode=WAL")
+    writer.execute("PRAGMA wal_autocheckpoint=0")
+    writer.execute("UPDATE message SET text = 'edited in the log' WHERE ROWID = 1")
+    writer.commit()
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for name in ("chat.db", "chat.db-wal"):
+        (copy / name).write_bytes((live.parent / name).read_bytes())
+    writer.close()
+    before = {p.name: p.read_bytes() for p in copy.iterdir()}
+    [conversation] = parse(copy / "chat.db")
+    assert conversation.messages[0].text == "edited in the log"
+    assert {p.name: p.read_bytes() for p in copy.iterdir()} == before
+
+
 def test_a_chat_db_inside_a_zip_is_read(chat_db: tuple[Path, list[str]], tmp_path: Path) -> None:
     archive = tmp_path / "messages-backup.zip"
     with zipfile.ZipFile(archive, "w") as zf:
@@ -216,5 +237,7 @@ def test_corrupted_databases_only_ever_raise_an_import_error(
         broken[data.draw(st.integers(100, len(broken) - 1))] = data.draw(st.integers(0, 255))
     path = chat_db[0].with_name("broken.db")
     path.write_bytes(bytes(broken))
+    source = Source(str(path), path=path)
+    assert 0 <= IMessageImporter().sniff(source, source.head()) <= 1
     with contextlib.suppress(ImportFormatError):  # anything else fails the test
         parse(path)

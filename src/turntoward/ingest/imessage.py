@@ -82,20 +82,32 @@ def apple_time(value: int) -> datetime:
 
 
 @contextmanager
-def _local_copy(source: Source) -> Iterator[Path]:
-    """A path SQLite can open: the file itself, or a temporary copy of a zip member."""
-    if source.path is not None:
-        yield source.path
+def _local_copy(source: Source) -> Iterator[tuple[Path, bool]]:
+    """A path SQLite can open, and whether it may be opened as immutable.
+
+    Messages keeps its database in WAL mode: the newest messages may still sit in
+    ``chat.db-wal`` beside it, which an immutable open would ignore. Then both files are
+    copied to a temporary folder and read there, so the originals are never touched (reading
+    a WAL creates a ``-shm`` file next to it). A zip member is copied the same way.
+    """
+    wal = source.sibling(source.filename + "-wal")
+    if source.path is not None and (wal is None or not wal.head(1)):
+        yield source.path, True
         return
     with tempfile.TemporaryDirectory(prefix="turntoward-imessage-") as tmp:
         path = Path(tmp) / "chat.db"
         path.write_bytes(source.read_bytes())
-        yield path
+        if wal is not None:
+            path.with_name("chat.db-wal").write_bytes(wal.read_bytes())
+        yield path, wal is None
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    uri = f"file:{quote(str(path.resolve()))}?mode=ro&immutable=1"
-    return sqlite3.connect(uri, uri=True)
+def _connect(path: Path, immutable: bool = True) -> sqlite3.Connection:
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro" + ("&immutable=1" if immutable else "")
+    db = sqlite3.connect(uri, uri=True)
+    # A damaged row should not hide the rest of a decade of messages; U+FFFD shows where it was.
+    db.text_factory = lambda data: data.decode("utf-8", "replace")
+    return db
 
 
 class IMessageImporter:
@@ -115,18 +127,18 @@ class IMessageImporter:
         try:
             with closing(_connect(source.path)) as db:
                 return 0.9 if _tables(db) >= _REQUIRED_TABLES else 0.0
-        except sqlite3.Error:
+        except (sqlite3.Error, UnicodeDecodeError):
             return 0.0
 
     def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
         head = source.head(len(SQLITE_HEADER))
         if not head.startswith(SQLITE_HEADER):
             raise ImportFormatError(source.name, _EXPECTED, found=repr(head[:16])[2:-1] or "an empty file")
-        with _local_copy(source) as path:
+        with _local_copy(source) as (path, immutable):
             try:
-                with closing(_connect(path)) as db:
+                with closing(_connect(path, immutable)) as db:
                     conversations = list(_read(db, source, options))
-            except sqlite3.Error as exc:
+            except (sqlite3.Error, UnicodeDecodeError) as exc:  # a damaged schema fails to decode
                 raise ImportFormatError(source.name, _EXPECTED, found=str(exc)) from exc
         yield from conversations
 
@@ -189,6 +201,14 @@ def _conversation(rows: list[tuple], source: Source, me: str, other: str) -> Con
     for row in rows:
         (rowid, guid, text, date, from_me, handle, body, assoc_type, thread_guid,
          date_edited, date_retracted, item_type, group_title, action, has_attachments) = row
+        # SQLite keeps whatever type a row was written with; a damaged row may hold any.
+        guid, text, handle, thread_guid, group_title = map(_as_text, (guid, text, handle, thread_guid,
+                                                                      group_title))
+        if isinstance(body, str):
+            body = body.encode("utf-8", "surrogatepass")
+        elif not isinstance(body, bytes | None):
+            raise ImportFormatError(source.name, "an attributedBody blob", json_path=f"message {rowid}",
+                                    found=repr(body))
         if assoc_type is not None and assoc_type in TAPBACK_TYPES:
             continue
         if not isinstance(date, int):
@@ -201,7 +221,7 @@ def _conversation(rows: list[tuple], source: Source, me: str, other: str) -> Con
             continue
         if text is None and body is not None:
             try:
-                text = string_of(bytes(body))
+                text = string_of(body)
             except TypedstreamError as exc:
                 raise ImportFormatError(source.name, "an attributedBody archive holding the text",
                                         json_path=f"message {rowid}", found=str(exc)) from exc
@@ -220,6 +240,14 @@ def _conversation(rows: list[tuple], source: Source, me: str, other: str) -> Con
         index_of_guid[guid] = len(messages)
         messages.append(Message(len(messages), ts, author, text, kind, reply_to, edited=bool(date_edited)))
     return Conversation(source.name, "imessage", other, messages, events, me=me)
+
+
+def _as_text(value: object) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
 
 
 def _event_text(item_type: int, action: int | None, group_title: str | None) -> str:
