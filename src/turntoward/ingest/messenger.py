@@ -129,7 +129,8 @@ class MetaInboxImporter:
             author = repair_mojibake(author) if author else self.unknown_sender
             entry_type = page_doc.optional_str(entry, "type", at)
             content = repair_mojibake(page_doc.optional_str(entry, "content", at) or "")
-            if entry_type in SYSTEM_TYPES or REACTION_NOTICES.fullmatch(content):
+            is_reaction = content.endswith(" message") and REACTION_NOTICES.fullmatch(content)
+            if entry_type in SYSTEM_TYPES or is_reaction:
                 events.append(SystemEvent(ts, content or _call_text(page_doc, entry, at), author))
                 continue
             kind, text = _kind_and_text(page_doc, entry, at, content)
