@@ -151,6 +151,14 @@ def test_a_bad_jsonl_line_is_named(tmp_path: Path) -> None:
         parse(path)
 
 
+def test_a_cut_off_parquet_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.parquet"
+    pl.DataFrame({"ts": ["2024-01-05 20:00"], "author": ["Kai"], "text": ["hi"]}).write_parquet(path)
+    path.write_bytes(path.read_bytes()[:-20])
+    with pytest.raises(ImportFormatError, match=r"corpus\.parquet: expected a Parquet file"):
+        parse(path)
+
+
 def test_a_missing_mapped_column_lists_the_columns_there_are() -> None:
     expected = r"a column 'When' for ts \(the file has 'Sent', 'From', 'Body'"
     with pytest.raises(ImportFormatError, match=expected):

@@ -56,6 +56,7 @@ GUESSES: dict[str, tuple[str, ...]] = {
 EXTENSIONS = {".csv": ",", ".tsv": "\t", ".jsonl": None, ".ndjson": None, ".parquet": None}
 # Real formats are recognised by their content; a table is only a guess from its extension.
 SNIFF_CONFIDENCE = 0.3
+PARQUET_MAGIC = b"PAR1"
 TIMESTAMP_EXAMPLE = "a timestamp like 2024-03-12 21:04"
 _KINDS = {"": MessageKind.TEXT} | {kind.value: kind for kind in MessageKind}
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
@@ -159,6 +160,10 @@ def _read(source: Source, data: bytes) -> pl.DataFrame:
         raise ImportFormatError(source.name, "a table with a header row and messages", found="an empty file")
     try:
         if ext == ".parquet":
+            # Checked here because polars reports a cut-off file with a panic on stderr.
+            if not (data.startswith(PARQUET_MAGIC) and data.endswith(PARQUET_MAGIC)) or len(data) < 12:
+                raise ImportFormatError(source.name, "a Parquet file (PAR1 at its start and end)",
+                                        found=repr(data[:4])[2:-1])
             return pl.read_parquet(io.BytesIO(data))
         if ext in (".jsonl", ".ndjson"):
             try:
