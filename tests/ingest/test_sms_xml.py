@@ -88,6 +88,23 @@ def test_group_mms_sender_comes_from_the_from_address() -> None:
     ]
 
 
+def test_a_group_listing_the_users_own_number_on_some_messages_is_one_conversation(tmp_path: Path) -> None:
+    def mms(date: int, box: int, address: str, sender: str, text: str) -> str:
+        return (f'<mms date="{date}" msg_box="{box}" address="{address}" contact_name="Sam Rivera, Jo Park">'
+                f'<parts><part seq="0" ct="text/plain" text="{text}" /></parts>'
+                f'<addrs><addr address="{sender}" type="137" charset="106" /></addrs></mms>')
+
+    path = tmp_path / "sms.xml"
+    group, with_me = "+15551234567~+15559876543", "+15551234567~+15559876543~+15550000000"
+    path.write_text('<smses count="2">'
+                    + mms(1710332100000, 2, group, "+1 555 000 0000", "lake on Saturday?")
+                    + mms(1710332160000, 1, with_me, "+15559876543", "yes!")
+                    + "</smses>")
+    [group] = parse(path)
+    assert [(m.author, m.text) for m in group.messages] == [("Me", "lake on Saturday?"), ("Jo Park", "yes!")]
+    assert group.chat_id == "sms:+15551234567~+15559876543"
+
+
 def test_an_unknown_contact_is_shown_by_number() -> None:
     assert parse(FIXTURE)[1].people == ["5550199"]
 

@@ -46,6 +46,8 @@ _EXPECTED = "an SMS Backup & Restore XML file (<smses> with <sms> and <mms> elem
 RECEIVED, SENT = "1", "2"
 # In <addrs>, PduHeaders type 137 marks the sender ("from"); 151 "to" and 130 "cc".
 FROM_ADDRESS = "137"
+# What Android writes as the sender of a sent MMS when it does not know the user's number.
+MY_ADDRESS_PLACEHOLDER = "insert-address-token"
 UNKNOWN_NAMES = {"", "null", "(Unknown)"}
 NOT_MEDIA = {"text/plain", "application/smil"}
 _PHONE_PUNCTUATION = re.compile(r"[\s\-().]")
@@ -140,13 +142,44 @@ def _open(source: Source) -> Iterator[IO[bytes]]:
         raise ImportFormatError(source.name, "a readable file", found=str(exc)) from exc
 
 
-@dataclass
-class _Thread:
-    """Messages of one conversation while the backup is read; authors resolved at the end."""
+Row = tuple[datetime, str | None, str, MessageKind]
+"""A message while the backup is read: time, sender's number (None for the user), text, kind."""
 
-    addresses: tuple[str, ...]
-    names: list[str] = field(default_factory=list)
-    rows: list[tuple[datetime, str | None, str, MessageKind]] = field(default_factory=list)
+
+@dataclass
+class _Backup:
+    """What has been read so far: messages by the set of numbers, names, the user's numbers."""
+
+    threads: dict[tuple[str, ...], list[Row]] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    my_numbers: set[str] = field(default_factory=set)
+
+    def add(self, addresses: list[str], row: Row) -> None:
+        key = tuple(sorted({normalise_address(a) for a in addresses if a.strip()})) or ("(no number)",)
+        self.threads.setdefault(key, []).append(row)
+
+    def learn_names(self, addresses: list[str], names: list[str]) -> None:
+        if len(addresses) != len(names):
+            return
+        for address, name in zip(addresses, names, strict=True):
+            if name.strip() not in UNKNOWN_NAMES:
+                self.names.setdefault(normalise_address(address), name.strip())
+
+    def conversations(self, source: Source, me: str) -> Iterator[Conversation]:
+        # Some phones list the user's own number among a group's addresses on some messages
+        # and not on others; without it, both are the same group.
+        merged: dict[tuple[str, ...], list[Row]] = {}
+        for key, rows in self.threads.items():
+            others = tuple(a for a in key if a not in self.my_numbers) or key
+            merged.setdefault(others, []).extend(rows)
+        for key, rows in merged.items():
+            rows.sort(key=lambda row: row[0])  # the app writes all SMS, then all MMS
+            messages = [
+                Message(i, ts, me if sender is None else self.names.get(sender, sender), text, kind)
+                for i, (ts, sender, text, kind) in enumerate(rows)
+            ]
+            title = ", ".join(self.names.get(a, a) for a in key)
+            yield Conversation(source.name, "sms_xml", title, messages, chat_id="sms:" + "~".join(key), me=me)
 
 
 class SmsBackupImporter:
@@ -162,9 +195,7 @@ class SmsBackupImporter:
         return 0.95 if re.search(rb"<smses[\s>]", start) else 0.0
 
     def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
-        me = options.me or "Me"
-        threads: dict[tuple[str, ...], _Thread] = {}
-        names: dict[str, str] = {}
+        backup = _Backup()
         with _open(source) as raw:
             self._refuse_entities(source, raw.read(_CHUNK))
         with _open(source) as raw:
@@ -182,7 +213,7 @@ class SmsBackupImporter:
                         continue
                     counted += 1
                     read = _sms if elem.tag == "sms" else _mms
-                    read(elem, source, f"message {counted} (<{elem.tag}>)", threads, names)
+                    read(elem, source, f"message {counted} (<{elem.tag}>)", backup)
                     elem.clear()
                     root.clear()
             except ET.ParseError as exc:
@@ -190,8 +221,7 @@ class SmsBackupImporter:
                                         line=exc.position[0], found=str(exc)) from exc
             if root is None:
                 raise ImportFormatError(source.name, _EXPECTED, found="an empty file")
-        for thread in threads.values():
-            yield _conversation(thread, source, me, names)
+        yield from backup.conversations(source, options.me or "Me")
 
     @staticmethod
     def _refuse_entities(source: Source, head: bytes) -> None:
@@ -201,43 +231,32 @@ class SmsBackupImporter:
                                     found="<!DOCTYPE")
 
 
-def _thread(threads: dict[tuple[str, ...], _Thread], addresses: list[str]) -> _Thread:
-    key = tuple(sorted({normalise_address(a) for a in addresses if a.strip()})) or ("(no number)",)
-    return threads.setdefault(key, _Thread(key))
-
-
-def _sms(elem: ET.Element, source: Source, where: str, threads: dict[tuple[str, ...], _Thread],
-         names: dict[str, str]) -> None:
+def _sms(elem: ET.Element, source: Source, where: str, backup: _Backup) -> None:
     box = elem.get("type")
     if box not in (RECEIVED, SENT):
         return
     address = elem.get("address") or ""
     ts = _millis(elem.get("date"), source, where)
-    thread = _thread(threads, [address])
-    name = elem.get("contact_name") or ""
-    if name not in UNKNOWN_NAMES:
-        names.setdefault(normalise_address(address), name)
-    body = elem.get("body") or ""
-    thread.rows.append((ts, None if box == SENT else normalise_address(address), body, MessageKind.TEXT))
+    backup.learn_names([address], [elem.get("contact_name") or ""])
+    sender = None if box == SENT else normalise_address(address)
+    backup.add([address], (ts, sender, elem.get("body") or "", MessageKind.TEXT))
 
 
-def _mms(elem: ET.Element, source: Source, where: str, threads: dict[tuple[str, ...], _Thread],
-         names: dict[str, str]) -> None:
+def _mms(elem: ET.Element, source: Source, where: str, backup: _Backup) -> None:
     box = elem.get("msg_box")
     if box not in (RECEIVED, SENT):
         return
     ts = _millis(elem.get("date"), source, where)
     addresses = [a for a in (elem.get("address") or "").split("~") if a.strip()]
-    thread = _thread(threads, addresses)
-    contact_names = [n.strip() for n in (elem.get("contact_name") or "").split(",")]
-    if len(addresses) == len(contact_names):
-        for address, name in zip(addresses, contact_names, strict=True):
-            if name not in UNKNOWN_NAMES:
-                names.setdefault(normalise_address(address), name)
-    sender = None
-    if box == RECEIVED:
-        senders = [a.get("address", "") for a in elem.iter("addr") if a.get("type") == FROM_ADDRESS]
-        sender = normalise_address(senders[0]) if senders else thread.addresses[0]
+    backup.learn_names(addresses, (elem.get("contact_name") or "").split(","))
+    senders = [a.get("address", "") for a in elem.iter("addr") if a.get("type") == FROM_ADDRESS]
+    sender = normalise_address(senders[0]) if senders else None
+    if box == SENT:
+        if sender and sender != MY_ADDRESS_PLACEHOLDER:
+            backup.my_numbers.add(sender)
+        sender = None
+    elif sender is None:
+        sender = normalise_address(addresses[0]) if addresses else "(no number)"
     texts: list[str] = []
     kind = MessageKind.TEXT
     for part in elem.iter("part"):
@@ -248,18 +267,7 @@ def _mms(elem: ET.Element, source: Source, where: str, threads: dict[tuple[str, 
                 texts.append(text)
         elif content_type not in NOT_MEDIA:
             kind = MessageKind.MEDIA
-    thread.rows.append((ts, sender, "\n".join(texts), kind))
-
-
-def _conversation(thread: _Thread, source: Source, me: str, names: dict[str, str]) -> Conversation:
-    rows = sorted(thread.rows, key=lambda row: row[0])  # the app writes all SMS, then all MMS
-    messages = [
-        Message(i, ts, me if sender is None else names.get(sender, sender), text, kind)
-        for i, (ts, sender, text, kind) in enumerate(rows)
-    ]
-    title = ", ".join(names.get(a, a) for a in thread.addresses)
-    return Conversation(source.name, "sms_xml", title, messages, chat_id="sms:" + "~".join(thread.addresses),
-                        me=me)
+    backup.add(addresses, (ts, sender, "\n".join(texts), kind))
 
 
 register(SmsBackupImporter())
