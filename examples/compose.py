@@ -12,7 +12,8 @@ headers a scene may carry:
     # date: 2024-05-18     the calendar day it happens on (birthdays, the big fight, ...)
     # uses: 1              how often it may appear; story scenes appear once, everyday ones up to 3x
 
-Text may offer small alternatives, ``{pizza|thai}``, chosen afresh each time a scene is placed.
+Text may offer small alternatives, ``{pizza|thai}``, chosen afresh each time a scene is placed (the same
+alternatives twice in one scene resolve the same way).
 
 The composer is deterministic (one fixed seed, standard library only). Story scenes keep their
 written day (a fixed ``date`` exactly, others give or take a day); everyday scenes fill the rest of
@@ -225,9 +226,16 @@ class Calendar:
                    for used in self.last_use.get(scene_id, []))
 
 
-def _choose_wording(text: str, rng: random.Random) -> str:
-    text = ALTERNATIVES.sub(lambda m: rng.choice(m.group(1).split("|")), text)
-    return re.sub(r"  +", " ", text).strip()
+def _choose_wording(text: str, rng: random.Random, chosen: dict[str, str]) -> str:
+    """`text` with each ``{a|b}`` resolved; the same alternatives resolve the same way within a scene."""
+
+    def pick(found: re.Match[str]) -> str:
+        options = found.group(1)
+        if options not in chosen:
+            chosen[options] = rng.choice(options.split("|"))
+        return chosen[options]
+
+    return re.sub(r"  +", " ", ALTERNATIVES.sub(pick, text)).strip()
 
 
 def place(scene: Scene, day: date, rng: random.Random, *, shift_minutes: int, seconds: bool) -> Placement:
@@ -237,6 +245,7 @@ def place(scene: Scene, day: date, rng: random.Random, *, shift_minutes: int, se
         start += timedelta(seconds=rng.randint(0, 59))
     written = [datetime.fromisoformat(m["ts"]) for m in scene.messages]
     out: list[dict[str, Any]] = []
+    chosen: dict[str, str] = {}
     when = start
     for i, message in enumerate(scene.messages):
         if i:
@@ -250,7 +259,7 @@ def place(scene: Scene, day: date, rng: random.Random, *, shift_minutes: int, se
             when += timedelta(seconds=int(gap))
         stamp = when if seconds else when.replace(second=0)
         out.append({**message, "ts": stamp.isoformat(timespec="seconds"),
-                    "text": _choose_wording(message["text"], rng),
+                    "text": _choose_wording(message["text"], rng, chosen),
                     "bid": dict(message["bid"]) if message["bid"] else None})
     return Placement(scene, out)
 
