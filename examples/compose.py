@@ -38,6 +38,7 @@ import json
 import random
 import re
 import sys
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -397,8 +398,21 @@ def write_exports(convs: dict[str, dict[str, Any]]) -> list[Path]:
     text = render_whatsapp(_records(convs["family"]), layout="ios", date_order="dmy", clock="24h",
                            title="Okafor family", encryption_notice=True)
     zip_whatsapp(family, text, layout="ios", title="Okafor family", media=media)
+    last = datetime.fromisoformat(convs["family"]["messages"][-1]["ts"])
+    _pin_zip_times(family, last + timedelta(hours=14))
     written.append(family)
     return written
+
+
+def _pin_zip_times(path: Path, when: datetime) -> None:
+    """Give every member of the zip the same time (the moment of export), so reruns write the same bytes."""
+    with zipfile.ZipFile(path) as zf:
+        members = [(info, zf.read(info)) for info in zf.infolist()]
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for info, data in members:
+            pinned = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
+            pinned.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(pinned, data)
 
 
 FAMILY_MEDIA: dict[str, str] = {}  # attachment name in the zip -> photo in examples/scenes/media
