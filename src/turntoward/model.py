@@ -83,3 +83,16 @@ class Conversation:
     @property
     def is_group(self) -> bool:
         return len(self.people) > 2
+
+
+@dataclass(frozen=True, slots=True)
+class GoldMessage:
+    """The labels an annotator gave one message (ANNOTATION.md), for measuring the analysis."""
+
+    bid_kind: str | None
+    bid_outcome: str | None
+    bid_by: int | None
+    horseman: str | None
+    control: bool
+    accountability: str | None
+    repair: bool

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from turntoward.analysis.backends import Backend, get_backend
+from turntoward.analysis.backends import DEFAULT_BACKEND, Backend, get_backend
 from turntoward.analysis.engine import Analysis, ConversationAnalysis, analyze
 from turntoward.analysis.scoring import Scores, score
 from turntoward.analysis.suggest import help_resources
@@ -61,11 +61,15 @@ def load_conversations(
 
 
 def analyze_conversations(
-    conversations: list[Conversation], *, backend: str | Backend = "rules", me: str | None = None
+    conversations: list[Conversation],
+    *,
+    backend: str | Backend = DEFAULT_BACKEND,
+    me: str | None = None,
+    progress: Callable[[Conversation], None] | None = None,
 ) -> Analysis:
     """The full analysis of `conversations` (a thin wrapper over `turntoward.analysis.analyze`)."""
     be = get_backend(backend) if isinstance(backend, str) else backend
-    return analyze(conversations, backend=be, me=me)
+    return analyze(conversations, backend=be, me=me, progress=progress)
 
 
 def message_records(result: ConversationAnalysis) -> Iterator[dict[str, Any]]:
@@ -168,7 +172,7 @@ def explain(analysis: Analysis, ref: str) -> Explanation:
     raise NotFoundError(f"{ref}: no conversation with source {source!r} in this call")
 
 
-def evaluate(paths: list[str], *, backend: str | Backend = "rules") -> Scores:
+def evaluate(paths: list[str], *, backend: str | Backend = DEFAULT_BACKEND) -> Scores:
     """Compare the analysis with the labels of ANNOTATION.md files under `paths`."""
     be = get_backend(backend) if isinstance(backend, str) else backend
     scores = Scores()

@@ -60,6 +60,7 @@ _BUILTIN = (
     "discord",
     "sms_xml",
     "tabular",
+    "labelled",
 )
 _loaded = False
 

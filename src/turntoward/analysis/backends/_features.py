@@ -1,0 +1,154 @@
+"""Features for the learned layer: what the rules saw, the words, and the conversation around.
+
+Features are strings hashed into a fixed number of buckets, so the model is a small matrix of
+weights shipped with the package. Every feature of a decision can be listed for `explain`.
+"""
+
+from __future__ import annotations
+
+import zlib
+from itertools import pairwise
+
+from turntoward.analysis._text import Lexicon, TextCues, tokens
+from turntoward.analysis.context import MessageContext
+from turntoward.analysis.findings import Bid, MessageLabel
+from turntoward.model import Message, MessageKind
+
+BUCKETS = 1 << 15
+
+
+def bucket(feature: str) -> int:
+    return zlib.crc32(feature.encode("utf-8")) & (BUCKETS - 1)
+
+
+def _bin(value: float, edges: tuple[float, ...]) -> int:
+    for i, e in enumerate(edges):
+        if value < e:
+            return i
+    return len(edges)
+
+
+def _text_features(prefix: str, m: Message, c: TextCues, lexicon: Lexicon, out: list[str]) -> None:
+    if m.kind is MessageKind.MEDIA:
+        out.append(f"{prefix}media")
+    if m.kind is MessageKind.DELETED:
+        out.append(f"{prefix}deleted")
+    for name, phrases in c.hits.items():
+        out.append(f"{prefix}cue={name}")
+        if c.strong(name, lexicon):
+            out.append(f"{prefix}cue={name}:strong")
+        for p in phrases[:4]:
+            out.append(f"{prefix}p={name}:{p}")
+    toks = tokens(m.text) if m.kind is MessageKind.TEXT else []
+    words = [t for t in toks if t[0].isalnum()]
+    for t in toks[:40]:
+        out.append(f"{prefix}w={t}")
+    for a, b in pairwise(words[:31]):
+        out.append(f"{prefix}b={a} {b}")
+    if words:
+        out.append(f"{prefix}first={words[0]}")
+        out.append(f"{prefix}last={words[-1]}")
+    if toks:
+        out.append(f"{prefix}end={toks[-1]}")
+    out.append(f"{prefix}len={_bin(c.words, (1, 2, 3, 5, 8, 13, 21))}")
+    for flag in ("question", "exclaim", "url", "emoji_only", "first_person", "second_person"):
+        if getattr(c, flag):
+            out.append(f"{prefix}{flag}")
+    if c.question and c.second_person:
+        out.append(f"{prefix}q_you")
+    if c.we_words:
+        out.append(f"{prefix}we")
+    if m.text[:1].isupper():
+        out.append(f"{prefix}capital")
+
+
+def message_features(
+    i: int,
+    msgs: list[Message],
+    ctxs: list[MessageContext],
+    rule: MessageLabel,
+    rule_bids_at: set[int],
+    lexicon: Lexicon,
+    *,
+    group: bool,
+    in_conflict: bool,
+) -> list[str]:
+    """Features of message `i` for the message-level decisions (bid and kind, horseman, control...)."""
+    m, ctx = msgs[i], ctxs[i]
+    out = ["bias"]
+    _text_features("", m, ctx.cues, lexicon, out)
+    if ctx.new_session:
+        out.append("new_session")
+    if ctx.after_silence_s is not None:
+        out.append(f"silence={_bin(ctx.after_silence_s / 3600, (12, 24, 72, 168, 720))}")
+    if ctx.first_of_turn:
+        out.append("first_of_turn")
+    else:
+        out.append("continues_turn")
+    if group:
+        out.append("group")
+    if in_conflict:
+        out.append("in_conflict")
+        for name in ctx.cues.hits:
+            out.append(f"conflict&cue={name}")
+    if ctx.answers is not None:
+        j = ctx.answers
+        out.append("is_reply")
+        if j in rule_bids_at:
+            out.append("replies_to_bid")
+        pc = ctxs[j].cues
+        if pc.question:
+            out.append("replies_to_question")
+        for name in pc.hits:
+            out.append(f"prev_cue={name}")
+        if msgs[j].kind is MessageKind.MEDIA:
+            out.append("prev_media")
+        if ctx.gap_s is not None:
+            out.append(f"reply_gap={_bin(ctx.gap_s / 60, (2, 10, 60, 240, 720))}")
+    else:
+        out.append("not_reply")
+    if rule.bid is not None:
+        out.append(f"rule_bid={rule.bid.kind.value}")
+    else:
+        out.append("rule_nobid")
+    if rule.horseman is not None:
+        out.append(f"rule_h={rule.horseman.value}")
+    if rule.control:
+        out.append("rule_control")
+    if rule.repair:
+        out.append("rule_repair")
+    if rule.accountability is not None:
+        out.append(f"rule_acc={rule.accountability.value}")
+    return out
+
+
+def outcome_features(
+    bid: Bid,
+    kind: str,
+    msgs: list[Message],
+    ctxs: list[MessageContext],
+    lexicon: Lexicon,
+    rule_outcome: str,
+    late: bool,
+) -> list[str]:
+    """Features of a bid's answer for the outcome decision."""
+    out = ["bias", f"kind={kind}", f"rule_o={rule_outcome}", f"kind&rule_o={kind}:{rule_outcome}"]
+    if bid.response_index is None:
+        out.append("no_response")
+        return out
+    r = msgs[bid.response_index]
+    rc = ctxs[bid.response_index].cues
+    local: list[str] = []
+    _text_features("r_", r, rc, lexicon, local)
+    out.extend(local)
+    for f in local:
+        if f.startswith("r_cue=") or f.startswith("r_len="):
+            out.append(f"{kind}&{f}")
+    lat = (r.ts - msgs[bid.index].ts).total_seconds()
+    out.append(f"lat={_bin(lat / 60, (1, 5, 30, 120, 480, 1440, 4320))}")
+    if late:
+        out.append("late")
+        out.append(f"late&kind={kind}")
+    if bid.response_index - bid.index > 1:
+        out.append("not_next")
+    return out

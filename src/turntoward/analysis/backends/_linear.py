@@ -1,0 +1,103 @@
+"""A small multinomial logistic regression over hashed binary features (numpy only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from turntoward.analysis.backends._features import BUCKETS, bucket
+
+
+@dataclass(slots=True)
+class LinearModel:
+    """Weights (buckets x classes) and the class names; predicts class probabilities."""
+
+    classes: list[str]
+    weights: np.ndarray
+    bias: np.ndarray
+
+    def scores(self, features: list[str]) -> np.ndarray:
+        idx = np.fromiter((bucket(f) for f in features), dtype=np.int64, count=len(features))
+        logits = self.weights[np.unique(idx)].sum(axis=0, dtype=np.float32) + self.bias
+        logits = logits - logits.max()
+        p = np.exp(logits)
+        return p / p.sum()
+
+    def predict(self, features: list[str]) -> tuple[str, float]:
+        p = self.scores(features)
+        k = int(p.argmax())
+        return self.classes[k], float(p[k])
+
+    def top_features(self, features: list[str], cls: str, n: int = 6) -> list[str]:
+        """The features that pushed hardest toward `cls` (for explanations)."""
+        k = self.classes.index(cls)
+        scored = sorted({f: float(self.weights[bucket(f), k]) for f in features}.items(), key=lambda x: -x[1])
+        return [f for f, w in scored[:n] if w > 0]
+
+
+def train(
+    rows: list[list[str]],
+    labels: list[str],
+    classes: list[str],
+    *,
+    l2: float = 1e-3,
+    epochs: int = 300,
+    lr: float = 0.1,
+    class_weight: dict[str, float] | None = None,
+) -> LinearModel:
+    """Fit by full-batch Adam on the mean cross-entropy plus an L2 penalty."""
+    n, k = len(rows), len(classes)
+    idx_rows = [np.unique(np.fromiter((bucket(f) for f in r), dtype=np.int64)) for r in rows]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum([len(r) for r in idx_rows])
+    indices = np.concatenate(idx_rows)
+    row_of = np.repeat(np.arange(n), np.diff(indptr))
+    y = np.array([classes.index(label) for label in labels])
+    Y = np.zeros((n, k), dtype=np.float64)
+    Y[np.arange(n), y] = 1.0
+    sw = np.ones(n)
+    if class_weight:
+        sw = np.array([class_weight.get(label, 1.0) for label in labels])
+    sw = sw / sw.mean()
+    W = np.zeros((BUCKETS, k))
+    b = np.zeros(k)
+    mW, vW, mb, vb = np.zeros_like(W), np.zeros_like(W), np.zeros_like(b), np.zeros_like(b)
+    beta1, beta2, eps = 0.9, 0.999, 1e-8
+    for t in range(1, epochs + 1):
+        logits = np.add.reduceat(W[indices], indptr[:-1], axis=0) + b
+        logits -= logits.max(axis=1, keepdims=True)
+        P = np.exp(logits)
+        P /= P.sum(axis=1, keepdims=True)
+        G = (P - Y) * sw[:, None] / n
+        Gr = G[row_of]
+        gW = np.stack([np.bincount(indices, weights=Gr[:, c], minlength=BUCKETS) for c in range(k)], axis=1)
+        gW += l2 * W
+        gb = G.sum(axis=0)
+        mW = beta1 * mW + (1 - beta1) * gW
+        vW = beta2 * vW + (1 - beta2) * gW * gW
+        mb = beta1 * mb + (1 - beta1) * gb
+        vb = beta2 * vb + (1 - beta2) * gb * gb
+        c1, c2 = 1 - beta1**t, 1 - beta2**t
+        W -= lr * (mW / c1) / (np.sqrt(vW / c2) + eps)
+        b -= lr * (mb / c1) / (np.sqrt(vb / c2) + eps)
+    return LinearModel(classes, W.astype(np.float32), b.astype(np.float32))
+
+
+def save(models: dict[str, LinearModel], path: str) -> None:
+    """Store several models in one compressed .npz (weights as float16, zero rows dropped)."""
+    arrays: dict[str, np.ndarray] = {}
+    for name, m in models.items():
+        used = np.flatnonzero(np.abs(m.weights).max(axis=1) > 1e-4)
+        arrays[f"{name}.rows"] = used.astype(np.int32)
+        arrays[f"{name}.weights"] = m.weights[used].astype(np.float16)
+        arrays[f"{name}.bias"] = m.bias.astype(np.float32)
+        arrays[f"{name}.classes"] = np.array(m.classes)
+    np.savez_compressed(path, **arrays)
+
+
+def load(data: dict[str, np.ndarray], name: str) -> LinearModel:
+    classes = [str(c) for c in data[f"{name}.classes"]]
+    W = np.zeros((BUCKETS, len(classes)), dtype=np.float32)
+    W[data[f"{name}.rows"]] = data[f"{name}.weights"].astype(np.float32)
+    return LinearModel(classes, W, data[f"{name}.bias"].astype(np.float32))

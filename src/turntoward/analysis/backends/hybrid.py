@@ -1,0 +1,140 @@
+"""The hybrid backend: the rules' reading, re-decided by small models trained on our labelled corpus.
+
+The rules find cues, context and responses; linear models over those cues, the words and the
+surrounding turns decide whether a message is a bid and of which kind, the horseman, control,
+repair and accountability, and how each bid was answered. Weights live in
+`analysis/models/hybrid.npz` (trained by `training/train_hybrid.py`, figures in the README).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from io import BytesIO
+
+import numpy as np
+
+from turntoward.analysis._config import Thresholds, thresholds
+from turntoward.analysis._text import Lexicon, default_lexicon
+from turntoward.analysis.backends import Labelling, register_backend
+from turntoward.analysis.backends._features import message_features, outcome_features
+from turntoward.analysis.backends._linear import LinearModel, load
+from turntoward.analysis.backends.rules import RulesBackend, RulesPass, answer_bid
+from turntoward.analysis.context import waking_seconds
+from turntoward.analysis.findings import Accountability, Bid, BidKind, Horseman, MessageLabel, Outcome
+from turntoward.model import Conversation, GoldMessage
+
+_CONFLICT_CUES = ("criticism", "contempt", "defensiveness", "stonewalling", "dismissive", "deflects")
+MODELS = ("kind", "horseman", "control", "repair", "accountability", "outcome")
+
+
+@cache
+def _bundled() -> dict[str, LinearModel]:
+    raw = resources.files("turntoward.analysis.models").joinpath("hybrid.npz").read_bytes()
+    data = dict(np.load(BytesIO(raw), allow_pickle=False))
+    return {name: load(data, name) for name in MODELS}
+
+
+@dataclass(slots=True)
+class TrainingRows:
+    """Feature rows and gold answers for each model, from one labelled conversation."""
+
+    rows: dict[str, list[list[str]]]
+    answers: dict[str, list[str]]
+
+
+def _late(bid: Bid, rp: RulesPass, conv: Conversation, th: Thresholds) -> bool:
+    if bid.response_index is None:
+        return False
+    msgs = conv.messages
+    return waking_seconds(msgs[bid.index].ts, msgs[bid.response_index].ts, th) > th.late_waking_s
+
+
+@register_backend
+class HybridBackend:
+    """Rules for cues and context, trained linear models for the decisions."""
+
+    name = "hybrid"
+
+    def __init__(self, models: dict[str, LinearModel] | None = None, lexicon: Lexicon | None = None) -> None:
+        self.models = models if models is not None else _bundled()
+        self.lexicon = lexicon or default_lexicon()
+        self.th = thresholds()
+        self.rules = RulesBackend(self.lexicon, self.th)
+
+    def _message_rows(self, conv: Conversation, rp: RulesPass) -> list[list[str]]:
+        lab = rp.labelling
+        rule_bids = {b.index for b in lab.bids}
+        return [
+            message_features(i, conv.messages, rp.contexts, lab.labels[i], rule_bids, self.lexicon,
+                             group=rp.group, in_conflict=rp.in_conflict[i])
+            for i in range(len(conv.messages))
+        ]
+
+    def label(self, conv: Conversation) -> Labelling:
+        rp = self.rules.read(conv)
+        msgs = conv.messages
+        rows = self._message_rows(conv, rp)
+        rule_labels = rp.labelling.labels
+        labels: list[MessageLabel] = []
+        bids: list[Bid] = []
+        m = self.models
+        for i, feats in enumerate(rows):
+            rule = rule_labels[i]
+            lab = MessageLabel(index=msgs[i].index, cues=rule.cues)
+            kind, p = m["kind"].predict(feats)
+            if kind != "none":
+                cues = rule.bid.cues if rule.bid is not None else []
+                cues = cues + [f"model:{f}" for f in m["kind"].top_features(feats, kind, 4)]
+                bid = Bid(index=msgs[i].index, author=msgs[i].author, kind=BidKind(kind), score=round(p, 3),
+                          cues=cues)
+                bids.append(bid)
+                lab.bid = bid
+            # The models decide among what the lexicons make possible: a horseman needs a conflict
+            # cue or conflict around it, control needs a control cue. Calling a warm message
+            # controlling would be a harm of its own (DESIGN.md, Safety and consent).
+            c = rp.labelling.cues[i]
+            h, _ = m["horseman"].predict(feats)
+            if h != "none" and (c.has(*_CONFLICT_CUES) or rp.in_conflict[i]):
+                lab.horseman = Horseman(h)
+            lab.control = "control" in c.hits and m["control"].predict(feats)[0] == "yes"
+            lab.repair = m["repair"].predict(feats)[0] == "yes"
+            acc, _ = m["accountability"].predict(feats)
+            lab.accountability = Accountability(acc) if acc != "none" else None
+            labels.append(lab)
+        for bid in bids:
+            answer_bid(bid, msgs, rp.contexts, rp.group, self.th)
+            feats = outcome_features(bid, bid.kind.value, msgs, rp.contexts, self.lexicon, bid.outcome.value,
+                                     _late(bid, rp, conv, self.th))
+            outcome, _ = m["outcome"].predict(feats)
+            if outcome != bid.outcome.value:
+                bid.response_cues = [*bid.response_cues,
+                                     *(f"model:{f}" for f in m["outcome"].top_features(feats, outcome, 4))]
+            bid.outcome = Outcome(outcome)
+        return Labelling(labels, bids, rp.labelling.cues)
+
+    def training_rows(self, conv: Conversation, gold: list[GoldMessage]) -> TrainingRows:
+        """Rows for every model from one labelled conversation (used by training/train_hybrid.py)."""
+        rp = self.rules.read(conv)
+        rows = self._message_rows(conv, rp)
+        out = TrainingRows({k: [] for k in MODELS}, {k: [] for k in MODELS})
+
+        def add(model: str, feats: list[str], answer: str) -> None:
+            out.rows[model].append(feats)
+            out.answers[model].append(answer)
+
+        msgs = conv.messages
+        for i, (feats, g) in enumerate(zip(rows, gold, strict=True)):
+            add("kind", feats, g.bid_kind or "none")
+            add("horseman", feats, g.horseman or "none")
+            add("control", feats, "yes" if g.control else "no")
+            add("repair", feats, "yes" if g.repair else "no")
+            add("accountability", feats, g.accountability or "none")
+            if g.bid_kind:
+                bid = Bid(index=i, author=msgs[i].author, kind=BidKind(g.bid_kind), score=1.0, cues=[])
+                answer_bid(bid, msgs, rp.contexts, rp.group, self.th)
+                f = outcome_features(bid, g.bid_kind, msgs, rp.contexts, self.lexicon, bid.outcome.value,
+                                     _late(bid, rp, conv, self.th))
+                add("outcome", f, g.bid_outcome or "away")
+        return out

@@ -1,0 +1,96 @@
+"""The transparent rules backend: lexicons and thresholds (data files) applied in one pass."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from turntoward.analysis._config import Thresholds, thresholds
+from turntoward.analysis._text import Lexicon, default_lexicon
+from turntoward.analysis.backends import Labelling, register_backend
+from turntoward.analysis.bids import detect_bid
+from turntoward.analysis.conflict import horseman_of, is_negative
+from turntoward.analysis.context import MessageContext, read_conversation
+from turntoward.analysis.findings import Bid, MessageLabel
+from turntoward.analysis.killers import accountability_of, is_control
+from turntoward.analysis.responses import classify, find_response
+from turntoward.model import Conversation, Message
+
+
+@register_backend
+class RulesBackend:
+    """Labels messages from phrase lexicons, message timing and the conversation around them."""
+
+    name = "rules"
+
+    def __init__(self, lexicon: Lexicon | None = None, th: Thresholds | None = None) -> None:
+        self.lexicon = lexicon or default_lexicon()
+        self.th = th or thresholds()
+
+    def label(self, conv: Conversation) -> Labelling:
+        return self.read(conv).labelling
+
+    def read(self, conv: Conversation) -> RulesPass:
+        """The labelling plus the context it was made in (other backends build on it)."""
+        lx, th = self.lexicon, self.th
+        msgs = conv.messages
+        ctxs = read_conversation(conv, lx, th)
+        group = len(conv.people) > 2
+        labels: list[MessageLabel] = []
+        bids: list[Bid] = []
+        bid_at: dict[int, Bid] = {}
+        last_negative: float | None = None
+        last_control: dict[str, float] = {}
+        conflict: list[bool] = []
+        for m, ctx in zip(msgs, ctxs, strict=True):
+            c = ctx.cues
+            now = m.ts.timestamp()
+            in_conflict = last_negative is not None and now - last_negative <= th.episode_gap_s
+            after_conflict = last_negative is not None and now - last_negative <= th.repair_after_s
+            conflict.append(in_conflict)
+            lab = MessageLabel(index=m.index)
+            lab.horseman = horseman_of(c, lx, in_conflict=in_conflict)
+            recent = m.author in last_control and now - last_control[m.author] <= 86400
+            lab.control = is_control(c, lx, in_conflict=in_conflict, controlled_recently=recent)
+            lab.accountability = accountability_of(c, lx, in_conflict=in_conflict)
+            lab.repair = bool(
+                (c.has("apologises") or (lab.accountability is not None and lab.accountability == "owns"))
+                and (after_conflict or c.has("owns_it"))
+                and lab.horseman is None
+            )
+            answering = ctx.answers is not None and ctx.answers in bid_at and ctx.first_of_turn
+            call = detect_bid(m, ctx, lx, in_conflict=after_conflict, answering_bid=answering,
+                              checkin_gap_s=th.checkin_gap_s)
+            if call is not None and lab.horseman is None and not lab.control:
+                bid = Bid(index=m.index, author=m.author, kind=call.kind, score=call.score, cues=call.cues)
+                bids.append(bid)
+                bid_at[m.index] = bid
+                lab.bid = bid
+            lab.cues = [f"{n}:{p}" for n, ps in c.hits.items() for p in ps]
+            labels.append(lab)
+            if is_negative(lab, c, lx):
+                last_negative = now
+            if lab.control:
+                last_control[m.author] = now
+        for bid in bids:
+            answer_bid(bid, msgs, ctxs, group, th)
+        return RulesPass(Labelling(labels, bids, [ctx.cues for ctx in ctxs]), ctxs, conflict, group)
+
+
+@dataclass(slots=True)
+class RulesPass:
+    """The rules' labelling with the per-message context it used."""
+
+    labelling: Labelling
+    contexts: list[MessageContext]
+    in_conflict: list[bool]
+    group: bool
+
+
+def answer_bid(bid: Bid, msgs: list[Message], ctxs: list[MessageContext], group: bool, th: Thresholds) -> None:
+    """Find the response to `bid` and decide the outcome by rules (fills the bid in place)."""
+    j = find_response(bid, msgs, ctxs, group, th)
+    response = msgs[j] if j is not None else None
+    bid.outcome, bid.response_cues = classify(bid, msgs[bid.index], response,
+                                              ctxs[j].cues if j is not None else None, th)
+    bid.response_index = j
+    bid.latency_s = max(0.0, (response.ts - msgs[bid.index].ts).total_seconds()) if response else None

@@ -1,0 +1,87 @@
+"""Drift across relationships: the people the user is in touch with less and less.
+
+Seed essay 002 (loneliness, "take the first step") and 001 ("communication gets rarer"): across
+every conversation with a person, compare the recent weeks with the weeks before, and notice
+bids from the user that went unanswered at the end.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+
+from turntoward.analysis._config import Thresholds
+from turntoward.analysis.findings import Drift, Outcome, Status
+from turntoward.analysis.metrics import week_of
+from turntoward.model import Conversation
+
+
+def guess_me(conversations: list[Conversation]) -> str | None:
+    """Who the user is: the name the exports say, else the author in the most conversations."""
+    named = [c.me for c in conversations if c.me]
+    if named:
+        return Counter(named).most_common(1)[0][0]
+    if len(conversations) < 2:
+        return None
+    seen = Counter(p for c in conversations for p in c.people)
+    (top, n), *rest = [*seen.most_common(2), ("", 0)]
+    return top if n > rest[0][1] else None
+
+
+def drift(analyses: list, me: str | None, th: Thresholds) -> list[Drift]:
+    """People `me` is drifting from, worst first. `analyses` are `ConversationAnalysis` objects."""
+    if not analyses:
+        return []
+    end = max(a.conversation.messages[-1].ts for a in analyses if a.conversation.messages)
+    cut = week_of(end) - timedelta(weeks=th.drift_recent_weeks - 1)
+    weekly: dict[str, Counter[date]] = {}
+    bids: dict[str, list[tuple[str, int, Outcome]]] = {}
+    for a in analyses:
+        conv = a.conversation
+        others = [p for p in conv.people if p != me]
+        if me is None or me not in conv.people:
+            continue
+        group = len(others) > 1
+        prev_author: str | None = None
+        for m in conv.messages:
+            # In a one-to-one chat every message is contact; in a group only what a person
+            # writes, and the user's replies right after it.
+            if not group:
+                weekly.setdefault(others[0], Counter())[week_of(m.ts)] += 1
+            elif m.author != me:
+                weekly.setdefault(m.author, Counter())[week_of(m.ts)] += 1
+            elif prev_author is not None and prev_author != me:
+                weekly.setdefault(prev_author, Counter())[week_of(m.ts)] += 1
+            prev_author = m.author
+        for b in a.bids:
+            if b.author == me and len(others) == 1:
+                bids.setdefault(others[0], []).append((conv.source, b.index, b.outcome))
+    out: list[Drift] = []
+    for person, counts in weekly.items():
+        first = min(counts)
+        before_weeks = max(1, (cut - first).days // 7)
+        before = sum(n for w, n in counts.items() if w < cut) / before_weeks
+        recent = sum(n for w, n in counts.items() if w >= cut) / th.drift_recent_weeks
+        run: list[tuple[str, int]] = []
+        for source, index, outcome in reversed(bids.get(person, [])):
+            if outcome is not Outcome.AWAY:
+                break
+            run.append((source, index))
+        run.reverse()
+        if (cut - first).days < 7 * th.drift_recent_weeks or before <= 0:
+            continue
+        drop = 1 - recent / before
+        status = None
+        if drop >= th.drift_concern_drop or (drop >= th.drift_watch_drop and len(run) >= th.drift_unanswered_run):
+            status = Status.CONCERN
+        elif drop >= th.drift_watch_drop or len(run) >= th.drift_unanswered_run:
+            status = Status.WATCH
+        if status is None:
+            continue
+        text = (f"you and {person} went from about {before:.0f} messages a week to {recent:.0f} "
+                f"in the last {th.drift_recent_weeks} weeks (since {cut.isoformat()})")
+        if len(run) >= 2:
+            text += f"; your last {len(run)} bids to {person} were not answered"
+        out.append(Drift(person, status, text, run))
+    out.sort(key=lambda d: (d.status != Status.CONCERN, d.person))
+    return out

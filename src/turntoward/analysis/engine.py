@@ -1,0 +1,150 @@
+"""The analysis of conversations: labels, bids, conflict, killers, metrics, signs, drift, suggestions.
+
+Pure: conversations in, findings out. Nothing here reads a file, a database or the network, so
+the same functions run in the CLI, the report, tests and parallel batch workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from turntoward.analysis._config import thresholds
+from turntoward.analysis._text import TextCues, default_lexicon
+from turntoward.analysis.backends import Backend, get_backend
+from turntoward.analysis.conflict import episodes as find_episodes
+from turntoward.analysis.drift import drift as find_drift
+from turntoward.analysis.drift import guess_me
+from turntoward.analysis.findings import (
+    Bid,
+    ConflictEpisode,
+    Drift,
+    MessageLabel,
+    Outcome,
+    PeriodMetrics,
+    Sign,
+    Suggestion,
+    Withholding,
+)
+from turntoward.analysis.killers import LYING_NOTE, withholding
+from turntoward.analysis.metrics import period_metrics
+from turntoward.analysis.signs import chat_signs
+from turntoward.analysis.suggest import suggestions
+from turntoward.model import Conversation
+
+
+@dataclass(slots=True)
+class BidTally:
+    """A person's bids and how they were answered."""
+
+    made: int = 0
+    toward: int = 0
+    away: int = 0
+    against: int = 0
+
+
+@dataclass(slots=True)
+class ConversationAnalysis:
+    """Everything found in one conversation; every finding points at message indices."""
+
+    conversation: Conversation
+    labels: list[MessageLabel]
+    bids: list[Bid]
+    cues: list[TextCues]
+    episodes: list[ConflictEpisode]
+    withholding: list[Withholding]
+    weekly: list[PeriodMetrics]
+    monthly: list[PeriodMetrics]
+    signs: dict[str, Sign]
+    suggestions: list[Suggestion]
+    lying_note: str = LYING_NOTE
+
+    @property
+    def people(self) -> list[str]:
+        return self.conversation.people
+
+    def bids_by_person(self) -> dict[str, BidTally]:
+        """Bids each person made and how they were answered."""
+        out = {p: BidTally() for p in self.people}
+        for b in self.bids:
+            t = out.setdefault(b.author, BidTally())
+            t.made += 1
+            if b.outcome is Outcome.TOWARD:
+                t.toward += 1
+            elif b.outcome is Outcome.AGAINST:
+                t.against += 1
+            else:
+                t.away += 1
+        return out
+
+    def turn_toward_rate(self) -> dict[str, float | None]:
+        """Share of the bids each person *received* that they turned toward.
+
+        A bid is received by whoever responded to it. An unanswered bid in a one-to-one chat
+        was received by the other person; in a group it was received by nobody in particular,
+        so it counts in the bidder's tally but in nobody's rate.
+        """
+        received = {p: 0 for p in self.people}
+        toward = {p: 0 for p in self.people}
+        msgs = self.conversation.messages
+        for b in self.bids:
+            if b.response_index is not None:
+                who = msgs[b.response_index].author
+                received[who] = received.get(who, 0) + 1
+                toward[who] = toward.get(who, 0) + (b.outcome is Outcome.TOWARD)
+            elif len(self.people) == 2:
+                for p in self.people:
+                    if p != b.author:
+                        received[p] += 1
+        return {p: (round(toward[p] / received[p], 3) if received[p] else None) for p in self.people}
+
+    @property
+    def control_messages(self) -> list[int]:
+        return [lab.index for lab in self.labels if lab.control]
+
+
+@dataclass(slots=True)
+class Analysis:
+    """The analysis of several conversations, with drift across them."""
+
+    conversations: list[ConversationAnalysis]
+    drift: list[Drift] = field(default_factory=list)
+    me: str | None = None
+
+
+def analyze_conversation(conv: Conversation, backend: Backend | None = None) -> ConversationAnalysis:
+    """Label every message of `conv` and derive every finding."""
+    th = thresholds()
+    labelling = (backend or get_backend()).label(conv)
+    msgs = conv.messages
+    new_session = [i == 0 or (m.ts - msgs[i - 1].ts).total_seconds() >= th.session_gap_s
+                   for i, m in enumerate(msgs)]
+    weekly = period_metrics(msgs, labelling.cues, labelling.bids, new_session)
+    monthly = period_metrics(msgs, labelling.cues, labelling.bids, new_session, monthly=True)
+    eps = find_episodes(msgs, labelling.labels, labelling.cues, labelling.bids, default_lexicon(), th)
+    withheld = withholding(msgs, labelling.bids, th)
+    signs = chat_signs(weekly, th)
+    sugg = suggestions(conv.people, labelling.labels, labelling.bids, eps, withheld, signs)
+    return ConversationAnalysis(conv, labelling.labels, labelling.bids, labelling.cues, eps, withheld, weekly,
+                                monthly, signs, sugg)
+
+
+def analyze(
+    conversations: list[Conversation],
+    *,
+    backend: Backend | None = None,
+    me: str | None = None,
+    progress: Callable[[Conversation], None] | None = None,
+) -> Analysis:
+    """Analyse each conversation and look for drift across all of them.
+
+    `progress`, when given, is called after each conversation (for progress bars).
+    """
+    backend = backend or get_backend()
+    results = []
+    for c in conversations:
+        results.append(analyze_conversation(c, backend))
+        if progress is not None:
+            progress(c)
+    who = me or guess_me(conversations)
+    return Analysis(results, find_drift(results, who, thresholds()), who)

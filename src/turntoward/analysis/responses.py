@@ -1,0 +1,101 @@
+"""How a bid was answered: which message is the response, and toward / away / against.
+
+ANNOTATION.md: the other person's reaction decides. No reply, a late reply that ignores the
+bid, a minimal reply to an emotional bid, or changing the subject is turning away; hostile,
+mocking, irritated or dismissive is turning against; engaging in any way is turning toward.
+In a group chat anyone else can respond, and only a message that reacts to the bid counts.
+"""
+
+from __future__ import annotations
+
+from turntoward.analysis._config import Thresholds
+from turntoward.analysis._text import TextCues
+from turntoward.analysis.context import MessageContext, waking_seconds
+from turntoward.analysis.findings import Bid, BidKind, Outcome
+from turntoward.model import Message, MessageKind
+
+# Bids that ask for emotional engagement: a bare "k" to them is turning away.
+EMOTIONAL = {BidKind.NEWS, BidKind.FEELINGS, BidKind.SUPPORT, BidKind.AFFECTION, BidKind.REPAIR,
+             BidKind.CHECKIN}
+_ENGAGING = ("enthusiasm", "empathy", "declines_warmly", "affection", "asks_about_you", "laughs", "owns_it",
+             "apologises")
+_NEGATIVE = ("dismissive", "contempt", "criticism", "defensiveness", "stonewalling")
+_REACTIONS = _ENGAGING + _NEGATIVE + ("minimal", "acknowledgement")
+
+
+def _is_minimal(c: TextCues) -> bool:
+    return bool(c.whole) and c.words <= 2 and ("minimal" in c.hits or "acknowledgement" in c.hits) and not (
+        c.has("enthusiasm", "empathy", "affection", "laughs") and c.exclaim
+    )
+
+
+def _is_negative(c: TextCues) -> bool:
+    if not c.has(*_NEGATIVE):
+        return False
+    # "oh no, so sorry" is empathy even though "no" and "sorry" appear elsewhere as cues.
+    strong_warm = c.has("empathy", "affection") and not c.has("contempt", "criticism")
+    return not strong_warm
+
+
+def _reacts(c: TextCues, m: Message, bid_msg: Message, bid_cues: TextCues) -> bool:
+    """Does this group message react to the bid rather than to something else?"""
+    if m.reply_to == bid_msg.index:
+        return True
+    if m.reply_to is not None:
+        return False
+    if bid_msg.author.split()[0].lower() in m.text.lower():
+        return True
+    if c.has(*_REACTIONS) or m.kind is MessageKind.MEDIA:
+        return True
+    return bid_cues.question and c.words >= 1 and not c.question
+
+
+def find_response(
+    bid: Bid,
+    messages: list[Message],
+    ctxs: list[MessageContext],
+    group: bool,
+    th: Thresholds,
+) -> int | None:
+    """Index of the message that constitutes the response to `bid`, or None."""
+    bid_msg = messages[bid.index]
+    window = th.group_window_s if group else th.window_s
+    for j in range(bid.index + 1, len(messages)):
+        m = messages[j]
+        if (m.ts - bid_msg.ts).total_seconds() > window:
+            return None
+        if m.author == bid_msg.author:
+            continue
+        if m.reply_to is not None and m.reply_to != bid.index and m.reply_to > bid.index:
+            continue  # explicitly answers a later message
+        if not group or _reacts(ctxs[j].cues, m, bid_msg, ctxs[bid.index].cues):
+            return j
+    return None
+
+
+def classify(
+    bid: Bid,
+    bid_msg: Message,
+    response: Message | None,
+    rc: TextCues | None,
+    th: Thresholds,
+) -> tuple[Outcome, list[str]]:
+    """Toward, away or against, with the cues of the response that decided it."""
+    if response is None or rc is None:
+        return Outcome.AWAY, ["no_reply"]
+    cues = [f"{n}:{p}" for n in _REACTIONS for p in rc.hits.get(n, [])]
+    if response.kind is MessageKind.DELETED:
+        return Outcome.AWAY, ["deleted_reply"]
+    if _is_negative(rc):
+        return Outcome.AGAINST, cues
+    late = waking_seconds(bid_msg.ts, response.ts, th) > th.late_waking_s
+    engaged = rc.has(*_ENGAGING) or (rc.question and rc.second_person) or response.kind is MessageKind.MEDIA
+    if _is_minimal(rc):
+        if bid.kind in EMOTIONAL or late:
+            return Outcome.AWAY, [*cues, "minimal_reply"]
+        return Outcome.TOWARD, cues
+    if late and not engaged:
+        return Outcome.AWAY, [*cues, "late_reply_ignores_bid"]
+    if bid.kind in EMOTIONAL and "logistics" in rc.hits and not engaged:
+        return Outcome.AWAY, [*cues, "changes_subject"]
+    return Outcome.TOWARD, cues or ["engages"]

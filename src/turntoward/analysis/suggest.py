@@ -1,0 +1,85 @@
+"""Suggestions: concrete, kind next steps tied to evidence and to the essays' practices.
+
+Where control, threats or contempt appear the analysis says so plainly and points to help,
+never a score (DESIGN.md, Safety and consent). The wording lives in `suggestions.toml`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib import resources
+
+from turntoward.analysis.findings import (
+    Bid,
+    ConflictEpisode,
+    Horseman,
+    MessageLabel,
+    Outcome,
+    Sign,
+    Status,
+    Suggestion,
+    Withholding,
+)
+
+
+@cache
+def _texts() -> dict[str, dict[str, str]]:
+    raw = resources.files("turntoward.analysis").joinpath("suggestions.toml").read_text("utf-8")
+    return tomllib.loads(raw)
+
+
+def help_resources() -> list[str]:
+    """Where to turn for help with control, threats or abuse (plain words, no score)."""
+    return list(_texts()["help"]["resources"])  # type: ignore[arg-type]
+
+
+def _make(key: str, evidence: list[int], **fmt: object) -> Suggestion:
+    t = _texts()[key]
+    return Suggestion(t["text"].format(**fmt), t["practice"], evidence[:10], bool(t.get("help", False)))
+
+
+def suggestions(
+    people: list[str],
+    labels: list[MessageLabel],
+    bids: list[Bid],
+    episodes: list[ConflictEpisode],
+    withheld: list[Withholding],
+    signs: dict[str, Sign],
+) -> list[Suggestion]:
+    """What to try next, most important first."""
+    out: list[Suggestion] = []
+    control = [lab.index for lab in labels if lab.control]
+    if control:
+        out.append(_make("control", control, n=len(control)))
+    contempt = [lab.index for lab in labels if lab.horseman is Horseman.CONTEMPT]
+    if len(contempt) >= 2:
+        out.append(_make("contempt", contempt, n=len(contempt)))
+    for person in people:
+        mine = [b for b in bids if b.author != person]
+        away = [b.index for b in mine if b.outcome is Outcome.AWAY]
+        against = [b.index for b in mine if b.outcome is Outcome.AGAINST]
+        if len(mine) >= 5 and len(away) / len(mine) >= 0.3:
+            out.append(_make("turn_toward", away, person=person, n=len(away), total=len(mine)))
+        if len(against) >= 2:
+            out.append(_make("turn_against", against, person=person, n=len(against)))
+    unrepaired = [e for e in episodes if not e.repaired]
+    if unrepaired:
+        out.append(_make("repair", [e.start_index for e in unrepaired], n=len(unrepaired)))
+    low_ratio = [e for e in episodes if e.negative and e.positive / e.negative < 1]
+    if low_ratio:
+        out.append(_make("ratio", [e.start_index for e in low_ratio], n=len(low_ratio)))
+    for w in withheld:
+        out.append(_make("withholding", w.questions, asker=w.asker, evader=w.evader, n=len(w.questions)))
+    if len(people) == 2:
+        made = {p: sum(1 for b in bids if b.author == p) for p in people}
+        hi, lo = sorted(people, key=lambda p: -made[p])
+        if made[hi] >= 10 and made[lo] < 0.5 * made[hi]:
+            out.append(_make("reciprocity", [], giver=hi, taker=lo, hi=made[hi], lo=made[lo]))
+    if signs.get("rarer") and signs["rarer"].status is not Status.OK:
+        out.append(_make("rarer", []))
+    if signs.get("shallower") and signs["shallower"].status is not Status.OK:
+        out.append(_make("shallower", []))
+    if not out:
+        out.append(_make("keep_going", [b.index for b in bids if b.outcome is Outcome.TOWARD][:5]))
+    return out

@@ -1,0 +1,197 @@
+"""Analysis commands: ``analyze``, ``explain`` and ``evaluate``.
+
+Thin wrappers over `turntoward.api.analysis`: parse arguments, call, print (tables or JSON).
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from turntoward.analysis.backends import DEFAULT_BACKEND
+from turntoward.api import analysis as aa
+from turntoward.cli import app
+from turntoward.cli.data import Db, Passphrase
+from turntoward.errors import UsageError
+from turntoward.ingest import ImportOptions
+
+PANEL = "Analysis"
+console = Console()
+
+
+def _options(date_order: str | None, me: str | None) -> ImportOptions:
+    if date_order is not None and date_order not in ("dmy", "mdy", "ymd"):
+        raise UsageError(f"--date-order {date_order}: expected dmy, mdy or ymd")
+    return ImportOptions(date_order=date_order, me=me)
+
+
+def _load(targets: list[str], all_: bool, db: str | None, passphrase: str | None, options: ImportOptions,
+          fmt: str | None, stack: ExitStack) -> list[Any]:
+    from turntoward import api
+
+    needs_store = all_ or any(not Path(t).exists() for t in targets)
+    store = stack.enter_context(api.open_store(db, passphrase or None)) if needs_store else None
+    if all_:
+        assert store is not None
+        targets = [*targets, *[str(c.id) for c in store.conversations()]]
+    if not targets:
+        raise UsageError("give export files, folders or stored conversations, or --all")
+    return aa.load_conversations(targets, store=store, options=options, fmt=fmt)
+
+
+def _rate(v: float | None) -> str:
+    return "-" if v is None else f"{v:.0%}"
+
+
+def _print_analysis(analysis: aa.Analysis) -> None:
+    for result in analysis.conversations:
+        conv = result.conversation
+        s = aa.conversation_summary(result)
+        table = Table("person", "bids made", "toward", "away", "against", "turns toward (received)", box=None)
+        for person, t in s["bids"].items():
+            table.add_row(escape(person), str(t["made"]), str(t["toward"]), str(t["away"]), str(t["against"]),
+                          _rate(s["turn_toward_rate"].get(person)))
+        lines = [f"{s['messages']} messages, {s['first'][:10]} to {s['last'][:10]}"]
+        for name, sign in s["signs"].items():
+            lines.append(f"communication {name}: [bold]{sign['status']}[/] — {escape(sign['evidence'])}")
+        if s["episodes"]:
+            repaired = sum(e["repaired"] for e in s["episodes"])
+            lines.append(f"conflict episodes: {len(s['episodes'])}, repaired: {repaired}")
+        if s["control_messages"]:
+            lines.append(f"[bold red]control or coercion in {s['control_messages']} message(s)[/]")
+        console.print(Panel.fit("\n".join(lines), title=escape(f"{conv.title} ({conv.source})")))
+        console.print(table)
+        for sug in result.suggestions[:3]:
+            console.print(f"• {escape(sug.text)}")
+        if any(sug.help_resources for sug in result.suggestions):
+            console.print("[bold]Help:[/] " + " ".join(escape(h) for h in s["help"]))
+        console.print()
+    for d in analysis.drift:
+        console.print(f"[bold]drift ({d.status.value}):[/] {escape(d.evidence)}")
+
+
+TargetsArg = Annotated[
+    list[str] | None, typer.Argument(help="Export files, folders, zips, or stored conversation ids or titles.")
+]
+BackendOpt = Annotated[str, typer.Option("--backend", help="Analysis backend: hybrid (default) or rules.")]
+
+
+@app.command("analyze", rich_help_panel=PANEL)
+def analyze_command(
+    targets: TargetsArg = None,
+    jsonl: Annotated[Path | None, typer.Option("--jsonl", help="Write the per-message JSONL contract here.")] = None,
+    summary_json: Annotated[
+        Path | None, typer.Option("--summary-json", help="Write the per-conversation summary contract here.")
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Analyse every stored conversation.")] = False,
+    fmt: Annotated[str | None, typer.Option("--format", help="Force an export format (see `formats`).")] = None,
+    date_order: Annotated[str | None, typer.Option("--date-order", help="dmy, mdy or ymd for ambiguous dates.")] = None,
+    me: Annotated[str | None, typer.Option("--me", help="Your name in these chats (for drift).")] = None,
+    backend: BackendOpt = DEFAULT_BACKEND,
+    db: Db = None,
+    passphrase: Passphrase = None,
+) -> None:
+    """Find bids and how they were answered, conflict and repair, control, and signs of drift.
+
+    Works directly on export files (no database needed) and on stored conversations.
+    """
+    with ExitStack() as stack:
+        convs = _load(list(targets or []), all_, db, passphrase, _options(date_order, me), fmt, stack)
+    total = sum(len(c.messages) for c in convs)
+    err = Console(stderr=True)
+    with Progress(TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TextColumn("messages"),
+                  console=err, transient=True, disable=total < 20_000) as bar:
+        task = bar.add_task("analyse", total=total)
+        analysis = aa.analyze_conversations(convs, backend=backend, me=me,
+                                            progress=lambda c: bar.advance(task, len(c.messages)))
+    if jsonl is not None:
+        with jsonl.open("w", encoding="utf-8") as fh:
+            n = aa.write_jsonl(analysis, fh)
+        err.print(f"wrote {n} messages to {jsonl}")
+    if summary_json is not None:
+        summary_json.write_text(json.dumps(aa.summary(analysis), ensure_ascii=False, indent=2) + "\n",
+                                encoding="utf-8")
+        err.print(f"wrote the summary of {len(analysis.conversations)} conversation(s) to {summary_json}")
+    if jsonl is None and summary_json is None:
+        _print_analysis(analysis)
+
+
+@app.command("explain", rich_help_panel=PANEL)
+def explain_command(
+    ref: Annotated[str, typer.Argument(help="SOURCE:INDEX, e.g. chat.txt:17 (a file or a stored conversation).")],
+    fmt: Annotated[str | None, typer.Option("--format", help="Force an export format.")] = None,
+    date_order: Annotated[str | None, typer.Option("--date-order")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    backend: BackendOpt = DEFAULT_BACKEND,
+    db: Db = None,
+    passphrase: Passphrase = None,
+) -> None:
+    """Show why a message was labelled as it was: the cues, the response, the context."""
+    source = ref.rpartition(":")[0]
+    with ExitStack() as stack:
+        convs = _load([source], False, db, passphrase, _options(date_order, None), fmt, stack)
+    analysis = aa.analyze_conversations(convs, backend=backend)
+    ex = aa.explain(analysis, ref)
+    if as_json:
+        typer.echo(json.dumps({"message": ex.record, "cues": ex.cues, "response": ex.response,
+                               "response_cues": ex.response_cues, "context": ex.context},
+                              ensure_ascii=False, indent=2))
+        return
+    r = ex.record
+    console.print(f"[bold]{escape(r['author'])}[/] ({r['ts']}): {escape(r['text'])}")
+    console.print(f"cues that fired: {escape(', '.join(ex.cues) or 'none')}")
+    if r["bid"]:
+        b = r["bid"]
+        console.print(f"bid: [bold]{b['kind']}[/] (score {b['score']}) from {escape(', '.join(b['cues']))}")
+        if ex.response:
+            lat = b["latency_s"]
+            console.print(f"answered by message {b['response_index']} after {lat / 60:.0f} min: "
+                          f"[italic]{escape(ex.response['text'])}[/]")
+        console.print(f"outcome: [bold]{b['outcome']}[/] because {escape(', '.join(ex.response_cues))}")
+    else:
+        console.print("not a bid")
+    for k in ("horseman", "accountability"):
+        if r[k]:
+            console.print(f"{k}: [bold]{r[k]}[/]")
+    if r["control"]:
+        console.print("[bold red]control or coercion[/]")
+    if r["repair"]:
+        console.print("repair attempt")
+    table = Table("#", "who", "text", box=None)
+    for c in ex.context:
+        mark = "→" if c["index"] == r["index"] else ""
+        table.add_row(f"{mark}{c['index']}", escape(c["author"]), escape(c["text"][:90]))
+    console.print(table)
+
+
+@app.command("evaluate", rich_help_panel=PANEL)
+def evaluate_command(
+    paths: Annotated[list[str], typer.Argument(help="Folders or files of labelled conversations (ANNOTATION.md).")],
+    backend: BackendOpt = DEFAULT_BACKEND,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Measure the analysis against labelled conversations: precision, recall, F1."""
+    scores = aa.evaluate(paths, backend=backend)
+    d = scores.as_dict()
+    if as_json:
+        typer.echo(json.dumps(d, indent=2))
+        return
+    console.print(f"{d['conversations']} conversations, {d['messages']} messages")
+    table = Table("measure", "precision", "recall", "F1", "support", box=None)
+    for name in ("bid", "horseman", "control", "repair", "accountability"):
+        m = d[name]
+        table.add_row(name, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", str(m["support"]))
+    for o, m in d["outcome"].items():
+        table.add_row(f"outcome {o}", f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}",
+                      str(m["support"]))
+    console.print(table)
+    console.print(f"outcome macro-F1: {d['outcome_macro_f1']:.3f}   kind accuracy: {d['kind_accuracy']:.3f}")
