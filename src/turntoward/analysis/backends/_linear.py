@@ -36,6 +36,32 @@ class LinearModel:
         return [f for f, w in scored[:n] if w > 0]
 
 
+def feature_matrix(rows: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Hashed rows as CSR parts (indices, indptr), each row's buckets de-duplicated."""
+    idx_rows = [np.unique(np.fromiter((bucket(f) for f in r), dtype=np.int64, count=len(r))) for r in rows]
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum([len(r) for r in idx_rows])
+    indices = np.concatenate(idx_rows) if idx_rows else np.zeros(0, dtype=np.int64)
+    return indices, indptr
+
+
+def predict_many(models: list[LinearModel], indices: np.ndarray, indptr: np.ndarray) -> list[np.ndarray]:
+    """Class probabilities of every row for each model, in one pass over the features."""
+    if len(indptr) <= 1:
+        return [np.zeros((0, len(m.classes))) for m in models]
+    weights = np.concatenate([m.weights for m in models], axis=1)
+    bias = np.concatenate([m.bias for m in models])
+    logits = np.add.reduceat(weights[indices], indptr[:-1], axis=0) + bias
+    out = []
+    start = 0
+    for m in models:
+        part = logits[:, start:start + len(m.classes)]
+        start += len(m.classes)
+        part = np.exp(part - part.max(axis=1, keepdims=True))
+        out.append(part / part.sum(axis=1, keepdims=True))
+    return out
+
+
 def train(
     rows: list[list[str]],
     labels: list[str],
@@ -48,10 +74,7 @@ def train(
 ) -> LinearModel:
     """Fit by full-batch Adam on the mean cross-entropy plus an L2 penalty."""
     n, k = len(rows), len(classes)
-    idx_rows = [np.unique(np.fromiter((bucket(f) for f in r), dtype=np.int64)) for r in rows]
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    indptr[1:] = np.cumsum([len(r) for r in idx_rows])
-    indices = np.concatenate(idx_rows)
+    indices, indptr = feature_matrix(rows)
     row_of = np.repeat(np.arange(n), np.diff(indptr))
     y = np.array([classes.index(label) for label in labels])
     Y = np.zeros((n, k), dtype=np.float64)

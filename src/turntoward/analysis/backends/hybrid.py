@@ -19,7 +19,7 @@ from turntoward.analysis._config import Thresholds, thresholds
 from turntoward.analysis._text import Lexicon, default_lexicon
 from turntoward.analysis.backends import Labelling, register_backend
 from turntoward.analysis.backends._features import message_features, outcome_features
-from turntoward.analysis.backends._linear import LinearModel, load
+from turntoward.analysis.backends._linear import LinearModel, feature_matrix, load, predict_many
 from turntoward.analysis.backends.rules import RulesBackend, RulesPass, answer_bid
 from turntoward.analysis.context import waking_seconds
 from turntoward.analysis.findings import Accountability, Bid, BidKind, Horseman, MessageLabel, Outcome
@@ -76,42 +76,50 @@ class HybridBackend:
         rp = self.rules.read(conv)
         msgs = conv.messages
         rows = self._message_rows(conv, rp)
-        rule_labels = rp.labelling.labels
+        m = self.models
+        names = ("kind", "horseman", "control", "repair", "accountability")
+        probs = dict(zip(names, predict_many([m[n] for n in names], *feature_matrix(rows)), strict=True))
         labels: list[MessageLabel] = []
         bids: list[Bid] = []
-        m = self.models
         for i, feats in enumerate(rows):
-            rule = rule_labels[i]
+            rule = rp.labelling.labels[i]
             lab = MessageLabel(index=msgs[i].index, cues=rule.cues)
-            kind, p = m["kind"].predict(feats)
+            k = int(probs["kind"][i].argmax())
+            kind = m["kind"].classes[k]
             if kind != "none":
                 cues = rule.bid.cues if rule.bid is not None else []
                 cues = cues + [f"model:{f}" for f in m["kind"].top_features(feats, kind, 4)]
-                bid = Bid(index=msgs[i].index, author=msgs[i].author, kind=BidKind(kind), score=round(p, 3),
-                          cues=cues)
+                bid = Bid(index=msgs[i].index, author=msgs[i].author, kind=BidKind(kind),
+                          score=round(float(probs["kind"][i][k]), 3), cues=cues)
                 bids.append(bid)
                 lab.bid = bid
             # The models decide among what the lexicons make possible: a horseman needs a conflict
             # cue or conflict around it, control needs a control cue. Calling a warm message
             # controlling would be a harm of its own (DESIGN.md, Safety and consent).
             c = rp.labelling.cues[i]
-            h, _ = m["horseman"].predict(feats)
+            h = m["horseman"].classes[int(probs["horseman"][i].argmax())]
             if h != "none" and (c.has(*_CONFLICT_CUES) or rp.in_conflict[i]):
                 lab.horseman = Horseman(h)
-            lab.control = "control" in c.hits and m["control"].predict(feats)[0] == "yes"
-            lab.repair = m["repair"].predict(feats)[0] == "yes"
-            acc, _ = m["accountability"].predict(feats)
+            lab.control = "control" in c.hits and m["control"].classes[int(probs["control"][i].argmax())] == "yes"
+            lab.repair = m["repair"].classes[int(probs["repair"][i].argmax())] == "yes"
+            acc = m["accountability"].classes[int(probs["accountability"][i].argmax())]
             lab.accountability = Accountability(acc) if acc != "none" else None
             labels.append(lab)
+        outcome_rows = []
         for bid in bids:
             answer_bid(bid, msgs, rp.contexts, rp.group, self.th)
-            feats = outcome_features(bid, bid.kind.value, msgs, rp.contexts, self.lexicon, bid.outcome.value,
-                                     _late(bid, rp, conv, self.th))
-            outcome, _ = m["outcome"].predict(feats)
-            if outcome != bid.outcome.value:
-                bid.response_cues = [*bid.response_cues,
-                                     *(f"model:{f}" for f in m["outcome"].top_features(feats, outcome, 4))]
-            bid.outcome = Outcome(outcome)
+            outcome_rows.append(outcome_features(bid, bid.kind.value, msgs, rp.contexts, self.lexicon,
+                                                 bid.outcome.value, _late(bid, rp, conv, self.th)))
+        if bids:
+            (p_out,) = predict_many([m["outcome"]], *feature_matrix(outcome_rows))
+            for bid, feats, p in zip(bids, outcome_rows, p_out, strict=True):
+                if bid.response_index is None:
+                    continue  # nobody answered: turning away, whatever the words were
+                outcome = m["outcome"].classes[int(p.argmax())]
+                if outcome != bid.outcome.value:
+                    bid.response_cues = [*bid.response_cues,
+                                         *(f"model:{f}" for f in m["outcome"].top_features(feats, outcome, 4))]
+                bid.outcome = Outcome(outcome)
         return Labelling(labels, bids, rp.labelling.cues)
 
     def training_rows(self, conv: Conversation, gold: list[GoldMessage]) -> TrainingRows:

@@ -1,0 +1,73 @@
+"""`analyze`, `explain` and `evaluate` from the command line, as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from turntoward.cli import _load_commands, app
+
+ROOT = Path(__file__).resolve().parents[2]
+COUPLE = ROOT / "examples/couple/WhatsApp Chat with Jonah.txt"
+
+
+@pytest.fixture(autouse=True)
+def commands():
+    _load_commands()
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(app, list(args))
+
+
+def test_analyze_prints_a_readable_summary_without_a_database(tmp_path, monkeypatch):
+    monkeypatch.setenv("TURNTOWARD_DB", f"sqlite:///{tmp_path / 'never-created.db'}")
+    result = invoke("analyze", str(COUPLE))
+    assert result.exit_code == 0, result.output
+    assert "bids made" in result.output and "Jonah" in result.output
+    assert not (tmp_path / "never-created.db").exists()
+
+
+def test_analysis_never_touches_the_network(tmp_path, monkeypatch):
+    def refuse(*_a, **_k):
+        raise AssertionError("the analysis tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    result = invoke("analyze", str(COUPLE), "--jsonl", str(tmp_path / "m.jsonl"))
+    assert result.exit_code == 0, result.output
+
+
+def test_explain_shows_the_cues_and_the_response(tmp_path):
+    invoke("analyze", str(COUPLE), "--jsonl", str(tmp_path / "m.jsonl"))
+    records = [json.loads(x) for x in (tmp_path / "m.jsonl").read_text(encoding="utf-8").splitlines()]
+    answered = next(r for r in records if r["bid"] and r["bid"]["response_index"] is not None)
+    result = invoke("explain", f"{COUPLE}:{answered['index']}", "--json")
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.output)
+    assert shown["message"] == answered
+    assert shown["response"]["index"] == answered["bid"]["response_index"]
+    assert any(c["index"] == answered["index"] for c in shown["context"])
+
+
+def test_explain_rejects_an_index_out_of_range():
+    result = invoke("explain", f"{COUPLE}:999999")
+    assert result.exit_code != 0
+
+
+def test_evaluate_prints_precision_recall_and_f1(tmp_path):
+    labelled = ROOT / "examples/labelled/friends.json"
+    result = invoke("evaluate", str(labelled), "--json")
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    assert scores["conversations"] == 1
+    assert 0 < scores["bid"]["f1"] <= 1 and 0 < scores["outcome_macro_f1"] <= 1
+
+
+def test_analyze_names_a_missing_file_in_one_line(tmp_path):
+    result = invoke("analyze", str(tmp_path / "nope.txt"), "--db", f"sqlite:///{tmp_path / 'x.db'}")
+    assert result.exit_code != 0

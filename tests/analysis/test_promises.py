@@ -1,0 +1,119 @@
+"""What the analysis promises about everyday messages (DESIGN.md definitions, ANNOTATION.md rules)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.analysis._chats import chat
+from turntoward.analysis import analyze_conversation
+from turntoward.analysis.backends import backend_names, get_backend
+
+BACKENDS = backend_names()
+
+
+def labels(conv, backend):
+    return analyze_conversation(conv, get_backend(backend)).labels
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_ok_after_logistics_is_not_turning_away(backend):
+    conv = chat("+0m Sam: home at 6, can you grab milk", "+3m Alex: ok")
+    assert [lab.bid for lab in labels(conv, backend)] == [None, None]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_k_to_big_news_is_turning_away(backend):
+    conv = chat("+0m Sam: I GOT THE JOB!! they just called me 😭", "+40m Alex: k")
+    bid = labels(conv, backend)[0].bid
+    assert bid is not None and bid.kind == "news"
+    assert bid.outcome == "away"
+    assert bid.response_index == 1
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_enthusiastic_reply_to_news_is_turning_toward(backend):
+    conv = chat("+0m Sam: I GOT THE JOB!! they just called me", "+2m Alex: NO WAY!!! I'm so proud of you, tell me everything")
+    bid = labels(conv, backend)[0].bid
+    assert bid is not None and bid.outcome == "toward"
+    assert bid.latency_s == 120
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_eye_roll_at_an_invitation_is_turning_against(backend):
+    conv = chat(
+        "+0m Sam: mum invited us for dinner on sunday, want to come with me?",
+        "+5m Alex: oh great, another dinner with your mom 🙄",
+    )
+    bid = labels(conv, backend)[0].bid
+    assert bid is not None and bid.kind == "invitation"
+    assert bid.outcome == "against"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_bid_nobody_answers_is_away_with_no_response(backend):
+    conv = chat("+0m Sam: how was your day love?", "+0m Sam: ❤️")
+    bid = labels(conv, backend)[0].bid
+    assert bid is not None and bid.outcome == "away"
+    assert bid.response_index is None and bid.latency_s is None
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_photo_is_an_attention_bid(backend):
+    conv = chat("+0m Sam: <Media omitted>", "+1m Alex: omg that view!! where is that")
+    bid = labels(conv, backend)[0].bid
+    assert bid is not None and bid.kind == "attention" and bid.outcome == "toward"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_in_a_group_anyone_can_turn_toward(backend):
+    conv = chat(
+        "+0m Mum: I passed my driving test!!! first time!!",
+        "+1m Dad: did anyone take the bins out",
+        "+3m Ada: MUM!!! congratulations, so proud of you 🎉",
+    )
+    bid = labels(conv, backend)[0].bid
+    assert bid is not None and bid.outcome == "toward"
+    assert bid.response_index == 2
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_demanding_location_is_control_and_gets_help_resources(backend):
+    conv = chat(
+        "+0m Alex: where are you. send me your location now",
+        "+2m Sam: at the pub with the girls, I told you this morning",
+        "+1m Alex: you're not going out with them again. come home right now or don't expect me to be here",
+    )
+    result = analyze_conversation(conv, get_backend(backend))
+    assert result.labels[0].control and result.labels[2].control
+    assert any(s.help_resources for s in result.suggestions)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_you_always_in_a_fight_is_criticism(backend):
+    conv = chat(
+        "+0m Sam: you forgot to pick up the kids AGAIN",
+        "+2m Alex: so now it's my fault? I was at work, what about when you forgot last week",
+        "+1m Sam: you always do this, you never think about anyone but yourself",
+    )
+    lab = labels(conv, backend)
+    assert lab[2].horseman == "criticism"
+    assert lab[1].horseman == "defensiveness"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_apology_after_a_fight_is_a_repair_attempt(backend):
+    conv = chat(
+        "+0m Sam: you always do this, you never listen to me",
+        "+1m Alex: whatever. I'm done talking about this",
+        "+3h Alex: I'm sorry about earlier, you're right, I wasn't listening. can we talk tonight?",
+        "+5m Sam: thank you for saying that. yes, let's talk ❤️",
+    )
+    lab = labels(conv, backend)
+    assert lab[2].repair
+    assert lab[2].bid is not None and lab[2].bid.kind == "repair" and lab[2].bid.outcome == "toward"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_playful_banter_is_not_criticism(backend):
+    conv = chat("+0m Sam: you always make me laugh 😂 you absolute nerd", "+1m Alex: it's a gift 😌")
+    assert labels(conv, backend)[0].horseman is None

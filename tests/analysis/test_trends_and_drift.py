@@ -1,0 +1,33 @@
+"""Trend tests and drift: a real decline is named, noise is not."""
+
+from __future__ import annotations
+
+import random
+
+from turntoward.analysis._config import thresholds
+from turntoward.analysis.signs import mann_kendall, theil_sen, trend
+
+
+def test_a_steady_decline_is_a_significant_downward_trend():
+    weekly = [40, 38, 41, 35, 33, 30, 28, 25, 20, 18, 12, 9, 6, 4, 3, 3]
+    tau, p = mann_kendall(weekly)
+    assert tau < -0.8 and p < 0.001
+    assert theil_sen(weekly) < -2
+
+
+def test_noise_around_a_flat_level_is_not_a_trend():
+    rng = random.Random(4)
+    weekly = [30 + rng.randint(-6, 6) for _ in range(20)]
+    _, p = mann_kendall(weekly)
+    assert p > thresholds().watch_p
+
+
+def test_hand_computed_mann_kendall_statistic():
+    # For 1, 3, 2, 4: S = (+1 +1 +1) + (-1 +1) + (+1) = 4, tau = 4 / 6.
+    tau, _ = mann_kendall([1, 3, 2, 4])
+    assert abs(tau - 4 / 6) < 1e-9
+
+
+def test_trend_levels_compare_first_and_last_quarters():
+    t = trend("messages per week", [10, 10, 10, 10, 5, 5, 5, 5, 1, 1, 1, 1])
+    assert t.first_level == 10 and t.last_level == 1 and t.n == 12
