@@ -80,8 +80,7 @@ def test_continuation_lines_belong_to_the_message_above_even_when_they_start_wit
     chat = read_one("WhatsApp Chat with Sam.txt")
     assert chat.messages[1].text == "Happy valentine's!! 🥰\nMade you something, it's on the kitchen table"
     assert chat.messages[6].text == (
-        "Lunch plans:\n1. the noodle place\n"
-        "2. 14/02/2024 is also the day we booked dinner, so something light"
+        "Lunch plans:\n1. the noodle place\n2. 14/02/2024 is also the day we booked dinner, so something light"
     )
     poll = chat.messages[12]
     assert poll.kind == TEXT and poll.text.startswith("POLL:\nDessert?\nOPTION: Tiramisu (1 vote)")
@@ -342,9 +341,7 @@ def test_an_impossible_date_names_its_line() -> None:
 
 
 @pytest.mark.parametrize("name", ["WhatsApp Chat with Sam.txt", "crlf_bom.txt", "WhatsApp Chat - Jordan.txt"])
-def test_reading_in_small_blocks_gives_the_same_conversation(
-    name: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_reading_in_small_blocks_gives_the_same_conversation(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     whole = read_one(name)
     monkeypatch.setattr(whatsapp_module, "BLOCK_BYTES", 7)  # cut every few lines, mid-message too
     assert read_one(name) == whole
@@ -352,9 +349,7 @@ def test_reading_in_small_blocks_gives_the_same_conversation(
 
 # --- Properties ----------------------------------------------------------------------------------
 
-HEADER_LIKE = st.sampled_from(
-    ["12/03/2024, 21:04 - ", "[3/9/24, 9:15:02\u202fPM] ", "2024-03-12 21:04 - ", ""]
-)
+HEADER_LIKE = st.sampled_from(["12/03/2024, 21:04 - ", "[3/9/24, 9:15:02\u202fPM] ", "2024-03-12 21:04 - ", ""])
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -366,9 +361,7 @@ def test_arbitrary_bytes_raise_nothing_but_import_format_errors(tmp_path: Path, 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(lines=st.lists(st.tuples(HEADER_LIKE, st.text(max_size=40)), max_size=8))
-def test_arbitrary_text_raises_nothing_but_import_format_errors(
-    tmp_path: Path, lines: list[tuple[str, str]]
-) -> None:
+def test_arbitrary_text_raises_nothing_but_import_format_errors(tmp_path: Path, lines: list[tuple[str, str]]) -> None:
     try:
         chat = parse_text(tmp_path, "\n".join(head + body for head, body in lines))
     except ImportFormatError:
@@ -409,12 +402,8 @@ def random_records(rng: random.Random, count: int, seconds: bool) -> list[ChatRe
         kind = rng.choices(["text", "media", "deleted"], weights=(8, 1, 1))[0]
         text = ""
         if kind == "text":
-            text = "\n".join(
-                " ".join(rng.choices(WORDS, k=rng.randint(1, 6))) for _ in range(rng.randint(1, 3))
-            )
-        records.append(
-            ChatRecord(stamp, rng.choice(NAMES), text, kind, edited=kind == "text" and rng.random() < 0.1)
-        )
+            text = "\n".join(" ".join(rng.choices(WORDS, k=rng.randint(1, 6))) for _ in range(rng.randint(1, 3)))
+        records.append(ChatRecord(stamp, rng.choice(NAMES), text, kind, edited=kind == "text" and rng.random() < 0.1))
     return records
 
 
@@ -439,8 +428,7 @@ def test_rendered_exports_read_back_to_the_same_messages(
     )
     chat = parse_text(tmp_path, text)
     expected = [
-        (r.ts, r.author, r.text or render_default(layout, r.kind), MessageKind(r.kind), r.edited)
-        for r in records
+        (r.ts, r.author, r.text or render_default(layout, r.kind), MessageKind(r.kind), r.edited) for r in records
     ]
     assert [(m.ts, m.author, m.text, m.kind, m.edited) for m in chat.messages] == expected
     assert len(chat.system_events) == 1
@@ -465,3 +453,32 @@ def test_an_ios_zip_made_by_the_exporter_reads_back(tmp_path: Path) -> None:
     (chat,) = read(archive)
     assert chat.title == "Okafor family"
     assert len(chat.messages) == 20
+
+
+PIECES = st.sampled_from(["Sam: hi", "Dr: Who", ": ", "\u200eimage omitted", " (file attached)", "\r", "\n", " ", "x"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    lines=st.lists(st.tuples(HEADER_LIKE, st.lists(PIECES, max_size=6).map("".join)), max_size=8),
+    newline=st.sampled_from(["\n", "\r\n", "\r"]),
+    block=st.integers(1, 40),
+)
+def test_where_the_file_is_cut_into_blocks_never_changes_what_is_read(
+    lines: list[tuple[str, str]], newline: str, block: int
+) -> None:
+    data = newline.join(head + body for head, body in lines).encode()
+
+    def outcome() -> object:
+        try:
+            return whatsapp_module.parse_export(data, source="chat.txt", title="Sam")
+        except ImportFormatError as error:
+            return (error.line, error.expected)
+
+    whole = outcome()
+    saved = whatsapp_module.BLOCK_BYTES
+    whatsapp_module.BLOCK_BYTES = block
+    try:
+        assert outcome() == whole
+    finally:
+        whatsapp_module.BLOCK_BYTES = saved

@@ -21,7 +21,8 @@ DATE_ORDERS = ("dmy", "mdy", "ymd")
 # Marks WhatsApp (or the platform's text layout) may put before a header.
 LEADING_MARKS = "\ufeff\u200e\u200f"
 # A clock time: 21:04, 21:04:05, 9:04 PM, 9:04\u202fpm, 9:04 p.m., 9:04 p. m.
-TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[ \u00a0\u202f]?[aApP]\.?[ \u00a0\u202f]?[mM]\.?)?"
+_AM_PM = r"[ \u00a0\u202f]?[aApP]\.?[ \u00a0\u202f]?[mM]\.?"
+TIME = rf"\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:{_AM_PM})?"
 _SPACE = "[ \u00a0\u202f]"
 
 # Any header WhatsApp writes, at the start of a line; used to recognise files and their dialect.
@@ -31,18 +32,22 @@ HEADER_SHAPE = re.compile(
     rf",?{_SPACE}(?P<time>{TIME})"
     r"(?(open)\] |(?P<dash> [-–] ))"
 )
-_TIME_PARTS = re.compile(
-    r"(\d{1,2}):(\d{2})(?::(\d{2}))?(?:[ \u00a0\u202f]?([aApP])\.?[ \u00a0\u202f]?[mM]\.?)?"
-)
+_TIME_PARTS = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?(?:[ \u00a0\u202f]?([aApP])\.?[ \u00a0\u202f]?[mM]\.?)?")
 
 
 @dataclass(frozen=True)
 class Dialect:
-    """How one export writes its headers: layout (android, ios) and date separator."""
+    """How one export writes its headers: layout (android, ios), date separator, clock.
+
+    WhatsApp writes every header of a file the same way, so a pattern made for exactly this
+    shape (seconds or not, 12- or 24-hour clock) finds them faster than one for all shapes.
+    """
 
     layout: str
     date_sep: str
     dash: str = " - "
+    seconds: bool = False
+    twelve_hour: bool = False
 
     @property
     def splitter(self) -> re.Pattern[str]:
@@ -54,9 +59,10 @@ class Dialect:
 def _splitter(dialect: Dialect) -> re.Pattern[str]:
     sep = re.escape(dialect.date_sep)
     date = rf"(\d{{1,4}}{sep}\d{{1,2}}{sep}\d{{1,4}})"
+    time = r"\d{1,2}:\d{2}" + (r":\d{2}" if dialect.seconds else "") + (_AM_PM if dialect.twelve_hour else "")
     if dialect.layout == "ios":
-        return re.compile(rf"\n[{LEADING_MARKS}]*\[{date},?{_SPACE}({TIME})\] ")
-    return re.compile(rf"\n[{LEADING_MARKS}]*{date},?{_SPACE}({TIME}){re.escape(dialect.dash)}")
+        return re.compile(rf"\n[{LEADING_MARKS}]*\[{date},?{_SPACE}({time})\] ")
+    return re.compile(rf"\n[{LEADING_MARKS}]*{date},?{_SPACE}({time}){re.escape(dialect.dash)}")
 
 
 def dialect_of(line: str) -> Dialect | None:
@@ -64,9 +70,12 @@ def dialect_of(line: str) -> Dialect | None:
     found = HEADER_SHAPE.match(line)
     if found is None:
         return None
+    clock = found["time"]
+    seconds = clock.count(":") == 2
+    twelve_hour = clock[-1] in "mM."
     if found["open"]:
-        return Dialect("ios", found["sep"])
-    return Dialect("android", found["sep"], found["dash"])
+        return Dialect("ios", found["sep"], seconds=seconds, twelve_hour=twelve_hour)
+    return Dialect("android", found["sep"], found["dash"], seconds, twelve_hour)
 
 
 def resolve_date_order(dates: Sequence[str], sep: str, forced: str | None = None) -> str:

@@ -102,23 +102,26 @@ def _parse(data: bytes, source: str, title: str, date_order: str | None) -> Conv
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     reader: _ExportReader | None = None
+    blank_start = ""
     for offset, block in _blocks(data):
         try:
             text = str(block, "utf-8")
         except UnicodeDecodeError as exc:
             line = data.count(b"\n", 0, offset + exc.start) + 1
             bad = bytes(block[exc.start : exc.start + 4])
-            raise ImportFormatError(
-                source, "UTF-8 text, as WhatsApp writes it", line=line, found=repr(bad)
-            ) from None
+            raise ImportFormatError(source, "UTF-8 text, as WhatsApp writes it", line=line, found=repr(bad)) from None
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         if reader is None:
+            if not text.strip(LEADING_MARKS + " \t\n"):
+                blank_start += text  # the dialect is read from the first line that is not blank
+                continue
+            text = blank_start + text
             reader = _ExportReader(source, title, _first_dialect(source, text))
             text = "\n" + text  # every header, the first one too, follows a newline
         reader.read_block(text)
     if reader is None:
-        raise ImportFormatError(source, EXPECTED_HEADER, line=1, found="an empty file")
+        raise ImportFormatError(source, EXPECTED_HEADER, line=1, found="an empty file" if not data else "blank lines")
     try:
         return reader.conversation(date_order)
     except ValueError as exc:
@@ -146,10 +149,13 @@ def _blocks(data: bytes) -> Iterator[tuple[int, memoryview]]:
     start, size = 0, len(data)
     while start < size:
         end = data.find(b"\n", start + BLOCK_BYTES) if start + BLOCK_BYTES < size else -1
+        while end != -1 and data[end - 1] == 0x0D:  # cut before a CR LF, never between its halves
+            if end - 1 > start:
+                end -= 1
+                break
+            end = data.find(b"\n", end + 1)
         if end == -1:
             end = size
-        elif data[end - 1] == 0x0D and end - 1 > start:
-            end -= 1
         yield start, view[start:end]
         start = end
 
@@ -172,9 +178,7 @@ def _bad_header(source: str, data: bytes, dialect: Dialect, value: str) -> Impor
         if value in (found[1], found[2]):
             line = text.count("\n", 0, found.start() + 1)
             header = found[0].strip()
-            return ImportFormatError(
-                source, "a real date and time in the message header", line=line, found=header
-            )
+            return ImportFormatError(source, "a real date and time in the message header", line=line, found=header)
     return ImportFormatError(source, "a real date and time in the message header", found=value)
 
 
@@ -196,11 +200,13 @@ class _ExportReader:
         self.times: list[str] = []
         self.authors: list[str] = []
         self.texts: list[str] = []
-        self.kinds: list[MessageKind] = []
+        self.kinds: dict[int, MessageKind] = {}  # by index, for every message that is not TEXT
         self.edited: list[int] = []
         # (messages before it, date, time, text, author) for each app notice
         self.notices: list[tuple[int, str, str, str, str | None]] = []
-        self._interned: dict[str, str] = {}
+        # every distinct date and clock string, in order of first appearance
+        self._distinct_dates: dict[str, str] = {}
+        self._distinct_times: dict[str, str] = {}
         self._author_of: dict[str, object] = {}
         # names with ": " in them, by the part before the first ": " (see the module docstring)
         self._colon_names: dict[str, list[str]] = {}
@@ -226,27 +232,31 @@ class _ExportReader:
 
     def _read(self, dates: list[str], times: list[str], bodies: list[str]) -> None:
         """Read messages; the common case (a name and plain words) takes a handful of C calls."""
-        intern = self._interned.setdefault
-        dates = list(map(intern, dates, dates))
-        times = list(map(intern, times, times))
+        intern_date, intern_time = self._distinct_dates.setdefault, self._distinct_times.setdefault
+        dates = list(map(intern_date, dates, dates))
+        times = list(map(intern_time, times, times))
         author_of = self._author_of.get
         markers = self.markers
         marker_texts = markers.kind_by_text
-        # anything a text starts or ends with that may make it more than plain words
+        # What may make a text more than plain words, by how it starts or ends; most texts fail the
+        # one-character set lookup, which is far cheaper than trying every marker on them.
         unusual_start = (*TEXT_MARKS, *markers.media_prefix, *markers.system_prefix)
         unusual_end = (*markers.media_suffix, *markers.edited_suffix)
+        unusual_first = {marker[0] for marker in unusual_start}
+        unusual_last = {marker[-1] for marker in unusual_end}
         add_date, add_time = self.dates.append, self.times.append
-        add_author, add_text, add_kind = self.authors.append, self.texts.append, self.kinds.append
+        add_author, add_text = self.authors.append, self.texts.append
         for date, time, body in zip(dates, times, bodies, strict=True):
             raw, has_name, text = body.partition(": ")
             author = author_of(raw)
             if (
                 author.__class__ is not str
                 or not has_name
-                or "\n" in text  # a caption may follow a file name on the lines below it
                 or text in marker_texts
-                or text.startswith(unusual_start)
-                or text.endswith(unusual_end)
+                or (text[:1] in unusual_first and text.startswith(unusual_start))
+                or (text[-1:] in unusual_last and text.endswith(unusual_end))
+                # a caption may follow an attachment's file name on the lines below it
+                or ("\n" in text and text.partition("\n")[0].endswith(unusual_end))
             ):
                 self._read_unusual(date, time, body)
                 continue
@@ -254,7 +264,6 @@ class _ExportReader:
             add_time(time)
             add_author(author)
             add_text(text)
-            add_kind(_TEXT)
 
     def _read_unusual(self, date: str, time: str, body: str) -> None:
         """Read a notice, a media or deleted or edited message, or one by a newly seen name."""
@@ -290,11 +299,12 @@ class _ExportReader:
             return
         if edited:
             self.edited.append(len(self.texts))
+        if kind is not _TEXT:
+            self.kinds[len(self.texts)] = kind
         self.dates.append(date)
         self.times.append(time)
         self.authors.append(author)
         self.texts.append(text)
-        self.kinds.append(kind)
 
     def _learn_author(self, raw: str) -> object:
         """What the text before ": " is: a person's name (cleaned), or part of a notice."""
@@ -350,13 +360,15 @@ class _ExportReader:
             self._pending = None
             self._read([date], [time], [body.rstrip("\n")])
         sep = self.dialect.date_sep
-        notice_dates = [notice[1] for notice in self.notices]
-        distinct_dates = list(dict.fromkeys(self.dates or notice_dates))
-        order = resolve_date_order(distinct_dates, sep, date_order)
-        midnight = date_table(set(self.dates).union(notice_dates), sep, order)
-        clock = time_table(set(self.times).union(notice[2] for notice in self.notices))
-        stamps = list(map(add, map(midnight.__getitem__, self.dates), map(clock.__getitem__, self.times)))
-        messages = list(map(Message, range(len(stamps)), stamps, self.authors, self.texts, self.kinds))
+        order = resolve_date_order(list(self._distinct_dates), sep, date_order)
+        midnight = date_table(self._distinct_dates, sep, order)
+        clock = time_table(self._distinct_times)
+        count = len(self.texts)
+        stamps = map(add, map(midnight.__getitem__, self.dates), map(clock.__getitem__, self.times))
+        kinds = [_TEXT] * count
+        for index, kind in self.kinds.items():
+            kinds[index] = kind
+        messages = list(map(Message, range(count), stamps, self.authors, self.texts, kinds))
         for index in self.edited:
             messages[index].edited = True
         events = [
