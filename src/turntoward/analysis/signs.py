@@ -68,6 +68,11 @@ def _status(t: Trend, th: Thresholds) -> Status:
     return Status.OK
 
 
+def _n(x: float) -> str:
+    """A level as people say it: 45, 6.5, 0.7."""
+    return f"{x:.0f}" if abs(x) >= 10 else f"{x:.1f}".rstrip("0").rstrip(".") or "0"
+
+
 def _worst(statuses: list[Status]) -> Status:
     order = [Status.OK, Status.WATCH, Status.CONCERN]
     return max(statuses, key=order.index) if statuses else Status.OK
@@ -89,12 +94,12 @@ def chat_signs(weekly: list[PeriodMetrics], th: Thresholds) -> dict[str, Sign]:
     shallow_status = _worst([_status(words, th), _status(depth, th)]) if len(active) >= th.min_weeks else Status.OK
     since = rows[-max(1, len(rows) // 4)].period.isoformat()
     rarer = Sign("rarer", rarer_status, (
-        f"messages per week went from about {volume.first_level:g} to {volume.last_level:g} "
+        f"messages per week went from about {_n(volume.first_level)} to {_n(volume.last_level)} "
         f"(Mann-Kendall tau {volume.tau:+.2f}, p = {volume.p_value:.3f}); active days per week from "
-        f"{days.first_level:g} to {days.last_level:g}; latest quarter since {since}"), [volume, days])
+        f"{_n(days.first_level)} to {_n(days.last_level)}; latest quarter since {since}"), [volume, days])
     shallower = Sign("shallower", shallow_status, (
-        f"words per message went from about {words.first_level:g} to {words.last_level:g} "
+        f"words per message went from about {_n(words.first_level)} to {_n(words.last_level)} "
         f"(tau {words.tau:+.2f}, p = {words.p_value:.3f}); disclosures and questions about the other per 10 "
-        f"messages from {depth.first_level:g} to {depth.last_level:g} (tau {depth.tau:+.2f}, "
+        f"messages from {_n(depth.first_level)} to {_n(depth.last_level)} (tau {depth.tau:+.2f}, "
         f"p = {depth.p_value:.3f})"), [words, depth])
     return {"rarer": rarer, "shallower": shallower}
