@@ -38,9 +38,7 @@ class Line:
 
 def chat_lines(count: int, start: datetime = datetime(2024, 1, 6, 8, 30), offset: int = 0) -> list[Line]:
     """`count` messages from the `offset`-th of an endless chat, three minutes apart."""
-    return [
-        Line(start + timedelta(minutes=3 * i), *LINES[i % len(LINES)]) for i in range(offset, offset + count)
-    ]
+    return [Line(start + timedelta(minutes=3 * i), *LINES[i % len(LINES)]) for i in range(offset, offset + count)]
 
 
 def write_export(path: Path, lines: list[Line], *, encryption_notice: bool = True) -> Path:

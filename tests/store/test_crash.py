@@ -38,9 +38,7 @@ print("committed", flush=True)
 def test_an_import_killed_mid_way_changes_nothing(tmp_path: Path, sig: signal.Signals) -> None:
     db = tmp_path / "turntoward.db"
     store = open_store(str(db))
-    api.import_paths(
-        [write_export(tmp_path / "old" / "WhatsApp Chat with Maya.txt", chat_lines(300))], store=store
-    )
+    api.import_paths([write_export(tmp_path / "old" / "WhatsApp Chat with Maya.txt", chat_lines(300))], store=store)
     before = snapshot(store.engine)
     store.close()
     big = write_export(tmp_path / "new" / "WhatsApp Chat with Maya.txt", chat_lines(60_000))

@@ -53,9 +53,7 @@ def test_importing_an_older_export_after_a_newer_one_fills_in_the_past(store: St
     api.import_paths(
         [write_export(tmp_path / "b" / "WhatsApp Chat with Maya.txt", chat_lines(20, offset=20))], store=store
     )
-    api.import_paths(
-        [write_export(tmp_path / "a" / "WhatsApp Chat with Maya.txt", chat_lines(30))], store=store
-    )
+    api.import_paths([write_export(tmp_path / "a" / "WhatsApp Chat with Maya.txt", chat_lines(30))], store=store)
 
     loaded = store.load_conversation("Maya")
     assert [(m.ts, m.text) for m in loaded.messages] == [(line.ts, line.text) for line in chat_lines(40)]
@@ -81,17 +79,13 @@ def test_a_second_identical_message_in_a_longer_export_is_added(store: Store, tm
     first = [Line(T, "Jonah", "home at 6?"), Line(T, "Maya", "ok")]
     api.import_paths([write_export(tmp_path / "a" / "WhatsApp Chat with Maya.txt", first)], store=store)
     longer = [*first, Line(T, "Maya", "ok")]
-    summary = api.import_paths(
-        [write_export(tmp_path / "b" / "WhatsApp Chat with Maya.txt", longer)], store=store
-    )
+    summary = api.import_paths([write_export(tmp_path / "b" / "WhatsApp Chat with Maya.txt", longer)], store=store)
 
     assert (summary[0].added, summary[0].skipped) == (1, 2)
 
 
 def conversation(title: str, messages: list[Message], **kwargs: object) -> Conversation:
-    return Conversation(
-        source="chat.json", source_format="telegram", title=title, messages=messages, **kwargs
-    )  # type: ignore[arg-type]
+    return Conversation(source="chat.json", source_format="telegram", title=title, messages=messages, **kwargs)  # type: ignore[arg-type]
 
 
 def test_a_chat_with_an_id_is_recognised_after_it_was_renamed(store: Store) -> None:

@@ -15,9 +15,7 @@ T = datetime(2024, 5, 1, 19, 0)
 
 
 def chat(fmt: str, title: str, authors: list[str]) -> Conversation:
-    messages = [
-        Message(i, T + timedelta(minutes=i), a, f"message {i} from {a}") for i, a in enumerate(authors)
-    ]
+    messages = [Message(i, T + timedelta(minutes=i), a, f"message {i} from {a}") for i, a in enumerate(authors)]
     return Conversation(source=f"{title}.export", source_format=fmt, title=title, messages=messages)
 
 

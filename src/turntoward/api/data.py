@@ -12,7 +12,7 @@ from pathlib import Path
 from turntoward.errors import UsageError
 from turntoward.ingest import ImportOptions, read_paths
 from turntoward.model import Relationship
-from turntoward.store import Store, StoredConversation, StoredPerson, open_store
+from turntoward.store import Store, StoredConversation, StoredPerson, open_store, paused_gc
 
 
 @dataclass(frozen=True)
@@ -66,13 +66,23 @@ def import_paths(
     """
     options = options or ImportOptions()
     chosen = _relationship(relationship)
+    with paused_gc():  # parsing and storing a big export allocate millions of objects, no cycles
+        return _import(paths, store, options, fmt, chosen, progress)
+
+
+def _import(
+    paths: Sequence[str | Path],
+    store: Store,
+    options: ImportOptions,
+    fmt: str | None,
+    chosen: Relationship | None,
+    progress: Callable[[ImportProgress], None] | None,
+) -> list[ImportSummary]:
     summaries = []
     for source, conversations in read_paths(list(paths), options, fmt):
         total = sum(len(c.messages) + len(c.system_events) for c in conversations)
         advance = _reporter(progress, source.name, total)
-        saved = store.save_source(
-            source.name, conversations, relationship=chosen, me=options.me, advance=advance
-        )
+        saved = store.save_source(source.name, conversations, relationship=chosen, me=options.me, advance=advance)
         if progress:
             progress(ImportProgress(source.name, total, total, done=True))
         firsts = [s.first for s in saved if s.first]

@@ -6,6 +6,8 @@ file, schema migrations applied on open, and real deletion on request.
 
 from __future__ import annotations
 
+from turntoward.store import checkin_schema as _checkin_schema  # noqa: F401  (registers the check-in tables)
+from turntoward.store._bulk import paused_gc
 from turntoward.store._engine import DB_ENV, PASSPHRASE_ENV, create_store_engine, default_url, upgrade_schema
 from turntoward.store._records import SavedConversation, StoredConversation, StoredPerson
 from turntoward.store._store import Store
@@ -33,4 +35,5 @@ __all__ = [
     "StoredPerson",
     "default_url",
     "open_store",
+    "paused_gc",
 ]

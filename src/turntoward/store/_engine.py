@@ -97,9 +97,7 @@ def _sqlite_engine(parsed: URL, passphrase: str | None) -> Engine:
         try:
             import sqlcipher3  # noqa: F401  (the dialect imports it; fail here with a clear message)
         except ImportError as exc:
-            raise StoreError(
-                "encryption needs the sqlcipher3 module: pip install 'turntoward[encryption]'"
-            ) from exc
+            raise StoreError("encryption needs the sqlcipher3 module: pip install 'turntoward[encryption]'") from exc
         parsed = URL.create("sqlite+pysqlcipher", password=passphrase, database=database)
     else:
         parsed = parsed.set(database=database)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
-from itertools import chain
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
@@ -22,7 +21,7 @@ from turntoward.store._records import SavedConversation, StoredConversation, Sto
 from turntoward.store.schema import AliasRow, ConversationRow, MessageRow, PersonRow, SourceImportRow
 
 _KINDS = {kind.value: kind for kind in MessageKind}
-_KIND_TEXT = {kind: kind.value for kind in MessageKind}  # plain str for the driver, from enum or str
+_TEXT = MessageKind.TEXT
 _SYSTEM = MessageKind.SYSTEM.value
 
 Advance = Callable[[int], None]
@@ -71,7 +70,7 @@ class Store:
         user among the authors. Either everything from `source` is stored, or nothing is.
         """
         source_format = conversations[0].source_format if conversations else "unknown"
-        with self.engine.begin() as conn:
+        with _bulk.bulk_transaction(self.engine) as conn:
             import_id = conn.execute(
                 insert(SourceImportRow).values(source=source, source_format=source_format)
             ).inserted_primary_key[0]  # type: ignore[index]
@@ -104,49 +103,45 @@ class Store:
     ) -> SavedConversation:
         conversation_id, is_new = _conversation_id(conn, conversation, relationship)
         messages, events = conversation.messages, conversation.system_events
-        keys = message_keys(
-            chain(
-                ((m.ts, m.author, m.kind, m.text) for m in messages),
-                ((e.ts, e.author or "", _SYSTEM, e.text) for e in events),
-            )
-        )
+        keys = message_keys(messages, events)
         existing = set() if is_new else _bulk.existing_keys(conn, conversation_id)
         person_of = {name: people.resolve(name) for name in conversation.people}
         person_of.update({e.author: people.resolve(e.author) for e in events if e.author})
-        key_of_index = (
-            {m.index: k for m, k in zip(messages, keys, strict=False)}
-            if any(m.reply_to is not None for m in messages)
-            else {}
-        )
+        replies = any(m.reply_to is not None for m in messages)
+        key_of_index = {m.index: k for m, k in zip(messages, keys, strict=False)} if replies else {}
+        message_keys_, event_keys = keys[: len(messages)], keys[len(messages) :]
+        added = sum(1 for k in message_keys_ if k not in existing) if existing else len(messages)
+        new_events = sum(1 for k in event_keys if k not in existing) if existing else len(events)
         write_ts = _bulk.ts_writer(conn)
 
-        rows: list[_bulk.MessageRowValues] = []
-        append = rows.append
-        kinds = _KIND_TEXT
-        for m, key in zip(messages, keys, strict=False):
-            if key in existing:
-                continue
-            reply_key = key_of_index.get(m.reply_to) if m.reply_to is not None else None
-            append(
-                (
-                    m.index,
-                    write_ts(m.ts),
-                    person_of[m.author],
-                    kinds[m.kind],
-                    m.text,
-                    reply_key,
-                    m.edited,
-                    key,
-                )
-            )
-        added = len(rows)
-        for e, key in zip(events, keys[len(messages) :], strict=True):
-            if key not in existing:
-                append(
-                    (None, write_ts(e.ts), person_of.get(e.author or ""), _SYSTEM, e.text, None, False, key)
-                )
-        _bulk.insert_messages(conn, conversation_id, import_id, rows, advance)
-        if rows:
+        def rows() -> Iterator[_bulk.MessageRowValues]:
+            # A generator, so only one chunk of rows exists at a time (memory at 1M messages).
+            text_kind = _TEXT
+            previous: datetime | None = None
+            ts: object = None
+            for m, key in zip(messages, message_keys_, strict=True):
+                if key in existing:
+                    continue
+                if m.ts != previous:  # runs of one timestamp are common: format each run once
+                    ts, previous = write_ts(m.ts), m.ts
+                kind = "text" if m.kind is text_kind else str(m.kind)
+                reply_key = key_of_index.get(m.reply_to) if replies and m.reply_to is not None else None
+                yield (m.index, ts, person_of[m.author], kind, m.text, reply_key, m.edited, key)
+            for e, key in zip(events, event_keys, strict=True):
+                if key not in existing:
+                    yield (
+                        None,
+                        write_ts(e.ts),
+                        person_of.get(e.author or ""),
+                        _SYSTEM,
+                        e.text,
+                        None,
+                        False,
+                        key,
+                    )
+
+        if added or new_events:
+            _bulk.insert_messages(conn, conversation_id, import_id, rows(), advance)
             conn.execute(
                 update(ConversationRow)
                 .where(ConversationRow.id == conversation_id)
@@ -160,7 +155,7 @@ class Store:
             messages=len(messages),
             added=added,
             skipped=len(messages) - added,
-            system_events=len(rows) - added,
+            system_events=new_events,
             people=conversation.people,
             first=min(stamps) if stamps else None,
             last=max(stamps) if stamps else None,
@@ -213,9 +208,7 @@ class Store:
                     .group_by(m.person_id)
                 )
             }
-            rows = conn.execute(
-                select(PersonRow.__table__).order_by(PersonRow.is_me.desc(), PersonRow.name)
-            ).all()
+            rows = conn.execute(select(PersonRow.__table__).order_by(PersonRow.is_me.desc(), PersonRow.name)).all()
             return [
                 StoredPerson(
                     id=p.id,
@@ -237,9 +230,7 @@ class Store:
         """
         conversation_id = self._conversation_id_of(ref)
         with self.engine.connect() as conn:
-            row = conn.execute(
-                select(ConversationRow.__table__).where(ConversationRow.id == conversation_id)
-            ).one()
+            row = conn.execute(select(ConversationRow.__table__).where(ConversationRow.id == conversation_id)).one()
             names = _names(conn)
             me_id = conn.execute(select(PersonRow.id).where(PersonRow.is_me == True)).scalar()  # noqa: E712
             messages: list[Message] = []
@@ -372,9 +363,7 @@ class _PeopleIndex:
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
-        self.ids: dict[str, int] = dict(
-            conn.execute(select(AliasRow.alias, AliasRow.person_id)).all()
-        )
+        self.ids: dict[str, int] = dict(conn.execute(select(AliasRow.alias, AliasRow.person_id)).all())
 
     def resolve(self, name: str) -> int:
         person_id = self.ids.get(name)
@@ -425,16 +414,12 @@ def _conversation_id_of(conn: Connection, ref: str | int) -> int:
     ids = list(conn.execute(select(ConversationRow.id).where(ConversationRow.title == text)).scalars())
     if not ids:
         ids = list(
-            conn.execute(
-                select(ConversationRow.id).where(func.lower(ConversationRow.title) == text.lower())
-            ).scalars()
+            conn.execute(select(ConversationRow.id).where(func.lower(ConversationRow.title) == text.lower())).scalars()
         )
     if len(ids) == 1:
         return ids[0]
     if ids:
-        raise UsageError(
-            f"several conversations are called {text!r} (ids {', '.join(map(str, ids))}): use an id"
-        )
+        raise UsageError(f"several conversations are called {text!r} (ids {', '.join(map(str, ids))}): use an id")
     raise NotFoundError(f"no conversation with id or title {text!r} (see `turntoward conversations`)")
 
 
@@ -446,9 +431,7 @@ def _person_id_of(conn: Connection, ref: str | int) -> int:
     candidates = set(conn.execute(select(PersonRow.id).where(PersonRow.name == text)).scalars())
     if not candidates:
         candidates = set(
-            conn.execute(
-                select(AliasRow.person_id).where(func.lower(AliasRow.alias) == text.lower())
-            ).scalars()
+            conn.execute(select(AliasRow.person_id).where(func.lower(AliasRow.alias) == text.lower())).scalars()
         )
     if not candidates and text.isdigit():
         candidates = set(conn.execute(select(PersonRow.id).where(PersonRow.id == int(text))).scalars())
@@ -481,9 +464,7 @@ def _delete_orphans(conn: Connection) -> None:
     """People and import records that no remaining message refers to."""
     m = MessageRow
     conn.execute(
-        delete(PersonRow).where(
-            PersonRow.id.not_in(select(m.person_id).where(m.person_id.is_not(None)).distinct())
-        )
+        delete(PersonRow).where(PersonRow.id.not_in(select(m.person_id).where(m.person_id.is_not(None)).distinct()))
     )
     conn.execute(delete(SourceImportRow).where(SourceImportRow.id.not_in(select(m.import_id).distinct())))
 

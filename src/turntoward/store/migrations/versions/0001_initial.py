@@ -28,9 +28,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), server_default=sa.func.current_timestamp(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), server_default=sa.func.current_timestamp(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_conversations")),
-        sa.UniqueConstraint(
-            "source_format", "identity", name=op.f("uq_conversations_source_format_identity")
-        ),
+        sa.UniqueConstraint("source_format", "identity", name=op.f("uq_conversations_source_format_identity")),
     )
     op.create_table(
         "imports",
