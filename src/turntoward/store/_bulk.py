@@ -46,6 +46,7 @@ class StoredMessage:
     reply_to_key: int | None
     edited: bool
     key: int
+    notice_author: str | None
 
 
 _COLUMNS = "source_index, ts, person_id, kind, text, reply_to_key, edited, key"
@@ -138,6 +139,35 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+def insert_notices(
+    conn: Connection,
+    conversation_id: int,
+    import_id: int,
+    notices: list[tuple[datetime, int | None, str, str | None, int]],
+) -> None:
+    """Insert app notices given as (ts, person_id, text, notice_author, key); they are few."""
+    if notices:
+        conn.execute(
+            insert(MessageRow.__table__),
+            [
+                {
+                    "conversation_id": conversation_id,
+                    "import_id": import_id,
+                    "source_index": None,
+                    "ts": ts,
+                    "person_id": person_id,
+                    "kind": "system",
+                    "text": text,
+                    "reply_to_key": None,
+                    "edited": False,
+                    "key": key,
+                    "notice_author": author,
+                }
+                for ts, person_id, text, author, key in notices
+            ],
+        )
+
+
 def _chunks(rows: Iterable[MessageRowValues]) -> Iterator[list[MessageRowValues]]:
     it = iter(rows)
     while chunk := list(islice(it, CHUNK)):
@@ -157,20 +187,22 @@ def iter_messages(conn: Connection, conversation_id: int) -> Iterator[StoredMess
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             cursor.execute(
-                "SELECT ts, person_id, kind, text, reply_to_key, edited, key FROM messages "
+                "SELECT ts, person_id, kind, text, reply_to_key, edited, key, notice_author FROM messages "
                 "WHERE conversation_id = ? ORDER BY ts, id",
                 (conversation_id,),
             )
             parse = datetime.fromisoformat
             while rows := cursor.fetchmany(CHUNK):
-                for ts, person_id, kind, text, reply_to_key, edited, key in rows:
-                    yield StoredMessage(parse(ts), person_id, kind, text, reply_to_key, bool(edited), key)
+                for ts, person_id, kind, text, reply_to_key, edited, key, notice_author in rows:
+                    yield StoredMessage(
+                        parse(ts), person_id, kind, text, reply_to_key, bool(edited), key, notice_author
+                    )
         finally:
             cursor.close()
         return
     t = MessageRow.__table__
     result = conn.execute(
-        select(t.c.ts, t.c.person_id, t.c.kind, t.c.text, t.c.reply_to_key, t.c.edited, t.c.key)
+        select(t.c.ts, t.c.person_id, t.c.kind, t.c.text, t.c.reply_to_key, t.c.edited, t.c.key, t.c.notice_author)
         .where(t.c.conversation_id == conversation_id)
         .order_by(t.c.ts, t.c.id)
     )

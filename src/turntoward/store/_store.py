@@ -106,12 +106,15 @@ class Store:
         keys = message_keys(messages, events)
         existing = set() if is_new else _bulk.existing_keys(conn, conversation_id)
         person_of = {name: people.resolve(name) for name in conversation.people}
-        person_of.update({e.author: people.resolve(e.author) for e in events if e.author})
         replies = any(m.reply_to is not None for m in messages)
         key_of_index = {m.index: k for m, k in zip(messages, keys, strict=False)} if replies else {}
         message_keys_, event_keys = keys[: len(messages)], keys[len(messages) :]
         added = sum(1 for k in message_keys_ if k not in existing) if existing else len(messages)
-        new_events = sum(1 for k in event_keys if k not in existing) if existing else len(events)
+        notices = [
+            (e.ts, people.ids.get(e.author or ""), e.text, e.author, key)
+            for e, key in zip(events, event_keys, strict=True)
+            if key not in existing
+        ]
         write_ts = _bulk.ts_writer(conn)
 
         def rows() -> Iterator[_bulk.MessageRowValues]:
@@ -127,21 +130,12 @@ class Store:
                 kind = "text" if m.kind is text_kind else str(m.kind)
                 reply_key = key_of_index.get(m.reply_to) if replies and m.reply_to is not None else None
                 yield (m.index, ts, person_of[m.author], kind, m.text, reply_key, m.edited, key)
-            for e, key in zip(events, event_keys, strict=True):
-                if key not in existing:
-                    yield (
-                        None,
-                        write_ts(e.ts),
-                        person_of.get(e.author or ""),
-                        _SYSTEM,
-                        e.text,
-                        None,
-                        False,
-                        key,
-                    )
 
-        if added or new_events:
+        if added or notices:
             _bulk.insert_messages(conn, conversation_id, import_id, rows(), advance)
+            _bulk.insert_notices(conn, conversation_id, import_id, notices)
+            if advance and notices:
+                advance(len(notices))
             conn.execute(
                 update(ConversationRow)
                 .where(ConversationRow.id == conversation_id)
@@ -155,7 +149,7 @@ class Store:
             messages=len(messages),
             added=added,
             skipped=len(messages) - added,
-            system_events=new_events,
+            system_events=len(notices),
             people=conversation.people,
             first=min(stamps) if stamps else None,
             last=max(stamps) if stamps else None,
@@ -241,7 +235,8 @@ class Store:
             me_writes = False
             for stored in _bulk.iter_messages(conn, conversation_id):
                 if stored.kind == _SYSTEM:
-                    events.append(SystemEvent(stored.ts, stored.text, names.get(stored.person_id)))
+                    author = names[stored.person_id] if stored.person_id is not None else stored.notice_author
+                    events.append(SystemEvent(stored.ts, stored.text, author))
                     continue
                 message = Message(
                     len(messages),

@@ -109,7 +109,9 @@ class MessageRow(Base):
     """A message or an app notice (kind ``system``, no `source_index`) of a conversation.
 
     `key` is its identity inside the conversation (see `turntoward.store._identity`);
-    `reply_to_key` is the key of the message it quotes, which survives renumbering. The only
+    `reply_to_key` is the key of the message it quotes, which survives renumbering. A notice
+    keeps the name the export gave it in `notice_author`, and points to a person only when
+    that name is someone who writes (iOS credits the encryption notice to the chat). The only
     index is the unique (conversation, key) one: every other index would slow the import of
     a million messages, and the rare queries by person or import scan the table once.
     """
@@ -127,5 +129,6 @@ class MessageRow(Base):
     reply_to_key: Mapped[int | None] = mapped_column(BigInteger)
     edited: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     key: Mapped[int] = mapped_column(BigInteger)
+    notice_author: Mapped[str | None] = mapped_column(String(200))
 
     __table_args__ = (UniqueConstraint("conversation_id", "key"),)
