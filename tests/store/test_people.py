@@ -8,7 +8,7 @@ import pytest
 
 from turntoward import api
 from turntoward.errors import NotFoundError, UsageError
-from turntoward.model import Conversation, Message
+from turntoward.model import Conversation, Message, SystemEvent
 from turntoward.store import Store
 
 T = datetime(2024, 5, 1, 19, 0)
@@ -79,3 +79,13 @@ def test_naming_someone_unknown_or_the_same_person_twice_is_refused(three_source
         api.merge_people(three_sources, "Sam", "Robin")
     with pytest.raises(UsageError):
         api.merge_people(three_sources, "Sam", "Sam")
+
+
+def test_a_notice_credited_to_the_chat_does_not_make_a_person(store: Store) -> None:
+    # iOS credits the encryption notice to the chat itself: "[02/03/2024, 17:48:29] Okafor family: ..."
+    family = chat("whatsapp", "Okafor family", ["Mum", "Dad"])
+    family.system_events = [SystemEvent(T, "Messages and calls are end-to-end encrypted.", author="Okafor family")]
+    store.save_source("_chat.txt", [family])
+
+    assert sorted(p.name for p in api.list_people(store)) == ["Dad", "Mum"]
+    assert store.load_conversation("Okafor family").system_events == family.system_events
