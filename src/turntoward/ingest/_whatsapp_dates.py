@@ -54,6 +54,11 @@ class Dialect:
         """Finds every header, with the newline before it; groups: date, time."""
         return _splitter(self)
 
+    @property
+    def byte_splitter(self) -> re.Pattern[bytes]:
+        """`splitter` for the UTF-8 bytes of the file (splitting before decoding is faster)."""
+        return _byte_splitter(self)
+
 
 @cache
 def _splitter(dialect: Dialect) -> re.Pattern[str]:
@@ -63,6 +68,24 @@ def _splitter(dialect: Dialect) -> re.Pattern[str]:
     if dialect.layout == "ios":
         return re.compile(rf"\n[{LEADING_MARKS}]*\[{date},?{_SPACE}({time})\] ")
     return re.compile(rf"\n[{LEADING_MARKS}]*{date},?{_SPACE}({time}){re.escape(dialect.dash)}")
+
+
+@cache
+def _byte_splitter(dialect: Dialect) -> re.Pattern[bytes]:
+    def either(chars: str) -> bytes:  # a character class, as alternatives of UTF-8 sequences
+        return b"(?:" + b"|".join(re.escape(char.encode()) for char in chars) + b")"
+
+    space = either(" \u00a0\u202f")
+    sep = re.escape(dialect.date_sep.encode())
+    date = rb"(\d{1,4}" + sep + rb"\d{1,2}" + sep + rb"\d{1,4})"
+    time = rb"(\d{1,2}:\d{2}" + (rb":\d{2}" if dialect.seconds else b"")
+    if dialect.twelve_hour:
+        time += space + rb"?[aApP]\.?" + space + rb"?[mM]\.?"
+    time += b")"
+    start = b"\n" + either(LEADING_MARKS) + b"*"
+    if dialect.layout == "ios":
+        return re.compile(start + rb"\[" + date + b",?" + space + time + rb"\] ")
+    return re.compile(start + date + b",?" + space + time + re.escape(dialect.dash.encode()))
 
 
 def dialect_of(line: str) -> Dialect | None:

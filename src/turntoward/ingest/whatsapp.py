@@ -14,10 +14,13 @@ before the first ``": "``, unless a longer name that starts the line is known fr
 the file (the chat's title, or a notice such as "You added Dr: Who"), in which case the longest
 such name wins.
 
-Speed matters (a million messages in well under two seconds): the file is decoded in blocks,
-one compiled pattern splits each block at every header in a single C-level pass, dates and
-clock times are parsed once per distinct value, and messages are built only when the whole
-file has been read, because the day/month order is decided from every date in it.
+Speed matters (exports of a million messages exist): the file is read in blocks of UTF-8
+bytes, one pattern compiled for this file's header shape splits each block at every header in
+a single C-level pass, only message texts are decoded, dates and clock times are parsed once per
+distinct value, plain messages take a handful of C calls each, and the cyclic garbage collector
+is paused while the records are built. Messages are built once the whole file has been read,
+because the day/month order is decided from every date in it. benchmarks/bench_whatsapp.py
+measures it.
 """
 
 from __future__ import annotations
@@ -50,6 +53,9 @@ BLOCK_BYTES = 4 << 20  # big enough to amortise the per-block work, small enough
 NAME_MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 TEXT_MARKS = "\u200e\u200f"
 SNIFF_LINES = 20
+HEAD_BYTES = 64 * 1024  # enough lines to find the first header and read the file's dialect
+# What a blank stretch of the file may hold: whitespace and the bytes of U+FEFF, U+200E, U+200F.
+BLANK_BYTES = b" \t\n" + LEADING_MARKS.encode()
 IOS_MEMBER = "_chat"  # the chat's file inside an iOS export zip, which names the chat itself
 
 _NOTICE = object()  # the text before ": " is a notice that quotes text with a colon in it
@@ -102,24 +108,22 @@ def _parse(data: bytes, source: str, title: str, date_order: str | None) -> Conv
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     reader: _ExportReader | None = None
-    blank_start = ""
-    for offset, block in _blocks(data):
-        try:
-            text = str(block, "utf-8")
-        except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, offset + exc.start) + 1
-            bad = bytes(block[exc.start : exc.start + 4])
-            raise ImportFormatError(source, "UTF-8 text, as WhatsApp writes it", line=line, found=repr(bad)) from None
-        if "\r" in text:
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
+    blank_start = b""
+    for block in _blocks(data):
+        chunk = bytes(block)
+        if b"\r" in chunk:
+            chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         if reader is None:
-            if not text.strip(LEADING_MARKS + " \t\n"):
-                blank_start += text  # the dialect is read from the first line that is not blank
+            if not chunk.strip(BLANK_BYTES):
+                blank_start += chunk  # the dialect is read from the first line that is not blank
                 continue
-            text = blank_start + text
-            reader = _ExportReader(source, title, _first_dialect(source, text))
-            text = "\n" + text  # every header, the first one too, follows a newline
-        reader.read_block(text)
+            chunk = blank_start + chunk
+            reader = _ExportReader(source, title, _first_dialect(source, data, chunk))
+            chunk = b"\n" + chunk  # every header, the first one too, follows a newline
+        try:
+            reader.read_block(chunk)
+        except UnicodeDecodeError:
+            raise _utf8_error(source, data) from None
     if reader is None:
         raise ImportFormatError(source, EXPECTED_HEADER, line=1, found="an empty file" if not data else "blank lines")
     try:
@@ -143,7 +147,7 @@ def chat_title(source: Source) -> str:
     return stem
 
 
-def _blocks(data: bytes) -> Iterator[tuple[int, memoryview]]:
+def _blocks(data: bytes) -> Iterator[memoryview]:
     """`data` in slices of about BLOCK_BYTES, each cut just before a newline (CR LF kept whole)."""
     view = memoryview(data)
     start, size = 0, len(data)
@@ -156,11 +160,28 @@ def _blocks(data: bytes) -> Iterator[tuple[int, memoryview]]:
             end = data.find(b"\n", end + 1)
         if end == -1:
             end = size
-        yield start, view[start:end]
+        yield view[start:end]
         start = end
 
 
-def _first_dialect(source: str, text: str) -> Dialect:
+def _utf8_error(source: str, data: bytes) -> ImportFormatError:
+    """An error naming the line of the first byte that is not UTF-8 (there is one in `data`)."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
+        found = repr(data[exc.start : exc.start + 4])
+        return ImportFormatError(source, "UTF-8 text, as WhatsApp writes it", line=line, found=found)
+    return ImportFormatError(source, "UTF-8 text, as WhatsApp writes it")
+
+
+def _first_dialect(source: str, data: bytes, chunk: bytes) -> Dialect:
+    cut = chunk.find(b"\n", HEAD_BYTES)
+    try:
+        text = chunk[: cut if cut != -1 else len(chunk)].decode("utf-8")
+    except UnicodeDecodeError:
+        raise _utf8_error(source, data) from None
     for number, line in enumerate(text.split("\n", 50), start=1):
         if not line.strip(LEADING_MARKS + " \t"):
             continue
@@ -196,27 +217,27 @@ class _ExportReader:
         self.dialect = dialect
         self.ios = dialect.layout == "ios"
         self.markers: Markers = load_markers()
-        self.dates: list[str] = []
-        self.times: list[str] = []
+        self.dates: list[bytes] = []  # as the header writes them; read once the order is known
+        self.times: list[bytes] = []
         self.authors: list[str] = []
         self.texts: list[str] = []
         self.kinds: dict[int, MessageKind] = {}  # by index, for every message that is not TEXT
         self.edited: list[int] = []
         # (messages before it, date, time, text, author) for each app notice
-        self.notices: list[tuple[int, str, str, str, str | None]] = []
+        self.notices: list[tuple[int, bytes, bytes, str, str | None]] = []
         # every distinct date and clock string, in order of first appearance
-        self._distinct_dates: dict[str, str] = {}
-        self._distinct_times: dict[str, str] = {}
+        self._distinct_dates: dict[bytes, bytes] = {}
+        self._distinct_times: dict[bytes, bytes] = {}
         self._author_of: dict[str, object] = {}
         # names with ": " in them, by the part before the first ": " (see the module docstring)
         self._colon_names: dict[str, list[str]] = {}
-        self._pending: tuple[str, str, str] | None = None
+        self._pending: tuple[bytes, bytes, bytes] | None = None
         if ": " in title:
             self._learn_colon_name(title)
 
-    def read_block(self, text: str) -> None:
+    def read_block(self, chunk: bytes) -> None:
         """Read one block of the file; a message cut by the block's end waits for the next one."""
-        parts = self.dialect.splitter.split(text)
+        parts = self.dialect.byte_splitter.split(chunk)
         lead = parts[0]
         if self._pending is not None:
             date, time, body = self._pending
@@ -224,17 +245,22 @@ class _ExportReader:
                 self._pending = (date, time, body + lead)
                 return
             self._read([date], [time], [body + lead])
-        elif lead.strip(LEADING_MARKS + " \t\n"):  # text before the first header: not an export
-            raise ImportFormatError(self.source, EXPECTED_HEADER, line=1, found=lead.strip())
+        elif lead.strip(BLANK_BYTES):  # text before the first header: not an export
+            found = lead.strip().decode("utf-8", errors="replace")
+            raise ImportFormatError(self.source, EXPECTED_HEADER, line=1, found=found)
         if len(parts) > 1:
             self._pending = (parts[-3], parts[-2], parts[-1])
             self._read(parts[1:-3:3], parts[2:-3:3], parts[3:-3:3])
 
-    def _read(self, dates: list[str], times: list[str], bodies: list[str]) -> None:
-        """Read messages; the common case (a name and plain words) takes a handful of C calls."""
+    def _read(self, dates: list[bytes], times: list[bytes], raw_bodies: list[bytes]) -> None:
+        """Read messages; the common case (a name and plain words) takes a handful of C calls.
+
+        Raises UnicodeDecodeError for a body that is not UTF-8.
+        """
         intern_date, intern_time = self._distinct_dates.setdefault, self._distinct_times.setdefault
         dates = list(map(intern_date, dates, dates))
         times = list(map(intern_time, times, times))
+        bodies = list(map(bytes.decode, raw_bodies))
         author_of = self._author_of.get
         markers = self.markers
         marker_texts = markers.kind_by_text
@@ -265,7 +291,7 @@ class _ExportReader:
             add_author(author)
             add_text(text)
 
-    def _read_unusual(self, date: str, time: str, body: str) -> None:
+    def _read_unusual(self, date: bytes, time: bytes, body: str) -> None:
         """Read a notice, a media or deleted or edited message, or one by a newly seen name."""
         raw, has_name, text = body.partition(": ")
         if not has_name or "\n" in raw:  # no "Name: " on the header's line: an Android notice
@@ -342,7 +368,7 @@ class _ExportReader:
         for raw in [raw for raw in self._author_of if raw.strip(NAME_MARKS) == prefix]:
             del self._author_of[raw]
 
-    def _notice(self, date: str, time: str, text: str, named: str | None) -> None:
+    def _notice(self, date: bytes, time: bytes, text: str, named: str | None) -> None:
         text = text.strip(TEXT_MARKS)
         who, whom = self.markers.actors(text)
         for name in (who, whom):
@@ -358,11 +384,15 @@ class _ExportReader:
         if self._pending is not None:
             date, time, body = self._pending
             self._pending = None
-            self._read([date], [time], [body.rstrip("\n")])
+            self._read([date], [time], [body.rstrip(b"\n")])
         sep = self.dialect.date_sep
-        order = resolve_date_order(list(self._distinct_dates), sep, date_order)
-        midnight = date_table(self._distinct_dates, sep, order)
-        clock = time_table(self._distinct_times)
+        dates = {raw: raw.decode() for raw in self._distinct_dates}  # headers are ASCII but the clock's spaces
+        order = resolve_date_order(list(dates.values()), sep, date_order)
+        by_text = date_table(dates.values(), sep, order)
+        midnight = {raw: by_text[text] for raw, text in dates.items()}
+        times = {raw: raw.decode() for raw in self._distinct_times}
+        clock_by_text = time_table(times.values())
+        clock = {raw: clock_by_text[text] for raw, text in times.items()}
         count = len(self.texts)
         stamps = map(add, map(midnight.__getitem__, self.dates), map(clock.__getitem__, self.times))
         kinds = [_TEXT] * count
@@ -384,7 +414,7 @@ class _ExportReader:
         )
 
 
-def _stamp(midnight: dict[str, datetime], clock: dict[str, timedelta], date: str, time: str) -> datetime:
+def _stamp(midnight: dict[bytes, datetime], clock: dict[bytes, timedelta], date: bytes, time: bytes) -> datetime:
     return midnight[date] + clock[time]
 
 
