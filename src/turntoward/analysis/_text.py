@@ -129,7 +129,13 @@ class TextCues:
     """The normalised message when it is short (at most four tokens), for exact-phrase checks."""
 
     def has(self, *names: str) -> bool:
-        return any(n in self.hits for n in names)
+        hits = self.hits
+        if not hits:
+            return False
+        for n in names:
+            if n in hits:
+                return True
+        return False
 
     def strong(self, name: str, lexicon: Lexicon) -> bool:
         """Whether cue `name` fired on a phrase that counts without any context."""

@@ -72,8 +72,12 @@ def episodes(
             if h is not None:
                 horsemen[h.value] = horsemen.get(h.value, 0) + 1
         limit = messages[end].ts.timestamp() + th.repair_after_s
-        attempts = [i for i in range(start, len(messages))
-                    if messages[i].ts.timestamp() <= limit and labels[i].repair]
+        attempts = []
+        for i in range(start, len(messages)):
+            if messages[i].ts.timestamp() > limit:
+                break
+            if labels[i].repair:
+                attempts.append(i)
         taken = [i for i in attempts if i in repair_bids and repair_bids[i].outcome is Outcome.TOWARD]
         inside = range(start, end + 1)
         positive = sum(1 for i in inside if is_positive(labels[i], cues[i]))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from turntoward._runtime import paused_gc
 from turntoward.analysis._config import thresholds
 from turntoward.analysis._text import TextCues, default_lexicon
 from turntoward.analysis.backends import Backend, get_backend
@@ -142,9 +143,10 @@ def analyze(
     """
     backend = backend or get_backend()
     results = []
-    for c in conversations:
-        results.append(analyze_conversation(c, backend))
-        if progress is not None:
-            progress(c)
+    with paused_gc():
+        for c in conversations:
+            results.append(analyze_conversation(c, backend))
+            if progress is not None:
+                progress(c)
     who = me or guess_me(conversations)
     return Analysis(results, find_drift(results, who, thresholds()), who)

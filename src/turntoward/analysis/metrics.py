@@ -46,26 +46,32 @@ def period_metrics(
             r = rows[(p, who)] = PeriodMetrics(period=p, person=who)
         return r
 
+    period_of: dict[date, date] = {}
     prev: Message | None = None
     for m, c, starts in zip(messages, cues, new_session, strict=True):
-        p = key(m.ts)
+        day = m.ts.date()
+        p = period_of.get(day)
+        if p is None:
+            p = period_of[day] = key(m.ts)
+        disclosure = c.first_person and c.has("feeling_word", "shares_news", "asks_support")
+        feeling = "feeling_word" in c.hits
+        question = c.question and c.second_person
+        reply = prev is not None and prev.author != m.author and not starts
+        gap = (m.ts - prev.ts).total_seconds() if reply and prev is not None else 0.0
         for who in (None, m.author):
-            r = row(p, who)
+            k = (p, who)
+            r = rows.get(k) or row(p, who)
             r.messages += 1
             r.words += c.words
-            days.setdefault((p, who), set()).add(m.ts.date())
-            if starts:
-                r.initiations += 1
-            if c.first_person and c.has("feeling_word", "shares_news", "asks_support"):
-                r.disclosures += 1
-            if c.has("feeling_word"):
-                r.feeling_words += 1
-            if c.question and c.second_person:
-                r.questions_to_other += 1
+            days.setdefault(k, set()).add(day)
+            r.initiations += starts
+            r.disclosures += disclosure
+            r.feeling_words += feeling
+            r.questions_to_other += question
             r.we_words += c.we_words
             r.you_words += c.you_words
-            if prev is not None and prev.author != m.author and not starts:
-                replies.setdefault((p, who), []).append((m.ts - prev.ts).total_seconds())
+            if reply:
+                replies.setdefault(k, []).append(gap)
         prev = m
     for b in bids:
         p = key(messages[b.index].ts)

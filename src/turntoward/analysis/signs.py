@@ -78,9 +78,12 @@ def _worst(statuses: list[Status]) -> Status:
     return max(statuses, key=order.index) if statuses else Status.OK
 
 
+MAX_WEEKS = 104  # "rarer lately" is about the last two years, not a decade of history
+
+
 def chat_signs(weekly: list[PeriodMetrics], th: Thresholds) -> dict[str, Sign]:
-    """"rarer" and "shallower" from the conversation's weekly rows (person None)."""
-    rows = [r for r in weekly if r.person is None]
+    """"rarer" and "shallower" from the conversation's weekly rows (person None), last two years."""
+    rows = [r for r in weekly if r.person is None][-MAX_WEEKS:]
     if len(rows) < th.min_weeks:
         note = f"only {len(rows)} week(s) of messages: at least {th.min_weeks} are needed to see a trend"
         return {"rarer": Sign("rarer", Status.OK, note), "shallower": Sign("shallower", Status.OK, note)}

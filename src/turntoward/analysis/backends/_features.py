@@ -17,8 +17,19 @@ from turntoward.model import Message, MessageKind
 BUCKETS = 1 << 15
 
 
+_BUCKET_CACHE: dict[str, int] = {}
+_TEXT_CACHE: dict[tuple[str, str, str], list[str]] = {}
+_CACHE_LIMIT = 500_000
+
+
 def bucket(feature: str) -> int:
-    return zlib.crc32(feature.encode("utf-8")) & (BUCKETS - 1)
+    """The weight row of a feature (crc32, stable across runs and machines)."""
+    b = _BUCKET_CACHE.get(feature)
+    if b is None:
+        if len(_BUCKET_CACHE) >= _CACHE_LIMIT:
+            _BUCKET_CACHE.clear()
+        b = _BUCKET_CACHE[feature] = zlib.crc32(feature.encode("utf-8")) & (BUCKETS - 1)
+    return b
 
 
 def _bin(value: float, edges: tuple[float, ...]) -> int:
@@ -29,6 +40,19 @@ def _bin(value: float, edges: tuple[float, ...]) -> int:
 
 
 def _text_features(prefix: str, m: Message, c: TextCues, lexicon: Lexicon, out: list[str]) -> None:
+    """Features of the words alone (cached: real chats repeat their short messages a lot)."""
+    key = (prefix, m.kind.value, m.text)
+    found = _TEXT_CACHE.get(key)
+    if found is None:
+        found = []
+        _fresh_text_features(prefix, m, c, lexicon, found)
+        if len(_TEXT_CACHE) >= _CACHE_LIMIT // 5:
+            _TEXT_CACHE.clear()
+        _TEXT_CACHE[key] = found
+    out.extend(found)
+
+
+def _fresh_text_features(prefix: str, m: Message, c: TextCues, lexicon: Lexicon, out: list[str]) -> None:
     if m.kind is MessageKind.MEDIA:
         out.append(f"{prefix}media")
     if m.kind is MessageKind.DELETED:
