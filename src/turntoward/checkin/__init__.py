@@ -1,0 +1,34 @@
+"""Check-ins: private questionnaires and a time-together log, scored and kept per person.
+
+Instruments are data files (``instruments/*.toml``); `scoring` turns answers into scores and
+sign levels; `storage` keeps answers private to their author unless shared; `series` is what
+the analysis and report may read for a viewer; `ics` writes reminders for any calendar.
+"""
+
+from __future__ import annotations
+
+from turntoward.checkin.ics import Reminder, reminder, to_ics
+from turntoward.checkin.instruments import Instrument, Item, Scale, get_instrument, instruments, load_instrument_file
+from turntoward.checkin.scoring import Score, SignLevel, help_needed, scores, sign_levels
+from turntoward.checkin.series import checkin_series
+from turntoward.checkin.storage import Checkin, TogetherEntry
+
+__all__ = [
+    "Checkin",
+    "Instrument",
+    "Item",
+    "Reminder",
+    "Scale",
+    "Score",
+    "SignLevel",
+    "TogetherEntry",
+    "checkin_series",
+    "get_instrument",
+    "help_needed",
+    "instruments",
+    "load_instrument_file",
+    "reminder",
+    "scores",
+    "sign_levels",
+    "to_ics",
+]
