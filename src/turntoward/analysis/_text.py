@@ -132,7 +132,7 @@ class TextCues:
         hits = self.hits
         if not hits:
             return False
-        for n in names:
+        for n in names:  # noqa: SIM110  (a plain loop: this is the hottest call of the analysis)
             if n in hits:
                 return True
         return False
