@@ -79,13 +79,25 @@ def message_records(result: ConversationAnalysis) -> Iterator[dict[str, Any]]:
         bid = None
         if lab.bid is not None:
             b = lab.bid
-            bid = {"kind": b.kind.value, "outcome": b.outcome.value, "response_index": b.response_index,
-                   "latency_s": b.latency_s, "score": b.score, "cues": b.cues}
+            bid = {
+                "kind": b.kind.value,
+                "outcome": b.outcome.value,
+                "response_index": b.response_index,
+                "latency_s": b.latency_s,
+                "score": b.score,
+                "cues": b.cues,
+            }
         yield {
-            "source": conv.source, "index": m.index, "ts": m.ts.isoformat(timespec="seconds"),
-            "author": m.author, "text": m.text, "bid": bid,
-            "horseman": lab.horseman.value if lab.horseman else None, "control": lab.control,
-            "accountability": lab.accountability.value if lab.accountability else None, "repair": lab.repair,
+            "source": conv.source,
+            "index": m.index,
+            "ts": m.ts.isoformat(timespec="seconds"),
+            "author": m.author,
+            "text": m.text,
+            "bid": bid,
+            "horseman": lab.horseman.value if lab.horseman else None,
+            "control": lab.control,
+            "accountability": lab.accountability.value if lab.accountability else None,
+            "repair": lab.repair,
         }
 
 
@@ -111,22 +123,26 @@ def conversation_summary(result: ConversationAnalysis) -> dict[str, Any]:
         "messages": len(conv.messages),
         "first": conv.messages[0].ts.isoformat(timespec="seconds") if conv.messages else "",
         "last": conv.messages[-1].ts.isoformat(timespec="seconds") if conv.messages else "",
-        "bids": {p: {"made": t.made, "toward": t.toward, "away": t.away, "against": t.against}
-                 for p, t in tallies.items()},
+        "bids": {
+            p: {"made": t.made, "toward": t.toward, "away": t.away, "against": t.against} for p, t in tallies.items()
+        },
         "turn_toward_rate": result.turn_toward_rate(),
         "signs": {name: {"status": s.status.value, "evidence": s.evidence} for name, s in result.signs.items()},
         "episodes": [
-            {"start_index": e.start_index, "end_index": e.end_index, "horsemen": e.horsemen,
-             "repaired": e.repaired, "positive_negative_ratio": e.positive_negative_ratio,
-             "repair_attempts": e.repair_attempts}
+            {
+                "start_index": e.start_index,
+                "end_index": e.end_index,
+                "horsemen": e.horsemen,
+                "repaired": e.repaired,
+                "positive_negative_ratio": e.positive_negative_ratio,
+                "repair_attempts": e.repair_attempts,
+            }
             for e in result.episodes
         ],
         "control_messages": len(result.control_messages),
-        "withholding": [{"asker": w.asker, "evader": w.evader, "questions": w.questions}
-                        for w in result.withholding],
+        "withholding": [{"asker": w.asker, "evader": w.evader, "questions": w.questions} for w in result.withholding],
         "lying": result.lying_note,
-        "suggestions": [{"text": s.text, "practice": s.practice, "evidence": s.evidence}
-                        for s in result.suggestions],
+        "suggestions": [{"text": s.text, "practice": s.practice, "evidence": s.evidence} for s in result.suggestions],
         "help": help_resources() if any(s.help_resources for s in result.suggestions) else [],
     }
 
@@ -135,8 +151,7 @@ def summary(analysis: Analysis) -> dict[str, Any]:
     """The summary document of one `analyze` call."""
     return {
         "conversations": [conversation_summary(r) for r in analysis.conversations],
-        "drift": [{"person": d.person, "status": d.status.value, "evidence": d.evidence}
-                  for d in analysis.drift],
+        "drift": [{"person": d.person, "status": d.status.value, "evidence": d.evidence} for d in analysis.drift],
     }
 
 
@@ -167,8 +182,7 @@ def explain(analysis: Analysis, ref: str) -> Explanation:
         bid = lab.bid
         response = records[bid.response_index] if bid and bid.response_index is not None else None
         lo, hi = max(0, index - 3), min(len(records), index + 4)
-        return Explanation(records[index], lab.cues, response, bid.response_cues if bid else [],
-                           records[lo:hi])
+        return Explanation(records[index], lab.cues, response, bid.response_cues if bid else [], records[lo:hi])
     raise NotFoundError(f"{ref}: no conversation with source {source!r} in this call")
 
 
