@@ -129,7 +129,13 @@ def import_(
     if as_json:
         _print_json(summaries)
         return
-    table = Table("file", "format", "chats", "added", "skipped", "people", "from", "to", box=None)
+    table = Table(box=None)
+    table.add_column("file", overflow="fold")
+    for name in ("format", "chats", "added", "skipped"):
+        table.add_column(name, no_wrap=True)
+    table.add_column("people")
+    table.add_column("from", no_wrap=True)
+    table.add_column("to", no_wrap=True)
     for s in summaries:
         table.add_row(
             escape(s.source),
