@@ -128,7 +128,7 @@ def _shown(parsed: URL) -> str:
 
 def _explain_connect_failure(parsed: URL, passphrase: str | None, exc: DBAPIError) -> str:
     where = parsed.database if parsed.get_backend_name() == "sqlite" else _shown(parsed)
-    reason = str(exc.orig).strip() or type(exc.orig).__name__
+    reason = " ".join(str(exc.orig).split()) or type(exc.orig).__name__  # one line for the CLI
     if parsed.get_backend_name() == "sqlite" and "not a database" in reason:
         if passphrase:
             return f"{where}: cannot open the database: wrong passphrase, or not a turntoward database"
@@ -148,4 +148,5 @@ def upgrade_schema(engine: Engine) -> None:
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
     except SQLAlchemyError as exc:
-        raise StoreError(f"cannot bring the database schema up to date ({exc})") from exc
+        reason = " ".join(str(exc).split())
+        raise StoreError(f"cannot bring the database schema up to date ({reason})") from exc
