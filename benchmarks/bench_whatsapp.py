@@ -106,7 +106,7 @@ def synthetic_records(count: int, seed: int = 7) -> list:
         if roll < 0.055:
             records.append(ChatRecord(ts, author, "", "deleted"))
             continue
-        words = rng.choices(WORDS, k=rng.randint(2, 12))
+        words = rng.choices(WORDS, k=rng.randint(3, 14))
         if roll < 0.15:
             words.append(rng.choice(EMOJI))
         text = " ".join(words)
@@ -179,14 +179,21 @@ def main() -> None:
     parser.add_argument("--layout", choices=("android", "ios"), default="android")
     parser.add_argument("--naive", action="store_true", help="also time the naive per-line reader")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # the per-size subprocess
+    parser.add_argument("--generate", type=int, help=argparse.SUPPRESS)  # writes one export
     args = parser.parse_args()
     if args.measure:
         print(json.dumps(measure(args.measure, args.naive)))
         return
+    if args.generate:
+        print(export_file(args.generate, args.layout))
+        return
     columns = ("reader", "messages", "MB", "wall s", "cpu s", "msg/s", "peak RSS MB")
     print(" ".join(f"{name:>{width}}" for name, width in zip(columns, (8, 10, 6, 7, 6, 11, 12), strict=True)))
     for count in (int(size) for size in args.sizes.split(",")):
-        path = export_file(count, args.layout)
+        # Generated in a child process too: Linux carries a process's peak memory over into the
+        # programs it starts, so this process must stay small for the children's figures to hold.
+        generate = [sys.executable, __file__, "--generate", str(count), "--layout", args.layout]
+        path = Path(subprocess.run(generate, capture_output=True, text=True, check=True).stdout.strip())
         readers = ["importer", "naive"] if args.naive and args.layout == "android" else ["importer"]
         for reader in readers:
             command = [sys.executable, __file__, "--measure", str(path)]
