@@ -174,9 +174,9 @@ def time_table(times: Iterable[str]) -> dict[str, timedelta]:
             raise ValueError(time)
         hour, minute = int(parts[1]), int(parts[2])
         second = int(parts[3] or 0)
-        if parts[4]:
-            if not 1 <= hour <= 12:
-                raise ValueError(time)
+        # Some phones write a 24-hour reading beside the marker ("00:08 a. m.", "23:59 PM"): an
+        # hour of 0 or above 12 can only be meant as it stands, so only 1-12 are moved by it.
+        if parts[4] and 1 <= hour <= 12:
             hour = hour % 12 + (12 if parts[4] in "pP" else 0)
         if hour > 23 or minute > 59 or second > 59:
             raise ValueError(time)
