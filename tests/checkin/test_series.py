@@ -1,0 +1,50 @@
+"""From stored answers to the five signs: what a viewer's report gets from `checkin_series`."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from turntoward.analysis.findings import Status
+from turntoward.api import checkin as api
+from turntoward.checkin import checkin_series
+from turntoward.store import Store
+
+SUNDAYS = [datetime(2025, 1, 5, 21) + timedelta(weeks=2 * i) for i in range(8)]
+RISING = [(1, 1, 1), (1, 2, 1), (1, 1, 1), (2, 1, 1), (3, 2, 2), (3, 3, 2), (3, 2, 3), (3, 3, 3)]
+
+
+def record_loneliness(store: Store, *, share: bool = False) -> None:
+    for when, (a, b, c) in zip(SUNDAYS, RISING, strict=True):
+        api.record_checkin(
+            store,
+            "loneliness3",
+            {"companionship": a, "left_out": b, "isolated": c},
+            about="Sam",
+            when=when,
+            share=share,
+        )
+
+
+def test_stored_check_ins_become_readings_with_their_scores_and_cut_offs(store: Store) -> None:
+    record_loneliness(store)
+    series = checkin_series(store)
+    assert series.viewer == "Alex"
+    assert [r.score for r in series.readings] == [3, 4, 3, 4, 7, 8, 8, 9]
+    first = series.readings[0]
+    assert (first.sign, first.level, first.watch, first.about) == ("lonely", 0.0, 0.5, "Sam")
+
+
+def test_a_viewers_report_names_the_turn_in_their_own_check_ins(store: Store) -> None:
+    record_loneliness(store)
+    signs = api.checkin_findings(store)
+    assert signs["lonely"].status is Status.CONCERN
+    assert "felt lonely more often since March 2025" in signs["lonely"].evidence
+    # The partner's report has nothing of it: none of it was shared.
+    assert api.checkin_findings(store, viewer="Sam")["lonely"].evidence.startswith("no check-in")
+
+
+def test_what_was_shared_reaches_the_partner_as_the_authors(store: Store) -> None:
+    record_loneliness(store, share=True)
+    series = checkin_series(store, viewer="Sam")
+    assert {r.author for r in series.readings} == {"Alex"}
+    assert api.checkin_findings(store, viewer="Sam")["lonely"].status is Status.OK  # Sam's own signs
