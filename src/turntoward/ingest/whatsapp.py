@@ -7,7 +7,9 @@ from the file name; the export says neither the chat's id nor who exported it.
 Each message starts with a header (see `_whatsapp_dates`); the lines up to the next header
 belong to it. App notices (encryption, joins, missed calls, ...) become `SystemEvent`s: on
 Android they are the headers without a ``Name: `` part, on iOS the texts WhatsApp starts with
-U+200E, and in both the notices listed in ``formats/whatsapp.toml``.
+U+200E, and in both the notices listed in ``formats/whatsapp.toml``. A notice's author is
+whoever it says acted ("Maya added Tom" → Maya) where a pattern in that file says so, else on
+iOS the name before ``": "`` (the contact, or the group's name), else None.
 
 Names containing ``": "`` make ``Dr: Who: hello`` ambiguous. The rule: the author is the text
 before the first ``": "``, unless a longer name that starts the line is known from elsewhere in
@@ -59,12 +61,7 @@ BLANK_BYTES = b" \t\n" + LEADING_MARKS.encode()
 IOS_MEMBER = "_chat"  # the chat's file inside an iOS export zip, which names the chat itself
 
 _NOTICE = object()  # the text before ": " is a notice that quotes text with a colon in it
-_TEXT, _MEDIA, _DELETED, _SYSTEM = (
-    MessageKind.TEXT,
-    MessageKind.MEDIA,
-    MessageKind.DELETED,
-    MessageKind.SYSTEM,
-)
+_TEXT, _SYSTEM = MessageKind.TEXT, MessageKind.SYSTEM
 
 
 class WhatsAppImporter:
@@ -386,7 +383,8 @@ class _ExportReader:
             self._pending = None
             self._read([date], [time], [body.rstrip(b"\n")])
         sep = self.dialect.date_sep
-        dates = {raw: raw.decode() for raw in self._distinct_dates}  # headers are ASCII but the clock's spaces
+        # decoded once per distinct value (a 12-hour clock may hold a no-break space)
+        dates = {raw: raw.decode() for raw in self._distinct_dates}
         order = resolve_date_order(list(dates.values()), sep, date_order)
         by_text = date_table(dates.values(), sep, order)
         midnight = {raw: by_text[text] for raw, text in dates.items()}
