@@ -122,6 +122,29 @@ def test_us_android_export_reads_every_way_of_writing_am_and_pm() -> None:
     assert chat.people == ["Mom", "Dana"]
 
 
+def test_an_hour_of_zero_or_past_twelve_beside_am_or_pm_is_read_as_it_stands(tmp_path: Path) -> None:
+    # Some phones write a 24-hour reading and still add the marker; every other header is 12-hour.
+    chat = parse_text(
+        tmp_path,
+        "06/19/2020, 11:52 p. m. - Lucía: ¿sigues despierta?\n"
+        "06/20/2020, 00:08 a. m. - Marta: sí, leyendo\n"
+        "06/20/2020, 12:15 a. m. - Lucía: yo también\n"
+        "06/20/2020, 23:40 p. m. - Marta: otra vez tarde\n",
+    )
+    assert [m.ts for m in chat.messages] == [
+        datetime(2020, 6, 19, 23, 52),
+        datetime(2020, 6, 20, 0, 8),
+        datetime(2020, 6, 20, 0, 15),
+        datetime(2020, 6, 20, 23, 40),
+    ]
+
+
+def test_an_hour_past_twenty_three_is_still_an_impossible_time(tmp_path: Path) -> None:
+    path = tmp_path / "late.txt"
+    path.write_text("1/29/18, 11:58 PM - Ana: hi\n1/29/18, 24:10 PM - Ben: hey\n")
+    expect_error(path, 2, "a real date and time")
+
+
 def test_year_first_dates_without_a_comma() -> None:
     chat = read_one("android_ymd.txt")
     assert [m.ts for m in chat.messages] == [
