@@ -174,7 +174,9 @@ def main() -> int:
                     json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
                 built += 1
     print(f"built {built} conversations")
-    return 0
+    import adjudicate  # the held-out split's labels are settled by majority with two more annotators
+
+    return adjudicate.main()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""Inter-annotator agreement on the held-out split, and its labels settled by majority vote.
+
+    python3 corpus/adjudicate.py      (build.py runs it after building)
+
+ANNOTATION.md, "How we check labels": two more annotators labelled the held-out conversations
+independently from the bare text (corpus/annotations/heldout/A and B, same `.tt` format).
+This script measures agreement between every pair (bid F1, outcome and kind agreement on the
+bids both found, Cohen's kappa for bid presence and for the horseman), then settles every
+label by majority of the three (original, A, B) and writes the settled files to
+corpus/heldout/, with each change in corpus/heldout_adjudication.md.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from itertools import combinations
+from pathlib import Path
+
+from build import parse_script
+
+ROOT = Path(__file__).resolve().parent
+FIELDS = ("horseman", "control", "accountability", "repair")
+
+
+def _load(folder: Path) -> dict[str, dict]:
+    out = {}
+    for script in sorted(folder.glob("*.tt")):
+        if script.name.startswith("_"):
+            continue
+        for conv in parse_script(script):
+            out[conv["id"]] = conv
+    return out
+
+
+def _kappa(a: list, b: list) -> float:
+    n = len(a)
+    po = sum(x == y for x, y in zip(a, b, strict=True)) / n
+    ca, cb = Counter(a), Counter(b)
+    pe = sum(ca[k] * cb[k] for k in set(ca) | set(cb)) / (n * n)
+    return (po - pe) / (1 - pe) if pe < 1 else 1.0
+
+
+def agreement(x: dict[str, dict], y: dict[str, dict]) -> dict[str, float]:
+    tp = fp = fn = 0
+    same_outcome = same_kind = both = 0
+    pres_x, pres_y, h_x, h_y = [], [], [], []
+    for cid, cx in x.items():
+        cy = y[cid]
+        for mx, my in zip(cx["messages"], cy["messages"], strict=True):
+            bx, by = mx["bid"], my["bid"]
+            pres_x.append(bx is not None)
+            pres_y.append(by is not None)
+            h_x.append(mx["horseman"])
+            h_y.append(my["horseman"])
+            if bx and by:
+                tp += 1
+                both += 1
+                same_outcome += bx["outcome"] == by["outcome"]
+                same_kind += bx["kind"] == by["kind"]
+            elif bx:
+                fn += 1
+            elif by:
+                fp += 1
+    f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    return {"bid_f1": f1, "outcome_agreement": same_outcome / both, "kind_agreement": same_kind / both,
+            "bid_kappa": _kappa(pres_x, pres_y), "horseman_kappa": _kappa(h_x, h_y)}
+
+
+def _vote(values: list, original: object) -> object:
+    counts = Counter(json.dumps(v, sort_keys=True) for v in values)
+    top, n = counts.most_common(1)[0]
+    return json.loads(top) if n >= 2 else original
+
+
+def settle(orig: dict, a: dict, b: dict, log: list[str]) -> dict:
+    out = json.loads(json.dumps(orig))
+    for i, (mo, ma, mb) in enumerate(zip(orig["messages"], a["messages"], b["messages"], strict=True)):
+        m = out["messages"][i]
+        where = f"{orig['id']} message {i} ({m['author']}: {m['text'][:50]!r})"
+        bids = [mo["bid"], ma["bid"], mb["bid"]]
+        present = sum(x is not None for x in bids)
+        if present >= 2:
+            marked = [x for x in bids if x]
+            kind = _vote([x["kind"] for x in marked], (mo["bid"] or marked[0])["kind"])
+            outcome = _vote([x["outcome"] for x in marked], (mo["bid"] or marked[0])["outcome"])
+            by = _vote([x["by"] for x in marked if x["outcome"] == outcome] or [marked[0]["by"]], None)
+            if outcome != "away" and by is None:
+                by = next(x["by"] for x in marked if x["by"] is not None)
+            new = {"kind": kind, "outcome": outcome, "by": by}
+        else:
+            new = None
+        if new != mo["bid"]:
+            log.append(f"- {where}: bid {mo['bid']} -> {new}")
+            m["bid"] = new
+        for field in FIELDS:
+            value = _vote([mo[field], ma[field], mb[field]], mo[field])
+            if value != mo[field]:
+                log.append(f"- {where}: {field} {mo[field]!r} -> {value!r}")
+                m[field] = value
+    return out
+
+
+def main() -> int:
+    original = _load(ROOT / "src/heldout")
+    a = _load(ROOT / "annotations/heldout/A")
+    b = _load(ROOT / "annotations/heldout/B")
+    if not a or not b:
+        print("no second annotations: held-out labels left as written")
+        return 0
+    ids = sorted(set(original) & set(a) & set(b))
+    pairs = {"original": {i: original[i] for i in ids}, "A": {i: a[i] for i in ids}, "B": {i: b[i] for i in ids}}
+    lines = ["# Held-out split: agreement between annotators and settled labels", "",
+             f"{len(ids)} conversations, {sum(len(original[i]['messages']) for i in ids)} messages, labelled "
+             "independently by three annotators (the original writer, A and B) following ANNOTATION.md.", "",
+             "| pair | bid F1 | bid kappa | outcome agreement | kind agreement | horseman kappa |",
+             "|---|---|---|---|---|---|"]
+    for x, y in combinations(pairs, 2):
+        g = agreement(pairs[x], pairs[y])
+        lines.append(f"| {x} vs {y} | {g['bid_f1']:.3f} | {g['bid_kappa']:.3f} | {g['outcome_agreement']:.3f} | "
+                     f"{g['kind_agreement']:.3f} | {g['horseman_kappa']:.3f} |")
+    log: list[str] = []
+    out_dir = ROOT / "heldout"
+    for cid in ids:
+        settled = settle(original[cid], a[cid], b[cid], log)
+        (out_dir / f"{cid}.json").write_text(json.dumps(settled, ensure_ascii=False, indent=1) + "\n",
+                                             encoding="utf-8")
+    lines += ["", f"Every label was settled by majority of the three; {len(log)} labels changed from the "
+              "original:", "", *log, ""]
+    (ROOT / "heldout_adjudication.md").write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines[:10]))
+    print(f"settled {len(ids)} held-out conversations, {len(log)} labels changed")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
