@@ -65,6 +65,29 @@ def test_times_are_the_wall_clock_the_export_shows() -> None:
     assert [m.ts for m in chat.messages] == sorted(m.ts for m in chat.messages)
 
 
+def test_an_entry_with_only_unix_seconds_takes_that_instant_on_the_local_clock() -> None:
+    doc = {
+        "name": "Ines",
+        "type": "personal_chat",
+        "id": 42,
+        "messages": [
+            {"id": 1, "type": "message", "date": "2024-05-02T08:15:00", "from": "Ines", "text": "morning"},
+            {"id": 2, "type": "message", "date_unixtime": "1714641300", "from": "Omar", "text": "hey you"},
+            {"id": 3, "type": "service", "date_unixtime": "1714641360", "actor": "Omar", "action": "pin_message"},
+        ],
+    }
+    [chat] = parse_text(json.dumps(doc))
+    assert [m.ts for m in chat.messages] == [datetime(2024, 5, 2, 8, 15), datetime.fromtimestamp(1714641300)]
+    assert chat.system_events[0].ts == datetime.fromtimestamp(1714641360)
+
+
+def test_unix_seconds_that_are_not_digits_name_their_json_path() -> None:
+    doc = {"messages": [{"type": "message", "date_unixtime": "soon", "from": "Omar", "text": "hi"}]}
+    with pytest.raises(ImportFormatError) as caught:
+        parse_text(json.dumps(doc))
+    assert caught.value.json_path == "messages[0].date_unixtime"
+
+
 def test_text_written_as_entity_parts_reads_as_plain_words() -> None:
     [chat] = parse(PERSONAL_CHAT)
     assert chat.messages[1].text == "barely, three hours but it was worth it"
@@ -168,8 +191,24 @@ def test_json_that_is_not_a_telegram_export_is_refused() -> None:
 
 
 message_keys = st.sampled_from(
-    ["id", "type", "date", "from", "text", "reply_to_message_id", "photo", "file", "media_type",
-     "poll", "action", "members", "duration_seconds", "edited", "title", "actor"]
+    [
+        "id",
+        "type",
+        "date",
+        "from",
+        "text",
+        "reply_to_message_id",
+        "photo",
+        "file",
+        "media_type",
+        "poll",
+        "action",
+        "members",
+        "duration_seconds",
+        "edited",
+        "title",
+        "actor",
+    ]
 )
 messages = st.lists(
     st.dictionaries(message_keys, json_values | st.sampled_from(["message", "service", "2024-03-12T21:04"])),
@@ -178,21 +217,33 @@ messages = st.lists(
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.one_of(
-    json_values,
-    st.fixed_dictionaries({"name": json_values, "type": json_values, "messages": messages}),
-    st.fixed_dictionaries({"personal_information": json_values,
-                           "chats": st.fixed_dictionaries({"list": st.lists(
-                               st.fixed_dictionaries({"messages": messages}), max_size=2)}) | json_values}),
-))
+@given(
+    st.one_of(
+        json_values,
+        st.fixed_dictionaries({"name": json_values, "type": json_values, "messages": messages}),
+        st.fixed_dictionaries(
+            {
+                "personal_information": json_values,
+                "chats": st.fixed_dictionaries(
+                    {"list": st.lists(st.fixed_dictionaries({"messages": messages}), max_size=2)}
+                )
+                | json_values,
+            }
+        ),
+    )
+)
 def test_any_json_document_either_parses_or_raises_a_format_error(document: object) -> None:
     with contextlib.suppress(ImportFormatError):
         parse_text(json.dumps(document))
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.one_of(damaged(json.loads(PERSONAL_CHAT.read_text(encoding="utf-8"))),
-                 damaged(json.loads((FULL_EXPORT).read_text(encoding="utf-8")))))
+@given(
+    st.one_of(
+        damaged(json.loads(PERSONAL_CHAT.read_text(encoding="utf-8"))),
+        damaged(json.loads((FULL_EXPORT).read_text(encoding="utf-8"))),
+    )
+)
 def test_an_export_with_any_one_field_broken_either_parses_or_raises_a_format_error(document: object) -> None:
     with contextlib.suppress(ImportFormatError):
         parse_text(json.dumps(document))
@@ -218,8 +269,11 @@ def chat_records(draw: st.DrawFn) -> list[Rec]:
     for i in range(count):
         ts += timedelta(seconds=draw(st.integers(0, 86_400)))
         kind = draw(st.sampled_from(["text", "text", "media", "deleted"]))
-        text = draw(placeholders) if kind == "media" and draw(st.booleans()) else draw(
-            st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40).filter(str.strip))
+        text = (
+            draw(placeholders)
+            if kind == "media" and draw(st.booleans())
+            else draw(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40).filter(str.strip))
+        )
         reply_to = draw(st.none() | st.integers(0, i - 1)) if i else None
         records.append(Rec(ts, draw(names), text, kind, reply_to, edited=draw(st.booleans())))
     return records
@@ -229,10 +283,7 @@ def expected_after_export(records: list[Rec]) -> list[tuple[object, ...]]:
     """What Telegram shows of `records`: deleted messages gone, replies following the survivors."""
     kept = [i for i, r in enumerate(records) if r.kind != "deleted"]
     new = {old: n for n, old in enumerate(kept)}
-    return [
-        (r.ts, r.author, r.text, r.kind, new.get(r.reply_to), r.edited)
-        for r in (records[i] for i in kept)
-    ]
+    return [(r.ts, r.author, r.text, r.kind, new.get(r.reply_to), r.edited) for r in (records[i] for i in kept)]
 
 
 @settings(max_examples=60, deadline=None)

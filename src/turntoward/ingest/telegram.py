@@ -5,9 +5,11 @@ the whole account (``personal_information``, ``chats.list``, ``left_chats.list``
 becomes one conversation per chat, with ``me`` taken from the account owner's name.
 
 Times are the ``date`` field: wall-clock time as the exporting computer showed it (the
-``date_unixtime`` beside it is the same instant in UTC). Service entries (calls, joins, pins)
-become `SystemEvent`s and take no index. A message with media becomes a MEDIA message whose
-text is its caption, or a placeholder such as ``<photo>`` when it has none.
+``date_unixtime`` beside it is the same instant in UTC). An entry with only ``date_unixtime``
+(trimmed or converted exports have them) takes that instant in this computer's local time.
+Service entries (calls, joins, pins) become `SystemEvent`s and take no index. A message with
+media becomes a MEDIA message whose text is its caption, or a placeholder such as ``<photo>``
+when it has none.
 ``reply_to_message_id`` becomes the index of the quoted message, or None when that message is
 not in the export. A forwarded message counts as said by the person who forwarded it: they
 chose to share it. A message from a deleted account (``"from": null``) is by "Deleted Account".
@@ -108,7 +110,7 @@ def _conversation(doc: JsonDoc, chat: JsonObject, where: str, me: str | None) ->
     for i, raw in enumerate(entries):
         at = f"{path}[{i}]"
         entry = doc.obj(raw, at)
-        ts = doc.field_datetime(entry, "date", at)
+        ts = _entry_time(doc, entry, at)
         entry_type = doc.field_str(entry, "type", at)
         if entry_type == "service":
             actor = doc.optional_str(entry, "actor", at)
@@ -136,6 +138,19 @@ def _conversation(doc: JsonDoc, chat: JsonObject, where: str, me: str | None) ->
         chat_id=None if chat_id is None else str(chat_id),
         me=me,
     )
+
+
+def _entry_time(doc: JsonDoc, entry: JsonObject, at: str) -> datetime:
+    """The entry's wall-clock time: ``date``, else ``date_unixtime`` through the local clock."""
+    if "date" not in entry and "date_unixtime" in entry:
+        seconds = entry["date_unixtime"]
+        if isinstance(seconds, str) and seconds.isdigit():
+            try:
+                return datetime.fromtimestamp(int(seconds))
+            except (OverflowError, OSError, ValueError):
+                pass
+        doc.fail(child(at, "date_unixtime"), "seconds since 1970 (a string of digits)", seconds)
+    return doc.field_datetime(entry, "date", at)
 
 
 def _message(doc: JsonDoc, entry: JsonObject, at: str, index: int, ts: datetime) -> Message:
