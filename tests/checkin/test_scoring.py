@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from turntoward.checkin import get_instrument, help_needed, scores, sign_levels
 from turntoward.errors import UsageError
@@ -95,3 +97,15 @@ def test_control_sometimes_or_more_points_to_help() -> None:
     assert help_needed(killers, scores(killers, calm)) is None
     afraid = calm | {"i_felt_controlled": 5}  # control mean (5 + 2) / 2 = 3.5
     assert "helpline" in (help_needed(killers, scores(killers, afraid)) or "")
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_every_score_stays_on_its_scale_whatever_is_answered_or_skipped(data: st.DataObject) -> None:
+    instrument = get_instrument(data.draw(st.sampled_from(["are", "csi4", "loneliness3", "needs_met", "intimacy"])))
+    answers = {item.id: data.draw(st.none() | st.integers(item.scale.min, item.scale.max)) for item in instrument.items}
+    for score in scores(instrument, answers).values():
+        if score.value is not None:
+            assert score.low - 1e-9 <= score.value <= score.high + 1e-9
+    for level in sign_levels(instrument, scores(instrument, answers)):
+        assert 0 <= level.level <= 1

@@ -164,12 +164,14 @@ def _from_readings(
         return Sign(sign, status, note)
     rising = level_trend(f"{_NAMES[sign]} level per check-in (0-1)", readings)
     rise = rising.last_level - rising.first_level
-    if rising.tau > 0 and rising.p_value < th.concern_p and rise >= th.concern_rise:
+    rose = rising.tau > 0 and rising.p_value < th.watch_p and rise >= th.watch_rise
+    if rose and rising.p_value < th.concern_p and rise >= th.concern_rise:
         status = Status.CONCERN
-    elif rising.tau > 0 and rising.p_value < th.watch_p and rise >= th.watch_rise and status is Status.OK:
+    elif rose and status is Status.OK:
         status = Status.WATCH
-    turn = change_point([r.ts for r in readings], levels)
-    if rising.tau > 0 and turn is not None and rise > 0:
+    # Only a rise the test supports is told as a change "since" a date.
+    turn = change_point([r.ts for r in readings], levels) if rose else None
+    if turn is not None:
         since = turn
         evidence = (
             f"{whose} check-ins say you have {_GREW[sign]} since {since:%B %Y} (from about "
@@ -180,7 +182,7 @@ def _from_readings(
         evidence += _chat_change(abouts[-1] if abouts else None, since, chats, th)
     else:
         evidence = (
-            f"{whose} check-ins put this at {level_now:.0%} of the scale, with no rise over "
+            f"{whose} check-ins put this at {level_now:.0%} of the scale, with no clear rise over "
             f"{len(readings)} check-ins (tau {rising.tau:+.2f}, p = {rising.p_value:.3f}; {standing})"
         )
     return Sign(sign, status, evidence, [rising])

@@ -8,7 +8,7 @@ the analysis and report may read for a viewer; `ics` writes reminders for any ca
 from __future__ import annotations
 
 from turntoward.checkin.ics import Reminder, reminder, to_ics
-from turntoward.checkin.instruments import Instrument, Item, Scale, get_instrument, instruments, load_instrument_file
+from turntoward.checkin.instruments import Instrument, Item, Scale, get_instrument, instruments
 from turntoward.checkin.scoring import Score, SignLevel, help_needed, scores, sign_levels
 from turntoward.checkin.series import checkin_series
 from turntoward.checkin.storage import Checkin, TogetherEntry
@@ -26,7 +26,6 @@ __all__ = [
     "get_instrument",
     "help_needed",
     "instruments",
-    "load_instrument_file",
     "reminder",
     "scores",
     "sign_levels",

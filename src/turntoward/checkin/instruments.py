@@ -12,7 +12,6 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from turntoward.errors import ImportFormatError, NotFoundError
@@ -101,9 +100,13 @@ class Instrument:
 
     def text_of(self, item: Item, about: str | None) -> str:
         """The question as asked, with ``{about}`` filled in and a capital first letter."""
+        return self.fill(item.text, about)
+
+    def fill(self, text: str, about: str | None) -> str:
+        """`text` (a question or the intro) with ``{about}`` replaced by the person, capitalised."""
         who = about or ("your partner" if self.about == "partner" else "the people close to you")
-        text = item.text.replace("{about}", who)
-        return text[:1].upper() + text[1:]
+        filled = text.replace("{about}", who)
+        return filled[:1].upper() + filled[1:]
 
 
 def _folder() -> Any:
@@ -127,11 +130,6 @@ def get_instrument(instrument_id: str) -> Instrument:
     if found is None:
         raise NotFoundError(f"no check-in called {instrument_id!r}; there are: {', '.join(sorted(instruments()))}")
     return found
-
-
-def load_instrument_file(path: str | Path) -> Instrument:
-    """An instrument from a TOML file of one's own (same fields as the shipped ones)."""
-    return parse_instrument(Path(path).read_text("utf-8"), str(path))
 
 
 def parse_instrument(text: str, source: str) -> Instrument:

@@ -61,7 +61,7 @@ def checkin(
                 f"({answered} of {len(chosen.items)} answered)."
             )
         elif chosen.intro:
-            console.print(Panel(escape(chosen.text_of(Item("intro", chosen.intro, None), about)), title=chosen.title))
+            console.print(Panel(escape(chosen.fill(chosen.intro, about)), title=chosen.title))
         todo = [item for item in chosen.items if item.id not in draft.answers]
         for number, item in enumerate(todo, start=answered + 1):
             value = _ask(console, chosen, item, number, about)
