@@ -195,6 +195,19 @@ def test_ios_export_with_seconds_and_a_narrow_no_break_space_before_pm() -> None
     assert chat.messages[3].text == "WHAT\nno way\nI'm so proud of you 🎉"
 
 
+def test_a_byte_order_mark_just_inside_the_first_bracket_is_read_past(tmp_path: Path) -> None:
+    # Seen in a German iOS export re-saved by an editor: the mark lands after "[" on line one.
+    text = "[\ufeff04.05.21, 18:30:12] Lena: bist du schon da?\n\ufeff[04.05.21, 18:31:40] Jonas: fast, noch zwei Stationen\n"
+    path = tmp_path / "_chat.txt"
+    path.write_text(text, encoding="utf-8")
+    assert detect(Source(str(path), path=path)) is importers()["whatsapp"]
+    chat = read_one(path)
+    assert [(m.ts, m.author, m.text) for m in chat.messages] == [
+        (datetime(2021, 5, 4, 18, 30, 12), "Lena", "bist du schon da?"),
+        (datetime(2021, 5, 4, 18, 31, 40), "Jonas", "fast, noch zwei Stationen"),
+    ]
+
+
 def test_ios_media_and_notices_are_told_apart_by_their_text_after_the_mark() -> None:
     chat = read_one("WhatsApp Chat - Jordan.txt")
     media = [m.text for m in chat.messages if m.kind == MEDIA]
@@ -285,6 +298,7 @@ def test_sniff_is_sure_of_exports_and_scores_media_and_other_files_zero() -> Non
     assert importer.sniff(source, (FIXTURES / "not_whatsapp.txt").read_bytes()) == 0.0
     assert importer.sniff(source, b'{"name": "Sam", "type": "personal_chat", "messages": []}') == 0.0
     assert importer.sniff(source, (FIXTURES / "starts_with_continuation.txt").read_bytes()) == 0.0
+    assert importer.sniff(Source("chat.md", path=Path("chat.md")), chat) < 0.5
     on_disk = FIXTURES / "WhatsApp Chat with Sam.txt"
     assert detect(Source(str(on_disk), path=on_disk)) is importer
 

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from functools import cache
 
 DATE_ORDERS = ("dmy", "mdy", "ymd")
-# Marks WhatsApp (or the platform's text layout) may put before a header.
+# Marks WhatsApp (or the platform's text layout) may put before a header, or just inside its "[".
 LEADING_MARKS = "\ufeff\u200e\u200f"
 # A clock time: 21:04, 21:04:05, 9:04 PM, 9:04\u202fpm, 9:04 p.m., 9:04 p. m.
 _AM_PM = r"[ \u00a0\u202f]?[aApP]\.?[ \u00a0\u202f]?[mM]\.?"
@@ -27,7 +27,7 @@ _SPACE = "[ \u00a0\u202f]"
 
 # Any header WhatsApp writes, at the start of a line; used to recognise files and their dialect.
 HEADER_SHAPE = re.compile(
-    rf"[{LEADING_MARKS}]*(?P<open>\[)?"
+    rf"[{LEADING_MARKS}]*(?P<open>\[[{LEADING_MARKS}]*)?"
     r"(?P<a>\d{1,4})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{1,4})"
     rf",?{_SPACE}(?P<time>{TIME})"
     r"(?(open)\] |(?P<dash> [-–] ))"
@@ -66,7 +66,7 @@ def _splitter(dialect: Dialect) -> re.Pattern[str]:
     date = rf"(\d{{1,4}}{sep}\d{{1,2}}{sep}\d{{1,4}})"
     time = r"\d{1,2}:\d{2}" + (r":\d{2}" if dialect.seconds else "") + (_AM_PM if dialect.twelve_hour else "")
     if dialect.layout == "ios":
-        return re.compile(rf"\n[{LEADING_MARKS}]*\[{date},?{_SPACE}({time})\] ")
+        return re.compile(rf"\n[{LEADING_MARKS}]*\[[{LEADING_MARKS}]*{date},?{_SPACE}({time})\] ")
     return re.compile(rf"\n[{LEADING_MARKS}]*{date},?{_SPACE}({time}){re.escape(dialect.dash)}")
 
 
@@ -84,7 +84,7 @@ def _byte_splitter(dialect: Dialect) -> re.Pattern[bytes]:
     time += b")"
     start = b"\n" + either(LEADING_MARKS) + b"*"
     if dialect.layout == "ios":
-        return re.compile(start + rb"\[" + date + b",?" + space + time + rb"\] ")
+        return re.compile(start + rb"\[" + either(LEADING_MARKS) + b"*" + date + b",?" + space + time + rb"\] ")
     return re.compile(start + date + b",?" + space + time + re.escape(dialect.dash.encode()))
 
 

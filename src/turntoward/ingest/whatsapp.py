@@ -76,9 +76,10 @@ class WhatsAppImporter:
         if not lines or dialect_of(lines[0]) is None:
             return 0.0
         headers = sum(dialect_of(line) is not None for line in lines)
-        if headers >= 3:
-            return 0.95
-        return 0.8 if headers == 2 else 0.5
+        score = 0.95 if headers >= 3 else 0.8 if headers == 2 else 0.5
+        if source.filename.lower().endswith(".md"):  # WhatsApp writes .txt; signal-export's
+            score /= 2  # chat.md has bracketed headers much like an iOS export's
+        return score
 
     def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
         yield parse_export(
