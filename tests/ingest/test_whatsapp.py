@@ -171,6 +171,15 @@ def test_german_export_with_dotted_short_dates_and_german_markers() -> None:
     assert chat.messages[-1].edited and chat.messages[-1].text == "Bis Sonntag zum Kuchen 🍰"
 
 
+def test_a_shared_live_location_in_german_is_media(tmp_path: Path) -> None:
+    chat = parse_text(
+        tmp_path,
+        "03.02.22, 19:10 - Jonas: wo seid ihr?\n03.02.22, 19:11 - Lena: Live-Standort wird geteilt.\n",
+        name="WhatsApp Chat mit Lena.txt",
+    )
+    assert [(m.kind, m.text) for m in chat.messages] == [(TEXT, "wo seid ihr?"), (MEDIA, "Live-Standort wird geteilt.")]
+
+
 @pytest.mark.parametrize("name", ["crlf_bom.txt", "lone_cr.txt"])
 def test_windows_and_old_mac_line_endings_read_like_plain_newlines(name: str) -> None:
     chat = read_one(name)
