@@ -145,6 +145,23 @@ def test_an_hour_past_twenty_three_is_still_an_impossible_time(tmp_path: Path) -
     expect_error(path, 2, "a real date and time")
 
 
+@pytest.mark.parametrize("header", ["14/02/2023, 22:41 - ", "[14/02/2023, 22:41:07] ", "14/02/2023, 10:41\u202fPM - "])
+def test_a_name_with_nothing_after_it_is_an_empty_media_message_by_that_person(tmp_path: Path, header: str) -> None:
+    # A view-once photo that has expired leaves only "Name:" on the line.
+    lines = [
+        header.replace("22:41", "22:40").replace("10:41", "10:40") + "Rosa: look at this",
+        header + "Rosa:",
+        header.replace("22:41", "22:42").replace("10:41", "10:42") + "Ivo: it vanished already",
+    ]
+    chat = parse_text(tmp_path, "\n".join(lines) + "\n")
+    assert [(m.author, m.kind, m.text) for m in chat.messages] == [
+        ("Rosa", TEXT, "look at this"),
+        ("Rosa", MEDIA, ""),
+        ("Ivo", TEXT, "it vanished already"),
+    ]
+    assert chat.system_events == []
+
+
 def test_year_first_dates_without_a_comma() -> None:
     chat = read_one("android_ymd.txt")
     assert [m.ts for m in chat.messages] == [

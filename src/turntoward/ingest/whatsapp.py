@@ -292,6 +292,10 @@ class _ExportReader:
     def _read_unusual(self, date: bytes, time: bytes, body: str) -> None:
         """Read a notice, a media or deleted or edited message, or one by a newly seen name."""
         raw, has_name, text = body.partition(": ")
+        if not has_name and body[-1:] == ":" and self._author_of.get(body[:-1]).__class__ is str:
+            # "Sam:" and nothing more, from someone who has spoken: a message the export left
+            # empty (an expired view-once photo), not a notice
+            raw, has_name, text = body[:-1], ": ", ""
         if not has_name or "\n" in raw:  # no "Name: " on the header's line: an Android notice
             self._notice(date, time, body, None)
             return
@@ -315,7 +319,7 @@ class _ExportReader:
         if text.endswith(self.markers.edited_suffix):
             text = _strip_edited(text, self.markers.edited_suffix)
             edited = True
-        kind = self.markers.kind_of(text)
+        kind = self.markers.kind_of(text) if text else MessageKind.MEDIA
         if kind is None:
             kind = _SYSTEM if marked else _TEXT  # iOS marks every notice with U+200E
         if kind is _SYSTEM:
