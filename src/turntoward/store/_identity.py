@@ -15,6 +15,7 @@ were sent in the same second *and* their CRCs match (about one chance in four bi
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from itertools import chain
@@ -35,12 +36,13 @@ def conversation_identity(conversation: Conversation) -> str:
     return f"title:{conversation.title}"
 
 
-def message_keys(messages: Sequence[Message], events: Sequence[SystemEvent] = ()) -> list[int]:
+def message_keys(messages: Sequence[Message], events: Sequence[SystemEvent] = ()) -> array[int]:
     """The keys of a conversation's messages, then of its app notices, in export order.
 
-    Every key in the result is distinct (a rare CRC clash is resolved like a repeat).
+    Every key in the result is distinct (a rare CRC clash is resolved like a repeat). An array
+    of int64 rather than a list: a million keys take 8 MB instead of 40.
     """
-    keys: list[int] = []
+    keys: array[int] = array("q")
     append = keys.append
     seen: set[int] = set()
     repeats: dict[int, int] = {}

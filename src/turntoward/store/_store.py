@@ -141,7 +141,6 @@ class Store:
                 .where(ConversationRow.id == conversation_id)
                 .values(updated_at=func.current_timestamp())
             )
-        stamps = [m.ts for m in messages]
         return SavedConversation(
             conversation_id=conversation_id,
             title=conversation.title,
@@ -151,8 +150,8 @@ class Store:
             skipped=len(messages) - added,
             system_events=len(notices),
             people=conversation.people,
-            first=min(stamps) if stamps else None,
-            last=max(stamps) if stamps else None,
+            first=min((m.ts for m in messages), default=None),
+            last=max((m.ts for m in messages), default=None),
             is_new=is_new,
         )
 
