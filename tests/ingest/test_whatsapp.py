@@ -234,6 +234,27 @@ def test_a_byte_order_mark_just_inside_the_first_bracket_is_read_past(tmp_path: 
     ]
 
 
+def test_ios_words_that_start_with_a_direction_mark_stay_messages_of_someone_already_heard(tmp_path: Path) -> None:
+    # Pasted text and right-to-left keyboards put U+200E in front of people's own words too;
+    # the group's own name never writes a message, so its marked lines stay notices.
+    lines = [
+        "[02/06/2022, 09:00:00] Allotment: \u200eMessages and calls are end-to-end encrypted.",
+        "[02/06/2022, 09:01:00] Allotment: \u200eTomasz hat die Gruppe umbenannt",
+        "[02/06/2022, 09:02:10] Tomasz: who has the shed key?",
+        "[02/06/2022, 09:02:40] Greta: me",
+        "[02/06/2022, 09:03:30] Greta: \u200e\u200eit's under the pot",
+        "[02/06/2022, 09:04:00] Tomasz: \u200ethanks!",
+    ]
+    chat = parse_text(tmp_path, "\n".join(lines) + "\n", name="_chat.txt")
+    assert [(m.author, m.kind, m.text) for m in chat.messages] == [
+        ("Tomasz", TEXT, "who has the shed key?"),
+        ("Greta", TEXT, "me"),
+        ("Greta", TEXT, "it's under the pot"),
+        ("Tomasz", TEXT, "thanks!"),
+    ]
+    assert [(e.author, e.text) for e in chat.system_events][1] == ("Allotment", "Tomasz hat die Gruppe umbenannt")
+
+
 def test_ios_media_and_notices_are_told_apart_by_their_text_after_the_mark() -> None:
     chat = read_one("WhatsApp Chat - Jordan.txt")
     media = [m.text for m in chat.messages if m.kind == MEDIA]
