@@ -10,7 +10,7 @@ import pytest
 from turntoward import api
 from turntoward.errors import ImportFormatError, UsageError
 from turntoward.model import Conversation, Message, MessageKind, Relationship, SystemEvent
-from turntoward.store import Store
+from turntoward.store import Store, open_store
 
 from ._db import snapshot
 from ._exports import Line, chat_lines, write_export
@@ -188,3 +188,18 @@ def test_progress_reports_every_row_of_every_file(store: Store, tmp_path: Path) 
 
     assert events[0].stored == 0 and events[0].total == 26  # 25 messages and the encryption notice
     assert events[-1].done and events[-1].stored == 26
+
+
+def test_a_bulk_import_leaves_every_reference_valid(sqlite_url: str, tmp_path: Path) -> None:
+    # The bulk load skips per-row foreign key checks; this checks every reference afterwards.
+    store = open_store(sqlite_url)
+    api.import_paths([write_export(tmp_path / "a" / "WhatsApp Chat with Maya.txt", chat_lines(450))], store=store)
+    api.import_paths(
+        [write_export(tmp_path / "b" / "WhatsApp Chat with Maya.txt", chat_lines(500, offset=50))], store=store
+    )
+    api.merge_people(store, "Maya", "Jonah")
+
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    store.close()
