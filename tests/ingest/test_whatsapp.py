@@ -162,6 +162,35 @@ def test_a_name_with_nothing_after_it_is_an_empty_media_message_by_that_person(t
     assert chat.system_events == []
 
 
+def test_indonesian_android_export_with_a_dot_between_hours_and_minutes(tmp_path: Path) -> None:
+    chat = parse_text(
+        tmp_path,
+        "28/10/23 21.58 - Dimas: sudah sampai?\n28/10/23 22.03 - Wulan: baru saja\n29/10/23 07.15 - Dimas: pagi\n",
+        name="WhatsApp Chat with Wulan.txt",
+    )
+    assert [(m.ts, m.author) for m in chat.messages] == [
+        (datetime(2023, 10, 28, 21, 58), "Dimas"),
+        (datetime(2023, 10, 28, 22, 3), "Wulan"),
+        (datetime(2023, 10, 29, 7, 15), "Dimas"),
+    ]
+
+
+def test_finnish_ios_export_with_klo_before_a_dotted_time(tmp_path: Path) -> None:
+    lines = [
+        "[4.2.2023 klo 9.05.12] Aino: huomenta",
+        "[4.2.2023 klo 9.06.40] Eetu: huomenta, lähdetkö hiihtämään?",
+        "12.30 sopisi minulle",  # a continuation line that only looks like a time
+        "[14.2.2023 klo 18.00.03] Aino: \u200eimage omitted",
+    ]
+    chat = parse_text(tmp_path, "\n".join(lines) + "\n", name="_chat.txt")
+    assert [(m.ts, m.author, m.kind) for m in chat.messages] == [
+        (datetime(2023, 2, 4, 9, 5, 12), "Aino", TEXT),
+        (datetime(2023, 2, 4, 9, 6, 40), "Eetu", TEXT),
+        (datetime(2023, 2, 14, 18, 0, 3), "Aino", MEDIA),
+    ]
+    assert chat.messages[1].text == "huomenta, lähdetkö hiihtämään?\n12.30 sopisi minulle"
+
+
 def test_year_first_dates_without_a_comma() -> None:
     chat = read_one("android_ymd.txt")
     assert [m.ts for m in chat.messages] == [

@@ -3,7 +3,8 @@
 Exports differ by phone and locale: ``12/03/2024, 21:04 - Sam: hi`` (Android) or
 ``[12/03/2024, 21:04:05] Sam: hi`` (iOS); day, month and year in any order with ``/``, ``.``
 or ``-``; two- or four-digit years; 24-hour clocks or 12-hour ones with ``PM``, ``pm`` or
-``p.m.`` after a space, a no-break space or a narrow no-break space. A file uses one shape
+``p.m.`` after a space, a no-break space or a narrow no-break space; ``21.04`` for ``21:04`` and
+a word before the time (``13.6.2018 klo 21.04``) in locales that write them. A file uses one shape
 throughout, so the parser reads it from the first header (`Dialect`) and compiles one tight
 pattern for the whole file. Day/month order cannot be read from one line; `resolve_date_order`
 decides it from every distinct date in the file.
@@ -20,24 +21,28 @@ from functools import cache
 DATE_ORDERS = ("dmy", "mdy", "ymd")
 # Marks WhatsApp (or the platform's text layout) may put before a header, or just inside its "[".
 LEADING_MARKS = "\ufeff\u200e\u200f"
-# A clock time: 21:04, 21:04:05, 9:04 PM, 9:04\u202fpm, 9:04 p.m., 9:04 p. m.
+# A clock time: 21:04, 21:04:05, 9:04 PM, 9:04\u202fpm, 9:04 p.m., 9:04 p. m.; Finnish, Danish and
+# Indonesian phones write 21.04 and 21.04.05.
 _AM_PM = r"[ \u00a0\u202f]?[aApP]\.?[ \u00a0\u202f]?[mM]\.?"
-TIME = rf"\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:{_AM_PM})?"
+TIME = rf"\d{{1,2}}(?P<time_sep>[:.])\d{{2}}(?:(?P=time_sep)\d{{2}})?(?:{_AM_PM})?"
 _SPACE = "[ \u00a0\u202f]"
+# Words some locales put between the date and the time: Finnish "klo" (kello, o'clock).
+TIME_WORDS = ("klo",)
 
 # Any header WhatsApp writes, at the start of a line; used to recognise files and their dialect.
 HEADER_SHAPE = re.compile(
     rf"[{LEADING_MARKS}]*(?P<open>\[[{LEADING_MARKS}]*)?"
     r"(?P<a>\d{1,4})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{1,4})"
-    rf",?{_SPACE}(?P<time>{TIME})"
+    rf",?{_SPACE}(?:(?P<word>{'|'.join(TIME_WORDS)}){_SPACE})?(?P<time>{TIME})"
     r"(?(open)\] |(?P<dash> [-–] ))"
 )
-_TIME_PARTS = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?(?:[ \u00a0\u202f]?([aApP])\.?[ \u00a0\u202f]?[mM]\.?)?")
+_TIME_PARTS = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?:[ \u00a0\u202f]?([aApP])\.?[ \u00a0\u202f]?[mM]\.?)?")
 
 
 @dataclass(frozen=True)
 class Dialect:
-    """How one export writes its headers: layout (android, ios), date separator, clock.
+    """How one export writes its headers: layout (android, ios), date separator, clock, and
+    the word before the time where the locale writes one.
 
     WhatsApp writes every header of a file the same way, so a pattern made for exactly this
     shape (seconds or not, 12- or 24-hour clock) finds them faster than one for all shapes.
@@ -48,6 +53,8 @@ class Dialect:
     dash: str = " - "
     seconds: bool = False
     twelve_hour: bool = False
+    time_sep: str = ":"
+    time_word: str = ""
 
     @property
     def splitter(self) -> re.Pattern[str]:
@@ -64,10 +71,13 @@ class Dialect:
 def _splitter(dialect: Dialect) -> re.Pattern[str]:
     sep = re.escape(dialect.date_sep)
     date = rf"(\d{{1,4}}{sep}\d{{1,2}}{sep}\d{{1,4}})"
-    time = r"\d{1,2}:\d{2}" + (r":\d{2}" if dialect.seconds else "") + (_AM_PM if dialect.twelve_hour else "")
+    tsep = re.escape(dialect.time_sep)
+    time = rf"\d{{1,2}}{tsep}\d{{2}}" + (rf"{tsep}\d{{2}}" if dialect.seconds else "")
+    time += _AM_PM if dialect.twelve_hour else ""
+    gap = f",?{_SPACE}" + (f"{re.escape(dialect.time_word)}{_SPACE}" if dialect.time_word else "")
     if dialect.layout == "ios":
-        return re.compile(rf"\n[{LEADING_MARKS}]*\[[{LEADING_MARKS}]*{date},?{_SPACE}({time})\] ")
-    return re.compile(rf"\n[{LEADING_MARKS}]*{date},?{_SPACE}({time}){re.escape(dialect.dash)}")
+        return re.compile(rf"\n[{LEADING_MARKS}]*\[[{LEADING_MARKS}]*{date}{gap}({time})\] ")
+    return re.compile(rf"\n[{LEADING_MARKS}]*{date}{gap}({time}){re.escape(dialect.dash)}")
 
 
 @cache
@@ -78,14 +88,16 @@ def _byte_splitter(dialect: Dialect) -> re.Pattern[bytes]:
     space = either(" \u00a0\u202f")
     sep = re.escape(dialect.date_sep.encode())
     date = rb"(\d{1,4}" + sep + rb"\d{1,2}" + sep + rb"\d{1,4})"
-    time = rb"(\d{1,2}:\d{2}" + (rb":\d{2}" if dialect.seconds else b"")
+    tsep = re.escape(dialect.time_sep.encode())
+    time = rb"(\d{1,2}" + tsep + rb"\d{2}" + (tsep + rb"\d{2}" if dialect.seconds else b"")
     if dialect.twelve_hour:
         time += space + rb"?[aApP]\.?" + space + rb"?[mM]\.?"
     time += b")"
     start = b"\n" + either(LEADING_MARKS) + b"*"
+    gap = b",?" + space + (re.escape(dialect.time_word.encode()) + space if dialect.time_word else b"")
     if dialect.layout == "ios":
-        return re.compile(start + rb"\[" + either(LEADING_MARKS) + b"*" + date + b",?" + space + time + rb"\] ")
-    return re.compile(start + date + b",?" + space + time + re.escape(dialect.dash.encode()))
+        return re.compile(start + rb"\[" + either(LEADING_MARKS) + b"*" + date + gap + time + rb"\] ")
+    return re.compile(start + date + gap + time + re.escape(dialect.dash.encode()))
 
 
 def dialect_of(line: str) -> Dialect | None:
@@ -93,12 +105,12 @@ def dialect_of(line: str) -> Dialect | None:
     found = HEADER_SHAPE.match(line)
     if found is None:
         return None
-    clock = found["time"]
-    seconds = clock.count(":") == 2
+    clock, time_sep, word = found["time"], found["time_sep"], found["word"] or ""
+    seconds = clock.count(time_sep) == 2
     twelve_hour = clock[-1] in "mM."
     if found["open"]:
-        return Dialect("ios", found["sep"], seconds=seconds, twelve_hour=twelve_hour)
-    return Dialect("android", found["sep"], found["dash"], seconds, twelve_hour)
+        return Dialect("ios", found["sep"], " - ", seconds, twelve_hour, time_sep, word)
+    return Dialect("android", found["sep"], found["dash"], seconds, twelve_hour, time_sep, word)
 
 
 def resolve_date_order(dates: Sequence[str], sep: str, forced: str | None = None) -> str:
