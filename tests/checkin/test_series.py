@@ -48,3 +48,13 @@ def test_what_was_shared_reaches_the_partner_as_the_authors(store: Store) -> Non
     series = checkin_series(store, viewer="Sam")
     assert {r.author for r in series.readings} == {"Alex"}
     assert api.checkin_findings(store, viewer="Sam")["lonely"].status is Status.OK  # Sam's own signs
+
+
+def test_recording_a_whole_check_in_refuses_questions_it_does_not_ask(store: Store) -> None:
+    import pytest
+
+    from turntoward.errors import UsageError
+
+    with pytest.raises(UsageError, match="no question lonelyness"):
+        api.record_checkin(store, "loneliness3", {"lonelyness": 3})
+    assert api.list_checkins(store) == []

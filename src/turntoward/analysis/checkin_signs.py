@@ -218,10 +218,11 @@ def change_point(times: Sequence[datetime], values: Sequence[float]) -> date | N
     squares; None when nothing rose.
     """
     n = len(values)
-    best, best_k = 0.0, None
+    total = sum(values)
+    best, best_k, running = 0.0, None, 0.0
     for k in range(1, n):
-        before, after = values[:k], values[k:]
-        diff = sum(after) / len(after) - sum(before) / len(before)
+        running += values[k - 1]  # sum of values[:k], kept as we go: one pass
+        diff = (total - running) / (n - k) - running / k
         gain = k * (n - k) / n * diff * diff
         if diff > 0 and gain > best:
             best, best_k = gain, k

@@ -84,15 +84,14 @@ def record_checkin(
     share: bool = False,
     when: datetime | None = None,
 ) -> CheckinResult:
-    """Record a whole check-in at once (scripts, research imports, tests). Unknown questions are refused."""
-    draft, chosen = begin_checkin(store, instrument, author=author, about=about)
-    known = {item.id for item in chosen.items}
-    unknown = sorted(set(answers) - known)
-    if unknown:
-        raise UsageError(f"{chosen.id} has no question {', '.join(unknown)}; it asks {', '.join(sorted(known))}")
-    for item, value in answers.items():
-        answer_checkin(store, draft.id, item, value, author=draft.author)
-    return finish_checkin(store, draft.id, author=draft.author, share=share, when=when)
+    """Record a whole, completed check-in at once (scripts, research imports, tests).
+
+    Questions left out count as missing; unknown questions and off-scale answers are refused.
+    """
+    chosen = get_instrument(instrument)
+    who = storage.person_name(store, author)
+    whom = storage.person_name(store, about) if about else None
+    return _result(storage.record(store, chosen, who, whom, dict(answers), share=share, now=when))
 
 
 def share_checkin(store: Store, checkin_id: int, *, author: str | None = None, shared: bool = True) -> Checkin:

@@ -151,6 +151,40 @@ def start_or_resume(
     return get_checkin(store, new_id, viewer=author)
 
 
+def record(
+    store: Store,
+    instrument: Instrument,
+    author: str,
+    about: str | None,
+    answers: dict[str, Answer],
+    *,
+    share: bool = False,
+    now: datetime | None = None,
+) -> Checkin:
+    """Store a whole, completed check-in in one transaction (drafts of the same are left alone)."""
+    known = {item.id: item for item in instrument.items}
+    unknown = sorted(set(answers) - set(known))
+    if unknown:
+        raise UsageError(f"{instrument.id} has no question {', '.join(unknown)}; it asks {', '.join(known)}")
+    checked = {key: check_answer(known[key], value) for key, value in answers.items()}
+    when = now or datetime.now()
+    with store.engine.begin() as conn:
+        new_id = conn.execute(
+            insert(CheckinRow).values(
+                instrument=instrument.id,
+                instrument_version=instrument.version,
+                author=author,
+                about=about,
+                status=COMPLETE,
+                shared=share,
+                answers=json.dumps(checked),
+                started_at=when,
+                completed_at=when,
+            )
+        ).inserted_primary_key[0]  # type: ignore[index]
+    return get_checkin(store, new_id, viewer=author)
+
+
 def answer(store: Store, checkin_id: int, item_id: str, value: Answer, *, author: str) -> Checkin:
     """Record one answer (None: skipped) to the author's draft; saved at once, so nothing is lost."""
     current = get_checkin(store, checkin_id, viewer=author)
