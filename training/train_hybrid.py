@@ -15,7 +15,9 @@ import random
 import sys
 from pathlib import Path
 
-from turntoward.analysis.backends._linear import LinearModel, save, train
+import numpy as np
+
+from turntoward.analysis.backends._linear import LinearModel, feature_matrix, predict_many, save, train
 from turntoward.analysis.backends.hybrid import MODELS, HybridBackend
 from turntoward.analysis.scoring import Scores, score
 from turntoward.ingest import Source
@@ -62,10 +64,59 @@ def fit(items: list[tuple], be: HybridBackend) -> dict[str, LinearModel]:
     return models
 
 
+def _metric(name: str, gold: list[int], pred: list[int], n_classes: int) -> float:
+    """What a threshold is chosen to maximise: detection F1, or macro-F1 for outcomes."""
+    g, p = np.array(gold), np.array(pred)
+    if name == "outcome":
+        f1s = []
+        for c in range(n_classes):
+            tp = np.sum((p == c) & (g == c))
+            denom = np.sum(p == c) + np.sum(g == c)
+            f1s.append(2 * tp / denom if denom else 0.0)
+        return float(np.mean(f1s))
+    if name == "kind":
+        g, p = g > 0, p > 0
+    tp = np.sum((p == g) & (g > 0))
+    fp = np.sum((p > 0) & (p != g))
+    fn = np.sum((g > 0) & (p != g))
+    return float(2 * tp / (2 * tp + fp + fn)) if tp else 0.0
+
+
+def choose_thresholds(items: list[tuple], folds: int, base: HybridBackend) -> dict[str, float]:
+    """Out-of-fold probabilities for every model, and the threshold on the default class that scores best."""
+    rng = random.Random(11)
+    order = list(range(len(items)))
+    rng.shuffle(order)
+    probs: dict[str, list[np.ndarray]] = {k: [] for k in MODELS}
+    gold: dict[str, list[int]] = {k: [] for k in MODELS}
+    for k in range(folds):
+        test_ids = set(order[k::folds])
+        models = fit([items[i] for i in order if i not in test_ids], base)
+        for i in test_ids:
+            tr = base.training_rows(*items[i])
+            for name in MODELS:
+                if not tr.rows[name]:
+                    continue
+                (p,) = predict_many([models[name]], *feature_matrix(tr.rows[name]))
+                probs[name].append(p)
+                gold[name] += [CLASSES[name].index(a) for a in tr.answers[name]]
+    out = {}
+    for name in MODELS:
+        p = np.concatenate(probs[name])
+        best = (0.0, 0.5)
+        for t in np.linspace(0.2, 0.95, 31):
+            pred = [0 if row[0] >= t else int(row[1:].argmax()) + 1 for row in p]
+            best = max(best, (_metric(name, gold[name], pred, len(CLASSES[name])), float(t)))
+        out[name] = best[1]
+        print(f"  {name}: threshold on '{CLASSES[name][0]}' {best[1]:.3f} (out-of-fold score {best[0]:.3f})")
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", nargs="+", default=[str(ROOT / "corpus/dev")])
     ap.add_argument("--cv", type=int, default=0)
+    ap.add_argument("--thresholds", type=int, default=3, help="folds for choosing decision thresholds (0: 0.5)")
     args = ap.parse_args()
     items = load_corpus(args.corpus)
     print(f"{len(items)} labelled conversations, {sum(len(c.messages) for c, _ in items)} messages")
@@ -86,7 +137,10 @@ def main() -> int:
               f"R {d['bid']['recall']:.3f}), outcome macro-F1 {d['outcome_macro_f1']:.3f}, against recall "
               f"{d['outcome']['against']['recall']:.3f}, kind accuracy {d['kind_accuracy']:.3f}, horseman F1 "
               f"{d['horseman']['f1']:.3f}, control F1 {d['control']['f1']:.3f}, repair F1 {d['repair']['f1']:.3f}")
+    thresholds = choose_thresholds(items, args.thresholds, base) if args.thresholds else {}
     models = fit(items, base)
+    for name, t in thresholds.items():
+        models[name].default_threshold = t
     save(models, str(OUT))
     print(f"saved {OUT.relative_to(ROOT)} ({OUT.stat().st_size // 1024} KiB)")
     return 0

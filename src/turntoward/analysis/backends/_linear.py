@@ -16,6 +16,15 @@ class LinearModel:
     classes: list[str]
     weights: np.ndarray
     bias: np.ndarray
+    default_threshold: float = 0.5
+    """The first class (none, no, toward) is chosen only when its probability reaches this;
+    otherwise the likeliest other class. Chosen by cross-validation to balance precision and recall."""
+
+    def decide(self, p: np.ndarray) -> int:
+        """The class index for one row of probabilities."""
+        if p[0] >= self.default_threshold:
+            return 0
+        return int(p[1:].argmax()) + 1
 
     def scores(self, features: list[str]) -> np.ndarray:
         idx = np.fromiter((bucket(f) for f in features), dtype=np.int64, count=len(features))
@@ -116,6 +125,7 @@ def save(models: dict[str, LinearModel], path: str) -> None:
         arrays[f"{name}.weights"] = m.weights[used].astype(np.float16)
         arrays[f"{name}.bias"] = m.bias.astype(np.float32)
         arrays[f"{name}.classes"] = np.array(m.classes)
+        arrays[f"{name}.threshold"] = np.array([m.default_threshold], dtype=np.float32)
     np.savez_compressed(path, **arrays)
 
 
@@ -123,4 +133,5 @@ def load(data: dict[str, np.ndarray], name: str) -> LinearModel:
     classes = [str(c) for c in data[f"{name}.classes"]]
     W = np.zeros((BUCKETS, len(classes)), dtype=np.float32)
     W[data[f"{name}.rows"]] = data[f"{name}.weights"].astype(np.float32)
-    return LinearModel(classes, W, data[f"{name}.bias"].astype(np.float32))
+    threshold = float(data[f"{name}.threshold"][0]) if f"{name}.threshold" in data else 0.5
+    return LinearModel(classes, W, data[f"{name}.bias"].astype(np.float32), threshold)

@@ -84,7 +84,7 @@ class HybridBackend:
         for i, feats in enumerate(rows):
             rule = rp.labelling.labels[i]
             lab = MessageLabel(index=msgs[i].index, cues=rule.cues)
-            k = int(probs["kind"][i].argmax())
+            k = m["kind"].decide(probs["kind"][i])
             kind = m["kind"].classes[k]
             if kind != "none":
                 cues = rule.bid.cues if rule.bid is not None else []
@@ -97,12 +97,12 @@ class HybridBackend:
             # cue or conflict around it, control needs a control cue. Calling a warm message
             # controlling would be a harm of its own (DESIGN.md, Safety and consent).
             c = rp.labelling.cues[i]
-            h = m["horseman"].classes[int(probs["horseman"][i].argmax())]
+            h = m["horseman"].classes[m["horseman"].decide(probs["horseman"][i])]
             if h != "none" and (c.has(*_CONFLICT_CUES) or rp.in_conflict[i]):
                 lab.horseman = Horseman(h)
-            lab.control = "control" in c.hits and m["control"].classes[int(probs["control"][i].argmax())] == "yes"
-            lab.repair = m["repair"].classes[int(probs["repair"][i].argmax())] == "yes"
-            acc = m["accountability"].classes[int(probs["accountability"][i].argmax())]
+            lab.control = "control" in c.hits and m["control"].decide(probs["control"][i]) == 1
+            lab.repair = m["repair"].decide(probs["repair"][i]) == 1
+            acc = m["accountability"].classes[m["accountability"].decide(probs["accountability"][i])]
             lab.accountability = Accountability(acc) if acc != "none" else None
             labels.append(lab)
         outcome_rows = []
@@ -115,7 +115,7 @@ class HybridBackend:
             for bid, feats, p in zip(bids, outcome_rows, p_out, strict=True):
                 if bid.response_index is None:
                     continue  # nobody answered: turning away, whatever the words were
-                outcome = m["outcome"].classes[int(p.argmax())]
+                outcome = m["outcome"].classes[m["outcome"].decide(p)]
                 if outcome != bid.outcome.value:
                     bid.response_cues = [*bid.response_cues,
                                          *(f"model:{f}" for f in m["outcome"].top_features(feats, outcome, 4))]
