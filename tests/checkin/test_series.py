@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
+
+from typer.testing import CliRunner
 
 from turntoward.analysis.findings import Status
 from turntoward.api import checkin as api
 from turntoward.checkin import checkin_series
+from turntoward.cli import _load_commands, app
+from turntoward.model import Conversation, Message
 from turntoward.store import Store
+
+_load_commands()
 
 SUNDAYS = [datetime(2025, 1, 5, 21) + timedelta(weeks=2 * i) for i in range(8)]
 RISING = [(1, 1, 1), (1, 2, 1), (1, 1, 1), (2, 1, 1), (3, 2, 2), (3, 3, 2), (3, 2, 3), (3, 3, 3)]
@@ -58,3 +65,27 @@ def test_recording_a_whole_check_in_refuses_questions_it_does_not_ask(store: Sto
     with pytest.raises(UsageError, match="no question lonelyness"):
         api.record_checkin(store, "loneliness3", {"lonelyness": 3})
     assert api.list_checkins(store) == []
+
+
+def busy_then_quiet_chat() -> Conversation:
+    """Alex and Sam: about six messages a day until March 2025, three a day after."""
+    messages = []
+    day = datetime(2025, 1, 6, 9)
+    while day < datetime(2025, 4, 28):
+        per_day = 6 if day < datetime(2025, 3, 3) else 3
+        for i in range(per_day):
+            author = "Alex" if i % 2 == 0 else "Sam"
+            messages.append(Message(len(messages), day + timedelta(minutes=40 * i), author, f"how's it going {i}"))
+        day += timedelta(days=1)
+    return Conversation("sam-phone.txt", "whatsapp", "Sam (phone)", messages, chat_id="sam-phone")
+
+
+def test_the_signs_command_joins_check_ins_with_the_chat_with_that_person(store: Store) -> None:
+    store.save_source("sam-phone.txt", [busy_then_quiet_chat()])
+    record_loneliness(store)
+    result = CliRunner().invoke(app, ["checkin", "signs", "--about", "Sam", "--json", "--db", store.url])
+    assert result.exit_code == 0, result.output
+    lonely = json.loads(result.output)["lonely"]
+    assert lonely["status"] == "concern"
+    assert "since March 2025" in lonely["evidence"]
+    assert "messages with Sam halved since March" in lonely["evidence"]

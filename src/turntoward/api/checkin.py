@@ -13,6 +13,7 @@ from pathlib import Path
 
 from turntoward.analysis.checkin_signs import CheckinSeries, checkin_signs
 from turntoward.analysis.findings import PeriodMetrics, Sign
+from turntoward.analysis.metrics import week_of
 from turntoward.checkin import storage
 from turntoward.checkin.ics import reminder, to_ics
 from turntoward.checkin.instruments import Instrument, get_instrument, instruments
@@ -168,8 +169,35 @@ def checkin_findings(
     about: str | None = None,
     weekly_chat_metrics: Mapping[str, Sequence[PeriodMetrics]] | None = None,
 ) -> dict[str, Sign]:
-    """The four check-in signs of disconnection for `viewer`, from what they may see."""
-    return checkin_signs(checkin_series(store, viewer, about=about), weekly_chat_metrics)
+    """The four check-in signs of disconnection for `viewer`, from what they may see.
+
+    Without `weekly_chat_metrics`, the stored one-to-one chats with `about` (if any) are
+    counted week by week, so the evidence can say what the messages did when the check-ins turned.
+    """
+    series = checkin_series(store, viewer, about=about)
+    if weekly_chat_metrics is None and about is not None:
+        whom = storage.person_name(store, about)
+        weekly_chat_metrics = {whom: chat_weeks(store, whom)}
+    return checkin_signs(series, weekly_chat_metrics)
+
+
+def chat_weeks(store: Store, person: str) -> list[PeriodMetrics]:
+    """Messages per week (empty weeks included) across the stored one-to-one chats with `person`."""
+    counts: dict[date, int] = {}
+    for stored in store.conversations():
+        if len(stored.people) > 2 or person.casefold() not in {p.casefold() for p in stored.people}:
+            continue
+        for message in store.load_conversation(stored.id).messages:
+            week = week_of(message.ts)
+            counts[week] = counts.get(week, 0) + 1
+    if not counts:
+        return []
+    first, last = min(counts), max(counts)
+    weeks = (last - first).days // 7 + 1
+    return [
+        PeriodMetrics(period=day, person=None, messages=counts.get(day, 0))
+        for day in (first + timedelta(weeks=w) for w in range(weeks))
+    ]
 
 
 def write_reminder(
@@ -203,6 +231,7 @@ __all__ = [
     "TogetherBalance",
     "answer_checkin",
     "begin_checkin",
+    "chat_weeks",
     "checkin_findings",
     "checkin_series",
     "finish_checkin",

@@ -188,6 +188,29 @@ def _jsonable_checkin(result: api.CheckinResult) -> dict[str, object]:
     }
 
 
+@checkin_app.command("signs")
+def checkin_signs(
+    about: Annotated[str | None, typer.Option("--about", help="Check-ins about, and chats with, this person.")] = None,
+    as_: As = None,
+    as_json: AsJson = False,
+    db: Db = None,
+    passphrase: Passphrase = None,
+) -> None:
+    """What your check-ins and time together say about four of the five signs of disconnection."""
+    with _store(db, passphrase) as store:
+        signs = api.checkin_findings(store, viewer=as_, about=about)
+    if as_json:
+        _print_json({name: {"status": s.status, "evidence": s.evidence} for name, s in signs.items()})
+        return
+    table = Table("sign", "status", "evidence", box=None)
+    colours = {"ok": "green", "watch": "yellow", "concern": "red"}
+    for name, sign in signs.items():
+        table.add_row(
+            name.replace("_", " "), f"[{colours[sign.status.value]}]{sign.status.value}[/]", escape(sign.evidence)
+        )
+    Console().print(table)
+
+
 @checkin_app.command("instruments")
 def checkin_instruments() -> None:
     """List the check-ins you can answer, with their source."""
