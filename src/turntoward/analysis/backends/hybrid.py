@@ -98,7 +98,8 @@ class HybridBackend:
             # controlling would be a harm of its own (DESIGN.md, Safety and consent).
             c = rp.labelling.cues[i]
             h = m["horseman"].classes[m["horseman"].decide(probs["horseman"][i])]
-            if h != "none" and (c.has(*_CONFLICT_CUES) or rp.in_conflict[i]):
+            playful = c.has("laughs", "affection") and not rp.in_conflict[i]  # "you always make me laugh 😂"
+            if h != "none" and not playful and (c.has(*_CONFLICT_CUES) or rp.in_conflict[i]):
                 lab.horseman = Horseman(h)
             lab.control = "control" in c.hits and m["control"].decide(probs["control"][i]) == 1
             lab.repair = m["repair"].decide(probs["repair"][i]) == 1
