@@ -105,6 +105,31 @@ def test_a_group_listing_the_users_own_number_on_some_messages_is_one_conversati
     assert group.chat_id == "sms:+15551234567~+15559876543"
 
 
+def test_one_contact_written_with_and_without_the_country_code_is_one_conversation(tmp_path: Path) -> None:
+    def sms(date: int, box: int, address: str, body: str, name: str = "(Unknown)") -> str:
+        return f'<sms address="{address}" date="{date}" type="{box}" body="{body}" contact_name="{name}" />'
+
+    path = tmp_path / "sms.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><smses count="6">'
+        + sms(1710332100000, 1, "+13205550134", "garage door is stuck", "Noor Haddad")
+        + sms(1710332160000, 2, "3205550134", "on my way, 20 min")
+        + sms(1710332220000, 1, "+447700900123", "landed!", "Ellis")
+        + sms(1710332280000, 2, "07700 900123", "welcome back")
+        + sms(1710332340000, 1, "+13215550134", "wrong number?")  # same last seven digits, other person
+        + sms(1710332400000, 1, "5550134", "who is this")  # ends two longer numbers: left alone
+        + "</smses>"
+    )
+    conversations = parse(path)
+    assert [(c.chat_id, c.title, len(c.messages)) for c in conversations] == [
+        ("sms:+13205550134", "Noor Haddad", 2),
+        ("sms:+447700900123", "Ellis", 2),
+        ("sms:+13215550134", "+13215550134", 1),
+        ("sms:5550134", "5550134", 1),
+    ]
+    assert [m.author for m in conversations[0].messages] == ["Noor Haddad", "Me"]
+
+
 def test_an_unknown_contact_is_shown_by_number() -> None:
     assert parse(FIXTURE)[1].people == ["5550199"]
 

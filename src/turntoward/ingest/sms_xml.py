@@ -10,6 +10,10 @@ What becomes what:
 * one `Conversation` per correspondent: SMS and one-to-one MMS by the other phone number,
   group MMS by the set of numbers (numbers are compared without spaces, dashes, dots or
   parentheses); ``chat_id`` is ``sms:`` followed by those numbers;
+* phones store one contact's number both with and without the country code (``+13205550134``
+  on received messages, ``3205550134`` on sent ones; ``07700900123`` for ``+447700900123``):
+  a number of at least seven digits that ends the digits of exactly one longer number is that
+  number, as Android's own threads treat it;
 * received messages (SMS ``type`` 1, MMS ``msg_box`` 1) are authored by the app's
   ``contact_name`` when it knows one, else by the number; sent ones (``type``/``msg_box`` 2)
   by ``--me`` (default "Me");
@@ -52,11 +56,38 @@ UNKNOWN_NAMES = {"", "null", "(Unknown)"}
 NOT_MEDIA = {"text/plain", "application/smil"}
 _PHONE_PUNCTUATION = re.compile(r"[\s\-().]")
 _CHUNK = 1 << 20
+MIN_MATCH = 7  # Android's PhoneNumberUtils compares at least the last 7 digits of two numbers
 
 
 def normalise_address(address: str) -> str:
     """A phone number as conversations are grouped by it: no spaces, dashes, dots or brackets."""
     return _PHONE_PUNCTUATION.sub("", address)
+
+
+def fullest_numbers(addresses: set[str]) -> dict[str, str]:
+    """The longer form of each number written both with and without its country code.
+
+    A number maps to the one longer number whose digits it ends (after dropping a trunk ``0``);
+    one that ends several (``1234567`` in ``+15551234567`` and ``+15561234567``) stays itself.
+    """
+    def digits(address: str) -> str:
+        return address.lstrip("+").lstrip("0")
+
+    by_tail: dict[str, list[str]] = {}
+    for address in addresses:
+        number = digits(address)
+        if len(number) >= MIN_MATCH and number.isdigit():
+            by_tail.setdefault(number[-MIN_MATCH:], []).append(address)
+    fullest: dict[str, str] = {}
+    for group in by_tail.values():
+        for address in group:
+            number = digits(address)
+            longer = {digits(other) for other in group if len(digits(other)) > len(number)}
+            ends = [other for other in longer if other.endswith(number)]
+            widest = [other for other in ends if not any(o != other and o.endswith(other) for o in ends)]
+            if len(widest) == 1:
+                fullest[address] = next(o for o in group if digits(o) == widest[0])
+    return fullest
 
 
 def _millis(value: str | None, source: Source, where: str) -> datetime:
@@ -166,6 +197,9 @@ class _Backup:
                 self.names.setdefault(normalise_address(address), name.strip())
 
     def conversations(self, source: Source, me: str) -> Iterator[Conversation]:
+        fullest = fullest_numbers({a for key in self.threads for a in key} | set(self.names) | self.my_numbers)
+        if fullest:
+            self._use_fullest_numbers(fullest)
         # Some phones list the user's own number among a group's addresses on some messages
         # and not on others; without it, both are the same group.
         merged: dict[tuple[str, ...], list[Row]] = {}
@@ -180,6 +214,25 @@ class _Backup:
             ]
             title = ", ".join(self.names.get(a, a) for a in key)
             yield Conversation(source.name, "sms_xml", title, messages, chat_id="sms:" + "~".join(key), me=me)
+
+
+    def _use_fullest_numbers(self, fullest: dict[str, str]) -> None:
+        """Rewrite every number read so far as its fullest form (see `fullest_numbers`)."""
+        threads: dict[tuple[str, ...], list[Row]] = {}
+        for key, rows in self.threads.items():
+            full_key = tuple(sorted({fullest.get(a, a) for a in key}))
+            threads.setdefault(full_key, []).extend(
+                (ts, fullest.get(sender, sender) if sender else sender, text, kind) for ts, sender, text, kind in rows
+            )
+        self.threads = threads
+        names: dict[str, str] = {}
+        for address, name in self.names.items():
+            if address not in fullest:  # a name saved with the full number wins
+                names[address] = name
+        for address, name in self.names.items():
+            names.setdefault(fullest.get(address, address), name)
+        self.names = names
+        self.my_numbers = {fullest.get(a, a) for a in self.my_numbers}
 
 
 class SmsBackupImporter:
