@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from turntoward.cli import app, _load_commands
+from turntoward.cli import _load_commands, app
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = [
@@ -18,7 +18,8 @@ EXAMPLES = [
     ROOT / "examples/friends/result.json",
     ROOT / "examples/family/WhatsApp Chat - Okafor family.zip",
 ]
-KINDS = {"attention", "question", "news", "feelings", "affection", "humor", "invitation", "support", "repair", "checkin"}
+KINDS = {"attention", "question", "news", "feelings", "affection", "humor", "invitation", "support", "repair",
+         "checkin"}
 SHARED_CHECKER = ROOT.parent / "shared/contracts/check_contract.py"
 
 

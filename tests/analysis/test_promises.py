@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from tests.analysis._chats import chat
+
 from turntoward.analysis import analyze_conversation
 from turntoward.analysis.backends import backend_names, get_backend
 
@@ -32,7 +32,8 @@ def test_k_to_big_news_is_turning_away(backend):
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_enthusiastic_reply_to_news_is_turning_toward(backend):
-    conv = chat("+0m Sam: I GOT THE JOB!! they just called me", "+2m Alex: NO WAY!!! I'm so proud of you, tell me everything")
+    conv = chat("+0m Sam: I GOT THE JOB!! they just called me",
+                "+2m Alex: NO WAY!!! I'm so proud of you, tell me everything")
     bid = labels(conv, backend)[0].bid
     assert bid is not None and bid.outcome == "toward"
     assert bid.latency_s == 120

@@ -8,9 +8,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-
 from tests.exporters.telegram import render_telegram
 from tests.exporters.whatsapp import render_whatsapp
+
 from turntoward.api.analysis import analyze_conversations, load_conversations, message_records
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,8 +10,8 @@ or JSON path, and what was expected.
 from __future__ import annotations
 
 from turntoward.ingest._registry import (
-    ImportOptions,
     Importer,
+    ImportOptions,
     detect,
     importers,
     parse_source,
