@@ -76,3 +76,24 @@ def test_forgetting_everything_removes_all_text_from_the_file(tmp_path: Path) ->
 
     assert SECRET.encode() not in disk_bytes(db)
     assert b"Maya" not in disk_bytes(db)
+
+
+def test_forgetting_everything_also_deletes_check_ins_and_time_together(tmp_path: Path) -> None:
+    from sqlalchemy import func, select
+
+    from turntoward.api import checkin
+    from turntoward.store.checkin_schema import TimeTogetherRow
+
+    db = tmp_path / "turntoward.db"
+    store = open_store(str(db))
+    store.save_source("Jonah.txt", [chat("Jonah", ("Jonah", "Maya"), "hi")])
+    api.set_me(store, "Maya")
+    checkin.log_time_together(store, 90, in_person=True, with_person="Jonah", what="a walk by the river Wharfe")
+    assert checkin.time_together(store)
+
+    api.forget(store, everything=True)
+
+    with store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(TimeTogetherRow)).scalar_one() == 0
+    store.close()
+    assert b"river Wharfe" not in disk_bytes(db)

@@ -299,7 +299,9 @@ def people_me(
 @app.command("forget", rich_help_panel=PANEL)
 def forget(
     conversation: Annotated[str | None, typer.Argument(help="Conversation id or title.")] = None,
-    everything: Annotated[bool, typer.Option("--all", help="Forget every conversation.")] = False,
+    everything: Annotated[
+        bool, typer.Option("--all", help="Forget everything: every conversation, person, check-in and time logged.")
+    ] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     as_json: AsJson = False,
     db: Db = None,
@@ -311,7 +313,8 @@ def forget(
     with _store(db, passphrase) as store:
         if not yes:
             if everything:
-                question = f"Forget all {len(api.list_conversations(store))} conversations for good?"
+                question = (f"Forget all {len(api.list_conversations(store))} conversations, every check-in and "
+                            "all time logged together, for good?")
             else:
                 target = store.conversation(conversation or "")
                 question = f"Forget {target.title!r} ({target.messages} messages) for good?"

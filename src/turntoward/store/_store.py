@@ -18,6 +18,7 @@ from turntoward.model import Conversation, Message, MessageKind, Relationship, S
 from turntoward.store import _bulk
 from turntoward.store._identity import conversation_identity, message_keys
 from turntoward.store._records import SavedConversation, StoredConversation, StoredPerson
+from turntoward.store.checkin_schema import CheckinRow, TimeTogetherRow
 from turntoward.store.schema import AliasRow, ConversationRow, MessageRow, PersonRow, SourceImportRow
 
 _KINDS = {kind.value: kind for kind in MessageKind}
@@ -320,11 +321,15 @@ class Store:
         return forgotten
 
     def forget_all(self) -> int:
-        """Delete every conversation, person and import record; returns how many conversations."""
+        """Delete everything: conversations, people, import records, check-ins and time together.
+
+        Returns how many conversations there were.
+        """
         with self.engine.begin() as conn:
             _secure_delete(conn)
             count = conn.execute(select(func.count()).select_from(ConversationRow)).scalar_one()
-            for table in (MessageRow, ConversationRow, AliasRow, PersonRow, SourceImportRow):
+            for table in (CheckinRow, TimeTogetherRow, MessageRow, ConversationRow, AliasRow, PersonRow,
+                          SourceImportRow):
                 conn.execute(delete(table))
         self._compact()
         return count
