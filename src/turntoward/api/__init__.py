@@ -5,6 +5,16 @@ A plain list of re-exports; each group of functions lives in its own module.
 
 from __future__ import annotations
 
+from turntoward.api.analysis import (
+    analyze_conversations,
+    conversation_summary,
+    evaluate,
+    explain,
+    load_conversations,
+    message_records,
+    summary,
+    write_jsonl,
+)
 from turntoward.api.data import (
     ImportProgress,
     ImportSummary,
@@ -27,12 +37,20 @@ __all__ = [
     "Store",
     "StoredConversation",
     "StoredPerson",
+    "analyze_conversations",
+    "conversation_summary",
+    "evaluate",
+    "explain",
     "forget",
     "import_paths",
     "list_conversations",
     "list_people",
+    "load_conversations",
     "merge_people",
+    "message_records",
     "open_store",
     "set_me",
     "set_relationship",
+    "summary",
+    "write_jsonl",
 ]
