@@ -263,25 +263,23 @@ def test_a_byte_order_mark_just_inside_the_first_bracket_is_read_past(tmp_path: 
     ]
 
 
-def test_ios_words_that_start_with_a_direction_mark_stay_messages_of_someone_already_heard(tmp_path: Path) -> None:
-    # Pasted text and right-to-left keyboards put U+200E in front of people's own words too;
-    # the group's own name never writes a message, so its marked lines stay notices.
+def test_ios_notices_credited_to_a_member_who_also_writes_stay_notices(tmp_path: Path) -> None:
+    # iOS credits a notice to the person it is about, in any language, and marks its text.
     lines = [
-        "[02/06/2022, 09:00:00] Allotment: \u200eMessages and calls are end-to-end encrypted.",
-        "[02/06/2022, 09:01:00] Allotment: \u200eTomasz hat die Gruppe umbenannt",
-        "[02/06/2022, 09:02:10] Tomasz: who has the shed key?",
-        "[02/06/2022, 09:02:40] Greta: me",
-        "[02/06/2022, 09:03:30] Greta: \u200e\u200eit's under the pot",
-        "[02/06/2022, 09:04:00] Tomasz: \u200ethanks!",
+        "[11.05.24, 18:00:00] Laufgruppe: \u200eNachrichten und Anrufe sind Ende-zu-Ende-verschlüsselt.",
+        "[11.05.24, 18:01:00] Jana Vogt: wer läuft morgen mit?",
+        "[11.05.24, 18:02:00] Jana Vogt: \u200eJana Vogt hat die Gruppenbeschreibung geändert.",
+        "[11.05.24, 18:03:00] Timo: \u200eJana Vogt hat Timo hinzugefügt.",
+        "[11.05.24, 18:04:00] Timo: ich!",
+        "[11.05.24, 18:05:00] Timo: \u200eSprachanruf. \u200eKeine Antwort",
     ]
     chat = parse_text(tmp_path, "\n".join(lines) + "\n", name="_chat.txt")
-    assert [(m.author, m.kind, m.text) for m in chat.messages] == [
-        ("Tomasz", TEXT, "who has the shed key?"),
-        ("Greta", TEXT, "me"),
-        ("Greta", TEXT, "it's under the pot"),
-        ("Tomasz", TEXT, "thanks!"),
+    assert [(m.author, m.text) for m in chat.messages] == [("Jana Vogt", "wer läuft morgen mit?"), ("Timo", "ich!")]
+    assert [e.text for e in chat.system_events][1:] == [
+        "Jana Vogt hat die Gruppenbeschreibung geändert.",
+        "Jana Vogt hat Timo hinzugefügt.",
+        "Sprachanruf. \u200eKeine Antwort",
     ]
-    assert [(e.author, e.text) for e in chat.system_events][1] == ("Allotment", "Tomasz hat die Gruppe umbenannt")
 
 
 def test_ios_media_and_notices_are_told_apart_by_their_text_after_the_mark() -> None:

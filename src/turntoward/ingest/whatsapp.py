@@ -7,8 +7,7 @@ from the file name; the export says neither the chat's id nor who exported it.
 Each message starts with a header (see `_whatsapp_dates`); the lines up to the next header
 belong to it. App notices (encryption, joins, missed calls, ...) become `SystemEvent`s: on
 Android they are the headers without a ``Name: `` part, on iOS the texts WhatsApp starts with
-U+200E (unless their author has already written messages: people's own words can start with
-that mark too), and in both the notices listed in ``formats/whatsapp.toml``. A notice's author is
+U+200E, and in both the notices listed in ``formats/whatsapp.toml``. A notice's author is
 whoever it says acted ("Maya added Tom" → Maya) where a pattern in that file says so, else on
 iOS the name before ``": "`` (the contact, or the group's name), else None.
 
@@ -231,8 +230,6 @@ class _ExportReader:
         # names with ": " in them, by the part before the first ": " (see the module docstring)
         self._colon_names: dict[str, list[str]] = {}
         self._pending: tuple[bytes, bytes, bytes] | None = None
-        self._speakers: set[str] = set()  # authors of the first `_heard` messages
-        self._heard = 0
         if ": " in title:
             self._learn_colon_name(title)
 
@@ -323,8 +320,8 @@ class _ExportReader:
             text = _strip_edited(text, self.markers.edited_suffix)
             edited = True
         kind = self.markers.kind_of(text) if text else MessageKind.MEDIA
-        if kind is None:  # iOS marks every notice with U+200E, and a group's come from its name
-            kind = _SYSTEM if marked and not self._has_spoken(author) else _TEXT
+        if kind is None:
+            kind = _SYSTEM if marked else _TEXT  # iOS marks every notice with U+200E
         if kind is _SYSTEM:
             self._notice(date, time, text, author)
             return
@@ -336,13 +333,6 @@ class _ExportReader:
         self.times.append(time)
         self.authors.append(author)
         self.texts.append(text)
-
-    def _has_spoken(self, author: str) -> bool:
-        """Whether `author` wrote any message so far (a group's name, which only gives notices, never)."""
-        if self._heard < len(self.authors):
-            self._speakers.update(self.authors[self._heard :])
-            self._heard = len(self.authors)
-        return author in self._speakers
 
     def _learn_author(self, raw: str) -> object:
         """What the text before ": " is: a person's name (cleaned), or part of a notice."""
