@@ -263,6 +263,18 @@ def test_a_byte_order_mark_just_inside_the_first_bracket_is_read_past(tmp_path: 
     ]
 
 
+def test_spanish_ios_media_written_with_a_capital_is_media_not_a_notice(tmp_path: Path) -> None:
+    lines = [
+        "[3/2/23, 20:15:09] Inés: \u200eimagen omitida",
+        "\u200e[3/2/23, 20:15:40] Rubén: \u200eVideo omitido",
+        "\u200e[3/2/23, 20:16:02] Inés: \u200eTarjeta de contacto omitida",
+        "[3/2/23, 20:16:30] Rubén: \u200eLlamada perdida",
+    ]
+    chat = parse_text(tmp_path, "\n".join(lines) + "\n", name="_chat.txt")
+    assert [(m.author, m.kind) for m in chat.messages] == [("Inés", MEDIA), ("Rubén", MEDIA), ("Inés", MEDIA)]
+    assert [e.text for e in chat.system_events] == ["Llamada perdida"]
+
+
 def test_ios_notices_credited_to_a_member_who_also_writes_stay_notices(tmp_path: Path) -> None:
     # iOS credits a notice to the person it is about, in any language, and marks its text.
     lines = [
