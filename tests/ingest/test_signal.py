@@ -52,6 +52,23 @@ def test_a_one_to_one_chat_reads_as_signal_showed_it() -> None:
     ]
 
 
+def test_group_calls_are_system_events_too(tmp_path: Path) -> None:
+    chat_md = tmp_path / "Climbing club" / "chat.md"
+    chat_md.parent.mkdir()
+    chat_md.write_text(
+        "[2025-02-01 18:00:00] Priya: anyone at the wall tonight?\n\n"
+        "[2025-02-01 18:05:12] Me: Outgoing group call (accepted, 4m 2s)\n\n"
+        "[2025-02-01 18:20:00] Priya: Incoming adhoc call (missed)\n\n",
+        encoding="utf-8",
+    )
+    [chat] = parse(chat_md)
+    assert [(m.author, m.text) for m in chat.messages] == [("Priya", "anyone at the wall tonight?")]
+    assert [e.text for e in chat.system_events] == [
+        "Outgoing group call (accepted, 4m 2s)",
+        "Incoming adhoc call (missed)",
+    ]
+
+
 def test_calls_are_system_events_not_messages() -> None:
     [chat] = parse(SAM)
     assert [(e.ts, e.author, e.text) for e in chat.system_events] == [

@@ -50,7 +50,8 @@ _ATTACHMENT = re.compile(r"!?\[[^\]\n]*\]\(\./media/|\((?:media|attachment) not 
 _STICKER_LINK = re.compile(r"\[[^\]\n]*\]\(\.\./exported_stickers/")
 _STICKER_LINE = re.compile(r"\(\( .* \)\)")
 _REACTIONS = re.compile(r"\(- .* -\)")
-CALL = re.compile(r"(?:Incoming|Outgoing|Missed) (?:(?:voice|video) )?call(?: \(.*\))?")
+# signal-export names a call by Signal's call type, lowercased, "audio" read as "voice".
+CALL = re.compile(r"(?:Incoming|Outgoing|Missed) (?:(?:voice|video|group|adhoc) )?call(?: \(.*\))?")
 # Labels signal-export quotes instead of text when the replied-to message was an attachment.
 ATTACHMENT_QUOTES = ("Photo", "Video", "Voice message", "Attachment")
 _FILE_NAME = re.compile(r"[^\s/]+\.[A-Za-z0-9]{1,5}")
