@@ -208,6 +208,26 @@ def test_a_wrong_type_names_the_file_and_json_path(tmp_path: Path) -> None:
     assert "expected a time in milliseconds since 1970" in str(caught.value)
 
 
+def test_a_file_trimmed_to_its_messages_is_still_read(tmp_path: Path) -> None:
+    folder = tmp_path / "instagram_sample"
+    folder.mkdir()
+    path = folder / "messages.json"
+    path.write_text(
+        json.dumps(
+            {
+                "messages": [
+                    {"sender_name": "Kofi", "timestamp_ms": 1717430400000, "content": "made it home"},
+                    {"sender_name": "Ama", "timestamp_ms": 1717430100000, "content": "text me when you land"},
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    [(_, [chat])] = list(read_paths([path]))
+    assert (chat.source_format, chat.title) == ("instagram", "Ama, Kofi")
+    assert [(m.author, m.text) for m in chat.messages] == [("Ama", "text me when you land"), ("Kofi", "made it home")]
+
+
 def test_broken_and_foreign_files_are_format_errors() -> None:
     text = HIKERS.read_text(encoding="utf-8")
     with pytest.raises(ImportFormatError, match=r"message_1\.json:\d+: expected a JSON document"):

@@ -14,6 +14,9 @@ messages chronologically, so `index` 0 is the oldest message of the whole conver
 ``timestamp_ms`` (milliseconds since 1970, UTC) becomes naive local time of this computer, as
 `datetime.fromtimestamp` gives it.
 
+A file trimmed to its ``messages`` (no ``participants`` nor ``title``, as other tools' samples
+are) is read too, titled by its senders.
+
 Meta writes UTF-8 bytes as if each were a Latin-1 character ("Ã©" for "é"); `repair_mojibake`
 undoes that for every string we keep. Reactions are not messages and are left out; calls and
 people joining or leaving are `SystemEvent`s; an unsent message is DELETED.
@@ -75,6 +78,8 @@ class MetaInboxImporter:
             score = 0.9
         elif is_page and b'"participants"' in head:
             score = 0.6
+        elif b'"messages"' in head and b'"sender_name"' in head and b'"timestamp_ms"' in head:
+            score = 0.7  # a file trimmed to its messages (other tools' samples are)
         else:
             return 0.0
         mentions_instagram = "instagram" in source.name.lower() or b"your_instagram_activity" in head
@@ -97,7 +102,7 @@ class MetaInboxImporter:
         for i, page_source in enumerate(pages):
             doc = JsonDoc(page_source)
             root = doc.obj(load_json(page_source), "")
-            if "messages" not in root or "participants" not in root:
+            if "messages" not in root or ("participants" not in root and not _has_senders(root)):
                 doc.fail("", f"a {self.description}: an object with 'participants' and 'messages'", root)
             if i == 0:
                 header = root
@@ -118,7 +123,7 @@ class MetaInboxImporter:
         options: ImportOptions,
     ) -> Conversation:
         names = []
-        for k, raw in enumerate(doc.field_list(header, "participants", "")):
+        for k, raw in enumerate(doc.field_list(header, "participants", "", optional=True)):
             person = doc.obj(raw, f"participants[{k}]")
             names.append(repair_mojibake(doc.field_str(person, "name", f"participants[{k}]")))
         title = doc.optional_str(header, "title", "")
@@ -135,15 +140,22 @@ class MetaInboxImporter:
                 continue
             kind, text = _kind_and_text(page_doc, entry, at, content)
             messages.append(Message(index=len(messages), ts=ts, author=author, text=text, kind=kind))
+        names = names or [m.author for m in messages if m.author != self.unknown_sender]
         return Conversation(
             source=doc.source.name,
             source_format=self.name,
-            title=repair_mojibake(title) if title else ", ".join(names),
+            title=repair_mojibake(title) if title else ", ".join(dict.fromkeys(names)),
             messages=messages,
             system_events=events,
             chat_id=doc.optional_str(header, "thread_path", ""),
             me=options.me,
         )
+
+
+def _has_senders(root: JsonObject) -> bool:
+    """Whether a file without ``participants`` still holds Meta's messages (a trimmed sample)."""
+    entries = root.get("messages")
+    return isinstance(entries, list) and any(isinstance(e, dict) and "sender_name" in e for e in entries)
 
 
 def _timestamp(doc: JsonDoc, entry: JsonObject, at: str) -> datetime:

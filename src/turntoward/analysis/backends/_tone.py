@@ -1,0 +1,45 @@
+"""The tone of a message (warm, hostile, hurt, neutral), learned from real human-written text.
+
+A small linear model over words and word pairs, trained by `training/train_tone.py` on
+GoEmotions and ConvAbuse (attributions in NOTICE). The hybrid backend uses its output as
+features: it knows many more ways of being warm or hostile than our own corpus shows.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from io import BytesIO
+from itertools import pairwise
+
+import numpy as np
+
+from turntoward.analysis._text import tokens
+from turntoward.analysis.backends._linear import LinearModel, feature_matrix, load, predict_many
+
+TONES = ("neutral", "warm", "hostile", "hurt")
+
+
+def tone_features(text: str) -> list[str]:
+    toks = tokens(text)[:60]
+    words = [t for t in toks if t[0].isalnum()]
+    return ["t_bias", *(f"t_w={t}" for t in toks), *(f"t_b={a} {b}" for a, b in pairwise(words))]
+
+
+@cache
+def tone_model() -> LinearModel | None:
+    """The shipped tone model, or None when the package was built without it."""
+    path = resources.files("turntoward.analysis.models").joinpath("tone.npz")
+    if not path.is_file():
+        return None
+    data = dict(np.load(BytesIO(path.read_bytes()), allow_pickle=False))
+    return load(data, "tone")
+
+
+def tones(texts: list[str]) -> np.ndarray:
+    """Probabilities of each tone (columns in `TONES` order) for every text."""
+    model = tone_model()
+    if model is None or not texts:
+        return np.zeros((len(texts), len(TONES)))
+    (p,) = predict_many([model], *feature_matrix([tone_features(t) for t in texts]))
+    return p
