@@ -175,6 +175,28 @@ def test_indonesian_android_export_with_a_dot_between_hours_and_minutes(tmp_path
     ]
 
 
+def test_indonesian_and_turkish_media_deletions_and_edits_are_told_from_words(tmp_path: Path) -> None:
+    indonesian = parse_text(
+        tmp_path,
+        "05/11/23 19.02 - Rina: <Media tidak disertakan>\n"
+        "05/11/23 19.03 - Rina: \u200eIMG-20231105-WA0007.jpg (file terlampir)\n"
+        "05/11/23 19.04 - Agus: bagus!\n",
+        name="WhatsApp Chat with Rina.txt",
+    )
+    assert [m.kind for m in indonesian.messages] == [MEDIA, MEDIA, TEXT]
+    turkish = parse_text(
+        tmp_path,
+        "2.10.2024 13:33 - Elif: \u200eIMG-20241002-WA0001.jpg (dosya ekli)\nyeni ev\n"
+        "2.10.2024 13:34 - Elif: Bu mesaj silindi\n"
+        "2.10.2024 13:35 - Emre: çok güzel <Bu mesaj düzenlendi>\n"
+        "2.10.2024 13:36 - Emre: <Medya dahil edilmedi>\n",
+        name="WhatsApp Chat with Elif.txt",
+    )
+    assert [m.kind for m in turkish.messages] == [MEDIA, DELETED, TEXT, MEDIA]
+    assert [m.edited for m in turkish.messages] == [False, False, True, False]
+    assert turkish.messages[2].text == "çok güzel"
+
+
 def test_finnish_ios_export_with_klo_before_a_dotted_time(tmp_path: Path) -> None:
     lines = [
         "[4.2.2023 klo 9.05.12] Aino: huomenta",
