@@ -7,6 +7,7 @@ weights shipped with the package. Every feature of a decision can be listed for 
 from __future__ import annotations
 
 import zlib
+from collections.abc import Sequence
 from itertools import pairwise
 
 from turntoward.analysis._text import Lexicon, TextCues, tokens
@@ -86,6 +87,19 @@ def _fresh_text_features(prefix: str, m: Message, c: TextCues, lexicon: Lexicon,
         out.append(f"{prefix}capital")
 
 
+_TONE_NAMES = ("neutral", "warm", "hostile", "hurt")
+
+
+def _tone(prefix: str, p: Sequence[float] | None, out: list[str]) -> None:
+    """The tone model's reading as features: each non-neutral tone in four strength bins."""
+    if p is None:
+        return
+    for name, value in zip(_TONE_NAMES[1:], p[1:], strict=True):
+        level = _bin(float(value), (0.25, 0.5, 0.75))
+        if level:
+            out.append(f"{prefix}tone={name}:{level}")
+
+
 def message_features(
     i: int,
     msgs: list[Message],
@@ -96,11 +110,13 @@ def message_features(
     *,
     group: bool,
     in_conflict: bool,
+    tones: Sequence[Sequence[float]] | None = None,
 ) -> list[str]:
     """Features of message `i` for the message-level decisions (bid and kind, horseman, control...)."""
     m, ctx = msgs[i], ctxs[i]
     out = ["bias"]
     _text_features("", m, ctx.cues, lexicon, out)
+    _tone("", tones[i] if tones is not None else None, out)
     if ctx.new_session:
         out.append("new_session")
     if ctx.after_silence_s is not None:
@@ -127,6 +143,7 @@ def message_features(
             out.append(f"prev_cue={name}")
         if msgs[j].kind is MessageKind.MEDIA:
             out.append("prev_media")
+        _tone("prev_", tones[j] if tones is not None else None, out)
         if ctx.gap_s is not None:
             out.append(f"reply_gap={_bin(ctx.gap_s / 60, (2, 10, 60, 240, 720))}")
     else:
@@ -154,6 +171,7 @@ def outcome_features(
     lexicon: Lexicon,
     rule_outcome: str,
     late: bool,
+    tones: Sequence[Sequence[float]] | None = None,
 ) -> list[str]:
     """Features of a bid's answer for the outcome decision."""
     out = ["bias", f"kind={kind}", f"rule_o={rule_outcome}", f"kind&rule_o={kind}:{rule_outcome}"]
@@ -164,9 +182,10 @@ def outcome_features(
     rc = ctxs[bid.response_index].cues
     local: list[str] = []
     _text_features("r_", r, rc, lexicon, local)
+    _tone("r_", tones[bid.response_index] if tones is not None else None, local)
     out.extend(local)
     for f in local:
-        if f.startswith("r_cue=") or f.startswith("r_len="):
+        if f.startswith(("r_cue=", "r_len=", "r_tone=")):
             out.append(f"{kind}&{f}")
     lat = (r.ts - msgs[bid.index].ts).total_seconds()
     out.append(f"lat={_bin(lat / 60, (1, 5, 30, 120, 480, 1440, 4320))}")

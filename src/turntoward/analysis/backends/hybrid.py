@@ -20,10 +20,11 @@ from turntoward.analysis._text import Lexicon, default_lexicon
 from turntoward.analysis.backends import Labelling, register_backend
 from turntoward.analysis.backends._features import message_features, outcome_features
 from turntoward.analysis.backends._linear import LinearModel, feature_matrix, load, predict_many
+from turntoward.analysis.backends._tone import tones
 from turntoward.analysis.backends.rules import RulesBackend, RulesPass, answer_bid
 from turntoward.analysis.context import waking_seconds
 from turntoward.analysis.findings import Accountability, Bid, BidKind, Horseman, MessageLabel, Outcome
-from turntoward.model import Conversation, GoldMessage
+from turntoward.model import Conversation, GoldMessage, MessageKind
 
 _CONFLICT_CUES = ("criticism", "contempt", "defensiveness", "stonewalling", "dismissive", "deflects")
 MODELS = ("kind", "horseman", "control", "repair", "accountability", "outcome")
@@ -63,19 +64,24 @@ class HybridBackend:
         self.th = thresholds()
         self.rules = RulesBackend(self.lexicon, self.th)
 
-    def _message_rows(self, conv: Conversation, rp: RulesPass) -> list[list[str]]:
+    def _message_rows(self, conv: Conversation, rp: RulesPass, tone: np.ndarray) -> list[list[str]]:
         lab = rp.labelling
         rule_bids = {b.index for b in lab.bids}
         return [
             message_features(i, conv.messages, rp.contexts, lab.labels[i], rule_bids, self.lexicon,
-                             group=rp.group, in_conflict=rp.in_conflict[i])
+                             group=rp.group, in_conflict=rp.in_conflict[i], tones=tone)
             for i in range(len(conv.messages))
         ]
+
+    @staticmethod
+    def _tones(conv: Conversation) -> np.ndarray:
+        return tones([m.text if m.kind is MessageKind.TEXT else "" for m in conv.messages])
 
     def label(self, conv: Conversation) -> Labelling:
         rp = self.rules.read(conv)
         msgs = conv.messages
-        rows = self._message_rows(conv, rp)
+        tone = self._tones(conv)
+        rows = self._message_rows(conv, rp, tone)
         m = self.models
         names = ("kind", "horseman", "control", "repair", "accountability")
         probs = dict(zip(names, predict_many([m[n] for n in names], *feature_matrix(rows)), strict=True))
@@ -110,7 +116,7 @@ class HybridBackend:
         for bid in bids:
             answer_bid(bid, msgs, rp.contexts, rp.group, self.th)
             outcome_rows.append(outcome_features(bid, bid.kind.value, msgs, rp.contexts, self.lexicon,
-                                                 bid.outcome.value, _late(bid, rp, conv, self.th)))
+                                                 bid.outcome.value, _late(bid, rp, conv, self.th), tone))
         if bids:
             (p_out,) = predict_many([m["outcome"]], *feature_matrix(outcome_rows))
             for bid, feats, p in zip(bids, outcome_rows, p_out, strict=True):
@@ -126,7 +132,8 @@ class HybridBackend:
     def training_rows(self, conv: Conversation, gold: list[GoldMessage]) -> TrainingRows:
         """Rows for every model from one labelled conversation (used by training/train_hybrid.py)."""
         rp = self.rules.read(conv)
-        rows = self._message_rows(conv, rp)
+        tone = self._tones(conv)
+        rows = self._message_rows(conv, rp, tone)
         out = TrainingRows({k: [] for k in MODELS}, {k: [] for k in MODELS})
 
         def add(model: str, feats: list[str], answer: str) -> None:
@@ -144,6 +151,6 @@ class HybridBackend:
                 bid = Bid(index=i, author=msgs[i].author, kind=BidKind(g.bid_kind), score=1.0, cues=[])
                 answer_bid(bid, msgs, rp.contexts, rp.group, self.th)
                 f = outcome_features(bid, g.bid_kind, msgs, rp.contexts, self.lexicon, bid.outcome.value,
-                                     _late(bid, rp, conv, self.th))
+                                     _late(bid, rp, conv, self.th), tone)
                 add("outcome", f, g.bid_outcome or "away")
         return out
