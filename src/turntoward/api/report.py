@@ -1,0 +1,73 @@
+"""Writing the connection report: load conversations, analyse them, build the report, write it out.
+
+`turntoward report` is this function plus argument parsing. Outputs are written only to the
+paths given; nothing is uploaded or written anywhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from turntoward.api.analysis import Progress, analyze_conversations, load_conversations
+from turntoward.errors import UsageError
+from turntoward.ingest import ImportOptions
+from turntoward.report import CheckinSeries, Report, build_report
+
+
+@dataclass(slots=True)
+class ReportFiles:
+    """What `report` wrote."""
+
+    html: Path
+    pngs: list[Path] = field(default_factory=list)
+    pdf: Path | None = None
+    conversations: int = 0
+    messages: int = 0
+
+
+def report(
+    targets: list[str],
+    *,
+    out: str | Path,
+    store: Any | None = None,
+    all_conversations: bool = False,
+    png_dir: str | Path | None = None,
+    pdf: str | Path | None = None,
+    redact: bool = False,
+    me: str | None = None,
+    options: ImportOptions | None = None,
+    fmt: str | None = None,
+    backend: str = "rules",
+    checkins: list[CheckinSeries] | None = None,
+    progress: Progress | None = None,
+) -> ReportFiles:
+    """Write the report of `targets` (export files or stored conversations) to `out`.
+
+    With `all_conversations`, every conversation in `store` is included. `png_dir` also gets
+    one PNG per chart, `pdf` a printed copy (needs Chromium); `redact` replaces names and
+    message text with placeholders, for sharing.
+    """
+    targets = list(targets)
+    if all_conversations:
+        if store is None:
+            raise UsageError("--all needs a database to read the stored conversations from")
+        targets += [str(c.id) for c in store.conversations()]
+    if not targets:
+        raise UsageError("give export files, folders or stored conversations, or --all")
+    conversations = load_conversations(targets, store=store, options=options, fmt=fmt, progress=progress)
+    analysis = analyze_conversations(conversations, backend=backend, me=me)
+    built = build(analysis, redact=redact, checkins=checkins)
+    files = ReportFiles(built.write_html(out), conversations=len(conversations),
+                        messages=sum(len(c.messages) for c in conversations))
+    if png_dir is not None:
+        files.pngs = built.write_pngs(png_dir)
+    if pdf is not None:
+        files.pdf = built.write_pdf(pdf)
+    return files
+
+
+def build(analysis: Any, *, redact: bool = False, checkins: list[CheckinSeries] | None = None) -> Report:
+    """The report of an `Analysis` already made (see `turntoward.report.build_report`)."""
+    return build_report(analysis, redact=redact, checkins=checkins)

@@ -1,0 +1,62 @@
+"""The ``report`` command: the connection report as one offline HTML page, PNG charts and a PDF.
+
+A thin wrapper over `turntoward.api.report.report`.
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from turntoward.api.report import report
+from turntoward.cli import app
+from turntoward.cli.data import DATE_ORDERS, Db, Passphrase
+from turntoward.errors import UsageError
+from turntoward.ingest import ImportOptions
+
+PANEL = "Report"
+
+
+@app.command("report", rich_help_panel=PANEL)
+def report_command(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Write the HTML report here.")],
+    targets: Annotated[list[str] | None, typer.Argument(
+        help="Export files, folders or zips to report on (no database needed).")] = None,
+    conversation: Annotated[list[str] | None, typer.Option(
+        "--conversation", "-c", help="A stored conversation (id or title); repeat for several.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every stored conversation.")] = False,
+    png: Annotated[Path | None, typer.Option("--png", help="Also write one PNG per chart into this folder.")] = None,
+    pdf: Annotated[Path | None, typer.Option("--pdf", help="Also write a PDF of the report (needs Chromium).")] = None,
+    redact: Annotated[bool, typer.Option(
+        "--redact", help="Replace names and messages with placeholders (Person A, \\[message]), for sharing.")] = False,
+    me: Annotated[str | None, typer.Option("--me", help="Your name in these chats.")] = None,
+    date_order: Annotated[str | None, typer.Option("--date-order", help="dmy, mdy or ymd for ambiguous dates.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="Force an export format (see `formats`).")] = None,
+    db: Db = None,
+    passphrase: Passphrase = None,
+) -> None:
+    """Write the connection report: bids and how they were answered, conflict and repair, signs, drift.
+
+    One self-contained HTML page that works offline; it is written only where --out says.
+    """
+    if date_order is not None and date_order not in DATE_ORDERS:
+        raise UsageError(f"--date-order {date_order}: expected dmy, mdy or ymd")
+    wanted = [*(targets or []), *(conversation or [])]
+    from turntoward import api
+
+    with ExitStack() as stack:
+        needs_store = all_ or any(not Path(t).exists() for t in wanted)
+        store = stack.enter_context(api.open_store(db, passphrase or None)) if needs_store else None
+        files = report(wanted, out=out, store=store, all_conversations=all_, png_dir=png, pdf=pdf, redact=redact,
+                       me=me, options=ImportOptions(date_order=date_order, me=me), fmt=fmt)
+    console = Console(stderr=True, highlight=False)
+    console.print(f"wrote the report of {files.conversations} conversation(s), {files.messages:,} messages")
+    if files.pngs:
+        console.print(f"wrote {len(files.pngs)} chart(s) to {png}")
+    if files.pdf is not None:
+        console.print(f"wrote {files.pdf}")
+    typer.echo(str(files.html))

@@ -1,0 +1,70 @@
+"""`turntoward report` as a user types it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from turntoward.cli import main
+
+from .conftest import COUPLE, FRIENDS
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(autouse=True)
+def _own_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TURNTOWARD_DB", str(tmp_path / "data" / "turntoward.db"))
+    monkeypatch.delenv("TURNTOWARD_PASSPHRASE", raising=False)
+
+
+def test_report_writes_the_page_and_the_charts_where_told_and_prints_its_path(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "for me" / "report.html"
+    code, stdout, stderr = run(capsys, "report", str(COUPLE), "--out", str(out), "--png", str(tmp_path / "png"))
+    assert code == 0, stderr
+    assert stdout.strip() == str(out)
+    assert "1,502 messages" in stderr
+    assert "Jonah" in out.read_text("utf-8")
+    assert len(list((tmp_path / "png").glob("*.png"))) >= 6
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["for me", "png"]  # nothing written elsewhere
+
+
+def test_report_redact_leaves_out_names(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out = tmp_path / "shared.html"
+    code, _, stderr = run(capsys, "report", str(FRIENDS), "--out", str(out), "--redact")
+    assert code == 0, stderr
+    html = out.read_text("utf-8")
+    assert not re.search(r"\b(Priya|Maya)\b", html)
+    assert "Person A" in html
+
+
+def test_report_needs_somewhere_to_write(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, stderr = run(capsys, "report", str(COUPLE))
+    assert code == 2 and "--out" in stderr
+
+
+def test_report_needs_something_to_report_on(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, stderr = run(capsys, "report", "--out", str(tmp_path / "r.html"))
+    assert code == 2 and "give export files" in stderr
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_report_of_every_stored_conversation(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert run(capsys, "import", str(FRIENDS))[0] == 0
+    out = tmp_path / "all.html"
+    code, stdout, stderr = run(capsys, "report", "--all", "--me", "Maya", "--out", str(out))
+    assert code == 0, stderr
+    assert "706 messages" in stderr and stdout.strip() == str(out)
+    assert "db:" in out.read_text("utf-8")

@@ -1,0 +1,190 @@
+"""What the connection report says, in the essays' terms, for the bundled example chats."""
+
+from __future__ import annotations
+
+import re
+import socket
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from turntoward.analysis.checkin_signs import CheckinReading, CheckinSeries
+from turntoward.analysis.engine import Analysis
+from turntoward.api.analysis import explain
+from turntoward.report import Report, build_report
+
+from ._page import parse, section, visible_text
+
+REF = re.compile(r'<code class="ref"[^>]*>([^<]+)</code>')
+
+
+def test_the_summary_says_what_goes_well_what_to_watch_and_one_next_step(examples_html: str) -> None:
+    summary = section(examples_html, "summary")
+    assert "What is going well" in summary and "What to watch" in summary and "One next step" in summary
+    # Priya moved away and the chat went quiet: the opening names it.
+    assert "Priya" in summary and "rarer" in summary
+
+
+def test_turn_toward_rates_sit_beside_the_research_reference_as_an_illustration(
+    examples_analysis: Analysis, examples_html: str
+) -> None:
+    couple = examples_analysis.conversations[0]
+    text = section(examples_html, "conversation-1")
+    for person, rate in couple.turn_toward_rate().items():
+        assert rate is not None
+        assert re.search(rf"{person} \d+ \d+ \d+ \d+ \d+ {rate:.0%}", text), person
+    assert "86%" in text and "33%" in text and "The Relationship Cure (2001)" in text
+    assert "illustration" in text and "say nothing about how your relationship will go" in text
+
+
+def test_every_quoted_example_carries_a_reference_that_explain_resolves_to_the_same_message(
+    examples_analysis: Analysis, examples_html: str
+) -> None:
+    refs = REF.findall(examples_html)
+    assert len(refs) >= 12
+    quotes = re.findall(r'<code class="ref"[^>]*>([^<]+)</code></p>\s*<blockquote>([^<]*)</blockquote>',
+                        examples_html)
+    assert len(quotes) >= 8
+    single = {r.conversation.source: Analysis([r]) for r in examples_analysis.conversations}
+    for ref, quoted in quotes:
+        source = ref.rpartition(":")[0]
+        record = explain(single[source], ref).record
+        shown = quoted.replace("&amp;", "&").replace("&#39;", "'").replace("&#34;", '"').replace("&lt;", "<")
+        assert record["text"].startswith(shown.rstrip("…")), ref
+
+
+def test_moments_that_went_well_and_missed_bids_are_quoted_with_their_dates(examples_html: str) -> None:
+    text = section(examples_html, "conversation-1")
+    assert "Moments that went well" in text and "Missed bids" in text
+    assert re.search(r"Maya, 2024-\d\d-\d\d \d\d:\d\d · \w+ bid · turned toward", text)
+    assert re.search(r", 2024-\d\d-\d\d \d\d:\d\d · \w+ bid · turned (away|against)", text)
+
+
+def test_the_page_quotes_a_handful_of_messages_never_the_whole_history(
+    examples_analysis: Analysis, examples_html: str
+) -> None:
+    for number, result in enumerate(examples_analysis.conversations, start=1):
+        text = section(examples_html, f"conversation-{number}")
+        long_messages = {m.text for m in result.conversation.messages if len(m.text) >= 25}
+        shown = [t for t in long_messages if t in text]
+        assert len(shown) <= 24, (number, len(shown))
+
+
+def test_conflict_shows_episodes_horsemen_repair_and_the_five_to_one_guide(
+    examples_analysis: Analysis, examples_html: str
+) -> None:
+    couple = examples_analysis.conversations[0]
+    assert couple.episodes
+    text = section(examples_html, "conversation-1")
+    assert f"{len(couple.episodes)} stretch(es) of conflict" in text
+    repaired = sum(e.repaired for e in couple.episodes)
+    assert f"{repaired} ended with a repair that was taken up" in text
+    assert "five positive moments for every negative one" in text and "Gottman & Levenson" in text
+    for e in couple.episodes:
+        assert f"{couple.conversation.source}:{e.start_index}" in text
+
+
+def test_control_is_named_plainly_with_help_and_never_scored(
+    examples_analysis: Analysis, examples_html: str
+) -> None:
+    with_control = [n for n, r in enumerate(examples_analysis.conversations, start=1) if r.control_messages]
+    assert with_control
+    for number in with_control:
+        text = section(examples_html, f"conversation-{number}")
+        assert "read as control or coercion" in text and "not something to score" in text
+        assert "Where to find help" in text and "Domestic-abuse helplines" in text
+        assert not re.search(r"control(ling)? score|coercion score", text, re.I)
+
+
+def test_lying_is_said_plainly_to_be_unreadable_from_text(examples_html: str) -> None:
+    assert visible_text(examples_html).count("Lying cannot be read from text.") == 3
+
+
+def test_check_in_signs_say_not_measured_until_there_are_check_ins(examples_html: str) -> None:
+    text = visible_text(examples_html)
+    assert text.count("not measured yet: run `turntoward checkin`") == 3 * 4
+    assert 'id="checkins"' not in examples_html
+
+
+def test_check_ins_when_given_fill_their_signs_and_draw_their_trend(examples_analysis: Analysis) -> None:
+    start = datetime(2024, 3, 1, 20, 0)
+    lonely = [CheckinReading(ts=start + timedelta(weeks=i), sign="lonely", instrument="Weekly check-in",
+                             score=1 + i * 0.5, low=1, high=5, level=min(1.0, i * 0.12), watch=0.5, concern=0.75,
+                             author="Maya", about="Jonah") for i in range(8)]
+    report = build_report(Analysis(examples_analysis.conversations[:1], [], "Maya"),
+                          checkins=[CheckinSeries("Maya", lonely)])
+    text = section(report.html(), "conversation-1")
+    assert re.search(r"(watch|concern) Lonely in the relationship, though not alone: your check-ins", text)
+    assert text.count("not measured yet: run `turntoward checkin`") == 3
+    assert "checkins" in report.charts
+    assert len(report.charts["checkins"].spec["data"]["values"]) == 8
+    assert 'id="checkins"' in report.html()
+
+
+def test_drift_names_the_friend_who_went_quiet_and_nudges_to_reach_out(examples_html: str) -> None:
+    text = section(examples_html, "across")
+    assert re.search(r"concern Priya: you and Priya went from about \d+ messages a week", text)
+    assert "Take the first step: a short message to Priya this week" in text
+
+
+def test_reciprocity_shows_who_makes_bids_and_who_reaches_out_first(
+    examples_analysis: Analysis, examples_report: Report
+) -> None:
+    friends = examples_analysis.conversations[1]
+    chart = examples_report.conversation_charts[1]["reciprocity"]
+    made = {row["person"]: row["count"] for row in chart.spec["data"]["values"] if row["measure"] == "bids made"}
+    assert made == {p: t.made for p, t in friends.bids_by_person().items()}
+    assert "Maya made" in chart.alt and "conversations" in chart.alt
+
+
+def test_the_reflection_questions_of_the_first_essay_close_the_report(examples_html: str) -> None:
+    text = section(examples_html, "reflection")
+    assert "Are you turning toward your partner? Accepting this bid and making space to connect?" in text
+    assert "Or are you turning against?" in text
+    assert text.count("?") >= 5
+
+
+def test_the_page_refers_to_nothing_outside_itself(examples_html: str) -> None:
+    page = parse(examples_html)
+    outside = [(tag, attr, value) for tag, attr, value in page.references if not value.startswith("#")]
+    assert outside == []
+    assert not any(tag in ("link", "iframe", "img", "object", "embed", "base") for tag, _ in page.tags)
+    assert not any(attrs.get("src") for tag, attrs in page.tags if tag == "script")
+    for css in page.styles:
+        assert "url(" not in css and "@import" not in css
+    assert "default-src 'none'" in examples_html
+    assert examples_html.count("<script>") == 2  # the Vega bundle once, and the few lines that draw
+
+
+def test_a_report_is_made_with_networking_disabled(
+    examples_analysis: Analysis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the report tried to use the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    report = build_report(Analysis(examples_analysis.conversations[1:2], [], "Maya"))
+    html = report.write_html(tmp_path / "report.html")
+    pngs = report.write_pngs(tmp_path / "charts")
+    assert html.read_text("utf-8").startswith("<!DOCTYPE html>")
+    assert len(pngs) == len(report.all_charts())
+
+
+def test_a_redacted_report_shows_no_name_and_no_message_text(
+    examples_analysis: Analysis, redacted_report: Report
+) -> None:
+    html = redacted_report.html()
+    specs = repr([c.spec for c in redacted_report.all_charts()]) + repr([c.alt for c in redacted_report.all_charts()])
+    names = {p for r in examples_analysis.conversations for p in r.conversation.people}
+    names |= {"Okafor", "WhatsApp", "result.json"}
+    for name in names:
+        assert not re.search(rf"(?<!\w){re.escape(name)}(?!\w)", html), name
+        assert name not in specs, name
+    texts = {m.text for r in examples_analysis.conversations for m in r.conversation.messages if len(m.text) >= 12}
+    page = visible_text(html)
+    assert [t for t in texts if t in page or t in specs] == []
+    assert "Person A" in page and "[message]" in page
+    assert re.search(r"conversation-1:\d+", page)  # the index still points at the message
