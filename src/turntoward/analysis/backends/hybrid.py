@@ -92,6 +92,9 @@ class HybridBackend:
             lab = MessageLabel(index=msgs[i].index, cues=rule.cues)
             k = m["kind"].decide(probs["kind"][i])
             kind = m["kind"].classes[k]
+            if msgs[i].kind is MessageKind.MEDIA or rp.labelling.cues[i].url:
+                kind = "attention"  # ANNOTATION.md: a media placeholder or URL is always an attention bid
+                k = m["kind"].classes.index(kind)
             if kind != "none":
                 cues = rule.bid.cues if rule.bid is not None else []
                 cues = cues + [f"model:{f}" for f in m["kind"].top_features(feats, kind, 4)]
