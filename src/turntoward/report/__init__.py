@@ -19,10 +19,11 @@ from pathlib import Path
 from turntoward.analysis.checkin_signs import CheckinSeries
 from turntoward.analysis.engine import Analysis
 from turntoward.report import _export, charts
+from turntoward.report._content import build_view
 from turntoward.report._export import ReportError
 from turntoward.report._page import javascript_bundle, render_html
 from turntoward.report.charts import Chart
-from turntoward.report.view import ReportView, build_view
+from turntoward.report.view import ReportView
 
 __all__ = ["Chart", "CheckinSeries", "Report", "ReportError", "ReportView", "build_report", "javascript_bundle"]
 
