@@ -285,6 +285,17 @@ def test_a_byte_order_mark_just_inside_the_first_bracket_is_read_past(tmp_path: 
     ]
 
 
+def test_ios_media_with_a_caption_or_file_name_before_the_notice_is_media(tmp_path: Path) -> None:
+    lines = [
+        "[24-12-2024, 18:02:11] Oma Riet: Fijne kerst allemaal! \u200eafbeelding weggelaten",
+        "\u200e[24-12-2024, 18:05:40] Sanne: rooster.pdf • \u200e2 pagina's \u200edocument weggelaten",
+        "[24-12-2024, 18:06:02] Sanne: jullie ook!",
+    ]
+    chat = parse_text(tmp_path, "\n".join(lines) + "\n", name="_chat.txt")
+    assert [m.kind for m in chat.messages] == [MEDIA, MEDIA, TEXT]
+    assert chat.messages[0].text == "Fijne kerst allemaal! \u200eafbeelding weggelaten"
+
+
 def test_spanish_ios_media_written_with_a_capital_is_media_not_a_notice(tmp_path: Path) -> None:
     lines = [
         "[3/2/23, 20:15:09] Inés: \u200eimagen omitida",

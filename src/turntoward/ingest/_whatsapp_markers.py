@@ -37,8 +37,12 @@ class Markers:
         kind = self.kind_by_text.get(text)
         if kind is not None:
             return kind
-        # a caption may follow an attachment on the lines below it
-        if text.startswith(self.media_prefix) or text.partition("\n")[0].endswith(self.media_suffix):
+        # a caption may follow an attachment on the lines below it, or (iOS) come before its notice
+        if (
+            text.startswith(self.media_prefix)
+            or text.partition("\n")[0].endswith(self.media_suffix)
+            or text.endswith(self.media_suffix)
+        ):
             return MessageKind.MEDIA
         if text.startswith(self.system_prefix):
             return MessageKind.SYSTEM
@@ -75,7 +79,9 @@ def load_markers(path: Path = MARKERS_FILE) -> Markers:
         title_prefixes=tuple(sorted(every("title_prefixes"), key=len, reverse=True)),
         kind_by_text=kind_by_text,
         media_prefix=tuple(every("media_prefix")),
-        media_suffix=tuple(every("media_suffix")),
+        # iOS writes a photo's caption, or a file's name, then U+200E and the media notice:
+        # "Fijne dagen! \u200eafbeelding weggelaten", "plan.pdf • \u200e8 Seiten \u200eDokument weggelassen"
+        media_suffix=tuple(every("media_suffix")) + tuple(f"\u200e{text}" for text in every("media_exact")),
         edited_suffix=tuple(every("edited_suffix")),
         system_prefix=tuple(every("system_prefix")),
         system_before_colon=re.compile("|".join(f"(?:{p})" for p in every("system_before_colon"))),
