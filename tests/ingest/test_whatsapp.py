@@ -296,6 +296,15 @@ def test_ios_media_with_a_caption_or_file_name_before_the_notice_is_media(tmp_pa
     assert chat.messages[0].text == "Fijne kerst allemaal! \u200eafbeelding weggelaten"
 
 
+def test_german_ios_edit_marker_with_a_full_stop_is_stripped_and_flagged(tmp_path: Path) -> None:
+    chat = parse_text(
+        tmp_path,
+        "[14.03.24, 07:45:10] Mia: bin um 8 da \u200e<Diese Nachricht wurde bearbeitet.>\n",
+        name="_chat.txt",
+    )
+    assert [(m.text, m.edited) for m in chat.messages] == [("bin um 8 da", True)]
+
+
 def test_spanish_ios_media_written_with_a_capital_is_media_not_a_notice(tmp_path: Path) -> None:
     lines = [
         "[3/2/23, 20:15:09] Inés: \u200eimagen omitida",
