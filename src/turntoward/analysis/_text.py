@@ -143,7 +143,8 @@ class TextCues:
         if not found:
             return False
         weak = lexicon.cues[name].context_only
-        return any(p not in weak for p in found)
+        # A weak phrase that is (nearly) the whole message is unambiguous: "whatever", "fine.", "so?"
+        return self.words <= 2 or any(p not in weak for p in found)
 
 
 _CACHE: dict[str, TextCues] = {}

@@ -35,7 +35,7 @@ def horseman_of(c: TextCues, lexicon: Lexicon, *, in_conflict: bool) -> Horseman
 
 
 def is_negative(label: MessageLabel, c: TextCues, lexicon: Lexicon) -> bool:
-    """A message that makes conflict: a horseman, control, or a strongly dismissive reply."""
+    """A message that makes conflict: a horseman, control, or a dismissive reply that needs no context."""
     return label.horseman is not None or label.control or c.strong("dismissive", lexicon)
 
 
@@ -63,8 +63,8 @@ def episodes(
     repair_bids = {b.index: b for b in bids if b.kind == "repair"}
     out: list[ConflictEpisode] = []
     for g in groups:
-        if len(g) < 2:
-            continue  # one sharp message is not yet a conflict
+        if len(g) < 2 or not any(labels[i].horseman is not None or labels[i].control for i in g):
+            continue  # one sharp message, or irritation without any horseman, is not yet a conflict
         start, end = g[0], g[-1]
         horsemen: dict[str, int] = {}
         for i in g:

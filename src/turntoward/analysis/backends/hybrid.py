@@ -110,7 +110,13 @@ class HybridBackend:
             playful = c.has("laughs", "affection") and not rp.in_conflict[i]  # "you always make me laugh 😂"
             if h != "none" and not playful and (c.has(*_CONFLICT_CUES) or rp.in_conflict[i]):
                 lab.horseman = Horseman(h)
-            lab.control = "control" in c.hits and m["control"].decide(probs["control"][i]) == 1
+            # A weak control phrase ("where were you", "home by") with nothing controlling
+            # around it needs the model to be sure, not merely to lean that way.
+            p_control = float(probs["control"][i][1])
+            sure = c.strong("control", self.lexicon) or rp.in_conflict[i] or rule.control or p_control >= 0.6
+            lab.control = (
+                "control" in c.hits and sure and not playful and m["control"].decide(probs["control"][i]) == 1
+            )
             lab.repair = m["repair"].decide(probs["repair"][i]) == 1
             acc = m["accountability"].classes[m["accountability"].decide(probs["accountability"][i])]
             lab.accountability = Accountability(acc) if acc != "none" else None
