@@ -305,6 +305,16 @@ def test_german_ios_edit_marker_with_a_full_stop_is_stripped_and_flagged(tmp_pat
     assert [(m.text, m.edited) for m in chat.messages] == [("bin um 8 da", True)]
 
 
+def test_ios_attachment_after_a_caption_is_media(tmp_path: Path) -> None:
+    lines = [
+        "[2/1/26, 08:08:17] Lupita: mira el pastel \u200e<attached: 00000101-PHOTO-2026-01-02-08-08-17.jpg>",
+        "[2/1/26, 08:09:00] Beto: qué rico",
+        "[2/1/26, 08:10:00] Beto: el <b> no sirve aquí <ok>",
+    ]
+    chat = parse_text(tmp_path, "\n".join(lines) + "\n", name="_chat.txt")
+    assert [m.kind for m in chat.messages] == [MEDIA, TEXT, TEXT]
+
+
 def test_spanish_ios_media_written_with_a_capital_is_media_not_a_notice(tmp_path: Path) -> None:
     lines = [
         "[3/2/23, 20:15:09] Inés: \u200eimagen omitida",

@@ -27,6 +27,8 @@ class Markers:
     """Whole texts that make a message MEDIA, DELETED or SYSTEM."""
     media_prefix: tuple[str, ...]
     media_suffix: tuple[str, ...]
+    media_after_caption: tuple[str, ...]
+    """U+200E and a media prefix that opens a bracket: iOS writes "caption \u200e<attached: f.jpg>"."""
     edited_suffix: tuple[str, ...]
     system_prefix: tuple[str, ...]
     system_before_colon: re.Pattern[str]
@@ -42,6 +44,7 @@ class Markers:
             text.startswith(self.media_prefix)
             or text.partition("\n")[0].endswith(self.media_suffix)
             or text.endswith(self.media_suffix)
+            or (text.endswith(">") and any(marker in text for marker in self.media_after_caption))
         ):
             return MessageKind.MEDIA
         if text.startswith(self.system_prefix):
@@ -82,6 +85,7 @@ def load_markers(path: Path = MARKERS_FILE) -> Markers:
         # iOS writes a photo's caption, or a file's name, then U+200E and the media notice:
         # "Fijne dagen! \u200eafbeelding weggelaten", "plan.pdf • \u200e8 Seiten \u200eDokument weggelassen"
         media_suffix=tuple(every("media_suffix")) + tuple(f"\u200e{text}" for text in every("media_exact")),
+        media_after_caption=tuple(f"\u200e{prefix}" for prefix in every("media_prefix") if prefix.startswith("<")),
         edited_suffix=tuple(every("edited_suffix")),
         system_prefix=tuple(every("system_prefix")),
         system_before_colon=re.compile("|".join(f"(?:{p})" for p in every("system_before_colon"))),

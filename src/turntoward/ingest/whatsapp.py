@@ -54,6 +54,7 @@ BLOCK_BYTES = 4 << 20  # big enough to amortise the per-block work, small enough
 # Direction marks WhatsApp and phones wrap around names (phone numbers, right-to-left names).
 NAME_MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 TEXT_MARKS = "\u200e\u200f"
+CAPTIONED = "\u200e<"  # in an iOS text: a caption, then the attachment's "<attached: ...>"
 SNIFF_LINES = 20
 HEAD_BYTES = 64 * 1024  # enough lines to find the first header and read the file's dialect
 # What a blank stretch of the file may hold: whitespace and the bytes of U+FEFF, U+200E, U+200F.
@@ -278,7 +279,8 @@ class _ExportReader:
                 or not has_name
                 or text in marker_texts
                 or (text[:1] in unusual_first and text.startswith(unusual_start))
-                or (text[-1:] in unusual_last and text.endswith(unusual_end))
+                # (iOS puts a caption before U+200E and the attachment: "look \u200e<attached: ...>")
+                or (text[-1:] in unusual_last and (text.endswith(unusual_end) or CAPTIONED in text))
                 # a caption may follow an attachment's file name on the lines below it
                 or ("\n" in text and text.partition("\n")[0].endswith(unusual_end))
             ):
