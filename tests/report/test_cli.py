@@ -68,3 +68,36 @@ def test_report_of_every_stored_conversation(capsys: pytest.CaptureFixture[str],
     assert code == 0, stderr
     assert "706 messages" in stderr and stdout.strip() == str(out)
     assert "db:" in out.read_text("utf-8")
+
+
+def test_the_report_of_stored_chats_shows_my_check_ins_but_not_others_private_ones(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from turntoward import api
+    from turntoward.api import checkin
+
+    code, _, err = run(capsys, "import", str(COUPLE), "--relationship", "partner")
+    assert code == 0, err
+    store = api.open_store(None)
+    try:
+        api.set_me(store, "Jonah")
+        checkin.log_time_together(store, 45, in_person=True, with_person="Maya", what="a private walk to Kinder")
+        api.set_me(store, "Maya")
+        checkin.record_checkin(store, "loneliness3", {"companionship": 3, "left_out": 3, "isolated": 2}, about="Jonah")
+    finally:
+        store.close()
+    out = tmp_path / "report.html"
+    code, _, err = run(capsys, "report", "--all", "--me", "Maya", "--out", str(out))
+    assert code == 0, err
+    page = out.read_text("utf-8")
+    assert 'id="checkins"' in page
+    assert "private walk to Kinder" not in page
+    from turntoward.api.report import stored_checkins
+
+    store = api.open_store(None)
+    try:
+        (mine,) = stored_checkins(store, "Maya") or []
+    finally:
+        store.close()
+    assert [r.sign for r in mine.readings] == ["lonely"]
+    assert mine.together == []  # Jonah's walk was not shared with Maya

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from turntoward.analysis.backends import DEFAULT_BACKEND
 from turntoward.api.analysis import Progress, analyze_conversations, load_conversations
 from turntoward.errors import UsageError
 from turntoward.ingest import ImportOptions
@@ -39,7 +40,7 @@ def report(
     me: str | None = None,
     options: ImportOptions | None = None,
     fmt: str | None = None,
-    backend: str = "rules",
+    backend: str = DEFAULT_BACKEND,
     checkins: list[CheckinSeries] | None = None,
     progress: Progress | None = None,
 ) -> ReportFiles:
@@ -58,6 +59,8 @@ def report(
         raise UsageError("give export files, folders or stored conversations, or --all")
     conversations = load_conversations(targets, store=store, options=options, fmt=fmt, progress=progress)
     analysis = analyze_conversations(conversations, backend=backend, me=me)
+    if checkins is None and store is not None:
+        checkins = stored_checkins(store, me or analysis.me)
     built = build(analysis, redact=redact, checkins=checkins)
     files = ReportFiles(built.write_html(out), conversations=len(conversations),
                         messages=sum(len(c.messages) for c in conversations))
@@ -66,6 +69,22 @@ def report(
     if pdf is not None:
         files.pdf = built.write_pdf(pdf)
     return files
+
+
+def stored_checkins(store: Any, viewer: str | None) -> list[CheckinSeries] | None:
+    """The check-ins and time together that `viewer` may see: their own, and what others shared.
+
+    None when nobody is known to be the viewer or there is nothing to show; never anyone's
+    unshared answers (`turntoward.checkin.series.checkin_series` enforces it).
+    """
+    from turntoward.checkin.series import checkin_series
+    from turntoward.errors import NotFoundError
+
+    try:
+        series = checkin_series(store, viewer)
+    except (UsageError, NotFoundError):
+        return None
+    return [series] if series.readings or series.together else None
 
 
 def build(analysis: Any, *, redact: bool = False, checkins: list[CheckinSeries] | None = None) -> Report:
