@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from turntoward.analysis.engine import Analysis
+from turntoward.api.analysis import analyze_conversations
+from turntoward.model import Conversation, Message
 from turntoward.report import Report, build_report
 from turntoward.report._export import CHROMIUM_ARGS
 
@@ -86,3 +89,13 @@ def test_the_report_prints_to_pdf(examples_report: Report, tmp_path: Path) -> No
     assert data.startswith(b"%PDF-") and len(data) > 100_000
     assert data.count(b"/Type /Page") - data.count(b"/Type /Pages") >= 5
     _keep(pdf)
+
+
+def test_a_chat_of_a_few_messages_draws_its_nearly_empty_charts_without_errors(tmp_path: Path) -> None:
+    start = datetime(2024, 5, 2, 18, 0)
+    lines = [("Sam", "how was the dentist?"), ("Alex", "fine, no fillings"), ("Sam", "yay")]
+    conv = Conversation("short.txt", "test", "Sam and Alex",
+                        [Message(i, start + timedelta(minutes=3 * i), a, t) for i, (a, t) in enumerate(lines)])
+    seen = _open(build_report(analyze_conversations([conv])), tmp_path, "report-short-chat")
+    assert seen["problems"] == []
+    assert all(ok for _, ok in seen["drawn"])  # type: ignore[attr-defined]

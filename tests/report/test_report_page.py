@@ -11,7 +11,8 @@ import pytest
 
 from turntoward.analysis.checkin_signs import CheckinReading, CheckinSeries
 from turntoward.analysis.engine import Analysis
-from turntoward.api.analysis import explain
+from turntoward.api.analysis import analyze_conversations, explain
+from turntoward.model import Conversation, Message
 from turntoward.report import Report, build_report
 
 from ._page import parse, section, visible_text
@@ -188,3 +189,15 @@ def test_a_redacted_report_shows_no_name_and_no_message_text(
     assert [t for t in texts if t in page or t in specs] == []
     assert "Person A" in page and "[message]" in page
     assert re.search(r"conversation-1:\d+", page)  # the index still points at the message
+
+
+def test_a_chat_of_a_few_messages_still_makes_a_whole_page() -> None:
+    start = datetime(2024, 5, 2, 18, 0)
+    lines = [("Sam", "I got the job!!"), ("Alex", "no way!! tell me everything"), ("Sam", "starting in June")]
+    conv = Conversation("short.txt", "test", "Sam and Alex",
+                        [Message(i, start + timedelta(minutes=3 * i), a, t) for i, (a, t) in enumerate(lines)])
+    report = build_report(analyze_conversations([conv]))
+    text = visible_text(report.html())
+    assert "Connection report: Sam and Alex" in text
+    assert "only 1 week(s) of messages" in text
+    assert len(report.all_charts()) == 6  # no conflict, so no conflict chart

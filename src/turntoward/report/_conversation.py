@@ -178,14 +178,6 @@ class ConversationBuilder:
     def summary(self, view: ConversationView) -> Summary:
         words = texts()["summary"]
         out = Summary()
-        # In a group an unanswered bid counts against everyone else, so rates are not told as praise or worry.
-        for pb in view.bids if len(view.people) == 2 else []:
-            if pb.turn_toward_rate is None or pb.received < 5:
-                continue
-            if pb.turn_toward_rate >= 0.75:
-                out.going_well.append(words["rate_high"].format(person=pb.person, rate=_percent(pb.turn_toward_rate)))
-            elif pb.turn_toward_rate < 0.5:
-                out.to_watch.append(words["rate_low"].format(person=pb.person, rate=_percent(pb.turn_toward_rate)))
         warm = sum(pb.toward for pb in view.bids)
         if warm:
             out.going_well.append(words["bids_answered"].format(n=warm))
@@ -194,6 +186,14 @@ class ConversationBuilder:
             out.going_well.append(words["no_conflict"])
         elif repaired:
             out.going_well.append(words["repaired"].format(n=repaired, total=len(view.episodes)))
+        # In a group an unanswered bid counts against everyone else, so rates are not told as praise or worry.
+        for pb in view.bids if len(view.people) == 2 else []:
+            if pb.turn_toward_rate is None or pb.received < 5:
+                continue
+            if pb.turn_toward_rate >= 0.75:
+                out.going_well.append(words["rate_high"].format(person=pb.person, rate=_percent(pb.turn_toward_rate)))
+            elif pb.turn_toward_rate < 0.5:
+                out.to_watch.append(words["rate_low"].format(person=pb.person, rate=_percent(pb.turn_toward_rate)))
         if view.control:
             out.to_watch.insert(0, words["control"].format(n=self.control_count))
         for s in view.signs:

@@ -70,6 +70,14 @@ def _time_axis(first: str, last: str, fmt_short: str = "%b %Y") -> alt.Axis:
     return alt.Axis(format=fmt_short, tickCount="month", labelOverlap=True)
 
 
+def _span(v: ConversationView, *, monthly: bool = False) -> alt.Scale:
+    """A time scale over the whole conversation, so an empty or sparse series still has an axis."""
+    if v.first == "-":
+        return alt.Scale()
+    first = v.first[:8] + "01" if monthly else v.first
+    return alt.Scale(domain=[first + "T00:00:00", v.last + "T23:59:59"])
+
+
 def _people_scale(people: list[str]) -> alt.Scale:
     return alt.Scale(domain=people, range=list(OKABE_ITO[: max(1, len(people))]))
 
@@ -132,7 +140,7 @@ def turn_toward_over_time(v: ConversationView) -> Chart:
     rows = [{k: r[k] for k in ("month", "person", "turn_toward", "bids_received")}
             for r in v.monthly if r["turn_toward"] is not None and r["bids_received"] >= 3]
     chart = alt.Chart(ROWS).mark_line(point=True).encode(
-        x=alt.X("month:T", title=None, axis=_time_axis(v.first, v.last)),
+        x=alt.X("month:T", title=None, axis=_time_axis(v.first, v.last), scale=_span(v, monthly=True)),
         y=alt.Y("turn_toward:Q", title="turned toward", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
         color=alt.Color("person:N", title=None, scale=_people_scale(v.people)),
         strokeDash=alt.StrokeDash("person:N", legend=None),
@@ -150,7 +158,7 @@ def reply_latency(v: ConversationView) -> Chart:
     rows = [{k: r[k] for k in ("month", "person", "reply_minutes")}
             for r in v.monthly if r["reply_minutes"] is not None and r["reply_minutes"] > 0]
     chart = alt.Chart(ROWS).mark_line(point=True).encode(
-        x=alt.X("month:T", title=None, axis=_time_axis(v.first, v.last)),
+        x=alt.X("month:T", title=None, axis=_time_axis(v.first, v.last), scale=_span(v, monthly=True)),
         y=alt.Y("reply_minutes:Q", title="median minutes to reply (log scale)", scale=alt.Scale(type="log")),
         color=alt.Color("person:N", title=None, scale=_people_scale(v.people)),
         strokeDash=alt.StrokeDash("person:N", legend=None),
@@ -172,8 +180,7 @@ def conflict_timeline(v: ConversationView, reference: dict[str, Any]) -> Chart:
              "ratio": e.ratio if e.ratio is not None else 0} for e in shown]
     target = reference["ratio"]["ratio"]
     points = alt.Chart(ROWS).mark_point(size=120, filled=True).encode(
-        x=alt.X("start:T", title=None, axis=_time_axis(v.first, v.last),
-                scale=alt.Scale(domain=[v.first + "T00:00:00", v.last + "T23:59:59"])),
+        x=alt.X("start:T", title=None, axis=_time_axis(v.first, v.last), scale=_span(v)),
         y=alt.Y("ratio:Q", title="positive : negative messages"),
         color=alt.Color("repaired:N", title=None, scale=alt.Scale(domain=["repaired", "not repaired"],
                                                                   range=[OKABE_ITO[2], OKABE_ITO[5]])),
