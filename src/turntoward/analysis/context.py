@@ -7,7 +7,7 @@ records the timing facts the later stages need, so they never re-scan the conver
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from turntoward.analysis._config import Thresholds
 from turntoward.analysis._text import Lexicon, TextCues, read_text
@@ -60,18 +60,17 @@ def read_conversation(conv: Conversation, lexicon: Lexicon, th: Thresholds) -> l
     return out
 
 
+def _night_before(t: datetime, th: Thresholds) -> float:
+    """Seconds of night (night_start_hour to night_end_hour) from day 0 of the calendar up to `t`."""
+    night = (24 - th.night_start_hour + th.night_end_hour) * 3600
+    tod = t.hour * 3600 + t.minute * 60 + t.second + t.microsecond / 1e6
+    partial = min(tod, th.night_end_hour * 3600) + max(0.0, tod - th.night_start_hour * 3600)
+    return t.toordinal() * night + partial
+
+
 def waking_seconds(start: datetime, end: datetime, th: Thresholds) -> float:
     """Seconds between `start` and `end` not counting the night hours people sleep through."""
     total = (end - start).total_seconds()
     if total <= 0:
         return 0.0
-    night = 0.0
-    day = start.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=1)
-    while day <= end:
-        n_start = day.replace(hour=th.night_start_hour)
-        n_end = (day + timedelta(days=1)).replace(hour=th.night_end_hour)
-        lo, hi = max(start, n_start), min(end, n_end)
-        if hi > lo:
-            night += (hi - lo).total_seconds()
-        day += timedelta(days=1)
-    return max(0.0, total - night)
+    return max(0.0, total - (_night_before(end, th) - _night_before(start, th)))

@@ -41,17 +41,25 @@ class LinearModel:
     def top_features(self, features: list[str], cls: str, n: int = 6) -> list[str]:
         """The features that pushed hardest toward `cls` (for explanations)."""
         k = self.classes.index(cls)
-        scored = sorted({f: float(self.weights[bucket(f), k]) for f in features}.items(), key=lambda x: -x[1])
-        return [f for f, w in scored[:n] if w > 0]
+        unique = list(dict.fromkeys(features))
+        w = self.weights[np.fromiter((bucket(f) for f in unique), dtype=np.int64, count=len(unique)), k]
+        best = np.argsort(-w)[:n]
+        return [unique[i] for i in best if w[i] > 0]
 
 
 def feature_matrix(rows: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
-    """Hashed rows as CSR parts (indices, indptr), each row's buckets de-duplicated."""
-    idx_rows = [np.unique(np.fromiter((bucket(f) for f in r), dtype=np.int64, count=len(r))) for r in rows]
-    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-    indptr[1:] = np.cumsum([len(r) for r in idx_rows])
-    indices = np.concatenate(idx_rows) if idx_rows else np.zeros(0, dtype=np.int64)
-    return indices, indptr
+    """Hashed rows as CSR parts (indices, indptr), each row's buckets de-duplicated.
+
+    Every row must hold at least one feature (the models' rows all start with a bias).
+    """
+    n = len(rows)
+    if not n:
+        return np.zeros(0, dtype=np.int64), np.zeros(1, dtype=np.int64)
+    ids = np.fromiter((bucket(f) for r in rows for f in r), dtype=np.int64)
+    row = np.repeat(np.arange(n, dtype=np.int64), [len(r) for r in rows])
+    keys = np.unique(row * BUCKETS + ids)  # one sort for all rows: de-duplicated and in row order
+    indptr = np.searchsorted(keys // BUCKETS, np.arange(n + 1))
+    return keys % BUCKETS, indptr
 
 
 def predict_many(models: list[LinearModel], indices: np.ndarray, indptr: np.ndarray) -> list[np.ndarray]:
