@@ -71,3 +71,13 @@ def test_evaluate_prints_precision_recall_and_f1(tmp_path):
 def test_analyze_names_a_missing_file_in_one_line(tmp_path):
     result = invoke("analyze", str(tmp_path / "nope.txt"), "--db", f"sqlite:///{tmp_path / 'x.db'}")
     assert result.exit_code != 0
+
+
+def test_explain_finds_a_message_inside_a_zip_export(tmp_path):
+    family = ROOT / "examples/family/WhatsApp Chat - Okafor family.zip"
+    invoke("analyze", str(family), "--jsonl", str(tmp_path / "m.jsonl"))
+    first = json.loads((tmp_path / "m.jsonl").read_text(encoding="utf-8").splitlines()[5])
+    assert "!" in first["source"]
+    result = invoke("explain", f"{first['source']}:5", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["message"] == first

@@ -66,7 +66,7 @@ class ConversationAnalysis:
 
     def bids_by_person(self) -> dict[str, BidTally]:
         """Bids each person made and how they were answered."""
-        out = {p: BidTally() for p in self.people}
+        out = {p: BidTally() for p in self.people}  # one pass over the messages, then one over the bids
         for b in self.bids:
             t = out.setdefault(b.author, BidTally())
             t.made += 1
@@ -85,19 +85,20 @@ class ConversationAnalysis:
         was received by the other person; in a group it was received by nobody in particular,
         so it counts in the bidder's tally but in nobody's rate.
         """
-        received = {p: 0 for p in self.people}
-        toward = {p: 0 for p in self.people}
+        people = self.people  # computed from every message: once, not per bid
+        received = {p: 0 for p in people}
+        toward = {p: 0 for p in people}
         msgs = self.conversation.messages
         for b in self.bids:
             if b.response_index is not None:
                 who = msgs[b.response_index].author
                 received[who] = received.get(who, 0) + 1
                 toward[who] = toward.get(who, 0) + (b.outcome is Outcome.TOWARD)
-            elif len(self.people) == 2:
-                for p in self.people:
+            elif len(people) == 2:
+                for p in people:
                     if p != b.author:
                         received[p] += 1
-        return {p: (round(toward[p] / received[p], 3) if received[p] else None) for p in self.people}
+        return {p: (round(toward[p] / received[p], 3) if received[p] else None) for p in people}
 
     @property
     def control_messages(self) -> list[int]:

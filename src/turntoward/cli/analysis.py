@@ -137,6 +137,12 @@ def explain_command(
 ) -> None:
     """Show why a message was labelled as it was: the cues, the response, the context."""
     source = ref.rpartition(":")[0]
+    # A member of a zip ("chats.zip!_chat.txt") or one chat of a many-chat export ("result.json#42")
+    # is found by reading the file it came from.
+    for mark in ("!", "#"):
+        head = source.split(mark)[0]
+        if mark in source and Path(head).exists():
+            source = head
     with ExitStack() as stack:
         convs = _load([source], False, db, passphrase, _options(date_order, None), fmt, stack)
     analysis = aa.analyze_conversations(convs, backend=backend)
