@@ -24,9 +24,10 @@ from turntoward.analysis.backends._tone import tones
 from turntoward.analysis.backends.rules import RulesBackend, RulesPass, answer_bid
 from turntoward.analysis.context import waking_seconds
 from turntoward.analysis.findings import Accountability, Bid, BidKind, Horseman, MessageLabel, Outcome
-from turntoward.model import Conversation, GoldMessage, MessageKind
+from turntoward.model import Conversation, GoldMessage, Message, MessageKind
 
 _CONFLICT_CUES = ("criticism", "contempt", "defensiveness", "stonewalling", "dismissive", "deflects")
+_CHUNK = 20_000
 MODELS = ("kind", "horseman", "control", "repair", "accountability", "outcome")
 
 
@@ -64,63 +65,90 @@ class HybridBackend:
         self.th = thresholds()
         self.rules = RulesBackend(self.lexicon, self.th)
 
-    def _message_rows(self, conv: Conversation, rp: RulesPass, tone: np.ndarray) -> list[list[str]]:
+    def _message_rows(
+        self, conv: Conversation, rp: RulesPass, tone: np.ndarray, start: int = 0, stop: int | None = None
+    ) -> list[list[str]]:
         lab = rp.labelling
         rule_bids = {b.index for b in lab.bids}
         return [
             message_features(i, conv.messages, rp.contexts, lab.labels[i], rule_bids, self.lexicon,
                              group=rp.group, in_conflict=rp.in_conflict[i], tones=tone)
-            for i in range(len(conv.messages))
+            for i in range(start, len(conv.messages) if stop is None else min(stop, len(conv.messages)))
         ]
 
     @staticmethod
     def _tones(conv: Conversation) -> np.ndarray:
-        return tones([m.text if m.kind is MessageKind.TEXT else "" for m in conv.messages])
+        texts = [m.text if m.kind is MessageKind.TEXT else "" for m in conv.messages]
+        parts = [tones(texts[i:i + _CHUNK]) for i in range(0, len(texts), _CHUNK)]
+        return np.concatenate(parts) if parts else np.zeros((0, 4))
 
     def label(self, conv: Conversation) -> Labelling:
         rp = self.rules.read(conv)
         msgs = conv.messages
         tone = self._tones(conv)
-        rows = self._message_rows(conv, rp, tone)
         m = self.models
         names = ("kind", "horseman", "control", "repair", "accountability")
-        probs = dict(zip(names, predict_many([m[n] for n in names], *feature_matrix(rows)), strict=True))
         labels: list[MessageLabel] = []
         bids: list[Bid] = []
-        for i, feats in enumerate(rows):
-            rule = rp.labelling.labels[i]
-            lab = MessageLabel(index=msgs[i].index, cues=rule.cues)
-            k = m["kind"].decide(probs["kind"][i])
-            kind = m["kind"].classes[k]
-            if msgs[i].kind is MessageKind.MEDIA or rp.labelling.cues[i].url:
-                kind = "attention"  # ANNOTATION.md: a media placeholder or URL is always an attention bid
-                k = m["kind"].classes.index(kind)
-            if kind != "none":
-                cues = rule.bid.cues if rule.bid is not None else []
-                cues = cues + [f"model:{f}" for f in m["kind"].top_features(feats, kind, 4)]
-                bid = Bid(index=msgs[i].index, author=msgs[i].author, kind=BidKind(kind),
-                          score=round(float(probs["kind"][i][k]), 3), cues=cues)
-                bids.append(bid)
-                lab.bid = bid
-            # The models decide among what the lexicons make possible: a horseman needs a conflict
-            # cue or conflict around it, control needs a control cue. Calling a warm message
-            # controlling would be a harm of its own (DESIGN.md, Safety and consent).
-            c = rp.labelling.cues[i]
-            h = m["horseman"].classes[m["horseman"].decide(probs["horseman"][i])]
-            playful = c.has("laughs", "affection") and not rp.in_conflict[i]  # "you always make me laugh 😂"
-            if h != "none" and not playful and (c.has(*_CONFLICT_CUES) or rp.in_conflict[i]):
-                lab.horseman = Horseman(h)
-            # A weak control phrase ("where were you", "home by") with nothing controlling
-            # around it needs the model to be sure, not merely to lean that way.
-            p_control = float(probs["control"][i][1])
-            sure = c.strong("control", self.lexicon) or rp.in_conflict[i] or rule.control or p_control >= 0.6
-            lab.control = (
-                "control" in c.hits and sure and not playful and m["control"].decide(probs["control"][i]) == 1
-            )
-            lab.repair = m["repair"].decide(probs["repair"][i]) == 1
-            acc = m["accountability"].classes[m["accountability"].decide(probs["accountability"][i])]
-            lab.accountability = Accountability(acc) if acc != "none" else None
-            labels.append(lab)
+        # Features are built and scored a chunk at a time, so memory stays flat on long histories.
+        for start in range(0, len(msgs), _CHUNK):
+            rows = self._message_rows(conv, rp, tone, start, start + _CHUNK)
+            probs = dict(zip(names, predict_many([m[n] for n in names], *feature_matrix(rows)), strict=True))
+            for offset, feats in enumerate(rows):
+                self._label_one(start + offset, offset, feats, probs, rp, msgs, labels, bids)
+        self._answer(bids, rp, conv, tone)
+        return Labelling(labels, bids, rp.labelling.cues)
+
+    def _label_one(
+        self,
+        i: int,
+        row: int,
+        feats: list[str],
+        probs: dict[str, np.ndarray],
+        rp: RulesPass,
+        msgs: list[Message],
+        labels: list[MessageLabel],
+        bids: list[Bid],
+    ) -> None:
+        """Label message `i` (row `row` of its chunk's probabilities)."""
+        m = self.models
+        rule = rp.labelling.labels[i]
+        lab = MessageLabel(index=msgs[i].index, cues=rule.cues)
+        k = m["kind"].decide(probs["kind"][row])
+        kind = m["kind"].classes[k]
+        if msgs[i].kind is MessageKind.MEDIA or rp.labelling.cues[i].url:
+            kind = "attention"  # ANNOTATION.md: a media placeholder or URL is always an attention bid
+            k = m["kind"].classes.index(kind)
+        if kind != "none":
+            cues = rule.bid.cues if rule.bid is not None else []
+            cues = cues + [f"model:{f}" for f in m["kind"].top_features(feats, kind, 4)]
+            bid = Bid(index=msgs[i].index, author=msgs[i].author, kind=BidKind(kind),
+                      score=round(float(probs["kind"][row][k]), 3), cues=cues)
+            bids.append(bid)
+            lab.bid = bid
+        # The models decide among what the lexicons make possible: a horseman needs a conflict
+        # cue or conflict around it, control needs a control cue. Calling a warm message
+        # controlling would be a harm of its own (DESIGN.md, Safety and consent).
+        c = rp.labelling.cues[i]
+        h = m["horseman"].classes[m["horseman"].decide(probs["horseman"][row])]
+        playful = c.has("laughs", "affection") and not rp.in_conflict[i]  # "you always make me laugh 😂"
+        if h != "none" and not playful and (c.has(*_CONFLICT_CUES) or rp.in_conflict[i]):
+            lab.horseman = Horseman(h)
+        # A weak control phrase ("where were you", "home by") with nothing controlling
+        # around it needs the model to be sure, not merely to lean that way.
+        p_control = float(probs["control"][row][1])
+        sure = c.strong("control", self.lexicon) or rp.in_conflict[i] or rule.control or p_control >= 0.6
+        lab.control = (
+            "control" in c.hits and sure and not playful and m["control"].decide(probs["control"][row]) == 1
+        )
+        lab.repair = m["repair"].decide(probs["repair"][row]) == 1
+        acc = m["accountability"].classes[m["accountability"].decide(probs["accountability"][row])]
+        lab.accountability = Accountability(acc) if acc != "none" else None
+        labels.append(lab)
+
+    def _answer(self, bids: list[Bid], rp: RulesPass, conv: Conversation, tone: np.ndarray) -> None:
+        """Find each bid's response and decide how it was answered."""
+        m, msgs = self.models, conv.messages
         outcome_rows = []
         for bid in bids:
             answer_bid(bid, msgs, rp.contexts, rp.group, self.th)
@@ -136,7 +164,6 @@ class HybridBackend:
                     bid.response_cues = [*bid.response_cues,
                                          *(f"model:{f}" for f in m["outcome"].top_features(feats, outcome, 4))]
                 bid.outcome = Outcome(outcome)
-        return Labelling(labels, bids, rp.labelling.cues)
 
     def training_rows(self, conv: Conversation, gold: list[GoldMessage]) -> TrainingRows:
         """Rows for every model from one labelled conversation (used by training/train_hybrid.py)."""
