@@ -9,13 +9,11 @@ writing the outputs where the caller says (and caching the charting library's Ja
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from turntoward._runtime import paused_gc
 from turntoward.analysis.checkin_signs import CheckinSeries
 from turntoward.analysis.engine import Analysis
 from turntoward.report import _export, charts
@@ -73,7 +71,7 @@ def build_report(
     `checkins` are check-in series to draw; without them the report says plainly which signs
     are not measured yet instead of showing anything made up.
     """
-    with _paused_gc():
+    with paused_gc():
         view = build_view(analysis, redact=redact, checkins=checkins, generated=generated)
         per_conversation = [charts.conversation_charts(v, view.reference) for v in view.conversations]
         across: dict[str, Chart] = {}
@@ -82,19 +80,6 @@ def build_report(
         if view.checkins:
             across["checkins"] = charts.checkins(view)
     return Report(view, across, per_conversation)
-
-
-@contextmanager
-def _paused_gc() -> Iterator[None]:
-    """Pause the cycle collector while aggregating: with a million analysed messages alive, each
-    collection the aggregation's small allocations trigger would walk them all, for no cycles."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _write_text(path: Path, text: str) -> Path:

@@ -8,7 +8,6 @@ backends use SQLAlchemy Core's executemany, which the psycopg driver batches.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from itertools import chain, islice
 
 from sqlalchemy import Connection, Engine, insert, select
 
+from turntoward._runtime import paused_gc
 from turntoward.store.schema import MessageRow
 
 CHUNK = 20_000
@@ -121,22 +121,6 @@ def bulk_transaction(engine: Engine) -> Iterator[Connection]:
         finally:
             if raw is not None:
                 raw.execute("PRAGMA foreign_keys = ON")
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause Python's cycle collector during a bulk load.
-
-    A million parsed messages are a million tracked objects, and every collection the load's
-    allocations trigger walks them all, looking for cycles that parsing and storing never make.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def insert_notices(
