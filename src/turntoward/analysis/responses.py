@@ -9,7 +9,7 @@ In a group chat anyone else can respond, and only a message that reacts to the b
 from __future__ import annotations
 
 from turntoward.analysis._config import Thresholds
-from turntoward.analysis._text import TextCues
+from turntoward.analysis._text import Lexicon, TextCues
 from turntoward.analysis.context import MessageContext, waking_seconds
 from turntoward.analysis.findings import Bid, BidKind, Outcome
 from turntoward.model import Message, MessageKind
@@ -29,12 +29,14 @@ def _is_minimal(c: TextCues) -> bool:
     )
 
 
-def _is_negative(c: TextCues) -> bool:
-    if not c.has(*_NEGATIVE):
+def _is_negative(c: TextCues, lexicon: Lexicon) -> bool:
+    """Hostile, mocking or dismissive, by a phrase that needs no context ("whatever", "so?", 🙄)."""
+    if not any(c.strong(n, lexicon) for n in _NEGATIVE if n in c.hits):
         return False
-    # "oh no, so sorry" is empathy even though "no" and "sorry" appear elsewhere as cues.
-    strong_warm = c.has("empathy", "affection") and not c.has("contempt", "criticism")
-    return not strong_warm
+    # "oh no, poor you" is empathy, though "poor you" can also mock: warmth wins unless the
+    # mockery or the attack needs no context.
+    warm = c.has("empathy", "affection", "enthusiasm")
+    return not warm or c.strong("contempt", lexicon) or c.strong("criticism", lexicon)
 
 
 def _reacts(c: TextCues, m: Message, bid_msg: Message, bid_cues: TextCues) -> bool:
@@ -79,6 +81,7 @@ def classify(
     response: Message | None,
     rc: TextCues | None,
     th: Thresholds,
+    lexicon: Lexicon,
 ) -> tuple[Outcome, list[str]]:
     """Toward, away or against, with the cues of the response that decided it."""
     if response is None or rc is None:
@@ -86,7 +89,7 @@ def classify(
     cues = [f"{n}:{p}" for n in _REACTIONS for p in rc.hits.get(n, [])]
     if response.kind is MessageKind.DELETED:
         return Outcome.AWAY, ["deleted_reply"]
-    if _is_negative(rc):
+    if _is_negative(rc, lexicon):
         return Outcome.AGAINST, cues
     late = waking_seconds(bid_msg.ts, response.ts, th) > th.late_waking_s
     engaged = rc.has(*_ENGAGING) or (rc.question and rc.second_person) or response.kind is MessageKind.MEDIA

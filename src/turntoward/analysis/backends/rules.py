@@ -91,6 +91,6 @@ def answer_bid(bid: Bid, msgs: list[Message], ctxs: list[MessageContext], group:
     j = find_response(bid, msgs, ctxs, group, th)
     response = msgs[j] if j is not None else None
     bid.outcome, bid.response_cues = classify(bid, msgs[bid.index], response,
-                                              ctxs[j].cues if j is not None else None, th)
+                                              ctxs[j].cues if j is not None else None, th, default_lexicon())
     bid.response_index = j
     bid.latency_s = max(0.0, (response.ts - msgs[bid.index].ts).total_seconds()) if response else None
