@@ -69,7 +69,11 @@ class Bid:
 
 @dataclass(slots=True)
 class MessageLabel:
-    """Everything the analysis says about one message (the per-message contract, plus cues)."""
+    """Everything the analysis says about one message: the per-message contract.
+
+    The lexicon cues behind it are in the analysis' `cues` list, at the same index (kept
+    once per distinct text rather than copied onto every label).
+    """
 
     index: int
     bid: Bid | None = None
@@ -77,8 +81,6 @@ class MessageLabel:
     control: bool = False
     accountability: Accountability | None = None
     repair: bool = False
-    cues: list[str] = field(default_factory=list)
-    """Every cue that fired on this message, as ``cue_name:phrase``, for `explain`."""
 
 
 @dataclass(slots=True)

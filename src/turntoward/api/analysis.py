@@ -182,7 +182,8 @@ def explain(analysis: Analysis, ref: str) -> Explanation:
         bid = lab.bid
         response = records[bid.response_index] if bid and bid.response_index is not None else None
         lo, hi = max(0, index - 3), min(len(records), index + 4)
-        return Explanation(records[index], lab.cues, response, bid.response_cues if bid else [], records[lo:hi])
+        fired = [f"{name}:{phrase}" for name, phrases in result.cues[index].hits.items() for phrase in phrases]
+        return Explanation(records[index], fired, response, bid.response_cues if bid else [], records[lo:hi])
     raise NotFoundError(f"{ref}: no conversation with source {source!r} in this call")
 
 

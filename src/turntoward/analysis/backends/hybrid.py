@@ -113,7 +113,7 @@ class HybridBackend:
         """Label message `i` (row `row` of its chunk's probabilities)."""
         m = self.models
         rule = rp.labelling.labels[i]
-        lab = MessageLabel(index=msgs[i].index, cues=rule.cues)
+        lab = MessageLabel(index=msgs[i].index)
         k = m["kind"].decide(probs["kind"][row])
         kind = m["kind"].classes[k]
         if msgs[i].kind is MessageKind.MEDIA or rp.labelling.cues[i].url:

@@ -65,7 +65,6 @@ class RulesBackend:
                 bids.append(bid)
                 bid_at[m.index] = bid
                 lab.bid = bid
-            lab.cues = [f"{n}:{p}" for n, ps in c.hits.items() for p in ps]
             labels.append(lab)
             if is_negative(lab, c, lx):
                 last_negative = now
