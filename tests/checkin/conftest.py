@@ -5,14 +5,10 @@ On SQLite always, and on PostgreSQL too when TURNTOWARD_TEST_PG_URL names a serv
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
 
 from turntoward.model import Conversation, Message, Relationship
 from turntoward.store import Store, open_store
@@ -29,34 +25,6 @@ LINES = (
 def couple_chat() -> Conversation:
     messages = [Message(i, START + timedelta(minutes=7 * i), author, text) for i, (author, text) in enumerate(LINES)]
     return Conversation("chat.txt", "whatsapp", "Sam", messages, relationship=Relationship.PARTNER)
-
-
-PG_ENV = "TURNTOWARD_TEST_PG_URL"
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A database of its own on the test server, dropped afterwards."""
-    server = os.environ.get(PG_ENV)
-    if not server:
-        pytest.skip(f"{PG_ENV} is not set")
-    name = f"tt_checkin_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'turntoward.db'}"
-    return request.getfixturevalue("postgres_url")
 
 
 @pytest.fixture
