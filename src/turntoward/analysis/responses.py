@@ -72,7 +72,16 @@ def find_response(
             continue  # explicitly answers a later message
         if not group or _reacts(ctxs[j].cues, m, bid_msg, ctxs[bid.index].cues):
             return j
+        c = ctxs[j].cues
+        if (m.ts - bid_msg.ts).total_seconds() <= _GROUP_FOLLOW_S and m.reply_to is None and not (
+            "logistics" in c.hits or c.question
+        ):
+            return j  # in a lively group the next words soon after a bid are its answer, unless a new errand
     return None
+
+
+# In a group, a message by someone else this soon after a bid answers it unless it starts an errand.
+_GROUP_FOLLOW_S = 1800
 
 
 def classify(
