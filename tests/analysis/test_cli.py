@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from turntoward.cli import _load_commands, app
+from turntoward.errors import NotFoundError
 
 ROOT = Path(__file__).resolve().parents[2]
 COUPLE = ROOT / "examples/couple/WhatsApp Chat with Jonah.txt"
@@ -22,6 +23,14 @@ def commands():
 
 def invoke(*args: str):
     return CliRunner().invoke(app, list(args))
+
+
+def invoke_raising(*args: str):
+    """Run a command and let its TurntowardError through (what `main` turns into one line)."""
+    result = CliRunner().invoke(app, list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
 
 
 def test_analyze_prints_a_readable_summary_without_a_database(tmp_path, monkeypatch):
@@ -81,3 +90,12 @@ def test_explain_finds_a_message_inside_a_zip_export(tmp_path):
     result = invoke("explain", f"{first['source']}:5", "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["message"] == first
+
+
+def test_analyzing_a_mistyped_file_name_creates_no_database(tmp_path, monkeypatch):
+    monkeypatch.delenv("TURNTOWARD_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    with pytest.raises(NotFoundError, match="chat.txtt: no such file"):
+        invoke_raising("analyze", str(tmp_path / "chat.txtt"))
+    assert not any(tmp_path.rglob("*.db"))

@@ -21,7 +21,7 @@ from turntoward.analysis.backends import DEFAULT_BACKEND
 from turntoward.api import analysis as aa
 from turntoward.cli import app
 from turntoward.cli.data import Db, Passphrase
-from turntoward.errors import UsageError
+from turntoward.errors import NotFoundError, UsageError
 from turntoward.ingest import ImportOptions
 
 PANEL = "Analysis"
@@ -38,7 +38,12 @@ def _load(targets: list[str], all_: bool, db: str | None, passphrase: str | None
           fmt: str | None, stack: ExitStack) -> list[Any]:
     from turntoward import api
 
-    needs_store = all_ or any(not Path(t).exists() for t in targets)
+    missing = [t for t in targets if not Path(t).exists()]
+    if missing and not all_ and db is None and not _default_database_exists():
+        # Nothing was ever imported: a name that is not a file is a typo, not a stored chat.
+        # (Opening the store here would create an empty database as a side effect.)
+        raise NotFoundError(f"{missing[0]}: no such file, and nothing has been imported yet to look it up in")
+    needs_store = all_ or bool(missing)
     store = stack.enter_context(api.open_store(db, passphrase or None)) if needs_store else None
     if all_:
         assert store is not None
@@ -46,6 +51,15 @@ def _load(targets: list[str], all_: bool, db: str | None, passphrase: str | None
     if not targets:
         raise UsageError("give export files, folders or stored conversations, or --all")
     return aa.load_conversations(targets, store=store, options=options, fmt=fmt)
+
+
+def _default_database_exists() -> bool:
+    from sqlalchemy.engine import make_url
+
+    from turntoward.store import default_url
+
+    url = make_url(default_url())
+    return not url.drivername.startswith("sqlite") or bool(url.database and Path(url.database).exists())
 
 
 def _rate(v: float | None) -> str:
