@@ -96,6 +96,6 @@ def test_analyzing_a_mistyped_file_name_creates_no_database(tmp_path, monkeypatc
     monkeypatch.delenv("TURNTOWARD_DB", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("HOME", str(tmp_path))
-    with pytest.raises(NotFoundError, match="chat.txtt: no such file"):
+    with pytest.raises(NotFoundError, match=r"chat\.txtt: no such file"):
         invoke_raising("analyze", str(tmp_path / "chat.txtt"))
     assert not any(tmp_path.rglob("*.db"))
