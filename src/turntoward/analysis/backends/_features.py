@@ -148,6 +148,20 @@ def message_features(
             out.append(f"reply_gap={_bin(ctx.gap_s / 60, (2, 10, 60, 240, 720))}")
     else:
         out.append("not_reply")
+    # How the others reacted: annotators (and people) recognise a joke or a bid by its answer.
+    nxt = _next_by_other(i, msgs)
+    if nxt is None:
+        out.append("no_next")
+    else:
+        nc = ctxs[nxt].cues
+        for name in nc.hits:
+            out.append(f"next_cue={name}")
+        out.append(f"next_len={_bin(nc.words, (1, 2, 4, 8))}")
+        gap = (msgs[nxt].ts - m.ts).total_seconds()
+        out.append(f"next_gap={_bin(gap / 60, (2, 10, 60, 480))}")
+        if nc.question:
+            out.append("next_question")
+        _tone("next_", tones[nxt] if tones is not None else None, out)
     if rule.bid is not None:
         out.append(f"rule_bid={rule.bid.kind.value}")
     else:
@@ -161,6 +175,15 @@ def message_features(
     if rule.accountability is not None:
         out.append(f"rule_acc={rule.accountability.value}")
     return out
+
+
+def _next_by_other(i: int, msgs: list[Message], lookahead: int = 6) -> int | None:
+    """The first of the next few messages written by someone else, if any."""
+    author = msgs[i].author
+    for j in range(i + 1, min(len(msgs), i + 1 + lookahead)):
+        if msgs[j].author != author:
+            return j
+    return None
 
 
 def outcome_features(
