@@ -54,6 +54,8 @@ class Cue:
     source: str
     context_only: frozenset[str] = frozenset()
     """Phrases that count only inside conflict (or control) context: "calm down", "fine.", "god"."""
+    alone_is_strong: bool = False
+    """A context-only phrase that is (nearly) the whole message counts anyway ("whatever", "fine.")."""
 
 
 @dataclass(slots=True)
@@ -72,7 +74,8 @@ class Lexicon:
         phrases: dict[tuple[str, ...], list[str]] = {}
         for name, entry in doc["cue"].items():
             weak = frozenset(" ".join(tokens(p)) for p in entry.get("context_only", []))
-            cues[name] = Cue(name, entry["feeds"], float(entry["weight"]), entry["source"], weak)
+            cues[name] = Cue(name, entry["feeds"], float(entry["weight"]), entry["source"], weak,
+                             bool(entry.get("alone_is_strong", False)))
             for phrase in entry["phrases"]:
                 key = tuple(tokens(phrase))
                 if not key or len(key) > _MAX_PHRASE:
@@ -142,9 +145,10 @@ class TextCues:
         found = self.hits.get(name)
         if not found:
             return False
-        weak = lexicon.cues[name].context_only
-        # A weak phrase that is (nearly) the whole message is unambiguous: "whatever", "fine.", "so?"
-        return self.words <= 2 or any(p not in weak for p in found)
+        cue = lexicon.cues[name]
+        # For some cues a weak phrase that is (nearly) the whole message is unambiguous:
+        # "whatever", "fine.", "so?" — but not "block him", which is advice as often as control.
+        return (cue.alone_is_strong and self.words <= 2) or any(p not in cue.context_only for p in found)
 
 
 _CACHE: dict[str, TextCues] = {}
