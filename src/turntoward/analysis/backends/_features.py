@@ -21,6 +21,7 @@ BUCKETS = 1 << 15
 _BUCKET_CACHE: dict[str, int] = {}
 _TEXT_CACHE: dict[tuple[str, str, str], list[str]] = {}
 _CACHE_LIMIT = 500_000
+_TEXT_CACHE_LIMIT = 20_000  # feature lists are ~100 strings each: keep the cache to the texts that repeat
 
 
 def bucket(feature: str) -> int:
@@ -47,7 +48,7 @@ def _text_features(prefix: str, m: Message, c: TextCues, lexicon: Lexicon, out: 
     if found is None:
         found = []
         _fresh_text_features(prefix, m, c, lexicon, found)
-        if len(_TEXT_CACHE) >= _CACHE_LIMIT // 5:
+        if len(_TEXT_CACHE) >= _TEXT_CACHE_LIMIT:
             _TEXT_CACHE.clear()
         _TEXT_CACHE[key] = found
     out.extend(found)

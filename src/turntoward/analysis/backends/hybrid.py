@@ -27,7 +27,7 @@ from turntoward.analysis.findings import Accountability, Bid, BidKind, Horseman,
 from turntoward.model import Conversation, GoldMessage, Message, MessageKind
 
 _CONFLICT_CUES = ("criticism", "contempt", "defensiveness", "stonewalling", "dismissive", "deflects")
-_CHUNK = 20_000
+_CHUNK = 5_000
 MODELS = ("kind", "horseman", "control", "repair", "accountability", "outcome")
 
 
@@ -149,14 +149,15 @@ class HybridBackend:
     def _answer(self, bids: list[Bid], rp: RulesPass, conv: Conversation, tone: np.ndarray) -> None:
         """Find each bid's response and decide how it was answered."""
         m, msgs = self.models, conv.messages
-        outcome_rows = []
-        for bid in bids:
-            answer_bid(bid, msgs, rp.contexts, rp.group, self.th)
-            outcome_rows.append(outcome_features(bid, bid.kind.value, msgs, rp.contexts, self.lexicon,
-                                                 bid.outcome.value, _late(bid, rp, conv, self.th), tone))
-        if bids:
+        for start in range(0, len(bids), _CHUNK):  # a chunk at a time, like the messages
+            chunk = bids[start:start + _CHUNK]
+            outcome_rows = []
+            for bid in chunk:
+                answer_bid(bid, msgs, rp.contexts, rp.group, self.th)
+                outcome_rows.append(outcome_features(bid, bid.kind.value, msgs, rp.contexts, self.lexicon,
+                                                     bid.outcome.value, _late(bid, rp, conv, self.th), tone))
             (p_out,) = predict_many([m["outcome"]], *feature_matrix(outcome_rows))
-            for bid, feats, p in zip(bids, outcome_rows, p_out, strict=True):
+            for bid, feats, p in zip(chunk, outcome_rows, p_out, strict=True):
                 if bid.response_index is None:
                     continue  # nobody answered: turning away, whatever the words were
                 outcome = m["outcome"].classes[m["outcome"].decide(p)]
