@@ -86,16 +86,28 @@ def test_conflict_shows_episodes_horsemen_repair_and_the_five_to_one_guide(
         assert f"{couple.conversation.source}:{e.start_index}" in text
 
 
-def test_control_is_named_plainly_with_help_and_never_scored(
-    examples_analysis: Analysis, examples_html: str
-) -> None:
-    with_control = [n for n, r in enumerate(examples_analysis.conversations, start=1) if r.control_messages]
-    assert with_control
-    for number in with_control:
-        text = section(examples_html, f"conversation-{number}")
-        assert "read as control or coercion" in text and "not something to score" in text
-        assert "Where to find help" in text and "Domestic-abuse helplines" in text
-        assert not re.search(r"control(ling)? score|coercion score", text, re.I)
+CONTROLLING = (
+    ("Alex", "where are you. send me your location now"),
+    ("Sam", "at the pub with the girls, I told you this morning"),
+    ("Alex", "you're not going out with them again. come home right now or don't expect me to be here"),
+    ("Sam", "ok I'm leaving now, sorry"),
+    ("Alex", "and give me your password when you're back, I want to see who you've been texting"),
+)
+
+
+def test_control_is_named_plainly_with_help_and_never_scored() -> None:
+    start = datetime(2024, 5, 3, 21, 0)
+    messages = [Message(i, start + timedelta(minutes=3 * i), a, t) for i, (a, t) in enumerate(CONTROLLING)]
+    analysis = analyze_conversations([Conversation("control.txt", "test", "Alex", messages)])
+    assert analysis.conversations[0].control_messages
+    text = section(build_report(analysis, generated=datetime(2024, 8, 1)).html(), "conversation-1")
+    assert "read as control or coercion" in text and "not something to score" in text
+    assert "Where to find help" in text and "Domestic-abuse helplines" in text
+    assert not re.search(r"control(ling)? score|coercion score", text, re.I)
+
+
+def test_the_example_chats_which_have_no_control_are_not_called_controlling(examples_analysis: Analysis) -> None:
+    assert [r.control_messages for r in examples_analysis.conversations] == [[], [], []]
 
 
 def test_lying_is_said_plainly_to_be_unreadable_from_text(examples_html: str) -> None:
