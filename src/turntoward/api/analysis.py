@@ -25,6 +25,7 @@ def load_conversations(
     targets: list[str],
     *,
     store: Any | None = None,
+    all_conversations: bool = False,
     options: ImportOptions | None = None,
     fmt: str | None = None,
     progress: Progress | None = None,
@@ -32,9 +33,17 @@ def load_conversations(
     """Conversations from export files, folders and archives, or stored ones named by id or title.
 
     A target that exists on disk is read as an export (no database needed); anything else is
-    looked up in `store`. When one file holds several chats (a Telegram full export), each
-    conversation's `source` becomes ``FILE#chat`` so message indices stay unique per source.
+    looked up in `store`, and `all_conversations` adds every stored one. When one file holds
+    several chats (a Telegram full export), each conversation's `source` becomes ``FILE#chat``
+    so message indices stay unique per source.
     """
+    targets = list(targets)
+    if all_conversations:
+        if store is None:
+            raise UsageError("--all needs a database to read the stored conversations from")
+        targets += [str(c.id) for c in store.conversations()]
+    if not targets:
+        raise UsageError("give export files, folders or stored conversations, or --all")
     out: list[Conversation] = []
     for target in targets:
         if Path(target).exists():

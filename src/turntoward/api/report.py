@@ -50,14 +50,8 @@ def report(
     one PNG per chart, `pdf` a printed copy (needs Chromium); `redact` replaces names and
     message text with placeholders, for sharing.
     """
-    targets = list(targets)
-    if all_conversations:
-        if store is None:
-            raise UsageError("--all needs a database to read the stored conversations from")
-        targets += [str(c.id) for c in store.conversations()]
-    if not targets:
-        raise UsageError("give export files, folders or stored conversations, or --all")
-    conversations = load_conversations(targets, store=store, options=options, fmt=fmt, progress=progress)
+    conversations = load_conversations(targets, store=store, all_conversations=all_conversations,
+                                       options=options, fmt=fmt, progress=progress)
     analysis = analyze_conversations(conversations, backend=backend, me=me)
     if checkins is None and store is not None:
         checkins = stored_checkins(store, me or analysis.me)

@@ -20,7 +20,7 @@ from rich.table import Table
 from turntoward.analysis.backends import DEFAULT_BACKEND
 from turntoward.api import analysis as aa
 from turntoward.cli import app
-from turntoward.cli.data import Db, Passphrase
+from turntoward.cli.data import DATE_ORDERS, Db, Passphrase
 from turntoward.errors import NotFoundError, UsageError
 from turntoward.ingest import ImportOptions
 
@@ -28,14 +28,16 @@ PANEL = "Analysis"
 console = Console()
 
 
-def _options(date_order: str | None, me: str | None) -> ImportOptions:
-    if date_order is not None and date_order not in ("dmy", "mdy", "ymd"):
+def import_options(date_order: str | None, me: str | None) -> ImportOptions:
+    """The `--date-order` and `--me` options, checked."""
+    if date_order is not None and date_order not in DATE_ORDERS:
         raise UsageError(f"--date-order {date_order}: expected dmy, mdy or ymd")
     return ImportOptions(date_order=date_order, me=me)
 
 
-def _load(targets: list[str], all_: bool, db: str | None, passphrase: str | None, options: ImportOptions,
-          fmt: str | None, stack: ExitStack) -> list[Any]:
+def store_if_needed(targets: list[str], all_: bool, db: str | None, passphrase: str | None,
+                    stack: ExitStack) -> Any | None:
+    """The store, opened only when a target is not a file on disk or `--all` asks for it."""
     from turntoward import api
 
     missing = [t for t in targets if not Path(t).exists()]
@@ -43,14 +45,15 @@ def _load(targets: list[str], all_: bool, db: str | None, passphrase: str | None
         # Nothing was ever imported: a name that is not a file is a typo, not a stored chat.
         # (Opening the store here would create an empty database as a side effect.)
         raise NotFoundError(f"{missing[0]}: no such file, and nothing has been imported yet to look it up in")
-    needs_store = all_ or bool(missing)
-    store = stack.enter_context(api.open_store(db, passphrase or None)) if needs_store else None
-    if all_:
-        assert store is not None
-        targets = [*targets, *[str(c.id) for c in store.conversations()]]
-    if not targets:
-        raise UsageError("give export files, folders or stored conversations, or --all")
-    return aa.load_conversations(targets, store=store, options=options, fmt=fmt)
+    if not (all_ or missing):
+        return None
+    return stack.enter_context(api.open_store(db, passphrase or None))
+
+
+def _load(targets: list[str], all_: bool, db: str | None, passphrase: str | None, options: ImportOptions,
+          fmt: str | None, stack: ExitStack) -> list[Any]:
+    store = store_if_needed(targets, all_, db, passphrase, stack)
+    return aa.load_conversations(targets, store=store, all_conversations=all_, options=options, fmt=fmt)
 
 
 def _default_database_exists() -> bool:
@@ -119,7 +122,7 @@ def analyze_command(
     Works directly on export files (no database needed) and on stored conversations.
     """
     with ExitStack() as stack:
-        convs = _load(list(targets or []), all_, db, passphrase, _options(date_order, me), fmt, stack)
+        convs = _load(list(targets or []), all_, db, passphrase, import_options(date_order, me), fmt, stack)
     total = sum(len(c.messages) for c in convs)
     err = Console(stderr=True)
     with Progress(TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TextColumn("messages"),
@@ -158,7 +161,7 @@ def explain_command(
         if mark in source and Path(head).exists():
             source = head
     with ExitStack() as stack:
-        convs = _load([source], False, db, passphrase, _options(date_order, None), fmt, stack)
+        convs = _load([source], False, db, passphrase, import_options(date_order, None), fmt, stack)
     analysis = aa.analyze_conversations(convs, backend=backend)
     ex = aa.explain(analysis, ref)
     if as_json:

@@ -14,9 +14,8 @@ from rich.console import Console
 
 from turntoward.api.report import report
 from turntoward.cli import app
-from turntoward.cli.data import DATE_ORDERS, Db, Passphrase
-from turntoward.errors import UsageError
-from turntoward.ingest import ImportOptions
+from turntoward.cli.analysis import import_options, store_if_needed
+from turntoward.cli.data import Db, Passphrase
 
 PANEL = "Report"
 
@@ -43,16 +42,12 @@ def report_command(
 
     One self-contained HTML page that works offline; it is written only where --out says.
     """
-    if date_order is not None and date_order not in DATE_ORDERS:
-        raise UsageError(f"--date-order {date_order}: expected dmy, mdy or ymd")
+    options = import_options(date_order, me)
     wanted = [*(targets or []), *(conversation or [])]
-    from turntoward import api
-
     with ExitStack() as stack:
-        needs_store = all_ or any(not Path(t).exists() for t in wanted)
-        store = stack.enter_context(api.open_store(db, passphrase or None)) if needs_store else None
+        store = store_if_needed(wanted, all_, db, passphrase, stack)
         files = report(wanted, out=out, store=store, all_conversations=all_, png_dir=png, pdf=pdf, redact=redact,
-                       me=me, options=ImportOptions(date_order=date_order, me=me), fmt=fmt)
+                       me=me, options=options, fmt=fmt)
     console = Console(stderr=True, highlight=False)
     console.print(f"wrote the report of {files.conversations} conversation(s), {files.messages:,} messages")
     if files.pngs:
