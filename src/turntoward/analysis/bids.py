@@ -103,12 +103,9 @@ def detect_bid(
         return None  # "ok", "haha", "lol ok": bare acknowledgements
     if answering_bid and not hits.keys() & _REACHING and not c.url and not (c.question and c.second_person):
         return None  # a reply whose only role is to answer is not a bid, however lively
-    kind = max(evidence, key=lambda k: (evidence[k], -_PRIORITY.index(k)))
-    # The main kind is the highest in priority among the strong readings.
-    for k in _PRIORITY:
-        if k in evidence and evidence[k] >= max(evidence.values()) - 0.15:
-            kind = k
-            break
+    # The main kind is the highest in priority among the readings close to the strongest.
+    strongest = max(evidence.values())
+    kind = next(k for k in _PRIORITY if evidence.get(k, -1.0) >= strongest - 0.15)
     score = 1.0
     for w in evidence.values():
         score *= 1.0 - w

@@ -36,7 +36,6 @@ def read_conversation(conv: Conversation, lexicon: Lexicon, th: Thresholds) -> l
     out: list[MessageContext] = []
     prev: Message | None = None
     last_other_by_author: dict[str, int] = {}
-    last_index_of: dict[str, int] = {}
     for m in conv.messages:
         cues = read_text(m.text, lexicon) if m.kind is not MessageKind.MEDIA else read_text("", lexicon)
         if prev is None:
@@ -55,7 +54,6 @@ def read_conversation(conv: Conversation, lexicon: Lexicon, th: Thresholds) -> l
         out.append(MessageContext(cues, gap, new_session, gap if new_session else None, answers, first_of_turn))
         if prev is not None and prev.author != m.author:
             last_other_by_author[m.author] = prev.index
-        last_index_of[m.author] = m.index
         prev = m
     return out
 

@@ -153,7 +153,7 @@ class HybridBackend:
             chunk = bids[start:start + _CHUNK]
             outcome_rows = []
             for bid in chunk:
-                answer_bid(bid, msgs, rp.contexts, rp.group, self.th)
+                answer_bid(bid, msgs, rp.contexts, rp.group, self.th, self.lexicon)
                 outcome_rows.append(outcome_features(bid, bid.kind.value, msgs, rp.contexts, self.lexicon,
                                                      bid.outcome.value, _late(bid, rp, conv, self.th), tone))
             (p_out,) = predict_many([m["outcome"]], *feature_matrix(outcome_rows))
@@ -186,7 +186,7 @@ class HybridBackend:
             add("accountability", feats, g.accountability or "none")
             if g.bid_kind:
                 bid = Bid(index=i, author=msgs[i].author, kind=BidKind(g.bid_kind), score=1.0, cues=[])
-                answer_bid(bid, msgs, rp.contexts, rp.group, self.th)
+                answer_bid(bid, msgs, rp.contexts, rp.group, self.th, self.lexicon)
                 f = outcome_features(bid, g.bid_kind, msgs, rp.contexts, self.lexicon, bid.outcome.value,
                                      _late(bid, rp, conv, self.th), tone)
                 add("outcome", f, g.bid_outcome or "away")

@@ -71,7 +71,7 @@ class RulesBackend:
             if lab.control:
                 last_control[m.author] = now
         for bid in bids:
-            answer_bid(bid, msgs, ctxs, group, th)
+            answer_bid(bid, msgs, ctxs, group, th, lx)
         return RulesPass(Labelling(labels, bids, [ctx.cues for ctx in ctxs]), ctxs, conflict, group)
 
 
@@ -85,11 +85,13 @@ class RulesPass:
     group: bool
 
 
-def answer_bid(bid: Bid, msgs: list[Message], ctxs: list[MessageContext], group: bool, th: Thresholds) -> None:
+def answer_bid(
+    bid: Bid, msgs: list[Message], ctxs: list[MessageContext], group: bool, th: Thresholds, lexicon: Lexicon
+) -> None:
     """Find the response to `bid` and decide the outcome by rules (fills the bid in place)."""
     j = find_response(bid, msgs, ctxs, group, th)
     response = msgs[j] if j is not None else None
     bid.outcome, bid.response_cues = classify(bid, msgs[bid.index], response,
-                                              ctxs[j].cues if j is not None else None, th, default_lexicon())
+                                              ctxs[j].cues if j is not None else None, th, lexicon)
     bid.response_index = j
     bid.latency_s = max(0.0, (response.ts - msgs[bid.index].ts).total_seconds()) if response else None
