@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import shutil
 import tempfile
-import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.exporters.messenger import render_messenger, render_messenger_files
 from tests.ingest._json_fuzz import damaged, json_values
+from tests.ingest._timezone import local_time
 
 from turntoward.errors import ImportFormatError
 from turntoward.ingest import ImportOptions, Source, detect, importers, read_paths
@@ -42,21 +41,6 @@ class Rec:
     text: str
     kind: str = "text"
     reply_to: int | None = None
-
-
-@contextlib.contextmanager
-def local_time(zone: str) -> Iterator[None]:
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = zone
-    time.tzset()
-    try:
-        yield
-    finally:
-        if before is None:
-            del os.environ["TZ"]
-        else:
-            os.environ["TZ"] = before
-        time.tzset()
 
 
 @pytest.fixture(autouse=True)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.exporters.sms_xml import render_sms_xml
+from tests.ingest._timezone import local_time
 
 from turntoward.errors import ImportFormatError
 from turntoward.ingest import ImportOptions, Source, detect, read_paths
@@ -36,15 +35,8 @@ class Rec:
 @pytest.fixture(autouse=True)
 def new_york_time() -> Iterator[None]:
     """Backups store UTC instants; the importer shows them in the machine's local time."""
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = "America/New_York"
-    time.tzset()
-    yield
-    if before is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = before
-    time.tzset()
+    with local_time("America/New_York"):
+        yield
 
 
 def parse(path: Path, **options: str) -> list:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import os
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.exporters.tabular import render_table
+from tests.ingest._timezone import local_time
 
 from turntoward.errors import ImportFormatError
 from turntoward.ingest import ImportOptions, Source, detect
@@ -37,15 +36,8 @@ class Rec:
 
 @pytest.fixture(autouse=True)
 def new_york_time() -> Iterator[None]:
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = "America/New_York"
-    time.tzset()
-    yield
-    if before is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = before
-    time.tzset()
+    with local_time("America/New_York"):
+        yield
 
 
 def parse(path: Path, column_map: dict[str, str] | None = None, **options: str) -> list:
