@@ -66,6 +66,8 @@ class Lexicon:
     phrases: dict[tuple[str, ...], tuple[str, ...]]
     prefixes: frozenset[tuple[str, ...]]
     starts: frozenset[str]
+    vocabulary: dict[str, frozenset[str]]
+    """Every token of each cue's phrases: a message made only of them says nothing else."""
 
     @classmethod
     def from_toml(cls, data: bytes) -> Lexicon:
@@ -85,7 +87,12 @@ class Lexicon:
                     bucket.append(name)
         prefixes = {key[:n] for key in phrases for n in range(1, len(key))}
         starts = frozenset(key[0] for key in phrases)
-        return cls(cues, {k: tuple(v) for k, v in phrases.items()}, frozenset(prefixes), starts)
+        vocabulary: dict[str, set[str]] = {}
+        for key, names in phrases.items():
+            for name in names:
+                vocabulary.setdefault(name, set()).update(key)
+        return cls(cues, {k: tuple(v) for k, v in phrases.items()}, frozenset(prefixes), starts,
+                   {name: frozenset(words) for name, words in vocabulary.items()})
 
     def match(self, toks: list[str]) -> dict[str, list[str]]:
         """Cue name -> the phrases of it found in `toks`."""

@@ -98,7 +98,7 @@ def detect_bid(
         and "acknowledgement" in hits
         and "affection" not in hits
         and not evidence.keys() - {BidKind.HUMOR}
-        and set(c.whole.split()) <= _ack_words(lexicon)
+        and set(c.whole.split()) <= lexicon.vocabulary["acknowledgement"] | _PUNCTUATION
     ):
         return None  # "ok", "haha", "lol ok": bare acknowledgements
     if answering_bid and not hits.keys() & _REACHING and not c.url and not (c.question and c.second_person):
@@ -121,12 +121,4 @@ def detect_bid(
 
 
 _FEEDS = {k.value for k in BidKind}
-_ACK: set[str] | None = None
-
-
-def _ack_words(lexicon: Lexicon) -> set[str]:
-    global _ACK
-    if _ACK is None:
-        _ACK = {" ".join(k) for k, names in lexicon.phrases.items() if "acknowledgement" in names}
-        _ACK |= {w for phrase in list(_ACK) for w in phrase.split()} | {"!", ".", "?"}
-    return _ACK
+_PUNCTUATION = frozenset({"!", ".", "?"})
