@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
-"""Inter-annotator agreement on the held-out split, and its labels settled by majority vote.
+"""Inter-annotator agreement, and labels settled by majority vote, for every split with extra annotators.
 
     python3 corpus/adjudicate.py      (build.py runs it after building)
 
-ANNOTATION.md, "How we check labels": two more annotators labelled the held-out conversations
-independently from the bare text (corpus/annotations/heldout/A and B, same `.tt` format).
-This script measures agreement between every pair (bid F1, outcome and kind agreement on the
-bids both found, Cohen's kappa for bid presence and for the horseman), then settles every
-label by majority of the three (original, A, B) and writes the settled files to
-corpus/heldout/, with each change in corpus/heldout_adjudication.md.
+ANNOTATION.md, "How we check labels": two more annotators labelled the conversations of a split
+independently from the bare text (corpus/annotations/<split>/A and B, same `.tt` format) --
+first the held-out split, then the development split, so that the models learn the labels of
+careful readers rather than the habits of whoever wrote a conversation. This script measures
+agreement between every pair (bid F1, outcome and kind agreement on the bids both found,
+Cohen's kappa for bid presence and for the horseman), then settles every label by majority of
+the three (original, A, B) and writes the settled files to corpus/<split>/, with each change in
+corpus/<split>_adjudication.md.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from build import parse_script
 
 ROOT = Path(__file__).resolve().parent
 FIELDS = ("horseman", "control", "accountability", "repair")
+SPLITS = ("dev", "heldout")  # each settled where corpus/annotations/<split>/A and B exist
+TITLES = {"dev": "Development", "heldout": "Held-out"}
 
 
 def _load(folder: Path) -> dict[str, dict]:
@@ -102,16 +106,17 @@ def settle(orig: dict, a: dict, b: dict, log: list[str]) -> dict:
     return out
 
 
-def main() -> int:
-    original = _load(ROOT / "src/heldout")
-    a = _load(ROOT / "annotations/heldout/A")
-    b = _load(ROOT / "annotations/heldout/B")
-    if not a or not b:
-        print("no second annotations: held-out labels left as written")
-        return 0
+def adjudicate(split: str) -> int:
+    """Settle one split's labels with its two extra annotators; returns how many conversations were settled."""
+    original = _load(ROOT / "src" / split)
+    a = _load(ROOT / "annotations" / split / "A")
+    b = _load(ROOT / "annotations" / split / "B")
     ids = sorted(set(original) & set(a) & set(b))
+    if not ids:
+        print(f"{split}: no second annotations, labels left as written")
+        return 0
     pairs = {"original": {i: original[i] for i in ids}, "A": {i: a[i] for i in ids}, "B": {i: b[i] for i in ids}}
-    lines = ["# Held-out split: agreement between annotators and settled labels", "",
+    lines = [f"# {TITLES[split]} split: agreement between annotators and settled labels", "",
              f"{len(ids)} conversations, {sum(len(original[i]['messages']) for i in ids)} messages, labelled "
              "independently by three annotators (the original writer, A and B) following ANNOTATION.md.", "",
              "| pair | bid F1 | bid kappa | outcome agreement | kind agreement | horseman kappa |",
@@ -121,16 +126,26 @@ def main() -> int:
         lines.append(f"| {x} vs {y} | {g['bid_f1']:.3f} | {g['bid_kappa']:.3f} | {g['outcome_agreement']:.3f} | "
                      f"{g['kind_agreement']:.3f} | {g['horseman_kappa']:.3f} |")
     log: list[str] = []
-    out_dir = ROOT / "heldout"
+    out_dir = ROOT / split
     for cid in ids:
         settled = settle(original[cid], a[cid], b[cid], log)
         (out_dir / f"{cid}.json").write_text(json.dumps(settled, ensure_ascii=False, indent=1) + "\n",
                                              encoding="utf-8")
+    missing = sorted(set(original) - set(ids))
+    if missing:
+        lines += ["", f"{len(missing)} conversations have no second annotations and keep the writer's labels: "
+                  + ", ".join(missing) + "."]
     lines += ["", f"Every label was settled by majority of the three; {len(log)} labels changed from the "
               "original:", "", *log, ""]
-    (ROOT / "heldout_adjudication.md").write_text("\n".join(lines), encoding="utf-8")
+    (ROOT / f"{split}_adjudication.md").write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines[:10]))
-    print(f"settled {len(ids)} held-out conversations, {len(log)} labels changed")
+    print(f"settled {len(ids)} {split} conversations, {len(log)} labels changed")
+    return len(ids)
+
+
+def main() -> int:
+    for split in SPLITS:
+        adjudicate(split)
     return 0
 
 
