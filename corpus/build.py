@@ -138,6 +138,8 @@ def parse_script(path: Path) -> list[dict]:
         if raw[0].isspace():
             if not cur["messages"]:
                 raise ScriptError(f"{where}: continuation line before any message")
+            if " || " in raw:
+                raise ScriptError(f"{where}: labels belong on a message's first line, not a continuation line")
             cur["messages"][-1]["text"] += "\n" + raw.strip()
             continue
         body, _, labels = raw.partition(" || ")
@@ -147,6 +149,8 @@ def parse_script(path: Path) -> list[dict]:
         ts = _next_time(prev, m["time"])
         prev = ts
         lab, off = _labels(labels, where)
+        if cur["people"] and m["author"].strip() not in cur["people"]:
+            raise ScriptError(f"{where}: author {m['author'].strip()!r} is not among '# people:'")
         cur["messages"].append({"ts": ts.isoformat(timespec="seconds"), "author": m["author"].strip(),
                                 "text": m["text"].strip(), **lab})
         offsets.append(off)
