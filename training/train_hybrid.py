@@ -3,8 +3,12 @@
 
     .venv/bin/python training/train_hybrid.py [--cv 5] [--corpus corpus/dev examples/labelled]
 
-Writes src/turntoward/analysis/models/hybrid.npz. With --cv K, first prints K-fold
-cross-validated scores (folds by conversation) so settings can be chosen without touching the
+Writes src/turntoward/analysis/models/hybrid.npz: the first-pass models (each message on its
+own), then the second-pass ones, trained on rows that carry the neighbours' first-pass readings
+as models that never saw the conversation would give them (out-of-fold), since those are the
+readings the second pass will meet on new chats. Decision thresholds are chosen by
+cross-validation on the dev split. With --cv K, first prints K-fold cross-validated scores of
+the whole pipeline (folds by conversation), so settings can be chosen without touching the
 held-out split; the held-out split is measured afterwards with `turntoward evaluate`.
 """
 
@@ -13,15 +17,18 @@ from __future__ import annotations
 import argparse
 import random
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from turntoward.analysis.backends._features import FIRST_READINGS, neighbour_features, response_readings
 from turntoward.analysis.backends._linear import LinearModel, feature_matrix, predict_many, save, train
-from turntoward.analysis.backends.hybrid import MODELS, HybridBackend
+from turntoward.analysis.backends.hybrid import MODELS, HybridBackend, TrainingRows
 from turntoward.analysis.scoring import Scores, score
 from turntoward.ingest import Source
 from turntoward.ingest.labelled import read_labelled
+from turntoward.model import Conversation
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "src/turntoward/analysis/models/hybrid.npz"
@@ -34,6 +41,8 @@ CLASSES = {
     "accountability": ["none", "owns", "deflects"],
     "outcome": ["toward", "away", "against"],
 }
+STACKED = ("kind", "horseman", "control", "repair", "accountability")  # second-pass models that see neighbours
+FIRST_FOLDS = 4
 SETTINGS = {  # L2 strength, epochs and weight of the non-default classes, chosen by CV on the dev split
     "kind": (3e-4, 150, 2.0), "horseman": (1e-3, 150, 2.0), "control": (1e-3, 150, 2.0),
     "repair": (1e-3, 150, 2.0), "accountability": (1e-3, 150, 2.0), "outcome": (1e-3, 150, 2.0),
@@ -48,19 +57,73 @@ def load_corpus(folders: list[str]) -> list[tuple]:
     return items
 
 
-def fit(items: list[tuple], be: HybridBackend) -> dict[str, LinearModel]:
-    rows = {k: [] for k in MODELS}
-    answers = {k: [] for k in MODELS}
-    for conv, gold in items:
-        tr = be.training_rows(conv, gold)
-        for k in MODELS:
-            rows[k] += tr.rows[k]
-            answers[k] += tr.answers[k]
-    models = {}
-    for k in MODELS:
-        l2, epochs, boost = SETTINGS[k]
-        weights = {c: (1.0 if i == 0 else boost) for i, c in enumerate(CLASSES[k])}
-        models[k] = train(rows[k], answers[k], CLASSES[k], l2=l2, epochs=epochs, class_weight=weights)
+@dataclass(slots=True)
+class Prepared:
+    """One labelled conversation's feature rows (computed once, reused by every fold)."""
+
+    conv: Conversation
+    rows: TrainingRows
+
+
+def prepare(items: list[tuple], be: HybridBackend) -> list[Prepared]:
+    return [Prepared(conv, be.training_rows(conv, gold)) for conv, gold in items]
+
+
+def _train(name: str, rows: list[list[str]], answers: list[str]) -> LinearModel:
+    l2, epochs, boost = SETTINGS[name]
+    weights = {c: (1.0 if i == 0 else boost) for i, c in enumerate(CLASSES[name])}
+    return train(rows, answers, CLASSES[name], l2=l2, epochs=epochs, class_weight=weights)
+
+
+def _pool(prepared: list[Prepared], name: str) -> tuple[list[list[str]], list[str]]:
+    rows: list[list[str]] = []
+    answers: list[str] = []
+    for p in prepared:
+        rows += p.rows.rows[name]
+        answers += p.rows.answers[name]
+    return rows, answers
+
+
+def _readings(models: list[LinearModel], p: Prepared) -> np.ndarray:
+    probs = predict_many(models, *feature_matrix(p.rows.rows["kind"]))
+    return np.stack([1.0 - q[:, 0] for q in probs], axis=1)
+
+
+def out_of_fold_readings(prepared: list[Prepared], folds: int = FIRST_FOLDS) -> list[np.ndarray]:
+    """First-pass readings of every conversation by models that never saw it.
+
+    The second pass must learn from readings like those it will meet on new chats; readings of
+    the first pass's own training data would be too sure of themselves.
+    """
+    out: list[np.ndarray | None] = [None] * len(prepared)
+    for k in range(folds):
+        held = set(range(k, len(prepared), folds))
+        rest = [p for i, p in enumerate(prepared) if i not in held]
+        models = [_train(name, *_pool(rest, name)) for name in FIRST_READINGS]
+        for i in held:
+            out[i] = _readings(models, prepared[i])
+    return [r for r in out if r is not None]
+
+
+def second_pass(prepared: list[Prepared], readings: list[np.ndarray]) -> list[Prepared]:
+    """The same conversations with the neighbours' first-pass readings added to the message rows."""
+    out = []
+    for p, r in zip(prepared, readings, strict=True):
+        msgs = p.conv.messages
+        extra = [neighbour_features(i, msgs, r) for i in range(len(msgs))]
+        rows = {name: [row + e for row, e in zip(p.rows.rows[name], extra, strict=True)] for name in STACKED}
+        rows["outcome"] = [row + response_readings(j, r)
+                           for row, j in zip(p.rows.rows["outcome"], p.rows.responses, strict=True)]
+        out.append(Prepared(p.conv, TrainingRows(rows, p.rows.answers, p.rows.responses)))
+    return out
+
+
+def fit(prepared: list[Prepared]) -> dict[str, LinearModel]:
+    """Both passes' models from labelled conversations."""
+    models = {f"first.{name}": _train(name, *_pool(prepared, name)) for name in FIRST_READINGS}
+    second = second_pass(prepared, out_of_fold_readings(prepared))
+    for name in MODELS:
+        models[name] = _train(name, *_pool(second, name))
     return models
 
 
@@ -82,24 +145,25 @@ def _metric(name: str, gold: list[int], pred: list[int], n_classes: int) -> floa
     return float(2 * tp / (2 * tp + fp + fn)) if tp else 0.0
 
 
-def choose_thresholds(items: list[tuple], folds: int, base: HybridBackend) -> dict[str, float]:
-    """Out-of-fold probabilities for every model, and the threshold on the default class that scores best."""
+def choose_thresholds(second: list[Prepared], folds: int) -> dict[str, float]:
+    """Out-of-fold probabilities of every second-pass model, and the threshold on the default class that does best."""
     rng = random.Random(11)
-    order = list(range(len(items)))
+    order = list(range(len(second)))
     rng.shuffle(order)
     probs: dict[str, list[np.ndarray]] = {k: [] for k in MODELS}
     gold: dict[str, list[int]] = {k: [] for k in MODELS}
     for k in range(folds):
         test_ids = set(order[k::folds])
-        models = fit([items[i] for i in order if i not in test_ids], base)
-        for i in test_ids:
-            tr = base.training_rows(*items[i])
-            for name in MODELS:
-                if not tr.rows[name]:
+        rest = [second[i] for i in order if i not in test_ids]
+        for name in MODELS:
+            model = _train(name, *_pool(rest, name))
+            for i in test_ids:
+                rows, answers = second[i].rows.rows[name], second[i].rows.answers[name]
+                if not rows:
                     continue
-                (p,) = predict_many([models[name]], *feature_matrix(tr.rows[name]))
+                (p,) = predict_many([model], *feature_matrix(rows))
                 probs[name].append(p)
-                gold[name] += [CLASSES[name].index(a) for a in tr.answers[name]]
+                gold[name] += [CLASSES[name].index(a) for a in answers]
     out = {}
     for name in MODELS:
         p = np.concatenate(probs[name])
@@ -119,28 +183,32 @@ def main() -> int:
     ap.add_argument("--thresholds", type=int, default=3, help="folds for choosing decision thresholds (0: 0.5)")
     args = ap.parse_args()
     items = load_corpus(args.corpus)
-    print(f"{len(items)} labelled conversations, {sum(len(c.messages) for c, _ in items)} messages")
-    base = HybridBackend(models={})  # rules only, for the features
+    print(f"{len(items)} labelled conversations, {sum(len(c.messages) for c, _ in items)} messages", flush=True)
+    prepared = prepare(items, HybridBackend(models={}))  # rules only, for the features
     if args.cv:
         rng = random.Random(7)
         order = list(range(len(items)))
         rng.shuffle(order)
         scores = Scores()
         for k in range(args.cv):
-            test = [items[i] for i in order[k::args.cv]]
-            train_items = [items[i] for i in order if i not in set(order[k::args.cv])]
-            be = HybridBackend(models=fit(train_items, base))
-            for conv, gold in test:
+            held = set(order[k::args.cv])
+            be = HybridBackend(models=fit([prepared[i] for i in order if i not in held]))
+            for i in held:
+                conv, gold = items[i]
                 score(gold, be.label(conv).labels, scores)
+            print(f"  fold {k + 1}/{args.cv} done", flush=True)
         d = scores.as_dict()
         print(f"{args.cv}-fold CV: bid F1 {d['bid']['f1']:.3f} (P {d['bid']['precision']:.3f} "
               f"R {d['bid']['recall']:.3f}), outcome macro-F1 {d['outcome_macro_f1']:.3f}, against recall "
               f"{d['outcome']['against']['recall']:.3f}, kind accuracy {d['kind_accuracy']:.3f}, horseman F1 "
-              f"{d['horseman']['f1']:.3f}, control F1 {d['control']['f1']:.3f}, repair F1 {d['repair']['f1']:.3f}")
-    thresholds = choose_thresholds(items, args.thresholds, base) if args.thresholds else {}
-    models = fit(items, base)
-    for name, t in thresholds.items():
-        models[name].default_threshold = t
+              f"{d['horseman']['f1']:.3f}, control F1 {d['control']['f1']:.3f}, repair F1 {d['repair']['f1']:.3f}",
+              flush=True)
+    models = {f"first.{name}": _train(name, *_pool(prepared, name)) for name in FIRST_READINGS}
+    second = second_pass(prepared, out_of_fold_readings(prepared))
+    thresholds = choose_thresholds(second, args.thresholds) if args.thresholds else {}
+    for name in MODELS:
+        models[name] = _train(name, *_pool(second, name))
+        models[name].default_threshold = thresholds.get(name, 0.5)
     save(models, str(OUT))
     print(f"saved {OUT.relative_to(ROOT)} ({OUT.stat().st_size // 1024} KiB)")
     return 0

@@ -10,6 +10,8 @@ import zlib
 from collections.abc import Sequence
 from itertools import pairwise
 
+import numpy as np
+
 from turntoward.analysis._text import Lexicon, TextCues, tokens
 from turntoward.analysis.context import MessageContext
 from turntoward.analysis.findings import Bid, MessageLabel
@@ -162,6 +164,8 @@ def message_features(
         out.append(f"next_gap={_bin(gap / 60, (2, 10, 60, 480))}")
         if nc.question:
             out.append("next_question")
+        if msgs[nxt].kind is MessageKind.TEXT:
+            out.extend(f"n_w={t}" for t in tokens(msgs[nxt].text)[:8])
         _tone("next_", tones[nxt] if tones is not None else None, out)
     if rule.bid is not None:
         out.append(f"rule_bid={rule.bid.kind.value}")
@@ -176,6 +180,41 @@ def message_features(
     if rule.accountability is not None:
         out.append(f"rule_acc={rule.accountability.value}")
     return out
+
+
+FIRST_READINGS = ("kind", "horseman", "control", "repair")
+"""The first-pass models whose readings of a message and its neighbours feed the second pass."""
+
+
+def neighbour_features(i: int, msgs: list[Message], readings: np.ndarray) -> list[str]:
+    """How likely the first pass found each of FIRST_READINGS at message `i` and the messages beside it.
+
+    `readings[j, k]` is the first pass's probability that message j carries reading k (a bid, a
+    horseman...). A burst of short messages usually carries its bid in one of them, and conflict
+    comes in runs: the second pass sees its neighbours' readings, by the same author or another.
+    """
+    out: list[str] = []
+    m = msgs[i]
+    for k, name in enumerate(FIRST_READINGS):
+        p = float(readings[i, k])
+        out.append(f"s_{name}={_bin(p, (0.2, 0.4, 0.6, 0.8))}")
+        for j, where in ((i - 1, "prev"), (i + 1, "next")):
+            if not 0 <= j < len(msgs):
+                continue
+            q = float(readings[j, k])
+            who = "same" if msgs[j].author == m.author else "other"
+            out.append(f"s_{name}_{where}_{who}={_bin(q, (0.3, 0.6))}")
+            if who == "same" and q > p:
+                out.append(f"s_{name}_{where}_same_higher")
+    return out
+
+
+def response_readings(j: int | None, readings: np.ndarray) -> list[str]:
+    """The first pass's reading of a bid's response: a reply that is itself hostile or controlling
+    (or itself reaches out) says how the bid was taken."""
+    if j is None:
+        return []
+    return [f"r_s_{name}={_bin(float(readings[j, k]), (0.2, 0.4, 0.6, 0.8))}" for k, name in enumerate(FIRST_READINGS)]
 
 
 def _next_by_other(i: int, msgs: list[Message], lookahead: int = 6) -> int | None:
@@ -196,26 +235,47 @@ def outcome_features(
     rule_outcome: str,
     late: bool,
     tones: Sequence[Sequence[float]] | None = None,
+    rule_labels: Sequence[MessageLabel] | None = None,
+    in_conflict: Sequence[bool] | None = None,
 ) -> list[str]:
     """Features of a bid's answer for the outcome decision."""
     out = ["bias", f"kind={kind}", f"rule_o={rule_outcome}", f"kind&rule_o={kind}:{rule_outcome}"]
     if bid.response_index is None:
         out.append("no_response")
         return out
-    r = msgs[bid.response_index]
-    rc = ctxs[bid.response_index].cues
+    j = bid.response_index
+    r = msgs[j]
+    rc = ctxs[j].cues
     local: list[str] = []
     _text_features("r_", r, rc, lexicon, local)
-    _tone("r_", tones[bid.response_index] if tones is not None else None, local)
+    _tone("r_", tones[j] if tones is not None else None, local)
     out.extend(local)
     for f in local:
         if f.startswith(("r_cue=", "r_len=", "r_tone=")):
             out.append(f"{kind}&{f}")
+    # A reply often goes on for a message or two ("a nice time without me. good to know" /
+    # "come home now"): the rest of the responder's turn says as much as its first line.
+    for k in range(j + 1, min(len(msgs), j + 3)):
+        if msgs[k].author != r.author or not msgs[k].text:
+            break
+        out.extend(f"r2_cue={name}" for name in ctxs[k].cues.hits)
+        _tone("r2_", tones[k] if tones is not None else None, out)
+    if rule_labels is not None:
+        rl = rule_labels[j]
+        if rl.horseman is not None:
+            out.append(f"r_rule_h={rl.horseman.value}")
+        if rl.control:
+            out.append("r_rule_control")
+    if in_conflict is not None:
+        if in_conflict[j]:
+            out.append("r_in_conflict")
+        if in_conflict[bid.index]:
+            out.append("bid_in_conflict")
     lat = (r.ts - msgs[bid.index].ts).total_seconds()
     out.append(f"lat={_bin(lat / 60, (1, 5, 30, 120, 480, 1440, 4320))}")
     if late:
         out.append("late")
         out.append(f"late&kind={kind}")
-    if bid.response_index - bid.index > 1:
+    if j - bid.index > 1:
         out.append("not_next")
     return out

@@ -62,6 +62,16 @@ def feature_matrix(rows: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
     return keys % BUCKETS, indptr
 
 
+def add_features(indices: np.ndarray, indptr: np.ndarray, extra: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """The matrix of `feature_matrix(rows)` with each row's `extra` features added (as if hashed together)."""
+    n = len(indptr) - 1
+    ids = np.fromiter((bucket(f) for r in extra for f in r), dtype=np.int64)
+    row = np.repeat(np.arange(n, dtype=np.int64), [len(r) for r in extra])
+    base_row = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
+    keys = np.unique(np.concatenate([base_row * BUCKETS + indices, row * BUCKETS + ids]))
+    return keys % BUCKETS, np.searchsorted(keys // BUCKETS, np.arange(n + 1))
+
+
 def predict_many(models: list[LinearModel], indices: np.ndarray, indptr: np.ndarray) -> list[np.ndarray]:
     """Class probabilities of every row for each model, in one pass over the features."""
     if len(indptr) <= 1:

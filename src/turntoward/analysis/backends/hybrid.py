@@ -2,13 +2,15 @@
 
 The rules find cues, context and responses; linear models over those cues, the words and the
 surrounding turns decide whether a message is a bid and of which kind, the horseman, control,
-repair and accountability, and how each bid was answered. Weights live in
+repair and accountability, and how each bid was answered. The message decisions take two
+passes: a first pass reads each message on its own, and the second also sees the first pass's
+readings of the messages beside it (which message of a burst carries the bid, runs of conflict). Weights live in
 `analysis/models/hybrid.npz` (trained by `training/train_hybrid.py`, figures in the README).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from io import BytesIO
@@ -18,8 +20,14 @@ import numpy as np
 from turntoward.analysis._config import Thresholds, thresholds
 from turntoward.analysis._text import Lexicon, default_lexicon
 from turntoward.analysis.backends import Labelling, register_backend
-from turntoward.analysis.backends._features import message_features, outcome_features
-from turntoward.analysis.backends._linear import LinearModel, feature_matrix, load, predict_many
+from turntoward.analysis.backends._features import (
+    FIRST_READINGS,
+    message_features,
+    neighbour_features,
+    outcome_features,
+    response_readings,
+)
+from turntoward.analysis.backends._linear import LinearModel, add_features, feature_matrix, load, predict_many
 from turntoward.analysis.backends._tone import tones
 from turntoward.analysis.backends.rules import RulesBackend, RulesPass, answer_bid
 from turntoward.analysis.context import waking_seconds
@@ -29,13 +37,15 @@ from turntoward.model import Conversation, GoldMessage, Message, MessageKind
 _CONFLICT_CUES = ("criticism", "contempt", "defensiveness", "stonewalling", "dismissive", "deflects")
 _CHUNK = 5_000
 MODELS = ("kind", "horseman", "control", "repair", "accountability", "outcome")
+FIRST = tuple(f"first.{name}" for name in FIRST_READINGS)
+"""The first-pass models (same classes as the second-pass ones of the same name)."""
 
 
 @cache
 def _bundled() -> dict[str, LinearModel]:
     raw = resources.files("turntoward.analysis.models").joinpath("hybrid.npz").read_bytes()
     data = dict(np.load(BytesIO(raw), allow_pickle=False))
-    return {name: load(data, name) for name in MODELS}
+    return {name: load(data, name) for name in (*MODELS, *FIRST)}
 
 
 @dataclass(slots=True)
@@ -44,6 +54,8 @@ class TrainingRows:
 
     rows: dict[str, list[list[str]]]
     answers: dict[str, list[str]]
+    responses: list[int | None] = field(default_factory=list)
+    """For each outcome row, the message the rules took for the bid's response."""
 
 
 def _late(bid: Bid, rp: RulesPass, conv: Conversation, th: Thresholds) -> bool:
@@ -86,18 +98,46 @@ class HybridBackend:
         rp = self.rules.read(conv)
         msgs = conv.messages
         tone = self._tones(conv)
-        m = self.models
-        names = ("kind", "horseman", "control", "repair", "accountability")
+        first = [self.models[name] for name in FIRST]
+        readings = np.zeros((len(msgs), len(FIRST)), dtype=np.float32)
         labels: list[MessageLabel] = []
         bids: list[Bid] = []
         # Features are built and scored a chunk at a time, so memory stays flat on long histories.
+        # A chunk's second pass waits for the first pass of the next chunk, whose first message
+        # is the neighbour of its last.
+        waiting: tuple[int, list[list[str]], np.ndarray, np.ndarray] | None = None
         for start in range(0, len(msgs), _CHUNK):
             rows = self._message_rows(conv, rp, tone, start, start + _CHUNK)
-            probs = dict(zip(names, predict_many([m[n] for n in names], *feature_matrix(rows)), strict=True))
-            for offset, feats in enumerate(rows):
-                self._label_one(start + offset, offset, feats, probs, rp, msgs, labels, bids)
-        self._answer(bids, rp, conv, tone)
+            matrix = feature_matrix(rows)
+            for k, p in enumerate(predict_many(first, *matrix)):
+                readings[start:start + len(rows), k] = 1.0 - p[:, 0]
+            if waiting is not None:
+                self._second_pass(*waiting, readings, rp, msgs, labels, bids)
+            waiting = (start, rows, *matrix)
+        if waiting is not None:
+            self._second_pass(*waiting, readings, rp, msgs, labels, bids)
+        self._answer(bids, rp, conv, tone, readings)
         return Labelling(labels, bids, rp.labelling.cues)
+
+    def _second_pass(
+        self,
+        start: int,
+        rows: list[list[str]],
+        indices: np.ndarray,
+        indptr: np.ndarray,
+        readings: np.ndarray,
+        rp: RulesPass,
+        msgs: list[Message],
+        labels: list[MessageLabel],
+        bids: list[Bid],
+    ) -> None:
+        """Decide the messages of one chunk, with their neighbours' first-pass readings added."""
+        names = ("kind", "horseman", "control", "repair", "accountability")
+        extra = [neighbour_features(start + r, msgs, readings) for r in range(len(rows))]
+        probs = dict(zip(names, predict_many([self.models[n] for n in names], *add_features(indices, indptr, extra)),
+                         strict=True))
+        for offset, feats in enumerate(rows):
+            self._label_one(start + offset, offset, feats + extra[offset], probs, rp, msgs, labels, bids)
 
     def _label_one(
         self,
@@ -146,7 +186,9 @@ class HybridBackend:
         lab.accountability = Accountability(acc) if acc != "none" else None
         labels.append(lab)
 
-    def _answer(self, bids: list[Bid], rp: RulesPass, conv: Conversation, tone: np.ndarray) -> None:
+    def _answer(
+        self, bids: list[Bid], rp: RulesPass, conv: Conversation, tone: np.ndarray, readings: np.ndarray | None = None
+    ) -> None:
         """Find each bid's response and decide how it was answered."""
         m, msgs = self.models, conv.messages
         for start in range(0, len(bids), _CHUNK):  # a chunk at a time, like the messages
@@ -155,7 +197,11 @@ class HybridBackend:
             for bid in chunk:
                 answer_bid(bid, msgs, rp.contexts, rp.group, self.th, self.lexicon)
                 outcome_rows.append(outcome_features(bid, bid.kind.value, msgs, rp.contexts, self.lexicon,
-                                                     bid.outcome.value, _late(bid, rp, conv, self.th), tone))
+                                                     bid.outcome.value, _late(bid, rp, conv, self.th), tone,
+                                                     rp.labelling.labels, rp.in_conflict))
+            if readings is not None:
+                for bid, row in zip(chunk, outcome_rows, strict=True):
+                    row += response_readings(bid.response_index, readings)
             (p_out,) = predict_many([m["outcome"]], *feature_matrix(outcome_rows))
             for bid, feats, p in zip(chunk, outcome_rows, p_out, strict=True):
                 if bid.response_index is None:
@@ -188,6 +234,7 @@ class HybridBackend:
                 bid = Bid(index=i, author=msgs[i].author, kind=BidKind(g.bid_kind), score=1.0, cues=[])
                 answer_bid(bid, msgs, rp.contexts, rp.group, self.th, self.lexicon)
                 f = outcome_features(bid, g.bid_kind, msgs, rp.contexts, self.lexicon, bid.outcome.value,
-                                     _late(bid, rp, conv, self.th), tone)
+                                     _late(bid, rp, conv, self.th), tone, rp.labelling.labels, rp.in_conflict)
                 add("outcome", f, g.bid_outcome or "away")
+                out.responses.append(bid.response_index)
         return out
