@@ -175,12 +175,15 @@ class HybridBackend:
         if h != "none" and not playful and (c.has(*_CONFLICT_CUES) or rp.in_conflict[i]):
             lab.horseman = Horseman(h)
         # A weak control phrase ("where were you", "home by") with nothing controlling
-        # around it needs the model to be sure, not merely to lean that way.
+        # around it needs the model to be sure, not merely to lean that way. Most control in
+        # real chats has no stock phrase ("fine. go be best friends with dev"): without one the
+        # model must be sure and the message must sit in a quarrel or carry a conflict cue, so
+        # a worried "could you take him?" is never called controlling.
         p_control = float(probs["control"][row][1])
         sure = c.strong("control", self.lexicon) or rp.in_conflict[i] or rule.control or p_control >= 0.6
-        lab.control = (
-            "control" in c.hits and sure and not playful and m["control"].decide(probs["control"][row]) == 1
-        )
+        phrased = "control" in c.hits and sure and m["control"].decide(probs["control"][row]) == 1
+        heated = p_control >= 0.6 and (rp.in_conflict[i] or c.has(*_CONFLICT_CUES))
+        lab.control = (phrased or heated) and not playful
         lab.repair = m["repair"].decide(probs["repair"][row]) == 1
         acc = m["accountability"].classes[m["accountability"].decide(probs["accountability"][row])]
         lab.accountability = Accountability(acc) if acc != "none" else None
