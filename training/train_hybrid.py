@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from turntoward.analysis.backends._features import FIRST_READINGS, neighbour_features, response_readings
+from turntoward.analysis.backends._features import FIRST_READINGS, neighbour_rows, response_readings
 from turntoward.analysis.backends._linear import LinearModel, feature_matrix, predict_many, save, train
 from turntoward.analysis.backends.hybrid import MODELS, HybridBackend, TrainingRows
 from turntoward.analysis.scoring import Scores, score
@@ -110,7 +110,7 @@ def second_pass(prepared: list[Prepared], readings: list[np.ndarray]) -> list[Pr
     out = []
     for p, r in zip(prepared, readings, strict=True):
         msgs = p.conv.messages
-        extra = [neighbour_features(i, msgs, r) for i in range(len(msgs))]
+        extra = neighbour_rows(0, len(msgs), msgs, r)
         rows = {name: [row + e for row, e in zip(p.rows.rows[name], extra, strict=True)] for name in STACKED}
         rows["outcome"] = [row + response_readings(j, r)
                            for row, j in zip(p.rows.rows["outcome"], p.rows.responses, strict=True)]

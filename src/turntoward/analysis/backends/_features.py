@@ -186,27 +186,42 @@ FIRST_READINGS = ("kind", "horseman", "control", "repair")
 """The first-pass models whose readings of a message and its neighbours feed the second pass."""
 
 
-def neighbour_features(i: int, msgs: list[Message], readings: np.ndarray) -> list[str]:
-    """How likely the first pass found each of FIRST_READINGS at message `i` and the messages beside it.
+_SELF_EDGES = np.array((0.2, 0.4, 0.6, 0.8))
+_NEAR_EDGES = np.array((0.3, 0.6))
+_SELF_NAMES = [[f"s_{name}={b}" for b in range(len(_SELF_EDGES) + 1)] for name in FIRST_READINGS]
+_NEAR_NAMES = {
+    (where, who): [[f"s_{name}_{where}_{who}={b}" for b in range(len(_NEAR_EDGES) + 1)] for name in FIRST_READINGS]
+    for where in ("prev", "next") for who in ("same", "other")
+}
+_HIGHER_NAMES = {where: [f"s_{name}_{where}_same_higher" for name in FIRST_READINGS] for where in ("prev", "next")}
+
+
+def neighbour_rows(start: int, stop: int, msgs: list[Message], readings: np.ndarray) -> list[list[str]]:
+    """How likely the first pass found each of FIRST_READINGS at messages start..stop-1 and beside them.
 
     `readings[j, k]` is the first pass's probability that message j carries reading k (a bid, a
     horseman...). A burst of short messages usually carries its bid in one of them, and conflict
     comes in runs: the second pass sees its neighbours' readings, by the same author or another.
+    Bins are looked up for the whole range at once (this runs on every message).
     """
-    out: list[str] = []
-    m = msgs[i]
-    for k, name in enumerate(FIRST_READINGS):
-        p = float(readings[i, k])
-        out.append(f"s_{name}={_bin(p, (0.2, 0.4, 0.6, 0.8))}")
+    stop = min(stop, len(msgs))
+    self_bins = np.searchsorted(_SELF_EDGES, readings[start:stop], side="right")
+    near_bins = np.searchsorted(_NEAR_EDGES, readings, side="right")
+    authors = [m.author for m in msgs]
+    n_readings = range(len(FIRST_READINGS))
+    rows: list[list[str]] = []
+    for i in range(start, stop):
+        row = [_SELF_NAMES[k][self_bins[i - start, k]] for k in n_readings]
         for j, where in ((i - 1, "prev"), (i + 1, "next")):
             if not 0 <= j < len(msgs):
                 continue
-            q = float(readings[j, k])
-            who = "same" if msgs[j].author == m.author else "other"
-            out.append(f"s_{name}_{where}_{who}={_bin(q, (0.3, 0.6))}")
-            if who == "same" and q > p:
-                out.append(f"s_{name}_{where}_same_higher")
-    return out
+            who = "same" if authors[j] == authors[i] else "other"
+            names = _NEAR_NAMES[(where, who)]
+            row += [names[k][near_bins[j, k]] for k in n_readings]
+            if who == "same":
+                row += [_HIGHER_NAMES[where][k] for k in n_readings if readings[j, k] > readings[i, k]]
+        rows.append(row)
+    return rows
 
 
 def response_readings(j: int | None, readings: np.ndarray) -> list[str]:

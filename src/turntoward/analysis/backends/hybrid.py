@@ -23,7 +23,7 @@ from turntoward.analysis.backends import Labelling, register_backend
 from turntoward.analysis.backends._features import (
     FIRST_READINGS,
     message_features,
-    neighbour_features,
+    neighbour_rows,
     outcome_features,
     response_readings,
 )
@@ -133,7 +133,7 @@ class HybridBackend:
     ) -> None:
         """Decide the messages of one chunk, with their neighbours' first-pass readings added."""
         names = ("kind", "horseman", "control", "repair", "accountability")
-        extra = [neighbour_features(start + r, msgs, readings) for r in range(len(rows))]
+        extra = neighbour_rows(start, start + len(rows), msgs, readings)
         probs = dict(zip(names, predict_many([self.models[n] for n in names], *add_features(indices, indptr, extra)),
                          strict=True))
         for offset, feats in enumerate(rows):
