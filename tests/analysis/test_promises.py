@@ -118,3 +118,21 @@ def test_an_apology_after_a_fight_is_a_repair_attempt(backend):
 def test_playful_banter_is_not_criticism(backend):
     conv = chat("+0m Sam: you always make me laugh 😂 you absolute nerd", "+1m Alex: it's a gift 😌")
     assert labels(conv, backend)[0].horseman is None
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_burst_carries_its_bid_on_the_message_with_the_news(backend):
+    conv = chat("+0m Sam: omg", "+0m Sam: ok", "+0m Sam: i passed my driving test!!! first try",
+                "+3m Alex: SAM!!! that's amazing, how do you feel")
+    found = [lab.bid for lab in labels(conv, backend)]
+    assert found[0] is None and found[1] is None
+    assert found[2] is not None and found[2].kind == "news" and found[2].outcome == "toward"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("lines", [
+    ("+0m Priti: could you take mum to the dentist on tuesday? i've used all my leave", "+20m Arun: yes of course"),
+    ("+0m Jo: have fun tonight!! text me when you're home safe x", "+1m Kit: will do ❤️"),
+])
+def test_worry_and_favours_are_not_called_control(backend, lines):
+    assert not any(lab.control for lab in labels(chat(*lines), backend))
