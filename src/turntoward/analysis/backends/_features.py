@@ -205,9 +205,10 @@ def neighbour_rows(start: int, stop: int, msgs: list[Message], readings: np.ndar
     Bins are looked up for the whole range at once (this runs on every message).
     """
     stop = min(stop, len(msgs))
+    lo, hi = max(0, start - 1), min(len(msgs), stop + 1)  # the range and its two outer neighbours
     self_bins = np.searchsorted(_SELF_EDGES, readings[start:stop], side="right")
-    near_bins = np.searchsorted(_NEAR_EDGES, readings, side="right")
-    authors = [m.author for m in msgs]
+    near_bins = np.searchsorted(_NEAR_EDGES, readings[lo:hi], side="right")
+    authors = [m.author for m in msgs[lo:hi]]
     n_readings = range(len(FIRST_READINGS))
     rows: list[list[str]] = []
     for i in range(start, stop):
@@ -215,9 +216,9 @@ def neighbour_rows(start: int, stop: int, msgs: list[Message], readings: np.ndar
         for j, where in ((i - 1, "prev"), (i + 1, "next")):
             if not 0 <= j < len(msgs):
                 continue
-            who = "same" if authors[j] == authors[i] else "other"
+            who = "same" if authors[j - lo] == authors[i - lo] else "other"
             names = _NEAR_NAMES[(where, who)]
-            row += [names[k][near_bins[j, k]] for k in n_readings]
+            row += [names[k][near_bins[j - lo, k]] for k in n_readings]
             if who == "same":
                 row += [_HIGHER_NAMES[where][k] for k in n_readings if readings[j, k] > readings[i, k]]
         rows.append(row)
