@@ -78,10 +78,17 @@ class HybridBackend:
         self.rules = RulesBackend(self.lexicon, self.th)
 
     def _message_rows(
-        self, conv: Conversation, rp: RulesPass, tone: np.ndarray, start: int = 0, stop: int | None = None
+        self,
+        conv: Conversation,
+        rp: RulesPass,
+        tone: np.ndarray,
+        start: int = 0,
+        stop: int | None = None,
+        rule_bids: set[int] | None = None,
     ) -> list[list[str]]:
         lab = rp.labelling
-        rule_bids = {b.index for b in lab.bids}
+        if rule_bids is None:
+            rule_bids = {b.index for b in lab.bids}
         return [
             message_features(i, conv.messages, rp.contexts, lab.labels[i], rule_bids, self.lexicon,
                              group=rp.group, in_conflict=rp.in_conflict[i], tones=tone)
@@ -100,6 +107,7 @@ class HybridBackend:
         tone = self._tones(conv)
         first = [self.models[name] for name in FIRST]
         readings = np.zeros((len(msgs), len(FIRST)), dtype=np.float32)
+        rule_bids = {b.index for b in rp.labelling.bids}  # once, not once a chunk
         labels: list[MessageLabel] = []
         bids: list[Bid] = []
         # Features are built and scored a chunk at a time, so memory stays flat on long histories.
@@ -107,7 +115,7 @@ class HybridBackend:
         # is the neighbour of its last.
         waiting: tuple[int, list[list[str]], np.ndarray, np.ndarray] | None = None
         for start in range(0, len(msgs), _CHUNK):
-            rows = self._message_rows(conv, rp, tone, start, start + _CHUNK)
+            rows = self._message_rows(conv, rp, tone, start, start + _CHUNK, rule_bids)
             matrix = feature_matrix(rows)
             for k, p in enumerate(predict_many(first, *matrix)):
                 readings[start:start + len(rows), k] = 1.0 - p[:, 0]
