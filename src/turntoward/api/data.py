@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from turntoward.errors import UsageError
+from turntoward.errors import ImportFormatError, UsageError
 from turntoward.ingest import ImportOptions, read_paths
 from turntoward.model import Relationship
 from turntoward.store import Store, StoredConversation, StoredPerson, open_store, paused_gc
@@ -57,17 +57,20 @@ def import_paths(
     fmt: str | None = None,
     relationship: Relationship | str | None = None,
     progress: Callable[[ImportProgress], None] | None = None,
+    skipped: Callable[[ImportFormatError], None] | None = None,
 ) -> list[ImportSummary]:
     """Import chat exports (files, folders, zip archives) into `store`, one transaction per file.
 
     Each file is parsed completely before anything is written, so a file that cannot be read
     raises `ImportFormatError` and adds nothing; files before it stay imported. Importing the
     same or an overlapping export again adds only the messages the store does not have.
+    A file inside a folder or archive that is not a chat at all (a spreadsheet beside the
+    export) is skipped, and `skipped` is called with why; media files are skipped silently.
     """
     options = options or ImportOptions()
     chosen = _relationship(relationship)
     with paused_gc():  # parsing and storing a big export allocate millions of objects, no cycles
-        return _import(paths, store, options, fmt, chosen, progress)
+        return _import(paths, store, options, fmt, chosen, progress, skipped)
 
 
 def _import(
@@ -77,9 +80,11 @@ def _import(
     fmt: str | None,
     chosen: Relationship | None,
     progress: Callable[[ImportProgress], None] | None,
+    skipped: Callable[[ImportFormatError], None] | None,
 ) -> list[ImportSummary]:
     summaries = []
-    for source, conversations in read_paths(list(paths), options, fmt):
+    on_skip = None if skipped is None else lambda _, error: skipped(error)
+    for source, conversations in read_paths(list(paths), options, fmt, on_skip):
         total = sum(len(c.messages) + len(c.system_events) for c in conversations)
         advance = _reporter(progress, source.name, total)
         saved = store.save_source(source.name, conversations, relationship=chosen, me=options.me, advance=advance)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import import_module
 from importlib.metadata import entry_points
@@ -45,7 +45,9 @@ class Importer(Protocol):
     def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
         """Every conversation in `source`, messages in chronological order.
 
-        Raises `ImportFormatError` for anything it cannot read; never anything else.
+        Raises `ImportFormatError` for anything it cannot read; never anything else. Raises
+        its subclass `UnknownFormatError` where the file turns out not to be this format at
+        all (a guess from the file's extension was wrong), so a folder import skips it.
         """
         ...
 
@@ -122,25 +124,39 @@ def parse_source(source: Source, options: ImportOptions, fmt: str | None = None)
 
 
 def read_paths(
-    paths: list[str | Path], options: ImportOptions | None = None, fmt: str | None = None
+    paths: list[str | Path],
+    options: ImportOptions | None = None,
+    fmt: str | None = None,
+    on_skip: Callable[[Source, UnknownFormatError], None] | None = None,
 ) -> Iterator[tuple[Source, list[Conversation]]]:
     """Parse every export under `paths` (files, folders, zip archives), one source at a time.
 
-    Files found inside folders and archives that no importer recognises are skipped (photos,
-    stickers); a folder or archive that holds no chat export at all is an error.
+    Files found inside folders and archives that no importer recognises are skipped silently
+    (photos, stickers); one that an importer took up but found not to be a chat at all (a
+    spreadsheet of expenses beside the export) is skipped too, and passed to `on_skip` with
+    the reason. A chat export with an error in it is never skipped: its `ImportFormatError`
+    stops the import. A file named directly must be importable, and a folder or archive that
+    holds no chat export at all is an error.
     """
     options = options or ImportOptions()
     _load()
     for raw in paths:
         produced = False
         for source, named in expand_paths([raw]):
-            if named or fmt is not None:
-                conversations = parse_source(source, options, fmt)
-            else:
-                importer = detect(source)
-                if importer is None:
-                    continue
-                conversations = list(importer.parse(source, options))
+            try:
+                if named or fmt is not None:
+                    conversations = parse_source(source, options, fmt)
+                else:
+                    importer = detect(source)
+                    if importer is None:
+                        continue  # a photo, a sticker, a stray note
+                    conversations = list(importer.parse(source, options))
+            except UnknownFormatError as not_a_chat:
+                if named:
+                    raise
+                if on_skip is not None:
+                    on_skip(source, not_a_chat)
+                continue
             produced = True
             yield source, conversations
         if not produced:

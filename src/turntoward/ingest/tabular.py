@@ -18,6 +18,10 @@ common names (`GUESSES`, case-insensitive). The fields:
 
 Rows keep file order unless the file is not in chronological order; then each conversation
 is sorted by time, keeping file order among equal times.
+
+A table that is not one of messages (no timestamp or author column, or a timestamp column
+holding no timestamps at all) raises `UnknownFormatError`, so importing a folder skips it;
+a table of messages with a bad row raises `ImportFormatError` and stops the import.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from typing import Any, NamedTuple
 
 import polars as pl
 
-from turntoward.errors import ImportFormatError
+from turntoward.errors import ImportFormatError, UnknownFormatError
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
 from turntoward.model import Conversation, Message, MessageKind, SystemEvent
@@ -143,7 +147,11 @@ class TableImporter:
             yield from _conversations(source, frame, columns, options)
         except _BadRow as bad:
             line, path = _location(source, data, bad.row)
-            raise ImportFormatError(
+            # A first row without a timestamp, in a column that holds none anywhere, is a table
+            # of something else (an expense sheet's "Date" of "March"), not a chat with a bad row.
+            wrong_table = bad.column == columns["ts"] and bad.row == 0 and not any(
+                parse_timestamp(value) for value in frame.get_column(bad.column).to_list())
+            raise (UnknownFormatError if wrong_table else ImportFormatError)(
                 source.name, bad.expected, line=line,
                 json_path=(f"{path}, " if path else "") + f"column {bad.column!r}",
                 found=str(bad.found),
@@ -222,9 +230,9 @@ def _columns(source: Source, present: Sequence[str], column_map: dict[str, str])
         if guess is not None:
             columns[field_name] = guess
     for field_name in REQUIRED:
-        if field_name not in columns:
+        if field_name not in columns:  # a table, but not of messages: no importer reads it as a chat
             looked_for = ", ".join(GUESSES[field_name])
-            raise ImportFormatError(
+            raise UnknownFormatError(
                 source.name, f"a column for {field_name} (one of {looked_for}, or set with a column map);"
                 " the file has " + ", ".join(repr(c) for c in present))
     return columns
