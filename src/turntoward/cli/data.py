@@ -124,7 +124,8 @@ def import_(
         _ImportProgressBar(err, enabled=err.is_terminal and not as_json) as bar,
     ):
         summaries = api.import_paths(
-            paths, store=store, options=options, fmt=format, relationship=relationship, progress=bar.update
+            paths, store=store, options=options, fmt=format, relationship=relationship, progress=bar.update,
+            skipped=lambda error: err.print(f"skipped, not a chat: {escape(str(error))}", soft_wrap=True),
         )
     if as_json:
         _print_json(summaries)
