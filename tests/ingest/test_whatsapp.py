@@ -512,6 +512,38 @@ def test_an_impossible_date_names_its_line() -> None:
     assert error.found == "31/02/2024, 21:05 -"
 
 
+# Written for these tests: an export that stops part-way through the header of its last message.
+CUT_OFF = {
+    "android": (
+        "12/03/2024, 14:01 - Sam: did you get the tickets?\n"
+        "12/03/2024, 14:03 - Alex: yes!! row F\n"
+        "seats 11 and 12\n"
+        "12/03/2024, 14:"
+    ),
+    "ios": (
+        "[12/03/2024, 14:01:09] Sam: did you get the tickets?\r\n"
+        "[12/03/2024, 14:03:40] Alex: yes!! row F\r\n"
+        "seats 11 and 12\r\n"
+        "[12/03/2024, 14:05:"
+    ),
+}
+
+
+@pytest.mark.parametrize("layout", ["android", "ios"])
+def test_an_export_cut_off_inside_its_last_header_is_an_error_not_words_of_the_message_before(
+    tmp_path: Path, layout: str
+) -> None:
+    (tmp_path / "cut.txt").write_text(CUT_OFF[layout], encoding="utf-8", newline="")
+    error = expect_error(tmp_path / "cut.txt", 4, "it may have been cut off")
+    assert error.found == CUT_OFF[layout].splitlines()[-1]
+
+
+def test_a_last_line_that_merely_starts_with_a_date_stays_part_of_its_message(tmp_path: Path) -> None:
+    text = "12/03/2024, 14:01 - Sam: when is the concert again?\n12/03/2024, 14:03 - Alex: it's on\n20/04/2024\n"
+    chat = parse_text(tmp_path, text)
+    assert [m.text for m in chat.messages] == ["when is the concert again?", "it's on\n20/04/2024"]
+
+
 # --- Large files ---------------------------------------------------------------------------------
 
 

@@ -31,6 +31,7 @@ import gc
 import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from functools import cache
 from operator import add
 from pathlib import PurePosixPath
 
@@ -60,6 +61,10 @@ HEAD_BYTES = 64 * 1024  # enough lines to find the first header and read the fil
 # What a blank stretch of the file may hold: whitespace and the bytes of U+FEFF, U+200E, U+200F.
 BLANK_BYTES = b" \t\n" + LEADING_MARKS.encode()
 IOS_MEMBER = "_chat"  # the chat's file inside an iOS export zip, which names the chat itself
+EXPECTED_WHOLE_HEADER = (
+    "a complete message header (the export ends in the middle of one: it may have been cut off"
+    " while copying; export the chat again)"
+)
 
 _NOTICE = object()  # the text before ": " is a notice that quotes text with a colon in it
 _TEXT, _SYSTEM = MessageKind.TEXT, MessageKind.SYSTEM
@@ -125,6 +130,7 @@ def _parse(data: bytes, source: str, title: str, date_order: str | None) -> Conv
             raise _utf8_error(source, data) from None
     if reader is None:
         raise ImportFormatError(source, EXPECTED_HEADER, line=1, found="an empty file" if not data else "blank lines")
+    _check_not_cut_off(source, data, reader.dialect)
     try:
         return reader.conversation(date_order)
     except ValueError as exc:
@@ -189,6 +195,47 @@ def _first_dialect(source: str, data: bytes, chunk: bytes) -> Dialect:
             raise ImportFormatError(source, EXPECTED_HEADER, line=number, found=line)
         return dialect
     raise ImportFormatError(source, EXPECTED_HEADER, line=1, found="no message")
+
+
+def _check_not_cut_off(source: str, data: bytes, dialect: Dialect) -> None:
+    """Raises when the file's last line is the start of a header and no more: the rest of the
+    file is missing, and the fragment would otherwise be read as the last message's words."""
+    end = len(data)
+    while end and data[end - 1] in b"\r\n":
+        end -= 1
+    start = max(data.rfind(b"\n", 0, end), data.rfind(b"\r", 0, end)) + 1
+    last = data[start:end].decode("utf-8", errors="replace")
+    if start == 0 or not _cut_header(dialect).fullmatch(last):
+        return
+    before = data[:start]
+    line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
+    raise ImportFormatError(source, EXPECTED_WHOLE_HEADER, line=line, found=last)
+
+
+@cache
+def _cut_header(dialect: Dialect) -> re.Pattern[str]:
+    """A line holding a whole date of `dialect` and then only the start of the rest of a header.
+
+    A bare date ("12/03/2024") can be a message's last line, so the fragment must go on past it.
+    """
+    space = "[ \u00a0\u202f]"
+    tsep = re.escape(dialect.time_sep)
+    pieces = [",?", space]
+    if dialect.time_word:
+        pieces += [re.escape(dialect.time_word), space]
+    pieces += [r"\d{1,2}", tsep, r"\d{1,2}"]
+    if dialect.seconds:
+        pieces += [tsep, r"\d{1,2}"]
+    if dialect.twelve_hour:
+        pieces += [f"{space}?", "[aApP]", r"\.?", f"{space}?", "[mM]", r"\.?"]
+    # the header's end but its last character, which would make the header whole
+    pieces += [re.escape(char) for char in ("]" if dialect.layout == "ios" else dialect.dash[:-1])]
+    rest = ""
+    for piece in reversed(pieces):
+        rest = f"(?:{piece}{rest})?"
+    sep = re.escape(dialect.date_sep)
+    opening = rf"\[[{LEADING_MARKS}]*" if dialect.layout == "ios" else ""
+    return re.compile(rf"[{LEADING_MARKS}]*{opening}\d{{1,4}}{sep}\d{{1,2}}{sep}\d{{1,4}}(?=.){rest}")
 
 
 def _bad_header(source: str, data: bytes, dialect: Dialect, value: str) -> ImportFormatError:
