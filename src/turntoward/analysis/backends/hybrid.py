@@ -4,7 +4,8 @@ The rules find cues, context and responses; linear models over those cues, the w
 surrounding turns decide whether a message is a bid and of which kind, the horseman, control,
 repair and accountability, and how each bid was answered. The message decisions take two
 passes: a first pass reads each message on its own, and the second also sees the first pass's
-readings of the messages beside it (which message of a burst carries the bid, runs of conflict). Weights live in
+readings of the messages beside it (which message of a burst carries the bid, runs of
+conflict) and, for outcomes, of the bid's response. Weights live in
 `analysis/models/hybrid.npz` (trained by `training/train_hybrid.py`, figures in the README).
 """
 
@@ -198,7 +199,7 @@ class HybridBackend:
         labels.append(lab)
 
     def _answer(
-        self, bids: list[Bid], rp: RulesPass, conv: Conversation, tone: np.ndarray, readings: np.ndarray | None = None
+        self, bids: list[Bid], rp: RulesPass, conv: Conversation, tone: np.ndarray, readings: np.ndarray
     ) -> None:
         """Find each bid's response and decide how it was answered."""
         m, msgs = self.models, conv.messages
@@ -210,9 +211,8 @@ class HybridBackend:
                 outcome_rows.append(outcome_features(bid, bid.kind.value, msgs, rp.contexts, self.lexicon,
                                                      bid.outcome.value, _late(bid, rp, conv, self.th), tone,
                                                      rp.labelling.labels, rp.in_conflict))
-            if readings is not None:
-                for bid, row in zip(chunk, outcome_rows, strict=True):
-                    row += response_readings(bid.response_index, readings)
+            for bid, row in zip(chunk, outcome_rows, strict=True):
+                row += response_readings(bid.response_index, readings)
             (p_out,) = predict_many([m["outcome"]], *feature_matrix(outcome_rows))
             for bid, feats, p in zip(chunk, outcome_rows, p_out, strict=True):
                 if bid.response_index is None:
