@@ -9,8 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-
-from turntoward.cli import main
+from tests._cli import run
 
 START = datetime(2024, 6, 1, 9, 0)
 # A short friendship chat, written for these tests.
@@ -43,23 +42,6 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("TURNTOWARD_PASSPHRASE", raising=False)
     monkeypatch.setenv("COLUMNS", "200")  # wide enough that tables do not wrap paths
     return path
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str, stdin: str | None = None) -> tuple[int, str, str]:
-    """Run ``turntoward ARGS`` in-process; its exit code, stdout and stderr."""
-    if stdin is not None:
-        import io
-
-        sys.stdin = io.StringIO(stdin)
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    finally:
-        sys.stdin = sys.__stdin__
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def as_json(capsys: pytest.CaptureFixture[str], *args: str) -> object:

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests._cli import run
 
 from turntoward import api
-from turntoward.cli import main
 from turntoward.errors import ImportFormatError, UnknownFormatError
 from turntoward.store import Store
 
@@ -55,17 +55,6 @@ def flat_folder(root: Path, others: dict[str, str] | None = None) -> Path:
     for name, text in (others or {}).items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """Run ``turntoward ARGS`` in-process; its exit code, stdout and stderr."""
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_a_spreadsheet_beside_the_export_is_skipped_and_named(store: Store, tmp_path: Path) -> None:

@@ -6,20 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
-
-from turntoward.cli import main
+from tests._cli import run
 
 from .conftest import COUPLE, FRIENDS
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(autouse=True)
