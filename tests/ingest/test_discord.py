@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import tempfile
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -14,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.exporters.discord import render_discord
 from tests.ingest._json_fuzz import damaged, json_values
+from tests.ingest._records import Rec, parse_written
 
 from turntoward.errors import ImportFormatError
 from turntoward.ingest import ImportOptions, Source, detect
@@ -25,25 +24,12 @@ DM = FIXTURES / "discord" / "dm_kaiwaves.json"
 GUILD = FIXTURES / "discord" / "tuesday_climbers_general.json"
 
 
-@dataclass
-class Rec:
-    ts: datetime
-    author: str
-    text: str
-    kind: str = "text"
-    reply_to: int | None = None
-    edited: bool = False
-
-
 def parse(path: Path) -> list[Conversation]:
     return list(DiscordImporter().parse(Source(str(path), path=path), ImportOptions()))
 
 
 def parse_text(text: str | bytes) -> list[Conversation]:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "export.json"
-        path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
-        return parse(path)
+    return parse_written(text, "export.json", parse)
 
 
 def test_a_dm_reads_every_message_with_display_names_and_calls_as_events() -> None:

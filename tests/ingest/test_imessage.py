@@ -6,7 +6,6 @@ import contextlib
 import hashlib
 import sqlite3
 import zipfile
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.exporters.imessage import ChatDb, render_chat_db
+from tests.ingest._records import Rec
 
 from turntoward.errors import ImportFormatError
 from turntoward.ingest import ImportOptions, Source, detect, read_paths
@@ -22,15 +22,6 @@ from turntoward.model import MessageKind
 
 SAM = "+15551234567"
 JO = "jo@example.com"
-
-
-@dataclass
-class Rec:
-    ts: datetime
-    author: str
-    text: str
-    kind: str = "text"
-    reply_to: int | None = None
 
 
 def t(day: int, hour: int, minute: int, second: int = 0) -> datetime:

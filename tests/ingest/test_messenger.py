@@ -8,7 +8,6 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.exporters.messenger import render_messenger, render_messenger_files
 from tests.ingest._json_fuzz import damaged, json_values
+from tests.ingest._records import Rec, parse_written
 from tests.ingest._timezone import local_time
 
 from turntoward.errors import ImportFormatError
@@ -34,15 +34,6 @@ LENA = (
 )
 
 
-@dataclass
-class Rec:
-    ts: datetime
-    author: str
-    text: str
-    kind: str = "text"
-    reply_to: int | None = None
-
-
 @pytest.fixture(autouse=True)
 def paris_time() -> Iterator[None]:
     """Meta stores UTC instants; the importer shows them in the machine's local time."""
@@ -55,10 +46,7 @@ def parse(path: Path, fmt: str = "messenger") -> list[Conversation]:
 
 
 def parse_text(text: str | bytes, fmt: str = "messenger") -> list[Conversation]:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "message_1.json"
-        path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
-        return parse(path, fmt)
+    return parse_written(text, "message_1.json", lambda path: parse(path, fmt))
 
 
 def test_a_conversation_split_over_two_files_is_merged_oldest_first() -> None:

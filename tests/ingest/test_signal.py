@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import zipfile
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.exporters.signal import render_signal_chat
+from tests.ingest._records import Rec
 
 from turntoward.errors import ImportFormatError
 from turntoward.ingest import ImportOptions, Source, detect, read_paths
@@ -22,15 +22,6 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "signal"
 SAM = FIXTURES / "Sam Rivera" / "chat.md"
 LAKE = FIXTURES / "Lake crew" / "chat.md"
 TEXT, MEDIA, DELETED = MessageKind.TEXT, MessageKind.MEDIA, MessageKind.DELETED
-
-
-@dataclass
-class Rec:
-    ts: datetime
-    author: str
-    text: str
-    kind: str = "text"
-    reply_to: int | None = None
 
 
 def parse(path: Path, **options: str) -> list:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.exporters.sms_xml import render_sms_xml
+from tests.ingest._records import Rec
 from tests.ingest._timezone import local_time
 
 from turntoward.errors import ImportFormatError
@@ -21,15 +21,6 @@ from turntoward.ingest.sms_xml import SmsBackupImporter
 from turntoward.model import MessageKind
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "sms" / "sms-20240313.xml"
-
-
-@dataclass
-class Rec:
-    ts: datetime
-    author: str
-    text: str
-    kind: str = "text"
-    reply_to: int | None = None
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import csv
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.exporters.tabular import render_table
+from tests.ingest._records import Rec
 from tests.ingest._timezone import local_time
 
 from turntoward.errors import ImportFormatError
@@ -23,15 +23,6 @@ from turntoward.model import MessageKind
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "tabular"
 FAMILY_MAP = {"ts": "Sent", "author": "From", "text": "Body", "conversation": "Thread", "kind": "Type"}
-
-
-@dataclass
-class Rec:
-    ts: datetime
-    author: str
-    text: str
-    kind: str = "text"
-    reply_to: int | None = None
 
 
 @pytest.fixture(autouse=True)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import tempfile
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -14,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.exporters.telegram import render_telegram, render_telegram_account
 from tests.ingest._json_fuzz import damaged, json_values
+from tests.ingest._records import Rec, parse_written
 
 from turntoward.errors import ImportFormatError
 from turntoward.ingest import ImportOptions, Source, detect
@@ -25,25 +24,12 @@ PERSONAL_CHAT = FIXTURES / "telegram" / "personal_chat" / "result.json"
 FULL_EXPORT = FIXTURES / "telegram" / "full_export" / "result.json"
 
 
-@dataclass
-class Rec:
-    ts: datetime
-    author: str
-    text: str
-    kind: str = "text"
-    reply_to: int | None = None
-    edited: bool = False
-
-
 def parse(path: Path, me: str | None = None) -> list[Conversation]:
     return list(TelegramImporter().parse(Source(str(path), path=path), ImportOptions(me=me)))
 
 
 def parse_text(text: str | bytes) -> list[Conversation]:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "result.json"
-        path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
-        return parse(path)
+    return parse_written(text, "result.json", parse)
 
 
 def test_one_chat_export_numbers_messages_and_keeps_calls_and_pins_as_system_events() -> None:
