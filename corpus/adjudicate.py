@@ -89,9 +89,12 @@ def settle(orig: dict, a: dict, b: dict, log: list[str]) -> dict:
             marked = [x for x in bids if x]
             kind = _vote([x["kind"] for x in marked], (mo["bid"] or marked[0])["kind"])
             outcome = _vote([x["outcome"] for x in marked], (mo["bid"] or marked[0])["outcome"])
-            by = _vote([x["by"] for x in marked if x["outcome"] == outcome] or [marked[0]["by"]], None)
+            # A response is a message by someone else: an annotator's slip that points at the
+            # bidder's own next message never wins.
+            others = [x for x in marked if x["by"] is None or orig["messages"][x["by"]]["author"] != m["author"]]
+            by = _vote([x["by"] for x in others if x["outcome"] == outcome] or [x["by"] for x in others[:1]], None)
             if outcome != "away" and by is None:
-                by = next(x["by"] for x in marked if x["by"] is not None)
+                by = next((x["by"] for x in others if x["by"] is not None), None)
             new = {"kind": kind, "outcome": outcome, "by": by}
         else:
             new = None

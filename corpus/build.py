@@ -61,9 +61,9 @@ def _next_time(prev: datetime, spec: str) -> datetime:
     return t if t > prev else t + timedelta(days=1)
 
 
-def _labels(text: str, where: str) -> tuple[dict, int | None | str]:
+def _labels(text: str, where: str) -> tuple[dict, int | str | None]:
     out: dict = {"bid": None, "horseman": None, "control": False, "accountability": None, "repair": False}
-    offset: int | None | str = "none"
+    offset: int | str | None = "none"
     tokens = text.split()
     i = 0
     while i < len(tokens):
@@ -94,7 +94,7 @@ def parse_script(path: Path) -> list[dict]:
     convs: list[dict] = []
     cur: dict | None = None
     prev: datetime | None = None
-    offsets: list[int | None | str] = []
+    offsets: list[int | str | None] = []
 
     def finish() -> None:
         if cur is None:
