@@ -121,6 +121,18 @@ def test_playful_banter_is_not_criticism(backend):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("line", [
+    "that's a lot to hold babe. u always look after everyone else",
+    "you never ask for anything for yourself, sweetie",
+    "hun you always remember everyone's birthday",
+])
+def test_fond_you_always_is_not_criticism(backend, line):
+    conv = chat("+0m Alex: work was brutal and then I did mum's shopping on the way home", f"+2m Sam: {line}",
+                "+3m Alex: 🥹 thank you")
+    assert labels(conv, backend)[1].horseman is None
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_burst_carries_its_bid_on_the_message_with_the_news(backend):
     conv = chat("+0m Sam: omg", "+0m Sam: ok", "+0m Sam: i passed my driving test!!! first try",
                 "+3m Alex: SAM!!! that's amazing, how do you feel")

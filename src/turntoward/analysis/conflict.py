@@ -16,11 +16,14 @@ _ORDER = (
     ("stonewalling", Horseman.STONEWALLING),
 )
 _POSITIVE_CUES = ("affection", "empathy", "enthusiasm", "apologises", "owns_it", "laughs")
+WARM_CUES = ("laughs", "affection", "endearment")
+"""Cues that make a line playful or fond outside a quarrel: "you always make me laugh 😂", "u always look
+after everyone else babe" is not criticism."""
 
 
 def horseman_of(c: TextCues, lexicon: Lexicon, *, in_conflict: bool) -> Horseman | None:
     """The horseman a message shows, if any. Weak phrases count only inside conflict."""
-    playful = c.has("laughs", "affection") and not in_conflict
+    playful = c.has(*WARM_CUES) and not in_conflict
     found: list[Horseman] = []
     for cue, horseman in _ORDER:
         if cue not in c.hits:
