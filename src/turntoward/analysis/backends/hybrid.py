@@ -38,9 +38,13 @@ from turntoward.model import Conversation, GoldMessage, Message, MessageKind
 
 _CONFLICT_CUES = ("criticism", "contempt", "defensiveness", "stonewalling", "dismissive", "deflects")
 _CHUNK = 5_000
-_SURE = 0.6
-"""A model this sure may call a horseman or control without a lexicon cue (measured on the dev split
-out of fold: horseman F1 0.46 -> 0.50, precision 0.65 -> 0.62; control F1 0.29 -> 0.39)."""
+_SURE_HORSEMAN = 0.6
+"""A model this sure may call a horseman without a lexicon cue or conflict around it (dev split, out
+of fold: horseman F1 0.46 -> 0.50 at precision 0.65 -> 0.62)."""
+_SURE_CONTROL = 0.75
+"""A model this sure may call control without a control phrase, inside a quarrel. Set for precision:
+calling someone controlling is an accusation (dev split, out of fold: 0.6 gave control F1 0.37 at
+precision 0.81, 0.75 gives 0.33 at 0.89 and half the false alarms)."""
 MODELS = ("kind", "horseman", "control", "repair", "accountability", "outcome")
 FIRST = tuple(f"first.{name}" for name in FIRST_READINGS)
 """The first-pass models (same classes as the second-pass ones of the same name)."""
@@ -188,7 +192,7 @@ class HybridBackend:
         p_horseman = probs["horseman"][row]
         h = m["horseman"].classes[m["horseman"].decide(p_horseman)]
         playful = c.has(*WARM_CUES) and not rp.in_conflict[i]  # "you always make me laugh 😂"
-        around = c.has(*_CONFLICT_CUES) or rp.in_conflict[i] or 1.0 - float(p_horseman[0]) >= _SURE
+        around = c.has(*_CONFLICT_CUES) or rp.in_conflict[i] or 1.0 - float(p_horseman[0]) >= _SURE_HORSEMAN
         if h != "none" and not playful and around:
             lab.horseman = Horseman(h)
         # A weak control phrase ("where were you", "home by") with nothing controlling
@@ -197,9 +201,9 @@ class HybridBackend:
         # model must be sure and the message must sit in a quarrel or carry a conflict cue, so
         # a worried "could you take him?" is never called controlling.
         p_control = float(probs["control"][row][1])
-        sure = c.strong("control", self.lexicon) or rp.in_conflict[i] or rule.control or p_control >= _SURE
+        sure = c.strong("control", self.lexicon) or rp.in_conflict[i] or rule.control or p_control >= _SURE_CONTROL
         phrased = "control" in c.hits and sure and m["control"].decide(probs["control"][row]) == 1
-        heated = p_control >= _SURE and (rp.in_conflict[i] or c.has(*_CONFLICT_CUES))
+        heated = p_control >= _SURE_CONTROL and (rp.in_conflict[i] or c.has(*_CONFLICT_CUES))
         lab.control = (phrased or heated) and not playful
         lab.repair = m["repair"].decide(probs["repair"][row]) == 1
         acc = m["accountability"].classes[m["accountability"].decide(probs["accountability"][row])]
