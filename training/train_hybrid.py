@@ -145,8 +145,13 @@ def _metric(name: str, gold: list[int], pred: list[int], n_classes: int) -> floa
     return float(2 * tp / (2 * tp + fp + fn)) if tp else 0.0
 
 
-def choose_thresholds(second: list[Prepared], folds: int) -> dict[str, float]:
-    """Out-of-fold probabilities of every second-pass model, and the threshold on the default class that does best."""
+def choose_thresholds(second: list[Prepared], folds: int) -> dict[str, tuple[float, float]]:
+    """Out-of-fold probabilities of every second-pass model, and the decision settings that do best.
+
+    For each model, the threshold on the default class; for outcomes also the floor at which
+    turning against is chosen though another outcome is likelier (a plain argmax can under-call
+    the rarest outcome; the search keeps the floor off, 1.0, unless it raises macro-F1).
+    """
     rng = random.Random(11)
     order = list(range(len(second)))
     rng.shuffle(order)
@@ -167,12 +172,21 @@ def choose_thresholds(second: list[Prepared], folds: int) -> dict[str, float]:
     out = {}
     for name in MODELS:
         p = np.concatenate(probs[name])
-        best = (0.0, 0.5)
+        floors = [*np.linspace(0.1, 0.5, 17), 1.0] if name == "outcome" else [1.0]
+        best = (0.0, 0.5, 1.0)
         for t in np.linspace(0.2, 0.95, 31):
-            pred = [0 if row[0] >= t else int(row[1:].argmax()) + 1 for row in p]
-            best = max(best, (_metric(name, gold[name], pred, len(CLASSES[name])), float(t)))
-        out[name] = best[1]
-        print(f"  {name}: threshold on '{CLASSES[name][0]}' {best[1]:.3f} (out-of-fold score {best[0]:.3f})")
+            for f in floors:
+                m = LinearModel(CLASSES[name], np.zeros((1, 1)), np.zeros(1), float(t), float(f))
+                pred = [m.decide(row) for row in p]
+                best = max(best, (_metric(name, gold[name], pred, len(CLASSES[name])), float(t), float(f)))
+        out[name] = best[1:]
+        floor = f", floor on '{CLASSES[name][-1]}' {best[2]:.3f}" if best[2] < 1.0 else ""
+        print(f"  {name}: threshold on '{CLASSES[name][0]}' {best[1]:.3f}{floor} (out-of-fold score {best[0]:.3f})")
+        if name == "outcome":
+            g = np.array(gold[name])
+            pred = np.array([LinearModel(CLASSES[name], np.zeros((1, 1)), np.zeros(1), *best[1:]).decide(r) for r in p])
+            print(f"  outcome: against recall {np.mean(pred[g == 2] == 2):.3f}, precision "
+                  f"{np.mean(g[pred == 2] == 2):.3f} (out of fold)")
     return out
 
 
@@ -208,7 +222,7 @@ def main() -> int:
     thresholds = choose_thresholds(second, args.thresholds) if args.thresholds else {}
     for name in MODELS:
         models[name] = _train(name, *_pool(second, name))
-        models[name].default_threshold = thresholds.get(name, 0.5)
+        models[name].default_threshold, models[name].last_floor = thresholds.get(name, (0.5, 1.0))
     save(models, str(OUT))
     print(f"saved {OUT.relative_to(ROOT)} ({OUT.stat().st_size // 1024} KiB)")
     return 0

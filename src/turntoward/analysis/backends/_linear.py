@@ -19,9 +19,15 @@ class LinearModel:
     default_threshold: float = 0.5
     """The first class (none, no, toward) is chosen only when its probability reaches this;
     otherwise the likeliest other class. Chosen by cross-validation to balance precision and recall."""
+    last_floor: float = 1.0
+    """The last class (turning against) is chosen whenever its probability reaches this, even when
+    another class is likelier: a rare class that a plain argmax under-calls. 1.0 leaves it off.
+    Chosen by cross-validation."""
 
     def decide(self, p: np.ndarray) -> int:
         """The class index for one row of probabilities."""
+        if p[-1] >= self.last_floor:
+            return len(p) - 1
         if p[0] >= self.default_threshold:
             return 0
         return int(p[1:].argmax()) + 1
@@ -156,6 +162,7 @@ def save(models: dict[str, LinearModel], path: str) -> None:
         arrays[f"{name}.bias"] = m.bias.astype(np.float32)
         arrays[f"{name}.classes"] = np.array(m.classes)
         arrays[f"{name}.threshold"] = np.array([m.default_threshold], dtype=np.float32)
+        arrays[f"{name}.floor"] = np.array([m.last_floor], dtype=np.float32)
     np.savez_compressed(path, **arrays)
 
 
@@ -164,4 +171,5 @@ def load(data: dict[str, np.ndarray], name: str) -> LinearModel:
     W = np.zeros((BUCKETS, len(classes)), dtype=np.float32)
     W[data[f"{name}.rows"]] = data[f"{name}.weights"].astype(np.float32)
     threshold = float(data[f"{name}.threshold"][0]) if f"{name}.threshold" in data else 0.5
-    return LinearModel(classes, W, data[f"{name}.bias"].astype(np.float32), threshold)
+    floor = float(data[f"{name}.floor"][0]) if f"{name}.floor" in data else 1.0
+    return LinearModel(classes, W, data[f"{name}.bias"].astype(np.float32), threshold, floor)
