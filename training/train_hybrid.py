@@ -145,6 +145,12 @@ def _metric(name: str, gold: list[int], pred: list[int], n_classes: int) -> floa
     return float(2 * tp / (2 * tp + fp + fn)) if tp else 0.0
 
 
+def _decisions(name: str, probs: np.ndarray, threshold: float, floor: float) -> list[int]:
+    """The classes a model of `name` would decide for rows of probabilities, with these settings."""
+    rule = LinearModel(CLASSES[name], np.zeros((1, 1)), np.zeros(1), threshold, floor)
+    return [rule.decide(row) for row in probs]
+
+
 def choose_thresholds(second: list[Prepared], folds: int) -> dict[str, tuple[float, float]]:
     """Out-of-fold probabilities of every second-pass model, and the decision settings that do best.
 
@@ -176,15 +182,13 @@ def choose_thresholds(second: list[Prepared], folds: int) -> dict[str, tuple[flo
         best = (0.0, 0.5, 1.0)
         for t in np.linspace(0.2, 0.95, 31):
             for f in floors:
-                m = LinearModel(CLASSES[name], np.zeros((1, 1)), np.zeros(1), float(t), float(f))
-                pred = [m.decide(row) for row in p]
+                pred = _decisions(name, p, float(t), float(f))
                 best = max(best, (_metric(name, gold[name], pred, len(CLASSES[name])), float(t), float(f)))
         out[name] = best[1:]
         floor = f", floor on '{CLASSES[name][-1]}' {best[2]:.3f}" if best[2] < 1.0 else ""
         print(f"  {name}: threshold on '{CLASSES[name][0]}' {best[1]:.3f}{floor} (out-of-fold score {best[0]:.3f})")
         if name == "outcome":
-            g = np.array(gold[name])
-            pred = np.array([LinearModel(CLASSES[name], np.zeros((1, 1)), np.zeros(1), *best[1:]).decide(r) for r in p])
+            g, pred = np.array(gold[name]), np.array(_decisions(name, p, *best[1:]))
             print(f"  outcome: against recall {np.mean(pred[g == 2] == 2):.3f}, precision "
                   f"{np.mean(g[pred == 2] == 2):.3f} (out of fold)")
     return out

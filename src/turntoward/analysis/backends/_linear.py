@@ -20,9 +20,9 @@ class LinearModel:
     """The first class (none, no, toward) is chosen only when its probability reaches this;
     otherwise the likeliest other class. Chosen by cross-validation to balance precision and recall."""
     last_floor: float = 1.0
-    """The last class (turning against) is chosen whenever its probability reaches this, even when
-    another class is likelier: a rare class that a plain argmax under-calls. 1.0 leaves it off.
-    Chosen by cross-validation."""
+    """The last class (for outcomes: turning against) is chosen whenever its probability reaches
+    this, even when another class is likelier: a rare class that a plain argmax can under-call.
+    1.0 leaves it off. Chosen by cross-validation."""
 
     def decide(self, p: np.ndarray) -> int:
         """The class index for one row of probabilities."""
