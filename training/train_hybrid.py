@@ -24,7 +24,7 @@ import numpy as np
 
 from turntoward.analysis.backends._features import FIRST_READINGS, neighbour_rows, response_readings
 from turntoward.analysis.backends._linear import LinearModel, feature_matrix, predict_many, save, train
-from turntoward.analysis.backends.hybrid import MODELS, HybridBackend, TrainingRows
+from turntoward.analysis.backends.hybrid import MODELS, STACKED, HybridBackend, TrainingRows
 from turntoward.analysis.scoring import Scores, score
 from turntoward.ingest import Source
 from turntoward.ingest.labelled import read_labelled
@@ -41,7 +41,6 @@ CLASSES = {
     "accountability": ["none", "owns", "deflects"],
     "outcome": ["toward", "away", "against"],
 }
-STACKED = ("kind", "horseman", "control", "repair", "accountability")  # second-pass models that see neighbours
 FIRST_FOLDS = 4
 SETTINGS = {  # L2 strength, epochs and weight of the non-default classes, chosen by CV on the dev split
     "kind": (3e-4, 150, 2.0), "horseman": (1e-3, 150, 2.0), "control": (1e-3, 150, 2.0),

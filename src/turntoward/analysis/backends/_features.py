@@ -230,7 +230,8 @@ def response_readings(j: int | None, readings: np.ndarray) -> list[str]:
     (or itself reaches out) says how the bid was taken."""
     if j is None:
         return []
-    return [f"r_s_{name}={_bin(float(readings[j, k]), (0.2, 0.4, 0.6, 0.8))}" for k, name in enumerate(FIRST_READINGS)]
+    bins = np.searchsorted(_SELF_EDGES, readings[j], side="right")  # the same bins as a message's own readings
+    return [f"r_s_{name}={bins[k]}" for k, name in enumerate(FIRST_READINGS)]
 
 
 def _next_by_other(i: int, msgs: list[Message], lookahead: int = 6) -> int | None:

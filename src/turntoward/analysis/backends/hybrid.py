@@ -46,6 +46,8 @@ _SURE_CONTROL = 0.75
 calling someone controlling is an accusation (dev split, out of fold: 0.6 gave control F1 0.37 at
 precision 0.81, 0.75 gives 0.33 at 0.89 and half the false alarms)."""
 MODELS = ("kind", "horseman", "control", "repair", "accountability", "outcome")
+STACKED = MODELS[:-1]
+"""The second-pass models that decide each message with its neighbours' first-pass readings."""
 FIRST = tuple(f"first.{name}" for name in FIRST_READINGS)
 """The first-pass models (same classes as the second-pass ones of the same name)."""
 
@@ -149,10 +151,9 @@ class HybridBackend:
         bids: list[Bid],
     ) -> None:
         """Decide the messages of one chunk, with their neighbours' first-pass readings added."""
-        names = ("kind", "horseman", "control", "repair", "accountability")
         extra = neighbour_rows(start, start + len(rows), msgs, readings)
-        probs = dict(zip(names, predict_many([self.models[n] for n in names], *add_features(indices, indptr, extra)),
-                         strict=True))
+        matrix = add_features(indices, indptr, extra)
+        probs = dict(zip(STACKED, predict_many([self.models[n] for n in STACKED], *matrix), strict=True))
         for offset, feats in enumerate(rows):
             self._label_one(start + offset, offset, feats + extra[offset], probs, rp, msgs, labels, bids)
 
