@@ -213,6 +213,92 @@ def test_finnish_ios_export_with_klo_before_a_dotted_time(tmp_path: Path) -> Non
     assert chat.messages[1].text == "huomenta, lähdetkö hiihtämään?\n12.30 sopisi minulle"
 
 
+def test_korean_android_export_with_the_day_period_before_the_time() -> None:
+    chat = read_one("WhatsApp Chat with Min-jun (ko).txt")
+    assert chat.people == ["민준", "서연"]
+    assert [(m.ts, m.author) for m in chat.messages] == [
+        (datetime(2023, 11, 4, 11, 58), "민준"),
+        (datetime(2023, 11, 4, 12, 3), "서연"),  # 오후 12:03 is just after noon
+        (datetime(2023, 11, 4, 19, 41), "민준"),
+        (datetime(2023, 11, 5, 0, 15), "서연"),  # 오전 12:15 is just after midnight
+    ]
+    assert chat.messages[1].text == "국수 어때\n아니면 김밥도 좋아"
+
+
+def test_korean_ios_export_with_the_day_period_inside_the_brackets(tmp_path: Path) -> None:
+    lines = [
+        "[2024. 1. 20. 오전 9:05:12] 지우: 출발했어?",
+        "[2024. 1. 20. 오후 12:00:40] 하준: 방금 도착",
+        "2024. 1. 21. 오후에 다시 갈게",  # a continuation line that starts like a date
+        "[2024. 1. 20. 오후 10:30:03] 지우: 알았어",
+    ]
+    chat = parse_text(tmp_path, "\n".join(lines) + "\n", name="_chat.txt")
+    assert [(m.ts, m.author) for m in chat.messages] == [
+        (datetime(2024, 1, 20, 9, 5, 12), "지우"),
+        (datetime(2024, 1, 20, 12, 0, 40), "하준"),
+        (datetime(2024, 1, 20, 22, 30, 3), "지우"),
+    ]
+    assert chat.messages[1].text == "방금 도착\n2024. 1. 21. 오후에 다시 갈게"
+
+
+def test_chinese_android_export_with_shangwu_and_xiawu_before_the_time() -> None:
+    chat = read_one("WhatsApp Chat with Mei (zh).txt")
+    assert chat.people == ["小林", "阿梅"]
+    assert [(m.ts, m.author) for m in chat.messages] == [
+        (datetime(2022, 3, 9, 11, 47), "小林"),
+        (datetime(2022, 3, 9, 12, 2), "阿梅"),
+        (datetime(2022, 3, 9, 20, 30), "小林"),
+        (datetime(2022, 3, 10, 0, 5), "阿梅"),
+    ]
+    assert chat.messages[1].text == "有的\n三点以后都可以"
+
+
+def test_arabic_android_export_with_right_to_left_marks_in_the_date_and_the_period_after() -> None:
+    chat = read_one("WhatsApp Chat with Karim (ar).txt")
+    assert chat.people == ["ليلى", "كريم"]
+    assert [(m.ts, m.author) for m in chat.messages] == [
+        (datetime(2021, 2, 5, 11, 50), "ليلى"),
+        (datetime(2021, 2, 5, 12, 10), "كريم"),
+        (datetime(2021, 2, 5, 18, 45), "ليلى"),
+        (datetime(2021, 2, 6, 0, 20), "كريم"),
+    ]
+    assert chat.messages[1].text == "أهلا\nكيف الحال؟"
+
+
+def test_arabic_export_with_arabic_indic_digits_and_an_arabic_comma(tmp_path: Path) -> None:
+    # ٢٣/٩/٢٠٢٠، ١١:٤٠ ص and so on: Arabic-Indic digits, U+200F after each number, U+060C.
+    lines = [
+        "٢٣\u200f/٩\u200f/٢٠٢٠، ١١:٤٠ ص - سلمى: وصلت؟",
+        "٢٣\u200f/٩\u200f/٢٠٢٠، ١٢:٠٥ م - يوسف: نعم",
+        "في المحطة",
+        "٢٣\u200f/٩\u200f/٢٠٢٠، ٩:١٥ م - سلمى: تمام",
+        "٢٤\u200f/٩\u200f/٢٠٢٠، ١٢:٣٠ ص - يوسف: تصبحين على خير",
+    ]
+    chat = parse_text(tmp_path, "\n".join(lines) + "\n", name="WhatsApp Chat with Yusuf.txt")
+    assert [(m.ts, m.author) for m in chat.messages] == [
+        (datetime(2020, 9, 23, 11, 40), "سلمى"),
+        (datetime(2020, 9, 23, 12, 5), "يوسف"),
+        (datetime(2020, 9, 23, 21, 15), "سلمى"),
+        (datetime(2020, 9, 24, 0, 30), "يوسف"),
+    ]
+    assert chat.messages[1].text == "نعم\nفي المحطة"
+
+
+def test_an_export_cut_off_after_a_korean_day_period_is_an_error(tmp_path: Path) -> None:
+    text = "2023. 11. 4. 오전 11:58 - 민준: 점심 뭐 먹을까?\n2023. 11. 4. 오후 1"
+    (tmp_path / "cut.txt").write_text(text, encoding="utf-8")
+    expect_error(tmp_path / "cut.txt", 2, "it may have been cut off")
+
+
+def test_french_export_with_a_before_the_time(tmp_path: Path) -> None:
+    lines = ["02.05.18 à 18:00 - Michel: on se voit où ?", "devant la gare", "02.05.18 à 18:04 - Zoé: ok"]
+    chat = parse_text(tmp_path, "\n".join(lines) + "\n", name="WhatsApp Chat with Zoé.txt")
+    assert [(m.ts, m.author, m.text) for m in chat.messages] == [
+        (datetime(2018, 5, 2, 18, 0), "Michel", "on se voit où ?\ndevant la gare"),
+        (datetime(2018, 5, 2, 18, 4), "Zoé", "ok"),
+    ]
+
+
 def test_year_first_dates_without_a_comma() -> None:
     chat = read_one("android_ymd.txt")
     assert [m.ts for m in chat.messages] == [

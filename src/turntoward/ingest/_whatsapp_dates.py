@@ -4,10 +4,15 @@ Exports differ by phone and locale: ``12/03/2024, 21:04 - Sam: hi`` (Android) or
 ``[12/03/2024, 21:04:05] Sam: hi`` (iOS); day, month and year in any order with ``/``, ``.``
 or ``-``; two- or four-digit years; 24-hour clocks or 12-hour ones with ``PM``, ``pm`` or
 ``p.m.`` after a space, a no-break space or a narrow no-break space; ``21.04`` for ``21:04`` and
-a word before the time (``13.6.2018 klo 21.04``) in locales that write them. A file uses one shape
-throughout, so the parser reads it from the first header (`Dialect`) and compiles one tight
-pattern for the whole file. Day/month order cannot be read from one line; `resolve_date_order`
-decides it from every distinct date in the file.
+a word before the time (``13.6.2018 klo 21.04``, ``02.05.18 à 18:00``) in locales that write them.
+Locales with their own day-period words: Korean ``2018. 6. 13. 오후 9:25`` (year first, ``. ``
+between the numbers and a dot after the day, 오전/오후 before the time; iOS puts the same in
+``[...]`` with seconds), Chinese ``2018/6/13 下午9:25`` (上午/下午 before the time, no space) and
+Arabic ``13\u200f/6\u200f/2018، 9:25 م`` (a right-to-left mark after each number of the date,
+an optional Arabic comma, ص/م after the time; ASCII or Arabic-Indic digits ٠-٩, which Python's
+``int`` reads as they are). A file uses one shape throughout, so the parser reads it from the
+first header (`Dialect`) and compiles one tight pattern for the whole file. Day/month order
+cannot be read from one line; `resolve_date_order` decides it from every distinct date in the file.
 """
 
 from __future__ import annotations
@@ -26,23 +31,46 @@ LEADING_MARKS = "\ufeff\u200e\u200f"
 _AM_PM = r"[ \u00a0\u202f]?[aApP]\.?[ \u00a0\u202f]?[mM]\.?"
 TIME = rf"\d{{1,2}}(?P<time_sep>[:.])\d{{2}}(?:(?P=time_sep)\d{{2}})?(?:{_AM_PM})?"
 _SPACE = "[ \u00a0\u202f]"
-# Words some locales put between the date and the time: Finnish "klo" (kello, o'clock).
-TIME_WORDS = ("klo",)
+# Words some locales put between the date and the time: Finnish "klo" (kello, o'clock), French "à".
+TIME_WORDS = ("klo", "à")
+# Day-period words of 12-hour clocks that are not a Latin AM/PM, by locale: whether the word comes
+# before the time, the words for the morning (AM) and those for the afternoon (PM).
+DAY_PERIODS: dict[str, tuple[bool, tuple[str, ...], tuple[str, ...]]] = {
+    "ko": (True, ("오전",), ("오후",)),
+    "zh": (True, ("上午",), ("下午",)),
+    "ar": (False, ("ص",), ("م",)),
+}
+_PM_WORDS = frozenset(word for _, _, pm in DAY_PERIODS.values() for word in pm)
+_WORDS_BEFORE = "|".join(word for before, am, pm in DAY_PERIODS.values() if before for word in (*am, *pm))
+_WORDS_AFTER = "|".join(word for before, am, pm in DAY_PERIODS.values() if not before for word in (*am, *pm))
+# A digit of a header: ASCII, or Arabic-Indic (Arabic phones may write ٢٤/٤/٢٠٢٢).
+ARABIC_DIGITS = "\u0660-\u0669"
+_DIGIT = f"[0-9{ARABIC_DIGITS}]"
+_PERIOD_LOCALE = {word: locale for locale, (_, am, pm) in DAY_PERIODS.items() for word in (*am, *pm)}
+# What may end a date before the gap to the time: a comma, an Arabic comma, or the dot after a
+# Korean date's day ("2018. 6. 13. 오후 9:25").
+_DATE_ENDS = ",\u060c."
 
+_HEADER_TIME = TIME.replace(r"\d", _DIGIT)
 # Any header WhatsApp writes, at the start of a line; used to recognise files and their dialect.
 HEADER_SHAPE = re.compile(
     rf"[{LEADING_MARKS}]*(?P<open>\[[{LEADING_MARKS}]*)?"
-    r"(?P<a>\d{1,4})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{1,4})"
-    rf",?{_SPACE}(?:(?P<word>{'|'.join(TIME_WORDS)}){_SPACE})?(?P<time>{TIME})"
+    rf"(?P<a>{_DIGIT}{{1,4}})(?P<sep>\u200f?[./-] ?)(?P<b>{_DIGIT}{{1,2}})(?P=sep)(?P<c>{_DIGIT}{{1,4}})"
+    rf"(?P<end>[{_DATE_ENDS}])?{_SPACE}(?:(?P<word>{'|'.join(TIME_WORDS)}){_SPACE})?"
+    rf"(?:(?P<before>{_WORDS_BEFORE}){_SPACE}?)?(?P<time>{_HEADER_TIME})"
+    rf"(?:{_SPACE}(?P<after>{_WORDS_AFTER}))?"
     r"(?(open)\] |(?P<dash> [-–] ))"
 )
-_TIME_PARTS = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?:[ \u00a0\u202f]?([aApP])\.?[ \u00a0\u202f]?[mM]\.?)?")
+_TIME_PARTS = re.compile(
+    rf"(?:({_WORDS_BEFORE}){_SPACE}?)?(\d{{1,2}})[:.](\d{{2}})(?:[:.](\d{{2}}))?"
+    rf"(?:{_SPACE}?([aApP])\.?{_SPACE}?[mM]\.?|{_SPACE}({_WORDS_AFTER}))?"
+)
 
 
 @dataclass(frozen=True)
 class Dialect:
     """How one export writes its headers: layout (android, ios), date separator, clock, and
-    the word before the time where the locale writes one.
+    the words around the time where the locale writes them.
 
     WhatsApp writes every header of a file the same way, so a pattern made for exactly this
     shape (seconds or not, 12- or 24-hour clock) finds them faster than one for all shapes.
@@ -55,6 +83,11 @@ class Dialect:
     twelve_hour: bool = False
     time_sep: str = ":"
     time_word: str = ""
+    # the character that may end the date ("," in most locales, "." in Korean, "،" in Arabic)
+    date_end: str = ","
+    # the DAY_PERIODS locale of a 12-hour clock whose day period is a word such as 오후 or م
+    period: str = ""
+    arabic_digits: bool = False
 
     @property
     def splitter(self) -> re.Pattern[str]:
@@ -67,14 +100,29 @@ class Dialect:
         return _byte_splitter(self)
 
 
+def period_words(dialect: Dialect) -> tuple[bool, tuple[str, ...]]:
+    """Whether `dialect`'s day-period words come before the time, and the words (none for a
+    24-hour clock or a Latin AM/PM)."""
+    if not dialect.period:
+        return False, ()
+    before, am, pm = DAY_PERIODS[dialect.period]
+    return before, (*am, *pm)
+
+
 @cache
 def _splitter(dialect: Dialect) -> re.Pattern[str]:
     sep = re.escape(dialect.date_sep)
-    date = rf"(\d{{1,4}}{sep}\d{{1,2}}{sep}\d{{1,4}})"
+    digit = _DIGIT if dialect.arabic_digits else r"\d"
+    date = rf"({digit}{{1,4}}{sep}{digit}{{1,2}}{sep}{digit}{{1,4}})"
     tsep = re.escape(dialect.time_sep)
-    time = rf"\d{{1,2}}{tsep}\d{{2}}" + (rf"{tsep}\d{{2}}" if dialect.seconds else "")
+    time = rf"{digit}{{1,2}}{tsep}{digit}{{2}}" + (rf"{tsep}{digit}{{2}}" if dialect.seconds else "")
     time += _AM_PM if dialect.twelve_hour else ""
-    gap = f",?{_SPACE}" + (f"{re.escape(dialect.time_word)}{_SPACE}" if dialect.time_word else "")
+    before, words = period_words(dialect)
+    if words:
+        either = "|".join(map(re.escape, words))
+        time = f"(?:{either}){_SPACE}?{time}" if before else f"{time}{_SPACE}(?:{either})"
+    gap = f"{re.escape(dialect.date_end)}?{_SPACE}"
+    gap += f"{re.escape(dialect.time_word)}{_SPACE}" if dialect.time_word else ""
     if dialect.layout == "ios":
         return re.compile(rf"\n[{LEADING_MARKS}]*\[[{LEADING_MARKS}]*{date}{gap}({time})\] ")
     return re.compile(rf"\n[{LEADING_MARKS}]*{date}{gap}({time}){re.escape(dialect.dash)}")
@@ -86,15 +134,23 @@ def _byte_splitter(dialect: Dialect) -> re.Pattern[bytes]:
         return b"(?:" + b"|".join(re.escape(char.encode()) for char in chars) + b")"
 
     space = either(" \u00a0\u202f")
+    # \d of a bytes pattern is ASCII only; the Arabic-Indic digits are two bytes each in UTF-8
+    digit = rb"(?:\d|\xd9[\xa0-\xa9])" if dialect.arabic_digits else rb"\d"
     sep = re.escape(dialect.date_sep.encode())
-    date = rb"(\d{1,4}" + sep + rb"\d{1,2}" + sep + rb"\d{1,4})"
+    date = b"(" + digit + b"{1,4}" + sep + digit + b"{1,2}" + sep + digit + b"{1,4})"
     tsep = re.escape(dialect.time_sep.encode())
-    time = rb"(\d{1,2}" + tsep + rb"\d{2}" + (tsep + rb"\d{2}" if dialect.seconds else b"")
+    clock = digit + b"{1,2}" + tsep + digit + b"{2}" + (tsep + digit + b"{2}" if dialect.seconds else b"")
     if dialect.twelve_hour:
-        time += space + rb"?[aApP]\.?" + space + rb"?[mM]\.?"
-    time += b")"
+        clock += space + rb"?[aApP]\.?" + space + rb"?[mM]\.?"
+    before, words = period_words(dialect)
+    if words:
+        word = b"(?:" + b"|".join(re.escape(w.encode()) for w in words) + b")"
+        clock = word + space + b"?" + clock if before else clock + space + word
+    time = b"(" + clock + b")"
     start = b"\n" + either(LEADING_MARKS) + b"*"
-    gap = b",?" + space + (re.escape(dialect.time_word.encode()) + space if dialect.time_word else b"")
+    end = re.escape(dialect.date_end.encode())
+    gap = (end if len(end) == 1 else b"(?:" + end + b")") + b"?" + space  # "،" is two bytes
+    gap += re.escape(dialect.time_word.encode()) + space if dialect.time_word else b""
     if dialect.layout == "ios":
         return re.compile(start + rb"\[" + either(LEADING_MARKS) + b"*" + date + gap + time + rb"\] ")
     return re.compile(start + date + gap + time + re.escape(dialect.dash.encode()))
@@ -108,9 +164,15 @@ def dialect_of(line: str) -> Dialect | None:
     clock, time_sep, word = found["time"], found["time_sep"], found["word"] or ""
     seconds = clock.count(time_sep) == 2
     twelve_hour = clock[-1] in "mM."
-    if found["open"]:
-        return Dialect("ios", found["sep"], " - ", seconds, twelve_hour, time_sep, word)
-    return Dialect("android", found["sep"], found["dash"], seconds, twelve_hour, time_sep, word)
+    period = _PERIOD_LOCALE.get(found["before"] or found["after"] or "", "")
+    header = found[0]
+    arabic_digits = any("\u0660" <= char <= "\u0669" for char in header)
+    date_end = found["end"] or ("." if period == "ko" else "\u060c" if period == "ar" else ",")
+    dash = " - " if found["open"] else found["dash"]
+    layout = "ios" if found["open"] else "android"
+    return Dialect(
+        layout, found["sep"], dash, seconds, twelve_hour, time_sep, word, date_end, period, arabic_digits
+    )
 
 
 def resolve_date_order(dates: Sequence[str], sep: str, forced: str | None = None) -> str:
@@ -184,12 +246,13 @@ def time_table(times: Iterable[str]) -> dict[str, timedelta]:
         parts = _TIME_PARTS.fullmatch(time)
         if parts is None:
             raise ValueError(time)
-        hour, minute = int(parts[1]), int(parts[2])
-        second = int(parts[3] or 0)
+        word, hour, minute = parts[1] or parts[6], int(parts[2]), int(parts[3])
+        second = int(parts[4] or 0)
         # Some phones write a 24-hour reading beside the marker ("00:08 a. m.", "23:59 PM"): an
         # hour of 0 or above 12 can only be meant as it stands, so only 1-12 are moved by it.
-        if parts[4] and 1 <= hour <= 12:
-            hour = hour % 12 + (12 if parts[4] in "pP" else 0)
+        if (parts[5] or word) and 1 <= hour <= 12:
+            afternoon = parts[5] in ("p", "P") or word in _PM_WORDS
+            hour = hour % 12 + (12 if afternoon else 0)
         if hour > 23 or minute > 59 or second > 59:
             raise ValueError(time)
         table[time] = timedelta(hours=hour, minutes=minute, seconds=second)

@@ -44,6 +44,7 @@ from turntoward.ingest._whatsapp_dates import (
     Dialect,
     date_table,
     dialect_of,
+    period_words,
     resolve_date_order,
     time_table,
 )
@@ -220,14 +221,20 @@ def _cut_header(dialect: Dialect) -> re.Pattern[str]:
     """
     space = "[ \u00a0\u202f]"
     tsep = re.escape(dialect.time_sep)
-    pieces = [",?", space]
+    pieces = [f"{re.escape(dialect.date_end)}?", space]
     if dialect.time_word:
         pieces += [re.escape(dialect.time_word), space]
+    before, words = period_words(dialect)
+    period = "(?:" + "|".join(map(re.escape, words)) + ")"
+    if before:
+        pieces += [period, f"{space}?"]
     pieces += [r"\d{1,2}", tsep, r"\d{1,2}"]
     if dialect.seconds:
         pieces += [tsep, r"\d{1,2}"]
     if dialect.twelve_hour:
         pieces += [f"{space}?", "[aApP]", r"\.?", f"{space}?", "[mM]", r"\.?"]
+    if words and not before:
+        pieces += [space, period]
     # the header's end but its last character, which would make the header whole
     pieces += [re.escape(char) for char in ("]" if dialect.layout == "ios" else dialect.dash[:-1])]
     rest = ""
@@ -235,7 +242,9 @@ def _cut_header(dialect: Dialect) -> re.Pattern[str]:
         rest = f"(?:{piece}{rest})?"
     sep = re.escape(dialect.date_sep)
     opening = rf"\[[{LEADING_MARKS}]*" if dialect.layout == "ios" else ""
-    return re.compile(rf"[{LEADING_MARKS}]*{opening}\d{{1,4}}{sep}\d{{1,2}}{sep}\d{{1,4}}(?=.){rest}")
+    # a Korean date ends in a dot ("2018. 6. 13."), which a bare date keeps too
+    after_date = r"(?=\.?.)" if dialect.date_end == "." else "(?=.)"
+    return re.compile(rf"[{LEADING_MARKS}]*{opening}\d{{1,4}}{sep}\d{{1,2}}{sep}\d{{1,4}}{after_date}{rest}")
 
 
 def _bad_header(source: str, data: bytes, dialect: Dialect, value: str) -> ImportFormatError:
