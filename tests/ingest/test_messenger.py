@@ -7,6 +7,7 @@ import json
 import shutil
 import tempfile
 import zipfile
+from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -32,6 +33,9 @@ LENA = (
     FIXTURES / "instagram" / "your_instagram_activity" / "messages" / "inbox" / "lenaparks_17845529016"
     / "message_1.json"
 )
+SECURE = FIXTURES / "messenger_e2ee" / "messages"
+ELISE = SECURE / "Élise Marchand_2.json"
+SECURE_HIKERS = SECURE / "Sunday Hikers_3.json"
 
 
 @pytest.fixture(autouse=True)
@@ -286,3 +290,171 @@ def test_a_rendered_file_is_written_the_way_meta_writes_it() -> None:
     assert text.isascii() and "\\u00c3\\u0089lise" in text
     newest_first = [m["sender_name"] for m in json.loads(text)["messages"]]
     assert newest_first == ["Noor", "\u00c3\u0089lise"]
+
+
+# Messenger's end-to-end encrypted chats (the "message storage" download).
+
+
+def test_an_encrypted_chat_reads_its_messages_oldest_first() -> None:
+    [chat] = parse(ELISE, "messenger_e2ee")
+    assert (chat.title, chat.chat_id, chat.source_format, chat.source) == (
+        "Élise Marchand", "Élise Marchand_2", "messenger_e2ee", str(ELISE),
+    )
+    assert len(chat.messages) == 15 and chat.system_events == []
+    assert [m.index for m in chat.messages] == list(range(15))
+    assert Counter(m.author for m in chat.messages) == {"Noor Haddad": 8, "Élise Marchand": 7}
+    assert [(m.ts, m.author) for m in chat.messages[:3]] == [
+        (datetime(2024, 2, 4, 21, 35, 59, 250000), "Noor Haddad"),
+        (datetime(2024, 3, 9, 18, 2, 11, 350000), "Élise Marchand"),
+        (datetime(2024, 3, 9, 18, 5, 47, 2000), "Noor Haddad"),
+    ]
+    assert chat.messages[-1].ts == datetime(2024, 3, 10, 9, 21, 5, 300000)
+
+
+def test_an_encrypted_chat_keeps_utf8_text_links_media_and_unsent_messages() -> None:
+    [chat] = parse(ELISE, "messenger_e2ee")
+    assert [(m.kind.value, m.text) for m in chat.messages] == [
+        ("text", "I loved today"),
+        ("text", "Tu es rentrée ? 🚆"),
+        ("text", "oui ! le train avait 40 min de retard 🙄"),
+        ("media", "<photo>"),
+        ("text", "la vue depuis le pont ce matin 🌉"),
+        ("text", "https://maps.example.org/place/cafe-des-arts"),
+        ("text", "on y va dimanche ? ☕️"),
+        ("deleted", ""),
+        ("text", "dimanche c’est parfait, 11h ?"),
+        ("media", "regarde le chat 😂"),
+        ("text", "😂😂😂"),
+        ("media", "<audio>"),
+        ("text", "Señor Tomás dit bonjour 👋 à tout à l’heure !"),
+        ("media", "<file>"),
+        ("text", "j’arrive dans 10 min 🚲"),
+    ]
+
+
+def test_a_message_in_both_downloads_is_the_same_record() -> None:
+    [classic] = parse(NOOR / "message_1.json")
+    [secure] = parse(ELISE, "messenger_e2ee")
+    assert classic.title == secure.title
+    both = classic.messages[3], secure.messages[0]
+    assert [(m.ts, m.author, m.text, m.kind) for m in both] == [
+        (datetime(2024, 2, 4, 21, 35, 59, 250000), "Noor Haddad", "I loved today", MessageKind.TEXT)
+    ] * 2
+    # A photo reads the same from the older export's "photos" and from a .jpeg in "media".
+    assert ("<photo>", MessageKind.MEDIA) in [(m.text, m.kind) for m in classic.messages]
+    assert (secure.messages[3].text, secure.messages[3].kind) == ("<photo>", MessageKind.MEDIA)
+
+
+def test_an_encrypted_group_chat() -> None:
+    [group] = parse(SECURE_HIKERS, "messenger_e2ee")
+    assert (group.title, group.chat_id) == ("Sunday Hikers", "Sunday Hikers_3")
+    assert [(m.ts, m.author, m.kind.value, m.text) for m in group.messages] == [
+        (datetime(2024, 6, 15, 19, 40), "Mateo Núñez", "text", "Sunday 7:30 at the station — who's in?"),
+        (datetime(2024, 6, 15, 19, 41, 12, 250000), "Zoë Adeyemi", "media", "<GIF>"),
+        (datetime(2024, 6, 15, 19, 43, 5, 500000), "Priya Raman", "text", "in! 🙋‍♀️"),
+        (datetime(2024, 6, 15, 19, 44, 30, 125000), "Jonas Weiß", "text",
+         "https://trails.example.org/route/col-de-la-forclaz"),
+        (datetime(2024, 6, 15, 19, 45), "Jonas Weiß", "deleted", ""),
+        (datetime(2024, 6, 15, 19, 46, 10, 600000), "Priya Raman", "text", "Jonas, that one is 1 400 m up 😅"),
+        (datetime(2024, 6, 15, 20, 2, 44, 4000), "Zoë Adeyemi", "text", "ok ok, I'll bring the thermos 🫖"),
+    ]
+    assert group.is_group and group.system_events == []
+
+
+def test_encrypted_chats_are_detected_and_the_older_importer_leaves_them_alone() -> None:
+    for path in (ELISE, SECURE_HIKERS):
+        source = Source(str(path), path=path)
+        importer = detect(source)
+        assert importer is not None and importer.name == "messenger_e2ee"
+        assert importers()["messenger"].sniff(source, path.read_bytes()) == 0.0
+        assert importers()["instagram"].sniff(source, path.read_bytes()) == 0.0
+    classic = NOOR / "message_1.json"
+    assert importers()["messenger_e2ee"].sniff(Source(str(classic), path=classic), classic.read_bytes()) == 0.0
+
+
+def test_a_folder_with_both_downloads_imports_both(tmp_path: Path) -> None:
+    shutil.copytree(NOOR, tmp_path / "your_facebook_activity" / "messages" / "inbox" / NOOR.name)
+    shutil.copytree(SECURE, tmp_path / "messages")
+    found = sorted(
+        (c.source_format, c.title, len(c.messages)) for _, convs in read_paths([tmp_path]) for c in convs
+    )
+    assert found == [
+        ("messenger", "Élise Marchand", 7),
+        ("messenger_e2ee", "Sunday Hikers", 7),
+        ("messenger_e2ee", "Élise Marchand", 15),
+    ]
+
+
+def test_unordered_messages_are_sorted_and_a_bare_placeholder_is_an_app_notice(tmp_path: Path) -> None:
+    path = tmp_path / "Kofi Mensah_1.json"
+    path.write_text(
+        json.dumps({
+            "participants": ["Ama Owusu", "Kofi Mensah"],
+            "threadName": "Kofi Mensah_1",
+            "messages": [
+                {"senderName": "Kofi Mensah", "timestamp": 1717430400000, "text": "made it home", "type": "text"},
+                {"senderName": "Kofi Mensah", "timestamp": 1717430350000, "text": "Notice from Meta",
+                 "type": "placeholder", "isUnsent": False},
+                {"senderName": "Ama Owusu", "timestamp": 1717430100000, "text": "text me when you land"},
+            ],
+        }),
+        encoding="utf-8",
+    )
+    [chat] = parse(path, "messenger_e2ee")
+    assert [(m.index, m.author, m.text) for m in chat.messages] == [
+        (0, "Ama Owusu", "text me when you land"), (1, "Kofi Mensah", "made it home"),
+    ]
+    assert [(e.ts, e.text, e.author) for e in chat.system_events] == [
+        (datetime(2024, 6, 3, 17, 59, 10), "Notice from Meta", "Kofi Mensah"),
+    ]
+
+
+def parse_secure_text(text: str | bytes) -> list[Conversation]:
+    return parse_written(text, "Élise Marchand_2.json", lambda path: parse(path, "messenger_e2ee"))
+
+
+def test_a_broken_encrypted_chat_names_the_file_the_json_path_and_what_was_expected() -> None:
+    doc = json.loads(ELISE.read_text(encoding="utf-8"))
+    doc["messages"][4]["timestamp"] = "2024-03-09T18:06:41"
+    with pytest.raises(ImportFormatError) as caught:
+        parse_secure_text(json.dumps(doc))
+    assert caught.value.source.endswith("Élise Marchand_2.json")
+    assert caught.value.json_path == "messages[4].timestamp"
+    assert "expected a time in milliseconds since 1970" in str(caught.value)
+
+    doc = json.loads(ELISE.read_text(encoding="utf-8"))
+    doc["participants"][1] = {"name": "Élise Marchand"}
+    with pytest.raises(ImportFormatError, match=r"at participants\[1\]: expected a name"):
+        parse_secure_text(json.dumps(doc))
+
+    doc = json.loads(ELISE.read_text(encoding="utf-8"))
+    doc["messages"][7]["isUnsent"] = "true"
+    with pytest.raises(ImportFormatError, match=r"at messages\[7\]\.isUnsent: expected true or false"):
+        parse_secure_text(json.dumps(doc))
+
+    text = ELISE.read_text(encoding="utf-8")
+    with pytest.raises(ImportFormatError, match=r"Marchand_2\.json:\d+: expected a JSON document"):
+        parse_secure_text(text[:400])
+    with pytest.raises(ImportFormatError, match="'participants', 'threadName' and 'messages'"):
+        parse_secure_text('{"guild": {}, "channel": {}, "messages": []}')
+
+
+secure_fields = st.sampled_from(["senderName", "timestamp", "text", "type", "isUnsent", "media", "reactions"])
+secure_plausible = st.sampled_from(["text", "link", "media", "placeholder", 1710003731350, -(10**18), 10**20]) | (
+    st.lists(st.fixed_dictionaries({"uri": json_values}), max_size=2)
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(
+    json_values,
+    st.fixed_dictionaries({
+        "participants": json_values | st.lists(json_values, max_size=3),
+        "threadName": json_values,
+        "messages": st.lists(st.dictionaries(secure_fields, json_values | secure_plausible), max_size=5),
+    }),
+    damaged(json.loads(ELISE.read_text(encoding="utf-8"))),
+))
+def test_any_encrypted_chat_document_either_parses_or_raises_a_format_error(document: object) -> None:
+    with contextlib.suppress(ImportFormatError):
+        parse_secure_text(json.dumps(document))

@@ -59,6 +59,7 @@ _BUILTIN = (
     "signal",
     "imessage",
     "messenger",
+    "messenger_e2ee",
     "discord",
     "sms_xml",
     "tabular",

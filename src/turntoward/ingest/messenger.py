@@ -20,6 +20,10 @@ are) is read too, titled by its senders.
 Meta writes UTF-8 bytes as if each were a Latin-1 character ("Ã©" for "é"); `repair_mojibake`
 undoes that for every string we keep. Reactions are not messages and are left out; calls and
 people joining or leaving are `SystemEvent`s; an unsent message is DELETED.
+
+End-to-end encrypted chats (Messenger's default since December 2023) are not in this export;
+Messenger's own "message storage" download holds them in another layout, which
+`turntoward.ingest.messenger_e2ee` reads.
 """
 
 from __future__ import annotations
@@ -158,15 +162,16 @@ def _has_senders(root: JsonObject) -> bool:
     return isinstance(entries, list) and any(isinstance(e, dict) and "sender_name" in e for e in entries)
 
 
-def _timestamp(doc: JsonDoc, entry: JsonObject, at: str) -> datetime:
-    value = entry.get("timestamp_ms")
+def _timestamp(doc: JsonDoc, entry: JsonObject, at: str, key: str = "timestamp_ms") -> datetime:
+    """The message's time in milliseconds since 1970 (UTC) at `key`, as naive local time."""
+    value = entry.get(key)
     if isinstance(value, int) and not isinstance(value, bool):
         try:
             # Whole seconds through the local clock, then the milliseconds exactly (no float error).
             return datetime.fromtimestamp(value // 1000) + timedelta(milliseconds=value % 1000)
         except (OverflowError, OSError, ValueError):
             pass
-    doc.fail(child(at, "timestamp_ms"), "a time in milliseconds since 1970", value)
+    doc.fail(child(at, key), "a time in milliseconds since 1970", value)
 
 
 def _kind_and_text(doc: JsonDoc, entry: JsonObject, at: str, content: str) -> tuple[MessageKind, str]:
