@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
-from turntoward.analysis.backends._features import BUCKETS, bucket
+from turntoward.analysis.backends._features import BUCKETS, buckets
 
 
 @dataclass(slots=True)
@@ -33,7 +34,7 @@ class LinearModel:
         return int(p[1:].argmax()) + 1
 
     def scores(self, features: list[str]) -> np.ndarray:
-        idx = np.fromiter((bucket(f) for f in features), dtype=np.int64, count=len(features))
+        idx = buckets(features)
         logits = self.weights[_unique(idx)].sum(axis=0, dtype=np.float32) + self.bias
         logits = logits - logits.max()
         p = np.exp(logits)
@@ -48,7 +49,7 @@ class LinearModel:
         """The features that pushed hardest toward `cls` (for explanations)."""
         k = self.classes.index(cls)
         unique = list(dict.fromkeys(features))
-        w = self.weights[np.fromiter((bucket(f) for f in unique), dtype=np.int64, count=len(unique)), k]
+        w = self.weights[buckets(unique), k]
         best = np.argsort(-w)[:n]
         return [unique[i] for i in best if w[i] > 0]
 
@@ -73,7 +74,7 @@ def feature_matrix(rows: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
     n = len(rows)
     if not n:
         return np.zeros(0, dtype=np.int64), np.zeros(1, dtype=np.int64)
-    ids = np.fromiter((bucket(f) for r in rows for f in r), dtype=np.int64)
+    ids = buckets(list(chain.from_iterable(rows)))
     row = np.repeat(np.arange(n, dtype=np.int64), [len(r) for r in rows])
     keys = _unique(row * BUCKETS + ids)  # one sort for all rows: de-duplicated and in row order
     indptr = np.searchsorted(keys // BUCKETS, np.arange(n + 1))
@@ -83,7 +84,7 @@ def feature_matrix(rows: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
 def add_features(indices: np.ndarray, indptr: np.ndarray, extra: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
     """The matrix of `feature_matrix(rows)` with each row's `extra` features added (as if hashed together)."""
     n = len(indptr) - 1
-    ids = np.fromiter((bucket(f) for r in extra for f in r), dtype=np.int64)
+    ids = buckets(list(chain.from_iterable(extra)))
     row = np.repeat(np.arange(n, dtype=np.int64), [len(r) for r in extra])
     base_row = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
     keys = _unique(np.concatenate([base_row * BUCKETS + indices, row * BUCKETS + ids]))
