@@ -97,3 +97,29 @@ def test_forgetting_everything_also_deletes_check_ins_and_time_together(tmp_path
         assert conn.execute(select(func.count()).select_from(TimeTogetherRow)).scalar_one() == 0
     store.close()
     assert b"river Wharfe" not in disk_bytes(db)
+
+
+@pytest.mark.postgres
+def test_forgetting_on_postgres_rewrites_the_tables_that_held_the_text(postgres_url: str) -> None:
+    """A DELETE on PostgreSQL only marks rows dead, their bytes still in the table's files until
+    the pages are reused: forgetting rewrites each table into new files (VACUUM FULL), so the old
+    ones, with the text, are removed."""
+    store = open_store(postgres_url)
+    store.save_source("Jonah.txt", [chat("Jonah", ("Jonah", "Maya"), SECRET)])
+    store.save_source("Mum.txt", [chat("Mum", ("Mum", "Maya"), "are you eating properly")])
+
+    def files() -> dict[str, int]:
+        with store.engine.connect() as conn:
+            return {t: conn.exec_driver_sql(f"SELECT pg_relation_filenode('{t}')").scalar_one()
+                    for t in ("messages", "conversations", "people", "imports")}
+
+    before = files()
+    api.forget(store, "Jonah")
+    after = files()
+
+    assert all(after[t] != before[t] for t in before), (before, after)
+    with store.engine.connect() as conn:
+        dead = conn.exec_driver_sql("SELECT count(*) FROM messages WHERE strpos(text, 'Whitby') > 0").scalar_one()
+    assert dead == 0
+    assert [c.title for c in api.list_conversations(store)] == ["Mum"]
+    store.close()

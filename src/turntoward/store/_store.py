@@ -328,8 +328,7 @@ class Store:
         with self.engine.begin() as conn:
             _secure_delete(conn)
             count = conn.execute(select(func.count()).select_from(ConversationRow)).scalar_one()
-            for table in (CheckinRow, TimeTogetherRow, MessageRow, ConversationRow, AliasRow, PersonRow,
-                          SourceImportRow):
+            for table in _FORGETTABLE:
                 conn.execute(delete(table))
         self._compact()
         return count
@@ -337,8 +336,18 @@ class Store:
     # -- helpers ---------------------------------------------------------------------------
 
     def _compact(self) -> None:
-        """Rewrite the SQLite file without free pages and empty the WAL, so deleted text is gone."""
+        """Rewrite the storage of deleted rows so their text is gone from the database's files.
+
+        SQLite: the file without free pages, and the WAL emptied. PostgreSQL: VACUUM FULL rewrites
+        each table that held them into new files and removes the old ones (a plain DELETE only
+        marks rows dead, readable on disk until the pages are reused). The server's WAL archive
+        and backups are its operator's to expire.
+        """
         if not self.is_sqlite:
+            if self.engine.dialect.name == "postgresql":
+                tables = ", ".join(t.__tablename__ for t in _FORGETTABLE)
+                with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                    conn.exec_driver_sql(f"VACUUM FULL {tables}")  # VACUUM cannot run in a transaction
             return
         raw = self.engine.raw_connection()
         try:
@@ -452,6 +461,10 @@ def _mark_me_once(conn: Connection, people: _PeopleIndex, names: list[str]) -> N
         return
     if names[0] in people.ids:
         _mark_me(conn, people.ids[names[0]])
+
+
+_FORGETTABLE = (CheckinRow, TimeTogetherRow, MessageRow, ConversationRow, AliasRow, PersonRow, SourceImportRow)
+"""Every table that holds what a person told or wrote, in an order that deletes children first."""
 
 
 def _secure_delete(conn: Connection) -> None:
