@@ -58,6 +58,7 @@ _BUILTIN = (
     "telegram",
     "signal",
     "imessage",
+    "imessage_txt",
     "messenger",
     "messenger_e2ee",
     "discord",
