@@ -56,6 +56,7 @@ _REGISTRY: dict[str, Importer] = {}
 _BUILTIN = (
     "whatsapp",
     "telegram",
+    "telegram_html",
     "signal",
     "imessage",
     "imessage_txt",
