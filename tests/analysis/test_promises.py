@@ -133,6 +133,26 @@ def test_fond_you_always_is_not_criticism(backend, line):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_handing_a_question_back_is_not_defensiveness(backend):
+    conv = chat("+0m Alex: how was the weekend? did you get up the hill in the end",
+                "+5m Sam: we did!! windy but worth it. what about you?",
+                "+6m Alex: lazy one, finished my book and made soup")
+    found = labels(conv, backend)
+    assert found[1].horseman is None
+    assert found[0].bid is not None and found[0].bid.outcome == "toward"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_polite_wow_is_not_turning_against(backend):
+    conv = chat("+0m Alex: did you know octopuses have three hearts??",
+                "+1m Sam: Wow, I had no idea. I wonder why they need so many",
+                "+2m Alex: something about their blue blood being bad at carrying oxygen")
+    found = labels(conv, backend)
+    assert found[0].bid is not None and found[0].bid.outcome == "toward"
+    assert not any(lab.horseman for lab in found)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_burst_carries_its_bid_on_the_message_with_the_news(backend):
     conv = chat("+0m Sam: omg", "+0m Sam: ok", "+0m Sam: i passed my driving test!!! first try",
                 "+3m Alex: SAM!!! that's amazing, how do you feel")
