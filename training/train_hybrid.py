@@ -15,9 +15,11 @@ held-out split; the held-out split is measured afterwards with `turntoward evalu
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +30,7 @@ from turntoward.analysis.backends.hybrid import MODELS, STACKED, HybridBackend, 
 from turntoward.analysis.scoring import Scores, score
 from turntoward.ingest import Source
 from turntoward.ingest.labelled import read_labelled
-from turntoward.model import Conversation
+from turntoward.model import Conversation, GoldMessage, Message
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "src/turntoward/analysis/models/hybrid.npz"
@@ -49,6 +51,60 @@ SETTINGS = {  # L2 strength, epochs and weight of the non-default classes, chose
     "kind": (3e-4, 150, 2.0), "horseman": (1e-3, 150, 2.0), "control": (1e-3, 150, 2.0),
     "repair": (1e-3, 150, 2.0), "accountability": (1e-3, 150, 2.0), "outcome": (1e-3, 150, 2.0),
 }
+
+
+CORDIAL_DIR = ROOT.parent / "shared" / "data" / "topical_chat"
+CORDIAL_FILES = ("valid_freq.json", "valid_rare.json")  # the test files stay out of training, for checking
+CORDIAL_MODELS = ("horseman", "control", "outcome")
+CORDIAL_LIMIT = 400
+_GOOD_RATINGS = frozenset({"Good", "Excellent"})
+_BAD_FEELINGS = frozenset({"Angry", "Disgusted"})
+
+
+def cordial_conversations(limit: int = CORDIAL_LIMIT) -> list[Conversation]:
+    """Real chats between strangers that stayed friendly throughout (Topical-Chat, valid split).
+
+    Every turn was rated Good or Excellent by the partner, and nobody reported feeling angry or
+    disgusted: such a chat has no horseman and no control, and every answered bid in it was
+    turned toward. They teach the models the register of ordinary polite talk that our written
+    corpus lacks; without them the models read "Wow, I wonder why..." or "nice chatting with you"
+    as turning against. (Data and licence: ../shared/data/README.md; only weights are kept.)
+    """
+    chats = []
+    for name in CORDIAL_FILES:
+        path = CORDIAL_DIR / name
+        if not path.exists():
+            print(f"  {path} not found: training without cordial chats", flush=True)
+            return []
+        for cid, chat in sorted(json.loads(path.read_text(encoding="utf-8")).items()):
+            turns = [t for t in chat["content"] if t["message"].strip()]
+            if len(turns) < 4 or any(t.get("turn_rating") not in _GOOD_RATINGS or t.get("sentiment") in _BAD_FEELINGS
+                                     for t in turns):
+                continue
+            start = datetime(2024, 5, 4, 19, 0)
+            msgs = [Message(i, start + timedelta(minutes=i), "Alex" if t["agent"] == "agent_1" else "Sam",
+                            t["message"].strip()) for i, t in enumerate(turns)]
+            chats.append(Conversation(f"topical_chat/{cid}", "topical_chat", cid, msgs))
+    random.Random(5).shuffle(chats)
+    return chats[:limit]
+
+
+def cordial_rows(chats: list[Conversation], be: HybridBackend, first: list[LinearModel]) -> list[Prepared]:
+    """Second-pass rows of the cordial chats for CORDIAL_MODELS only: no horseman, no control, and
+    the messages the first pass reads as bids (all but the last, which nobody answered) turned toward."""
+    plain = GoldMessage(None, None, None, None, False, None, False)
+    out = []
+    for conv in chats:
+        rows = be.training_rows(conv, [plain] * len(conv.messages))
+        readings = _readings(first, Prepared(conv, rows))
+        (kinds,) = predict_many(first[:1], *feature_matrix(rows.rows["kind"]))
+        gold = [GoldMessage(CLASSES["kind"][int(q[1:].argmax()) + 1], "toward", None, None, False, None, False)
+                if q[0] < 0.5 and i < len(conv.messages) - 1 else plain for i, q in enumerate(kinds)]
+        (second,) = second_pass([Prepared(conv, be.training_rows(conv, gold))], [readings])
+        keep = TrainingRows({k: (v if k in CORDIAL_MODELS else []) for k, v in second.rows.rows.items()},
+                            {k: (v if k in CORDIAL_MODELS else []) for k, v in second.rows.answers.items()})
+        out.append(Prepared(conv, keep))
+    return out
 
 
 def load_corpus(folders: list[str]) -> list[tuple]:
@@ -120,12 +176,13 @@ def second_pass(prepared: list[Prepared], readings: list[np.ndarray]) -> list[Pr
     return out
 
 
-def fit(prepared: list[Prepared]) -> dict[str, LinearModel]:
-    """Both passes' models from labelled conversations."""
+def fit(prepared: list[Prepared], chats: list[Conversation] = ()) -> dict[str, LinearModel]:
+    """Both passes' models from labelled conversations (and cordial chats, see `cordial_rows`)."""
     models = {f"first.{name}": _train(name, *_pool(prepared, name)) for name in FIRST_READINGS}
     second = second_pass(prepared, out_of_fold_readings(prepared))
+    extra = cordial_rows(chats, HybridBackend(models={}), [models[f"first.{name}"] for name in FIRST_READINGS])
     for name in MODELS:
-        models[name] = _train(name, *_pool(second, name))
+        models[name] = _train(name, *_pool([*second, *extra], name))
     return models
 
 
@@ -158,7 +215,9 @@ def _decisions(name: str, probs: np.ndarray, threshold: float, floor: float) -> 
     return [rule.decide(row) for row in probs]
 
 
-def choose_thresholds(second: list[Prepared], folds: int) -> dict[str, tuple[float, float]]:
+def choose_thresholds(
+    second: list[Prepared], folds: int, extra: list[Prepared] = ()
+) -> dict[str, tuple[float, float]]:
     """Out-of-fold probabilities of every second-pass model, and the decision settings that do best.
 
     For each model, the threshold on the default class; for outcomes also the floor at which
@@ -174,7 +233,7 @@ def choose_thresholds(second: list[Prepared], folds: int) -> dict[str, tuple[flo
         test_ids = set(order[k::folds])
         rest = [second[i] for i in order if i not in test_ids]
         for name in MODELS:
-            model = _train(name, *_pool(rest, name))
+            model = _train(name, *_pool([*rest, *extra], name))
             for i in test_ids:
                 rows, answers = second[i].rows.rows[name], second[i].rows.answers[name]
                 if not rows:
@@ -211,7 +270,11 @@ def main() -> int:
     ap.add_argument("--corpus", nargs="+", default=[str(ROOT / "corpus/dev")])
     ap.add_argument("--cv", type=int, default=0)
     ap.add_argument("--thresholds", type=int, default=3, help="folds for choosing decision thresholds (0: 0.5)")
+    ap.add_argument("--cordial", type=int, default=CORDIAL_LIMIT,
+                    help="how many friendly real chats (Topical-Chat) to add as examples of no horseman, no control "
+                         "and turning toward (0: none)")
     args = ap.parse_args()
+    chats = cordial_conversations(args.cordial) if args.cordial else []
     items = load_corpus(args.corpus)
     print(f"{len(items)} labelled conversations, {sum(len(c.messages) for c, _ in items)} messages", flush=True)
     prepared = prepare(items, HybridBackend(models={}))  # rules only, for the features
@@ -222,7 +285,7 @@ def main() -> int:
         scores = Scores()
         for k in range(args.cv):
             held = set(order[k::args.cv])
-            be = HybridBackend(models=fit([prepared[i] for i in order if i not in held]))
+            be = HybridBackend(models=fit([prepared[i] for i in order if i not in held], chats))
             for i in held:
                 conv, gold = items[i]
                 score(gold, be.label(conv).labels, scores)
@@ -235,9 +298,12 @@ def main() -> int:
               flush=True)
     models = {f"first.{name}": _train(name, *_pool(prepared, name)) for name in FIRST_READINGS}
     second = second_pass(prepared, out_of_fold_readings(prepared))
-    thresholds = choose_thresholds(second, args.thresholds) if args.thresholds else {}
+    extra = cordial_rows(chats, HybridBackend(models={}), [models[f"first.{name}"] for name in FIRST_READINGS])
+    print(f"  {len(extra)} cordial chats ({sum(len(p.rows.answers['outcome']) for p in extra)} bids) "
+          f"for {', '.join(CORDIAL_MODELS)}", flush=True)
+    thresholds = choose_thresholds(second, args.thresholds, extra) if args.thresholds else {}
     for name in MODELS:
-        models[name] = _train(name, *_pool(second, name))
+        models[name] = _train(name, *_pool([*second, *extra], name))
         models[name].default_threshold, models[name].last_floor = thresholds.get(name, (0.5, 1.0))
     save(models, str(OUT))
     print(f"saved {OUT.relative_to(ROOT)} ({OUT.stat().st_size // 1024} KiB)")
