@@ -30,12 +30,7 @@ def looks_like_json_object(head: bytes) -> bool:
 
 def load_json(source: Source) -> object:
     """The parsed document in `source`; undecodable or malformed JSON raises ImportFormatError."""
-    data = source.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise ImportFormatError(source.name, "a UTF-8 encoded JSON document", line=line) from exc
+    text = source.read_text("a UTF-8 encoded JSON document")
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

@@ -40,6 +40,16 @@ class Source:
         except (OSError, zipfile.BadZipFile, KeyError) as exc:
             raise ImportFormatError(self.name, "a readable file", found=str(exc)) from exc
 
+    def read_text(self, expected: str) -> str:
+        """The file as UTF-8 text (a byte-order mark dropped); bytes that are not UTF-8 raise
+        ImportFormatError naming their line and `expected` ("a UTF-8 encoded JSON document")."""
+        data = self.read_bytes()
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise ImportFormatError(self.name, expected, line=line) from exc
+
     def head(self, size: int = HEAD_BYTES) -> bytes:
         """The first `size` bytes, for format detection."""
         try:

@@ -172,12 +172,7 @@ class _Chat:
 
 def _read_page(source: Source, chat: _Chat) -> int | None:
     """Add one page's messages to `chat`; the number of the page its "Next messages" links to."""
-    data = source.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise ImportFormatError(source.name, "a UTF-8 encoded HTML page", line=line) from exc
+    text = source.read_text("a UTF-8 encoded HTML page")
     reader = _PageReader(source, chat)
     try:
         reader.feed(text)
