@@ -153,6 +153,20 @@ def test_a_polite_wow_is_not_turning_against(backend):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("line", [
+    "ha maybe, you never know with ferries",
+    "ok I'm off, have a good one!",
+    "can't tonight, I'm not allowed to have my phone on the ward",
+    "I'll leave you with this: octopuses have three hearts",
+])
+def test_idioms_holding_a_cue_phrase_are_not_flagged(backend, line):
+    conv = chat("+0m Alex: do you think the boat will run in this wind?", f"+3m Sam: {line}",
+                "+4m Alex: fair enough, speak tomorrow")
+    found = labels(conv, backend)[1]
+    assert found.horseman is None and not found.control
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_burst_carries_its_bid_on_the_message_with_the_news(backend):
     conv = chat("+0m Sam: omg", "+0m Sam: ok", "+0m Sam: i passed my driving test!!! first try",
                 "+3m Alex: SAM!!! that's amazing, how do you feel")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -22,6 +23,7 @@ _STRIP = str.maketrans(
      "\u200f": None, "\u202f": " ", "\u00a0": " ", **{chr(c): None for c in range(0x1F3FB, 0x1F400)}}
 )
 _MAX_PHRASE = 7
+_CANCELS = "!"  # how a cue's `not_in` phrases are listed among the phrases
 
 FIRST_PERSON = frozenset({"i", "i'm", "im", "me", "my", "mine", "i've", "ive", "i'd", "i'll", "myself", "we",
                           "we're", "our", "us"})
@@ -78,25 +80,38 @@ class Lexicon:
             weak = frozenset(" ".join(tokens(p)) for p in entry.get("context_only", []))
             cues[name] = Cue(name, entry["feeds"], float(entry["weight"]), entry["source"], weak,
                              bool(entry.get("alone_is_strong", False)))
-            for phrase in entry["phrases"]:
+            # `not_in`: longer phrases in which one of the cue's phrases means something else
+            # ("you never know" is no "you never"); matched like phrases, under "!" + the cue's name.
+            for phrase, listed_as in [*((p, name) for p in entry["phrases"]),
+                                      *((p, _CANCELS + name) for p in entry.get("not_in", []))]:
                 key = tuple(tokens(phrase))
                 if not key or len(key) > _MAX_PHRASE:
                     raise ValueError(f"lexicon phrase {phrase!r} of cue {name!r} is empty or too long")
                 bucket = phrases.setdefault(key, [])
-                if name not in bucket:
-                    bucket.append(name)
+                if listed_as not in bucket:
+                    bucket.append(listed_as)
         prefixes = {key[:n] for key in phrases for n in range(1, len(key))}
         starts = frozenset(key[0] for key in phrases)
         vocabulary: dict[str, set[str]] = {}
         for key, names in phrases.items():
             for name in names:
-                vocabulary.setdefault(name, set()).update(key)
+                if not name.startswith(_CANCELS):
+                    vocabulary.setdefault(name, set()).update(key)
         return cls(cues, {k: tuple(v) for k, v in phrases.items()}, frozenset(prefixes), starts,
                    {name: frozenset(words) for name, words in vocabulary.items()})
 
     def match(self, toks: list[str]) -> dict[str, list[str]]:
-        """Cue name -> the phrases of it found in `toks`."""
+        """Cue name -> the phrases of it found in `toks`, less those inside one of the cue's `not_in`."""
+        hits, cancelling = self._scan(toks, ())
+        if cancelling:  # rare: scan again, leaving out the phrases inside them
+            hits = self._scan(toks, cancelling)[0]
+        return hits
+
+    def _scan(
+        self, toks: list[str], cancelled: Sequence[tuple[str, int, int]]
+    ) -> tuple[dict[str, list[str]], list[tuple[str, int, int]]]:
         hits: dict[str, list[str]] = {}
+        cancelling: list[tuple[str, int, int]] = []
         phrases, prefixes, starts = self.phrases, self.prefixes, self.starts
         n = len(toks)
         for i, tok in enumerate(toks):
@@ -108,10 +123,13 @@ class Lexicon:
                 if names is not None:
                     shown = " ".join(key)
                     for name in names:
-                        hits.setdefault(name, []).append(shown)
+                        if name.startswith(_CANCELS):
+                            cancelling.append((name[1:], i, j))
+                        elif not any(c == name and s <= i and j <= e for c, s, e in cancelled):
+                            hits.setdefault(name, []).append(shown)
                 if key not in prefixes:
                     break
-        return hits
+        return hits, cancelling
 
 
 @cache
