@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """Train the hybrid backend's models on the labelled development corpus and save the weights.
 
-    .venv/bin/python training/train_hybrid.py [--cv 5] [--corpus corpus/dev examples/labelled]
+    .venv/bin/python training/train_hybrid.py [--cv 5] [--corpus corpus/dev examples/labelled] [--cordial 400]
 
 Writes src/turntoward/analysis/models/hybrid.npz: the first-pass models (each message on its
 own), then the second-pass ones, trained on rows that carry the neighbours' first-pass readings
 as models that never saw the conversation would give them (out-of-fold), since those are the
-readings the second pass will meet on new chats. Decision thresholds are chosen by
-cross-validation on the dev split. With --cv K, first prints K-fold cross-validated scores of
-the whole pipeline (folds by conversation), so settings can be chosen without touching the
-held-out split; the held-out split is measured afterwards with `turntoward evaluate`.
+readings the second pass will meet on new chats. The horseman, control and outcome models
+also learn from friendly real chats (Topical-Chat, ../shared/data/; `cordial_conversations`),
+so that polite talk is not read as hostility (`training/check_friendly.py` measures it on the
+test split). Decision thresholds are chosen by cross-validation on the dev split. With --cv K,
+first prints K-fold cross-validated scores of the whole pipeline (folds by conversation), so
+settings can be chosen without touching the held-out split; the held-out split is measured
+afterwards with `turntoward evaluate`.
 """
 
 from __future__ import annotations
