@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from turntoward.errors import ImportFormatError
 
@@ -50,17 +52,24 @@ class Source:
             line = data.count(b"\n", 0, exc.start) + 1
             raise ImportFormatError(self.name, expected, line=line) from exc
 
-    def head(self, size: int = HEAD_BYTES) -> bytes:
-        """The first `size` bytes, for format detection."""
+    @contextmanager
+    def stream(self) -> Iterator[IO[bytes]]:
+        """The file as a binary stream, read as it goes (for exports too big to hold whole)."""
         try:
             if self.path is not None:
                 with self.path.open("rb") as fh:
-                    return fh.read(size)
-            assert self.archive is not None and self.member is not None
-            with zipfile.ZipFile(self.archive) as zf, zf.open(self.member) as fh:
-                return fh.read(size)
+                    yield fh
+            else:
+                assert self.archive is not None and self.member is not None
+                with zipfile.ZipFile(self.archive) as zf, zf.open(self.member) as fh:
+                    yield fh
         except (OSError, zipfile.BadZipFile, KeyError) as exc:
             raise ImportFormatError(self.name, "a readable file", found=str(exc)) from exc
+
+    def head(self, size: int = HEAD_BYTES) -> bytes:
+        """The first `size` bytes, for format detection."""
+        with self.stream() as fh:
+            return fh.read(size)
 
     def sibling(self, filename: str) -> Source | None:
         """The file called `filename` in the same folder (or archive folder), if it exists."""

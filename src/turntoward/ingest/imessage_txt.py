@@ -58,13 +58,10 @@ the exporter adds to named groups); the whole file name stem is the ``chat_id``.
 from __future__ import annotations
 
 import re
-import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePosixPath
-from typing import IO
 
 from turntoward.errors import ImportFormatError
 from turntoward.ingest._registry import ImportOptions, register
@@ -164,27 +161,13 @@ class IMessageTxtImporter:
 
 def _lines(source: Source) -> Iterator[str]:
     """The file's lines with their endings, read as a stream; only ``\\n`` ends a line."""
-    try:
-        with _open(source) as stream:
-            for number, raw in enumerate(stream, start=1):
-                try:
-                    yield (raw.removeprefix(b"\xef\xbb\xbf") if number == 1 else raw).decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    raise ImportFormatError(source.name, "UTF-8 text", line=number,
-                                            found=f"byte 0x{raw[exc.start]:02x}") from exc
-    except (OSError, zipfile.BadZipFile, KeyError) as exc:
-        raise ImportFormatError(source.name, "a readable file", found=str(exc)) from exc
-
-
-@contextmanager
-def _open(source: Source) -> Iterator[IO[bytes]]:
-    if source.path is not None:
-        with source.path.open("rb") as fh:
-            yield fh
-        return
-    assert source.archive is not None and source.member is not None
-    with zipfile.ZipFile(source.archive) as zf, zf.open(source.member) as member:
-        yield member
+    with source.stream() as stream:
+        for number, raw in enumerate(stream, start=1):
+            try:
+                yield (raw.removeprefix(b"\xef\xbb\xbf") if number == 1 else raw).decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise ImportFormatError(source.name, "UTF-8 text", line=number,
+                                        found=f"byte 0x{raw[exc.start]:02x}") from exc
 
 
 class _Reader:

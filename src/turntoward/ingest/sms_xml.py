@@ -33,9 +33,7 @@ malicious XML exhausts memory.
 from __future__ import annotations
 
 import re
-import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO
@@ -159,20 +157,6 @@ class _RepairingReader:
 # ---- reading ---------------------------------------------------------------------------
 
 
-@contextmanager
-def _open(source: Source) -> Iterator[IO[bytes]]:
-    try:
-        if source.path is not None:
-            with source.path.open("rb") as fh:
-                yield fh
-        else:
-            assert source.archive is not None and source.member is not None
-            with zipfile.ZipFile(source.archive) as zf, zf.open(source.member) as fh:
-                yield fh
-    except (OSError, zipfile.BadZipFile, KeyError) as exc:
-        raise ImportFormatError(source.name, "a readable file", found=str(exc)) from exc
-
-
 Row = tuple[datetime, str | None, str, MessageKind]
 """A message while the backup is read: time, sender's number (None for the user), text, kind."""
 
@@ -249,9 +233,9 @@ class SmsBackupImporter:
 
     def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
         backup = _Backup()
-        with _open(source) as raw:
+        with source.stream() as raw:
             self._refuse_entities(source, raw.read(_CHUNK))
-        with _open(source) as raw:
+        with source.stream() as raw:
             parser = ET.iterparse(_RepairingReader(raw), events=("start", "end"))
             root: ET.Element | None = None
             counted = 0
