@@ -125,7 +125,7 @@ class Lexicon:
                     for name in names:
                         if name.startswith(_CANCELS):
                             cancelling.append((name[1:], i, j))
-                        elif not any(c == name and s <= i and j <= e for c, s, e in cancelled):
+                        elif not cancelled or not any(c == name and s <= i and j <= e for c, s, e in cancelled):
                             hits.setdefault(name, []).append(shown)
                 if key not in prefixes:
                     break
