@@ -29,6 +29,12 @@ Advance = Callable[[int], None]
 """Called with the number of rows just written, while an import is being stored."""
 
 
+_CHAT_TABLES = (MessageRow, ConversationRow, AliasRow, PersonRow, SourceImportRow)
+"""The tables forgetting a conversation deletes from, children first."""
+_FORGETTABLE = (CheckinRow, TimeTogetherRow, *_CHAT_TABLES)
+"""Every table that holds what a person told or wrote, in an order that deletes children first."""
+
+
 class Store:
     """A turntoward database (SQLite file or PostgreSQL), schema already up to date.
 
@@ -317,7 +323,7 @@ class Store:
             conn.execute(delete(MessageRow).where(MessageRow.conversation_id == forgotten.id))
             conn.execute(delete(ConversationRow).where(ConversationRow.id == forgotten.id))
             _delete_orphans(conn)
-        self._compact()
+        self._compact(_CHAT_TABLES)
         return forgotten
 
     def forget_all(self) -> int:
@@ -335,19 +341,20 @@ class Store:
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _compact(self) -> None:
+    def _compact(self, tables: tuple[type, ...] = _FORGETTABLE) -> None:
         """Rewrite the storage of deleted rows so their text is gone from the database's files.
 
         SQLite: the file without free pages, and the WAL emptied. PostgreSQL: VACUUM FULL rewrites
-        each table that held them into new files and removes the old ones (a plain DELETE only
-        marks rows dead, readable on disk until the pages are reused). The server's WAL archive
-        and backups are its operator's to expire.
+        `tables`, the ones that held them, into new files and removes the old ones (a plain DELETE
+        only marks rows dead, readable on disk until the pages are reused). The server's WAL
+        archive and backups are its operator's to expire.
         """
+        if self.engine.dialect.name == "postgresql":
+            names = ", ".join(t.__tablename__ for t in tables)
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql(f"VACUUM FULL {names}")  # VACUUM cannot run in a transaction
+            return
         if not self.is_sqlite:
-            if self.engine.dialect.name == "postgresql":
-                tables = ", ".join(t.__tablename__ for t in _FORGETTABLE)
-                with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                    conn.exec_driver_sql(f"VACUUM FULL {tables}")  # VACUUM cannot run in a transaction
             return
         raw = self.engine.raw_connection()
         try:
@@ -461,10 +468,6 @@ def _mark_me_once(conn: Connection, people: _PeopleIndex, names: list[str]) -> N
         return
     if names[0] in people.ids:
         _mark_me(conn, people.ids[names[0]])
-
-
-_FORGETTABLE = (CheckinRow, TimeTogetherRow, MessageRow, ConversationRow, AliasRow, PersonRow, SourceImportRow)
-"""Every table that holds what a person told or wrote, in an order that deletes children first."""
 
 
 def _secure_delete(conn: Connection) -> None:
