@@ -98,12 +98,10 @@ def cordial_rows(chats: list[Conversation], be: HybridBackend, first: list[Linea
     plain = GoldMessage(None, None, None, None, False, None, False)
     out = []
     for conv in chats:
-        rows = be.training_rows(conv, [plain] * len(conv.messages))
-        readings = _readings(first, Prepared(conv, rows))
-        (kinds,) = predict_many(first[:1], *feature_matrix(rows.rows["kind"]))
+        probs = _first_pass(first, Prepared(conv, be.training_rows(conv, [plain] * len(conv.messages))))
         gold = [GoldMessage(CLASSES["kind"][int(q[1:].argmax()) + 1], "toward", None, None, False, None, False)
-                if q[0] < 0.5 and i < len(conv.messages) - 1 else plain for i, q in enumerate(kinds)]
-        (second,) = second_pass([Prepared(conv, be.training_rows(conv, gold))], [readings])
+                if q[0] < 0.5 and i < len(conv.messages) - 1 else plain for i, q in enumerate(probs[0])]
+        (second,) = second_pass([Prepared(conv, be.training_rows(conv, gold))], [_readings(probs)])
         keep = TrainingRows({k: (v if k in CORDIAL_MODELS else []) for k, v in second.rows.rows.items()},
                             {k: (v if k in CORDIAL_MODELS else []) for k, v in second.rows.answers.items()})
         out.append(Prepared(conv, keep))
@@ -145,8 +143,13 @@ def _pool(prepared: list[Prepared], name: str) -> tuple[list[list[str]], list[st
     return rows, answers
 
 
-def _readings(models: list[LinearModel], p: Prepared) -> np.ndarray:
-    probs = predict_many(models, *feature_matrix(p.rows.rows["kind"]))
+def _first_pass(models: list[LinearModel], p: Prepared) -> list[np.ndarray]:
+    """Each first-pass model's class probabilities for every message of `p`."""
+    return predict_many(models, *feature_matrix(p.rows.rows["kind"]))
+
+
+def _readings(probs: list[np.ndarray]) -> np.ndarray:
+    """How likely each message carries each of FIRST_READINGS (one minus its default class)."""
     return np.stack([1.0 - q[:, 0] for q in probs], axis=1)
 
 
@@ -162,7 +165,7 @@ def out_of_fold_readings(prepared: list[Prepared], folds: int = FIRST_FOLDS) -> 
         rest = [p for i, p in enumerate(prepared) if i not in held]
         models = [_train(name, *_pool(rest, name)) for name in FIRST_READINGS]
         for i in held:
-            out[i] = _readings(models, prepared[i])
+            out[i] = _readings(_first_pass(models, prepared[i]))
     return [r for r in out if r is not None]
 
 
@@ -179,13 +182,22 @@ def second_pass(prepared: list[Prepared], readings: list[np.ndarray]) -> list[Pr
     return out
 
 
-def fit(prepared: list[Prepared], chats: list[Conversation] = ()) -> dict[str, LinearModel]:
-    """Both passes' models from labelled conversations (and cordial chats, see `cordial_rows`)."""
+def first_pass_and_rows(
+    prepared: list[Prepared], chats: list[Conversation] = ()
+) -> tuple[dict[str, LinearModel], list[Prepared]]:
+    """The first-pass models, and the rows the second-pass models learn from: the labelled
+    conversations with out-of-fold readings, then the cordial chats (see `cordial_rows`)."""
     models = {f"first.{name}": _train(name, *_pool(prepared, name)) for name in FIRST_READINGS}
     second = second_pass(prepared, out_of_fold_readings(prepared))
     extra = cordial_rows(chats, HybridBackend(models={}), [models[f"first.{name}"] for name in FIRST_READINGS])
+    return models, [*second, *extra]
+
+
+def fit(prepared: list[Prepared], chats: list[Conversation] = ()) -> dict[str, LinearModel]:
+    """Both passes' models from labelled conversations (and cordial chats, see `cordial_rows`)."""
+    models, rows = first_pass_and_rows(prepared, chats)
     for name in MODELS:
-        models[name] = _train(name, *_pool([*second, *extra], name))
+        models[name] = _train(name, *_pool(rows, name))
     return models
 
 
@@ -225,7 +237,8 @@ def choose_thresholds(
 
     For each model, the threshold on the default class; for outcomes also the floor at which
     turning against is chosen though another outcome is likelier (a plain argmax can under-call
-    the rarest outcome; the search keeps the floor off, 1.0, unless it raises macro-F1).
+    the rarest outcome): among the settings within AGAINST_SLACK of the best macro-F1, the one
+    with the highest against recall. `extra` rows join every fold's training, never its scoring.
     """
     rng = random.Random(11)
     order = list(range(len(second)))
@@ -257,7 +270,9 @@ def choose_thresholds(
         top = max(tried)[0]
         # Missing hostility is the costlier error: among settings within AGAINST_SLACK of the best
         # macro-F1, outcomes take the one that finds the most turning against.
-        score_, recall, t, f = max(tried, key=lambda x: (x[1], x[0]) if x[0] >= top - AGAINST_SLACK else (-1, 0))
+        # (ties go to the highest threshold and floor, as a plain max over (score, threshold, floor) did)
+        score_, recall, t, f = max(tried, key=lambda x: (x[1], *x[:1], *x[2:]) if x[0] >= top - AGAINST_SLACK
+                                   else (-1.0, 0.0, 0.0, 0.0))
         out[name] = (t, f)
         floor = f", floor on '{CLASSES[name][-1]}' {f:.3f}" if f < 1.0 else ""
         print(f"  {name}: threshold on '{CLASSES[name][0]}' {t:.3f}{floor} (out-of-fold score {score_:.3f})")
@@ -299,14 +314,13 @@ def main() -> int:
               f"{d['outcome']['against']['recall']:.3f}, kind accuracy {d['kind_accuracy']:.3f}, horseman F1 "
               f"{d['horseman']['f1']:.3f}, control F1 {d['control']['f1']:.3f}, repair F1 {d['repair']['f1']:.3f}",
               flush=True)
-    models = {f"first.{name}": _train(name, *_pool(prepared, name)) for name in FIRST_READINGS}
-    second = second_pass(prepared, out_of_fold_readings(prepared))
-    extra = cordial_rows(chats, HybridBackend(models={}), [models[f"first.{name}"] for name in FIRST_READINGS])
+    models, rows = first_pass_and_rows(prepared, chats)
+    second, extra = rows[:len(prepared)], rows[len(prepared):]
     print(f"  {len(extra)} cordial chats ({sum(len(p.rows.answers['outcome']) for p in extra)} bids) "
           f"for {', '.join(CORDIAL_MODELS)}", flush=True)
     thresholds = choose_thresholds(second, args.thresholds, extra) if args.thresholds else {}
     for name in MODELS:
-        models[name] = _train(name, *_pool([*second, *extra], name))
+        models[name] = _train(name, *_pool(rows, name))
         models[name].default_threshold, models[name].last_floor = thresholds.get(name, (0.5, 1.0))
     save(models, str(OUT))
     print(f"saved {OUT.relative_to(ROOT)} ({OUT.stat().st_size // 1024} KiB)")
