@@ -14,45 +14,30 @@ training script's friendly chats come from the valid split).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections import Counter
-from datetime import datetime, timedelta
-from pathlib import Path
+
+from train_hybrid import CORDIAL_DIR, topical_chats
 
 from turntoward.analysis.backends import get_backend
-from turntoward.model import Conversation, Message
 
-DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "topical_chat"
 FILES = ("test_freq.json", "test_rare.json")
 RATINGS = ("Excellent", "Good", "Passable", "Not Good", "Poor")
-
-
-def chats() -> list[tuple[Conversation, list[dict]]]:
-    out = []
-    for name in FILES:
-        for cid, chat in sorted(json.loads((DATA / name).read_text(encoding="utf-8")).items()):
-            turns = [t for t in chat["content"] if t["message"].strip()]
-            start = datetime(2024, 5, 4, 19, 0)
-            msgs = [Message(i, start + timedelta(minutes=i), "Alex" if t["agent"] == "agent_1" else "Sam",
-                            t["message"].strip()) for i, t in enumerate(turns)]
-            out.append((Conversation(f"topical_chat/{cid}", "topical_chat", cid, msgs), turns))
-    return out
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--backend", default="hybrid")
     args = ap.parse_args()
-    if not DATA.exists():
-        print(f"{DATA} not found", file=sys.stderr)
+    if not CORDIAL_DIR.exists():
+        print(f"{CORDIAL_DIR} not found", file=sys.stderr)
         return 1
     be = get_backend(args.backend)
     messages = control = 0
     horsemen: Counter[str] = Counter()
     bids: Counter[str] = Counter()
     against: Counter[str] = Counter()
-    found = chats()
+    found = topical_chats(FILES)
     for conv, turns in found:
         labelling = be.label(conv)
         messages += len(conv.messages)

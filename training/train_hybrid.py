@@ -64,6 +64,20 @@ _GOOD_RATINGS = frozenset({"Good", "Excellent"})
 _BAD_FEELINGS = frozenset({"Angry", "Disgusted"})
 
 
+def topical_chats(files: tuple[str, ...]) -> list[tuple[Conversation, list[dict]]]:
+    """Topical-Chat conversations (from CORDIAL_DIR) with their turns, which carry the partner's
+    rating and the writer's feeling; the data has no times, so turns are a minute apart."""
+    out = []
+    for name in files:
+        for cid, chat in sorted(json.loads((CORDIAL_DIR / name).read_text(encoding="utf-8")).items()):
+            turns = [t for t in chat["content"] if t["message"].strip()]
+            start = datetime(2024, 5, 4, 19, 0)
+            msgs = [Message(i, start + timedelta(minutes=i), "Alex" if t["agent"] == "agent_1" else "Sam",
+                            t["message"].strip()) for i, t in enumerate(turns)]
+            out.append((Conversation(f"topical_chat/{cid}", "topical_chat", cid, msgs), turns))
+    return out
+
+
 def cordial_conversations(limit: int = CORDIAL_LIMIT) -> list[Conversation]:
     """Real chats between strangers that stayed friendly throughout (Topical-Chat, valid split).
 
@@ -73,21 +87,12 @@ def cordial_conversations(limit: int = CORDIAL_LIMIT) -> list[Conversation]:
     corpus lacks; without them the models read "Wow, I wonder why..." or "nice chatting with you"
     as turning against. (Data and licence: ../shared/data/README.md; only weights are kept.)
     """
-    chats = []
-    for name in CORDIAL_FILES:
-        path = CORDIAL_DIR / name
-        if not path.exists():
-            print(f"  {path} not found: training without cordial chats", flush=True)
-            return []
-        for cid, chat in sorted(json.loads(path.read_text(encoding="utf-8")).items()):
-            turns = [t for t in chat["content"] if t["message"].strip()]
-            if len(turns) < 4 or any(t.get("turn_rating") not in _GOOD_RATINGS or t.get("sentiment") in _BAD_FEELINGS
-                                     for t in turns):
-                continue
-            start = datetime(2024, 5, 4, 19, 0)
-            msgs = [Message(i, start + timedelta(minutes=i), "Alex" if t["agent"] == "agent_1" else "Sam",
-                            t["message"].strip()) for i, t in enumerate(turns)]
-            chats.append(Conversation(f"topical_chat/{cid}", "topical_chat", cid, msgs))
+    missing = [name for name in CORDIAL_FILES if not (CORDIAL_DIR / name).exists()]
+    if missing:
+        print(f"  {CORDIAL_DIR / missing[0]} not found: training without cordial chats", flush=True)
+        return []
+    chats = [conv for conv, turns in topical_chats(CORDIAL_FILES) if len(turns) >= 4 and all(
+        t.get("turn_rating") in _GOOD_RATINGS and t.get("sentiment") not in _BAD_FEELINGS for t in turns)]
     random.Random(5).shuffle(chats)
     return chats[:limit]
 
