@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -84,6 +84,23 @@ class Source:
             if member not in zf.namelist():
                 return None
         return Source(f"{self.archive}!{member}", archive=self.archive, member=member)
+
+
+def export_pages(source: Source, number: int, page_name: Callable[[int], str]) -> list[Source]:
+    """The files a page of a paged export stands for (``message_1.json``, ``message_2.json``...).
+
+    `number` is the page `source` is (0 when its name is not a page's) and `page_name(n)` the
+    name of page n. The first page stands for every page beside it, in order; a later page whose
+    first page is beside it stands for nothing (the first page brings it in); any other file for
+    itself alone.
+    """
+    if number > 1 and source.sibling(page_name(1)) is not None:
+        return []
+    pages = [source]
+    if number == 1:
+        while (more := source.sibling(page_name(len(pages) + 1))) is not None:
+            pages.append(more)
+    return pages
 
 
 def _zip_members(archive: Path, shown: str) -> Iterator[Source]:

@@ -35,7 +35,7 @@ from datetime import datetime, timedelta
 
 from turntoward.ingest._json_doc import JsonDoc, JsonObject, child, load_json, looks_like_json_object
 from turntoward.ingest._registry import ImportOptions, register
-from turntoward.ingest._sources import Source
+from turntoward.ingest._sources import Source, export_pages
 from turntoward.model import Conversation, Message, MessageKind, SystemEvent
 
 PAGE_NAME = re.compile(r"message_(\d+)\.json")
@@ -94,12 +94,9 @@ class MetaInboxImporter:
     def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
         page = PAGE_NAME.fullmatch(source.filename)
         number = int(page[1]) if page else 0
-        if number > 1 and source.sibling("message_1.json") is not None:
+        pages = export_pages(source, number, lambda n: f"message_{n}.json")
+        if not pages:
             return  # message_1.json brings this file in
-        pages = [source]
-        if number == 1:
-            while (more := source.sibling(f"message_{len(pages) + 1}.json")) is not None:
-                pages.append(more)
 
         newest_first: list[tuple[datetime, JsonObject, JsonDoc, str]] = []
         header: JsonObject = {}

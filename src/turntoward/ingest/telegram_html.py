@@ -48,7 +48,7 @@ from typing import NoReturn
 
 from turntoward.errors import ImportFormatError
 from turntoward.ingest._registry import ImportOptions, register
-from turntoward.ingest._sources import Source
+from turntoward.ingest._sources import Source, export_pages
 from turntoward.ingest.telegram import (
     DELETED_ACCOUNT,
     FILE,
@@ -131,20 +131,16 @@ class TelegramHtmlImporter:
     def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
         page = PAGE_NAME.fullmatch(source.filename)
         number = int(page[1] or 1) if page else 0
-        if number > 1 and source.sibling("messages.html") is not None:
+        pages = export_pages(source, number, lambda n: "messages.html" if n == 1 else f"messages{n}.html")
+        if not pages:
             return  # messages.html brings this page in
         chat = _Chat()
-        linked = _read_page(source, chat)
-        if number == 1:
-            last = source
-            while (following := source.sibling(f"messages{number + 1}.html")) is not None:
-                number += 1
-                last = following
-                linked = _read_page(following, chat)
-            if linked is not None and linked > number:
-                raise ImportFormatError(
-                    last.name, f"the page it links to, messages{linked}.html, beside it", found="no such file"
-                )
+        for page_source in pages:
+            linked = _read_page(page_source, chat)
+        if number == 1 and linked is not None and linked > len(pages):
+            raise ImportFormatError(
+                pages[-1].name, f"the page it links to, messages{linked}.html, beside it", found="no such file"
+            )
         for message, target in chat.replies:
             message.reply_to = chat.index_of.get(target)  # None: the quoted message is not in this export
         yield Conversation(
