@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from turntoward.cli import _load_commands, app
-from turntoward.errors import NotFoundError
+from turntoward.errors import NotFoundError, TurntowardError
 
 ROOT = Path(__file__).resolve().parents[2]
 COUPLE = ROOT / "examples/couple/WhatsApp Chat with Jonah.txt"
@@ -99,3 +99,18 @@ def test_analyzing_a_mistyped_file_name_creates_no_database(tmp_path, monkeypatc
     with pytest.raises(NotFoundError, match=r"chat\.txtt: no such file"):
         invoke_raising("analyze", str(tmp_path / "chat.txtt"))
     assert not any(tmp_path.rglob("*.db"))
+
+
+def test_a_table_with_its_own_column_names_is_analysed_with_a_column_map(tmp_path):
+    table = tmp_path / "exported.csv"
+    table.write_text("When,Who,What\n2024-01-02 10:00,Ana,I got the job!!\n2024-01-02 10:05,Tom,k\n", encoding="utf-8")
+    out = str(tmp_path / "m.jsonl")
+    with pytest.raises(TurntowardError, match="expected a column for ts"):
+        invoke_raising("analyze", str(table), "--jsonl", out)
+    result = invoke("analyze", str(table), "--map", "ts=When,author=Who,text=What", "--jsonl", out)
+    assert result.exit_code == 0, result.output
+    news, reply = (json.loads(x) for x in (tmp_path / "m.jsonl").read_text(encoding="utf-8").splitlines())
+    assert (news["author"], news["bid"]["kind"], news["bid"]["outcome"]) == ("Ana", "news", "away")
+    assert reply["text"] == "k"
+    shown = invoke("explain", f"{table}:0", "--map", "ts=When,author=Who,text=What", "--json")
+    assert json.loads(shown.output)["message"] == news

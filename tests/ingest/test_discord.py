@@ -119,8 +119,8 @@ def test_broken_and_foreign_files_are_format_errors() -> None:
         parse_text(text[:-200])
     with pytest.raises(ImportFormatError, match="DiscordChatExporter"):
         parse_text('{"messages": [], "name": "not discord"}')
-    with pytest.raises(ImportFormatError, match="UTF-8"):
-        parse_text(b"\xff\xfe{\x00")
+    with pytest.raises(ImportFormatError, match=r"export\.json:2: expected a UTF-8 .*byte e9"):
+        parse_text(b'{"messages": [],\n "name": "caf\xe9"}')
 
 
 message_fields = st.sampled_from(

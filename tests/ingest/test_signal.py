@@ -124,6 +124,13 @@ def test_an_impossible_date_names_the_line(tmp_path: Path) -> None:
         parse(path)
 
 
+def test_bytes_that_are_not_utf8_name_their_line(tmp_path: Path) -> None:
+    path = tmp_path / "chat.md"
+    path.write_bytes(b"[2024-03-12 21:04:05] Sam: hi  \n\n[2024-03-12 21:05:00] Sam: caf\xe9  \n")
+    with pytest.raises(ImportFormatError, match=r"chat\.md:3: expected UTF-8 text.*byte e9"):
+        parse(path)
+
+
 def test_an_empty_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "chat.md"
     path.write_text("\n")

@@ -127,6 +127,26 @@ def test_a_bad_timestamp_names_the_file_line_and_column(tmp_path: Path) -> None:
     )
 
 
+def test_excel_unicode_text_is_utf16_and_reads_like_utf8(tmp_path: Path) -> None:
+    # Excel's "Unicode Text" save writes tab-separated UTF-16 with a byte-order mark.
+    table = "Date\tSender\tMessage\n2024-03-12 21:04\tZoë\tcafé tonight? ☕\n2024-03-12 21:06\tJo\tyes!!\n"
+    (tmp_path / "excel.tsv").write_bytes(table.encode("utf-16"))
+    (tmp_path / "plain.tsv").write_text(table, encoding="utf-8")
+    (excel,) = parse(tmp_path / "excel.tsv")
+    (plain,) = parse(tmp_path / "plain.tsv")
+    assert [(m.author, m.text) for m in excel.messages] == [("Zoë", "café tonight? ☕"), ("Jo", "yes!!")]
+    assert excel.messages == plain.messages
+
+
+def test_a_windows_1252_csv_names_the_line_and_asks_for_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "chat.csv"
+    path.write_bytes(b"date,sender,body\n2024-03-12 21:04,Sam,hi\n2024-03-12 21:05,Zo\xeb,caf\xe9?\n")
+    with pytest.raises(ImportFormatError) as caught:
+        parse(path)
+    assert str(caught.value) == ("chat.csv:3: expected UTF-8 text (or UTF-16 with a byte-order mark), "
+                                 "found 'byte eb, not UTF-8: save or export the file as UTF-8'")
+
+
 def test_a_bad_jsonl_line_is_named(tmp_path: Path) -> None:
     path = tmp_path / "chat.jsonl"
     path.write_text('{"ts": "2024-03-12 21:04", "author": "Sam", "text": "hi"}\n\n{"ts": oops}\n')

@@ -20,7 +20,7 @@ from rich.table import Table
 from turntoward.analysis.backends import DEFAULT_BACKEND
 from turntoward.api import analysis as aa
 from turntoward.cli import app
-from turntoward.cli.data import DATE_ORDERS, Db, Passphrase
+from turntoward.cli.data import DATE_ORDERS, ColumnMap, Db, Passphrase, column_map_option
 from turntoward.errors import NotFoundError, UsageError
 from turntoward.ingest import ImportOptions
 
@@ -28,11 +28,11 @@ PANEL = "Analysis"
 console = Console()
 
 
-def import_options(date_order: str | None, me: str | None) -> ImportOptions:
-    """The `--date-order` and `--me` options, checked."""
+def import_options(date_order: str | None, me: str | None, column_map: str | None = None) -> ImportOptions:
+    """The `--date-order`, `--me` and `--map` options, checked."""
     if date_order is not None and date_order not in DATE_ORDERS:
         raise UsageError(f"--date-order {date_order}: expected dmy, mdy or ymd")
-    return ImportOptions(date_order=date_order, me=me)
+    return ImportOptions(date_order=date_order, me=me, column_map=column_map_option(column_map))
 
 
 def store_if_needed(targets: list[str], all_: bool, db: str | None, passphrase: str | None,
@@ -113,6 +113,7 @@ def analyze_command(
     fmt: Annotated[str | None, typer.Option("--format", help="Force an export format (see `formats`).")] = None,
     date_order: Annotated[str | None, typer.Option("--date-order", help="dmy, mdy or ymd for ambiguous dates.")] = None,
     me: Annotated[str | None, typer.Option("--me", help="Your name in these chats (for drift).")] = None,
+    column_map: ColumnMap = None,
     backend: BackendOpt = DEFAULT_BACKEND,
     db: Db = None,
     passphrase: Passphrase = None,
@@ -122,7 +123,7 @@ def analyze_command(
     Works directly on export files (no database needed) and on stored conversations.
     """
     with ExitStack() as stack:
-        convs = _load(list(targets or []), all_, db, passphrase, import_options(date_order, me), fmt, stack)
+        convs = _load(list(targets or []), all_, db, passphrase, import_options(date_order, me, column_map), fmt, stack)
     total = sum(len(c.messages) for c in convs)
     err = Console(stderr=True)
     with Progress(TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TextColumn("messages"),
@@ -147,6 +148,7 @@ def explain_command(
     ref: Annotated[str, typer.Argument(help="SOURCE:INDEX, e.g. chat.txt:17 (a file or a stored conversation).")],
     fmt: Annotated[str | None, typer.Option("--format", help="Force an export format.")] = None,
     date_order: Annotated[str | None, typer.Option("--date-order")] = None,
+    column_map: ColumnMap = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     backend: BackendOpt = DEFAULT_BACKEND,
     db: Db = None,
@@ -161,7 +163,7 @@ def explain_command(
         if mark in source and Path(head).exists():
             source = head
     with ExitStack() as stack:
-        convs = _load([source], False, db, passphrase, import_options(date_order, None), fmt, stack)
+        convs = _load([source], False, db, passphrase, import_options(date_order, None, column_map), fmt, stack)
     analysis = aa.analyze_conversations(convs, backend=backend)
     ex = aa.explain(analysis, ref)
     if as_json:

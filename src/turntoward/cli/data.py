@@ -80,7 +80,13 @@ def _day(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d") if value else "-"
 
 
-def _column_map(spec: str | None) -> dict[str, str]:
+ColumnMap = Annotated[
+    str | None,
+    typer.Option("--map", help="Table columns for our fields: ts=date,author=sender,text=body."),
+]
+
+
+def column_map_option(spec: str | None) -> dict[str, str]:
     """``ts=date,author=sender`` as {"ts": "date", "author": "sender"}."""
     if not spec:
         return {}
@@ -102,10 +108,7 @@ def import_(
     date_order: Annotated[
         str | None, typer.Option("--date-order", help="Order of ambiguous dates: dmy, mdy or ymd.")
     ] = None,
-    column_map: Annotated[
-        str | None,
-        typer.Option("--map", help="Table columns for our fields: ts=date,author=sender,text=body."),
-    ] = None,
+    column_map: ColumnMap = None,
     me: Annotated[str | None, typer.Option("--me", help="Your name in these chats.")] = None,
     relationship: Annotated[
         Relationship | None, typer.Option("--relationship", help="Who these chats are with.")
@@ -117,7 +120,7 @@ def import_(
     """Import chat exports. Importing the same or a longer export again adds only new messages."""
     if date_order is not None and date_order not in DATE_ORDERS:
         raise UsageError(f"--date-order {date_order!r}: expected one of {', '.join(DATE_ORDERS)}")
-    options = api.ImportOptions(date_order=date_order, column_map=_column_map(column_map), me=me)
+    options = api.ImportOptions(date_order=date_order, column_map=column_map_option(column_map), me=me)
     err = Console(stderr=True)
     with (
         _store(db, passphrase) as store,

@@ -15,7 +15,7 @@ from rich.console import Console
 from turntoward.api.report import report
 from turntoward.cli import app
 from turntoward.cli.analysis import import_options, store_if_needed
-from turntoward.cli.data import Db, Passphrase
+from turntoward.cli.data import ColumnMap, Db, Passphrase
 
 PANEL = "Report"
 
@@ -35,6 +35,7 @@ def report_command(
     me: Annotated[str | None, typer.Option("--me", help="Your name in these chats.")] = None,
     date_order: Annotated[str | None, typer.Option("--date-order", help="dmy, mdy or ymd for ambiguous dates.")] = None,
     fmt: Annotated[str | None, typer.Option("--format", help="Force an export format (see `formats`).")] = None,
+    column_map: ColumnMap = None,
     db: Db = None,
     passphrase: Passphrase = None,
 ) -> None:
@@ -42,7 +43,7 @@ def report_command(
 
     One self-contained HTML page that works offline; it is written only where --out says.
     """
-    options = import_options(date_order, me)
+    options = import_options(date_order, me, column_map)
     wanted = [*(targets or []), *(conversation or [])]
     with ExitStack() as stack:
         store = store_if_needed(wanted, all_, db, passphrase, stack)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,6 +13,24 @@ from typing import IO
 from turntoward.errors import ImportFormatError
 
 HEAD_BYTES = 64 * 1024
+
+
+def decode_text(name: str, data: bytes, expected: str) -> str:
+    """`data` as text: UTF-8 (a byte-order mark dropped), or UTF-16 when it starts with UTF-16's
+    byte-order mark (Excel's "Unicode Text" and some Windows tools write that). Anything else
+    raises ImportFormatError naming the line of the first byte that is not UTF-8 and `expected`."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ImportFormatError(name, expected, found="UTF-16 text that ends in the middle of a character") from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        bad = data[exc.start : exc.end].hex(" ")
+        raise ImportFormatError(name, expected, line=line,
+                                found=f"byte {bad}, not UTF-8: save or export the file as UTF-8") from exc
 
 
 @dataclass(frozen=True)
@@ -43,14 +62,9 @@ class Source:
             raise ImportFormatError(self.name, "a readable file", found=str(exc)) from exc
 
     def read_text(self, expected: str) -> str:
-        """The file as UTF-8 text (a byte-order mark dropped); bytes that are not UTF-8 raise
-        ImportFormatError naming their line and `expected` ("a UTF-8 encoded JSON document")."""
-        data = self.read_bytes()
-        try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            raise ImportFormatError(self.name, expected, line=line) from exc
+        """The file as text (`decode_text`); bytes it cannot decode raise ImportFormatError
+        naming their line and `expected` ("a UTF-8 encoded JSON document")."""
+        return decode_text(self.name, self.read_bytes(), expected)
 
     @contextmanager
     def stream(self) -> Iterator[IO[bytes]]:

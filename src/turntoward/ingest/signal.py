@@ -82,10 +82,7 @@ class SignalExportImporter:
         return 0.97 if source.filename.lower().endswith(".md") else 0.0
 
     def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
-        try:
-            text = source.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ImportFormatError(source.name, "UTF-8 text", found=f"byte at offset {exc.start}") from exc
+        text = source.read_text("UTF-8 text, as signal-export writes it")
         me = options.me or EXPORT_ME
         title = _folder_name(source)
         messages: list[Message] = []

@@ -42,7 +42,7 @@ import polars as pl
 
 from turntoward.errors import ImportFormatError, UnknownFormatError
 from turntoward.ingest._registry import ImportOptions, register
-from turntoward.ingest._sources import Source
+from turntoward.ingest._sources import Source, decode_text
 from turntoward.model import Conversation, Message, MessageKind, SystemEvent
 
 FIELDS = ("ts", "author", "text", "conversation", "kind", "reply_to", "id")
@@ -141,6 +141,8 @@ class TableImporter:
 
     def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
         data = source.read_bytes()
+        if _extension(source) != ".parquet":  # polars would replace bytes that are not UTF-8 silently
+            data = decode_text(source.name, data, "UTF-8 text (or UTF-16 with a byte-order mark)").encode("utf-8")
         frame = _read(source, data)
         columns = _columns(source, frame.columns, options.column_map)
         try:
@@ -179,14 +181,9 @@ def _read(source: Source, data: bytes) -> pl.DataFrame:
             except pl.exceptions.PolarsError:
                 _check_json_lines(source, data)  # polars names no line; find the broken one
                 raise
-        data.decode("utf-8")  # polars would replace bad bytes silently
-        return pl.read_csv(io.BytesIO(data.removeprefix(b"\xef\xbb\xbf")),
-                           separator=EXTENSIONS.get(ext) or ",", infer_schema=False)
+        return pl.read_csv(io.BytesIO(data), separator=EXTENSIONS.get(ext) or ",", infer_schema=False)
     except ImportFormatError:
         raise
-    except UnicodeDecodeError as exc:
-        raise ImportFormatError(source.name, "UTF-8 text", found=f"byte 0x{data[exc.start]:02x} at offset "
-                                f"{exc.start}") from exc
     except BaseException as exc:  # polars raises its own errors, and panics as BaseException
         if isinstance(exc, KeyboardInterrupt | SystemExit):
             raise
@@ -316,7 +313,7 @@ def _location(source: Source, data: bytes, row: int) -> tuple[int | None, str | 
     ext = _extension(source)
     if ext == ".parquet":
         return None, f"row {row + 1}"
-    text = data.decode("utf-8-sig", "replace")
+    text = data.decode("utf-8")  # parse made it UTF-8
     if ext in (".jsonl", ".ndjson"):
         lines = [n for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
         return (lines[row] if row < len(lines) else None), None
