@@ -13,7 +13,7 @@ from turntoward.errors import (
     UnknownFormatError,
     UsageError,
 )
-from turntoward.model import Conversation, Message, MessageKind, Relationship, SystemEvent
+from turntoward.model import Conversation, Message, MessageKind, Reaction, Relationship, SystemEvent
 
 __version__ = "0.1.0"
 
@@ -23,6 +23,7 @@ __all__ = [
     "Message",
     "MessageKind",
     "NotFoundError",
+    "Reaction",
     "Relationship",
     "StoreError",
     "SystemEvent",

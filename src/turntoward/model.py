@@ -29,13 +29,29 @@ class Relationship(StrEnum):
     OTHER = "other"
 
 
+@dataclass(frozen=True, slots=True)
+class Reaction:
+    """Someone's reaction to a message: a ❤️ on a photo, iMessage's "Loved" (as ❤️), a 👍.
+
+    Not a message of its own, but an answer all the same: a bid that got a reaction and no
+    reply was still seen and acknowledged. `emoji` is the emoji itself (apps that name their
+    reactions are mapped to the emoji they show); `ts` is when it was given, where the app
+    records that (naive local time, like `Message.ts`).
+    """
+
+    author: str
+    emoji: str
+    ts: datetime | None = None
+
+
 @dataclass(slots=True)
 class Message:
     """One message of an export.
 
     `index` is its 0-based position among the export's messages (system notices are not
     messages and have no index), `ts` is the wall-clock time the export shows (naive local
-    time), and `reply_to` is the index of the message it quotes, when the app records one.
+    time), `reply_to` is the index of the message it quotes, when the app records one, and
+    `reactions` are the reactions the export shows on it, in the order it lists them.
     """
 
     index: int
@@ -45,6 +61,7 @@ class Message:
     kind: MessageKind = MessageKind.TEXT
     reply_to: int | None = None
     edited: bool = False
+    reactions: tuple[Reaction, ...] = ()
 
 
 @dataclass(slots=True)
