@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
-from tests.analysis._chats import chat
+from tests.analysis._chats import START, chat
 
 from turntoward.analysis import analyze_conversation
 from turntoward.analysis.backends import backend_names, get_backend
+from turntoward.model import Reaction
 
 BACKENDS = backend_names()
 
@@ -182,3 +185,45 @@ def test_a_burst_carries_its_bid_on_the_message_with_the_news(backend):
 ])
 def test_worry_and_favours_are_not_called_control(backend, lines):
     assert not any(lab.control for lab in labels(chat(*lines), backend))
+
+
+def _reacted(conv, *reactions):
+    """`conv` with `reactions` on its first message."""
+    conv.messages[0].reactions = tuple(reactions)
+    return conv
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_heart_on_news_nobody_replied_to_is_turning_toward(backend):
+    news = "+0m Sam: I GOT THE JOB!! they just called me 😭"
+    assert labels(chat(news, "+3h Sam: hello??"), backend)[0].bid.outcome == "away"
+    conv = _reacted(chat(news, "+3h Sam: hello??"), Reaction("Alex", "❤️", START + timedelta(minutes=2)))
+    bid = labels(conv, backend)[0].bid
+    assert (bid.outcome, bid.response_index, bid.latency_s) == ("toward", None, 120)
+    assert bid.response_cues[0] == "reaction:❤️ from Alex"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_thumbs_up_is_fine_for_a_plan_and_minimal_for_big_news(backend):
+    plan = _reacted(chat("+0m Sam: want to get dinner at Rosa's tonight?", "+1d Sam: morning"),
+                    Reaction("Alex", "👍🏽"))
+    news = _reacted(chat("+0m Sam: I GOT THE JOB!! they just called me 😭", "+1d Sam: morning"),
+                    Reaction("Alex", "👍"))
+    assert labels(plan, backend)[0].bid.outcome == "toward"
+    assert labels(news, backend)[0].bid.outcome == "away"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_eye_roll_reaction_is_turning_against_and_own_reactions_do_not_count(backend):
+    lines = ("+0m Sam: I GOT THE JOB!! they just called me 😭", "+1d Sam: morning")
+    rolled = _reacted(chat(*lines), Reaction("Sam", "❤️"), Reaction("Alex", "🙄"))
+    assert labels(rolled, backend)[0].bid.outcome == "against"
+    own = _reacted(chat(*lines), Reaction("Sam", "❤️"))
+    assert labels(own, backend)[0].bid.response_cues == ["no_reply"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_reply_decides_over_a_reaction(backend):
+    conv = _reacted(chat("+0m Sam: I GOT THE JOB!! they just called me 😭", "+40m Alex: k"), Reaction("Alex", "❤️"))
+    bid = labels(conv, backend)[0].bid
+    assert (bid.outcome, bid.response_index) == ("away", 1)

@@ -9,7 +9,7 @@ import pytest
 
 from turntoward import api
 from turntoward.errors import ImportFormatError, UsageError
-from turntoward.model import Conversation, Message, MessageKind, Relationship, SystemEvent
+from turntoward.model import Conversation, Message, MessageKind, Reaction, Relationship, SystemEvent
 from turntoward.store import Store, open_store
 
 from ._db import snapshot
@@ -125,6 +125,23 @@ def test_loaded_conversation_keeps_kinds_replies_edits_and_leaves_notices_out(st
     assert loaded.system_events == events
     assert loaded.source == f"db:{store.conversations()[0].id}"
     assert all(m.kind is not MessageKind.SYSTEM for m in loaded.messages)
+
+
+def test_reactions_are_kept_and_name_merged_people_as_their_messages_do(store: Store) -> None:
+    heart = Reaction("Ines M", "❤️", T + timedelta(minutes=1))
+    messages = [
+        Message(0, T, "Kai", "we got the keys!!", reactions=(heart, Reaction("Lou", "🎉"))),
+        Message(1, T + timedelta(minutes=2), "Ines M", "AAAH congrats 🥹"),
+        Message(2, T + timedelta(minutes=3), "Kai", "thank youuu"),
+    ]
+    store.save_source("keys.json", [conversation("Keys", messages, chat_id="7")])
+    assert store.load_conversation("Keys").messages == messages  # Lou never wrote: named as the export did
+
+    store.save_source("ines.json", [conversation("Ines", [Message(0, T, "Ines", "hi"), Message(1, T, "Kai", "hey")])])
+    store.merge_people("Ines", "Ines M")  # the same Ines, under her other name in another chat
+    loaded = store.load_conversation("Keys")
+    assert loaded.messages[0].reactions == (Reaction("Ines", "❤️", heart.ts), Reaction("Lou", "🎉"))
+    assert loaded.messages[1].author == "Ines"
 
 
 def test_a_file_that_fails_to_parse_writes_nothing(store: Store, tmp_path: Path) -> None:

@@ -4,6 +4,8 @@ ANNOTATION.md: the other person's reaction decides. No reply, a late reply that 
 bid, a minimal reply to an emotional bid, or changing the subject is turning away; hostile,
 mocking, irritated or dismissive is turning against; engaging in any way is turning toward.
 In a group chat anyone else can respond, and only a message that reacts to the bid counts.
+A bid that got no reply but a reaction (a ❤️ on the photo) was seen and answered: the reaction
+decides, like a one-word reply would (`classify_reaction`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from turntoward.analysis._config import Thresholds
 from turntoward.analysis._text import Lexicon, TextCues
 from turntoward.analysis.context import MessageContext, waking_seconds
 from turntoward.analysis.findings import Bid, BidKind, Outcome
-from turntoward.model import Message, MessageKind
+from turntoward.model import Message, MessageKind, Reaction
 
 # Bids that ask for emotional engagement: a bare "k" to them is turning away.
 EMOTIONAL = {BidKind.NEWS, BidKind.FEELINGS, BidKind.SUPPORT, BidKind.AFFECTION, BidKind.REPAIR,
@@ -111,3 +113,43 @@ def classify(
     if bid.kind in EMOTIONAL and "logistics" in rc.hits and not engaged:
         return Outcome.AWAY, [*cues, "changes_subject"]
     return Outcome.TOWARD, cues or ["engages"]
+
+
+# Reactions read like the shortest replies: an eye-roll or thumbs-down is turning against, a bare
+# thumbs-up is an "ok" (fine for an invitation, minimal for "I got the job!!"), any other
+# emoji (❤️ 😂 😮 😢 🎉 …) engages. Compared without variation selectors and skin tones.
+NEGATIVE_REACTIONS = frozenset({"👎", "😠", "😡", "🤬", "🙄", "😒", "🖕", "💩", "🤮"})
+ACKNOWLEDGING_REACTIONS = frozenset({"👍", "👌", "🆗", "✅", "✔"})
+_MODIFIERS = dict.fromkeys([0xFE0F, 0xFE0E, *range(0x1F3FB, 0x1F400)])
+
+
+def bare_emoji(emoji: str) -> str:
+    """The emoji without variation selectors and skin tones ("👍🏽" -> "👍", "❤️" -> "❤")."""
+    return emoji.translate(_MODIFIERS)
+
+
+def first_reaction(bid_msg: Message, th: Thresholds, group: bool) -> Reaction | None:
+    """The first reaction to the bid by someone else (earliest when the export dates them, else as
+    listed), or None. A dated reaction later than a reply could come (the response window) does
+    not count, as a reply that late would not."""
+    window = th.group_window_s if group else th.window_s
+    others = [r for r in bid_msg.reactions if r.author != bid_msg.author
+              and (r.ts is None or (r.ts - bid_msg.ts).total_seconds() <= window)]
+    if not others:
+        return None
+    dated = [r for r in others if r.ts is not None]
+    return min(dated, key=lambda r: r.ts) if len(dated) == len(others) else others[0]  # type: ignore[arg-type,return-value]
+
+
+def classify_reaction(bid: Bid, bid_msg: Message, reaction: Reaction, th: Thresholds) -> tuple[Outcome, list[str]]:
+    """Toward, away or against for a bid answered only by `reaction`, with the cues that decided."""
+    cue = f"reaction:{reaction.emoji} from {reaction.author}"
+    emoji = bare_emoji(reaction.emoji)
+    if emoji in {bare_emoji(e) for e in NEGATIVE_REACTIONS}:
+        return Outcome.AGAINST, [cue, "negative_reaction"]
+    late = reaction.ts is not None and waking_seconds(bid_msg.ts, reaction.ts, th) > th.late_waking_s
+    if emoji in ACKNOWLEDGING_REACTIONS and (bid.kind in EMOTIONAL or late):
+        return Outcome.AWAY, [cue, "minimal_reply"]
+    if late:
+        return Outcome.AWAY, [cue, "late_reply_ignores_bid"]
+    return Outcome.TOWARD, [cue]

@@ -173,6 +173,8 @@ class Explanation:
     response: dict[str, Any] | None
     response_cues: list[str]
     context: list[dict[str, Any]]
+    reactions: list[dict[str, Any]]
+    """The reactions on the message ({"author", "emoji", "ts"}): an answer when nobody replied."""
 
 
 def explain(analysis: Analysis, ref: str) -> Explanation:
@@ -192,7 +194,10 @@ def explain(analysis: Analysis, ref: str) -> Explanation:
         response = records[bid.response_index] if bid and bid.response_index is not None else None
         lo, hi = max(0, index - 3), min(len(records), index + 4)
         fired = [f"{name}:{phrase}" for name, phrases in result.cues[index].hits.items() for phrase in phrases]
-        return Explanation(records[index], fired, response, bid.response_cues if bid else [], records[lo:hi])
+        reactions = [{"author": x.author, "emoji": x.emoji, "ts": x.ts.isoformat() if x.ts else None}
+                     for x in result.conversation.messages[index].reactions]
+        return Explanation(records[index], fired, response, bid.response_cues if bid else [], records[lo:hi],
+                           reactions)
     raise NotFoundError(f"{ref}: no conversation with source {source!r} in this call")
 
 

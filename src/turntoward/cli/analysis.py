@@ -168,12 +168,15 @@ def explain_command(
     ex = aa.explain(analysis, ref)
     if as_json:
         typer.echo(json.dumps({"message": ex.record, "cues": ex.cues, "response": ex.response,
-                               "response_cues": ex.response_cues, "context": ex.context},
+                               "response_cues": ex.response_cues, "context": ex.context,
+                               "reactions": ex.reactions},
                               ensure_ascii=False, indent=2))
         return
     r = ex.record
     console.print(f"[bold]{escape(r['author'])}[/] ({r['ts']}): {escape(r['text'])}")
     console.print(f"cues that fired: {escape(', '.join(ex.cues) or 'none')}")
+    if ex.reactions:
+        console.print("reactions: " + escape(", ".join(f"{x['emoji']} {x['author']}" for x in ex.reactions)))
     if r["bid"]:
         b = r["bid"]
         console.print(f"bid: [bold]{b['kind']}[/] (score {b['score']}) from {escape(', '.join(b['cues']))}")

@@ -23,8 +23,9 @@ CHUNK = 20_000
 """Rows per executemany call: bounds memory, and is how often progress is reported."""
 
 
-MessageRowValues = tuple[int | None, object, int | None, str, str, int | None, bool, int]
-"""(source_index, ts, person_id, kind, text, reply_to_key, edited, key), ts as `ts_writer` gives it."""
+MessageRowValues = tuple[int | None, object, int | None, str, str, int | None, bool, int, str | None]
+"""(source_index, ts, person_id, kind, text, reply_to_key, edited, key, reactions), ts as `ts_writer`
+gives it and reactions as `MessageRow.reactions` holds them."""
 
 
 def ts_writer(conn: Connection) -> Callable[[datetime], object]:
@@ -47,9 +48,10 @@ class StoredMessage:
     edited: bool
     key: int
     notice_author: str | None
+    reactions: str | None
 
 
-_COLUMNS = "source_index, ts, person_id, kind, text, reply_to_key, edited, key"
+_COLUMNS = "source_index, ts, person_id, kind, text, reply_to_key, edited, key, reactions"
 
 
 def insert_messages(
@@ -73,7 +75,7 @@ def insert_messages(
 
 
 ROWS_PER_STATEMENT = 100
-"""Rows per multi-row INSERT on SQLite: fewer statement steps per row; 800 parameters stays
+"""Rows per multi-row INSERT on SQLite: fewer statement steps per row; 900 parameters stays
 under the 999 that SQLite builds before 3.32 allow."""
 
 
@@ -86,10 +88,10 @@ def _insert_sqlite(
 ) -> None:
     # The two ids are ints we created, so they go into the statement itself: fewer parameters
     # to bind per row is measurably faster at a million rows.
-    one_row = f"({int(conversation_id)}, {int(import_id)}, ?, ?, ?, ?, ?, ?, ?, ?)"
+    one_row = f"({int(conversation_id)}, {int(import_id)}, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     insert_one = f"INSERT INTO messages (conversation_id, import_id, {_COLUMNS}) VALUES {one_row}"
     insert_many = insert_one + f", {one_row}" * (ROWS_PER_STATEMENT - 1)
-    width = 8 * ROWS_PER_STATEMENT
+    width = 9 * ROWS_PER_STATEMENT
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         for chunk in _chunks(rows):
@@ -171,22 +173,23 @@ def iter_messages(conn: Connection, conversation_id: int) -> Iterator[StoredMess
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             cursor.execute(
-                "SELECT ts, person_id, kind, text, reply_to_key, edited, key, notice_author FROM messages "
+                "SELECT ts, person_id, kind, text, reply_to_key, edited, key, notice_author, reactions FROM messages "
                 "WHERE conversation_id = ? ORDER BY ts, id",
                 (conversation_id,),
             )
             parse = datetime.fromisoformat
             while rows := cursor.fetchmany(CHUNK):
-                for ts, person_id, kind, text, reply_to_key, edited, key, notice_author in rows:
+                for ts, person_id, kind, text, reply_to_key, edited, key, notice_author, reactions in rows:
                     yield StoredMessage(
-                        parse(ts), person_id, kind, text, reply_to_key, bool(edited), key, notice_author
+                        parse(ts), person_id, kind, text, reply_to_key, bool(edited), key, notice_author, reactions
                     )
         finally:
             cursor.close()
         return
     t = MessageRow.__table__
     result = conn.execute(
-        select(t.c.ts, t.c.person_id, t.c.kind, t.c.text, t.c.reply_to_key, t.c.edited, t.c.key, t.c.notice_author)
+        select(t.c.ts, t.c.person_id, t.c.kind, t.c.text, t.c.reply_to_key, t.c.edited, t.c.key, t.c.notice_author,
+               t.c.reactions)
         .where(t.c.conversation_id == conversation_id)
         .order_by(t.c.ts, t.c.id)
     )

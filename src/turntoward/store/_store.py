@@ -7,6 +7,7 @@ back as `turntoward.model.Conversation` for the analysis. It never parses or ana
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
 
 from turntoward.errors import NotFoundError, UsageError
-from turntoward.model import Conversation, Message, MessageKind, Relationship, SystemEvent
+from turntoward.model import Conversation, Message, MessageKind, Reaction, Relationship, SystemEvent
 from turntoward.store import _bulk
 from turntoward.store._identity import conversation_identity, message_keys
 from turntoward.store._records import SavedConversation, StoredConversation, StoredPerson
@@ -136,7 +137,8 @@ class Store:
                     ts, previous = write_ts(m.ts), m.ts
                 kind = "text" if m.kind is text_kind else str(m.kind)
                 reply_key = key_of_index.get(m.reply_to) if replies and m.reply_to is not None else None
-                yield (m.index, ts, person_of[m.author], kind, m.text, reply_key, m.edited, key)
+                reactions = _reactions_json(m.reactions) if m.reactions else None
+                yield (m.index, ts, person_of[m.author], kind, m.text, reply_key, m.edited, key, reactions)
 
         if added or notices:
             _bulk.insert_messages(conn, conversation_id, import_id, rows(), advance)
@@ -233,6 +235,7 @@ class Store:
             row = conn.execute(select(ConversationRow.__table__).where(ConversationRow.id == conversation_id)).one()
             names = _names(conn)
             me_id = conn.execute(select(PersonRow.id).where(PersonRow.is_me == True)).scalar()  # noqa: E712
+            aliases: dict[str, int] | None = None  # read on the first message with reactions
             messages: list[Message] = []
             events: list[SystemEvent] = []
             keys: list[int] = []
@@ -253,6 +256,11 @@ class Store:
                     None,
                     stored.edited,
                 )
+                if stored.reactions is not None:
+                    if aliases is None:
+                        rows = conn.execute(select(AliasRow.alias, AliasRow.person_id))
+                        aliases = {alias: person for alias, person in rows}
+                    message.reactions = _reactions(stored.reactions, aliases, names)
                 messages.append(message)
                 keys.append(stored.key)
                 me_writes = me_writes or stored.person_id == me_id
@@ -482,6 +490,18 @@ def _delete_orphans(conn: Connection) -> None:
         delete(PersonRow).where(PersonRow.id.not_in(select(m.person_id).where(m.person_id.is_not(None)).distinct()))
     )
     conn.execute(delete(SourceImportRow).where(SourceImportRow.id.not_in(select(m.import_id).distinct())))
+
+
+def _reactions_json(reactions: Sequence[Reaction]) -> str:
+    """`MessageRow.reactions` for a message's reactions."""
+    return json.dumps([[r.author, r.emoji, r.ts.isoformat() if r.ts else None] for r in reactions],
+                      ensure_ascii=False)
+
+
+def _reactions(raw: str, aliases: dict[str, int], names: dict[int | None, str]) -> tuple[Reaction, ...]:
+    """Stored reactions, each named as its author's messages are (a merged alias reads as its person)."""
+    return tuple(Reaction(names.get(aliases.get(author), author), emoji, datetime.fromisoformat(ts) if ts else None)
+                 for author, emoji, ts in json.loads(raw))
 
 
 def _names(conn: Connection) -> dict[int | None, str]:

@@ -111,7 +111,10 @@ class MessageRow(Base):
     `key` is its identity inside the conversation (see `turntoward.store._identity`);
     `reply_to_key` is the key of the message it quotes, which survives renumbering. A notice
     keeps the name the export gave it in `notice_author`, and points to a person only when
-    that name is someone who writes (iOS credits the encryption notice to the chat). The only
+    that name is someone who writes (iOS credits the encryption notice to the chat).
+    `reactions` holds the message's reactions as JSON, ``[[name, emoji, iso time or null], ...]``
+    with the names the export gave (read back through the aliases, so merged people stay one),
+    or NULL when it has none — most messages, so no row of a table of their own. The only
     index is the unique (conversation, key) one: every other index would slow the import of
     a million messages, and the rare queries by person or import scan the table once.
     """
@@ -130,5 +133,6 @@ class MessageRow(Base):
     edited: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     key: Mapped[int] = mapped_column(BigInteger)
     notice_author: Mapped[str | None] = mapped_column(String(200))
+    reactions: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (UniqueConstraint("conversation_id", "key"),)

@@ -12,7 +12,7 @@ from turntoward.analysis.conflict import horseman_of, is_negative
 from turntoward.analysis.context import MessageContext, read_conversation
 from turntoward.analysis.findings import Bid, MessageLabel
 from turntoward.analysis.killers import accountability_of, is_control
-from turntoward.analysis.responses import classify, find_response
+from turntoward.analysis.responses import classify, classify_reaction, find_response, first_reaction
 from turntoward.model import Conversation, Message
 
 
@@ -95,3 +95,9 @@ def answer_bid(
                                               ctxs[j].cues if j is not None else None, th, lexicon)
     bid.response_index = j
     bid.latency_s = max(0.0, (response.ts - msgs[bid.index].ts).total_seconds()) if response else None
+    if response is None and msgs[bid.index].reactions:  # no reply, but a ❤️ on it: that answered it
+        reaction = first_reaction(msgs[bid.index], th, group)
+        if reaction is not None:
+            bid.outcome, bid.response_cues = classify_reaction(bid, msgs[bid.index], reaction, th)
+            if reaction.ts is not None:
+                bid.latency_s = max(0.0, (reaction.ts - msgs[bid.index].ts).total_seconds())
