@@ -5,18 +5,21 @@ messages newest first, every string's UTF-8 bytes written as Latin-1 ``\\u00XX``
 mojibake the importer repairs), ``timestamp_ms`` from each naive `ts` read as this computer's
 local time. "deleted" records become unsent messages; a "media" record whose text is one of the
 importer's placeholders becomes that attachment, any other becomes a photo carrying the text.
-Meta's files record no replies, so ``reply_to`` is not rendered.
+Meta's files record no replies, so ``reply_to`` is not rendered. `reactions` (record index ->
+`turntoward.model.Reaction`s) are listed on their message as Meta lists them, ``{"reaction",
+"actor"}`` plus ``timestamp`` in whole seconds when the reaction has a time.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from tests.exporters._json_records import ChatRecord, stable_number
 
 from turntoward.ingest.messenger import MEDIA_PLACEHOLDERS
+from turntoward.model import Reaction
 
 _FIELD_BY_PLACEHOLDER = {text: field for field, text in MEDIA_PLACEHOLDERS.items()}
 _ROOTS = {"messenger": "your_facebook_activity/messages", "instagram": "your_instagram_activity/messages"}
@@ -28,10 +31,11 @@ def render_messenger(
     title: str,
     participants: Sequence[str] | None = None,
     app: str = "messenger",
+    reactions: Mapping[int, Sequence[Reaction]] | None = None,
 ) -> str:
     """One ``message_1.json`` holding the whole conversation."""
     return render_messenger_files(messages, title=title, participants=participants, app=app,
-                                  per_file=max(len(messages), 1))["message_1.json"]
+                                  per_file=max(len(messages), 1), reactions=reactions)["message_1.json"]
 
 
 def render_messenger_files(
@@ -41,6 +45,7 @@ def render_messenger_files(
     participants: Sequence[str] | None = None,
     app: str = "messenger",
     per_file: int = 10_000,
+    reactions: Mapping[int, Sequence[Reaction]] | None = None,
 ) -> dict[str, str]:
     """The conversation split as Meta splits it: file name -> text, ``message_1.json`` newest.
 
@@ -49,7 +54,8 @@ def render_messenger_files(
     if participants is None:
         participants = list(dict.fromkeys(r.author for r in messages))
     thread_path = f"inbox/{_folder_name(title)}_{stable_number(title, 11)}"
-    newest_first = [_message(r, i, f"{_ROOTS[app]}/{thread_path}") for i, r in enumerate(messages)][::-1]
+    folder = f"{_ROOTS[app]}/{thread_path}"
+    newest_first = [_message(r, i, folder, (reactions or {}).get(i, ())) for i, r in enumerate(messages)][::-1]
     chunks = [newest_first[i : i + per_file] for i in range(0, len(newest_first), per_file)] or [[]]
     files = {}
     for number, chunk in enumerate(chunks, start=1):
@@ -65,7 +71,7 @@ def render_messenger_files(
     return files
 
 
-def _message(record: ChatRecord, position: int, folder: str) -> dict[str, object]:
+def _message(record: ChatRecord, position: int, folder: str, reactions: Sequence[Reaction]) -> dict[str, object]:
     message: dict[str, object] = {
         "sender_name": record.author,
         "timestamp_ms": round(record.ts.timestamp() * 1000),
@@ -82,8 +88,17 @@ def _message(record: ChatRecord, position: int, folder: str) -> dict[str, object
             message["content"] = record.text
     else:
         message["content"] = record.text
+    if reactions:
+        message["reactions"] = [_reaction(r) for r in reactions]
     message["is_geoblocked_for_viewer"] = False
     return message
+
+
+def _reaction(reaction: Reaction) -> dict[str, object]:
+    entry: dict[str, object] = {"reaction": reaction.emoji, "actor": reaction.author}
+    if reaction.ts is not None:
+        entry["timestamp"] = int(reaction.ts.timestamp())
+    return entry
 
 
 def _as_meta_writes(value: object) -> object:

@@ -23,7 +23,7 @@ from tests.ingest._timezone import local_time
 from turntoward.errors import ImportFormatError
 from turntoward.ingest import ImportOptions, Source, detect, importers, read_paths
 from turntoward.ingest.messenger import repair_mojibake
-from turntoward.model import Conversation, MessageKind
+from turntoward.model import Conversation, MessageKind, Reaction, SystemEvent
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 INBOX = FIXTURES / "messenger" / "your_facebook_activity" / "messages" / "inbox"
@@ -214,6 +214,114 @@ def test_broken_and_foreign_files_are_format_errors() -> None:
         parse_text(b"PK\x03\x04\x14\x00\x00\x00\x08\x00\xb7\x9c")
 
 
+def test_reactions_are_read_with_repaired_names_emoji_and_their_times() -> None:
+    [chat] = parse(NOOR / "message_1.json")
+    assert [(m.index, m.reactions) for m in chat.messages if m.reactions] == [
+        (5, (Reaction("Élise Marchand", "😆", datetime(2024, 2, 4, 21, 38, 25)),)),
+        (6, (Reaction("Noor Haddad", "❤", datetime(2024, 2, 4, 21, 41, 30)),)),
+    ]
+    # The same people, named as their messages are: the exporting user too.
+    assert {r.author for m in chat.messages for r in m.reactions} == {m.author for m in chat.messages}
+    # Meta's own notice of that reaction (ending in a space) is an event, not a message.
+    assert chat.system_events == [
+        SystemEvent(datetime(2024, 2, 4, 21, 38, 25, 123000), "Reacted 😆 to your message ", "Élise Marchand"),
+    ]
+
+
+def test_reactions_keep_the_files_order_and_are_dropped_with_system_events() -> None:
+    [group] = parse(HIKERS)
+    assert [(m.text, m.reactions) for m in group.messages if m.reactions] == [
+        ("Who's bringing the thermos? 🫖", (Reaction("Priya Raman", "👍"), Reaction("Zoë Adeyemi", "😂"))),
+    ]
+    # The Subscribe notice carries a 👋 in the file; it becomes an event and its reaction goes with it.
+    assert "Jonas Weiß added Zoë Adeyemi to the group." in [e.text for e in group.system_events]
+
+
+def test_an_instagram_thread_reads_its_reactions() -> None:
+    [thread] = parse(LENA, "instagram")
+    assert [(m.text, m.reactions) for m in thread.messages if m.reactions] == [
+        ("https://www.instagram.com/reel/C8xYz12AbCd/",
+         (Reaction("Lena Parks", "🔥", datetime(2024, 7, 2, 23, 10)),)),
+        ("you make me laugh every single day 💕",
+         (Reaction("Amir Sadeghi", "❤️", datetime(2024, 7, 2, 23, 11, 9)),)),
+    ]
+
+
+def _noor_with_first_reactions(tmp_path: Path, reactions: object) -> Path:
+    """The Noor chat with the reactions of message_1.json's messages[0] replaced."""
+    for page in ("message_1.json", "message_2.json"):
+        shutil.copy(NOOR / page, tmp_path / page)
+    doc = json.loads((tmp_path / "message_1.json").read_text(encoding="utf-8"))
+    doc["messages"][0]["reactions"] = reactions
+    (tmp_path / "message_1.json").write_text(json.dumps(doc), encoding="utf-8")
+    return tmp_path / "message_1.json"
+
+
+@pytest.mark.parametrize(
+    ("reactions", "json_path", "expected"),
+    [
+        ("\u00e2\u009d\u00a4", "messages[0].reactions", "expected a list"),
+        ({"reaction": "x", "actor": "Noor Haddad"}, "messages[0].reactions", "expected a list"),
+        (["\u00e2\u009d\u00a4"], "messages[0].reactions[0]", "expected a JSON object"),
+        ([{"reaction": "\u00e2\u009d\u00a4", "actor": ["Noor Haddad"]}], "messages[0].reactions[0].actor",
+         "expected a string or null"),
+        ([{"actor": "Noor Haddad"}], "messages[0].reactions[0].reaction", "expected an emoji"),
+        ([{"reaction": "", "actor": "Noor Haddad"}], "messages[0].reactions[0].reaction", "expected an emoji"),
+        ([{"reaction": "\u00e2\u009d\u00a4", "actor": "Noor Haddad", "timestamp": "1707079290"}],
+         "messages[0].reactions[0].timestamp", "expected a time in seconds since 1970"),
+        ([{"reaction": "\u00e2\u009d\u00a4", "actor": "Noor Haddad", "timestamp": 10**30}],
+         "messages[0].reactions[0].timestamp", "expected a time in seconds since 1970"),
+    ],
+)
+def test_a_malformed_reaction_names_the_file_and_json_path(
+    tmp_path: Path, reactions: object, json_path: str, expected: str
+) -> None:
+    path = _noor_with_first_reactions(tmp_path, reactions)
+    with pytest.raises(ImportFormatError) as caught:
+        parse(path)
+    assert caught.value.source.endswith("message_1.json")
+    assert caught.value.json_path == json_path
+    assert expected in str(caught.value)
+
+
+def test_a_bad_reaction_in_a_later_file_names_that_file(tmp_path: Path) -> None:
+    for page in ("message_1.json", "message_2.json"):
+        shutil.copy(NOOR / page, tmp_path / page)
+    doc = json.loads((tmp_path / "message_2.json").read_text(encoding="utf-8"))
+    doc["messages"][2]["reactions"] = [{"reaction": 10084, "actor": "Noor Haddad"}]
+    (tmp_path / "message_2.json").write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(ImportFormatError) as caught:
+        parse(tmp_path / "message_1.json")
+    assert caught.value.source.endswith("message_2.json")
+    assert caught.value.json_path == "messages[2].reactions[0].reaction"
+
+
+def test_absent_reactions_are_none_and_a_reaction_without_actor_is_the_unknown_sender(tmp_path: Path) -> None:
+    path = _noor_with_first_reactions(tmp_path, None)
+    [chat] = parse(path)
+    assert chat.messages[6].reactions == ()
+    path = _noor_with_first_reactions(tmp_path, [
+        {"reaction": "\u00f0\u009f\u0091\u008d"},
+        {"reaction": "\u00f0\u009f\u0091\u008d", "actor": None, "timestamp": None},
+        {"reaction": "\u00f0\u009f\u0091\u008d", "actor": "Noor Haddad", "timestamp": 1707079290000},
+    ])
+    [chat] = parse(path)
+    [instagram] = parse(path, "instagram")
+    assert chat.messages[6].reactions == (
+        Reaction("Facebook User", "👍"),
+        Reaction("Facebook User", "👍"),
+        # A time written in milliseconds, like message times, is read as such.
+        Reaction("Noor Haddad", "👍", datetime(2024, 2, 4, 21, 41, 30)),
+    )
+    assert [r.author for r in instagram.messages[6].reactions] == ["Instagram User", "Instagram User", "Noor Haddad"]
+
+
+def test_reaction_times_follow_this_computers_clock() -> None:
+    with local_time("America/New_York"):
+        [chat] = parse(NOOR / "message_1.json")
+    assert chat.messages[6].reactions[0].ts == datetime(2024, 2, 4, 15, 41, 30)
+
+
 message_fields = st.sampled_from(
     ["sender_name", "timestamp_ms", "content", "photos", "sticker", "share", "is_unsent", "type",
      "call_duration", "reactions"]
@@ -290,6 +398,36 @@ def test_a_rendered_file_is_written_the_way_meta_writes_it() -> None:
     assert text.isascii() and "\\u00c3\\u0089lise" in text
     newest_first = [m["sender_name"] for m in json.loads(text)["messages"]]
     assert newest_first == ["Noor", "\u00c3\u0089lise"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(chat_records(), st.integers(1, 5), st.data())
+def test_rendered_reactions_parse_back_to_the_same_reactions(
+    records: list[Rec], per_file: int, data: st.DataObject
+) -> None:
+    people = st.sampled_from(["Élise Marchand", "Noor Haddad", "Zoë 🌿", "Wei Chen"])
+    emoji = st.sampled_from(["❤", "❤️", "😆", "👍", "😮", "🥹"])
+    when = st.none() | st.integers(1_300_000_000, 1_900_000_000).map(datetime.fromtimestamp)
+    reaction = st.builds(Reaction, people, emoji, when)
+    reactions = data.draw(st.dictionaries(st.integers(0, len(records) - 1), st.lists(reaction, min_size=1, max_size=3)))
+    files = render_messenger_files(records, title="Élise & Noor ✨", per_file=per_file, reactions=reactions)
+    with tempfile.TemporaryDirectory() as folder:
+        for name, text in files.items():
+            (Path(folder) / name).write_text(text, encoding="ascii")
+        [chat] = parse(Path(folder) / "message_1.json")
+    assert [m.reactions for m in chat.messages] == [tuple(reactions.get(i, ())) for i in range(len(records))]
+
+
+def test_a_rendered_reaction_is_written_the_way_meta_writes_it() -> None:
+    day = datetime(2024, 2, 4, 21, 35)
+    reacted = [Reaction("Élise", "❤", day + timedelta(seconds=90)), Reaction("Noor", "👍")]
+    text = render_messenger([Rec(day, "Noor", "I got the job!!")], title="Élise", reactions={0: reacted})
+    [message] = json.loads(text)["messages"]
+    assert message["reactions"] == [
+        {"reaction": "\u00e2\u009d\u00a4", "actor": "\u00c3\u0089lise", "timestamp": int(day.timestamp()) + 90},
+        {"reaction": "\u00f0\u009f\u0091\u008d", "actor": "Noor"},
+    ]
+    assert "reactions" not in json.loads(render_messenger([Rec(day, "Noor", "hi")], title="Noor"))["messages"][0]
 
 
 # Messenger's end-to-end encrypted chats (the "message storage" download).
@@ -407,6 +545,72 @@ def test_unordered_messages_are_sorted_and_a_bare_placeholder_is_an_app_notice(t
     assert [(e.ts, e.text, e.author) for e in chat.system_events] == [
         (datetime(2024, 6, 3, 17, 59, 10), "Notice from Meta", "Kofi Mensah"),
     ]
+
+
+def test_an_encrypted_chat_reads_its_reactions_as_written() -> None:
+    [chat] = parse(ELISE, "messenger_e2ee")
+    assert [(m.index, m.reactions) for m in chat.messages if m.reactions] == [
+        (1, (Reaction("Noor Haddad", "❤"),)),
+        (6, (Reaction("Élise Marchand", "👍"),)),
+        (10, (Reaction("Noor Haddad", "😆"),)),
+    ]
+    # Both people, the exporting user included, carry the names their messages carry.
+    assert {r.author for m in chat.messages for r in m.reactions} == {m.author for m in chat.messages}
+    # The older export's reaction on the same chat names the exporting user the same way.
+    [classic] = parse(NOOR / "message_1.json")
+    assert classic.messages[6].reactions[0].author == chat.messages[1].reactions[0].author == "Noor Haddad"
+
+
+def test_an_encrypted_group_keeps_the_order_of_reactions() -> None:
+    [group] = parse(SECURE_HIKERS, "messenger_e2ee")
+    assert [(m.author, m.reactions) for m in group.messages if m.reactions] == [
+        ("Priya Raman", (Reaction("Mateo Núñez", "👍"), Reaction("Jonas Weiß", "😅"))),
+    ]
+
+
+def test_encrypted_reactions_on_an_app_notice_are_dropped_and_a_missing_actor_is_the_unknown_sender(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "Kofi Mensah_1.json"
+    path.write_text(
+        json.dumps({
+            "participants": ["Ama Owusu", "Kofi Mensah"],
+            "threadName": "Kofi Mensah_1",
+            "messages": [
+                {"senderName": "Ama Owusu", "timestamp": 1717430100000, "text": "text me when you land",
+                 "reactions": None},
+                {"senderName": "Kofi Mensah", "timestamp": 1717430350000, "text": "Notice from Meta",
+                 "type": "placeholder", "reactions": [{"actor": "Ama Owusu", "reaction": "❤"}]},
+                {"senderName": "Kofi Mensah", "timestamp": 1717430400000, "text": "made it home", "type": "text",
+                 "reactions": [{"reaction": "🙏"}, {"actor": "Ama Owusu", "reaction": "❤", "timestamp": 1717430460}]},
+            ],
+        }),
+        encoding="utf-8",
+    )
+    [chat] = parse(path, "messenger_e2ee")
+    assert [(m.text, m.reactions) for m in chat.messages] == [
+        ("text me when you land", ()),
+        ("made it home", (Reaction("Facebook User", "🙏"), Reaction("Ama Owusu", "❤", datetime(2024, 6, 3, 18, 1)))),
+    ]
+    assert [e.text for e in chat.system_events] == ["Notice from Meta"]
+
+
+def test_a_malformed_encrypted_reaction_names_the_file_and_json_path() -> None:
+    cases: list[tuple[object, str, str]] = [
+        ("❤", r"at messages\[1\]\.reactions: expected a list", "messages[1].reactions"),
+        ([["Noor Haddad", "❤"]], r"at messages\[1\]\.reactions\[0\]: expected a JSON object",
+         "messages[1].reactions[0]"),
+        ([{"actor": "Noor Haddad"}], r"at messages\[1\]\.reactions\[0\]\.reaction: expected an emoji",
+         "messages[1].reactions[0].reaction"),
+        ([{"actor": 7, "reaction": "❤"}], r"expected a string or null", "messages[1].reactions[0].actor"),
+    ]
+    for reactions, message, json_path in cases:
+        doc = json.loads(ELISE.read_text(encoding="utf-8"))
+        doc["messages"][1]["reactions"] = reactions
+        with pytest.raises(ImportFormatError, match=message) as caught:
+            parse_secure_text(json.dumps(doc))
+        assert caught.value.source.endswith("Élise Marchand_2.json")
+        assert caught.value.json_path == json_path
 
 
 def parse_secure_text(text: str | bytes) -> list[Conversation]:

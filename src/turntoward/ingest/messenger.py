@@ -18,8 +18,28 @@ A file trimmed to its ``messages`` (no ``participants`` nor ``title``, as other 
 are) is read too, titled by its senders.
 
 Meta writes UTF-8 bytes as if each were a Latin-1 character ("Ã©" for "é"); `repair_mojibake`
-undoes that for every string we keep. Reactions are not messages and are left out; calls and
-people joining or leaving are `SystemEvent`s; an unsent message is DELETED.
+undoes that for every string we keep. Calls and people joining or leaving are `SystemEvent`s;
+an unsent message is DELETED.
+
+Reactions are not messages: Meta lists them on the message they answer, as
+``"reactions": [{"reaction": "\\u00e2\\u009d\\u00a4", "actor": "Zo\\u00c3\\u00ab Adeyemi"}]``, emoji
+and name mojibake like everything else; newer files (2024 and 2025 ones) add ``"timestamp":
+1718368145`` to each, in *seconds* since 1970 (UTC) where messages have milliseconds. Every
+entry becomes a `Reaction` in the listed order: its author is the actor named exactly as message
+authors are (repaired; a missing or empty actor is the deleted-account label, as a missing
+``sender_name`` is), its emoji is repaired, and its time is this computer's local time, like
+message times, or None when the entry has none (a value of 10^11 or more is read as
+milliseconds, in case a file writes them like message times). ``reactions`` may be absent or
+null; anything else that is not a list of such entries, a missing emoji, or a time that is not a
+whole number is an `ImportFormatError` naming the JSON path (``messages[3].reactions[0].actor``).
+Meta also writes a notice as a message of its own when someone reacts ("Reacted 😢 to your
+message ", trailing space included, or Instagram's "Liked a message"): those are `SystemEvent`s,
+and reactions listed on anything that becomes a `SystemEvent` are dropped with it.
+Where we looked (third-party code and samples, not Meta documentation): the ``{"reaction",
+"actor"}`` shape in the schema dump of bepaald/signalbackup-tools issue #331 (2025) and in
+kenn-io/msgvault's importer (internal/fbmessenger/json_parser.go); the seconds ``timestamp`` in
+pasted 2024 and 2025 exports found by the code search (a reaction stamped 1718368145 next to its
+"Reacted ... to your message " notice stamped 1718368145728 ms).
 
 End-to-end encrypted chats (Messenger's default since December 2023) are not in this export;
 Messenger's own "message storage" download holds them in another layout, which
@@ -29,14 +49,14 @@ Messenger's own "message storage" download holds them in another layout, which
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from turntoward.ingest._json_doc import JsonDoc, JsonObject, child, load_json, looks_like_json_object
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source, export_pages
-from turntoward.model import Conversation, Message, MessageKind, SystemEvent
+from turntoward.model import Conversation, Message, MessageKind, Reaction, SystemEvent
 
 PAGE_NAME = re.compile(r"message_(\d+)\.json")
 # Attachment fields and what stands in for them when the message has no words.
@@ -53,6 +73,8 @@ SYSTEM_TYPES = frozenset({"Call", "Subscribe", "Unsubscribe"})
 # reactions are not messages, so these become system events.
 REACTION_NOTICES = re.compile(r"Liked a message|(?:\S.*\s)?[Rr]eacted [^\w\s]+ to (?:your|a) message")
 UNSUPPORTED = "<unsupported message>"
+# Reaction times are seconds since 1970; a value this large could only be milliseconds (1973 on).
+MILLISECONDS_FROM = 10**11
 
 
 def repair_mojibake(text: str) -> str:
@@ -135,12 +157,16 @@ class MetaInboxImporter:
             author = repair_mojibake(author) if author else self.unknown_sender
             entry_type = page_doc.optional_str(entry, "type", at)
             content = repair_mojibake(page_doc.optional_str(entry, "content", at) or "")
-            is_reaction = content.endswith(" message") and REACTION_NOTICES.fullmatch(content)
+            notice = content.rstrip()  # Meta ends its "Reacted ... to your message " with a space
+            is_reaction = notice.endswith(" message") and REACTION_NOTICES.fullmatch(notice)
             if entry_type in SYSTEM_TYPES or is_reaction:
                 events.append(SystemEvent(ts, content or _call_text(page_doc, entry, at), author))
                 continue
             kind, text = _kind_and_text(page_doc, entry, at, content)
-            messages.append(Message(index=len(messages), ts=ts, author=author, text=text, kind=kind))
+            reactions = read_reactions(page_doc, entry, at, self.unknown_sender, repair_mojibake)
+            messages.append(
+                Message(index=len(messages), ts=ts, author=author, text=text, kind=kind, reactions=reactions)
+            )
         names = names or [m.author for m in messages if m.author != self.unknown_sender]
         return Conversation(
             source=doc.source.name,
@@ -163,12 +189,56 @@ def _timestamp(doc: JsonDoc, entry: JsonObject, at: str, key: str = "timestamp_m
     """The message's time in milliseconds since 1970 (UTC) at `key`, as naive local time."""
     value = entry.get(key)
     if isinstance(value, int) and not isinstance(value, bool):
-        try:
-            # Whole seconds through the local clock, then the milliseconds exactly (no float error).
-            return datetime.fromtimestamp(value // 1000) + timedelta(milliseconds=value % 1000)
-        except (OverflowError, OSError, ValueError):
-            pass
+        moment = _local_time(value)
+        if moment is not None:
+            return moment
     doc.fail(child(at, key), "a time in milliseconds since 1970", value)
+
+
+def _local_time(ms: int) -> datetime | None:
+    """Milliseconds since 1970 (UTC) as naive local time; None when the clock cannot show it."""
+    try:
+        # Whole seconds through the local clock, then the milliseconds exactly (no float error).
+        return datetime.fromtimestamp(ms // 1000) + timedelta(milliseconds=ms % 1000)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def read_reactions(
+    doc: JsonDoc, entry: JsonObject, at: str, unknown_sender: str, repair: Callable[[str], str]
+) -> tuple[Reaction, ...]:
+    """The reactions listed on the message `entry` at `at`, in the file's order.
+
+    Shared by both of Meta's layouts (``{"reaction": emoji, "actor": name}``, maybe with a
+    ``timestamp``): `repair` is applied to the actor and the emoji as the importer applies it to
+    message text and authors, and a missing or empty actor is `unknown_sender`, as a message
+    without a sender is.
+    """
+    found = []
+    for k, raw in enumerate(doc.field_list(entry, "reactions", at, optional=True)):
+        where = f"{child(at, 'reactions')}[{k}]"
+        item = doc.obj(raw, where)
+        actor = doc.optional_str(item, "actor", where)
+        emoji = item.get("reaction")
+        if not isinstance(emoji, str) or not emoji:
+            if "reaction" not in item:
+                doc.fail(child(where, "reaction"), "an emoji (a non-empty string)")
+            doc.fail(child(where, "reaction"), "an emoji (a non-empty string)", emoji)
+        author = repair(actor) if actor else unknown_sender
+        found.append(Reaction(author, repair(emoji), _reaction_time(doc, item, where)))
+    return tuple(found)
+
+
+def _reaction_time(doc: JsonDoc, item: JsonObject, where: str) -> datetime | None:
+    """When the reaction was given, if the entry says: seconds since 1970 (UTC) as local time."""
+    value = item.get("timestamp")
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        moment = _local_time(value if value >= MILLISECONDS_FROM else value * 1000)
+        if moment is not None:
+            return moment
+    doc.fail(child(where, "timestamp"), "a time in seconds since 1970", value)
 
 
 def _kind_and_text(doc: JsonDoc, entry: JsonObject, at: str, content: str) -> tuple[MessageKind, str]:

@@ -27,7 +27,21 @@ with Meta's wording. Media carry only a file URI: the extension picks the same p
 older export's attachment fields give (``<photo>``, ``<video>``, ``<GIF>``, ``<audio>``), and
 anything else, including the literal ``Failed to download media`` Meta writes where it could not
 export an attachment, is ``<file>``. A media message's own words, when it has some, are its
-text. Reactions are not messages and are left out, as in the older export.
+text.
+
+Reactions are listed on the message they answer, ``"reactions": [{"actor": "Noor Haddad",
+"reaction": "❤"}]`` (an empty list when there are none), and become its `Message.reactions` in
+the listed order, read as the older export reads its own (`turntoward.ingest.messenger`
+.read_reactions): the actor is named exactly as message authors are (as written, no repair; a
+missing or empty actor is "Facebook User", as a message without ``senderName`` is), the emoji is
+kept as written, and a wrong shape is an `ImportFormatError` naming the JSON path. No download we
+have seen gives reactions a time, so `Reaction.ts` is None; a ``timestamp`` there would be read as
+the older export's are (seconds, or milliseconds when 10^11 or more). Reactions on a
+``placeholder`` that becomes a `SystemEvent` are dropped with it; an unsent message keeps its
+reactions. The layout above, reactions included, matches the E2EE parser and samples of
+kenn-io/msgvault (internal/fbmessenger/e2ee_parser.go, ``{actor, reaction}`` per entry) and the
+2024 reader of adurivault/FBMessage (pull request #5), which reads ``senderName`` without the
+mojibake repair it applies to the older export.
 
 The title is ``threadName`` without Meta's ``_N`` suffix ("Élise Marchand_2" is "Élise
 Marchand", as the older export titles the same chat); ``threadName`` itself, suffix included,
@@ -46,7 +60,7 @@ from pathlib import PurePosixPath
 from turntoward.ingest._json_doc import JsonDoc, JsonObject, child, load_json, looks_like_json_object
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
-from turntoward.ingest.messenger import UNSUPPORTED, _timestamp
+from turntoward.ingest.messenger import UNSUPPORTED, _timestamp, read_reactions
 from turntoward.model import Conversation, Message, MessageKind, SystemEvent
 
 INDEX_SUFFIX = re.compile(r"_\d+$")
@@ -109,7 +123,10 @@ class MessengerE2eeImporter:
                 events.append(SystemEvent(ts, text or PLACEHOLDER, author))
                 continue
             kind, text = (MessageKind.DELETED, "") if unsent else _kind_and_text(doc, entry, at, text)
-            messages.append(Message(index=len(messages), ts=ts, author=author, text=text, kind=kind))
+            reactions = read_reactions(doc, entry, at, self.unknown_sender, _as_written)
+            messages.append(
+                Message(index=len(messages), ts=ts, author=author, text=text, kind=kind, reactions=reactions)
+            )
 
         title = INDEX_SUFFIX.sub("", thread_name or "").strip()
         if not title:  # no thread name (a trimmed file), or one that is only the suffix
@@ -123,6 +140,11 @@ class MessengerE2eeImporter:
             chat_id=thread_name or None,
             me=options.me,
         )
+
+
+def _as_written(text: str) -> str:
+    """This download's strings are proper UTF-8: names and emoji are kept as they are."""
+    return text
 
 
 def _kind_and_text(doc: JsonDoc, entry: JsonObject, at: str, text: str) -> tuple[MessageKind, str]:
