@@ -1,8 +1,9 @@
 """Builds macOS Messages databases (chat.db) from simple records, with the real schema.
 
-The tables and columns are those of macOS 13-14 (trimmed of columns nothing reads); dates
-are Apple-epoch nanoseconds, text may live only in the archived ``attributedBody``, tapbacks
-are rows of their own, and group renames are ``item_type`` 2 rows, as on a real Mac.
+The tables and columns are those of macOS 13-15 (trimmed of columns nothing reads; macOS 15
+added ``associated_message_emoji``); dates are Apple-epoch nanoseconds, text may live only in
+the archived ``attributedBody``, tapbacks are rows of their own pointing at a part of their
+target (``p:0/<guid>``), and group renames are ``item_type`` 2 rows, as on a real Mac.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ CREATE TABLE message (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, guid TEXT UNIQUE 
     associated_message_range_location INTEGER DEFAULT 0, associated_message_range_length INTEGER DEFAULT 0,
     expressive_send_style_id TEXT, reply_to_guid TEXT, thread_originator_guid TEXT,
     thread_originator_part TEXT, date_retracted INTEGER DEFAULT 0, date_edited INTEGER DEFAULT 0,
-    part_count INTEGER);
+    part_count INTEGER, associated_message_emoji TEXT);
 CREATE TABLE chat_handle_join (chat_id INTEGER REFERENCES chat (ROWID) ON DELETE CASCADE,
     handle_id INTEGER REFERENCES handle (ROWID) ON DELETE CASCADE, UNIQUE(chat_id, handle_id));
 CREATE TABLE chat_message_join (chat_id INTEGER REFERENCES chat (ROWID) ON DELETE CASCADE,
@@ -57,8 +58,19 @@ CREATE TABLE message_attachment_join (message_id INTEGER REFERENCES message (ROW
     attachment_id INTEGER REFERENCES attachment (ROWID) ON DELETE CASCADE, UNIQUE(message_id, attachment_id));
 """
 
-# Tapback codes of associated_message_type: 2000 loved ... 2005 questioned; +1000 removes one.
-TAPBACKS = {"love": 2000, "like": 2001, "dislike": 2002, "laugh": 2003, "emphasize": 2004, "question": 2005}
+# Tapback codes of associated_message_type: 2000 loved ... 2005 questioned, 2006 any emoji (the
+# emoji in associated_message_emoji), 2007 a sticker; +1000 removes one.
+TAPBACKS = {"love": 2000, "like": 2001, "dislike": 2002, "laugh": 2003, "emphasize": 2004, "question": 2005,
+            "emoji": 2006, "sticker": 2007}
+# The row's own text, as a notification would word it (nothing reads it): added, removed.
+_TAPBACK_WORDS = {
+    "love": ("Loved", "Removed a heart from"), "like": ("Liked", "Removed a like from"),
+    "dislike": ("Disliked", "Removed a dislike from"), "laugh": ("Laughed at", "Removed a laugh from"),
+    "emphasize": ("Emphasized", "Removed an exclamation from"),
+    "question": ("Questioned", "Removed a question mark from"),
+    "emoji": ("Reacted {emoji} to", "Removed {emoji} from"), "sticker": ("Reacted with a sticker to",
+                                                                       "Removed a sticker from"),
+}
 
 
 class Record(Protocol):
@@ -153,30 +165,45 @@ class ChatDb:
         return guids
 
     def add_tapback(self, target_guid: str, author: str, ts: datetime, reaction: str = "love",
-                    *, removed: bool = False, me: str = "Me") -> None:
-        """A reaction row, as Messages stores it: its own message pointing at the target."""
-        code = TAPBACKS[reaction] + (1000 if removed else 0)
-        verb = "Removed a heart from" if removed else "Loved"
-        from_me = author == me
-        self._message(self._chat_of_guid[target_guid], str(uuid.uuid4()).upper(), ts,
-                      0 if from_me else self.handle(author), from_me, f"{verb} “…”", None, "iMessage",
-                      associated=(f"p:0/{target_guid}", code))
+                    *, removed: bool = False, me: str = "Me", emoji: str | None = None, part: int = 0,
+                    bubble: bool = False) -> str:
+        """A reaction row, as Messages stores it: its own message pointing at a part of the target.
 
-    def add_rename(self, chat_guid: str, author: str, ts: datetime, title: str, *, me: str = "Me") -> None:
-        """A group rename: an ``item_type`` 2 row carrying the new ``group_title``."""
+        `reaction` is a key of `TAPBACKS` ("emoji" with `emoji` for a custom one); `bubble` points
+        at an app or link bubble (``bp:<guid>``) instead of part `part` (``p:<part>/<guid>``).
+        Returns the row's GUID.
+        """
+        code = TAPBACKS[reaction] + (1000 if removed else 0)
+        verb = _TAPBACK_WORDS[reaction][removed].format(emoji=emoji)
+        from_me = author == me
+        guid = str(uuid.uuid4()).upper()
+        self._message(self._chat_of_guid[target_guid], guid, ts,
+                      0 if from_me else self.handle(author), from_me, f"{verb} “…”", None, "iMessage",
+                      associated=(f"bp:{target_guid}" if bubble else f"p:{part}/{target_guid}", code),
+                      emoji=emoji)
+        return guid
+
+    def add_rename(self, chat_guid: str, author: str, ts: datetime, title: str, *, me: str = "Me") -> str:
+        """A group rename: an ``item_type`` 2 row carrying the new ``group_title``; returns its GUID."""
         chat = self.db.execute("SELECT ROWID FROM chat WHERE guid = ?", (chat_guid,)).fetchone()[0]
         self.db.execute("UPDATE chat SET display_name = ? WHERE ROWID = ?", (title, chat))
         from_me = author == me
-        self._message(chat, str(uuid.uuid4()).upper(), ts, 0 if from_me else self.handle(author), from_me,
+        guid = str(uuid.uuid4()).upper()
+        self._message(chat, guid, ts, 0 if from_me else self.handle(author), from_me,
                       None, None, "iMessage", item_type=2, group_title=title)
+        self._chat_of_guid[guid] = chat
+        return guid
 
     def add_notice(self, chat_guid: str, author: str, ts: datetime, item_type: int, action: int = 0,
-                   *, me: str = "Me") -> None:
-        """A group notice row (item_type 1: added/removed, 3: left, photo, background)."""
+                   *, me: str = "Me") -> str:
+        """A group notice row (item_type 1: added/removed, 3: left, photo, background); returns its GUID."""
         chat = self.db.execute("SELECT ROWID FROM chat WHERE guid = ?", (chat_guid,)).fetchone()[0]
         from_me = author == me
-        self._message(chat, str(uuid.uuid4()).upper(), ts, 0 if from_me else self.handle(author), from_me,
+        guid = str(uuid.uuid4()).upper()
+        self._message(chat, guid, ts, 0 if from_me else self.handle(author), from_me,
                       None, None, "iMessage", item_type=item_type, group_action=action)
+        self._chat_of_guid[guid] = chat
+        return guid
 
     def chat_guid_of(self, message_guid: str) -> str:
         row = self.db.execute("SELECT guid FROM chat WHERE ROWID = ?", (self._chat_of_guid[message_guid],))
@@ -185,19 +212,20 @@ class ChatDb:
     def _message(self, chat: int, guid: str, ts: datetime, handle: int, from_me: bool, text: str | None,
                  body: bytes | None, service: str, *, has_attachments: bool = False,
                  thread: str | None = None, retracted: int = 0, associated: tuple[str, int] | None = None,
-                 item_type: int = 0, group_title: str | None = None, group_action: int = 0) -> None:
+                 item_type: int = 0, group_title: str | None = None, group_action: int = 0,
+                 emoji: str | None = None) -> None:
         date = apple_nanoseconds(ts)
         cur = self.db.execute(
             "INSERT INTO message (guid, text, handle_id, attributedBody, version, service, account, date,"
             " date_read, date_delivered, is_delivered, is_finished, is_from_me, is_read, is_sent,"
             " cache_has_attachments, item_type, group_title, group_action_type, associated_message_guid,"
             " associated_message_type, thread_originator_guid, thread_originator_part, date_retracted,"
-            " part_count) VALUES (?, ?, ?, ?, 10, ?, 'E:me@example.com', ?, ?, ?, 1, 1, ?, 1, ?, ?, ?, ?,"
-            " ?, ?, ?, ?, ?, ?, 1)",
+            " part_count, associated_message_emoji) VALUES (?, ?, ?, ?, 10, ?, 'E:me@example.com', ?, ?, ?,"
+            " 1, 1, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
             (guid, text, handle, body, service, date, date + 4_000_000_000, date + 1_000_000_000,
              int(from_me), int(from_me), int(has_attachments), item_type, group_title, group_action,
              associated[0] if associated else None, associated[1] if associated else 0,
-             thread, "0:0:1" if thread else None, retracted),
+             thread, "0:0:1" if thread else None, retracted, emoji),
         )
         self.db.execute("INSERT INTO chat_message_join VALUES (?, ?, ?)", (chat, cur.lastrowid, date))
 

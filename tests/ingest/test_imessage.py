@@ -18,7 +18,7 @@ from tests.ingest._records import Rec
 from turntoward.errors import ImportFormatError
 from turntoward.ingest import ImportOptions, Source, detect, read_paths
 from turntoward.ingest.imessage import IMessageImporter
-from turntoward.model import MessageKind
+from turntoward.model import MessageKind, Reaction
 
 SAM = "+15551234567"
 JO = "jo@example.com"
@@ -71,6 +71,149 @@ def test_tapbacks_are_reactions_not_messages(chat_db: tuple[Path, list[str]]) ->
     assert len(conversation.messages) == 6
     assert [m.index for m in conversation.messages] == list(range(6))
 
+
+def test_a_removed_tapback_is_gone_and_the_other_stands(chat_db: tuple[Path, list[str]]) -> None:
+    [conversation] = parse(chat_db[0])
+    assert [m.reactions for m in conversation.messages] == [
+        (), (), (), (), (), (Reaction(SAM, "👍", t(12, 21, 11)),),
+    ]
+
+
+def reactions_of(path: Path, **options: str) -> list[list[tuple]]:
+    [conversation] = parse(path, **options)
+    return [[(r.author, r.emoji, r.ts) for r in m.reactions] for m in conversation.messages]
+
+
+def test_each_named_tapback_is_the_emoji_messages_shows(tmp_path: Path) -> None:
+    path = tmp_path / "chat.db"
+    with ChatDb(path) as db:
+        guids = db.add_chat(DINNER)
+        db.add_tapback(guids[0], "Me", t(12, 21, 4, 30), "love")
+        db.add_tapback(guids[1], SAM, t(12, 21, 6), "like")
+        db.add_tapback(guids[2], "Me", t(12, 21, 7, 20), "dislike")
+        db.add_tapback(guids[3], "Me", t(12, 21, 8, 10), "laugh")
+        db.add_tapback(guids[4], SAM, t(12, 21, 9, 30), "emphasize")
+        db.add_tapback(guids[5], SAM, t(12, 21, 12), "question")
+    # Spelled as code points: ❤️ and ‼️ carry the emoji variation selector U+FE0F.
+    assert reactions_of(path) == [
+        [("Me", "\u2764\ufe0f", t(12, 21, 4, 30))],
+        [(SAM, "\U0001f44d", t(12, 21, 6))],
+        [("Me", "\U0001f44e", t(12, 21, 7, 20))],
+        [("Me", "\U0001f602", t(12, 21, 8, 10))],
+        [(SAM, "\u203c\ufe0f", t(12, 21, 9, 30))],
+        [(SAM, "\u2753", t(12, 21, 12))],
+    ]
+    # The user's tapbacks are authored by --me, like the user's messages.
+    assert reactions_of(path, me="Alex")[0] == [("Alex", "❤️", t(12, 21, 4, 30))]
+
+
+def test_a_removal_cancels_only_that_persons_tapback_of_that_kind(tmp_path: Path) -> None:
+    path = tmp_path / "chat.db"
+    with ChatDb(path) as db:
+        guids = db.add_chat(DINNER)
+        db.add_tapback(guids[0], "Me", t(12, 21, 4, 10), "love")
+        db.add_tapback(guids[0], SAM, t(12, 21, 4, 20), "laugh")
+        db.add_tapback(guids[0], SAM, t(12, 21, 4, 30), "love", removed=True)  # Sam's is a laugh
+        db.add_tapback(guids[0], "Me", t(12, 21, 4, 40), "like", removed=True)  # the user's is a heart
+        db.add_tapback(guids[1], SAM, t(12, 21, 6), "emphasize")
+        db.add_tapback(guids[1], SAM, t(12, 21, 6, 30), "emphasize", removed=True)
+        # Messages deletes the row a removal cancels: a removal may have nothing left to cancel.
+        db.add_tapback(guids[2], "Me", t(12, 21, 7, 30), "laugh", removed=True)
+    assert reactions_of(path)[:3] == [
+        [("Me", "❤️", t(12, 21, 4, 10)), (SAM, "😂", t(12, 21, 4, 20))],
+        [],
+        [],
+    ]
+
+
+def test_a_later_tapback_replaces_the_same_persons_earlier_one(tmp_path: Path) -> None:
+    path = tmp_path / "chat.db"
+    with ChatDb(path) as db:
+        guids = db.add_chat(DINNER)
+        db.add_tapback(guids[0], "Me", t(12, 21, 4, 10), "love")
+        db.add_tapback(guids[0], SAM, t(12, 21, 4, 20), "like")
+        db.add_tapback(guids[0], "Me", t(12, 21, 5), "emphasize")
+        db.add_tapback(guids[1], SAM, t(12, 21, 6), "laugh")
+        db.add_tapback(guids[1], SAM, t(12, 21, 6, 10), "love")
+        db.add_tapback(guids[1], SAM, t(12, 21, 6, 20), "laugh", removed=True)  # the laugh was replaced
+    assert reactions_of(path)[:2] == [
+        [(SAM, "👍", t(12, 21, 4, 20)), ("Me", "‼️", t(12, 21, 5))],
+        [(SAM, "❤️", t(12, 21, 6, 10))],
+    ]
+
+
+def test_custom_emoji_tapbacks_and_their_removal(tmp_path: Path) -> None:
+    path = tmp_path / "chat.db"
+    with ChatDb(path) as db:
+        guids = db.add_chat(DINNER)
+        db.add_tapback(guids[0], "Me", t(12, 21, 4, 10), "emoji", emoji="🥳")
+        db.add_tapback(guids[1], SAM, t(12, 21, 6), "emoji", emoji="🫶🏽")
+        db.add_tapback(guids[1], SAM, t(12, 21, 6, 5), "emoji", removed=True, emoji="🔥")  # not that emoji
+        db.add_tapback(guids[3], "Me", t(12, 21, 8, 10), "emoji", emoji="🙌")
+        db.add_tapback(guids[3], "Me", t(12, 21, 8, 20), "emoji", removed=True, emoji="🙌")
+        db.add_tapback(guids[5], SAM, t(12, 21, 11), "emoji", emoji="🍝")
+        db.add_tapback(guids[5], SAM, t(12, 21, 11, 30), "love")  # replaces the custom one
+        db.add_tapback(guids[2], SAM, t(12, 21, 7, 30), "emoji")  # no emoji recorded: nothing to show
+        db.add_tapback(guids[4], "Me", t(12, 21, 9, 40), "sticker")  # a sticker tapback has no emoji
+    [conversation] = parse(path)
+    assert len(conversation.messages) == 6
+    assert [[(r.author, r.emoji) for r in m.reactions] for m in conversation.messages] == [
+        [("Me", "🥳")], [(SAM, "🫶🏽")], [], [], [], [(SAM, "❤️")],
+    ]
+
+
+def test_tapbacks_on_parts_bubbles_and_targets_that_are_not_messages(tmp_path: Path) -> None:
+    path = tmp_path / "chat.db"
+    records = [*DINNER[:3], Rec(t(12, 21, 7, 5), SAM, "the view from the new desk", "media")]
+    with ChatDb(path) as db:
+        guids = db.add_chat(records)
+        # One tapback per person per part: the photo (part 0) and the caption (part 1) of message 3.
+        db.add_tapback(guids[3], "Me", t(12, 21, 7, 40), "love", part=1)
+        db.add_tapback(guids[3], "Me", t(12, 21, 7, 30), "like", part=0)
+        db.add_tapback(guids[1], SAM, t(12, 21, 5, 40), "laugh", bubble=True)
+        # Stamped before its target (another device's clock): still the target's.
+        db.add_tapback(guids[2], "Me", t(12, 21, 6, 50), "love")
+        notice = db.add_notice(db.chat_guid_of(guids[0]), SAM, t(12, 21, 7, 10), item_type=3, action=1)
+        db.add_tapback(notice, "Me", t(12, 21, 7, 15), "love")
+        db.add_tapback(guids[0], "Me", t(12, 21, 4, 30), "question")
+        db.db.execute("DELETE FROM message WHERE guid = ?", (guids[0],))  # the target is gone
+    [conversation] = parse(path)
+    assert [m.text for m in conversation.messages] == [r.text for r in records[1:]]
+    assert [[(r.author, r.emoji, r.ts) for r in m.reactions] for m in conversation.messages] == [
+        [(SAM, "😂", t(12, 21, 5, 40))],
+        [("Me", "❤️", t(12, 21, 6, 50))],
+        [("Me", "👍", t(12, 21, 7, 30)), ("Me", "❤️", t(12, 21, 7, 40))],
+    ]
+    assert [e.text for e in conversation.system_events] == ["changed the group photo"]
+
+
+def test_tapbacks_in_a_group_are_named_like_message_authors(tmp_path: Path) -> None:
+    path = tmp_path / "chat.db"
+    records = [Rec(t(2, 9, 0), SAM, "Who's in for the lake on Saturday?"), Rec(t(2, 9, 3), JO, "Me! kayak")]
+    with ChatDb(path) as db:
+        guids = db.add_chat(records, display_name="Lake crew")
+        db.add_tapback(guids[0], JO, t(2, 9, 1), "love")
+        db.add_tapback(guids[0], "Me", t(2, 9, 2), "like")
+        db.add_tapback(guids[1], SAM, t(2, 9, 4), "emphasize")
+    assert reactions_of(path, me="Alex") == [
+        [(JO, "❤️", t(2, 9, 1)), ("Alex", "👍", t(2, 9, 2))],
+        [(SAM, "‼️", t(2, 9, 4))],
+    ]
+
+
+def test_older_databases_without_the_emoji_or_the_target_column(tmp_path: Path) -> None:
+    path = tmp_path / "chat.db"
+    with ChatDb(path) as db:
+        guids = db.add_chat(DINNER[:2])
+        db.add_tapback(guids[0], "Me", t(12, 21, 4, 30), "love")
+        db.db.execute("ALTER TABLE message DROP COLUMN associated_message_emoji")
+    assert reactions_of(path) == [[("Me", "❤️", t(12, 21, 4, 30))], []]
+    db = sqlite3.connect(path)
+    db.execute("ALTER TABLE message DROP COLUMN associated_message_guid")
+    db.commit()
+    db.close()
+    [conversation] = parse(path)
+    assert [(m.text, m.reactions) for m in conversation.messages] == [(r.text, ()) for r in DINNER[:2]]
 
 def test_authors_times_kinds_and_replies_follow_the_database(chat_db: tuple[Path, list[str]]) -> None:
     [conversation] = parse(chat_db[0])
@@ -129,10 +272,13 @@ def test_someone_leaving_a_group_is_a_notice_in_messages_words(tmp_path: Path) -
 def test_older_macos_dates_in_seconds_and_plain_text_column(tmp_path: Path) -> None:
     path = tmp_path / "chat.db"
     with ChatDb(path) as db:
-        db.add_chat(DINNER[:2], attributed_body_only=False)
+        guids = db.add_chat(DINNER[:2], attributed_body_only=False)
+        db.add_tapback(guids[1], SAM, t(12, 21, 6), "like")
         db.db.execute("UPDATE message SET attributedBody = NULL, date = date / 1000000000")
     [conversation] = parse(path)
     assert [(m.ts, m.text) for m in conversation.messages] == [(r.ts, r.text) for r in DINNER[:2]]
+    # A tapback's date is converted exactly like a message's.
+    assert conversation.messages[1].reactions == (Reaction(SAM, "👍", t(12, 21, 6)),)
 
 
 def test_the_database_is_never_modified(chat_db: tuple[Path, list[str]]) -> None:

@@ -17,7 +17,7 @@ from turntoward.errors import ImportFormatError
 from turntoward.ingest import ImportOptions, Source, detect, read_paths
 from turntoward.ingest.imessage import IMessageImporter
 from turntoward.ingest.imessage_txt import IMessageTxtImporter
-from turntoward.model import MessageKind
+from turntoward.model import MessageKind, Reaction
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "imessage_txt"
 SAM = FIXTURES / "Sam Rivera.txt"
@@ -76,6 +76,51 @@ def test_tapbacks_are_reactions_and_location_sharing_a_notice() -> None:
     ]
 
 
+def test_tapbacks_are_the_reactions_of_the_message_they_follow() -> None:
+    [chat] = parse(SAM)
+    sam = "Sam Rivera"
+    # Each named kind is the emoji Messages shows (❤️ and ‼️ with the variation selector U+FE0F);
+    # "❤️ by Me" is a custom emoji tapback; the text records no tapback times.
+    assert {m.index: [(r.author, r.emoji, r.ts) for r in m.reactions] for m in chat.messages if m.reactions} == {
+        2: [("Me", "\U0001f602", None)],
+        3: [(sam, "\u2753", None)],  # after the photo, before the caption: still message 3
+        7: [(sam, "\U0001f44e", None)],  # after an edited part
+        9: [("Me", "\u2764\ufe0f", None)],
+        11: [("Me", "\u2764\ufe0f", None)],
+        16: [(sam, "\u203c\ufe0f", None)],  # after the effect line
+        17: [("Me", "\U0001f44d", None)],
+    }
+    [alex] = parse(SAM, me="Alex")
+    assert alex.messages[17].reactions == (Reaction("Alex", "👍"),)
+
+
+def test_tapbacks_on_each_part_of_a_group_message() -> None:
+    [chat] = parse(LAKE, me="Alex")
+    assert [[(r.author, r.emoji) for r in m.reactions] for m in chat.messages] == [
+        [],
+        [("Jo Chen", "‼️"), ("Alex", "❤️")],
+        [],
+        [],
+        [("priya@example.com", "🔥"), ("Alex", "❤️")],  # one on each photo
+    ]
+
+
+def test_tapback_lines_without_an_emoji_and_a_person_listed_twice(tmp_path: Path) -> None:
+    path = written(tmp_path, (
+        "Mar 08, 2024  7:02:15 PM\nNoor\n/Users/a/Library/Messages/Attachments/x/IMG_1.HEIC\nTapbacks:\n"
+        "Loved by Me\nSticker from Noor: /Users/a/Library/Messages/StickerCache/s.heic from Noor\n"
+        "Sticker from Jo not found!\nUnknown emoji! by Noor\nLiked by Me\n\n"
+        "look at this\nTapbacks:\n🫶🏽 by Noor\nLaughed by Jo by the lake\n\n\n"
+        "Mar 08, 2024  7:03:00 PM\nMe\nwow\n\n"
+    ))
+    [chat] = parse(path)
+    assert [(m.kind, m.text) for m in chat.messages] == [(MEDIA, "look at this"), (TEXT, "wow")]
+    assert [[(r.author, r.emoji) for r in m.reactions] for m in chat.messages] == [
+        [("Me", "👍"), ("Noor", "🫶🏽"), ("Jo by the lake", "😂")],
+        [],
+    ]
+
+
 def test_a_group_chat_with_notices_and_two_photos() -> None:
     [chat] = parse(LAKE, me="Alex")
     assert (chat.title, chat.chat_id) == ("Lake crew", "Lake crew - 14")
@@ -110,7 +155,13 @@ def test_the_same_chat_reads_the_same_from_chat_db_and_from_the_text_export(tmp_
     db_path = tmp_path / "chat.db"
     with ChatDb(db_path) as db:
         guids = db.add_chat(records, attributed_body_only=True)
+        db.add_tapback(guids[0], "Me", datetime(2024, 5, 3, 18, 3), "love")
+        db.add_tapback(guids[0], "Me", datetime(2024, 5, 3, 18, 3, 20), "emoji", emoji="🫶")  # replaces the heart
+        db.add_tapback(guids[3], "Me", datetime(2024, 5, 3, 18, 7, 30), "love")
         db.add_tapback(guids[5], sam, datetime(2024, 5, 3, 18, 10), "like")
+        db.add_tapback(guids[6], sam, datetime(2024, 5, 3, 18, 13), "love", part=0)
+        db.add_tapback(guids[6], sam, datetime(2024, 5, 3, 18, 13, 10), "laugh", part=1)
+        db.add_tapback(guids[6], sam, datetime(2024, 5, 3, 18, 13, 30), "laugh", part=1, removed=True)
     [from_db] = IMessageImporter().parse(Source(str(db_path), path=db_path), ImportOptions())
     [from_txt] = parse(PHONE)
 
@@ -118,6 +169,15 @@ def test_the_same_chat_reads_the_same_from_chat_db_and_from_the_text_export(tmp_
         return [(m.index, m.ts, m.author, m.text, m.kind, m.reply_to) for m in chat.messages]  # type: ignore[attr-defined]
 
     assert seen(from_txt) == seen(from_db)
+
+    def reactions(chat: object) -> list[list[tuple[str, str]]]:
+        return [[(r.author, r.emoji) for r in m.reactions] for m in chat.messages]  # type: ignore[attr-defined]
+
+    assert reactions(from_txt) == reactions(from_db) == [
+        [("Me", "🫶")], [], [], [("Me", "❤️")], [], [(sam, "👍")], [(sam, "❤️")],
+    ]
+    assert all(r.ts is None for m in from_txt.messages for r in m.reactions)
+    assert all(r.ts is not None for m in from_db.messages for r in m.reactions)
     assert len(from_txt.messages) == len(records)
     assert (from_txt.title, from_txt.me, from_txt.people) == (from_db.title, from_db.me, from_db.people)
 
@@ -145,6 +205,7 @@ def test_older_exports_with_reactions_heading_and_deleted_notice(tmp_path: Path)
     assert [(m.author, m.kind, m.text) for m in chat.messages] == [
         ("Noor", TEXT, "finally home"), ("Me", DELETED, ""), ("Me", DELETED, ""), ("Noor", TEXT, "night x"),
     ]
+    assert [m.reactions for m in chat.messages] == [(Reaction("Me", "❤️"),), (), (), ()]
 
 
 def test_a_text_export_inside_a_zip_is_read(tmp_path: Path) -> None:

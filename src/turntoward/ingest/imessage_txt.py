@@ -33,7 +33,7 @@ Each message is a block of lines ended by a blank line::
   unsent ...``), or inside a block ``You unsent this message part ...!`` (``They deleted a
   message.`` in 2023 versions): a DELETED message with no text, as in ``imessage``;
 * tapbacks are listed under ``Tapbacks:`` (``Reactions:``) after the part they react to, one
-  per line (``Loved by Sam``, ``👍 by Me``) up to a blank line: reactions, not messages;
+  per line up to a blank line, and become the `Reaction`s of the message (see below);
 * replies in a thread are printed twice: indented by four spaces under the message they
   answer, and again in their own place with the line ``This message responded to an earlier
   message.``; the indented copy is skipped and tells which message the reply points at;
@@ -51,6 +51,23 @@ path is one; a multi-line reply whose indented copy has a blank line inside may 
 last lines into the message it answers. App messages (link previews, Apple Pay, Fitness)
 are kept as the text the exporter printed.
 
+Tapbacks, as the exporter writes them (``format_tapback`` and the tapback loop of
+``format_message`` in ``exporters/txt.rs`` at commit c580c9a6 of 2025; the named kinds and the custom emoji's display in
+``imessage-database/src/message_types/variants.rs``): after each part of a message (an
+attachment, the text), and after its effect line, the tapbacks on that part are printed as
+``Tapbacks:`` and one line each, ``<tapback> by <who>``, then a blank line. ``<tapback>`` is
+the kind's name (``Loved``, ``Liked``, ``Disliked``, ``Laughed``, ``Emphasized``,
+``Questioned``), read as the emoji Messages shows (❤️ 👍 👎 😂 ‼️ ❓, as ``imessage`` reads them),
+or a custom emoji itself (``🫂 by Me``); ``<who>`` is the sender's name as on message blocks
+(``Me`` or the ``--custom-name``), and becomes the author as it does there. A removed tapback
+prints nothing; sticker tapbacks (``Sticker from Sam: <path> from Sam``, ``Sticker from Sam not
+found!``) and ``Unknown emoji! by Sam`` (a custom tapback without its emoji) carry no emoji
+and are skipped. The text has no time for a tapback (the exporter prints none), so their
+``ts`` is None. Should a part list one person twice, the later line stands, as ``imessage``
+keeps a person's later tapback on a part. Older exporters (its sources of February 2024 still
+do) head the list ``Reactions:`` with the same lines; custom emoji and sticker tapbacks came
+with its pull request #341 (September 2024).
+
 The conversation is titled with the file name without ``.txt`` (and without the `` - <rowid>``
 the exporter adds to named groups); the whole file name stem is the ``chat_id``.
 """
@@ -66,8 +83,8 @@ from pathlib import PurePosixPath
 from turntoward.errors import ImportFormatError
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
-from turntoward.ingest.imessage import GROUP_EVENTS
-from turntoward.model import Conversation, Message, MessageKind, SystemEvent
+from turntoward.ingest.imessage import GROUP_EVENTS, NAMED_TAPBACKS
+from turntoward.model import Conversation, Message, MessageKind, Reaction, SystemEvent
 
 EXPORT_ME = "Me"
 _ME_IN_NOTICES = "You"
@@ -98,6 +115,8 @@ _UNSENT_PART = re.compile(r"(.+?) unsent this message part(?: .+ after sending)?
 _DELETED_2023 = re.compile(r"(.+?) deleted a message\.")
 _EDITED_LATER = re.compile(r"Edited (?:[\d ,a-z]*) later: (.*)")
 _TAPBACK_HEADINGS = ("Tapbacks:", "Reactions:")
+_TAPBACK_LINE = re.compile(r"(\S+) by (.+)")
+_TAPBACK_EMOJI = dict(NAMED_TAPBACKS.values())  # "Loved" -> "❤️"
 _REPLY_NOTE = "This message responded to an earlier message."
 _STILL_THERE_NOTE = "This message was deleted from the conversation!"
 _MISSING_ATTACHMENT = ("Attachment missing!", "Attachment missing name metadata!")
@@ -279,11 +298,13 @@ class _Reader:
         reply_to = self.thread_of.get((block.ts, block.sender)) if body.is_reply else None
         for key in body.reply_copies:
             self.thread_of.setdefault(key, index)
-        self.messages.append(Message(index, block.ts, author, text, kind, reply_to, edited=body.edited))
+        reactions = tuple(reaction for part in body.tapbacks for reaction in part.values())
+        self.messages.append(Message(index, block.ts, author, text, kind, reply_to, edited=body.edited,
+                                     reactions=reactions))
 
 
 class _Body:
-    """The lines after the sender: text kept, attachments noted, tapbacks and reply copies skipped."""
+    """The lines after the sender: text kept, attachments noted, tapbacks read, reply copies skipped."""
 
     def __init__(self, reader: _Reader, block: _Block) -> None:
         self.reader = reader
@@ -291,6 +312,8 @@ class _Body:
         self.text: list[str] = []
         self.media = self.unsent = self.edited = self.is_reply = False
         self.reply_copies: list[tuple[datetime, str]] = []
+        # One list per ``Tapbacks:`` heading (a part of the message): person -> their reaction.
+        self.tapbacks: list[dict[str, Reaction]] = []
 
     def read(self) -> None:
         mode = ""  # "", "tapbacks", "reply", "edit"
@@ -318,6 +341,9 @@ class _Body:
             if mode == "tapbacks":
                 if not line.strip():
                     mode = ""
+                elif (reaction := self._tapback(line)) is not None:
+                    self.tapbacks[-1].pop(reaction.author, None)
+                    self.tapbacks[-1][reaction.author] = reaction
                 continue
             if mode == "edit":
                 if not line.strip():
@@ -331,6 +357,7 @@ class _Body:
             was_after_attachment, after_attachment = after_attachment, False
             if line in _TAPBACK_HEADINGS:
                 mode = "tapbacks"
+                self.tapbacks.append({})
             elif INDENTED_HEADER.fullmatch(line):
                 mode, reply_blank, copy_time = "reply", False, self.reader._time(line, number)
             elif line == _REPLY_NOTE:
@@ -352,6 +379,15 @@ class _Body:
                 self.text.append(line)
         if mode == "edit":
             self.text.extend(version)
+
+    def _tapback(self, line: str) -> Reaction | None:
+        """The reaction a ``Loved by Sam`` / ``🫂 by Me`` line gives; None for a sticker or unknown line."""
+        found = _TAPBACK_LINE.fullmatch(line)
+        if found is None:
+            return None
+        kind, who = found.groups()
+        emoji = _TAPBACK_EMOJI.get(kind) or (kind if not kind.isascii() else None)
+        return Reaction(self.reader._author(who), emoji) if emoji else None
 
 
 def _notice(rest: str) -> tuple[str, str | None] | None:
