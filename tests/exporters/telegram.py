@@ -7,6 +7,10 @@ A "media" record whose text is one of the importer's placeholders ("<sticker>", 
 message>", ...) becomes that kind of file; any other media record becomes a photo with its text
 as the caption ("<photo>" or "" for none). Links and @mentions in text become entity parts, as
 Telegram writes them; an ``edited`` record gets an edit time a minute after it was sent.
+A record with ``reactions`` (objects with ``author``, ``emoji`` and ``ts``, like
+`turntoward.model.Reaction`; a ``ts`` of None means the message's own time) gets Telegram's
+``reactions`` list: one ``emoji`` entry per emoji, in order of first use, naming every reactor
+in ``recent``. Records without the field render exactly as before.
 """
 
 from __future__ import annotations
@@ -131,7 +135,27 @@ def _message(record: ChatRecord, message_id: int, tz: timezone, reply_to: int | 
     parts = _parts(text) if text else []
     message["text"] = parts[0] if len(parts) == 1 and isinstance(parts[0], str) else (parts or "")
     message["text_entities"] = [{"type": "plain", "text": p} if isinstance(p, str) else p for p in parts]
+    reactions = _reactions(record)
+    if reactions:
+        message["reactions"] = reactions
     return message
+
+
+def _reactions(record: ChatRecord) -> list[dict[str, object]]:
+    """Telegram's ``reactions``: the record's reactions grouped by emoji, each reactor named."""
+    by_emoji: dict[str, list[dict[str, str]]] = {}
+    for reaction in getattr(record, "reactions", ()):
+        ts = reaction.ts if reaction.ts is not None else record.ts
+        by_emoji.setdefault(reaction.emoji, []).append(
+            {
+                "from": reaction.author,
+                "from_id": f"user{stable_number(reaction.author, 10)}",
+                "date": ts.isoformat(timespec="seconds"),
+            }
+        )
+    return [
+        {"type": "emoji", "count": len(recent), "emoji": emoji, "recent": recent} for emoji, recent in by_emoji.items()
+    ]
 
 
 def _when(ts: datetime, tz: timezone) -> dict[str, str]:

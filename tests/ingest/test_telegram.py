@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from tests.ingest._records import Rec, parse_written
 from turntoward.errors import ImportFormatError
 from turntoward.ingest import ImportOptions, Source, detect
 from turntoward.ingest.telegram import TelegramImporter
-from turntoward.model import Conversation, MessageKind
+from turntoward.model import Conversation, MessageKind, Reaction
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 PERSONAL_CHAT = FIXTURES / "telegram" / "personal_chat" / "result.json"
@@ -109,6 +110,113 @@ def test_polls_edits_and_forwards_keep_their_words_and_sender() -> None:
     assert forwarded.text == "They have the cardamom buns again: https://lakeside-bakery.example/menu"
 
 
+def test_reactions_name_each_reactor_with_the_emoji_and_the_time_it_was_given() -> None:
+    [chat] = parse(PERSONAL_CHAT)
+    reacted = {m.index: m.reactions for m in chat.messages if m.reactions}
+    assert reacted == {
+        3: (Reaction("Teo Vance", "❤", datetime(2024, 3, 12, 7, 53, 40)),),  # on "sunrise from the balcony"
+        # Mira's custom emoji beside her 😁 has no plain emoji in the export, so it is left out
+        10: (Reaction("Mira Halloran", "😁", datetime(2024, 3, 12, 18, 36, 2)),),
+    }
+    assert chat.messages[3].text == "sunrise from the balcony 🌅 thought of you"
+
+
+def reacting(reactions: object, service: bool = False) -> dict[str, object]:
+    """A one-chat export whose second entry (a message, or a pin when `service`) has `reactions`."""
+    second: dict[str, object] = {"id": 2, "date": "2025-05-20T19:00:05", "reactions": reactions}
+    if service:
+        second.update(type="service", actor="Hanna Berg", actor_id="user1", action="pin_message", message_id=1)
+    else:
+        second.update(type="message", **{"from": "Hanna Berg"}, from_id="user1", text="I got the solo!!")
+    return {
+        "name": "Choir Altos",
+        "type": "private_supergroup",
+        "id": 2217746650,
+        "messages": [
+            {
+                "id": 1,
+                "type": "message",
+                "date": "2025-05-20T18:58:00",
+                "from": "Kofi",
+                "from_id": "user2",
+                "text": "?",
+            },
+            second,
+            {
+                "id": 3,
+                "type": "message",
+                "date": "2025-05-20T19:20:00",
+                "from": "Kofi",
+                "from_id": "user2",
+                "text": "!",
+            },
+        ],
+    }
+
+
+def recent(name: str | None, date: str) -> dict[str, object]:
+    return {"from": name, "from_id": "user9", "date": date}
+
+
+def test_only_named_reactors_of_plain_emoji_reactions_count() -> None:
+    doc = reacting(
+        [
+            {"type": "emoji", "count": 4, "emoji": "❤", "recent": [recent("Kofi", "2025-05-20T19:01:12")]},
+            {"type": "emoji", "count": 12, "emoji": "👍"},  # nobody named: nothing to attribute
+            {
+                "type": "custom_emoji",
+                "count": 1,
+                "document_id": "(unavailable)",
+                "recent": [recent("Luz", "2025-05-20T19:02:00")],
+            },
+            {"type": "custom_emoji", "count": 1, "document_id": "stickers/sticker.webp"},
+            {"type": "paid", "count": 50},
+            {"type": "paid", "count": 5, "recent": [recent("Luz", "2025-05-20T19:03:00")]},
+            {"type": "empty", "count": 1, "recent": [recent("Luz", "2025-05-20T19:03:30")]},
+            {
+                "type": "emoji",
+                "count": 2,
+                "emoji": "❤️",
+                "recent": [recent(None, "2025-05-20T19:05:00"), recent("Luz", "2025-05-20T19:04:00")],
+            },
+        ]
+    )
+    [chat] = parse_text(json.dumps(doc, ensure_ascii=False))
+    assert chat.messages[1].reactions == (
+        Reaction("Kofi", "❤", datetime(2025, 5, 20, 19, 1, 12)),
+        Reaction("Deleted Account", "❤️", datetime(2025, 5, 20, 19, 5)),  # "from": null, as for a message
+        Reaction("Luz", "❤️", datetime(2025, 5, 20, 19, 4)),  # the export's order, not the clock's
+    )
+    assert [m.reactions for m in (chat.messages[0], chat.messages[2])] == [(), ()]
+
+
+def test_reactions_on_a_service_entry_are_dropped_with_it() -> None:
+    doc = reacting(
+        [{"type": "emoji", "count": 1, "emoji": "👍", "recent": [recent("Kofi", "2025-05-20T19:01:00")]}], service=True
+    )
+    [chat] = parse_text(json.dumps(doc, ensure_ascii=False))
+    assert [(m.text, m.reactions) for m in chat.messages] == [("?", ()), ("!", ())]
+    assert [e.text for e in chat.system_events] == ["pin message"]
+
+
+def test_a_broken_reaction_names_its_json_path() -> None:
+    good = {"type": "emoji", "count": 1, "emoji": "👍", "recent": [recent("Kofi", "2025-05-20T19:01:00")]}
+    for broken, path in [
+        ("❤", "messages[1].reactions[1]"),
+        ({**good, "type": None}, "messages[1].reactions[1].type"),
+        ({**good, "emoji": None}, "messages[1].reactions[1].emoji"),
+        ({**good, "recent": "Kofi"}, "messages[1].reactions[1].recent"),
+        ({**good, "recent": [recent("Kofi", "yesterday")]}, "messages[1].reactions[1].recent[0].date"),
+        ({**good, "recent": [{"from": 7, "date": "2025-05-20T19:01:00"}]}, "messages[1].reactions[1].recent[0].from"),
+    ]:
+        with pytest.raises(ImportFormatError) as caught:
+            parse_text(json.dumps(reacting([good, broken])))
+        assert caught.value.json_path == path
+    with pytest.raises(ImportFormatError) as caught:
+        parse_text(json.dumps(reacting({"type": "emoji"})))
+    assert caught.value.json_path == "messages[1].reactions"
+
+
 def test_full_export_gives_one_conversation_per_chat_and_knows_who_exported_it() -> None:
     chats = parse(FULL_EXPORT)
     assert [(c.title, c.chat_id, len(c.messages)) for c in chats] == [
@@ -194,6 +302,7 @@ message_keys = st.sampled_from(
         "edited",
         "title",
         "actor",
+        "reactions",
     ]
 )
 messages = st.lists(
@@ -292,3 +401,45 @@ def test_a_rendered_account_export_parses_back_chat_by_chat() -> None:
         ("Teo", "Mira H", [("see you at https://cafe.example/map", None), ("on my way", 0)]),
         ("Mum", "Mira H", [("<photo>", None), ("so lovely ❤️", None)]),
     ]
+
+
+@dataclass
+class Reacted(Rec):
+    reactions: tuple[Reaction, ...] = ()
+
+
+@st.composite
+def reacted_records(draw: st.DrawFn) -> list[Reacted]:
+    records = []
+    ts = datetime(2025, 1, 1, 9, 0)
+    for _ in range(draw(st.integers(1, 6))):
+        ts += timedelta(minutes=draw(st.integers(0, 600)))
+        given = draw(
+            st.lists(
+                st.builds(
+                    Reaction,
+                    names,
+                    st.sampled_from(["❤", "❤️", "👍", "😂", "🥰", "🙏"]),
+                    st.none() | st.just(ts + timedelta(minutes=5)),
+                ),
+                max_size=4,
+            )
+        )
+        records.append(
+            Reacted(ts, draw(names), draw(st.text(min_size=1, max_size=20).filter(str.strip)), reactions=tuple(given))
+        )
+    return records
+
+
+def grouped(message_ts: datetime, reactions: tuple[Reaction, ...]) -> list[Reaction]:
+    """Telegram lists a message's reactions by emoji, in order of first use."""
+    order = list(dict.fromkeys(r.emoji for r in reactions))
+    stamped = [Reaction(r.author, r.emoji, r.ts or message_ts) for r in reactions]
+    return sorted(stamped, key=lambda r: order.index(r.emoji))
+
+
+@settings(max_examples=60, deadline=None)
+@given(reacted_records())
+def test_rendered_reactions_parse_back_by_emoji_with_their_reactors_and_times(records: list[Reacted]) -> None:
+    [chat] = parse_text(render_telegram(records, title="Test chat"))
+    assert [list(m.reactions) for m in chat.messages] == [grouped(r.ts, r.reactions) for r in records]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import shutil
 import zipfile
 from datetime import datetime
@@ -18,7 +19,7 @@ from turntoward.errors import ImportFormatError
 from turntoward.ingest import ImportOptions, Source, detect, read_paths
 from turntoward.ingest.telegram import TelegramImporter
 from turntoward.ingest.telegram_html import TelegramHtmlImporter
-from turntoward.model import Conversation, MessageKind
+from turntoward.model import Conversation, MessageKind, Reaction
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "telegram_html"
 EXPORT = FIXTURES / "ChatExport_2024-03-16"  # two pages, Lena Okafor and Ravi Sato
@@ -26,7 +27,9 @@ FIRST_PAGE = EXPORT / "messages.html"
 SECOND_PAGE = EXPORT / "messages2.html"
 GROUP = FIXTURES / "group_chat" / "messages.html"  # an older export: titles without a UTC offset
 SAME_CHAT_JSON = FIXTURES / "json_and_html" / "json" / "result.json"
-SAME_CHAT_HTML = FIXTURES / "json_and_html" / "html" / "messages.html"
+SAME_CHAT_HTML = FIXTURES / "json_and_html" / "html" / "messages.html"  # reactions as <div>s (5.5.7 to 5.12)
+REACTIONS_JSON = FIXTURES / "group_reactions" / "json" / "result.json"
+REACTIONS_HTML = FIXTURES / "group_reactions" / "html" / "messages.html"  # reactions as <span>s (5.13 on)
 LENA, RAVI = "Lena Okafor", "Ravi Sato"
 
 
@@ -173,15 +176,35 @@ def test_a_group_chat_page_knows_everyone_and_keeps_notices() -> None:
     ]
 
 
+def records(chat: Conversation) -> list[tuple[object, ...]]:
+    """What both exports carry of each message: all but `edited`, and reactions without their time."""
+    return [
+        (m.index, m.ts, m.author, m.text, m.kind, m.reply_to, [(r.author, r.emoji) for r in m.reactions])
+        for m in chat.messages
+    ]
+
+
 def test_the_same_chat_exported_as_json_and_as_html_gives_the_same_messages() -> None:
     [from_json] = TelegramImporter().parse(Source(str(SAME_CHAT_JSON), path=SAME_CHAT_JSON), ImportOptions())
     [from_html] = parse(SAME_CHAT_HTML)
 
-    def records(chat: Conversation) -> list[tuple[object, ...]]:
-        return [(m.index, m.ts, m.author, m.text, m.kind, m.reply_to) for m in chat.messages]
-
     assert len(from_html.messages) == 10
     assert records(from_html) == records(from_json)
+    reacted = [(m.index, [(r.author, r.emoji) for r in m.reactions]) for m in from_html.messages if m.reactions]
+    assert reacted == [
+        (2, [("Jonas Weber", "❤")]),
+        (3, [("Jonas Weber", "😍")]),  # his custom emoji beside it shows as a placeholder: left out
+        (7, [("Jonas Weber", "😁")]),
+        (9, [("Ada Lindqvist", "❤")]),
+    ]
+    # only the JSON export records when a reaction was given
+    assert [r.ts for m in from_json.messages for r in m.reactions] == [
+        datetime(2024, 7, 2, 9, 13, 52),
+        datetime(2024, 7, 2, 9, 14, 5),
+        datetime(2024, 7, 3, 7, 8),
+        datetime(2024, 7, 3, 7, 31, 10),
+    ]
+    assert all(r.ts is None for m in from_html.messages for r in m.reactions)
     assert {m.kind for m in from_html.messages} == {MessageKind.TEXT, MessageKind.MEDIA}
     # the call is the same event; the pin is Telegram's sentence at the time of the message before it
     assert from_html.system_events[0] == from_json.system_events[0]
@@ -189,6 +212,112 @@ def test_the_same_chat_exported_as_json_and_as_html_gives_the_same_messages() ->
     # only the JSON export records edits
     assert [m.index for m in from_json.messages if m.edited] == [2]
     assert not any(m.edited for m in from_html.messages)
+
+
+def test_reactions_name_every_reactor_the_page_shows_as_message_senders_are_named() -> None:
+    [chat] = parse(REACTIONS_HTML, me="Hanna Berg")
+    assert chat.title == "Choir Altos"
+    assert [(m.author, m.text, m.reactions) for m in chat.messages] == [
+        (
+            "Hanna Berg",
+            "I got the solo!! 🎤",
+            # ❤ by four, three shown (a deleted account has no name); 🎉 by two, nobody shown;
+            # Kofi's custom emoji is only a placeholder on the page
+            (Reaction("Kofi", "❤"), Reaction("Luz Ortega", "❤"), Reaction("Deleted Account", "❤")),
+        ),
+        ("Kofi", "congrats!!! 🎶", (Reaction("Hanna Berg", "🥰"),)),
+        # 👍 by seven, nobody shown
+        (
+            "Luz Ortega",
+            "so deserved. drinks after thursday rehearsal?",
+            (Reaction("Hanna Berg", "🍻"), Reaction("Kofi", "🍻")),
+        ),
+        ("Deleted Account", "bravo, Hanna", (Reaction("Hanna Berg", "🙏"),)),
+        ("Kofi", "see you thursday", ()),
+        ("Kofi", "bring the sheet music 📄", (Reaction("Luz Ortega", "👌"),)),  # a joined message
+    ]
+    # Kofi has no last name: the page writes "Kofi " as a sender and "Kofi" as a reactor, one person either way
+    assert "Kofi \n" in REACTIONS_HTML.read_text(encoding="utf-8")
+    assert set(chat.people) == {"Hanna Berg", "Kofi", "Luz Ortega", "Deleted Account"}
+
+
+def test_a_group_chat_exported_both_ways_gives_the_same_reactions_less_their_times() -> None:
+    [from_json] = TelegramImporter().parse(Source(str(REACTIONS_JSON), path=REACTIONS_JSON), ImportOptions())
+    [from_html] = parse(REACTIONS_HTML)
+    assert records(from_html) == records(from_json)
+    assert sum(len(m.reactions) for m in from_html.messages) == 8
+    assert from_json.messages[0].reactions[2] == Reaction("Deleted Account", "❤", datetime(2025, 5, 20, 19, 5))
+
+
+def test_reactions_written_as_divs_or_spans_read_the_same() -> None:
+    text = REACTIONS_HTML.read_text(encoding="utf-8")
+    assert '<span class="reactions">' in text
+    as_divs = re.sub(r"<span class=\"(reactions|reaction[^\"]*|emoji|userpics|count)\">", r'<div class="\1">', text)
+    as_divs = as_divs.replace("</span>", "</div>")
+    assert "<span" not in as_divs
+    [with_spans] = parse(REACTIONS_HTML)
+    [with_divs] = parse_text(as_divs)
+    assert [m.reactions for m in with_divs.messages] == [m.reactions for m in with_spans.messages]
+
+
+PAID = """
+        <span class="reaction paid">
+
+         <span class="emoji">
+⭐
+         </span>
+
+         <span class="userpics">
+
+          <div class="userpic userpic7" style="width: 20px; height: 20px">
+
+           <div class="initials" style="line-height: 20px" title="Luz Ortega">
+LO
+           </div>
+
+          </div>
+
+         </span>
+
+         <span class="count">
+25
+         </span>
+
+        </span>
+"""
+
+
+def test_paid_star_reactions_add_nobody() -> None:
+    text = REACTIONS_HTML.read_text(encoding="utf-8")
+    first = text.index('<span class="reactions">') + len('<span class="reactions">\n')
+    [chat] = parse_text(text[:first] + PAID + text[first:])
+    [plain] = parse(REACTIONS_HTML)
+    assert [m.reactions for m in chat.messages] == [m.reactions for m in plain.messages]
+    assert chat.messages[0].reactions[0] == Reaction("Kofi", "❤")
+
+
+def test_reactions_on_notices_and_calls_are_dropped() -> None:
+    shown = """
+      <span class="reactions">
+       <span class="reaction"><span class="emoji">👍</span>
+        <span class="userpics">
+         <div class="userpic userpic4"><div class="initials" title="Jonas Weber">JW</div></div>
+        </span>
+       </span>
+      </span>
+"""
+    text = SAME_CHAT_HTML.read_text(encoding="utf-8")
+    pin = text.index("this message</a>\n      </div>\n", text.index('id="message5108"'))
+    pin = text.index("</div>", pin) + len("</div>")
+    call = text.index("Outgoing (95 seconds)\n          </div>")
+    call = text.index("\n      </div>\n\n     </div>", call)
+    assert call < pin
+    broken = text[:call] + shown + text[call:pin] + shown + text[pin:]
+    [chat] = parse_text(broken)
+    [plain] = parse(SAME_CHAT_HTML)
+    assert [m.reactions for m in chat.messages] == [m.reactions for m in plain.messages]
+    assert chat.system_events == plain.system_events
+    assert len(chat.messages) == 10
 
 
 def test_detection_claims_chat_pages_and_nothing_else() -> None:
@@ -277,6 +406,12 @@ markup = st.sampled_from(
         "\n",
         '<div class="message service" id="message-3"><div class="body details">0 May 0000</div></div>',
         '<div class="pull_right date details" title="29.02.2023 25:00:00 UTC+01:00">',
+        '<span class="reactions">',
+        '<span class="reaction paid">',
+        '<span class="emoji">',
+        '<a href="">',
+        '<div class="initials" title="Pia Brandt">',
+        "</span>",
     ]
 )
 

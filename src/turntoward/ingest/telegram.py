@@ -13,6 +13,32 @@ when it has none.
 ``reply_to_message_id`` becomes the index of the quoted message, or None when that message is
 not in the export. A forwarded message counts as said by the person who forwarded it: they
 chose to share it. A message from a deleted account (``"from": null``) is by "Deleted Account".
+
+Reactions (Telegram Desktop 5.5.7, October 2024, and later; ``export_output_json.cpp`` writes
+them from ``ParseReactions`` in ``export/data/export_data_types.cpp``) are a list on the message::
+
+    "reactions": [
+     {"type": "emoji", "count": 2, "emoji": "❤",
+      "recent": [{"from": "Teo Vance", "from_id": "user6120447731", "date": "2024-03-12T07:45:02"}]},
+     {"type": "custom_emoji", "count": 1, "document_id": "stickers/sticker.webp"},
+     {"type": "paid", "count": 50}
+    ]
+
+``type`` is ``emoji``, ``custom_emoji``, ``paid`` (Telegram Stars) or ``empty``; ``count`` is how
+many people reacted that way; ``recent`` (left out when empty) names the reactors Telegram's
+server sent with the message (its ``recent_reactions``: the export asks for no fuller list), each
+with ``from`` (the display name, written like a message's ``from``: null for a deleted account),
+``from_id`` and ``date`` (local wall-clock time, like a message's ``date``, with no
+``date_unixtime`` beside it). Reactions are listed in the server's order, a reaction that only
+appears among the recent ones coming last.
+
+Each named reactor of an ``emoji`` reaction becomes one `Reaction` (emoji exactly as written, name
+as for message authors, time as for message times), in the order the export lists them. The
+reactors a ``count`` has beyond ``recent`` are nobody in particular and add nothing. A
+``custom_emoji`` reaction has no ordinary emoji behind it in the export (``export_api_wrap.cpp``
+swaps its ``document_id`` for the path of the emoji's exported image, "(unavailable)" or ""), so
+it is skipped, and so are ``paid`` (a star) and ``empty`` ones. Service entries carry no reactions (tdesktop reads
+reactions only for ordinary messages); any found on one are dropped with it.
 """
 
 from __future__ import annotations
@@ -23,7 +49,7 @@ from datetime import datetime
 from turntoward.ingest._json_doc import JsonDoc, JsonObject, child, load_json, looks_like_json_object
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
-from turntoward.model import Conversation, Message, MessageKind, SystemEvent
+from turntoward.model import Conversation, Message, MessageKind, Reaction, SystemEvent
 
 # What a message without a caption says, by the ``media_type`` Telegram records for a file.
 MEDIA_PLACEHOLDERS: dict[str, str] = {
@@ -153,12 +179,18 @@ def _entry_time(doc: JsonDoc, entry: JsonObject, at: str) -> datetime:
     return doc.field_datetime(entry, "date", at)
 
 
-def _message(doc: JsonDoc, entry: JsonObject, at: str, index: int, ts: datetime) -> Message:
+def _author(doc: JsonDoc, entry: JsonObject, at: str) -> str:
+    """Who wrote a message or gave a reaction: its ``from``, "Deleted Account" when null."""
     author = entry.get("from")
     if author is None:
-        author = DELETED_ACCOUNT
-    elif not isinstance(author, str):
+        return DELETED_ACCOUNT
+    if not isinstance(author, str):
         doc.fail(child(at, "from"), "a name (a string) or null", author)
+    return author
+
+
+def _message(doc: JsonDoc, entry: JsonObject, at: str, index: int, ts: datetime) -> Message:
+    author = _author(doc, entry, at)
     text = _text(doc, entry.get("text"), child(at, "text"))
     kind = MessageKind.TEXT
     placeholder = _media_placeholder(doc, entry, at)
@@ -177,7 +209,28 @@ def _message(doc: JsonDoc, entry: JsonObject, at: str, index: int, ts: datetime)
         text=text,
         kind=kind,
         edited=entry.get("edited") is not None,
+        reactions=_reactions(doc, entry, at),
     )
+
+
+def _reactions(doc: JsonDoc, entry: JsonObject, at: str) -> tuple[Reaction, ...]:
+    """One `Reaction` per named reactor of each emoji reaction, in the export's order."""
+    found: list[Reaction] = []
+    path = child(at, "reactions")
+    for i, raw in enumerate(doc.field_list(entry, "reactions", at, optional=True)):
+        where = f"{path}[{i}]"
+        reaction = doc.obj(raw, where)
+        if doc.field_str(reaction, "type", where) != "emoji":
+            continue  # custom_emoji (no plain emoji in the export), paid (stars), empty
+        emoji = doc.field_str(reaction, "emoji", where)
+        if not emoji:
+            continue
+        people = child(where, "recent")
+        for j, person in enumerate(doc.field_list(reaction, "recent", where, optional=True)):
+            who = doc.obj(person, f"{people}[{j}]")
+            author = _author(doc, who, f"{people}[{j}]")
+            found.append(Reaction(author, emoji, _entry_time(doc, who, f"{people}[{j}]")))
+    return tuple(found)
 
 
 def _media_placeholder(doc: JsonDoc, entry: JsonObject, at: str) -> str | None:

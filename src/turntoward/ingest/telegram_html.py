@@ -35,6 +35,37 @@ counts as said by the person who forwarded it; calls become `SystemEvent`s ("pho
 (312 s)") like the JSON's call entries. Notices become `SystemEvent`s with Telegram's English
 sentence, at the time of the message before them (the page gives them none). The page does not
 mark edited messages, so `edited` is always False, and it has no chat id.
+
+Reactions (Telegram Desktop 5.5.7, October 2024, and later; ``pushMessage`` in
+``export/output/export_output_html.cpp``) close a message's ``<div class="body">``, after its
+text (indentation shortened)::
+
+    <span class="reactions">
+     <span class="reaction active">
+      <span class="emoji">❤</span>
+      <span class="userpics">
+       <div class="userpic userpic2" style="width: 20px; height: 20px">
+        <div class="initials" style="line-height: 20px" title="Teo Vance">TV</div>
+       </div>
+      </span>
+      <span class="count">3</span>
+     </span>
+    </span>
+
+Versions 5.5.7 to 5.12 write a ``<div>`` where later ones write each of these ``<span>`` tags;
+both are read. ``active`` marks a reaction the exporting account is among the named reactors of,
+``paid`` one in Telegram Stars (its emoji is ``⭐``). Each reactor Telegram's server sent with
+the message (the JSON's ``recent``) gets a userpic whose ``title`` is their display name, the
+same name the JSON export writes as ``from``; a deleted account, whose name is empty, gets no
+``title``. The ``count`` appears only when nobody, or not everyone, is named. A custom emoji is
+``<a href="...">👋</a>``: the same waving hand for every custom emoji, a placeholder rather than
+the emoji's own fallback.
+
+As in `turntoward.ingest.telegram`, each named reactor of a plain emoji reaction becomes one
+`Reaction`, named as message senders are, in page order; the unnamed rest of a count, custom
+emoji and paid reactions add nothing, and notices and calls keep none. The page gives no time
+for a reaction, so `Reaction.ts` is None where the JSON export has the time; otherwise both
+exports list the same reactors with the same emoji in the same order.
 """
 
 from __future__ import annotations
@@ -57,7 +88,7 @@ from turntoward.ingest.telegram import (
     PHOTO,
     UNSUPPORTED,
 )
-from turntoward.model import Conversation, Message, MessageKind, SystemEvent
+from turntoward.model import Conversation, Message, MessageKind, Reaction, SystemEvent
 
 PAGE_NAME = re.compile(r"messages(\d*)\.html")
 DATE_TITLE = re.compile(r"(\d{2})\.(\d{2})\.(\d{4}) (\d{2}):(\d{2}):(\d{2})(?: UTC(?:[+-]\d{1,2}(?::\d{2})?)?)?")
@@ -190,6 +221,18 @@ class _Element:
         self.role = role
 
 
+class _ShownReaction:
+    """One ``<span class="reaction">`` of a message: its emoji and the names of its reactors."""
+
+    __slots__ = ("custom", "emoji", "names", "paid")
+
+    def __init__(self, paid: bool) -> None:
+        self.paid = paid
+        self.custom = False  # a custom emoji: the page shows a placeholder, not the emoji
+        self.emoji: list[str] | None = None
+        self.names: list[str] = []
+
+
 class _Entry:
     """A message or notice being read, from its opening tag to its closing one."""
 
@@ -203,6 +246,7 @@ class _Entry:
         "media_status",
         "media_title",
         "poll",
+        "reactions",
         "reply_to",
         "service",
         "text",
@@ -221,6 +265,7 @@ class _Entry:
         self.media_status: list[str] | None = None
         self.poll: list[str] | None = None
         self.reply_to: int | None = None
+        self.reactions: list[_ShownReaction] = []
 
 
 class _PageReader(HTMLParser):
@@ -234,7 +279,7 @@ class _PageReader(HTMLParser):
         self.entry: _Entry | None = None
         self.capture: list[list[str]] = []  # text being collected, innermost last
         self.title: list[str] | None = None
-        self.in_header = self.in_forward = self.in_reply = self.in_media = 0
+        self.in_header = self.in_forward = self.in_reply = self.in_media = self.in_reactions = 0
         self.saw_history = self.closed_history = False
         self.next_page: int | None = None
 
@@ -303,6 +348,11 @@ class _PageReader(HTMLParser):
                 entry.text = self._start_capture()
                 return "capture"
             return None
+        if self.in_reactions:
+            return self._reaction_role(entry, tag, classes, attributes)
+        if tag in ("span", "div") and "reactions" in classes:
+            self.in_reactions += 1
+            return "reactions"
         if tag == "div" and "date" in classes and entry.date is None:
             entry.date = attributes.get("title", "")
             entry.date_line = self.getpos()[0]
@@ -348,13 +398,29 @@ class _PageReader(HTMLParser):
             return "capture"
         return None
 
+    def _reaction_role(self, entry: _Entry, tag: str, classes: set[str], attributes: dict[str, str]) -> str | None:
+        if "reaction" in classes:
+            entry.reactions.append(_ShownReaction(paid="paid" in classes))
+            return None
+        if not entry.reactions:
+            return None
+        shown = entry.reactions[-1]
+        if "emoji" in classes and shown.emoji is None:
+            shown.emoji = self._start_capture()
+            return "capture"
+        if tag == "a" and shown.emoji is not None and self.capture and self.capture[-1] is shown.emoji:
+            shown.custom = True
+        elif "initials" in classes:
+            shown.names.append(attributes.get("title", ""))
+        return None
+
     def _close(self, element: _Element) -> None:
         role = element.role
         if role == "capture":
             self.capture.pop()
         elif role == "message":
             entry, self.entry = self.entry, None
-            self.in_forward = self.in_reply = self.in_media = 0
+            self.in_forward = self.in_reply = self.in_media = self.in_reactions = 0
             self.capture.clear()
             assert entry is not None
             self._finish_entry(entry)
@@ -368,6 +434,8 @@ class _PageReader(HTMLParser):
             self.in_reply -= 1
         elif role == "media":
             self.in_media -= 1
+        elif role == "reactions":
+            self.in_reactions -= 1
 
     def _start_capture(self) -> list[str]:
         parts: list[str] = []
@@ -392,7 +460,7 @@ class _PageReader(HTMLParser):
             self._fail(entry.date_line, "a message time like 12.03.2024 21:04:05", entry.date)
         chat.clock = ts
         if entry.from_name is not None:
-            author = VIA_BOT.sub("", _joined(entry.from_name).strip()) or DELETED_ACCOUNT
+            author = _author(_joined(entry.from_name))
         elif chat.last_author is not None:
             author = chat.last_author  # "joined": the same sender as the message before
         else:
@@ -410,7 +478,9 @@ class _PageReader(HTMLParser):
             text = text or _placeholder(entry)
         elif not text:
             kind, text = MessageKind.MEDIA, UNSUPPORTED  # a dice roll, a story the export omits
-        message = Message(index=len(chat.messages), ts=ts, author=author, text=text, kind=kind)
+        message = Message(
+            index=len(chat.messages), ts=ts, author=author, text=text, kind=kind, reactions=_reactions(entry)
+        )
         if entry.id is not None:
             chat.index_of[entry.id] = message.index
         if entry.reply_to is not None:
@@ -472,6 +542,22 @@ def _parse_date(title: str) -> datetime | None:
 
 def _joined(parts: list[str]) -> str:
     return "".join(parts)
+
+
+def _author(name: str) -> str:
+    """A sender's or reactor's name as the JSON importer has it: no " via @bot", no padding."""
+    return VIA_BOT.sub("", name.strip()) or DELETED_ACCOUNT
+
+
+def _reactions(entry: _Entry) -> tuple[Reaction, ...]:
+    """One `Reaction` per named reactor of each plain emoji reaction, in page order (no times)."""
+    found: list[Reaction] = []
+    for shown in entry.reactions:
+        emoji = _joined(shown.emoji or []).strip()
+        if shown.paid or shown.custom or not emoji:
+            continue
+        found.extend(Reaction(_author(name), emoji) for name in shown.names)
+    return tuple(found)
 
 
 def _placeholder(entry: _Entry) -> str:
