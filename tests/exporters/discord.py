@@ -7,12 +7,18 @@ itself (what the importer shows). DiscordChatExporter never sees deleted message
 (or a sticker for "<sticker>") with its text as the message content unless the text is the
 importer's placeholder. Timestamps are written in `utc_offset`, at millisecond precision; an
 ``edited`` record gets ``timestampEdited`` a minute after it was sent.
+
+`reactions` maps a record's index to ``(emoji, [display names])`` pairs, written as
+DiscordChatExporter 2.40.4 and later write them: one entry per emoji with its ``count`` and its
+``users`` (author objects without ``roles``). An emoji written ``:name:`` is a custom server
+emoji (a snowflake id, the name without colons); any other is a standard one (``"id": ""``).
+`reaction_users=False` leaves ``users`` out, as exports before 2.40.4 do.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 
 from tests.exporters._json_records import (
@@ -36,6 +42,8 @@ def render_discord(
     channel: str,
     guild: str | None = None,
     utc_offset: timedelta = timedelta(0),
+    reactions: Mapping[int, Sequence[tuple[str, Sequence[str]]]] | None = None,
+    reaction_users: bool = True,
 ) -> str:
     """A channel export; `guild` None means a DM (or group DM with more than two authors)."""
     kept, new_index = surviving(messages)
@@ -48,9 +56,12 @@ def render_discord(
         if old in new_index and target is not None and target in new_index:
             quoted[new_index[old]] = ids[new_index[target]]
 
+    reacted = {new_index[old]: listed for old, listed in (reactions or {}).items() if old in new_index}
     out = []
     for i, record in enumerate(kept):
-        out.append(_message(record, ids[i], tz, channel_id, quoted.get(i)))
+        message = _message(record, ids[i], tz, channel_id, quoted.get(i))
+        message["reactions"] = [_reaction(emoji, names, reaction_users) for emoji, names in reacted.get(i, ())]
+        out.append(message)
     if guild is None:
         guild_part = {"id": "0", "name": "Direct Messages", "iconUrl": f"{_CDN}/embed/avatars/0.png"}
         group = len({r.author for r in kept}) > 2
@@ -123,6 +134,24 @@ def _message(
         message["reference"] = {"messageId": quoted, "channelId": channel_id, "guildId": None}
     message["inlineEmojis"] = []
     return message
+
+
+def _reaction(emoji: str, names: Sequence[str], with_users: bool) -> dict[str, object]:
+    if len(emoji) > 2 and emoji.startswith(":") and emoji.endswith(":"):
+        emoji_id = str(stable_number(f"emoji {emoji}", 19))
+        name, code, image = emoji[1:-1], emoji[1:-1], f"{_CDN}/emojis/{emoji_id}.png"
+    else:
+        emoji_id, name, code = "", emoji, emoji  # the exporter's short code ("heart") is not read
+        image = f"https://cdn.jsdelivr.net/gh/twitter/twemoji@latest/assets/svg/{ord(emoji[:1] or '?'):x}.svg"
+    reaction: dict[str, object] = {
+        "emoji": {"id": emoji_id, "name": name, "code": code, "isAnimated": False, "imageUrl": image},
+        "count": len(names),
+    }
+    if with_users:
+        reaction["users"] = [
+            {key: value for key, value in _author(n).items() if key != "roles"} for n in names
+        ]
+    return reaction
 
 
 def _author(name: str) -> dict[str, object]:

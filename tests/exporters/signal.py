@@ -3,7 +3,11 @@
 One folder per chat, named after the contact or group, with ``chat.md`` in the tool's exact
 paragraph layout, ``data.json`` (one JSON object per line, as the tool writes it) and the
 attachments under ``media/``. Replies carry the quoted text (or "Photo" for a picture), as
-signal-export has no message ids.
+signal-export has no message ids. `reactions` maps a record's index to ``(name, emoji)`` pairs,
+written as the line ``(- Sam: 👍, Me: ❤️ -)`` after the body (before any attachment, as
+signal-export writes them); a name equal to `me` is written ``Me``, as signal-export's main
+branch names the user's own reactions (v3.8.6 to v3.9.0 wrote ``NotetoSelf``: pass that name).
+Deleted messages show no reactions.
 """
 
 from __future__ import annotations
@@ -50,7 +54,7 @@ def render_signal_chat(
             name = f"{record.ts.isoformat(timespec='milliseconds').replace(':', '-')}_00_IMG_{i:04d}.png"
             (folder / "media" / name).write_bytes(TINY_PNG)
             attachments.append({"name": name, "path": f"media/{name}", "missing_kind": None})
-        reacted = (reactions or {}).get(i, [])
+        reacted = [("Me" if name == me else name, emoji) for name, emoji in (reactions or {}).get(i, [])]
         if record.kind == "deleted":
             paragraphs.append(f"[{date}] {sender}: (This message was deleted)\n")
         else:

@@ -1,4 +1,4 @@
-"""The Signal importer reads signal-export's chat folders: messages, replies, media, deletions."""
+"""The Signal importer reads signal-export's chat folders: messages, replies, media, deletions, reactions."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from tests.ingest._records import Rec
 from turntoward.errors import ImportFormatError
 from turntoward.ingest import ImportOptions, Source, detect, read_paths
 from turntoward.ingest.signal import SignalExportImporter
-from turntoward.model import MessageKind
+from turntoward.model import MessageKind, Reaction
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "signal"
 SAM = FIXTURES / "Sam Rivera" / "chat.md"
@@ -81,6 +81,82 @@ def test_a_group_chat_with_quotes_attachments_and_reactions() -> None:
     assert [(e.author, e.text) for e in chat.system_events] == [
         ("Sam Rivera", ""), ("Alex", "Outgoing video call (accepted, 12m 5s)"),
     ]
+
+
+def test_reactions_are_read_onto_the_message_they_follow() -> None:
+    [chat] = parse(SAM)
+    assert [(m.index, m.reactions) for m in chat.messages if m.reactions] == [
+        (0, (Reaction("Me", "❤️"),)),
+        (2, (Reaction("Me", "😍"),)),  # the attachment follows the reactions on their line
+        (3, (Reaction("Sam Rivera", "👍"), Reaction("Me", "🙌"))),
+        (6, (Reaction("Sam Rivera", "😂"),)),  # the sticker line follows the reactions line
+    ]
+    assert [(m.text, m.kind) for m in (chat.messages[2], chat.messages[6])] == [
+        ("the view from the new office", MEDIA), ("", MEDIA),
+    ]
+
+
+def test_the_users_own_reactions_are_named_as_their_messages_are() -> None:
+    [chat] = parse(SAM, me="Alex")
+    assert chat.messages[0].reactions == (Reaction("Alex", "❤️"),)
+    assert chat.messages[3].author == "Alex"
+    assert chat.messages[3].reactions == (Reaction("Sam Rivera", "👍"), Reaction("Alex", "🙌"))
+    # signal-export v3.8.6 to v3.9.0 named the user's own reactions after "Note to Self"
+    [lake] = parse(LAKE, me="Alex")
+    assert [(m.index, m.author, m.reactions) for m in lake.messages if m.reactions] == [
+        (2, "Alex", (Reaction("Jo Park", "😂"),)),
+        (3, "Jo Park", (Reaction("Sam Rivera", "👍"), Reaction("Alex", "❤️"))),
+    ]
+    [lake] = parse(LAKE)
+    assert lake.messages[3].reactions[1] == Reaction("Me", "❤️")
+
+
+def test_reaction_names_with_commas_merged_spacing_and_empty_lists(tmp_path: Path) -> None:
+    path = tmp_path / "Book club" / "chat.md"
+    path.parent.mkdir()
+    path.write_text(
+        "[2024-03-12 21:04:05] Park, Jo: who finished it?  \n"
+        "(- Park, Jo: 👍, Sam:  ❤️, Dr: Who: 👨‍👩‍👧, Me: 1️⃣ -)\n\n"
+        "[2024-03-12 21:05:00] Sam: not me  \n(-  -)\n\n"
+        "[2024-03-12 21:06:00] Sam:   \n(- Me: 😂 -)(media not exported)  \n\n",
+        encoding="utf-8",
+    )
+    [chat] = parse(path, me="Alex")
+    assert [(m.author, m.text, m.kind, m.reactions) for m in chat.messages] == [
+        ("Park, Jo", "who finished it?", TEXT, (
+            Reaction("Park, Jo", "👍"), Reaction("Sam", "❤️"), Reaction("Dr: Who", "👨‍👩‍👧"),
+            Reaction("Alex", "1️⃣"),
+        )),
+        ("Sam", "not me", TEXT, ()),
+        ("Sam", "", MEDIA, (Reaction("Alex", "😂"),)),
+    ]
+
+
+def test_reactions_on_a_call_or_group_change_are_dropped_with_it(tmp_path: Path) -> None:
+    path = tmp_path / "Climbing club" / "chat.md"
+    path.parent.mkdir()
+    path.write_text(
+        "[2025-02-01 18:00:00] Priya: anyone at the wall tonight?  \n(- Me: 🙋 -)\n\n"
+        "[2025-02-01 18:05:12] Me: Outgoing group call (accepted, 4m 2s)  \n(- Priya: 👍 -)\n\n"
+        "[2025-02-01 18:06:00] Priya:   \n(- Me: 👋 -)\n\n",
+        encoding="utf-8",
+    )
+    [chat] = parse(path)
+    assert [(m.text, m.reactions) for m in chat.messages] == [("anyone at the wall tonight?", (Reaction("Me", "🙋"),))]
+    assert [e.text for e in chat.system_events] == ["Outgoing group call (accepted, 4m 2s)", ""]
+
+
+@pytest.mark.parametrize("body, line", [
+    ("there  \n(- Sam 👍 -)\n", 4),  # no "name: " before the emoji
+    ("there  \n(- Sam: thumbsup -)\n", 4),  # a word, not an emoji
+    ("there  \n(- Sam: 👍, -)\n", 4),  # a dangling separator
+    ("  \n(- : 👍 -)\n(( 😀 ))\n", 4),  # no name; the sticker line after it is line 5
+])
+def test_a_malformed_reactions_line_names_its_line(tmp_path: Path, body: str, line: int) -> None:
+    path = tmp_path / "chat.md"
+    path.write_text(f"[2024-03-12 21:04:05] Sam: hi  \n\n[2024-03-12 21:05:00] Sam: {body}", encoding="utf-8")
+    with pytest.raises(ImportFormatError, match=rf"chat\.md:{line}: expected reactions as .*found '\(- "):
+        parse(path)
 
 
 def test_detection_prefers_signal_over_iso_date_whatsapp_for_chat_md() -> None:
@@ -155,12 +231,22 @@ def test_renderer_round_trip(tmp_path: Path) -> None:
         Rec(datetime(2024, 7, 1, 18, 4), "Noor", "oops", "deleted"),
         Rec(datetime(2024, 7, 1, 18, 5), "Me", "that cat photo helps 😄", reply_to=2),
     ]
-    chat_md = render_signal_chat(records, tmp_path, "Noor", reactions={1: [("Noor", "❤️")]})
+    reactions = {1: [("Noor", "❤️")], 2: [("Me", "😻"), ("Noor", "👍")], 3: [("Me", "😢")]}
+    chat_md = render_signal_chat(records, tmp_path, "Noor", reactions=reactions)
     [chat] = parse(chat_md)
     assert chat.title == "Noor"
     assert [(m.ts, m.author, m.text, m.kind.value, m.reply_to) for m in chat.messages] == [
         (r.ts, r.author, "" if r.kind == "deleted" else r.text, r.kind, r.reply_to) for r in records
     ]
+    # a deleted message shows no reactions in signal-export's Markdown
+    assert [m.reactions for m in chat.messages] == [
+        (), (Reaction("Noor", "❤️"),), (Reaction("Me", "😻"), Reaction("Noor", "👍")), (), (),
+    ]
+    # the renderer writes the user's own reactions as "Me", as signal-export does
+    chat_md = render_signal_chat(records, tmp_path / "named", "Noor", me="Ama", reactions={2: [("Ama", "😻")]})
+    assert "\n(- Me: 😻 -)" in chat_md.read_text(encoding="utf-8")
+    [chat] = parse(chat_md, me="Ama")
+    assert chat.messages[2].reactions == (Reaction("Ama", "😻"),)
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

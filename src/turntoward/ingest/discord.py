@@ -7,6 +7,26 @@ the wall-clock time in that offset and drop the offset, as every importer gives 
 time. Only ``Default`` and ``Reply`` messages are messages; every other type (joins, pins,
 calls, recipients added, threads created) is a `SystemEvent`. ``reference.messageId`` becomes
 `reply_to` when the quoted message is in the same export.
+
+Reactions, as DiscordChatExporter.Core/Exporting/JsonMessageWriter.cs writes them (read on
+the project's main branch, two commits after 2.47; ``users`` came with commit d00ecf0c, first
+released in 2.40.4, July 2023): each message has ``"reactions": [{"emoji": {"id", "name",
+"code", "isAnimated", "imageUrl"}, "count": 2, "users": [user, ...]}]``, one entry per emoji.
+A user there is written as a message author is, without ``roles`` (``id``, ``name``,
+``discriminator``, ``nickname``, ``color``, ``isBot``, ``avatarUrl``; ``nickname`` is the server
+nickname or global display name), so a reactor is named by the authors' rule (nickname, else
+user name) and the user's own reactions read as their messages do. Every listed user is one
+`Reaction`, in the listed order (the exporter pages through Discord's list by user id, so it is
+not the order they reacted in); the export has no reaction times, so `Reaction.ts` is None.
+Exports from before 2.40.4 have no ``users``, and newer ones write ``[]`` when Discord answers
+nothing (DiscordClient.cs suspects a deleted emoji, issue #1226): only ``count`` is known,
+nobody to attribute it to, so such a reaction adds nothing. ``emoji.id`` is ``""`` (2.33 and
+later; ``null`` before) for a standard emoji, whose ``name`` is the emoji itself (``"❤️"``,
+``code`` ``"heart"``); a custom server emoji has its snowflake id and its name (``"kekw"``, or
+``"Unknown Emoji"`` when Discord gave none) and is kept as ``:kekw:``. Reactions on notices
+(joins, pins, calls) are dropped with them, unread. A ``reactions`` value that is not a list of
+such objects, an emoji without a name or a user without a name is an `ImportFormatError`
+naming its JSON path (``messages[3].reactions[0].users[1].name``).
 """
 
 from __future__ import annotations
@@ -17,7 +37,7 @@ from collections.abc import Iterator
 from turntoward.ingest._json_doc import JsonDoc, JsonObject, child, load_json, looks_like_json_object
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
-from turntoward.model import Conversation, Message, MessageKind, SystemEvent
+from turntoward.model import Conversation, Message, MessageKind, Reaction, SystemEvent
 
 MESSAGE_TYPES = frozenset({"Default", "Reply"})
 ATTACHMENT = "<attachment>"
@@ -72,6 +92,7 @@ class DiscordImporter:
                 author=author,
                 text=content,
                 edited=doc.optional_str(entry, "timestampEdited", at) is not None,
+                reactions=_reactions(doc, entry, at),
             )
             _attach_media(doc, entry, at, message)
             message_id = doc.optional_str(entry, "id", at)
@@ -101,9 +122,36 @@ def _spaced(entry_type: str) -> str:
 
 
 def _author(doc: JsonDoc, entry: JsonObject, at: str) -> str:
-    author = doc.field_obj(entry, "author", at)
-    where = child(at, "author")
-    return doc.optional_str(author, "nickname", where) or doc.field_str(author, "name", where)
+    return _user_name(doc, doc.field_obj(entry, "author", at), child(at, "author"))
+
+
+def _user_name(doc: JsonDoc, user: JsonObject, where: str) -> str:
+    """How a user is shown: the nickname (server nickname or display name), else the user name."""
+    return doc.optional_str(user, "nickname", where) or doc.field_str(user, "name", where)
+
+
+def _reactions(doc: JsonDoc, entry: JsonObject, at: str) -> tuple[Reaction, ...]:
+    """One `Reaction` per user listed under each of the message's reactions, in the file's order."""
+    found = []
+    for k, raw in enumerate(doc.field_list(entry, "reactions", at, optional=True)):
+        where = f"{child(at, 'reactions')}[{k}]"
+        reaction = doc.obj(raw, where)
+        users = doc.field_list(reaction, "users", where, optional=True)
+        if not users:
+            continue  # a count only (before 2.40.4, or Discord listed nobody): nobody to attribute
+        emoji = _emoji(doc, doc.field_obj(reaction, "emoji", where), child(where, "emoji"))
+        for u, user in enumerate(users):
+            user_at = f"{child(where, 'users')}[{u}]"
+            found.append(Reaction(_user_name(doc, doc.obj(user, user_at), user_at), emoji))
+    return tuple(found)
+
+
+def _emoji(doc: JsonDoc, emoji: JsonObject, where: str) -> str:
+    """A standard emoji itself ("❤️"); a custom server emoji (it has an id) as ":name:"."""
+    name = doc.field_str(emoji, "name", where)
+    if not name:
+        doc.fail(child(where, "name"), "an emoji name (a non-empty string)", name)
+    return f":{name}:" if doc.optional_str(emoji, "id", where) else name
 
 
 def _attach_media(doc: JsonDoc, entry: JsonObject, at: str, message: Message) -> None:

@@ -16,7 +16,8 @@ Each message is printed as one Markdown paragraph followed by a blank line::
 * a reply starts with the quoted text: a blank line, ``> `` lines, a blank line; it is matched
   to the latest earlier message with that text (or, for ``Photo``, ``Video``, ``Voice
   message`` and file names, the latest earlier attachment) to set ``reply_to``;
-* reactions follow on a line ``(- Sam: 👍, Jo: ❤️ -)``; they are not messages;
+* reactions follow on a line of their own, ``(- Sam: 👍, Jo: ❤️ -)`` (see below); they are not
+  messages but `Reaction`s on the message they follow;
 * stickers are ``(( 😀 ))`` or ``[😀](../exported_stickers/...)``, attachments
   ``![name](./media/file)`` (images) or ``[name](./media/file)``, or ``(media not exported)``:
   any of them makes a MEDIA message;
@@ -25,6 +26,34 @@ Each message is printed as one Markdown paragraph followed by a blank line::
   text at all (group changes) become `SystemEvent`s.
 
 The conversation is titled with the chat's folder name, which also serves as ``chat_id``.
+
+Reactions, as ``Message.to_md`` writes them (sigexport/models.py, v2.0 to v3.9.0 and the main
+branch, read at commit 4093921): after the body and its two trailing spaces comes ``\n(- `` +
+``", ".join(f"{name}: {emoji}")`` + `` -)``, then any sticker or attachments (so attachments
+can follow the ``-)`` on that line); deleted messages never show reactions. There is one entry
+per reaction Signal Desktop stored on the message (sigexport/create.py ``create_message``;
+Signal keeps one reaction per person per message, but nothing here relies on that), and no
+time, so `Reaction.ts` is None. The name is the one message headers use: ``utils.fix_names``
+folds every contact name to letters and digits (``Sam Rivera`` is written ``SamRivera``; v2 and
+later), so the exporter never writes a name with a comma or colon; entries are still read from
+the left as ``name: emoji``, an emoji being a run of characters without spaces, commas or colons
+with at least one that is not ASCII, so a name such as ``Park, Jo`` is kept whole. The
+exporting user's own reactions are named:
+
+* ``Me`` on signal-export's main branch (commit 4093921, "show your own reactions as Me", after
+  v3.9.0), as their messages are;
+* ``NotetoSelf`` in v3.8.6 to v3.9.0 (the owner's conversation is named ``Note to Self`` in
+  sigexport/main.py, then folded);
+* before v3.8.6, the user's own profile name, folded (``None`` without one), which cannot be
+  told from a contact's.
+
+``Me`` and ``NotetoSelf`` are read as the user (``--me``), as ``Me`` is on messages. An
+``--old`` merge re-writes the reactions of messages found only in the old export as ``Sam:  👍``
+(two spaces; sigexport/models.py ``MergeMessage.to_message``), so any run of spaces is accepted.
+v1 (sigexport/main.py) wrote reactions after the attachments, and ``(-  -)`` when no reactor
+was known: the latter is read as no reactions. A reactions line that is not such a list is an
+`ImportFormatError` naming its line (user text cannot end in one: signal-export puts two spaces
+after every body). Reactions on anything that becomes a `SystemEvent` are dropped unread.
 """
 
 from __future__ import annotations
@@ -38,10 +67,12 @@ from pathlib import PurePosixPath, PureWindowsPath
 from turntoward.errors import ImportFormatError
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
-from turntoward.model import Conversation, Message, MessageKind, SystemEvent
+from turntoward.model import Conversation, Message, MessageKind, Reaction, SystemEvent
 
 CHAT_FILES = ("chat.md", "index.md")
 EXPORT_ME = "Me"
+# How v3.8.6 to v3.9.0 name the exporting user's own reactions ("Note to Self", folded).
+EXPORT_ME_REACTING = frozenset({EXPORT_ME, "NotetoSelf"})
 _EXPECTED = "a signal-export chat.md ('[YYYY-MM-DD HH:MM:SS] Name: message' paragraphs)"
 HEADER = re.compile(r"\[(\d{4}-\d{2}-\d{2}),? (\d{2}:\d{2}(?::\d{2})?)\] (.*?): ?")
 DELETED_TEXT = "(This message was deleted)"
@@ -49,7 +80,11 @@ _QUOTE = re.compile(r"\n\n(> [^\n]*(?:\n> [^\n]*)*)\n\n")
 _ATTACHMENT = re.compile(r"!?\[[^\]\n]*\]\(\./media/|\((?:media|attachment) not exported\)  ")
 _STICKER_LINK = re.compile(r"\[[^\]\n]*\]\(\.\./exported_stickers/")
 _STICKER_LINE = re.compile(r"\(\( .* \)\)")
-_REACTIONS = re.compile(r"\(- .* -\)")
+_REACTIONS = re.compile(r"\(- (.*) -\)")
+# One "name: emoji" entry of a reactions line: the emoji has no spaces, commas or colons and at
+# least one character that is not ASCII, so "Park, Jo: 👍" is one entry, by "Park, Jo".
+_REACTION = re.compile(r"(.+?): +([^\s,:]*[^\x00-\x7f][^\s,:]*)(?:, (?=.)|\Z)")
+_EXPECTED_REACTIONS = "reactions as '(- Name: emoji, Name: emoji -)'"
 # signal-export names a call by Signal's call type, lowercased, "audio" read as "voice".
 CALL = re.compile(r"(?:Incoming|Outgoing|Missed) (?:(?:voice|video|group|adhoc) )?call(?: \(.*\))?")
 # Labels signal-export quotes instead of text when the replied-to message was an attachment.
@@ -89,7 +124,7 @@ class SignalExportImporter:
         events: list[SystemEvent] = []
         for paragraph in _paragraphs(source, text):
             sender = me if paragraph.sender == EXPORT_ME else paragraph.sender
-            _add(paragraph, sender, messages, events)
+            _add(source, paragraph, sender, me, messages, events)
         yield Conversation(source.name, "signal", title, messages, events, chat_id=title, me=me)
 
 
@@ -129,9 +164,12 @@ def _paragraphs(source: Source, text: str) -> Iterator[_Paragraph]:
     yield current
 
 
-def _add(paragraph: _Paragraph, sender: str, messages: list[Message], events: list[SystemEvent]) -> None:
+def _add(
+    source: Source, paragraph: _Paragraph, sender: str, me: str, messages: list[Message], events: list[SystemEvent]
+) -> None:
     # print() adds a blank line after each paragraph; a body's own trailing newlines are lost anyway.
     raw = paragraph.raw.rstrip("\n")
+    last_line = paragraph.line + raw.count("\n")  # the file's line number of raw's last line
     if raw == DELETED_TEXT:
         messages.append(Message(len(messages), paragraph.ts, sender, "", MessageKind.DELETED))
         return
@@ -147,15 +185,32 @@ def _add(paragraph: _Paragraph, sender: str, messages: list[Message], events: li
     if sticker := _STICKER_LINK.search(last):
         last, media = last[: sticker.start()], True
     if lines and _STICKER_LINE.fullmatch(last):
-        last, media = lines.pop(), True
-    if lines and _REACTIONS.fullmatch(last):
+        last, media, last_line = lines.pop(), True, last_line - 1
+    listed = _REACTIONS.fullmatch(last) if lines else None
+    if listed:
         last = lines.pop()
     text = "\n".join([*lines, last]).removesuffix("  ")
     if not media and (not text.strip() or CALL.fullmatch(text)):
-        events.append(SystemEvent(paragraph.ts, text, sender))
+        events.append(SystemEvent(paragraph.ts, text, sender))  # reactions on a notice are dropped
         return
     kind = MessageKind.MEDIA if media else MessageKind.TEXT
-    messages.append(Message(len(messages), paragraph.ts, sender, text, kind, _quoted(quote, messages)))
+    reactions = _reactions(source, listed.group(1), last_line, me) if listed else ()
+    messages.append(Message(len(messages), paragraph.ts, sender, text, kind, _quoted(quote, messages),
+                            reactions=reactions))
+
+
+def _reactions(source: Source, listed: str, line: int, me: str) -> tuple[Reaction, ...]:
+    """The entries of a ``(- Sam: 👍, Me: ❤️ -)`` line, in its order; the user's named `me`."""
+    found: list[Reaction] = []
+    at = 0
+    while at < len(listed):
+        entry = _REACTION.match(listed, at)
+        if entry is None:
+            raise ImportFormatError(source.name, _EXPECTED_REACTIONS, line=line, found=f"(- {listed} -)")
+        name, emoji = entry.groups()
+        found.append(Reaction(me if name in EXPORT_ME_REACTING else name, emoji))
+        at = entry.end()
+    return tuple(found)
 
 
 def _quoted(quote: str | None, earlier: list[Message]) -> int | None:
