@@ -128,28 +128,26 @@ def bare_emoji(emoji: str) -> str:
     return emoji.translate(_MODIFIERS)
 
 
-def first_reaction(bid_msg: Message, th: Thresholds, group: bool) -> Reaction | None:
-    """The first reaction to the bid by someone else (earliest when the export dates them, else as
-    listed), or None. A dated reaction later than a reply could come (the response window) does
-    not count, as a reply that late would not."""
-    window = th.group_window_s if group else th.window_s
-    others = [r for r in bid_msg.reactions if r.author != bid_msg.author
-              and (r.ts is None or (r.ts - bid_msg.ts).total_seconds() <= window)]
-    if not others:
-        return None
-    dated = [r for r in others if r.ts is not None]
-    return min(dated, key=lambda r: r.ts) if len(dated) == len(others) else others[0]  # type: ignore[arg-type,return-value]
+_NEGATIVE_BARE = frozenset(map(bare_emoji, NEGATIVE_REACTIONS))
+_ACKNOWLEDGING_BARE = frozenset(map(bare_emoji, ACKNOWLEDGING_REACTIONS))
 
 
-def classify_reaction(bid: Bid, bid_msg: Message, reaction: Reaction, th: Thresholds) -> tuple[Outcome, list[str]]:
+def first_reaction(bid_msg: Message) -> Reaction | None:
+    """The first reaction to the bid by someone else, as the export lists them, or None.
+
+    When it was given is not used, though some exports record it: the same chat exported by
+    another app or in another layout (Telegram's HTML, imessage-exporter's text) does not, and
+    must get the same labels; and people react while they read, not days later.
+    """
+    return next((r for r in bid_msg.reactions if r.author != bid_msg.author), None)
+
+
+def classify_reaction(bid: Bid, reaction: Reaction) -> tuple[Outcome, list[str]]:
     """Toward, away or against for a bid answered only by `reaction`, with the cues that decided."""
     cue = f"reaction:{reaction.emoji} from {reaction.author}"
     emoji = bare_emoji(reaction.emoji)
-    if emoji in {bare_emoji(e) for e in NEGATIVE_REACTIONS}:
+    if emoji in _NEGATIVE_BARE:
         return Outcome.AGAINST, [cue, "negative_reaction"]
-    late = reaction.ts is not None and waking_seconds(bid_msg.ts, reaction.ts, th) > th.late_waking_s
-    if emoji in ACKNOWLEDGING_REACTIONS and (bid.kind in EMOTIONAL or late):
+    if emoji in _ACKNOWLEDGING_BARE and bid.kind in EMOTIONAL:
         return Outcome.AWAY, [cue, "minimal_reply"]
-    if late:
-        return Outcome.AWAY, [cue, "late_reply_ignores_bid"]
     return Outcome.TOWARD, [cue]

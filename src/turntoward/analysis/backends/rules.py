@@ -96,8 +96,6 @@ def answer_bid(
     bid.response_index = j
     bid.latency_s = max(0.0, (response.ts - msgs[bid.index].ts).total_seconds()) if response else None
     if response is None and msgs[bid.index].reactions:  # no reply, but a ❤️ on it: that answered it
-        reaction = first_reaction(msgs[bid.index], th, group)
+        reaction = first_reaction(msgs[bid.index])
         if reaction is not None:
-            bid.outcome, bid.response_cues = classify_reaction(bid, msgs[bid.index], reaction, th)
-            if reaction.ts is not None:
-                bid.latency_s = max(0.0, (reaction.ts - msgs[bid.index].ts).total_seconds())
+            bid.outcome, bid.response_cues = classify_reaction(bid, reaction)
