@@ -225,7 +225,12 @@ def test_an_eye_roll_reaction_is_turning_against_and_own_reactions_do_not_count(
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_a_reply_decides_over_a_reaction(backend):
-    conv = _reacted(chat("+0m Sam: I GOT THE JOB!! they just called me 😭", "+40m Alex: k"), Reaction("Alex", "❤️"))
-    bid = labels(conv, backend)[0].bid
-    assert (bid.outcome, bid.response_index) == ("away", 1)
+def test_a_reaction_speaks_for_a_reply_that_turned_away_but_not_over_a_hostile_one(backend):
+    news = "+0m Sam: I GOT THE JOB!! they just called me 😭"
+    terse = _reacted(chat(news, "+40m Alex: k"), Reaction("Alex", "❤️"))
+    bid = labels(terse, backend)[0].bid
+    assert (bid.outcome, bid.response_index) == ("toward", 1)
+    assert bid.response_cues[0] == "reaction:❤️ from Alex" and "minimal_reply" in bid.response_cues
+    invite = "+0m Sam: mum invited us for dinner on sunday, want to come with me?"
+    hostile = _reacted(chat(invite, "+5m Alex: oh great, another dinner with your mom 🙄"), Reaction("Alex", "❤️"))
+    assert labels(hostile, backend)[0].bid.outcome == "against"

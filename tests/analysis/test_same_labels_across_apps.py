@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from tests.exporters.discord import render_discord
+from tests.exporters.messenger import render_messenger
 from tests.exporters.telegram import render_telegram
 from tests.exporters.whatsapp import render_whatsapp
+from tests.ingest._timezone import local_time
 
 from turntoward.api.analysis import analyze_conversations, load_conversations, message_records
+from turntoward.model import Reaction
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -55,3 +59,47 @@ def test_whatsapp_android_ios_and_telegram_exports_get_identical_labels(tmp_path
     assert any(x[2] for x in expected)
     assert labels_of(ios) == expected
     assert labels_of(telegram) == expected
+
+
+@dataclass
+class Reacted:
+    ts: datetime
+    author: str
+    text: str
+    kind: str = "text"
+    reactions: tuple[Reaction, ...] = ()
+
+
+def test_reactions_answer_bids_alike_in_telegram_messenger_and_discord(tmp_path, records):
+    plain = tmp_path / "WhatsApp Chat with Jonah.txt"  # WhatsApp exports no reactions
+    plain.write_text(render_whatsapp(records, layout="android"), encoding="utf-8")
+    without = labels_of(plain)
+    unanswered = [x[0] for x in without if x[2] and x[2][1] == "away"]
+    assert len(unanswered) >= 3
+    # The other person hearts the bids the replies turned away from, but rolls their eyes at the first;
+    # on every 9th message its author hearts their own words (which answers nothing).
+    people = sorted({r.author for r in records})
+    reacted: list[Reacted] = []
+    for i, r in enumerate(records):
+        other = people[1 - people.index(r.author)]
+        marks: tuple[Reaction, ...] = (Reaction(r.author, "❤️"),) if i % 9 == 0 else ()
+        if i in unanswered:
+            marks += (Reaction(other, "🙄" if i == unanswered[0] else "❤️"),)
+        reacted.append(Reacted(r.ts, r.author, r.text, r.kind, marks))
+    by_index = {i: r.reactions for i, r in enumerate(reacted) if r.reactions}
+    with local_time("Europe/London"):
+        telegram = tmp_path / "result.json"
+        telegram.write_text(render_telegram(reacted, title="Jonah"), encoding="utf-8")
+        messenger = tmp_path / "message_1.json"
+        messenger.write_text(render_messenger(reacted, title="Jonah", reactions=by_index), encoding="utf-8")
+        discord = tmp_path / "discord.json"
+        discord.write_text(render_discord(
+            reacted, channel="jonah", utc_offset=timedelta(hours=1),
+            reactions={i: [(x.emoji, [x.author]) for x in marks] for i, marks in by_index.items()}),
+            encoding="utf-8")
+        expected = labels_of(telegram)
+        assert labels_of(messenger) == expected
+        assert labels_of(discord) == expected
+    changed = {a[0]: b[2][1] for a, b in zip(without, expected, strict=True) if a != b}
+    assert changed.pop(unanswered[0]) == "against"
+    assert set(changed) <= set(unanswered) and "toward" in changed.values()

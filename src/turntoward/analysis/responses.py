@@ -4,8 +4,9 @@ ANNOTATION.md: the other person's reaction decides. No reply, a late reply that 
 bid, a minimal reply to an emotional bid, or changing the subject is turning away; hostile,
 mocking, irritated or dismissive is turning against; engaging in any way is turning toward.
 In a group chat anyone else can respond, and only a message that reacts to the bid counts.
-A bid that got no reply but a reaction (a ❤️ on the photo) was seen and answered: the reaction
-decides, like a one-word reply would (`classify_reaction`).
+A bid that the replies turned away from but someone reacted to (a ❤️ on the photo, then
+nothing) was seen and answered: the reaction decides, as a one-word reply would
+(`classify_reaction`, applied by the backends).
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ from turntoward.analysis.backends._features import (
 )
 from turntoward.analysis.backends._linear import LinearModel, add_features, feature_matrix, load, predict_many
 from turntoward.analysis.backends._tone import tones
-from turntoward.analysis.backends.rules import RulesBackend, RulesPass, answer_bid
+from turntoward.analysis.backends.rules import RulesBackend, RulesPass, answer_bid, reacted
 from turntoward.analysis.conflict import WARM_CUES
 from turntoward.analysis.context import waking_seconds
 from turntoward.analysis.findings import Accountability, Bid, BidKind, Horseman, MessageLabel, Outcome
@@ -220,7 +220,7 @@ class HybridBackend:
             chunk = bids[start:start + _CHUNK]
             outcome_rows = []
             for bid in chunk:
-                answer_bid(bid, msgs, rp.contexts, rp.group, self.th, self.lexicon)
+                answer_bid(bid, msgs, rp.contexts, rp.group, self.th, self.lexicon, reactions=False)
                 outcome_rows.append(outcome_features(bid, bid.kind.value, msgs, rp.contexts, self.lexicon,
                                                      bid.outcome.value, _late(bid, rp, conv, self.th), tone,
                                                      rp.labelling.labels, rp.in_conflict))
@@ -228,13 +228,13 @@ class HybridBackend:
                 row += response_readings(bid.response_index, readings)
             (p_out,) = predict_many([m["outcome"]], *feature_matrix(outcome_rows))
             for bid, feats, p in zip(chunk, outcome_rows, p_out, strict=True):
-                if bid.response_index is None:
-                    continue  # nobody answered: turning away, whatever the words were
-                outcome = m["outcome"].classes[m["outcome"].decide(p)]
-                if outcome != bid.outcome.value:
-                    bid.response_cues = [*bid.response_cues,
-                                         *(f"model:{f}" for f in m["outcome"].top_features(feats, outcome, 4))]
-                bid.outcome = Outcome(outcome)
+                if bid.response_index is not None:  # else nobody answered: away, whatever the words were
+                    outcome = m["outcome"].classes[m["outcome"].decide(p)]
+                    if outcome != bid.outcome.value:
+                        bid.response_cues = [*bid.response_cues,
+                                             *(f"model:{f}" for f in m["outcome"].top_features(feats, outcome, 4))]
+                    bid.outcome = Outcome(outcome)
+                reacted(bid, msgs[bid.index])  # unless someone reacted to it
 
     def training_rows(self, conv: Conversation, gold: list[GoldMessage]) -> TrainingRows:
         """Rows for every model from one labelled conversation (used by training/train_hybrid.py)."""
@@ -256,7 +256,7 @@ class HybridBackend:
             add("accountability", feats, g.accountability or "none")
             if g.bid_kind:
                 bid = Bid(index=i, author=msgs[i].author, kind=BidKind(g.bid_kind), score=1.0, cues=[])
-                answer_bid(bid, msgs, rp.contexts, rp.group, self.th, self.lexicon)
+                answer_bid(bid, msgs, rp.contexts, rp.group, self.th, self.lexicon, reactions=False)
                 f = outcome_features(bid, g.bid_kind, msgs, rp.contexts, self.lexicon, bid.outcome.value,
                                      _late(bid, rp, conv, self.th), tone, rp.labelling.labels, rp.in_conflict)
                 add("outcome", f, g.bid_outcome or "away")

@@ -10,7 +10,7 @@ from turntoward.analysis.backends import Labelling, register_backend
 from turntoward.analysis.bids import detect_bid
 from turntoward.analysis.conflict import horseman_of, is_negative
 from turntoward.analysis.context import MessageContext, read_conversation
-from turntoward.analysis.findings import Bid, MessageLabel
+from turntoward.analysis.findings import Bid, MessageLabel, Outcome
 from turntoward.analysis.killers import accountability_of, is_control
 from turntoward.analysis.responses import classify, classify_reaction, find_response, first_reaction
 from turntoward.model import Conversation, Message
@@ -86,16 +86,28 @@ class RulesPass:
 
 
 def answer_bid(
-    bid: Bid, msgs: list[Message], ctxs: list[MessageContext], group: bool, th: Thresholds, lexicon: Lexicon
+    bid: Bid, msgs: list[Message], ctxs: list[MessageContext], group: bool, th: Thresholds, lexicon: Lexicon,
+    *, reactions: bool = True,
 ) -> None:
-    """Find the response to `bid` and decide the outcome by rules (fills the bid in place)."""
+    """Find the response to `bid` and decide the outcome by rules (fills the bid in place); with
+    `reactions`, then let a reaction to the bid have its say (`reacted`)."""
     j = find_response(bid, msgs, ctxs, group, th)
     response = msgs[j] if j is not None else None
     bid.outcome, bid.response_cues = classify(bid, msgs[bid.index], response,
                                               ctxs[j].cues if j is not None else None, th, lexicon)
     bid.response_index = j
     bid.latency_s = max(0.0, (response.ts - msgs[bid.index].ts).total_seconds()) if response else None
-    if response is None and msgs[bid.index].reactions:  # no reply, but a ❤️ on it: that answered it
-        reaction = first_reaction(msgs[bid.index])
-        if reaction is not None:
-            bid.outcome, bid.response_cues = classify_reaction(bid, reaction)
+    if reactions:
+        reacted(bid, msgs[bid.index])
+
+
+def reacted(bid: Bid, bid_msg: Message) -> None:
+    """A bid that the replies turned away from, but someone reacted to (a ❤️ on "I got the job!!",
+    then nothing, or talk of dinner hours later), was seen and answered: the reaction decides.
+    Replies that turned toward or against stand."""
+    if bid.outcome is not Outcome.AWAY or not bid_msg.reactions:
+        return
+    reaction = first_reaction(bid_msg)
+    if reaction is not None:
+        outcome, cues = classify_reaction(bid, reaction)
+        bid.outcome, bid.response_cues = outcome, [*cues, *(c for c in bid.response_cues if c != "no_reply")]
