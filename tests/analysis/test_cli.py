@@ -114,3 +114,15 @@ def test_a_table_with_its_own_column_names_is_analysed_with_a_column_map(tmp_pat
     assert reply["text"] == "k"
     shown = invoke("explain", f"{table}:0", "--map", "ts=When,author=Who,text=What", "--json")
     assert json.loads(shown.output)["message"] == news
+
+
+def test_explain_shows_the_reaction_that_answered_a_photo():
+    photo = ROOT / "tests/fixtures/signal/Sam Rivera/chat.md"
+    result = invoke("explain", f"{photo}:6", "--json")
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.output)
+    assert shown["message"]["bid"]["outcome"] == "toward" and shown["response"] is None
+    assert shown["reactions"] == [{"author": "Sam Rivera", "emoji": "😂", "ts": None}]
+    assert shown["response_cues"][0] == "reaction:😂 from Sam Rivera"
+    plain = invoke("explain", f"{photo}:6")
+    assert "reactions: 😂 Sam Rivera" in plain.output and "because reaction:😂" in plain.output
