@@ -144,6 +144,20 @@ def test_reactions_are_kept_and_name_merged_people_as_their_messages_do(store: S
     assert loaded.messages[1].author == "Ines"
 
 
+def test_a_later_export_adds_the_reactions_given_since_and_an_older_one_takes_none_away(store: Store) -> None:
+    def export(*marks: tuple[Reaction, ...]) -> list[Conversation]:
+        texts = ["look what I made 🍞", "it's actually edible", "proud of u"]
+        authors = ["Kai", "Kai", "Ines"]
+        return [conversation("Bread", [Message(i, T + timedelta(minutes=i), authors[i], texts[i], reactions=r)
+                                       for i, r in enumerate(marks)], chat_id="12")]
+
+    heart, laugh, hug = Reaction("Ines", "❤️"), Reaction("Ines", "😂"), Reaction("Kai", "🫂")
+    store.save_source("march.json", export((heart,), (), ()))
+    store.save_source("june.json", export((heart, laugh), (), (hug,)))
+    store.save_source("january.json", export((), (), ()))
+    assert [m.reactions for m in store.load_conversation("Bread").messages] == [(heart, laugh), (), (hug,)]
+
+
 def test_a_file_that_fails_to_parse_writes_nothing(store: Store, tmp_path: Path) -> None:
     good = write_export(tmp_path / "WhatsApp Chat with Maya.txt", chat_lines(10))
     api.import_paths([good], store=store)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain, islice
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 
 from turntoward._runtime import paused_gc
 from turntoward.store.schema import MessageRow
@@ -165,6 +165,24 @@ def existing_keys(conn: Connection, conversation_id: int) -> set[int]:
     table = MessageRow.__table__
     result = conn.execute(select(table.c.key).where(table.c.conversation_id == conversation_id))
     return set(result.scalars())
+
+
+def stored_reactions(conn: Connection, conversation_id: int) -> dict[int, str]:
+    """The reactions already stored for a conversation, by message key (only messages that have some)."""
+    t = MessageRow.__table__
+    rows = conn.execute(select(t.c.key, t.c.reactions).where(
+        t.c.conversation_id == conversation_id, t.c.reactions.is_not(None)))
+    return {key: reactions for key, reactions in rows}
+
+
+def update_reactions(conn: Connection, conversation_id: int, changes: list[tuple[int, str]]) -> None:
+    """Set the reactions of stored messages, given as (key, reactions)."""
+    t = MessageRow.__table__
+    conn.execute(
+        update(t).where(t.c.conversation_id == conversation_id, t.c.key == bindparam("k")).values(
+            reactions=bindparam("r")),
+        [{"k": key, "r": reactions} for key, reactions in changes],
+    )
 
 
 def iter_messages(conn: Connection, conversation_id: int) -> Iterator[StoredMessage]:

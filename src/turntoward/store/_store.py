@@ -140,7 +140,11 @@ class Store:
                 reactions = _reactions_json(m.reactions) if m.reactions else None
                 yield (m.index, ts, person_of[m.author], kind, m.text, reply_key, m.edited, key, reactions)
 
-        if added or notices:
+        # A later export may show new reactions on messages stored before: they join the stored ones.
+        reacted = _new_reactions(conn, conversation_id, messages, message_keys_, existing) if existing else []
+        if reacted:
+            _bulk.update_reactions(conn, conversation_id, reacted)
+        if added or notices or reacted:
             _bulk.insert_messages(conn, conversation_id, import_id, rows(), advance)
             _bulk.insert_notices(conn, conversation_id, import_id, notices)
             if advance and notices:
@@ -492,10 +496,32 @@ def _delete_orphans(conn: Connection) -> None:
     conn.execute(delete(SourceImportRow).where(SourceImportRow.id.not_in(select(m.import_id).distinct())))
 
 
+def _reaction_rows(reactions: Sequence[Reaction]) -> list[list[str | None]]:
+    return [[r.author, r.emoji, r.ts.isoformat() if r.ts else None] for r in reactions]
+
+
 def _reactions_json(reactions: Sequence[Reaction]) -> str:
     """`MessageRow.reactions` for a message's reactions."""
-    return json.dumps([[r.author, r.emoji, r.ts.isoformat() if r.ts else None] for r in reactions],
-                      ensure_ascii=False)
+    return json.dumps(_reaction_rows(reactions), ensure_ascii=False)
+
+
+def _new_reactions(
+    conn: Connection, conversation_id: int, messages: list[Message], keys: list[int], existing: set[int]
+) -> list[tuple[int, str]]:
+    """(key, reactions) of stored messages that this export shows new reactions on: the stored
+    ones first, then those not stored yet (one per person and emoji; none is ever taken away,
+    since an older export imported after a newer one shows fewer)."""
+    stored = _bulk.stored_reactions(conn, conversation_id)
+    changes = []
+    for m, key in zip(messages, keys, strict=True):
+        if not m.reactions or key not in existing:
+            continue
+        before = json.loads(stored[key]) if key in stored else []
+        seen = {(author, emoji) for author, emoji, _ in before}
+        fresh = [r for r in m.reactions if (r.author, r.emoji) not in seen]
+        if fresh:
+            changes.append((key, json.dumps([*before, *_reaction_rows(fresh)], ensure_ascii=False)))
+    return changes
 
 
 def _reactions(raw: str, aliases: dict[str, int], names: dict[int | None, str]) -> tuple[Reaction, ...]:
