@@ -127,24 +127,71 @@ class Prepared:
 
     conv: Conversation
     rows: TrainingRows
+    votes: dict[str, list[tuple[str, ...]]] | None = None
+    """For the message-level models, each message's label by each annotator (`annotator_votes`)."""
 
 
 def prepare(items: list[tuple], be: HybridBackend) -> list[Prepared]:
-    return [Prepared(conv, be.training_rows(conv, gold)) for conv, gold in items]
+    votes = annotator_votes([conv for conv, _ in items])
+    return [Prepared(conv, be.training_rows(conv, gold), votes.get(conv.source)) for conv, gold in items]
 
 
-def _train(name: str, rows: list[list[str]], answers: list[str]) -> LinearModel:
+VOTED = ("kind", "horseman", "control", "repair", "accountability")
+"""The models that learn every annotator's label of a message rather than the settled one."""
+ANNOTATORS = ("corpus/src/{split}", "corpus/annotations/{split}/A", "corpus/annotations/{split}/B")
+"""Where the original writer's and the two annotators' copies of a corpus split are."""
+
+
+def annotator_votes(convs: list[Conversation]) -> dict[str, dict[str, list[tuple[str, ...]]]]:
+    """By conversation source: the three annotators' labels of each message, for each model of VOTED.
+
+    The corpus settles each label by majority (corpus/adjudicate.py); where the annotators
+    disagree, the models learn their shares instead, so a message that one of three called a bid
+    is taught as one-in-three, not as certainly none. Conversations outside corpus/ (or whose
+    copies do not line up message by message) have no votes and learn their settled labels.
+    """
+    sys.path.insert(0, str(ROOT / "corpus"))
+    from build import parse_script  # the corpus's own reader of its .tt scripts
+
+    where = {c.source: Path(c.source).resolve() for c in convs}
+    copies: dict[str, list[list[dict]]] = {}
+    for split in sorted({f.parent.name for f in where.values() if f.parent.parent == ROOT / "corpus"}):
+        for folder in ANNOTATORS:
+            for script in sorted((ROOT / folder.format(split=split)).glob("*.tt")):
+                if not script.name.startswith("_"):
+                    for conv in parse_script(script):
+                        copies.setdefault(f"{split}/{conv['id']}", []).append(conv["messages"])
+    out = {}
+    for conv in convs:
+        key = f"{where[conv.source].parent.name}/{where[conv.source].stem}"
+        found = copies.get(key, [])
+        n = len(conv.messages)
+        if len(found) != len(ANNOTATORS) or any(len(msgs) != n for msgs in found):
+            continue
+        labels = [[_message_labels(m) for m in msgs] for msgs in found]
+        out[conv.source] = {name: [tuple(copy[i][name] for copy in labels) for i in range(n)] for name in VOTED}
+    return out
+
+
+def _message_labels(m: dict) -> dict[str, str]:
+    return {"kind": m["bid"]["kind"] if m["bid"] else "none", "horseman": m["horseman"] or "none",
+            "control": "yes" if m["control"] else "no", "repair": "yes" if m["repair"] else "no",
+            "accountability": m["accountability"] or "none"}
+
+
+def _train(name: str, rows: list[list[str]], answers: list[str | tuple[str, ...]]) -> LinearModel:
     l2, epochs, boost = SETTINGS[name]
     weights = {c: (1.0 if i == 0 else boost) for i, c in enumerate(CLASSES[name])}
     return train(rows, answers, CLASSES[name], l2=l2, epochs=epochs, class_weight=weights)
 
 
-def _pool(prepared: list[Prepared], name: str) -> tuple[list[list[str]], list[str]]:
+def _pool(prepared: list[Prepared], name: str) -> tuple[list[list[str]], list[str | tuple[str, ...]]]:
+    """The rows of model `name` and what each should learn: the annotators' votes where known."""
     rows: list[list[str]] = []
-    answers: list[str] = []
+    answers: list[str | tuple[str, ...]] = []
     for p in prepared:
         rows += p.rows.rows[name]
-        answers += p.rows.answers[name]
+        answers += p.votes[name] if p.votes and name in p.votes else p.rows.answers[name]
     return rows, answers
 
 
@@ -183,7 +230,7 @@ def second_pass(prepared: list[Prepared], readings: list[np.ndarray]) -> list[Pr
         rows = {name: [row + e for row, e in zip(p.rows.rows[name], extra, strict=True)] for name in STACKED}
         rows["outcome"] = [row + response_readings(j, r)
                            for row, j in zip(p.rows.rows["outcome"], p.rows.responses, strict=True)]
-        out.append(Prepared(p.conv, TrainingRows(rows, p.rows.answers, p.rows.responses)))
+        out.append(Prepared(p.conv, TrainingRows(rows, p.rows.answers, p.rows.responses), p.votes))
     return out
 
 

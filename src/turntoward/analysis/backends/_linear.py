@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
 
@@ -110,7 +111,7 @@ def predict_many(models: list[LinearModel], indices: np.ndarray, indptr: np.ndar
 
 def train(
     rows: list[list[str]],
-    labels: list[str],
+    labels: Sequence[str | tuple[str, ...]],
     classes: list[str],
     *,
     l2: float = 1e-3,
@@ -118,16 +119,25 @@ def train(
     lr: float = 0.1,
     class_weight: dict[str, float] | None = None,
 ) -> LinearModel:
-    """Fit by full-batch Adam on the mean cross-entropy plus an L2 penalty."""
+    """Fit by full-batch Adam on the mean cross-entropy plus an L2 penalty.
+
+    A row's label may be several annotators' votes: it then learns their shares (weighted by
+    `class_weight`), exactly as if the row were given once per vote with weight 1/votes, so a
+    message annotators disagree on teaches "either" rather than the majority's word as certain.
+    """
     n, k = len(rows), len(classes)
     indices, indptr = feature_matrix(rows)
     row_of = np.repeat(np.arange(n), np.diff(indptr))
-    y = np.array([classes.index(label) for label in labels])
+    column = {c: i for i, c in enumerate(classes)}
+    weight = class_weight or {}
     Y = np.zeros((n, k), dtype=np.float64)
-    Y[np.arange(n), y] = 1.0
-    sw = np.ones(n)
-    if class_weight:
-        sw = np.array([class_weight.get(label, 1.0) for label in labels])
+    sw = np.zeros(n)
+    for i, label in enumerate(labels):
+        votes = (label,) if isinstance(label, str) else label
+        for vote in votes:
+            Y[i, column[vote]] += weight.get(vote, 1.0)
+        sw[i] = Y[i].sum() / len(votes)
+        Y[i] /= Y[i].sum()
     sw = sw / sw.mean()
     W = np.zeros((BUCKETS, k))
     b = np.zeros(k)

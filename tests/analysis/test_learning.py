@@ -1,0 +1,37 @@
+"""The hybrid backend's linear models learn what they are given, including annotators' disagreement."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from turntoward.analysis.backends._linear import feature_matrix, predict_many, train
+
+CLASSES = ["none", "question", "humor"]
+
+
+def probabilities(model, rows):
+    (p,) = predict_many([model], *feature_matrix(rows))
+    return p
+
+
+def test_votes_teach_the_annotators_shares_not_the_majority_as_certain():
+    rows = [["bias", "w=you", "w=up"]] * 30 + [["bias", "w=ok"]] * 30
+    votes = [("question", "question", "none")] * 30 + [("none", "none", "none")] * 30
+    model = train(rows, votes, CLASSES, l2=1e-6, epochs=400)
+    p = probabilities(model, [["bias", "w=you", "w=up"], ["bias", "w=ok"]])
+    assert abs(p[0, 1] - 2 / 3) < 0.03 and abs(p[0, 0] - 1 / 3) < 0.03
+    assert p[1, 0] > 0.95
+    majority = train(rows, ["question"] * 30 + ["none"] * 30, CLASSES, l2=1e-6, epochs=400)
+    assert probabilities(majority, rows[:1])[0, 1] > 0.95
+
+
+def test_votes_are_the_same_as_one_row_a_vote_with_class_weights():
+    rows = [["bias", "w=lol"], ["bias", "w=why"], ["bias", "w=lol", "w=why"]]
+    votes = [("humor", "none", "humor"), ("question",), ("none", "question", "humor")]
+    weights = {"none": 1.0, "question": 2.0, "humor": 2.0}
+    soft = train(rows, votes, CLASSES, l2=1e-4, epochs=200, class_weight=weights)
+    # Each vote as a row of its own, three copies of each single-vote row (every row then counts alike).
+    flat_rows = [r for r, v in zip(rows, votes, strict=True) for _ in range(3 // len(v)) for _ in v]
+    flat = [x for v in votes for x in (v if len(v) == 3 else v * 3)]
+    spread = train(flat_rows, flat, CLASSES, l2=1e-4, epochs=200, class_weight=weights)
+    assert np.allclose(probabilities(soft, rows), probabilities(spread, rows), atol=1e-4)
