@@ -20,19 +20,12 @@ from rich.table import Table
 from turntoward.analysis.backends import DEFAULT_BACKEND
 from turntoward.api import analysis as aa
 from turntoward.cli import app
-from turntoward.cli.data import DATE_ORDERS, ColumnMap, Db, Passphrase, column_map_option
-from turntoward.errors import NotFoundError, UsageError
+from turntoward.cli.data import ColumnMap, Db, Passphrase, import_options
+from turntoward.errors import NotFoundError
 from turntoward.ingest import ImportOptions
 
 PANEL = "Analysis"
 console = Console()
-
-
-def import_options(date_order: str | None, me: str | None, column_map: str | None = None) -> ImportOptions:
-    """The `--date-order`, `--me` and `--map` options, checked."""
-    if date_order is not None and date_order not in DATE_ORDERS:
-        raise UsageError(f"--date-order {date_order}: expected dmy, mdy or ymd")
-    return ImportOptions(date_order=date_order, me=me, column_map=column_map_option(column_map))
 
 
 def store_if_needed(targets: list[str], all_: bool, db: str | None, passphrase: str | None,

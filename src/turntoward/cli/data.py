@@ -86,6 +86,13 @@ ColumnMap = Annotated[
 ]
 
 
+def import_options(date_order: str | None, me: str | None, column_map: str | None = None) -> api.ImportOptions:
+    """The `--date-order`, `--me` and `--map` options of every command that reads export files, checked."""
+    if date_order is not None and date_order not in DATE_ORDERS:
+        raise UsageError(f"--date-order {date_order!r}: expected one of {', '.join(DATE_ORDERS)}")
+    return api.ImportOptions(date_order=date_order, me=me, column_map=column_map_option(column_map))
+
+
 def column_map_option(spec: str | None) -> dict[str, str]:
     """``ts=date,author=sender`` as {"ts": "date", "author": "sender"}."""
     if not spec:
@@ -118,9 +125,7 @@ def import_(
     passphrase: Passphrase = None,
 ) -> None:
     """Import chat exports. Importing the same or a longer export again adds only new messages."""
-    if date_order is not None and date_order not in DATE_ORDERS:
-        raise UsageError(f"--date-order {date_order!r}: expected one of {', '.join(DATE_ORDERS)}")
-    options = api.ImportOptions(date_order=date_order, column_map=column_map_option(column_map), me=me)
+    options = import_options(date_order, me, column_map)
     err = Console(stderr=True)
     with (
         _store(db, passphrase) as store,

@@ -14,8 +14,8 @@ from rich.console import Console
 
 from turntoward.api.report import report
 from turntoward.cli import app
-from turntoward.cli.analysis import import_options, store_if_needed
-from turntoward.cli.data import ColumnMap, Db, Passphrase
+from turntoward.cli.analysis import store_if_needed
+from turntoward.cli.data import ColumnMap, Db, Passphrase, import_options
 
 PANEL = "Report"
 
