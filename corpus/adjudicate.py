@@ -72,6 +72,12 @@ def agreement(x: dict[str, dict], y: dict[str, dict]) -> dict[str, float]:
             "bid_kappa": _kappa(pres_x, pres_y), "horseman_kappa": _kappa(h_x, h_y)}
 
 
+def copies(split: str) -> tuple[dict[str, dict], dict[str, dict], dict[str, dict]]:
+    """The original writer's, annotator A's and annotator B's copies of a split, by conversation id."""
+    annotations = ROOT / "annotations" / split
+    return _load(ROOT / "src" / split), _load(annotations / "A"), _load(annotations / "B")
+
+
 def _vote(values: list, original: object) -> object:
     counts = Counter(json.dumps(v, sort_keys=True) for v in values)
     top, n = counts.most_common(1)[0]
@@ -111,9 +117,7 @@ def settle(orig: dict, a: dict, b: dict, log: list[str]) -> dict:
 
 def adjudicate(split: str) -> int:
     """Settle one split's labels with its two extra annotators; returns how many conversations were settled."""
-    original = _load(ROOT / "src" / split)
-    a = _load(ROOT / "annotations" / split / "A")
-    b = _load(ROOT / "annotations" / split / "B")
+    original, a, b = copies(split)
     ids = sorted(set(original) & set(a) & set(b))
     if not ids:
         print(f"{split}: no second annotations, labels left as written")

@@ -188,8 +188,6 @@ def _mistype(word: str, rng: random.Random) -> str:
 
 VOTED = ("kind", "horseman", "control", "repair", "accountability")
 """The models that learn every annotator's label of a message rather than the settled one."""
-ANNOTATORS = ("corpus/src/{split}", "corpus/annotations/{split}/A", "corpus/annotations/{split}/B")
-"""Where the original writer's and the two annotators' copies of a corpus split are."""
 
 
 def annotator_votes(convs: list[Conversation]) -> dict[str, dict[str, list[tuple[str, ...]]]]:
@@ -201,22 +199,17 @@ def annotator_votes(convs: list[Conversation]) -> dict[str, dict[str, list[tuple
     copies do not line up message by message) have no votes and learn their settled labels.
     """
     sys.path.insert(0, str(ROOT / "corpus"))
-    from build import parse_script  # the corpus's own reader of its .tt scripts
+    import adjudicate  # the corpus's own reader of the three copies
 
     where = {c.source: Path(c.source).resolve() for c in convs}
-    copies: dict[str, list[list[dict]]] = {}
-    for split in sorted({f.parent.name for f in where.values() if f.parent.parent == ROOT / "corpus"}):
-        for folder in ANNOTATORS:
-            for script in sorted((ROOT / folder.format(split=split)).glob("*.tt")):
-                if not script.name.startswith("_"):
-                    for conv in parse_script(script):
-                        copies.setdefault(f"{split}/{conv['id']}", []).append(conv["messages"])
+    splits = {f.parent.name for f in where.values() if f.parent.parent == ROOT / "corpus"}
+    labelled = {split: adjudicate.copies(split) for split in sorted(splits)}
     out = {}
     for conv in convs:
-        key = f"{where[conv.source].parent.name}/{where[conv.source].stem}"
-        found = copies.get(key, [])
+        f = where[conv.source]
+        found = [copy[f.stem]["messages"] for copy in labelled.get(f.parent.name, ()) if f.stem in copy]
         n = len(conv.messages)
-        if len(found) != len(ANNOTATORS) or any(len(msgs) != n for msgs in found):
+        if len(found) != 3 or any(len(msgs) != n for msgs in found):
             continue
         labels = [[_message_labels(m) for m in msgs] for msgs in found]
         out[conv.source] = {name: [tuple(copy[i][name] for copy in labels) for i in range(n)] for name in VOTED}
