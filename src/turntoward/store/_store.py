@@ -511,11 +511,12 @@ def _new_reactions(
     """(key, reactions) of stored messages that this export shows new reactions on: the stored
     ones first, then those not stored yet (one per person and emoji; none is ever taken away,
     since an older export imported after a newer one shows fewer)."""
+    reacted = [(m, key) for m, key in zip(messages, keys, strict=True) if m.reactions and key in existing]
+    if not reacted:
+        return []  # most re-imports (WhatsApp has no reactions): no query
     stored = _bulk.stored_reactions(conn, conversation_id)
     changes = []
-    for m, key in zip(messages, keys, strict=True):
-        if not m.reactions or key not in existing:
-            continue
+    for m, key in reacted:
         before = json.loads(stored[key]) if key in stored else []
         seen = {(author, emoji) for author, emoji, _ in before}
         fresh = [r for r in m.reactions if (r.author, r.emoji) not in seen]
