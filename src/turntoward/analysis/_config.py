@@ -31,6 +31,8 @@ class Thresholds:
     drift_concern_drop: float
     drift_watch_drop: float
     drift_unanswered_run: int
+    language_min_english: float
+    language_min_messages: int
 
 
 @cache
@@ -38,4 +40,5 @@ def thresholds() -> Thresholds:
     doc = tomllib.loads(resources.files("turntoward.analysis").joinpath("thresholds.toml").read_text("utf-8"))
     flat = {**doc["turns"], **doc["responses"], **doc["conflict"], **doc["killers"], **doc["signs"]}
     flat.update({f"drift_{k}": v for k, v in doc["drift"].items()})
+    flat.update({f"language_{k}": v for k, v in doc["language"].items()})
     return Thresholds(**flat)

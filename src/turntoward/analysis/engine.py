@@ -7,13 +7,14 @@ the same functions run in the CLI, the report, tests and parallel batch workers.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from turntoward._runtime import paused_gc
 from turntoward.analysis._config import thresholds
 from turntoward.analysis._text import TextCues, default_lexicon
-from turntoward.analysis.backends import Backend, get_backend
+from turntoward.analysis.backends import Backend, Labelling, get_backend
 from turntoward.analysis.conflict import episodes as find_episodes
+from turntoward.analysis.context import read_conversation
 from turntoward.analysis.drift import drift as find_drift
 from turntoward.analysis.drift import guess_me
 from turntoward.analysis.findings import (
@@ -28,6 +29,7 @@ from turntoward.analysis.findings import (
     Withholding,
 )
 from turntoward.analysis.killers import LYING_NOTE, withholding
+from turntoward.analysis.language import Language, read_language
 from turntoward.analysis.metrics import period_metrics
 from turntoward.analysis.signs import chat_signs
 from turntoward.analysis.suggest import suggestions
@@ -58,6 +60,8 @@ class ConversationAnalysis:
     monthly: list[PeriodMetrics]
     signs: dict[str, Sign]
     suggestions: list[Suggestion]
+    language: Language
+    """The chat's language; where its words were not read (`language.read` False), nothing is labelled."""
     lying_note: str = LYING_NOTE
 
     @property
@@ -114,10 +118,19 @@ class Analysis:
     me: str | None = None
 
 
-def analyze_conversation(conv: Conversation, backend: Backend | None = None) -> ConversationAnalysis:
-    """Label every message of `conv` and derive every finding."""
+def analyze_conversation(
+    conv: Conversation, backend: Backend | None = None, *, any_language: bool = False
+) -> ConversationAnalysis:
+    """Label every message of `conv` and derive every finding.
+
+    A chat that is hardly English at all gets no labels from its words (`language.py`), unless
+    `any_language`; its activity is measured all the same.
+    """
     th = thresholds()
-    labelling = (backend or get_backend()).label(conv)
+    language = read_language(conv.messages, th)
+    if any_language and not language.read:
+        language = replace(language, read=True)
+    labelling = (backend or get_backend()).label(conv) if language.read else _unread(conv)
     msgs = conv.messages
     new_session = [i == 0 or (m.ts - msgs[i - 1].ts).total_seconds() >= th.session_gap_s
                    for i, m in enumerate(msgs)]
@@ -125,10 +138,16 @@ def analyze_conversation(conv: Conversation, backend: Backend | None = None) -> 
     monthly = period_metrics(msgs, labelling.cues, labelling.bids, new_session, monthly=True)
     eps = find_episodes(msgs, labelling.labels, labelling.cues, labelling.bids, default_lexicon(), th)
     withheld = withholding(msgs, labelling.bids, th)
-    signs = chat_signs(weekly, th)
+    signs = chat_signs(weekly, th, words_read=language.read)
     sugg = suggestions(conv.people, labelling.labels, labelling.bids, eps, withheld, signs)
     return ConversationAnalysis(conv, labelling.labels, labelling.bids, labelling.cues, eps, withheld, weekly,
-                                monthly, signs, sugg)
+                                monthly, signs, sugg, language)
+
+
+def _unread(conv: Conversation) -> Labelling:
+    """No labels: every message unlabelled, no bids (the cues still count words per message)."""
+    ctxs = read_conversation(conv, default_lexicon(), thresholds())
+    return Labelling([MessageLabel(index=m.index) for m in conv.messages], [], [c.cues for c in ctxs])
 
 
 def analyze(
@@ -137,16 +156,18 @@ def analyze(
     backend: Backend | None = None,
     me: str | None = None,
     progress: Callable[[Conversation], None] | None = None,
+    any_language: bool = False,
 ) -> Analysis:
     """Analyse each conversation and look for drift across all of them.
 
-    `progress`, when given, is called after each conversation (for progress bars).
+    `progress`, when given, is called after each conversation (for progress bars). With
+    `any_language`, chats that are hardly English are labelled too (see `analyze_conversation`).
     """
     backend = backend or get_backend()
     results = []
     with paused_gc():
         for c in conversations:
-            results.append(analyze_conversation(c, backend))
+            results.append(analyze_conversation(c, backend, any_language=any_language))
             if progress is not None:
                 progress(c)
     who = me or guess_me(conversations)

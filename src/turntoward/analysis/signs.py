@@ -81,12 +81,19 @@ def _worst(statuses: list[Status]) -> Status:
 MAX_WEEKS = 104  # "rarer lately" is about the last two years, not a decade of history
 
 
-def chat_signs(weekly: list[PeriodMetrics], th: Thresholds) -> dict[str, Sign]:
-    """"rarer" and "shallower" from the conversation's weekly rows (person None), last two years."""
+def chat_signs(weekly: list[PeriodMetrics], th: Thresholds, *, words_read: bool = True) -> dict[str, Sign]:
+    """"rarer" and "shallower" from the conversation's weekly rows (person None), last two years.
+
+    Without `words_read` (a chat in a language the lexicons do not read) "shallower" is not
+    judged: disclosures and questions are found by English words.
+    """
     rows = [r for r in weekly if r.person is None][-MAX_WEEKS:]
+    unread = Sign("shallower", Status.OK, "not judged: this chat is not in English, and depth is read from "
+                  "English words (disclosures, feelings, questions about the other)")
     if len(rows) < th.min_weeks:
         note = f"only {len(rows)} week(s) of messages: at least {th.min_weeks} are needed to see a trend"
-        return {"rarer": Sign("rarer", Status.OK, note), "shallower": Sign("shallower", Status.OK, note)}
+        return {"rarer": Sign("rarer", Status.OK, note),
+                "shallower": Sign("shallower", Status.OK, note) if words_read else unread}
     volume = trend("messages per week", [float(r.messages) for r in rows])
     days = trend("active days per week", [float(r.active_days) for r in rows])
     active = [r for r in rows if r.messages]
@@ -105,4 +112,4 @@ def chat_signs(weekly: list[PeriodMetrics], th: Thresholds) -> dict[str, Sign]:
         f"(tau {words.tau:+.2f}, p = {words.p_value:.3f}); disclosures and questions about the other per 10 "
         f"messages from {_n(depth.first_level)} to {_n(depth.last_level)} (tau {depth.tau:+.2f}, "
         f"p = {depth.p_value:.3f})"), [words, depth])
-    return {"rarer": rarer, "shallower": shallower}
+    return {"rarer": rarer, "shallower": shallower if words_read else unread}

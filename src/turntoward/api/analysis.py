@@ -75,10 +75,15 @@ def analyze_conversations(
     backend: str | Backend = DEFAULT_BACKEND,
     me: str | None = None,
     progress: Callable[[Conversation], None] | None = None,
+    any_language: bool = False,
 ) -> Analysis:
-    """The full analysis of `conversations` (a thin wrapper over `turntoward.analysis.analyze`)."""
+    """The full analysis of `conversations` (a thin wrapper over `turntoward.analysis.analyze`).
+
+    Chats that are hardly English get no labels from their words unless `any_language`
+    (`turntoward.analysis.language`); each result's `language` says which were read.
+    """
     be = get_backend(backend) if isinstance(backend, str) else backend
-    return analyze(conversations, backend=be, me=me, progress=progress)
+    return analyze(conversations, backend=be, me=me, progress=progress, any_language=any_language)
 
 
 def message_records(result: ConversationAnalysis) -> Iterator[dict[str, Any]]:
@@ -151,6 +156,9 @@ def conversation_summary(result: ConversationAnalysis) -> dict[str, Any]:
         "control_messages": len(result.control_messages),
         "withholding": [{"asker": w.asker, "evader": w.evader, "questions": w.questions} for w in result.withholding],
         "lying": result.lying_note,
+        "language": {"code": result.language.code, "name": result.language.name,
+                     "english": result.language.english, "read": result.language.read,
+                     "note": result.language.note()},
         "suggestions": [{"text": s.text, "practice": s.practice, "evidence": s.evidence} for s in result.suggestions],
         "help": help_resources() if any(s.help_resources for s in result.suggestions) else [],
     }
@@ -175,6 +183,8 @@ class Explanation:
     context: list[dict[str, Any]]
     reactions: list[dict[str, Any]]
     """The reactions on the message ({"author", "emoji", "ts"}): an answer when nobody replied."""
+    language_note: str | None = None
+    """Why nothing was labelled, where the chat's words were not read (not English)."""
 
 
 def explain(analysis: Analysis, ref: str) -> Explanation:
@@ -197,7 +207,7 @@ def explain(analysis: Analysis, ref: str) -> Explanation:
         reactions = [{"author": x.author, "emoji": x.emoji, "ts": x.ts.isoformat() if x.ts else None}
                      for x in result.conversation.messages[index].reactions]
         return Explanation(records[index], fired, response, bid.response_cues if bid else [], records[lo:hi],
-                           reactions)
+                           reactions, result.language.note())
     raise NotFoundError(f"{ref}: no conversation with source {source!r} in this call")
 
 

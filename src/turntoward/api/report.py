@@ -43,16 +43,18 @@ def report(
     backend: str = DEFAULT_BACKEND,
     checkins: list[CheckinSeries] | None = None,
     progress: Progress | None = None,
+    any_language: bool = False,
 ) -> ReportFiles:
     """Write the report of `targets` (export files or stored conversations) to `out`.
 
     With `all_conversations`, every conversation in `store` is included. `png_dir` also gets
     one PNG per chart, `pdf` a printed copy (needs Chromium); `redact` replaces names and
-    message text with placeholders, for sharing.
+    message text with placeholders, for sharing. Chats that are hardly English are labelled
+    only with `any_language` (see `analyze_conversations`).
     """
     conversations = load_conversations(targets, store=store, all_conversations=all_conversations,
                                        options=options, fmt=fmt, progress=progress)
-    analysis = analyze_conversations(conversations, backend=backend, me=me)
+    analysis = analyze_conversations(conversations, backend=backend, me=me, any_language=any_language)
     if checkins is None and store is not None:
         checkins = stored_checkins(store, me or analysis.me)
     built = build(analysis, redact=redact, checkins=checkins)

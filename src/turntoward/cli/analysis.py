@@ -20,7 +20,7 @@ from rich.table import Table
 from turntoward.analysis.backends import DEFAULT_BACKEND
 from turntoward.api import analysis as aa
 from turntoward.cli import app
-from turntoward.cli.data import ColumnMap, Db, Passphrase, import_options
+from turntoward.cli.data import AnyLanguage, ColumnMap, Db, Passphrase, import_options
 from turntoward.errors import NotFoundError
 from turntoward.ingest import ImportOptions
 
@@ -71,6 +71,8 @@ def _print_analysis(analysis: aa.Analysis) -> None:
             table.add_row(escape(person), str(t["made"]), str(t["toward"]), str(t["away"]), str(t["against"]),
                           _rate(s["turn_toward_rate"].get(person)))
         lines = [f"{s['messages']} messages, {s['first'][:10]} to {s['last'][:10]}"]
+        if s["language"]["note"]:
+            lines.append(f"[bold]not labelled:[/] {escape(s['language']['note'])} (--any-language labels it anyway)")
         for name, sign in s["signs"].items():
             lines.append(f"communication {name}: [bold]{sign['status']}[/] — {escape(sign['evidence'])}")
         if s["episodes"]:
@@ -108,6 +110,7 @@ def analyze_command(
     me: Annotated[str | None, typer.Option("--me", help="Your name in these chats (for drift).")] = None,
     column_map: ColumnMap = None,
     backend: BackendOpt = DEFAULT_BACKEND,
+    any_language: AnyLanguage = False,
     db: Db = None,
     passphrase: Passphrase = None,
 ) -> None:
@@ -122,8 +125,13 @@ def analyze_command(
     with Progress(TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TextColumn("messages"),
                   console=err, transient=True, disable=total < 20_000) as bar:
         task = bar.add_task("analyse", total=total)
-        analysis = aa.analyze_conversations(convs, backend=backend, me=me,
+        analysis = aa.analyze_conversations(convs, backend=backend, me=me, any_language=any_language,
                                             progress=lambda c: bar.advance(task, len(c.messages)))
+    for result in analysis.conversations if jsonl is not None or summary_json is not None else []:
+        note = result.language.note()
+        if note:
+            err.print(f"[bold]{escape(result.conversation.source)}:[/] {escape(note)} "
+                      "(--any-language labels it anyway)")
     if jsonl is not None:
         with jsonl.open("w", encoding="utf-8") as fh:
             n = aa.write_jsonl(analysis, fh)
@@ -144,6 +152,7 @@ def explain_command(
     column_map: ColumnMap = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     backend: BackendOpt = DEFAULT_BACKEND,
+    any_language: AnyLanguage = False,
     db: Db = None,
     passphrase: Passphrase = None,
 ) -> None:
@@ -157,16 +166,18 @@ def explain_command(
             source = head
     with ExitStack() as stack:
         convs = _load([source], False, db, passphrase, import_options(date_order, None, column_map), fmt, stack)
-    analysis = aa.analyze_conversations(convs, backend=backend)
+    analysis = aa.analyze_conversations(convs, backend=backend, any_language=any_language)
     ex = aa.explain(analysis, ref)
     if as_json:
         typer.echo(json.dumps({"message": ex.record, "cues": ex.cues, "response": ex.response,
                                "response_cues": ex.response_cues, "context": ex.context,
-                               "reactions": ex.reactions},
+                               "reactions": ex.reactions, "language_note": ex.language_note},
                               ensure_ascii=False, indent=2))
         return
     r = ex.record
     console.print(f"[bold]{escape(r['author'])}[/] ({r['ts']}): {escape(r['text'])}")
+    if ex.language_note:
+        console.print(f"[bold]not labelled:[/] {escape(ex.language_note)} (--any-language labels it anyway)")
     console.print(f"cues that fired: {escape(', '.join(ex.cues) or 'none')}")
     if ex.reactions:
         console.print("reactions: " + escape(", ".join(f"{x['emoji']} {x['author']}" for x in ex.reactions)))

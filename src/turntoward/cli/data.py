@@ -86,6 +86,13 @@ ColumnMap = Annotated[
 ]
 
 
+AnyLanguage = Annotated[
+    bool,
+    typer.Option("--any-language", help="Label chats that are not in English too (the lexicons and models read "
+                 "English: expect poor labels)."),
+]
+
+
 def import_options(date_order: str | None, me: str | None, column_map: str | None = None) -> api.ImportOptions:
     """The `--date-order`, `--me` and `--map` options of every command that reads export files, checked."""
     if date_order is not None and date_order not in DATE_ORDERS:

@@ -152,7 +152,7 @@ class ConversationBuilder:
                             for p in people if owns[p] or deflects[p]],
             withholding=[nm.scrub(texts()["summary"]["withholding"].format(
                 n=len(w.questions), asker=w.asker, evader=w.evader)) for w in r.withholding],
-            help=helps, lying_note=r.lying_note, signs=self.signs(),
+            help=helps, lying_note=r.lying_note, language_note=r.language.note(), signs=self.signs(),
             suggestions=[SuggestionView(nm.scrub(s.text), s.practice, [self.ref(i) for i in s.evidence[:5]])
                          for s in r.suggestions],
         )

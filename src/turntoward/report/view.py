@@ -113,6 +113,8 @@ class ConversationView:
     withholding: list[str]
     help: list[str]
     lying_note: str
+    language_note: str | None
+    """Why nothing was labelled, where the chat is not in English."""
     signs: list[SignView]
     suggestions: list[SuggestionView]
 

@@ -1,0 +1,120 @@
+"""Chats not written in English: said plainly, and not labelled from words the lexicons cannot read."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from tests.analysis._chats import chat
+from typer.testing import CliRunner
+
+from turntoward.analysis import analyze
+from turntoward.analysis.backends import get_backend
+from turntoward.api import load_conversations, summary
+from turntoward.api.report import report
+from turntoward.cli import _load_commands, app
+
+ROOT = Path(__file__).resolve().parents[2]
+SPANISH = ROOT / "tests/fixtures/language/WhatsApp Chat with Lucía.txt"
+GERMAN = ROOT / "tests/fixtures/language/WhatsApp Chat mit Jonas.txt"
+COUPLE = ROOT / "examples/couple/WhatsApp Chat with Jonah.txt"
+
+
+@pytest.fixture(autouse=True)
+def commands():
+    _load_commands()
+
+
+@pytest.mark.parametrize("backend", ["hybrid", "rules"])
+@pytest.mark.parametrize(("path", "code", "name"), [(SPANISH, "es", "Spanish"), (GERMAN, "de", "German")])
+def test_a_chat_in_another_language_gets_no_labels_from_its_words(path, code, name, backend):
+    convs = load_conversations([str(path)])
+    result = analyze(convs, backend=get_backend(backend)).conversations[0]
+    assert (result.language.code, result.language.name, result.language.read) == (code, name, False)
+    assert result.language.english is not None and result.language.english < 0.05
+    assert result.bids == [] and result.episodes == []
+    assert not any(lab.bid or lab.horseman or lab.control or lab.repair or lab.accountability
+                   for lab in result.labels)
+    assert f"written in {name}, not English" in (result.language.note() or "")
+    # what does not depend on the words is still measured
+    weekly = [r for r in result.weekly if r.person is None]
+    assert sum(r.messages for r in weekly) == len(convs[0].messages)
+    assert sum(r.initiations for r in weekly) >= 2
+
+
+def test_asked_to_any_language_labels_it_anyway():
+    convs = load_conversations([str(SPANISH)])
+    result = analyze(convs, any_language=True).conversations[0]
+    assert result.language.read and result.language.code == "es"
+    assert result.language.note() is None
+    assert result.bids  # the media message at least is a bid for attention
+
+
+def test_english_chats_and_chats_that_mix_in_another_language_are_read():
+    english = load_conversations([str(COUPLE)])[0]
+    # Spanglish between a mother and her daughter, as our corpus has it
+    mixed = chat(*[line for _ in range(3) for line in (
+        "+1h Lucía: Buenos días mija!! cómo pasaron la noche?",
+        "+5m Valeria: horrible jaja. he woke up 4 times. estoy muerta",
+        "+1m Valeria: but he's so cute so I forgive him",
+        "+3m Lucía: Ayyy mi amor 😍 los bebés son así",
+        "+2m Valeria: no way I was worse 😂",
+        "+4m Lucía: quieres que vaya hoy a ayudarte? I can cook and you sleep",
+        "+1m Valeria: sí porfa 🙏 please, that would be amazing",
+        "+2m Lucía: voy a las 12. I'll bring soup for you both",
+    )])
+    for conv in (english, mixed):
+        result = analyze([conv]).conversations[0]
+        assert result.language.read and result.language.note() is None
+        assert result.bids
+
+
+def test_a_short_chat_is_read_whatever_its_words():
+    short = chat("+1m Lucía: adivina quién consiguió la plaza!!", "+2m Mateo: QUÉ?? en serio?? 😍")
+    result = analyze([short]).conversations[0]
+    assert result.language.read and result.language.code is None and result.language.english is None
+
+
+def test_the_same_chat_gets_the_same_verdict_from_two_exports(tmp_path):
+    # the same Spanish chat as a table: the verdict reads only the messages' words
+    convs = load_conversations([str(SPANISH)])
+    rows = [{"ts": m.ts.isoformat(), "author": m.author, "text": m.text} for m in convs[0].messages
+            if m.kind.value == "text"]
+    table = tmp_path / "lucia.jsonl"
+    table.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    a = analyze(convs).conversations[0].language
+    b = analyze(load_conversations([str(table)])).conversations[0].language
+    assert (a.code, a.read) == (b.code, b.read) == ("es", False)
+
+
+def test_the_summary_the_cli_and_the_report_say_why_nothing_was_labelled(tmp_path):
+    runner = CliRunner()
+    out = runner.invoke(app, ["analyze", str(SPANISH), "--summary-json", str(tmp_path / "s.json"),
+                              "--jsonl", str(tmp_path / "m.jsonl")])
+    assert out.exit_code == 0, out.output
+    assert "written in Spanish" in out.output and "--any-language" in out.output
+    conv = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))["conversations"][0]
+    assert conv["language"]["code"] == "es" and conv["language"]["read"] is False
+    assert "not labelled" in conv["language"]["note"]
+    assert conv["signs"]["shallower"]["evidence"].startswith("not judged")
+    records = [json.loads(x) for x in (tmp_path / "m.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert records and all(r["bid"] is None and r["horseman"] is None and not r["control"] for r in records)
+
+    labelled = runner.invoke(app, ["analyze", str(SPANISH), "--any-language", "--jsonl", str(tmp_path / "a.jsonl")])
+    assert labelled.exit_code == 0 and "written in Spanish" not in labelled.output
+    assert any(json.loads(x)["bid"] for x in (tmp_path / "a.jsonl").read_text(encoding="utf-8").splitlines())
+
+    shown = runner.invoke(app, ["explain", f"{SPANISH}:6", "--json"])
+    assert "written in Spanish" in json.loads(shown.output)["language_note"]
+
+    files = report([str(SPANISH), str(COUPLE)], out=tmp_path / "r.html")
+    page = files.html.read_text(encoding="utf-8")
+    assert page.count("Not labelled.") == 1 and "written in Spanish" in page
+
+
+def test_an_english_summary_says_its_words_were_read():
+    doc = summary(analyze(load_conversations([str(COUPLE)])))
+    assert doc["conversations"][0]["language"] == {"code": "en", "name": "English", "english": pytest.approx(
+        doc["conversations"][0]["language"]["english"]), "read": True, "note": None}
+    assert doc["conversations"][0]["language"]["english"] > 0.5
