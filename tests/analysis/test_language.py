@@ -112,6 +112,12 @@ def test_the_summary_the_cli_and_the_report_say_why_nothing_was_labelled(tmp_pat
     page = files.html.read_text(encoding="utf-8")
     assert page.count("Not labelled.") == 1 and "written in Spanish" in page
 
+    # and it does not reassure about what it did not read
+    alone = report([str(SPANISH)], out=tmp_path / "es.html").html.read_text(encoding="utf-8")
+    assert alone.count("Not read: this chat is not in English") == 4  # bids twice, conflict, control
+    for reassurance in ("No missed bids", "No stretch of conflict", "No messages read as control", "mostly met"):
+        assert reassurance not in alone
+
 
 def test_an_english_summary_says_its_words_were_read():
     doc = summary(analyze(load_conversations([str(COUPLE)])))

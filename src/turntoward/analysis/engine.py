@@ -139,7 +139,7 @@ def analyze_conversation(
     eps = find_episodes(msgs, labelling.labels, labelling.cues, labelling.bids, default_lexicon(), th)
     withheld = withholding(msgs, labelling.bids, th)
     signs = chat_signs(weekly, th, words_read=language.read)
-    sugg = suggestions(conv.people, labelling.labels, labelling.bids, eps, withheld, signs)
+    sugg = suggestions(conv.people, labelling.labels, labelling.bids, eps, withheld, signs, words_read=language.read)
     return ConversationAnalysis(conv, labelling.labels, labelling.bids, labelling.cues, eps, withheld, weekly,
                                 monthly, signs, sugg, language)
 

@@ -46,8 +46,11 @@ def suggestions(
     episodes: list[ConflictEpisode],
     withheld: list[Withholding],
     signs: dict[str, Sign],
+    *,
+    words_read: bool = True,
 ) -> list[Suggestion]:
-    """What to try next, most important first."""
+    """What to try next, most important first. Where the words were not read (a chat not in
+    English), nothing is said to be going well."""
     out: list[Suggestion] = []
     control = [lab.index for lab in labels if lab.control]
     if control:
@@ -80,6 +83,6 @@ def suggestions(
         out.append(_make("rarer", []))
     if signs.get("shallower") and signs["shallower"].status is not Status.OK:
         out.append(_make("shallower", []))
-    if not out:
+    if not out and words_read:
         out.append(_make("keep_going", [b.index for b in bids if b.outcome is Outcome.TOWARD][:5]))
     return out

@@ -31,8 +31,10 @@ def _overall(views: list[ConversationView], drift: list[DriftView]) -> Summary:
         out.to_watch.extend(prefix + s for s in v.summary.to_watch[:2])
     out.to_watch.extend(texts()["summary"]["drift"].format(person=d.person, evidence=d.evidence)
                         for d in drift[:2])
-    # The next step comes from the most pressing conversation: control first, then any concern.
-    pressing = sorted(views, key=lambda v: (not v.control, not v.summary.to_watch, v.number))
+    # The next step comes from the most pressing conversation: control first, then any concern
+    # (a chat whose words were not read is not pressing for that alone).
+    pressing = sorted(views, key=lambda v: (not v.control, not v.summary.to_watch or bool(v.language_note),
+                                            v.number))
     if pressing:
         out.next_step = pressing[0].summary.next_step
     elif drift:

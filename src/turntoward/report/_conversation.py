@@ -182,7 +182,9 @@ class ConversationBuilder:
         if warm:
             out.going_well.append(words["bids_answered"].format(n=warm))
         repaired = sum(e.repaired for e in view.episodes)
-        if not view.episodes:
+        if view.language_note:
+            out.to_watch.append(words["not_read"])
+        elif not view.episodes:
             out.going_well.append(words["no_conflict"])
         elif repaired:
             out.going_well.append(words["repaired"].format(n=repaired, total=len(view.episodes)))
@@ -202,7 +204,8 @@ class ConversationBuilder:
         if len(view.episodes) > repaired:
             out.to_watch.append(words["unrepaired"].format(n=len(view.episodes) - repaired))
         out.to_watch.extend(view.withholding)
-        out.next_step = view.suggestions[0].text if view.suggestions else words["keep_going"]
+        out.next_step = (view.suggestions[0].text if view.suggestions
+                         else words["not_read_next"] if view.language_note else words["keep_going"])
         return out
 
 
