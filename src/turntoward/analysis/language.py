@@ -13,7 +13,7 @@ Chats that mix English with another language (Spanglish, Taglish, Pidgin) are re
 the share of English they need is set low on purpose (`thresholds.toml`, `[language]`).
 
 Language identification is py3langid's (a naive Bayes model over byte n-grams shipped inside
-the package, 97 languages; nothing is downloaded). An even sample of the conversation's text
+the package, over a hundred languages; nothing is downloaded). An even sample of the conversation's text
 messages is read, so a million-message chat costs the same as a short one, and the same chat
 exported by two apps gets the same verdict.
 """
@@ -25,6 +25,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from turntoward.analysis._config import Thresholds
 from turntoward.model import Message, MessageKind
@@ -66,7 +67,8 @@ class Language:
 
 
 @cache
-def _identifier():  # type: ignore[no-untyped-def]  # py3langid ships no type hints
+def _identifier() -> Any:  # py3langid ships no type hints
+    """py3langid's identifier, loaded once (about a second: its model is xz-compressed)."""
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
@@ -79,7 +81,7 @@ def _names() -> dict[str, str]:
 
 
 def language_name(code: str) -> str:
-    """English name of a language code ("es" -> "Spanish"); the code itself when unknown."""
+    """English name of a language code ("es" -> "Spanish"); "the language coded 'xx'" when unknown."""
     return _names().get(code, f"the language coded '{code}'")
 
 

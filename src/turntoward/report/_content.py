@@ -33,7 +33,8 @@ def _overall(views: list[ConversationView], drift: list[DriftView]) -> Summary:
                         for d in drift[:2])
     # The next step comes from the most pressing conversation: control first, then any concern
     # (a chat whose words were not read is not pressing for that alone).
-    pressing = sorted(views, key=lambda v: (not v.control, not v.summary.to_watch or bool(v.language_note),
+    not_read = texts()["summary"]["not_read"]
+    pressing = sorted(views, key=lambda v: (not v.control, not [w for w in v.summary.to_watch if w != not_read],
                                             v.number))
     if pressing:
         out.next_step = pressing[0].summary.next_step
