@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from turntoward._runtime import paused_gc
-from turntoward.analysis._config import thresholds
+from turntoward.analysis._config import Thresholds, thresholds
 from turntoward.analysis._text import TextCues, default_lexicon
 from turntoward.analysis.backends import Backend, Labelling, get_backend
 from turntoward.analysis.conflict import episodes as find_episodes
@@ -130,7 +130,7 @@ def analyze_conversation(
     language = read_language(conv.messages, th)
     if any_language and not language.read:
         language = replace(language, read=True)
-    labelling = (backend or get_backend()).label(conv) if language.read else _unread(conv)
+    labelling = (backend or get_backend()).label(conv) if language.read else _unread(conv, th)
     msgs = conv.messages
     new_session = [i == 0 or (m.ts - msgs[i - 1].ts).total_seconds() >= th.session_gap_s
                    for i, m in enumerate(msgs)]
@@ -144,9 +144,9 @@ def analyze_conversation(
                                 monthly, signs, sugg, language)
 
 
-def _unread(conv: Conversation) -> Labelling:
+def _unread(conv: Conversation, th: Thresholds) -> Labelling:
     """No labels: every message unlabelled, no bids (the cues still count words per message)."""
-    ctxs = read_conversation(conv, default_lexicon(), thresholds())
+    ctxs = read_conversation(conv, default_lexicon(), th)
     return Labelling([MessageLabel(index=m.index) for m in conv.messages], [], [c.cues for c in ctxs])
 
 

@@ -20,7 +20,6 @@ exported by two apps gets the same verdict.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -28,14 +27,13 @@ from importlib import resources
 from typing import Any
 
 from turntoward.analysis._config import Thresholds
+from turntoward.analysis._text import _URL  # the one link pattern the cues also strip
 from turntoward.model import Message, MessageKind
 
 SAMPLE = 400
 """Text messages read at most, evenly spread over the conversation."""
 _LONGEST = 160
 """Characters of one message that count: a pasted article or error log is one message, not the chat."""
-
-_URL = re.compile(r"https?://\S+|www\.\S+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +86,7 @@ def language_name(code: str) -> str:
 def sample_texts(messages: list[Message], limit: int = SAMPLE) -> list[str]:
     """Up to `limit` text messages, evenly spread, without links (which read as no language)."""
     texts = [m.text for m in messages if m.kind is MessageKind.TEXT and m.text]
-    step = max(1, len(texts) // limit) if texts else 1
+    step = max(1, len(texts) // limit)
     out = []
     for text in texts[::step][:limit]:
         text = _URL.sub(" ", text).strip() if "http" in text or "www." in text else text.strip()
