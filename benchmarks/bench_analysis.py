@@ -2,11 +2,14 @@
 """Analysis speed and memory at 10k / 100k / 1M messages (parsing excluded).
 
     .venv/bin/python benchmarks/bench_analysis.py [--sizes 10000 100000 1000000] [--backend hybrid rules]
+    .venv/bin/python benchmarks/bench_analysis.py --sizes 200000 --conversations 8 --workers 1 2
 
 Builds a conversation of N messages by replaying the bundled labelled example chats (real
 wording, a realistic mix of bids, replies, logistics and conflict) with shifted timestamps,
 then times the full analysis (labels, bids and outcomes, conflict, metrics, signs,
-suggestions) in a fresh subprocess per size, reporting messages/s and peak RSS.
+suggestions) in a fresh subprocess per size, reporting messages/s and peak RSS. With
+--conversations K the messages are shared out over K conversations (a folder of exports), which
+--workers W processes analyse side by side (peak RSS: the main process's, and the largest worker's).
 """
 
 from __future__ import annotations
@@ -48,35 +51,45 @@ def build(n: int):
     return Conversation("bench.txt", "bench", "bench", msgs)
 
 
-def child(n: int, backend: str) -> None:
-    from turntoward.analysis import analyze
-    from turntoward.analysis.backends import get_backend
+def child(n: int, backend: str, conversations: int = 1, workers: int = 1) -> None:
+    from turntoward.api.analysis import analyze_conversations
 
-    conv = build(n)
-    be = get_backend(backend)
+    convs = []
+    for k in range(conversations):  # n messages in all, shared out evenly
+        conv = build(n // conversations)
+        conv.source = f"bench-{k}.txt"
+        convs.append(conv)
     t = time.perf_counter()
-    analyze([conv], backend=be)
+    analyze_conversations(convs, backend=backend, workers=workers)
     dt = time.perf_counter() - t
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"n": n, "backend": backend, "seconds": dt, "rss_mb": rss}))
+    rss_worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(json.dumps({"n": n, "backend": backend, "seconds": dt, "rss_mb": rss, "worker_rss_mb": rss_worker}))
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", nargs="+", type=int, default=[10_000, 100_000, 1_000_000])
     ap.add_argument("--backend", nargs="+", default=["hybrid", "rules"])
-    ap.add_argument("--child", nargs=2)
+    ap.add_argument("--conversations", type=int, default=1,
+                    help="share each size out over this many conversations (a folder of exports)")
+    ap.add_argument("--workers", nargs="+", type=int, default=[1],
+                    help="processes to analyse in (each count is timed; >1 needs several conversations)")
+    ap.add_argument("--child", nargs=4)
     args = ap.parse_args()
     if args.child:
-        child(int(args.child[0]), args.child[1])
+        child(*(int(a) if a.isdigit() else a for a in args.child))
         return 0
-    print(f"{'backend':8} {'messages':>10} {'seconds':>9} {'msg/s':>9} {'peak RSS MB':>12}")
+    print(f"{'backend':8} {'messages':>10} {'chats':>5} {'workers':>7} {'seconds':>9} {'msg/s':>9} "
+          f"{'peak RSS MB':>12} {'worker MB':>10}")
     for backend in args.backend:
         for n in args.sizes:
-            out = subprocess.run([sys.executable, __file__, "--child", str(n), backend], capture_output=True,
-                                 text=True, check=True).stdout
-            r = json.loads(out.strip().splitlines()[-1])
-            print(f"{backend:8} {n:>10,} {r['seconds']:>9.2f} {n / r['seconds']:>9,.0f} {r['rss_mb']:>12,.0f}")
+            for w in args.workers:
+                out = subprocess.run([sys.executable, __file__, "--child", str(n), backend, str(args.conversations),
+                                      str(w)], capture_output=True, text=True, check=True).stdout
+                r = json.loads(out.strip().splitlines()[-1])
+                print(f"{backend:8} {n:>10,} {args.conversations:>5} {w:>7} {r['seconds']:>9.2f} "
+                      f"{n / r['seconds']:>9,.0f} {r['rss_mb']:>12,.0f} {r['worker_rss_mb']:>10,.0f}", flush=True)
     return 0
 
 

@@ -6,7 +6,14 @@
 
 from __future__ import annotations
 
-from turntoward.analysis.engine import Analysis, BidTally, ConversationAnalysis, analyze, analyze_conversation
+from turntoward.analysis.engine import (
+    Analysis,
+    BidTally,
+    ConversationAnalysis,
+    analyze,
+    analyze_conversation,
+    assemble,
+)
 from turntoward.analysis.findings import (
     Accountability,
     Bid,
@@ -44,4 +51,5 @@ __all__ = [
     "Withholding",
     "analyze",
     "analyze_conversation",
+    "assemble",
 ]

@@ -170,5 +170,11 @@ def analyze(
             results.append(analyze_conversation(c, backend, any_language=any_language))
             if progress is not None:
                 progress(c)
-    who = me or guess_me(conversations)
+    return assemble(results, me=me)
+
+
+def assemble(results: list[ConversationAnalysis], *, me: str | None = None) -> Analysis:
+    """Conversations analysed one by one (here or in other processes) as one analysis, with the
+    drift across them; `me` is guessed from the conversations when not given."""
+    who = me or guess_me([r.conversation for r in results])
     return Analysis(results, find_drift(results, who, thresholds()), who)

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from turntoward._workers import analyze_in_workers, auto_workers
 from turntoward.analysis.backends import DEFAULT_BACKEND, Backend, get_backend
-from turntoward.analysis.engine import Analysis, ConversationAnalysis, analyze
+from turntoward.analysis.engine import Analysis, ConversationAnalysis, analyze, assemble
 from turntoward.analysis.scoring import Scores, score
 from turntoward.analysis.suggest import help_resources
 from turntoward.errors import NotFoundError, UsageError
@@ -76,14 +77,27 @@ def analyze_conversations(
     me: str | None = None,
     progress: Callable[[Conversation], None] | None = None,
     any_language: bool = False,
+    workers: int | None = 1,
 ) -> Analysis:
-    """The full analysis of `conversations` (a thin wrapper over `turntoward.analysis.analyze`).
+    """The full analysis of `conversations` (`turntoward.analysis.analyze`, on one core or several).
 
     Chats that are hardly English get no labels from their words unless `any_language`
     (`turntoward.analysis.language`); each result's `language` says which were read.
+    With `workers` above 1 that many processes share the conversations out (None: one per core
+    when there are several conversations and enough messages to repay starting them, see
+    `auto_workers`); the results are the same whatever the number. Workers are started fresh
+    ("spawn"), so a script that asks for them must keep its top-level code under
+    ``if __name__ == "__main__":``, as Python's multiprocessing requires.
     """
-    be = get_backend(backend) if isinstance(backend, str) else backend
-    return analyze(conversations, backend=be, me=me, progress=progress, any_language=any_language)
+    if workers is not None and workers < 1:
+        raise UsageError(f"workers must be at least 1, not {workers}")
+    n = auto_workers(conversations) if workers is None else min(workers, len(conversations))
+    if n <= 1:
+        be = get_backend(backend) if isinstance(backend, str) else backend
+        return analyze(conversations, backend=be, me=me, progress=progress, any_language=any_language)
+    results = analyze_in_workers(conversations, backend=backend, workers=n, any_language=any_language,
+                                 progress=progress)
+    return assemble(results, me=me)
 
 
 def message_records(result: ConversationAnalysis) -> Iterator[dict[str, Any]]:

@@ -44,17 +44,19 @@ def report(
     checkins: list[CheckinSeries] | None = None,
     progress: Progress | None = None,
     any_language: bool = False,
+    workers: int | None = 1,
 ) -> ReportFiles:
     """Write the report of `targets` (export files or stored conversations) to `out`.
 
     With `all_conversations`, every conversation in `store` is included. `png_dir` also gets
     one PNG per chart, `pdf` a printed copy (needs Chromium); `redact` replaces names and
     message text with placeholders, for sharing. Chats that are hardly English are labelled
-    only with `any_language` (see `analyze_conversations`).
+    only with `any_language`; `workers` processes share the analysis out (see `analyze_conversations`).
     """
     conversations = load_conversations(targets, store=store, all_conversations=all_conversations,
                                        options=options, fmt=fmt, progress=progress)
-    analysis = analyze_conversations(conversations, backend=backend, me=me, any_language=any_language)
+    analysis = analyze_conversations(conversations, backend=backend, me=me, any_language=any_language,
+                                    workers=workers)
     if checkins is None and store is not None:
         checkins = stored_checkins(store, me or analysis.me)
     built = build(analysis, redact=redact, checkins=checkins)

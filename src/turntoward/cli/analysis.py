@@ -20,7 +20,7 @@ from rich.table import Table
 from turntoward.analysis.backends import DEFAULT_BACKEND
 from turntoward.api import analysis as aa
 from turntoward.cli import app
-from turntoward.cli.data import AnyLanguage, ColumnMap, Db, Passphrase, import_options
+from turntoward.cli.data import AnyLanguage, ColumnMap, Db, Passphrase, Workers, import_options
 from turntoward.errors import NotFoundError
 from turntoward.ingest import ImportOptions
 
@@ -111,6 +111,7 @@ def analyze_command(
     column_map: ColumnMap = None,
     backend: BackendOpt = DEFAULT_BACKEND,
     any_language: AnyLanguage = False,
+    workers: Workers = None,
     db: Db = None,
     passphrase: Passphrase = None,
 ) -> None:
@@ -126,7 +127,7 @@ def analyze_command(
                   console=err, transient=True, disable=total < 20_000) as bar:
         task = bar.add_task("analyse", total=total)
         analysis = aa.analyze_conversations(convs, backend=backend, me=me, any_language=any_language,
-                                            progress=lambda c: bar.advance(task, len(c.messages)))
+                                            progress=lambda c: bar.advance(task, len(c.messages)), workers=workers)
     for result in analysis.conversations if jsonl is not None or summary_json is not None else []:
         note = result.language.note()
         if note:

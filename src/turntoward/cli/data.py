@@ -92,6 +92,12 @@ AnyLanguage = Annotated[
                  "English: expect poor labels)."),
 ]
 
+Workers = Annotated[
+    int | None,
+    typer.Option("--workers", min=1, help="Processes to analyse conversations in (default: one per core when there "
+                 "are several conversations and at least 50,000 messages; the results are the same)."),
+]
+
 
 def import_options(date_order: str | None, me: str | None, column_map: str | None = None) -> api.ImportOptions:
     """The `--date-order`, `--me` and `--map` options of every command that reads export files, checked."""

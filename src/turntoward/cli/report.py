@@ -15,7 +15,7 @@ from rich.console import Console
 from turntoward.api.report import report
 from turntoward.cli import app
 from turntoward.cli.analysis import store_if_needed
-from turntoward.cli.data import AnyLanguage, ColumnMap, Db, Passphrase, import_options
+from turntoward.cli.data import AnyLanguage, ColumnMap, Db, Passphrase, Workers, import_options
 
 PANEL = "Report"
 
@@ -37,6 +37,7 @@ def report_command(
     fmt: Annotated[str | None, typer.Option("--format", help="Force an export format (see `formats`).")] = None,
     column_map: ColumnMap = None,
     any_language: AnyLanguage = False,
+    workers: Workers = None,
     db: Db = None,
     passphrase: Passphrase = None,
 ) -> None:
@@ -49,7 +50,7 @@ def report_command(
     with ExitStack() as stack:
         store = store_if_needed(wanted, all_, db, passphrase, stack)
         files = report(wanted, out=out, store=store, all_conversations=all_, png_dir=png, pdf=pdf, redact=redact,
-                       me=me, options=options, fmt=fmt, any_language=any_language)
+                       me=me, options=options, fmt=fmt, any_language=any_language, workers=workers)
     console = Console(stderr=True, highlight=False)
     console.print(f"wrote the report of {files.conversations} conversation(s), {files.messages:,} messages")
     if files.pngs:

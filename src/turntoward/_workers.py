@@ -1,0 +1,129 @@
+"""Analysing many conversations on several cores.
+
+The analysis of one conversation does not depend on any other (only drift looks across them,
+and it is found afterwards from the results), so a folder of exports is shared out among worker
+processes, one conversation at a time, the longest first. Each worker loads the backend once;
+a conversation travels to it and its analysis comes back without the messages, which the
+parent already holds. The results are the same as one process gives, in the same order.
+
+It sits beside the layers rather than in `turntoward.api` (which uses it) so that a worker
+imports only the analysis, not the store and the report (a second saved per worker).
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+
+from turntoward._runtime import paused_gc
+from turntoward.analysis.backends import Backend, get_backend
+from turntoward.analysis.engine import ConversationAnalysis, analyze_conversation
+from turntoward.analysis.findings import MessageLabel
+from turntoward.model import Conversation, Message, MessageKind
+
+AUTO_MIN_MESSAGES = 50_000
+"""Below this many messages in all, one process: starting a worker (importing, loading the
+models) takes about as long as analysing ten thousand messages."""
+
+_backend: Backend | None = None
+
+
+def cores() -> int:
+    """The CPU cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def auto_workers(conversations: list[Conversation]) -> int:
+    """How many processes to use when the caller did not say: one per core, where there are
+    several conversations and enough messages to repay starting them."""
+    total = sum(len(c.messages) for c in conversations)
+    if len(conversations) < 2 or total < AUTO_MIN_MESSAGES:
+        return 1
+    return max(1, min(cores(), len(conversations)))
+
+
+def _start(backend: str | Backend) -> None:
+    global _backend
+    # A worker only unpickles, analyses and pickles, which make no reference cycles: the cycle
+    # collector would only walk its millions of objects again and again (see `paused_gc`).
+    gc.disable()
+    _backend = get_backend(backend) if isinstance(backend, str) else backend
+
+
+Packed = tuple[str, str, str, list[tuple]]
+
+
+def _pack(conv: Conversation) -> Packed:
+    """What a worker needs of a conversation, as plain tuples: they travel between processes
+    several times faster than the dataclasses do."""
+    rows = [(m.index, m.ts, m.author, m.text, m.kind.value, m.reply_to, m.edited, m.reactions)
+            for m in conv.messages]
+    return conv.source, conv.source_format, conv.title, rows
+
+
+def _unpack(packed: Packed) -> Conversation:
+    source, source_format, title, rows = packed
+    kinds = {k.value: k for k in MessageKind}
+    messages = [Message(i, ts, author, text, kinds[kind], reply_to, edited, reactions)
+                for i, ts, author, text, kind, reply_to, edited, reactions in rows]
+    return Conversation(source, source_format, title, messages)
+
+
+def _analyze_one(packed: Packed, any_language: bool) -> tuple[ConversationAnalysis, list[MessageLabel]]:
+    conv = _unpack(packed)
+    result = analyze_conversation(conv, _backend, any_language=any_language)
+    # Sent back without the messages, which the parent holds already, and with only the labels
+    # that say something (most messages carry none).
+    said = [lab for lab in result.labels if lab != MessageLabel(lab.index)]
+    result.conversation = Conversation(conv.source, conv.source_format, conv.title, [])
+    result.labels = []
+    return result, said
+
+
+def _put_back(result: ConversationAnalysis, said: list[MessageLabel], conv: Conversation) -> ConversationAnalysis:
+    labels = {lab.index: lab for lab in said}
+    result.conversation = conv
+    result.labels = [labels.get(m.index) or MessageLabel(m.index) for m in conv.messages]
+    return result
+
+
+def analyze_in_workers(
+    conversations: list[Conversation],
+    *,
+    backend: str | Backend,
+    workers: int,
+    any_language: bool = False,
+    progress: Callable[[Conversation], None] | None = None,
+) -> list[ConversationAnalysis]:
+    """`analyze_conversation` of each conversation in `workers` processes, results in input order.
+
+    `progress` is called in this process as each conversation is done (in the order they finish).
+    An error in one conversation stops the run and is raised here, as it would be in one process.
+    """
+    longest_first = sorted(range(len(conversations)), key=lambda i: -len(conversations[i].messages))
+    results: list[ConversationAnalysis | None] = [None] * len(conversations)
+    # "spawn": a fresh interpreter per worker, never a fork of a process that may be running
+    # threads (a progress bar's refresher, a web server's pool).
+    context = multiprocessing.get_context("spawn")
+    with paused_gc(), ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start,
+                                          initargs=(backend,)) as pool:
+        pending: dict[Future[tuple[ConversationAnalysis, list[MessageLabel]]], int] = {
+            pool.submit(_analyze_one, _pack(conversations[i]), any_language): i for i in longest_first
+        }
+        try:
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    i = pending.pop(future)
+                    results[i] = _put_back(*future.result(), conversations[i])
+                    if progress is not None:
+                        progress(conversations[i])
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    return [r for r in results if r is not None]
