@@ -30,37 +30,90 @@ def _kind(text: str) -> MessageKind:
     return MessageKind.TEXT
 
 
+_KINDS = ("attention", "question", "news", "feelings", "affection", "humor", "invitation", "support", "repair",
+          "checkin")
+_OUTCOMES = ("toward", "away", "against")
+_HORSEMEN = ("criticism", "contempt", "defensiveness", "stonewalling")
+_ACCOUNTABILITY = ("owns", "deflects")
+_ALIASES = {"humour": "humor", "check-in": "checkin", "check in": "checkin", "towards": "toward",
+            "turned toward": "toward", "turned away": "away", "turned against": "against", "defensive": "defensiveness",
+            "stonewall": "stonewalling", "owned": "owns", "deflected": "deflects", "deflect": "deflects", "own": "owns"}
+_NONE = ("", "none", "null", "no")
+_TRUE, _FALSE = ("true", "yes", "1"), ("false", "no", "0", "")
+
+
+def _label(value: object, allowed: tuple[str, ...], source: Source, path: str) -> str | None:
+    """A label as ANNOTATION.md spells it, whatever the case or a common variant ("Humour",
+    "Turned toward"); None for no label; a clear error for anything else."""
+    if value is None:
+        return None
+    text = " ".join(str(value).split()).lower()
+    if text in _NONE:
+        return None
+    text = _ALIASES.get(text, text)
+    if text not in allowed or not isinstance(value, str):
+        raise ImportFormatError(source.name, f"one of {', '.join(allowed)} or null", json_path=path, found=str(value))
+    return text
+
+
+def _flag(value: object, source: Source, path: str) -> bool:
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
+        return value.strip().lower() in _TRUE  # "false" is not true, as bool("false") would say
+    raise ImportFormatError(source.name, "true or false", json_path=path, found=str(value))
+
+
+def _by(value: object, n: int, source: Source, path: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < n:
+        raise ImportFormatError(source.name, f"the index of a message (0 to {n - 1}) or null", json_path=path,
+                                found=str(value))
+    return value
+
+
 def read_labelled(source: Source) -> tuple[Conversation, list[GoldMessage]]:
-    """The conversation in a labelled file and its gold labels."""
+    """The conversation in a labelled file and its gold labels.
+
+    Times are read as the wall-clock time written ("...T19:04:00+02:00" is 19:04), like every
+    export's; labels are matched whatever their case, and a label ANNOTATION.md does not know
+    is an error naming the message, never a silent miscount in `evaluate`.
+    """
     try:
-        doc = json.loads(source.read_bytes().decode("utf-8"))
+        doc = json.loads(source.read_bytes().decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise ImportFormatError(source.name, "UTF-8 JSON", found=str(exc)) from exc
     except json.JSONDecodeError as exc:
         raise ImportFormatError(source.name, f"valid JSON ({exc.msg})", line=exc.lineno) from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("messages"), list):
         raise ImportFormatError(source.name, "a labelled conversation with a 'messages' list", json_path="$")
+    raws: list[Any] = doc["messages"]
     messages: list[Message] = []
     gold: list[GoldMessage] = []
-    for i, raw in enumerate(doc["messages"]):
+    for i, raw in enumerate(raws):
         path = f"messages[{i}]"
         try:
-            ts = datetime.fromisoformat(raw["ts"])
-            author, text = str(raw["author"]), str(raw["text"])
+            ts = datetime.fromisoformat(raw["ts"]).replace(tzinfo=None)
+            author, text = str(raw["author"]), "" if raw["text"] is None else str(raw["text"])
             bid: Any = raw.get("bid")
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ImportFormatError(source.name, "ts (ISO 8601), author and text", json_path=path) from exc
         if bid is not None and not isinstance(bid, dict):
             raise ImportFormatError(source.name, "bid to be null or an object", json_path=f"{path}.bid")
+        kind = _label(bid.get("kind"), _KINDS, source, f"{path}.bid.kind") if bid else None
+        if bid and kind is None:
+            raise ImportFormatError(source.name, f"a bid kind ({', '.join(_KINDS)})", json_path=f"{path}.bid.kind",
+                                    found=str(bid.get("kind")))
         messages.append(Message(index=i, ts=ts, author=author, text=text, kind=_kind(text)))
         gold.append(GoldMessage(
-            bid_kind=bid.get("kind") if bid else None,
-            bid_outcome=bid.get("outcome") if bid else None,
-            bid_by=bid.get("by") if bid else None,
-            horseman=raw.get("horseman"),
-            control=bool(raw.get("control", False)),
-            accountability=raw.get("accountability"),
-            repair=bool(raw.get("repair", False)),
+            bid_kind=kind,
+            bid_outcome=_label(bid.get("outcome"), _OUTCOMES, source, f"{path}.bid.outcome") if bid else None,
+            bid_by=_by(bid.get("by"), len(raws), source, f"{path}.bid.by") if bid else None,
+            horseman=_label(raw.get("horseman"), _HORSEMEN, source, f"{path}.horseman"),
+            control=_flag(raw.get("control"), source, f"{path}.control"),
+            accountability=_label(raw.get("accountability"), _ACCOUNTABILITY, source, f"{path}.accountability"),
+            repair=_flag(raw.get("repair"), source, f"{path}.repair"),
         ))
     conv = Conversation(
         source=source.name,

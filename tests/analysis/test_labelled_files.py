@@ -1,0 +1,74 @@
+"""Labelled conversations written by other annotators: their spellings of times and labels are
+read as ANNOTATION.md means them, and a label it does not know is an error naming the message."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from turntoward.cli import _load_commands, app
+from turntoward.errors import ImportFormatError
+from turntoward.ingest import Source
+from turntoward.ingest.labelled import read_labelled
+
+ROOT = Path(__file__).resolve().parents[2]
+FRIENDS = ROOT / "examples/labelled/friends.json"
+
+
+def _evaluate(path: Path) -> dict:
+    _load_commands()
+    result = CliRunner().invoke(app, ["evaluate", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def _respelled(doc: dict) -> dict:
+    """The same labels as another annotator might type them: offsets on the times, capitals,
+    British spelling, "yes"/"no" strings for the flags, "none" for no horseman."""
+    doc = json.loads(json.dumps(doc))
+    for i, m in enumerate(doc["messages"]):
+        m["ts"] += ("+02:00", "Z", "")[i % 3]
+        if m["bid"]:
+            kind = m["bid"]["kind"]
+            m["bid"]["kind"] = "Humour" if kind == "humor" else kind.capitalize()
+            m["bid"]["outcome"] = m["bid"]["outcome"].upper()
+        m["horseman"] = m["horseman"].title() if m["horseman"] else "none"
+        m["control"] = "yes" if m["control"] else "no"
+        m["repair"] = "true" if m["repair"] else "false"
+    return doc
+
+
+def test_respelled_labels_and_times_with_offsets_score_the_same(tmp_path):
+    doc = json.loads(FRIENDS.read_text(encoding="utf-8"))
+    assert any(m["bid"] and m["bid"]["kind"] == "humor" for m in doc["messages"])
+    other = tmp_path / "friends.json"
+    other.write_text(json.dumps(_respelled(doc)), encoding="utf-8")
+    assert _evaluate(other) == _evaluate(FRIENDS)
+    conv, gold = read_labelled(Source(str(other), path=other))
+    first = doc["messages"][0]["ts"]
+    assert conv.messages[0].ts.isoformat(timespec="seconds").startswith(first[:16])  # 19:04+02:00 is 19:04
+    assert all(m.ts.tzinfo is None for m in conv.messages)
+    assert not any(g.control for g, m in zip(gold, doc["messages"], strict=True) if not m["control"])
+
+
+@pytest.mark.parametrize(("field", "value", "where"), [
+    ("horseman", "sarcasm", "messages[3].horseman"),
+    ("control", "maybe", "messages[3].control"),
+    ("bid", {"kind": "gossip", "outcome": "toward", "by": 4}, "messages[3].bid.kind"),
+    ("bid", {"kind": "news", "outcome": "ignored", "by": 4}, "messages[3].bid.outcome"),
+    ("bid", {"kind": "news", "outcome": "toward", "by": 99999}, "messages[3].bid.by"),
+])
+def test_an_unknown_label_names_the_file_and_the_message(tmp_path, field, value, where):
+    doc = json.loads(FRIENDS.read_text(encoding="utf-8"))
+    doc["messages"][3][field] = value
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(ImportFormatError) as caught:
+        read_labelled(Source(str(bad), path=bad))
+    assert str(bad) in str(caught.value) and where in str(caught.value)
+    _load_commands()
+    result = CliRunner().invoke(app, ["evaluate", str(bad)])
+    assert result.exit_code != 0 and not isinstance(result.exception, AttributeError | KeyError | TypeError)
