@@ -115,6 +115,8 @@ def test_the_summary_the_cli_and_the_report_say_why_nothing_was_labelled(tmp_pat
     # and it does not reassure about what it did not read
     alone = report([str(SPANISH)], out=tmp_path / "es.html").html.read_text(encoding="utf-8")
     assert alone.count("Not read: this chat is not in English") == 4  # bids twice, conflict, control
+    assert alone.count("Not judged: This chat is not in English") == 1  # in the summary, apart from what to watch
+    assert "Nothing that needs watching" not in alone
     for reassurance in ("No missed bids", "No stretch of conflict", "No messages read as control", "mostly met"):
         assert reassurance not in alone
 

@@ -29,13 +29,11 @@ def _overall(views: list[ConversationView], drift: list[DriftView]) -> Summary:
         prefix = f"{v.title}: " if several else ""
         out.going_well.extend(prefix + s for s in v.summary.going_well[:2])
         out.to_watch.extend(prefix + s for s in v.summary.to_watch[:2])
+        out.not_judged.extend(prefix + s for s in v.summary.not_judged)
     out.to_watch.extend(texts()["summary"]["drift"].format(person=d.person, evidence=d.evidence)
                         for d in drift[:2])
-    # The next step comes from the most pressing conversation: control first, then any concern
-    # (a chat whose words were not read is not pressing for that alone).
-    not_read = texts()["summary"]["not_read"]
-    pressing = sorted(views, key=lambda v: (not v.control, not [w for w in v.summary.to_watch if w != not_read],
-                                            v.number))
+    # The next step comes from the most pressing conversation: control first, then any concern.
+    pressing = sorted(views, key=lambda v: (not v.control, not v.summary.to_watch, v.number))
     if pressing:
         out.next_step = pressing[0].summary.next_step
     elif drift:

@@ -183,7 +183,7 @@ class ConversationBuilder:
             out.going_well.append(words["bids_answered"].format(n=warm))
         repaired = sum(e.repaired for e in view.episodes)
         if view.language_note:
-            out.to_watch.append(words["not_read"])
+            out.not_judged.append(words["not_read"])
         elif not view.episodes:
             out.going_well.append(words["no_conflict"])
         elif repaired:

@@ -84,6 +84,9 @@ class Summary:
     going_well: list[str] = field(default_factory=list)
     to_watch: list[str] = field(default_factory=list)
     next_step: str = ""
+    not_judged: list[str] = field(default_factory=list)
+    """What the report could not read and so says nothing about (a chat not in English): kept
+    apart from the things to watch, which it would otherwise seem to be, or to clear."""
 
 
 @dataclass(slots=True)
