@@ -100,16 +100,33 @@ def _fresh_text_features(prefix: str, m: Message, c: TextCues, lexicon: Lexicon,
 
 
 _TONE_NAMES = ("neutral", "warm", "hostile", "hurt")
+_TONE_EDGES = np.array((0.25, 0.5, 0.75))
+_TONE_WORDS: dict[str, list[tuple[str, ...]]] = {}
+
+ToneCodes = bytes
+"""Each message's tone reading in one byte (see `tone_codes`)."""
 
 
-def _tone(prefix: str, p: Sequence[float] | None, out: list[str]) -> None:
+def tone_codes(tones: np.ndarray) -> ToneCodes:
+    """The tone model's probabilities (one row per message, in `_tone.TONES` order) as one byte per
+    message: the strength bin (0-3) of warm, hostile and hurt, 16s, 4s and 1s. Binned once for
+    the whole conversation, where each message's features and its neighbours' look them up."""
+    levels = np.searchsorted(_TONE_EDGES, tones[:, 1:], side="right")
+    return (levels[:, 0] * 16 + levels[:, 1] * 4 + levels[:, 2]).astype(np.uint8).tobytes()
+
+
+def _tone(prefix: str, code: int | None, out: list[str]) -> None:
     """The tone model's reading as features: each non-neutral tone in four strength bins."""
-    if p is None:
+    if code is None:
         return
-    for name, value in zip(_TONE_NAMES[1:], p[1:], strict=True):
-        level = _bin(float(value), (0.25, 0.5, 0.75))
-        if level:
-            out.append(f"{prefix}tone={name}:{level}")
+    words = _TONE_WORDS.get(prefix)
+    if words is None:
+        words = _TONE_WORDS[prefix] = [
+            tuple(f"{prefix}tone={name}:{level}"
+                  for name, level in zip(_TONE_NAMES[1:], (c // 16, c // 4 % 4, c % 4), strict=True) if level)
+            for c in range(64)
+        ]
+    out.extend(words[code])
 
 
 def message_features(
@@ -122,7 +139,7 @@ def message_features(
     *,
     group: bool,
     in_conflict: bool,
-    tones: Sequence[Sequence[float]] | None = None,
+    tones: ToneCodes | None = None,
 ) -> list[str]:
     """Features of message `i` for the message-level decisions (bid and kind, horseman, control...)."""
     m, ctx = msgs[i], ctxs[i]
@@ -260,7 +277,7 @@ def outcome_features(
     lexicon: Lexicon,
     rule_outcome: str,
     late: bool,
-    tones: Sequence[Sequence[float]] | None = None,
+    tones: ToneCodes | None = None,
     rule_labels: Sequence[MessageLabel] | None = None,
     in_conflict: Sequence[bool] | None = None,
 ) -> list[str]:

@@ -23,10 +23,12 @@ from turntoward.analysis._text import Lexicon, default_lexicon
 from turntoward.analysis.backends import Labelling, register_backend
 from turntoward.analysis.backends._features import (
     FIRST_READINGS,
+    ToneCodes,
     message_features,
     neighbour_rows,
     outcome_features,
     response_readings,
+    tone_codes,
 )
 from turntoward.analysis.backends._linear import LinearModel, add_features, feature_matrix, load, predict_many
 from turntoward.analysis.backends._tone import tones
@@ -92,7 +94,7 @@ class HybridBackend:
         self,
         conv: Conversation,
         rp: RulesPass,
-        tone: np.ndarray,
+        tone: ToneCodes,
         start: int = 0,
         stop: int | None = None,
         rule_bids: set[int] | None = None,
@@ -107,10 +109,9 @@ class HybridBackend:
         ]
 
     @staticmethod
-    def _tones(conv: Conversation) -> np.ndarray:
+    def _tones(conv: Conversation) -> ToneCodes:
         texts = [m.text if m.kind is MessageKind.TEXT else "" for m in conv.messages]
-        parts = [tones(texts[i:i + _CHUNK]) for i in range(0, len(texts), _CHUNK)]
-        return np.concatenate(parts) if parts else np.zeros((0, 4))
+        return b"".join(tone_codes(tones(texts[i:i + _CHUNK])) for i in range(0, len(texts), _CHUNK))
 
     def label(self, conv: Conversation) -> Labelling:
         rp = self.rules.read(conv)
@@ -212,7 +213,7 @@ class HybridBackend:
         labels.append(lab)
 
     def _answer(
-        self, bids: list[Bid], rp: RulesPass, conv: Conversation, tone: np.ndarray, readings: np.ndarray
+        self, bids: list[Bid], rp: RulesPass, conv: Conversation, tone: ToneCodes, readings: np.ndarray
     ) -> None:
         """Find each bid's response and decide how it was answered."""
         m, msgs = self.models, conv.messages
