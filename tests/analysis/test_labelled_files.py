@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from turntoward.analysis import analyze
 from turntoward.cli import _load_commands, app
 from turntoward.errors import ImportFormatError
 from turntoward.ingest import Source
@@ -72,3 +73,22 @@ def test_an_unknown_label_names_the_file_and_the_message(tmp_path, field, value,
     _load_commands()
     result = CliRunner().invoke(app, ["evaluate", str(bad)])
     assert result.exit_code != 0 and not isinstance(result.exception, AttributeError | KeyError | TypeError)
+
+
+def test_photos_written_the_ways_transcripts_write_them_are_attention_bids(tmp_path):
+    texts = ["[photo]", "<image>", "(voice note)", "[sends a photo]", "📷 Photo", "IMG_2291.jpg",
+             "we got the keys!! [photo]"]
+    messages = []
+    for i, text in enumerate(texts):
+        messages.append({"ts": f"2025-04-0{1 + i}T18:00:00", "author": "Ana", "text": text, "bid": None})
+        messages.append({"ts": f"2025-04-0{1 + i}T18:05:00", "author": "Tom", "text": "haha love it", "bid": None})
+    messages.append({"ts": "2025-04-09T09:00:00", "author": "Ana", "text": "send me a photo of the plan?", "bid": None})
+    path = tmp_path / "photos.json"
+    path.write_text(json.dumps({"id": "photos", "relationship": "partner", "people": ["Ana", "Tom"],
+                                "messages": messages}), encoding="utf-8")
+    conv, _ = read_labelled(Source(str(path), path=path))
+    labels = analyze([conv]).conversations[0].labels
+    for i in range(len(texts)):
+        assert conv.messages[2 * i].kind.value == "media", texts[i]
+        assert labels[2 * i].bid is not None and labels[2 * i].bid.kind.value == "attention", texts[i]
+    assert conv.messages[-1].kind.value == "text"  # asking for a photo is words

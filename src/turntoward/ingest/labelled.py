@@ -7,6 +7,7 @@ rendered like real chats; `read_labelled` also returns the gold labels for `eval
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -19,11 +20,22 @@ from turntoward.model import Conversation, GoldMessage, Message, MessageKind, Re
 _RELATIONSHIP = {"partner": Relationship.PARTNER, "friend": Relationship.FRIEND, "group": Relationship.FRIEND,
                  "family": Relationship.FAMILY, "sibling": Relationship.FAMILY}
 _MEDIA_MARKERS = ("<media omitted>", " omitted", "(file attached)", "<attached:")
+_MEDIA_WORDS = (r"(?:sends?\s+(?:a\s+|an\s+)?)?(?:photo|image|picture|pic|video|gif|sticker"
+                r"|voice(?:\s*(?:note|message|memo))?|audio|file|attachment|document|media|meme|selfie|screenshot)s?")
+# How annotators and other tools write a photo or file in a transcript: "[photo]", "<image>",
+# "(voice note)", "[sends a photo]", "[Photo: the beach]" at the start or end of a message; an
+# app's "📷 Photo"; a bare file name ("IMG_2291.jpg").
+_MEDIA = re.compile(
+    rf"^\s*[\[(<]\s*{_MEDIA_WORDS}\b[^\])>]{{0,80}}[\])>]|[\[(<]\s*{_MEDIA_WORDS}\b[^\])>]{{0,80}}[\])>]\s*$"
+    r"|^\s*(?:📷|📸|🎥|📹|🎤|🎙️?|📎|🖼️?)\s*(?:photo|video|voice message|audio|file|sticker|gif|image)\s*$"
+    r"|^\s*[^\s/:]+\.(?:jpe?g|png|heic|gif|webp|mp4|mov|3gp|opus|ogg|m4a|mp3|pdf)\s*$",
+    re.IGNORECASE,
+)
 
 
 def _kind(text: str) -> MessageKind:
     low = text.lower()
-    if any(marker in low for marker in _MEDIA_MARKERS) and len(low) < 80:
+    if len(low) < 80 and (any(marker in low for marker in _MEDIA_MARKERS) or _MEDIA.search(low)):
         return MessageKind.MEDIA
     if low in ("this message was deleted", "you deleted this message"):
         return MessageKind.DELETED
