@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,10 @@ from typer.testing import CliRunner
 from turntoward.analysis import analyze
 from turntoward.analysis.backends import get_backend
 from turntoward.api import load_conversations, summary
-from turntoward.api.report import report
+from turntoward.api.analysis import explain
+from turntoward.api.report import build, report
 from turntoward.cli import _load_commands, app
+from turntoward.model import Conversation, Message
 
 ROOT = Path(__file__).resolve().parents[2]
 SPANISH = ROOT / "tests/fixtures/language/WhatsApp Chat with Lucía.txt"
@@ -124,5 +127,49 @@ def test_the_summary_the_cli_and_the_report_say_why_nothing_was_labelled(tmp_pat
 def test_an_english_summary_says_its_words_were_read():
     doc = summary(analyze(load_conversations([str(COUPLE)])))
     assert doc["conversations"][0]["language"] == {"code": "en", "name": "English", "english": pytest.approx(
-        doc["conversations"][0]["language"]["english"]), "read": True, "note": None}
+        doc["conversations"][0]["language"]["english"]), "read": True, "months_not_read": [], "note": None}
     assert doc["conversations"][0]["language"]["english"] > 0.5
+
+
+def _moved_to_spanish():
+    """Jonah and Maya's English chat until the end of May 2024, then two months in Spanish."""
+    english = [m for m in load_conversations([str(COUPLE)])[0].messages if m.ts < datetime(2024, 6, 1)]
+    spanish = load_conversations([str(SPANISH)])[0].messages
+    names = {"Lucía": "Maya", "Mateo": "Jonah"}
+    msgs = [Message(m.index, m.ts, m.author, m.text, m.kind) for m in english]
+    for start in (datetime(2024, 6, 3, 8), datetime(2024, 7, 8, 8)):
+        shift = start - spanish[0].ts
+        for m in spanish:
+            msgs.append(Message(len(msgs), m.ts + shift, names[m.author], m.text, m.kind))
+    return Conversation("moved.txt", "whatsapp", "Jonah", msgs)
+
+
+def test_months_written_in_another_language_are_not_labelled():
+    conv = _moved_to_spanish()
+    result = analyze([conv]).conversations[0]
+    lang = result.language
+    assert lang.read and lang.months_not_read == ("2024-06", "2024-07") and lang.months_code == "es"
+    spanish = [i for i, m in enumerate(conv.messages) if m.ts.month >= 6]
+    assert not any(result.labels[i].bid or result.labels[i].horseman or result.labels[i].control for i in spanish)
+    assert all(b.index < spanish[0] for b in result.bids) and len(result.bids) > 100  # the English months are
+    note = lang.note() or ""
+    assert "Spanish" in note and "2024-06 to 2024-07" in note
+    # depth is judged on the weeks that were read: the Spanish weeks are not a drop in depth
+    shallower = result.signs["shallower"]
+    weeks = [r for r in result.weekly if r.person is None]
+    read_weeks = [r for r in weeks if r.period < date(2024, 6, 3) and r.messages]
+    assert shallower.trends and shallower.trends[1].n == len(read_weeks)
+    # the summary says which months, explain says why a Spanish message has no label, an English one is read
+    doc = summary(analyze([conv]))["conversations"][0]["language"]
+    assert doc["read"] is True and doc["months_not_read"] == ["2024-06", "2024-07"]
+    analysis = analyze([conv])
+    assert "Spanish" in (explain(analysis, f"moved.txt:{spanish[3]}").language_note or "")
+    assert explain(analysis, "moved.txt:5").language_note is None
+    # and --any-language reads them too
+    assert any(b.index >= spanish[0] for b in analyze([conv], any_language=True).conversations[0].bids)
+
+
+def test_the_report_says_which_months_were_not_read(tmp_path):
+    page = build(analyze([_moved_to_spanish()])).html()
+    assert "Partly not labelled." in page and "2024-06 to 2024-07" in page
+    assert "Not read: this chat is not in English" not in page  # the chat itself was read

@@ -33,6 +33,8 @@ class Thresholds:
     drift_unanswered_run: int
     language_min_english: float
     language_min_messages: int
+    language_month_sample: int
+    language_name_confidence: float
 
 
 @cache

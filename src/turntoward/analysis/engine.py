@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from turntoward._runtime import paused_gc
 from turntoward.analysis._config import Thresholds, thresholds
@@ -30,7 +31,7 @@ from turntoward.analysis.findings import (
 )
 from turntoward.analysis.killers import LYING_NOTE, withholding
 from turntoward.analysis.language import Language, read_language
-from turntoward.analysis.metrics import period_metrics
+from turntoward.analysis.metrics import period_metrics, week_of
 from turntoward.analysis.signs import chat_signs
 from turntoward.analysis.suggest import suggestions
 from turntoward.model import Conversation
@@ -130,18 +131,36 @@ def analyze_conversation(
     language = read_language(conv.messages, th)
     if any_language and not language.read:
         language = replace(language, read=True)
+    if any_language and language.months_not_read:
+        language = replace(language, months_not_read=(), months_code=None)
     labelling = (backend or get_backend()).label(conv) if language.read else _unread(conv, th)
     msgs = conv.messages
+    unread_weeks: set[date] = set()
+    if language.months_not_read:
+        labelling, unread_weeks = _withhold_months(labelling, conv, language)
     new_session = [i == 0 or (m.ts - msgs[i - 1].ts).total_seconds() >= th.session_gap_s
                    for i, m in enumerate(msgs)]
     weekly = period_metrics(msgs, labelling.cues, labelling.bids, new_session)
     monthly = period_metrics(msgs, labelling.cues, labelling.bids, new_session, monthly=True)
     eps = find_episodes(msgs, labelling.labels, labelling.cues, labelling.bids, default_lexicon(), th)
     withheld = withholding(msgs, labelling.bids, th)
-    signs = chat_signs(weekly, th, words_read=language.read)
+    signs = chat_signs(weekly, th, words_read=language.read, unread_weeks=unread_weeks)
     sugg = suggestions(conv.people, labelling.labels, labelling.bids, eps, withheld, signs, words_read=language.read)
     return ConversationAnalysis(conv, labelling.labels, labelling.bids, labelling.cues, eps, withheld, weekly,
                                 monthly, signs, sugg, language)
+
+
+def _withhold_months(labelling: Labelling, conv: Conversation, language: Language) -> tuple[Labelling, set[date]]:
+    """The labelling without labels on the messages of the months whose words were not read, and
+    the weeks those messages fall in (whose depth is not judged)."""
+    labels = list(labelling.labels)
+    weeks: set[date] = set()
+    for i, m in enumerate(conv.messages):
+        if not language.reads(m.ts):
+            labels[i] = MessageLabel(index=m.index)
+            weeks.add(week_of(m.ts))
+    bids = [b for b in labelling.bids if labels[b.index].bid is b]
+    return Labelling(labels, bids, labelling.cues), weeks
 
 
 def _unread(conv: Conversation, th: Thresholds) -> Labelling:

@@ -10,7 +10,9 @@ not depend on the language (how many messages, on how many days, who reaches out
 fast replies come) is still measured.
 
 Chats that mix English with another language (Spanglish, Taglish, Pidgin) are read as usual:
-the share of English they need is set low on purpose (`thresholds.toml`, `[language]`).
+the share of English they need is set low on purpose (`thresholds.toml`, `[language]`). A chat
+read as English is also read month by month, so the months of a chat that moved to another
+language (a couple who moved country, a group that changed members) are not labelled either.
 
 Language identification is py3langid's (a naive Bayes model over byte n-grams shipped inside
 the package, over a hundred languages; nothing is downloaded). An even sample of the conversation's text
@@ -21,7 +23,9 @@ exported by two apps gets the same verdict.
 from __future__ import annotations
 
 import tomllib
+from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -46,22 +50,43 @@ class Language:
     """How much of the sampled text reads as English, 0 to 1 (length-weighted), or None when too little."""
     read: bool
     """Whether the words were read: False where too little of the chat is English."""
+    named: bool = True
+    """Whether the identifier was sure enough of `code` to name the language to the user."""
+    months_not_read: tuple[str, ...] = ()
+    """Months ("2024-03") of a chat otherwise read whose words were not: hardly English either."""
+    months_code: str | None = None
+    """The language those months are written in, where the identifier was sure of it."""
 
     @property
     def name(self) -> str | None:
-        """The main language in words ("Spanish"), or its code where we have no name for it."""
-        return language_name(self.code) if self.code else None
+        """The main language in words ("Spanish"), or its code where we have no name for it; None
+        when there was too little text or the identifier was not sure."""
+        return language_name(self.code) if self.code and self.named else None
+
+    def reads(self, ts: datetime) -> bool:
+        """Whether the words of a message written at `ts` were read."""
+        return self.read and f"{ts:%Y-%m}" not in self.months_not_read
 
     def note(self) -> str | None:
-        """Plain words for the user when the words were not read, else None."""
-        if self.read:
+        """Plain words for the user where words were not read (the chat, or some months), else None."""
+        if not self.read:
+            written = ("is mostly emoji, numbers and the like" if self.code == "zxx"
+                       else f"is written in {self.name}" if self.name
+                       else "is mostly written in a language other than English")
+            return (f"This chat {written}, not English (about {1 - (self.english or 0):.0%} of its text). "
+                    "turntoward's lexicons and models read English only, so bids, how they were answered, "
+                    "conflict, control and repair are not labelled here; message counts, active days, who "
+                    "reached out first and reply times are.")
+        if not self.months_not_read:
             return None
-        written = ("is mostly emoji, numbers and the like" if self.code == "zxx"
-                   else f"is written in {self.name}")
-        return (f"This chat {written}, not English (about {1 - (self.english or 0):.0%} of its text). "
-                "turntoward's lexicons and models read English only, so bids, how they were answered, "
-                "conflict, control and repair are not labelled here; message counts, active days, who "
-                "reached out first and reply times are.")
+        months = self.months_not_read
+        when = (f"in {months[0]}" if len(months) == 1
+                else f"in {len(months)} months ({months[0]} to {months[-1]})")
+        language = language_name(self.months_code) if self.months_code else "a language other than English"
+        return (f"This chat is written in {language}, not English, {when}. turntoward's lexicons and models "
+                "read English only, so the messages of those months are not labelled (no bids, conflict, "
+                "control or repair) and depth is judged without them; their message counts, active days "
+                "and reply times are measured as usual.")
 
 
 @cache
@@ -95,14 +120,8 @@ def sample_texts(messages: list[Message], limit: int = SAMPLE) -> list[str]:
     return out
 
 
-def read_language(messages: list[Message], th: Thresholds) -> Language:
-    """The main language of `messages` and how much of them is English; whether to read their words.
-
-    Too little text to tell (fewer than `language_min_messages` text messages) is read as usual.
-    """
-    texts = sample_texts(messages)
-    if len(texts) < th.language_min_messages:
-        return Language(None, None, True)
+def _english(texts: list[str]) -> float:
+    """How much of `texts` reads as English, 0 to 1, weighted by length (each counted up to `_LONGEST`)."""
     ident = _identifier()
     english = total = 0.0
     for text in texts:
@@ -110,6 +129,52 @@ def read_language(messages: list[Message], th: Thresholds) -> Language:
         p = dict(ident.rank(text))
         english += len(text) * p.get("en", 0.0)
         total += len(text)
-    share = english / total
-    code = str(ident.classify("\n".join(t[:_LONGEST] for t in texts))[0])
-    return Language(code, round(share, 3), share >= th.language_min_english or code == "en")
+    return english / total
+
+
+def _main_language(texts: list[str]) -> tuple[str, float]:
+    """The language of `texts` read together, and how sure the identifier is of it."""
+    code, confidence = _identifier().classify("\n".join(t[:_LONGEST] for t in texts))
+    return str(code), float(confidence)
+
+
+def read_language(messages: list[Message], th: Thresholds) -> Language:
+    """The main language of `messages` and how much of them is English; whether to read their words.
+
+    Too little text to tell (fewer than `language_min_messages` text messages) is read as usual,
+    the whole chat as each month. A chat that is read is read month by month too (see
+    `months_not_read`).
+    """
+    texts = sample_texts(messages)
+    if len(texts) < th.language_min_messages:
+        return Language(None, None, True)
+    share = _english(texts)
+    code, confidence = _main_language(texts)
+    named = confidence >= th.language_name_confidence
+    if share < th.language_min_english and code != "en":
+        return Language(code, round(share, 3), False, named)
+    months, months_code = _months_not_read(messages, th)
+    return Language(code, round(share, 3), True, named, months, months_code)
+
+
+def _months_not_read(messages: list[Message], th: Thresholds) -> tuple[tuple[str, ...], str | None]:
+    """The months hardly in English of a chat read as English, and their language if one is sure."""
+    by_month: dict[str, list[Message]] = defaultdict(list)
+    for m in messages:
+        if m.kind is MessageKind.TEXT and m.text:
+            by_month[f"{m.ts:%Y-%m}"].append(m)
+    if len(by_month) < 2:
+        return (), None  # the whole chat's verdict is the month's
+    unread: list[str] = []
+    unread_texts: list[str] = []
+    for month, month_messages in sorted(by_month.items()):
+        texts = sample_texts(month_messages, th.language_month_sample)
+        if len(texts) < th.language_min_messages or _english(texts) >= th.language_min_english:
+            continue
+        if _main_language(texts)[0] != "en":
+            unread.append(month)
+            unread_texts += texts
+    if not unread:
+        return (), None
+    code, confidence = _main_language(unread_texts[:SAMPLE])
+    return tuple(unread), (code if confidence >= th.language_name_confidence and code != "zxx" else None)

@@ -11,6 +11,8 @@ signs come from check-ins and plug in through `Sign` records of the same shape.
 from __future__ import annotations
 
 import math
+from collections.abc import Set
+from datetime import date
 from statistics import median
 
 from turntoward.analysis._config import Thresholds
@@ -81,11 +83,14 @@ def _worst(statuses: list[Status]) -> Status:
 MAX_WEEKS = 104  # "rarer lately" is about the last two years, not a decade of history
 
 
-def chat_signs(weekly: list[PeriodMetrics], th: Thresholds, *, words_read: bool = True) -> dict[str, Sign]:
+def chat_signs(
+    weekly: list[PeriodMetrics], th: Thresholds, *, words_read: bool = True, unread_weeks: Set[date] = frozenset()
+) -> dict[str, Sign]:
     """"rarer" and "shallower" from the conversation's weekly rows (person None), last two years.
 
     Without `words_read` (a chat in a language the lexicons do not read) "shallower" is not
-    judged: disclosures and questions are found by English words.
+    judged: disclosures and questions are found by English words; for the same reason the
+    depth series leaves out `unread_weeks` (weeks of months written in another language).
     """
     rows = [r for r in weekly if r.person is None][-MAX_WEEKS:]
     unread = Sign("shallower", Status.OK, "not judged: this chat is not in English, and depth is read from "
@@ -96,10 +101,12 @@ def chat_signs(weekly: list[PeriodMetrics], th: Thresholds, *, words_read: bool 
                 "shallower": Sign("shallower", Status.OK, note) if words_read else unread}
     volume = trend("messages per week", [float(r.messages) for r in rows])
     days = trend("active days per week", [float(r.active_days) for r in rows])
-    active = [r for r in rows if r.messages]
-    words = trend("words per message", [r.words / r.messages if r.messages else 0.0 for r in rows])
+    # Depth is per message: a week without messages has none to read (that is "rarer"), and
+    # neither has a week whose words were not read.
+    active = [r for r in rows if r.messages and r.period not in unread_weeks]
+    words = trend("words per message", [r.words / r.messages for r in active])
     depth = trend("disclosures and questions per 10 messages",
-                  [10 * (r.disclosures + r.questions_to_other) / r.messages if r.messages else 0.0 for r in rows])
+                  [10 * (r.disclosures + r.questions_to_other) / r.messages for r in active])
     rarer_status = _worst([_status(volume, th), _status(days, th)])
     shallow_status = _worst([_status(words, th), _status(depth, th)]) if len(active) >= th.min_weeks else Status.OK
     since = rows[-max(1, len(rows) // 4)].period.isoformat()

@@ -172,7 +172,7 @@ def conversation_summary(result: ConversationAnalysis) -> dict[str, Any]:
         "lying": result.lying_note,
         "language": {"code": result.language.code, "name": result.language.name,
                      "english": result.language.english, "read": result.language.read,
-                     "note": result.language.note()},
+                     "months_not_read": list(result.language.months_not_read), "note": result.language.note()},
         "suggestions": [{"text": s.text, "practice": s.practice, "evidence": s.evidence} for s in result.suggestions],
         "help": help_resources() if any(s.help_resources for s in result.suggestions) else [],
     }
@@ -198,7 +198,7 @@ class Explanation:
     reactions: list[dict[str, Any]]
     """The reactions on the message ({"author", "emoji", "ts"}): an answer when nobody replied."""
     language_note: str | None = None
-    """Why nothing was labelled, where the chat's words were not read (not English)."""
+    """Why nothing was labelled, where the message's words were not read (not English)."""
 
 
 def explain(analysis: Analysis, ref: str) -> Explanation:
@@ -220,8 +220,9 @@ def explain(analysis: Analysis, ref: str) -> Explanation:
         fired = [f"{name}:{phrase}" for name, phrases in result.cues[index].hits.items() for phrase in phrases]
         reactions = [{"author": x.author, "emoji": x.emoji, "ts": x.ts.isoformat() if x.ts else None}
                      for x in result.conversation.messages[index].reactions]
+        read = result.language.reads(result.conversation.messages[index].ts)
         return Explanation(records[index], fired, response, bid.response_cues if bid else [], records[lo:hi],
-                           reactions, result.language.note())
+                           reactions, None if read else result.language.note())
     raise NotFoundError(f"{ref}: no conversation with source {source!r} in this call")
 
 

@@ -153,6 +153,7 @@ class ConversationBuilder:
             withholding=[nm.scrub(texts()["summary"]["withholding"].format(
                 n=len(w.questions), asker=w.asker, evader=w.evader)) for w in r.withholding],
             help=helps, lying_note=r.lying_note, language_note=r.language.note(), signs=self.signs(),
+            words_read=r.language.read,
             suggestions=[SuggestionView(nm.scrub(s.text), s.practice, [self.ref(i) for i in s.evidence[:5]])
                          for s in r.suggestions],
         )
@@ -182,12 +183,16 @@ class ConversationBuilder:
         if warm:
             out.going_well.append(words["bids_answered"].format(n=warm))
         repaired = sum(e.repaired for e in view.episodes)
-        if view.language_note:
+        if not view.words_read:
             out.not_judged.append(words["not_read"])
-        elif not view.episodes:
-            out.going_well.append(words["no_conflict"])
-        elif repaired:
-            out.going_well.append(words["repaired"].format(n=repaired, total=len(view.episodes)))
+        else:
+            if self.r.language.months_not_read:
+                out.not_judged.append(words["months_not_read"].format(
+                    months=", ".join(self.r.language.months_not_read)))
+            if not view.episodes:
+                out.going_well.append(words["no_conflict"])
+            elif repaired:
+                out.going_well.append(words["repaired"].format(n=repaired, total=len(view.episodes)))
         # In a group an unanswered bid counts against everyone else, so rates are not told as praise or worry.
         for pb in view.bids if len(view.people) == 2 else []:
             if pb.turn_toward_rate is None or pb.received < 5:
@@ -205,7 +210,7 @@ class ConversationBuilder:
             out.to_watch.append(words["unrepaired"].format(n=len(view.episodes) - repaired))
         out.to_watch.extend(view.withholding)
         out.next_step = (view.suggestions[0].text if view.suggestions
-                         else words["not_read_next"] if view.language_note else words["keep_going"])
+                         else words["not_read_next"] if not view.words_read else words["keep_going"])
         return out
 
 

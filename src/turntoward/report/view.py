@@ -117,9 +117,11 @@ class ConversationView:
     help: list[str]
     lying_note: str
     language_note: str | None
-    """Why nothing was labelled, where the chat is not in English."""
+    """What was not labelled and why, where the chat (or some months of it) is not in English."""
     signs: list[SignView]
     suggestions: list[SuggestionView]
+    words_read: bool = True
+    """Whether the chat's words were read at all (False: nothing in it was labelled)."""
 
 
 @dataclass(slots=True)
