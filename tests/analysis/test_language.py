@@ -173,3 +173,11 @@ def test_the_report_says_which_months_were_not_read(tmp_path):
     page = build(analyze([_moved_to_spanish()])).html()
     assert "Partly not labelled." in page and "2024-06 to 2024-07" in page
     assert "Not read: this chat is not in English" not in page  # the chat itself was read
+
+
+def test_a_language_the_identifier_is_not_sure_of_is_not_named():
+    from turntoward.analysis.language import Language
+
+    unsure = Language("pcm", 0.047, False, named=False)  # a Hinglish chat read as 88% Nigerian Pidgin
+    assert unsure.name is None and "a language other than English" in (unsure.note() or "")
+    assert "Pidgin" not in (unsure.note() or "")

@@ -82,8 +82,8 @@ def test_continuation_lines_belong_to_the_message_above_even_when_they_start_wit
     assert chat.messages[6].text == (
         "Lunch plans:\n1. the noodle place\n2. 14/02/2024 is also the day we booked dinner, so something light"
     )
-    poll = chat.messages[12]
-    assert poll.kind == TEXT and poll.text.startswith("POLL:\nDessert?\nOPTION: Tiramisu (1 vote)")
+    poll = chat.messages[12]  # a poll reads as its question, as Telegram's do
+    assert poll.kind == TEXT and poll.text == "Dessert?"
 
 
 def test_media_keeps_the_text_the_export_shows() -> None:
@@ -775,3 +775,49 @@ def test_where_the_file_is_cut_into_blocks_never_changes_what_is_read(
         assert outcome() == whole
     finally:
         whatsapp_module.BLOCK_BYTES = saved
+
+
+# --- polls and round video notes (seen in a real German iOS export) ---------------------------
+
+LRM = "\u200e"
+
+
+def test_an_ios_poll_is_a_message_that_reads_as_its_question(tmp_path: Path) -> None:
+    chat = parse_text(tmp_path, (
+        "[16.11.23, 08:10:02] Nico: moin\n"
+        f"[16.11.23, 08:12:42] Nico: {LRM}UMFRAGE:\n"
+        "Wer kommt am Freitag mit zum Bowling?\n"
+        f"{LRM}OPTION: Ich bin dabei (4 Stimmen)\n"
+        f"{LRM}OPTION: Diesmal nicht (1 Stimme)\n"
+        f"{LRM}[16.11.23, 08:13:05] Lena: {LRM}Videonotiz weggelassen\n"
+        "[16.11.23, 08:14:10] Lena: bin dabei!!\n"
+    ), name="WhatsApp Chat mit Kegelclub.txt")
+    assert [(m.author, m.kind, m.text) for m in chat.messages] == [
+        ("Nico", TEXT, "moin"),
+        ("Nico", TEXT, "Wer kommt am Freitag mit zum Bowling?"),
+        ("Lena", MEDIA, "Videonotiz weggelassen"),
+        ("Lena", TEXT, "bin dabei!!"),
+    ]
+
+
+def test_a_poll_in_a_language_the_markers_do_not_list_is_still_known_on_ios_by_its_shape(tmp_path: Path) -> None:
+    chat = parse_text(tmp_path, (
+        "[02/03/24, 19:00:00] Ana: hola\n"
+        f"[02/03/24, 19:01:00] Ana: {LRM}SONDAGGIO:\n"
+        "Pizza o sushi stasera?\n"
+        f"{LRM}OPZIONE: Pizza (2 voti)\n"
+        f"{LRM}OPZIONE: Sushi (1 voto)\n"
+    ))
+    assert [m.text for m in chat.messages] == ["hola", "Pizza o sushi stasera?"]
+
+
+def test_an_android_poll_reads_as_its_question(tmp_path: Path) -> None:
+    chat = parse_text(tmp_path, (
+        "12/03/2024, 18:00 - Sam: POLL:\n"
+        "Where shall we go on saturday?\n"
+        "OPTION: The coast (2 votes)\n"
+        "OPTION: The hills (0 votes)\n"
+        "12/03/2024, 18:02 - Jo: the coast obviously\n"
+    ))
+    assert [(m.author, m.text) for m in chat.messages] == [("Sam", "Where shall we go on saturday?"),
+                                                           ("Jo", "the coast obviously")]

@@ -16,6 +16,8 @@ from pathlib import Path
 from turntoward.model import MessageKind
 
 MARKERS_FILE = Path(__file__).with_name("formats") / "whatsapp.toml"
+_OPTION = re.compile(r"\w+: .*\(\d+ \w+\)$")
+"""A poll option's line on Android: "OPTION: Saturday (3 votes)", "OPTION: Samstag (3 Stimmen)"."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class Markers:
     system_prefix: tuple[str, ...]
     system_before_colon: re.Pattern[str]
     system_actor: tuple[re.Pattern[str], ...]
+    poll_prefix: tuple[str, ...] = ()
 
     def kind_of(self, text: str) -> MessageKind | None:
         """MEDIA, DELETED or SYSTEM when `text` (marks already stripped) is one of those markers."""
@@ -50,6 +53,24 @@ class Markers:
         if text.startswith(self.system_prefix):
             return MessageKind.SYSTEM
         return None
+
+    def poll_question(self, text: str, marked: bool) -> str | None:
+        """The question of a poll, or None when `text` (leading marks stripped) is not one.
+
+        A poll is its header line ("POLL:"), the question (a line or more), then one line per
+        option: "OPTION: Saturday (3 votes)" on Android, the same after U+200E on iOS. A header
+        in a language the marker file does not list is still known on iOS by its shape: an
+        app-marked first line ending in ":" and options marked with U+200E.
+        """
+        head, _, rest = text.partition("\n")
+        if not rest or not (head in self.poll_prefix or (marked and head.endswith(":") and "\n\u200e" in text)):
+            return None
+        question = []
+        for line in rest.split("\n"):
+            if line.startswith("\u200e") or _OPTION.match(line):
+                break
+            question.append(line)
+        return "\n".join(question).strip() or None
 
     def actors(self, notice: str) -> tuple[str | None, str | None]:
         """Who did what an app notice reports, and to whom, where a known pattern says."""
@@ -90,4 +111,5 @@ def load_markers(path: Path = MARKERS_FILE) -> Markers:
         system_prefix=tuple(every("system_prefix")),
         system_before_colon=re.compile("|".join(f"(?:{p})" for p in every("system_before_colon"))),
         system_actor=tuple(re.compile(p, re.DOTALL) for p in every("system_actor")),
+        poll_prefix=tuple(every("poll_prefix")),
     )

@@ -321,7 +321,7 @@ class _ExportReader:
         marker_texts = markers.kind_by_text
         # What may make a text more than plain words, by how it starts or ends; most texts fail the
         # one-character set lookup, which is far cheaper than trying every marker on them.
-        unusual_start = (*TEXT_MARKS, *markers.media_prefix, *markers.system_prefix)
+        unusual_start = (*TEXT_MARKS, *markers.media_prefix, *markers.system_prefix, *markers.poll_prefix)
         unusual_end = (*markers.media_suffix, *markers.edited_suffix)
         unusual_first = {marker[0] for marker in unusual_start}
         unusual_last = {marker[-1] for marker in unusual_end}
@@ -378,8 +378,12 @@ class _ExportReader:
             text = _strip_edited(text, self.markers.edited_suffix)
             edited = True
         kind = self.markers.kind_of(text) if text else MessageKind.MEDIA
+        if kind is None and "\n" in text:
+            question = self.markers.poll_question(text, marked)
+            if question is not None:  # a poll reads as its question
+                text, kind = question, _TEXT
         if kind is None:
-            kind = _SYSTEM if marked else _TEXT  # iOS marks every notice with U+200E
+            kind = _SYSTEM if marked else _TEXT  # iOS marks every other notice with U+200E
         if kind is _SYSTEM:
             self._notice(date, time, text, author)
             return
