@@ -126,3 +126,11 @@ def test_explain_shows_the_reaction_that_answered_a_photo():
     assert shown["response_cues"][0] == "reaction:😂 from Sam Rivera"
     plain = invoke("explain", f"{photo}:6")
     assert "reactions: 😂 Sam Rivera" in plain.output and "because reaction:😂" in plain.output
+
+
+def test_paths_with_square_brackets_are_printed_as_they_are(tmp_path):
+    out = tmp_path / "run [2024]" / "messages [final].jsonl"
+    out.parent.mkdir()
+    result = invoke("analyze", str(COUPLE), "--jsonl", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.exists() and "messages [final].jsonl" in result.output.replace("\n", "")

@@ -136,11 +136,11 @@ def analyze_command(
     if jsonl is not None:
         with jsonl.open("w", encoding="utf-8") as fh:
             n = aa.write_jsonl(analysis, fh)
-        err.print(f"wrote {n} messages to {jsonl}")
+        err.print(f"wrote {n} messages to {escape(str(jsonl))}")
     if summary_json is not None:
         summary_json.write_text(json.dumps(aa.summary(analysis), ensure_ascii=False, indent=2) + "\n",
                                 encoding="utf-8")
-        err.print(f"wrote the summary of {len(analysis.conversations)} conversation(s) to {summary_json}")
+        err.print(f"wrote the summary of {len(analysis.conversations)} conversation(s) to {escape(str(summary_json))}")
     if jsonl is None and summary_json is None:
         _print_analysis(analysis)
 

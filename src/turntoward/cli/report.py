@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from turntoward.api.report import report
 from turntoward.cli import app
@@ -54,7 +55,7 @@ def report_command(
     console = Console(stderr=True, highlight=False)
     console.print(f"wrote the report of {files.conversations} conversation(s), {files.messages:,} messages")
     if files.pngs:
-        console.print(f"wrote {len(files.pngs)} chart(s) to {png}")
+        console.print(f"wrote {len(files.pngs)} chart(s) to {escape(str(png))}")
     if files.pdf is not None:
-        console.print(f"wrote {files.pdf}")
+        console.print(f"wrote {escape(str(files.pdf))}")
     typer.echo(str(files.html))
