@@ -662,3 +662,28 @@ secure_plausible = st.sampled_from(["text", "link", "media", "placeholder", 1710
 def test_any_encrypted_chat_document_either_parses_or_raises_a_format_error(document: object) -> None:
     with contextlib.suppress(ImportFormatError):
         parse_secure_text(json.dumps(document))
+
+
+def _entry(sender: str, minute: int, content: str, **extra: object) -> dict:
+    return {"sender_name": sender, "timestamp_ms": 1719589900000 + 60_000 * minute, "content": content, **extra}
+
+
+def test_instagram_group_notices_without_a_type_are_not_messages() -> None:
+    doc = {
+        "participants": [{"name": "Ines Navarro"}, {"name": "Tom Becker"}, {"name": "Kemi Bello"}],
+        "title": "Lisbon trip",
+        "messages": [  # newest first, as Meta writes them
+            _entry("Tom Becker", 5, "This poll is no longer available."),
+            _entry("Kemi Bello", 4, "Kemi Bello's poll has multiple updates."),
+            _entry("Ines Navarro", 3, "who's in for the surf lesson??"),
+            _entry("Tom Becker", 2, "Tom Becker named the group Lisbon trip."),
+            _entry("Kemi Bello", 1, "Kemi Bello joined the group.", users=[{"name": "Kemi Bello"}]),
+            _entry("Ines Navarro", 0, "she left the group chat for us lol"),
+        ],
+    }
+    (conv,) = parse_text(json.dumps(doc), fmt="instagram")
+    assert [m.text for m in conv.messages] == ["she left the group chat for us lol", "who's in for the surf lesson??"]
+    assert [e.text for e in conv.system_events] == [
+        "Kemi Bello joined the group.", "Tom Becker named the group Lisbon trip.",
+        "Kemi Bello's poll has multiple updates.", "This poll is no longer available.",
+    ]

@@ -18,8 +18,9 @@ A file trimmed to its ``messages`` (no ``participants`` nor ``title``, as other 
 are) is read too, titled by its senders.
 
 Meta writes UTF-8 bytes as if each were a Latin-1 character ("Ã©" for "é"); `repair_mojibake`
-undoes that for every string we keep. Calls and people joining or leaving are `SystemEvent`s;
-an unsent message is DELETED.
+undoes that for every string we keep. Calls and people joining or leaving are `SystemEvent`s
+(Messenger types them; Instagram writes "Jo joined the group." with a ``users`` list and no
+type, and poll updates as plain messages: `GROUP_NOTICES`); an unsent message is DELETED.
 
 Reactions are not messages: Meta lists them on the message they answer, as
 ``"reactions": [{"reaction": "\\u00e2\\u009d\\u00a4", "actor": "Zo\\u00c3\\u00ab Adeyemi"}]``, emoji
@@ -72,6 +73,14 @@ SYSTEM_TYPES = frozenset({"Call", "Subscribe", "Unsubscribe"})
 # Notices Meta writes as messages when someone reacts (Instagram's double-tap heart, mostly);
 # reactions are not messages, so these become system events.
 REACTION_NOTICES = re.compile(r"Liked a message|(?:\S.*\s)?[Rr]eacted [^\w\s]+ to (?:your|a) message")
+# Group notices Meta writes as messages without a `type` (Instagram, mostly): someone joining,
+# leaving, renaming the group, a poll changing. Matched whole, so a person's own words never are.
+GROUP_NOTICES = re.compile(
+    r".{1,80} (?:joined|left) the group\.?|.{1,80} (?:added|removed) .{1,200} (?:to|from) the group\.?"
+    r"|.{1,80} named the group .*|.{1,80} (?:changed|removed) the group photo\.?"
+    r"|.{1,80}'s poll has (?:multiple )?updates?\.?|This poll is no longer available\.?",
+    re.DOTALL,
+)
 UNSUPPORTED = "<unsupported message>"
 # Reaction times are seconds since 1970; a value this large could only be milliseconds (1973 on).
 MILLISECONDS_FROM = 10**11
@@ -159,7 +168,9 @@ class MetaInboxImporter:
             content = repair_mojibake(page_doc.optional_str(entry, "content", at) or "")
             notice = content.rstrip()  # Meta ends its "Reacted ... to your message " with a space
             is_reaction = notice.endswith(" message") and REACTION_NOTICES.fullmatch(notice)
-            if entry_type in SYSTEM_TYPES or is_reaction:
+            # a join notice lists who joined under "users" (Messenger also types it "Subscribe")
+            is_notice = ("users" in entry and notice and not entry_type) or GROUP_NOTICES.fullmatch(notice)
+            if entry_type in SYSTEM_TYPES or is_reaction or is_notice:
                 events.append(SystemEvent(ts, content or _call_text(page_doc, entry, at), author))
                 continue
             kind, text = _kind_and_text(page_doc, entry, at, content)
