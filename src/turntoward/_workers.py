@@ -17,6 +17,7 @@ import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import replace
 
 from turntoward._runtime import paused_gc
 from turntoward.analysis.backends import Backend, get_backend
@@ -55,23 +56,24 @@ def _start(backend: str | Backend) -> None:
     _backend = get_backend(backend) if isinstance(backend, str) else backend
 
 
-Packed = tuple[str, str, str, list[tuple]]
+Packed = tuple[Conversation, list[tuple]]
 
 
 def _pack(conv: Conversation) -> Packed:
-    """What a worker needs of a conversation, as plain tuples: they travel between processes
-    several times faster than the dataclasses do."""
+    """What a worker needs of a conversation: its messages as plain tuples, which travel between
+    processes several times faster than the dataclasses do, and the rest of it (app notices,
+    which the analysis does not read, stay behind)."""
     rows = [(m.index, m.ts, m.author, m.text, m.kind.value, m.reply_to, m.edited, m.reactions)
             for m in conv.messages]
-    return conv.source, conv.source_format, conv.title, rows
+    return replace(conv, messages=[], system_events=[]), rows
 
 
 def _unpack(packed: Packed) -> Conversation:
-    source, source_format, title, rows = packed
+    shell, rows = packed
     kinds = {k.value: k for k in MessageKind}
     messages = [Message(i, ts, author, text, kinds[kind], reply_to, edited, reactions)
                 for i, ts, author, text, kind, reply_to, edited, reactions in rows]
-    return Conversation(source, source_format, title, messages)
+    return replace(shell, messages=messages)
 
 
 def _analyze_one(packed: Packed, any_language: bool) -> tuple[ConversationAnalysis, list[MessageLabel]]:
@@ -80,7 +82,7 @@ def _analyze_one(packed: Packed, any_language: bool) -> tuple[ConversationAnalys
     # Sent back without the messages, which the parent holds already, and with only the labels
     # that say something (most messages carry none).
     said = [lab for lab in result.labels if lab != MessageLabel(lab.index)]
-    result.conversation = Conversation(conv.source, conv.source_format, conv.title, [])
+    result.conversation = replace(conv, messages=[])
     result.labels = []
     return result, said
 

@@ -38,6 +38,8 @@ SAMPLE = 400
 """Text messages read at most, evenly spread over the conversation."""
 _LONGEST = 160
 """Characters of one message that count: a pasted article or error log is one message, not the chat."""
+_PLAINLY_ENGLISH = 0.9
+"""A month whose sample, read as one text, is at least this likely English needs no closer look."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +134,11 @@ def _english(texts: list[str]) -> float:
     return english / total
 
 
+def _joined_english(texts: list[str]) -> float:
+    """How likely `texts`, read together as one text, are English."""
+    return dict(_identifier().rank("\n".join(t[:_LONGEST] for t in texts))).get("en", 0.0)
+
+
 def _main_language(texts: list[str]) -> tuple[str, float]:
     """The language of `texts` read together, and how sure the identifier is of it."""
     code, confidence = _identifier().classify("\n".join(t[:_LONGEST] for t in texts))
@@ -159,20 +166,25 @@ def read_language(messages: list[Message], th: Thresholds) -> Language:
 
 def _months_not_read(messages: list[Message], th: Thresholds) -> tuple[tuple[str, ...], str | None]:
     """The months hardly in English of a chat read as English, and their language if one is sure."""
-    by_month: dict[str, list[Message]] = defaultdict(list)
+    by_month: dict[tuple[int, int], list[Message]] = defaultdict(list)
+    text = MessageKind.TEXT
     for m in messages:
-        if m.kind is MessageKind.TEXT and m.text:
-            by_month[f"{m.ts:%Y-%m}"].append(m)
+        if m.kind is text and m.text:
+            by_month[m.ts.year, m.ts.month].append(m)
     if len(by_month) < 2:
         return (), None  # the whole chat's verdict is the month's
     unread: list[str] = []
     unread_texts: list[str] = []
     for month, month_messages in sorted(by_month.items()):
         texts = sample_texts(month_messages, th.language_month_sample)
-        if len(texts) < th.language_min_messages or _english(texts) >= th.language_min_english:
+        if len(texts) < th.language_min_messages:
+            continue
+        # Most months are plainly English: their sample read as one text says so at once, and a
+        # long history's hundreds of months cost one reading each.
+        if _joined_english(texts) >= _PLAINLY_ENGLISH or _english(texts) >= th.language_min_english:
             continue
         if _main_language(texts)[0] != "en":
-            unread.append(month)
+            unread.append(f"{month[0]:04d}-{month[1]:02d}")
             unread_texts += texts
     if not unread:
         return (), None
