@@ -92,3 +92,18 @@ def test_photos_written_the_ways_transcripts_write_them_are_attention_bids(tmp_p
         assert conv.messages[2 * i].kind.value == "media", texts[i]
         assert labels[2 * i].bid is not None and labels[2 * i].bid.kind.value == "attention", texts[i]
     assert conv.messages[-1].kind.value == "text"  # asking for a photo is words
+
+
+def test_a_folder_with_other_json_beside_the_conversations_is_evaluated(tmp_path):
+    (tmp_path / "friends.json").write_text(FRIENDS.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "manifest.json").write_text(json.dumps({"annotators": ["A", "B"], "version": 2}), encoding="utf-8")
+    _load_commands()
+    result = CliRunner().invoke(app, ["evaluate", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert "skipped, not a labelled conversation" in result.output and "manifest.json" in result.output
+    assert '"conversations": 1' in result.output
+    named = CliRunner().invoke(app, ["evaluate", str(tmp_path / "manifest.json")])  # named on its own: an error
+    assert named.exit_code != 0 and "'messages' list" in str(named.exception)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert CliRunner().invoke(app, ["evaluate", str(empty)]).exit_code != 0

@@ -13,7 +13,7 @@ from turntoward.analysis.backends import DEFAULT_BACKEND, Backend, get_backend
 from turntoward.analysis.engine import Analysis, ConversationAnalysis, analyze, assemble
 from turntoward.analysis.scoring import Scores, score
 from turntoward.analysis.suggest import help_resources
-from turntoward.errors import NotFoundError, UsageError
+from turntoward.errors import ImportFormatError, NotFoundError, UsageError
 from turntoward.ingest import ImportOptions, Source, read_paths
 from turntoward.ingest.labelled import read_labelled
 from turntoward.model import Conversation
@@ -226,17 +226,34 @@ def explain(analysis: Analysis, ref: str) -> Explanation:
     raise NotFoundError(f"{ref}: no conversation with source {source!r} in this call")
 
 
-def evaluate(paths: list[str], *, backend: str | Backend = DEFAULT_BACKEND) -> Scores:
-    """Compare the analysis with the labels of ANNOTATION.md files under `paths`."""
+def evaluate(
+    paths: list[str],
+    *,
+    backend: str | Backend = DEFAULT_BACKEND,
+    skipped: Callable[[ImportFormatError], None] | None = None,
+) -> Scores:
+    """Compare the analysis with the labels of ANNOTATION.md files under `paths`.
+
+    Inside a folder, a JSON file that is not a labelled conversation at all (a manifest beside
+    them, no "messages" list) is passed to `skipped` and left out; a labelled conversation with
+    a bad label, or a file named on its own, is an error.
+    """
     be = get_backend(backend) if isinstance(backend, str) else backend
     scores = Scores()
-    files: list[Path] = []
+    files: list[tuple[Path, bool]] = []
     for raw in paths:
         p = Path(raw)
-        files.extend(sorted(p.rglob("*.json")) if p.is_dir() else [p])
-    if not files:
-        raise NotFoundError(f"{', '.join(paths)}: no labelled conversations (*.json) found")
-    for f in files:
-        conv, gold = read_labelled(Source(str(f), path=f))
+        files.extend([(f, True) for f in sorted(p.rglob("*.json"))] if p.is_dir() else [(p, False)])
+    for f, found in files:
+        try:
+            conv, gold = read_labelled(Source(str(f), path=f))
+        except ImportFormatError as exc:
+            if not (found and exc.json_path == "$"):
+                raise
+            if skipped is not None:
+                skipped(exc)
+            continue
         score(gold, be.label(conv).labels, scores)
+    if not scores.conversations:
+        raise NotFoundError(f"{', '.join(paths)}: no labelled conversations (*.json) found")
     return scores

@@ -213,7 +213,9 @@ def evaluate_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Measure the analysis against labelled conversations: precision, recall, F1."""
-    scores = aa.evaluate(paths, backend=backend)
+    err = Console(stderr=True)
+    scores = aa.evaluate(paths, backend=backend, skipped=lambda error: err.print(
+        f"skipped, not a labelled conversation: {escape(str(error))}", soft_wrap=True))
     d = scores.as_dict()
     if as_json:
         typer.echo(json.dumps(d, indent=2))
