@@ -67,7 +67,7 @@ class Language:
 
     def reads(self, ts: datetime) -> bool:
         """Whether the words of a message written at `ts` were read."""
-        return self.read and f"{ts:%Y-%m}" not in self.months_not_read
+        return self.read and (not self.months_not_read or f"{ts.year:04d}-{ts.month:02d}" not in self.months_not_read)
 
     def note(self) -> str | None:
         """Plain words for the user where words were not read (the chat, or some months), else None."""

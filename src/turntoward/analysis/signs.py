@@ -89,8 +89,9 @@ def chat_signs(
     """"rarer" and "shallower" from the conversation's weekly rows (person None), last two years.
 
     Without `words_read` (a chat in a language the lexicons do not read) "shallower" is not
-    judged: disclosures and questions are found by English words; for the same reason the
-    depth series leaves out `unread_weeks` (weeks of months written in another language).
+    judged: disclosures and questions are found by English words; for the same reason its
+    series (words per message, disclosures and questions) leave out `unread_weeks` (weeks of
+    months written in another language), and weeks without messages, which are "rarer".
     """
     rows = [r for r in weekly if r.person is None][-MAX_WEEKS:]
     unread = Sign("shallower", Status.OK, "not judged: this chat is not in English, and depth is read from "

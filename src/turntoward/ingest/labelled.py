@@ -42,6 +42,7 @@ def _kind(text: str) -> MessageKind:
     return MessageKind.TEXT
 
 
+# ANNOTATION.md's label values (the analysis's enums say the same; ingest does not import the analysis)
 _KINDS = ("attention", "question", "news", "feelings", "affection", "humor", "invitation", "support", "repair",
           "checkin")
 _OUTCOMES = ("toward", "away", "against")
@@ -69,7 +70,7 @@ def _label(value: object, allowed: tuple[str, ...], source: Source, path: str) -
 
 
 def _flag(value: object, source: Source, path: str) -> bool:
-    if value is None or isinstance(value, bool):
+    if value is None or isinstance(value, bool) or (isinstance(value, int) and value in (0, 1)):
         return bool(value)
     if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
         return value.strip().lower() in _TRUE  # "false" is not true, as bool("false") would say
