@@ -679,10 +679,13 @@ def test_instagram_group_notices_without_a_type_are_not_messages() -> None:
             _entry("Tom Becker", 2, "Tom Becker named the group Lisbon trip."),
             _entry("Kemi Bello", 1, "Kemi Bello joined the group.", users=[{"name": "Kemi Bello"}]),
             _entry("Ines Navarro", 0, "she left the group chat for us lol"),
+            _entry("Tom Becker", -1, "Ines named the group after her cat"),  # words about a notice: a message
         ],
     }
     (conv,) = parse_text(json.dumps(doc), fmt="instagram")
-    assert [m.text for m in conv.messages] == ["she left the group chat for us lol", "who's in for the surf lesson??"]
+    assert [m.text for m in conv.messages] == [
+        "Ines named the group after her cat", "she left the group chat for us lol", "who's in for the surf lesson??",
+    ]
     assert [e.text for e in conv.system_events] == [
         "Kemi Bello joined the group.", "Tom Becker named the group Lisbon trip.",
         "Kemi Bello's poll has multiple updates.", "This poll is no longer available.",

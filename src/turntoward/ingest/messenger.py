@@ -74,13 +74,15 @@ SYSTEM_TYPES = frozenset({"Call", "Subscribe", "Unsubscribe"})
 # reactions are not messages, so these become system events.
 REACTION_NOTICES = re.compile(r"Liked a message|(?:\S.*\s)?[Rr]eacted [^\w\s]+ to (?:your|a) message")
 # Group notices Meta writes as messages without a `type` (Instagram, mostly): someone joining,
-# leaving, renaming the group, a poll changing. Matched whole, so a person's own words never are.
+# leaving, renaming the group, a poll changing. The sender is who did it, and the notice opens
+# with their name ("Kemi Bello joined the group."), so someone's own "she named the group after
+# her cat" is never one; the one notice without a name is matched whole.
 GROUP_NOTICES = re.compile(
-    r".{1,80} (?:joined|left) the group\.?|.{1,80} (?:added|removed) .{1,200} (?:to|from) the group\.?"
-    r"|.{1,80} named the group .*|.{1,80} (?:changed|removed) the group photo\.?"
-    r"|.{1,80}'s poll has (?:multiple )?updates?\.?|This poll is no longer available\.?",
+    r" (?:joined|left) the group\.?| (?:added|removed) .{1,200} (?:to|from) the group\.?| named the group .*"
+    r"| (?:changed|removed) the group photo\.?|'s poll has (?:multiple )?updates?\.?",
     re.DOTALL,
 )
+NAMELESS_NOTICES = frozenset({"This poll is no longer available.", "This poll is no longer available"})
 UNSUPPORTED = "<unsupported message>"
 # Reaction times are seconds since 1970; a value this large could only be milliseconds (1973 on).
 MILLISECONDS_FROM = 10**11
@@ -169,7 +171,8 @@ class MetaInboxImporter:
             notice = content.rstrip()  # Meta ends its "Reacted ... to your message " with a space
             is_reaction = notice.endswith(" message") and REACTION_NOTICES.fullmatch(notice)
             # a join notice lists who joined under "users" (Messenger also types it "Subscribe")
-            is_notice = ("users" in entry and notice and not entry_type) or GROUP_NOTICES.fullmatch(notice)
+            is_notice = ("users" in entry and notice and not entry_type) or notice in NAMELESS_NOTICES or (
+                notice.startswith(author) and GROUP_NOTICES.fullmatch(notice, len(author)) is not None)
             if entry_type in SYSTEM_TYPES or is_reaction or is_notice:
                 events.append(SystemEvent(ts, content or _call_text(page_doc, entry, at), author))
                 continue
