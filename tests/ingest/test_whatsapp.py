@@ -821,3 +821,15 @@ def test_an_android_poll_reads_as_its_question(tmp_path: Path) -> None:
     ))
     assert [(m.author, m.text) for m in chat.messages] == [("Sam", "Where shall we go on saturday?"),
                                                            ("Jo", "the coast obviously")]
+
+
+def test_android_export_with_a_dot_after_the_time(tmp_path: Path) -> None:
+    chat = parse_text(tmp_path, (
+        "2023/06/02, 19:04. - Ana: are we still on for tomorrow?\n"
+        "2023/06/02, 19:06. - Tom: yes!! 10am at the market\n"
+        "bring the big bag\n"
+    ))
+    assert [(m.ts, m.author, m.text) for m in chat.messages] == [
+        (datetime(2023, 6, 2, 19, 4), "Ana", "are we still on for tomorrow?"),
+        (datetime(2023, 6, 2, 19, 6), "Tom", "yes!! 10am at the market\nbring the big bag"),
+    ]

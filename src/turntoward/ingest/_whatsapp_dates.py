@@ -59,7 +59,7 @@ HEADER_SHAPE = re.compile(
     rf"(?P<end>[{_DATE_ENDS}])?{_SPACE}(?:(?P<word>{'|'.join(TIME_WORDS)}){_SPACE})?"
     rf"(?:(?P<before>{_WORDS_BEFORE}){_SPACE}?)?(?P<time>{_HEADER_TIME})"
     rf"(?:{_SPACE}(?P<after>{_WORDS_AFTER}))?"
-    r"(?(open)\] |(?P<dash> [-–] ))"
+    r"(?(open)\] |(?P<dash>\.? [-–] ))"  # some phones put a dot after the time: "13:34. - "
 )
 _TIME_PARTS = re.compile(
     rf"(?:({_WORDS_BEFORE}){_SPACE}?)?(\d{{1,2}})[:.](\d{{2}})(?:[:.](\d{{2}}))?"
