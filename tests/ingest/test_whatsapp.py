@@ -833,3 +833,32 @@ def test_android_export_with_a_dot_after_the_time(tmp_path: Path) -> None:
         (datetime(2023, 6, 2, 19, 4), "Ana", "are we still on for tomorrow?"),
         (datetime(2023, 6, 2, 19, 6), "Tom", "yes!! 10am at the market\nbring the big bag"),
     ]
+
+
+# --- placeholders seen in real exports in other languages (second sweep of public samples) -----
+
+@pytest.mark.parametrize(("name", "line", "kind"), [
+    ("Chat de WhatsApp con Ana.txt", f"[03/05/23, 10:01:02] Ana: {LRM}se omitió la nota de video", MEDIA),
+    ("Chat de WhatsApp con Ana.txt", f"[03/05/23, 10:01:02] Ana: {LRM}Este mensaje fue eliminado.", DELETED),
+    ("Chat de WhatsApp con Ana.txt",
+     f"[03/05/23, 10:01:02] Ana: {LRM}Un admin., Jimmy, eliminó este mensaje.", DELETED),
+    ("Conversa do WhatsApp com Ana.txt",
+     f"[03/05/23, 10:01:02] Ana: {LRM}Mensagem apagada por um admin (você)", DELETED),
+    ("Discussion WhatsApp avec Ana.txt",
+     f"[03/05/23, 10:01:02] Ana: devis.pdf • {LRM}5 pages {LRM}document manquant", MEDIA),
+    ("WhatsApp-chat met Ana.txt", "03-05-2023 10:01 - Ana: live locatie gedeeld", MEDIA),
+    ("WhatsApp-chat met Ana.txt", "03-05-2023 10:01 - Ana: Wachten op dit bericht", DELETED),
+    ("WhatsApp Chat with Ana.txt", "03/05/2023, 10:01 - Ana: <View once voice message omitted>", MEDIA),
+    ("WhatsApp Chat with Ana.txt", "03/05/2023, 10:01 - Ana: null", MEDIA),
+])
+def test_placeholders_of_other_languages_keep_their_message(tmp_path: Path, name: str, line: str, kind) -> None:
+    first = "[03/05/23, 10:00:00] Tom: hola" if line.startswith("[") else line.split(" - ")[0][:-3] + ":00 - Tom: hi"
+    chat = parse_text(tmp_path, f"{first}\n{line}\n", name=name)
+    assert [m.author for m in chat.messages] == ["Tom", "Ana"]  # kept as a message, not dropped as a notice
+    assert chat.messages[1].kind is kind
+
+
+def test_a_portuguese_edit_mark_is_stripped(tmp_path: Path) -> None:
+    chat = parse_text(tmp_path, "03/05/2023, 10:01 - Ana: já chego <Esta mensagem foi editada>\n",
+                      name="Conversa do WhatsApp com Ana.txt")
+    assert (chat.messages[0].text, chat.messages[0].edited) == ("já chego", True)

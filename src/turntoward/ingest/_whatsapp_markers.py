@@ -36,12 +36,15 @@ class Markers:
     system_before_colon: re.Pattern[str]
     system_actor: tuple[re.Pattern[str], ...]
     poll_prefix: tuple[str, ...] = ()
+    deleted_prefix: tuple[str, ...] = ()
 
     def kind_of(self, text: str) -> MessageKind | None:
         """MEDIA, DELETED or SYSTEM when `text` (marks already stripped) is one of those markers."""
         kind = self.kind_by_text.get(text)
         if kind is not None:
             return kind
+        if text.startswith(self.deleted_prefix) and len(text) < 80:  # "Un admin., Jimmy, eliminó este mensaje."
+            return MessageKind.DELETED
         # a caption may follow an attachment on the lines below it, or (iOS) come before its notice
         if (
             text.startswith(self.media_prefix)
@@ -112,4 +115,5 @@ def load_markers(path: Path = MARKERS_FILE) -> Markers:
         system_before_colon=re.compile("|".join(f"(?:{p})" for p in every("system_before_colon"))),
         system_actor=tuple(re.compile(p, re.DOTALL) for p in every("system_actor")),
         poll_prefix=tuple(every("poll_prefix")),
+        deleted_prefix=tuple(every("deleted_prefix")),
     )

@@ -321,7 +321,8 @@ class _ExportReader:
         marker_texts = markers.kind_by_text
         # What may make a text more than plain words, by how it starts or ends; most texts fail the
         # one-character set lookup, which is far cheaper than trying every marker on them.
-        unusual_start = (*TEXT_MARKS, *markers.media_prefix, *markers.system_prefix, *markers.poll_prefix)
+        unusual_start = (*TEXT_MARKS, *markers.media_prefix, *markers.system_prefix, *markers.poll_prefix,
+                         *markers.deleted_prefix)
         unusual_end = (*markers.media_suffix, *markers.edited_suffix)
         unusual_first = {marker[0] for marker in unusual_start}
         unusual_last = {marker[-1] for marker in unusual_end}
