@@ -129,10 +129,8 @@ def analyze_conversation(
     """
     th = thresholds()
     language = read_language(conv.messages, th)
-    if any_language and not language.read:
-        language = replace(language, read=True)
-    if any_language and language.months_not_read:
-        language = replace(language, months_not_read=(), months_code=None)
+    if any_language:  # read it all, whatever its language
+        language = replace(language, read=True, months_not_read=(), months_code=None)
     labelling = (backend or get_backend()).label(conv) if language.read else _unread(conv, th)
     msgs = conv.messages
     unread_weeks: set[date] = set()

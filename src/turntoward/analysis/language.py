@@ -134,14 +134,19 @@ def _english(texts: list[str]) -> float:
     return english / total
 
 
+def _joined(texts: list[str]) -> str:
+    """`texts` as one text to read together (each counted up to `_LONGEST`)."""
+    return "\n".join(t[:_LONGEST] for t in texts)
+
+
 def _joined_english(texts: list[str]) -> float:
     """How likely `texts`, read together as one text, are English."""
-    return dict(_identifier().rank("\n".join(t[:_LONGEST] for t in texts))).get("en", 0.0)
+    return dict(_identifier().rank(_joined(texts))).get("en", 0.0)
 
 
 def _main_language(texts: list[str]) -> tuple[str, float]:
     """The language of `texts` read together, and how sure the identifier is of it."""
-    code, confidence = _identifier().classify("\n".join(t[:_LONGEST] for t in texts))
+    code, confidence = _identifier().classify(_joined(texts))
     return str(code), float(confidence)
 
 
