@@ -862,3 +862,13 @@ def test_a_portuguese_edit_mark_is_stripped(tmp_path: Path) -> None:
     chat = parse_text(tmp_path, "03/05/2023, 10:01 - Ana: já chego <Esta mensagem foi editada>\n",
                       name="Conversa do WhatsApp com Ana.txt")
     assert (chat.messages[0].text, chat.messages[0].edited) == ("já chego", True)
+
+
+def test_an_empty_ios_message_from_someone_not_in_the_contacts_is_theirs(tmp_path: Path) -> None:
+    chat = parse_text(tmp_path, (
+        "[04/05/24, 09:00:00] Ruth: who took the group photo?\n"
+        "[04/05/24, 09:01:00] ~\u202fFemke Manuel:\n"
+        "[04/05/24, 09:02:00] ~\u202fFemke Manuel: oops it was view once, sending again\n"
+    ))
+    assert [(m.author, m.kind) for m in chat.messages] == [("Ruth", TEXT), ("~\u202fFemke Manuel", MEDIA),
+                                                           ("~\u202fFemke Manuel", TEXT)]

@@ -351,9 +351,12 @@ class _ExportReader:
     def _read_unusual(self, date: bytes, time: bytes, body: str) -> None:
         """Read a notice, a media or deleted or edited message, or one by a newly seen name."""
         raw, has_name, text = body.partition(": ")
-        if not has_name and body[-1:] == ":" and self._author_of.get(body[:-1]).__class__ is str:
-            # "Sam:" and nothing more, from someone who has spoken: a message the export left
-            # empty (an expired view-once photo), not a notice
+        if not has_name and body[-1:] == ":" and (
+            self._author_of.get(body[:-1]).__class__ is str or (self.ios and body.startswith("~\u202f"))
+        ):
+            # "Sam:" and nothing more, from someone who has spoken (or, on iOS, whom the "~ " before
+            # the name marks as a person not in the contacts): a message the export left empty (an
+            # expired view-once photo), not a notice
             raw, has_name, text = body[:-1], ": ", ""
         if not has_name or "\n" in raw:  # no "Name: " on the header's line: an Android notice
             self._notice(date, time, body, None)
