@@ -213,3 +213,25 @@ def test_a_chat_of_a_few_messages_still_makes_a_whole_page() -> None:
     assert "Connection report: Sam and Alex" in text
     assert "only 1 week(s) of messages" in text
     assert len(report.all_charts()) == 6  # no conflict, so no conflict chart
+
+
+def test_a_big_group_names_its_most_active_people_and_sums_up_the_rest() -> None:
+    start = datetime(2024, 3, 1, 9, 0)
+    members = [f"Member {k:02d}" for k in range(1, 31)]
+    lines = []
+    for _day in range(20):
+        for k, who in enumerate(members):
+            for _ in range(1 + (30 - k) // 6):  # the first members write most
+                lines.append((who, "anyone up for football on saturday?" if k % 2 else "haha yes!! count me in"))
+    messages = [Message(i, start + timedelta(days=i // 120, minutes=i % 120), a, t) for i, (a, t) in enumerate(lines)]
+    analysis = analyze_conversations([Conversation("club.txt", "test", "Club", messages)])
+    html = build_report(analysis, generated=datetime(2024, 8, 1)).html()
+    text = section(html, "conversation-1")
+    assert "Member 01, Member 02" in text and "Member 10 and 20 others" in text and "Member 11" not in text
+    table = html[html.index("<caption>Bids per person</caption>"):html.index("</table>", html.index("Bids per person"))]
+    assert table.count("<tr") == 1 + 10 + 1  # header, the ten most active, everyone else in one row
+    assert "20 others" in table
+    warm = sum(1 for b in analysis.conversations[0].bids if b.outcome.value == "toward")
+    assert f"{warm} bids for connection were warmly answered" in visible_text(html)  # everyone's, not the ten's
+    specs = html[html.index('id="chart-specs"'):]
+    assert "Member 11" not in specs[:specs.index("</script>")]  # the charts draw the ten, not thirty lines

@@ -32,6 +32,9 @@ _QUOTE_PRIORITY = (BidKind.FEELINGS, BidKind.SUPPORT, BidKind.NEWS, BidKind.REPA
                    BidKind.INVITATION, BidKind.CHECKIN, BidKind.QUESTION, BidKind.HUMOR, BidKind.ATTENTION)
 _QUOTED_EXAMPLES = 4
 _QUOTE_CHARS = 280
+SHOWN_PEOPLE = 10
+"""People a conversation's part names one by one (the most active first in a bigger group);
+the rest of a big group is one row, so a community chat of 400 is not a page of names."""
 
 
 def _day(ts: datetime | date) -> str:
@@ -111,19 +114,22 @@ class ConversationBuilder:
         msgs = conv.messages
         people = self.people
         t = _tally(r, people)
-        bids = [
-            PersonBids(nm.person(p), t.made[p], t.toward[p], t.away[p], t.against[p], t.received[p],
-                       round(t.turned_toward[p] / t.received[p], 3) if t.received[p] else None,
-                       t.initiations[p], _duration(_median(t.latencies.get(p, []))))
-            for p in people
-        ]
+        shown, rest = people, []
+        if len(people) > SHOWN_PEOPLE:
+            written = Counter(m.author for m in msgs)
+            shown = sorted(people, key=lambda p: -written[p])[:SHOWN_PEOPLE]  # ties: first to write first
+            kept = set(shown)
+            rest = [p for p in people if p not in kept]
+        bids = [_person_bids(nm.person(p), [p], t) for p in shown]
+        others = _person_bids(texts()["people"]["others"].format(n=len(rest)), rest, t) if rest else None
+        shown_set = set(shown)
         by_kind = [{"kind": k.value, "outcome": o.value, "bids": n} for (k, o), n in sorted(t.kinds.items()) if n]
         monthly = [
             {"month": r_.period.isoformat() + "T00:00:00", "person": nm.person(r_.person),
              "turn_toward": round(r_.turned_toward / r_.bids_received, 3) if r_.bids_received else None,
              "bids_received": r_.bids_received, "bids_made": r_.bids_made, "initiations": r_.initiations,
              "reply_minutes": round(r_.median_reply_s / 60, 1) if r_.median_reply_s is not None else None}
-            for r_ in r.monthly if r_.person is not None
+            for r_ in r.monthly if r_.person is not None and r_.person in shown_set
         ]
         weekly = [
             {"week": r_.period.isoformat() + "T00:00:00", "messages": r_.messages, "active_days": r_.active_days,
@@ -143,7 +149,7 @@ class ConversationBuilder:
         helps = help_resources() if any(s.help_resources for s in r.suggestions) else []
         view = ConversationView(
             number=self.n, anchor=f"conversation-{self.n}", title=nm.conversation(self.n, conv.title),
-            source=self.src, relationship=conv.relationship.value, people=[nm.person(p) for p in people],
+            source=self.src, relationship=conv.relationship.value, people=[nm.person(p) for p in shown],
             messages=len(msgs), first=_day(msgs[0].ts) if msgs else "-", last=_day(msgs[-1].ts) if msgs else "-",
             summary=Summary(), bids=bids, by_kind=by_kind, monthly=monthly, weekly=weekly,
             went_well=self.pick(t.answered), missed=self.pick(t.missed),
@@ -153,7 +159,7 @@ class ConversationBuilder:
             withholding=[nm.scrub(texts()["summary"]["withholding"].format(
                 n=len(w.questions), asker=w.asker, evader=w.evader)) for w in r.withholding],
             help=helps, lying_note=r.lying_note, language_note=r.language.note(), signs=self.signs(),
-            words_read=r.language.read,
+            words_read=r.language.read, others=others,
             suggestions=[SuggestionView(nm.scrub(s.text), s.practice, [self.ref(i) for i in s.evidence[:5]])
                          for s in r.suggestions],
         )
@@ -179,7 +185,7 @@ class ConversationBuilder:
     def summary(self, view: ConversationView) -> Summary:
         words = texts()["summary"]
         out = Summary()
-        warm = sum(pb.toward for pb in view.bids)
+        warm = sum(pb.toward for pb in view.bids) + (view.others.toward if view.others else 0)
         if warm:
             out.going_well.append(words["bids_answered"].format(n=warm))
         repaired = sum(e.repaired for e in view.episodes)
@@ -229,6 +235,17 @@ class _Tally:
     kinds: dict[tuple[BidKind, Outcome], int]
     answered: dict[BidKind, list[Bid]]
     missed: dict[BidKind, list[Bid]]
+
+
+def _person_bids(label: str, people: list[str], t: _Tally) -> PersonBids:
+    """One row of the bids table: one person's figures, or several people's summed."""
+    received = sum(t.received[p] for p in people)
+    toward = sum(t.turned_toward[p] for p in people)
+    latencies = [x for p in people for x in t.latencies.get(p, [])]
+    return PersonBids(label, sum(t.made[p] for p in people), sum(t.toward[p] for p in people),
+                      sum(t.away[p] for p in people), sum(t.against[p] for p in people), received,
+                      round(toward / received, 3) if received else None,
+                      sum(t.initiations[p] for p in people), _duration(_median(latencies)))
 
 
 def _tally(r: ConversationAnalysis, people: list[str]) -> _Tally:
