@@ -114,10 +114,19 @@ def analyze_in_workers(
     context = multiprocessing.get_context("spawn")
     with paused_gc(), ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start,
                                           initargs=(backend,)) as pool:
-        pending: dict[Future[tuple[ConversationAnalysis, list[MessageLabel]]], int] = {
-            pool.submit(_analyze_one, _pack(conversations[i]), any_language): i for i in longest_first
-        }
+        pending: dict[Future[tuple[ConversationAnalysis, list[MessageLabel]]], int] = {}
+        queue = iter(longest_first)
+
+        def hand_out() -> None:
+            # Two conversations per worker at most are packed and waiting at any time, so a
+            # folder of long histories is not copied into tuples all at once.
+            for i in queue:
+                pending[pool.submit(_analyze_one, _pack(conversations[i]), any_language)] = i
+                if len(pending) >= 2 * workers:
+                    return
+
         try:
+            hand_out()
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
@@ -125,6 +134,7 @@ def analyze_in_workers(
                     results[i] = _put_back(*future.result(), conversations[i])
                     if progress is not None:
                         progress(conversations[i])
+                hand_out()
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise

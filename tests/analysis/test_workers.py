@@ -91,3 +91,16 @@ def test_an_error_in_a_worker_is_raised_to_the_caller():
     convs = load_conversations(EXAMPLES)
     with pytest.raises(ValueError, match="cannot label"):
         analyze_conversations(convs, backend=_Failing(), workers=2)
+
+
+def test_more_conversations_than_workers_are_handed_out_as_workers_free_up():
+    (couple,) = load_conversations(EXAMPLES[:1])
+    parts = []
+    for k in range(7):  # seven chats of different lengths: more than two per worker wait their turn
+        msgs = couple.messages[k * 150: k * 150 + 60 + 20 * k]
+        parts.append(Conversation(f"part-{k}.txt", "whatsapp", f"part {k}",
+                                  [Message(i, m.ts, m.author, m.text, m.kind) for i, m in enumerate(msgs)]))
+    done: list[str] = []
+    shared = analyze_conversations(parts, workers=2, progress=lambda c: done.append(c.source))
+    assert _everything(shared) == _everything(analyze_conversations(parts, workers=1))
+    assert sorted(done) == sorted(c.source for c in parts)
