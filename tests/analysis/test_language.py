@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -181,3 +181,16 @@ def test_a_language_the_identifier_is_not_sure_of_is_not_named():
     unsure = Language("pcm", 0.047, False, named=False)  # a Hinglish chat read as 88% Nigerian Pidgin
     assert unsure.name is None and "a language other than English" in (unsure.note() or "")
     assert "Pidgin" not in (unsure.note() or "")
+
+
+def test_a_month_of_english_slang_and_acknowledgements_is_still_read():
+    """Short English ("lol", "wyd", "ok babe") reads as hardly English, but as no language in particular."""
+    english = [m for m in load_conversations([str(COUPLE)])[0].messages if m.ts < datetime(2024, 6, 1)]
+    slang = ["lol", "ok babe", "wyd", "omg", "k", "haha", "gn", "ty", "idk", "same", "yep", "nah", "hbu", "brb",
+             "otw", "ily", "miss u", "kk", "lmao", "xx"]
+    msgs = [Message(m.index, m.ts, m.author, m.text, m.kind) for m in english]
+    start = datetime(2024, 6, 2, 9)
+    for k in range(40):
+        msgs.append(Message(len(msgs), start + timedelta(hours=7 * k), ("Jonah", "Maya")[k % 2], slang[k % 20]))
+    lang = analyze([Conversation("slang.txt", "whatsapp", "Jonah", msgs)]).conversations[0].language
+    assert lang.read and lang.months_not_read == ()

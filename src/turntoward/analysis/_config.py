@@ -35,6 +35,7 @@ class Thresholds:
     language_min_messages: int
     language_month_sample: int
     language_name_confidence: float
+    language_min_confidence: float
 
 
 @cache

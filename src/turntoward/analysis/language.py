@@ -163,7 +163,7 @@ def read_language(messages: list[Message], th: Thresholds) -> Language:
     share = _english(texts)
     code, confidence = _main_language(texts)
     named = confidence >= th.language_name_confidence
-    if share < th.language_min_english and code != "en":
+    if share < th.language_min_english and code != "en" and confidence >= th.language_min_confidence:
         return Language(code, round(share, 3), False, named)
     months, months_code = _months_not_read(messages, th)
     return Language(code, round(share, 3), True, named, months, months_code)
@@ -188,7 +188,8 @@ def _months_not_read(messages: list[Message], th: Thresholds) -> tuple[tuple[str
         # long history's hundreds of months cost one reading each.
         if _joined_english(texts) >= _PLAINLY_ENGLISH or _english(texts) >= th.language_min_english:
             continue
-        if _main_language(texts)[0] != "en":
+        code, confidence = _main_language(texts)
+        if code not in ("en", "zxx") and confidence >= th.language_min_confidence:
             unread.append(f"{month[0]:04d}-{month[1]:02d}")
             unread_texts += texts
     if not unread:
