@@ -31,3 +31,19 @@ def test_hand_computed_mann_kendall_statistic():
 def test_trend_levels_compare_first_and_last_quarters():
     t = trend("messages per week", [10, 10, 10, 10, 5, 5, 5, 5, 1, 1, 1, 1])
     assert t.first_level == 10 and t.last_level == 1 and t.n == 12
+
+
+def test_a_chat_where_only_you_wrote_is_no_drift_and_no_crash():
+    """A channel holding one note of yours beside a real chat (a real Discord export did this)."""
+    from datetime import datetime, timedelta
+
+    from turntoward.analysis import analyze
+    from turntoward.model import Conversation, Message
+
+    start = datetime(2024, 1, 1, 9)
+    chat = [Message(i, start + timedelta(days=i // 4, hours=i % 4), ("Adam", "Bea")[i % 2], "how was your day?")
+            for i in range(200)]
+    note = [Message(0, start, "Adam", "welcome to the server, rules are pinned")]
+    analysis = analyze([Conversation("dm.json", "discord", "Bea", chat),
+                        Conversation("general.json", "discord", "general", note)], me="Adam")
+    assert all(d.person != "Adam" for d in analysis.drift)

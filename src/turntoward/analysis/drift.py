@@ -39,7 +39,7 @@ def drift(analyses: list, me: str | None, th: Thresholds) -> list[Drift]:
     for a in analyses:
         conv = a.conversation
         others = [p for p in conv.people if p != me]
-        if me is None or me not in conv.people:
+        if me is None or me not in conv.people or not others:  # nobody else wrote: no one to drift from
             continue
         group = len(others) > 1
         prev_author: str | None = None
