@@ -690,3 +690,38 @@ def test_instagram_group_notices_without_a_type_are_not_messages() -> None:
         "Kemi Bello joined the group.", "Tom Becker named the group Lisbon trip.",
         "Kemi Bello's poll has multiple updates.", "This poll is no longer available.",
     ]
+
+
+def test_notices_written_as_if_someone_said_them_are_not_messages() -> None:
+    """As real exports of other projects write them: nicknames and "You" as the actor, calls
+    without a type, French and Portuguese notices; people's own words about the same things stay."""
+    notices = [
+        "#1 Avocado Buisness named the group Viv Birthday Group.",
+        "Rico created the group.",
+        "You changed the group photo.",
+        "Zuhayer set his own nickname to Supreme Overlord.",
+        "You set the nickname for Anna Dvorakova to 2004 Toyota.",
+        'You voted for "Dumpling house" and 2 other options in the poll: Where will we eat.',
+        "#1 Twitch Streamer changed the chat theme.",
+        "You added Anna Dvorakova as a group admin.",
+        "Manon a manqu\u00e9 votre appel.",
+        "Vous avez re\u00e7u un appel de Manon.",
+        "Reagiu com \u2764\ufe0f \u00e0 sua mensagem ",
+        "acervorange iniciou um bate-papo de v\u00eddeo",
+    ]
+    words = ["Thought we voted for Sunday but I might be wrong", "she named the group after her cat.",
+             "you changed the group photo?? why"]
+    entries = [_entry("Rico Lopez", k, text, type="Generic") for k, text in enumerate(notices)]
+    entries.append(_entry("Thanh Vu", 20, "The video call ended.", call_duration=926))  # newer exports: no type
+    entries += [_entry("Ines Navarro", 30 + k, text, type="Generic") for k, text in enumerate(words)]
+    entries.append(_entry("Rico Lopez", 40, "You sent an attachment.", share={"link": "https://example.org/reel/1"}))
+    entries.append(_entry("Rico Lopez", 41, "Rico sent an attachment."))
+    doc = {"participants": [{"name": "Rico Lopez"}, {"name": "Ines Navarro"}, {"name": "Thanh Vu"}],
+           "title": "Viv Birthday Group", "messages": list(reversed(entries))}
+    (conv,) = parse_text(json.dumps(doc))
+    assert [(m.kind, m.text) for m in conv.messages] == [
+        *((MessageKind.TEXT, text) for text in words),
+        (MessageKind.TEXT, "https://example.org/reel/1"),  # the link is what was sent
+        (MessageKind.MEDIA, "Rico sent an attachment."),
+    ]
+    assert len(conv.system_events) == len(notices) + 1

@@ -19,8 +19,10 @@ are) is read too, titled by its senders.
 
 Meta writes UTF-8 bytes as if each were a Latin-1 character ("Ã©" for "é"); `repair_mojibake`
 undoes that for every string we keep. Calls and people joining or leaving are `SystemEvent`s
-(Messenger types them; Instagram writes "Jo joined the group." with a ``users`` list and no
-type, and poll updates as plain messages: `GROUP_NOTICES`); an unsent message is DELETED.
+(Messenger types them, or not; Instagram writes "Jo joined the group." with a ``users`` list
+and no type; group, poll, nickname and call notices written as if someone said them are known
+by their words: `GROUP_NOTICES`, `CALL_NOTICES`); an unsent message is DELETED. A shared link
+whose words are only "You sent an attachment." reads as the link.
 
 Reactions are not messages: Meta lists them on the message they answer, as
 ``"reactions": [{"reaction": "\\u00e2\\u009d\\u00a4", "actor": "Zo\\u00c3\\u00ab Adeyemi"}]``, emoji
@@ -72,17 +74,44 @@ MEDIA_PLACEHOLDERS: dict[str, str] = {
 SYSTEM_TYPES = frozenset({"Call", "Subscribe", "Unsubscribe"})
 # Notices Meta writes as messages when someone reacts (Instagram's double-tap heart, mostly);
 # reactions are not messages, so these become system events.
-REACTION_NOTICES = re.compile(r"Liked a message|(?:\S.*\s)?[Rr]eacted [^\w\s]+ to (?:your|a) message")
-# Group notices Meta writes as messages without a `type` (Instagram, mostly): someone joining,
-# leaving, renaming the group, a poll changing. The sender is who did it, and the notice opens
-# with their name ("Kemi Bello joined the group."), so someone's own "she named the group after
-# her cat" is never one; the one notice without a name is matched whole.
+REACTION_NOTICES = re.compile(
+    r"Liked a message|(?:\S.*\s)?[Rr]eacted [^\w\s]+ to (?:your|a) message"
+    r"|Reagiu com (?:[^\w\s]+|emoji) (?:à )?sua mensagem"  # Portuguese, as seen (with "emoji" spelled out too)
+)
+# Notices Meta writes as if someone said them, in the forms seen in real exports of other
+# projects (English, French, Portuguese). They open with who did it: "You", or a name or a
+# nickname (Meta uses both: "#1 Avocado Buisness named the group ..."), so a word that is not
+# lower-case; and they end with a full stop, so "she named the group after her cat" stays words.
+_ACTOR = r"(?:(?![a-z])\S+(?: (?![a-z])\S+){0,5})"
+_ANYONE = r"(?:\S+(?: \S+){0,5})"  # for phrasings no one writes about themselves (a username may be lower-case)
 GROUP_NOTICES = re.compile(
-    r" (?:joined|left) the group\.?| (?:added|removed) .{1,200} (?:to|from) the group\.?| named the group .*"
-    r"| (?:changed|removed) the group photo\.?|'s poll has (?:multiple )?updates?\.?",
+    rf"{_ACTOR} (?:joined|left|created) the group\."
+    rf"|{_ACTOR} (?:added|removed) .{{1,120}} (?:to|from) the group\."
+    rf"|{_ACTOR} (?:added|removed) .{{1,120}} as a group admin\."
+    rf"|{_ACTOR} named the group .{{1,200}}\.|{_ACTOR} removed the group name\."
+    rf"|{_ACTOR} (?:changed|removed) the group photo\.|{_ACTOR} changed the chat theme(?: to .{{1,80}})?\."
+    rf"|{_ACTOR} set (?:the|his|her|their|your) (?:own )?(?:emoji|quick reaction) to .{{1,40}}\."
+    rf"|{_ACTOR} (?:set|cleared) (?:his|her|their|your) (?:own )?nickname(?: to .{{1,120}})?\."
+    rf"|{_ACTOR} (?:set|cleared) the nickname for .{{1,120}}\."
+    rf"|{_ACTOR} (?:voted for|changed (?:his|her|their|your) vote to) \".{{1,200}}\""
+    rf"(?: and \d+ other options?)? in the poll: .{{0,200}}"
+    rf"|{_ACTOR}'s poll has (?:multiple )?updates?\.|This poll is no longer available\.?",
     re.DOTALL,
 )
-NAMELESS_NOTICES = frozenset({"This poll is no longer available.", "This poll is no longer available"})
+# Calls, where a newer export gives no "type": Call (a "call_duration" always says it).
+CALL_NOTICES = re.compile(
+    rf"The (?:video )?call ended\.|{_ANYONE} (?:started|joined) (?:a |the )?(?:video )?(?:call|chat)\."
+    rf"|{_ANYONE} missed (?:your|a) (?:video )?call(?: with .{{1,80}})?\."
+    rf"|{_ANYONE} a manqué votre (?:appel|discussion vidéo)\.|Vous avez (?:manqué|reçu) un appel de .{{1,80}}\."
+    rf"|Vous avez appelé .{{1,80}}\.|{_ANYONE} (?:perdeu|iniciou) um bate-papo de vídeo\.?"
+    r"|O bate-papo de vídeo terminou\.?",
+    re.DOTALL,
+)
+# "X sent an attachment." stands in for a shared link's words: the link is the message.
+ATTACHMENT_NOTICES = re.compile(
+    rf"{_ACTOR} sent an attachment\.|{_ACTOR} a envoyé une pièce jointe\.|Vous avez envoyé une pièce jointe\."
+    rf"|(?:Você|{_ACTOR}) enviou um anexo\."
+)
 UNSUPPORTED = "<unsupported message>"
 # Reaction times are seconds since 1970; a value this large could only be milliseconds (1973 on).
 MILLISECONDS_FROM = 10**11
@@ -169,11 +198,11 @@ class MetaInboxImporter:
             entry_type = page_doc.optional_str(entry, "type", at)
             content = repair_mojibake(page_doc.optional_str(entry, "content", at) or "")
             notice = content.rstrip()  # Meta ends its "Reacted ... to your message " with a space
-            is_reaction = notice.endswith(" message") and REACTION_NOTICES.fullmatch(notice)
+            is_reaction = notice.endswith((" message", " mensagem")) and REACTION_NOTICES.fullmatch(notice)
             # a join notice lists who joined under "users" (Messenger also types it "Subscribe")
-            is_notice = ("users" in entry and notice and not entry_type) or notice in NAMELESS_NOTICES or (
-                notice.startswith(author) and GROUP_NOTICES.fullmatch(notice, len(author)) is not None)
-            if entry_type in SYSTEM_TYPES or is_reaction or is_notice:
+            is_notice = ("users" in entry and notice and not entry_type) or (
+                len(notice) < 400 and (GROUP_NOTICES.fullmatch(notice) or CALL_NOTICES.fullmatch(notice)))
+            if entry_type in SYSTEM_TYPES or "call_duration" in entry or is_reaction or is_notice:
                 events.append(SystemEvent(ts, content or _call_text(page_doc, entry, at), author))
                 continue
             kind, text = _kind_and_text(page_doc, entry, at, content)
@@ -261,6 +290,10 @@ def _kind_and_text(doc: JsonDoc, entry: JsonObject, at: str, content: str) -> tu
     for key, placeholder in MEDIA_PLACEHOLDERS.items():
         if entry.get(key):
             return MessageKind.MEDIA, content or placeholder
+    if content and ATTACHMENT_NOTICES.fullmatch(content):  # the notice stands in for what was sent
+        share = doc.field_obj(entry, "share", at) if entry.get("share") is not None else None
+        link = doc.optional_str(share, "link", child(at, "share")) if share is not None else None
+        return (MessageKind.TEXT, repair_mojibake(link)) if link else (MessageKind.MEDIA, content)
     if content:
         return MessageKind.TEXT, content
     if entry.get("share") is not None:
