@@ -150,6 +150,17 @@ def test_a_later_page_without_the_first_is_read_by_itself(tmp_path: Path) -> Non
     assert parse(SECOND_PAGE) == []  # beside messages.html it adds nothing on its own
 
 
+def test_an_export_that_lost_its_first_page_is_still_one_chat_in_page_order(tmp_path: Path) -> None:
+    # (a real export from another project holds messages2.html to messages28.html and read as
+    # 27 chats out of order)
+    shutil.copy(FIRST_PAGE, tmp_path / "messages2.html")  # pages 2 and 3 of a longer export
+    shutil.copy(SECOND_PAGE, tmp_path / "messages3.html")
+    found = [(src.filename, len(convs)) for src, convs in read_paths([tmp_path])]
+    assert found == [("messages2.html", 1), ("messages3.html", 0)]
+    [chat] = parse(tmp_path / "messages2.html")
+    assert len(chat.messages) == 24 and [m.ts for m in chat.messages] == sorted(m.ts for m in chat.messages)
+
+
 def test_a_missing_page_that_the_last_one_links_to_is_an_error(tmp_path: Path) -> None:
     shutil.copy(FIRST_PAGE, tmp_path / "messages.html")
     with pytest.raises(ImportFormatError) as caught:

@@ -104,15 +104,17 @@ def export_pages(source: Source, number: int, page_name: Callable[[int], str]) -
     """The files a page of a paged export stands for (``message_1.json``, ``message_2.json``...).
 
     `number` is the page `source` is (0 when its name is not a page's) and `page_name(n)` the
-    name of page n. The first page stands for every page beside it, in order; a later page whose
-    first page is beside it stands for nothing (the first page brings it in); any other file for
-    itself alone.
+    name of page n. The first page stands for every page after it beside it, in order; a later
+    page whose first page is beside it stands for nothing (the first page brings it in). Where
+    the first page is missing, the earliest page there stands for the pages after it, so an
+    export that lost its first page is still one conversation in order, not one per page; any
+    other file stands for itself alone.
     """
-    if number > 1 and source.sibling(page_name(1)) is not None:
+    if number > 1 and (source.sibling(page_name(1)) is not None or source.sibling(page_name(number - 1)) is not None):
         return []
     pages = [source]
-    if number == 1:
-        while (more := source.sibling(page_name(len(pages) + 1))) is not None:
+    if number >= 1:
+        while (more := source.sibling(page_name(number + len(pages)))) is not None:
             pages.append(more)
     return pages
 
