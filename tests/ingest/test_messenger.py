@@ -708,9 +708,12 @@ def test_notices_written_as_if_someone_said_them_are_not_messages() -> None:
         "Vous avez re\u00e7u un appel de Manon.",
         "Reagiu com \u2764\ufe0f \u00e0 sua mensagem ",
         "acervorange iniciou um bate-papo de v\u00eddeo",
+        "#1 Twitch Streamer joined the call.",
+        "You started a call.",
     ]
     words = ["Thought we voted for Sunday but I might be wrong", "she named the group after her cat.",
-             "you changed the group photo?? why"]
+             "you changed the group photo?? why", "Sorry I missed your call.", "I created the group.",
+             "Oh I joined the call."]
     entries = [_entry("Rico Lopez", k, text, type="Generic") for k, text in enumerate(notices)]
     entries.append(_entry("Thanh Vu", 20, "The video call ended.", call_duration=926))  # newer exports: no type
     entries += [_entry("Ines Navarro", 30 + k, text, type="Generic") for k, text in enumerate(words)]

@@ -82,8 +82,11 @@ REACTION_NOTICES = re.compile(
 # projects (English, French, Portuguese). They open with who did it: "You", or a name or a
 # nickname (Meta uses both: "#1 Avocado Buisness named the group ..."), so a word that is not
 # lower-case; and they end with a full stop, so "she named the group after her cat" stays words.
-_ACTOR = r"(?:(?![a-z])\S+(?: (?![a-z])\S+){0,5})"
-_ANYONE = r"(?:\S+(?: \S+){0,5})"  # for phrasings no one writes about themselves (a username may be lower-case)
+# Not a name: how people start their own sentences ("I created the group.", "Sorry I missed your call.").
+_NOT_A_NAME = (r"(?!(?:I|I'm|I've|We|She|He|They|It|Sorry|Oh|Ok|Okay|Yes|Yeah|No|So|And|But|Just|Also|Lol"
+               r"|Haha|Omg|Did|Have|Has|Why|When|Who|Someone|Somebody|Everyone|Nobody|Je|J'ai|Eu)\b)")
+_ACTOR = rf"(?:{_NOT_A_NAME}(?![a-z])\S+(?: (?![a-z])\S+){{0,5}})"
+_ANYONE = r"(?:\S+(?: \S+){0,5})"  # before Meta's own term, "bate-papo de vídeo" (a username may be lower-case)
 GROUP_NOTICES = re.compile(
     rf"{_ACTOR} (?:joined|left|created) the group\."
     rf"|{_ACTOR} (?:added|removed) .{{1,120}} (?:to|from) the group\."
@@ -100,9 +103,9 @@ GROUP_NOTICES = re.compile(
 )
 # Calls, where a newer export gives no "type": Call (a "call_duration" always says it).
 CALL_NOTICES = re.compile(
-    rf"The (?:video )?call ended\.|{_ANYONE} (?:started|joined) (?:a |the )?(?:video )?(?:call|chat)\."
-    rf"|{_ANYONE} missed (?:your|a) (?:video )?call(?: with .{{1,80}})?\."
-    rf"|{_ANYONE} a manqué votre (?:appel|discussion vidéo)\.|Vous avez (?:manqué|reçu) un appel de .{{1,80}}\."
+    rf"The (?:video )?call ended\.|{_ACTOR} (?:started|joined) (?:a |the )?(?:video )?(?:call|chat)\."
+    rf"|{_ACTOR} missed (?:your|a) (?:video )?call(?: with .{{1,80}})?\."
+    rf"|{_ACTOR} a manqué votre (?:appel|discussion vidéo)\.|Vous avez (?:manqué|reçu) un appel de .{{1,80}}\."
     rf"|Vous avez appelé .{{1,80}}\.|{_ANYONE} (?:perdeu|iniciou) um bate-papo de vídeo\.?"
     r"|O bate-papo de vídeo terminou\.?",
     re.DOTALL,
