@@ -134,3 +134,18 @@ def test_paths_with_square_brackets_are_printed_as_they_are(tmp_path):
     result = invoke("analyze", str(COUPLE), "--jsonl", str(out))
     assert result.exit_code == 0, result.output
     assert out.exists() and "messages [final].jsonl" in result.output.replace("\n", "")
+
+
+def test_a_chat_with_no_messages_yet_is_analysed_and_reported_without_praise(tmp_path):
+    export = tmp_path / "result.json"  # Telegram Desktop's export of a chat nobody has written in yet
+    export.write_text(json.dumps({"name": "Sam", "type": "personal_chat", "id": 5550001, "messages": []}),
+                      encoding="utf-8")
+    summary = tmp_path / "s.json"
+    result = invoke("analyze", str(export), str(COUPLE), "--summary-json", str(summary))  # beside a real chat
+    assert result.exit_code == 0, result.output
+    empty = json.loads(summary.read_text(encoding="utf-8"))["conversations"][0]
+    assert empty["messages"] == 0 and empty["suggestions"] == []  # nothing is "mostly met" in no messages
+    shown = invoke("analyze", str(export))
+    assert shown.exit_code == 0 and "no messages" in shown.output
+    page = invoke("report", str(export), "--out", str(tmp_path / "r.html"))
+    assert page.exit_code == 0, page.output

@@ -30,9 +30,10 @@ def guess_me(conversations: list[Conversation]) -> str | None:
 
 def drift(analyses: list, me: str | None, th: Thresholds) -> list[Drift]:
     """People `me` is drifting from, worst first. `analyses` are `ConversationAnalysis` objects."""
-    if not analyses:
+    ends = [a.conversation.messages[-1].ts for a in analyses if a.conversation.messages]
+    if not ends:  # no conversations, or none with a message yet
         return []
-    end = max(a.conversation.messages[-1].ts for a in analyses if a.conversation.messages)
+    end = max(ends)
     cut = week_of(end) - timedelta(weeks=th.drift_recent_weeks - 1)
     weekly: dict[str, Counter[date]] = {}
     bids: dict[str, list[tuple[str, int, Outcome]]] = {}

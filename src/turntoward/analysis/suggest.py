@@ -83,6 +83,7 @@ def suggestions(
         out.append(_make("rarer", []))
     if signs.get("shallower") and signs["shallower"].status is not Status.OK:
         out.append(_make("shallower", []))
-    if not out and words_read:
-        out.append(_make("keep_going", [b.index for b in bids if b.outcome is Outcome.TOWARD][:5]))
+    met = [b.index for b in bids if b.outcome is Outcome.TOWARD]
+    if not out and words_read and met:  # "bids here are mostly met" needs bids that were
+        out.append(_make("keep_going", met[:5]))
     return out

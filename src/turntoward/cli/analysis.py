@@ -70,7 +70,7 @@ def _print_analysis(analysis: aa.Analysis) -> None:
         for person, t in s["bids"].items():
             table.add_row(escape(person), str(t["made"]), str(t["toward"]), str(t["away"]), str(t["against"]),
                           _rate(s["turn_toward_rate"].get(person)))
-        lines = [f"{s['messages']} messages, {s['first'][:10]} to {s['last'][:10]}"]
+        lines = [f"{s['messages']} messages, {s['first'][:10]} to {s['last'][:10]}" if s["messages"] else "no messages"]
         if s["language"]["note"]:
             lines.append(f"[bold]not labelled:[/] {escape(s['language']['note'])} (--any-language labels it anyway)")
         for name, sign in s["signs"].items():

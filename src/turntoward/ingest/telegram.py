@@ -43,6 +43,7 @@ reactions only for ordinary messages); any found on one are dropped with it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -74,6 +75,11 @@ DELETED_ACCOUNT = "Deleted Account"  # Telegram's own label for a removed user
 UNSUPPORTED = "<unsupported message>"
 
 
+_CHAT_TYPE = re.compile(
+    rb'"type": "(?:personal_chat|bot_chat|saved_messages|private_group|private_supergroup|public_supergroup'
+    rb'|private_channel|public_channel)"'
+)
+
 class TelegramImporter:
     """Reads Telegram Desktop JSON exports of one chat or of the whole account."""
 
@@ -89,6 +95,8 @@ class TelegramImporter:
             return 0.95
         if b'"messages"' in head and b'"from_id"' in head and b'"type": "message"' in head:
             return 0.8  # exports from before 2021 lack date_unixtime and text_entities
+        if b'"messages"' in head and _CHAT_TYPE.search(head[:4096]):
+            return 0.7  # a chat with no messages yet: nothing else tells it apart
         return 0.0
 
     def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
