@@ -16,7 +16,7 @@ from tests.exporters.tabular import render_table
 from tests.ingest._records import Rec
 from tests.ingest._timezone import local_time
 
-from turntoward.errors import ImportFormatError
+from turntoward.errors import ImportFormatError, UnknownFormatError
 from turntoward.ingest import ImportOptions, Source, detect
 from turntoward.ingest.tabular import TableImporter, parse_timestamp
 from turntoward.model import MessageKind
@@ -233,3 +233,15 @@ def test_arbitrary_csv_only_ever_raises_an_import_error(
         csv.writer(fh).writerows([header, *rows])
     with contextlib.suppress(ImportFormatError):
         parse(path)
+
+
+def test_a_research_corpus_without_times_is_read_with_ts_none(tmp_path: Path) -> None:
+    corpus = tmp_path / "dialogues.csv"
+    corpus.write_text("dialogue_id,speaker,utterance\n7,A,how did the interview go?\n7,B,i got it!!\n"
+                      "7,A,\"no way, congrats!!\"\n8,A,can you feed the cat tonight\n8,B,sure\n", encoding="utf-8")
+    with pytest.raises(UnknownFormatError, match="ts=none for a table without times"):
+        parse(corpus)
+    first, second = parse(corpus, {"ts": "none"})
+    assert (first.title, [m.author for m in first.messages], second.title) == ("7", ["A", "B", "A"], "8")
+    assert [m.ts for m in first.messages] == [datetime(2000, 1, 1, 0, k) for k in range(3)]  # a minute apart
+    assert second.messages[0].ts == datetime(2000, 1, 1) and second.messages[1].text == "sure"

@@ -7,7 +7,10 @@ common names (`GUESSES`, case-insensitive). The fields:
 
 * ``ts`` (required): ISO 8601 (``2024-03-12T21:04:05``, with or without a UTC offset),
   ``YYYY-MM-DD HH:MM[:SS]``, or a Unix time in seconds or milliseconds (told apart by
-  magnitude); times with an offset are converted to naive local time;
+  magnitude); times with an offset are converted to naive local time. A table without times
+  (a research corpus of dialogues) is read with the map ``ts=none``: each conversation's rows
+  are then placed a minute apart from 2000-01-01 00:00, in file order, so its labels mean what
+  they always do and its reply times and weekly trends mean nothing;
 * ``author`` (required) and ``text``;
 * ``conversation``: splits the rows into several conversations, titled by its value (one
   conversation titled after the file otherwise);
@@ -33,7 +36,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from itertools import pairwise, repeat
 from pathlib import PurePosixPath
 from typing import Any, NamedTuple
@@ -51,8 +54,8 @@ REQUIRED = ("ts", "author")
 GUESSES: dict[str, tuple[str, ...]] = {
     "ts": ("timestamp", "datetime", "ts", "date", "time", "sent_at", "created_at"),
     "author": ("author", "sender", "from", "user", "name", "sender_name", "speaker"),
-    "text": ("text", "message", "body", "content"),
-    "conversation": ("conversation", "conversation_id", "chat", "chat_id", "thread"),
+    "text": ("text", "message", "body", "content", "utterance"),
+    "conversation": ("conversation", "conversation_id", "chat", "chat_id", "thread", "dialog_id", "dialogue_id"),
     "kind": ("kind",),
     "reply_to": ("reply_to", "in_reply_to", "reply_to_id"),
     "id": ("id", "message_id"),
@@ -62,6 +65,9 @@ EXTENSIONS = {".csv": ",", ".tsv": "\t", ".jsonl": None, ".ndjson": None, ".parq
 SNIFF_CONFIDENCE = 0.3
 PARQUET_MAGIC = b"PAR1"
 TIMESTAMP_EXAMPLE = "a timestamp like 2024-03-12 21:04"
+NO_TIMES = "none"
+"""The column map's ``ts=none``: a table without times (see the module's docstring)."""
+NO_TIMES_START = datetime(2000, 1, 1)
 _KINDS = {"": MessageKind.TEXT} | {kind.value: kind for kind in MessageKind}
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
@@ -151,7 +157,7 @@ class TableImporter:
             line, path = _location(source, data, bad.row)
             # A first row without a timestamp, in a column that holds none anywhere, is a table
             # of something else (an expense sheet's "Date" of "March"), not a chat with a bad row.
-            wrong_table = bad.column == columns["ts"] and bad.row == 0 and not any(
+            wrong_table = bad.column == columns.get("ts") and bad.row == 0 and not any(
                 parse_timestamp(value) for value in frame.get_column(bad.column).to_list())
             raise (UnknownFormatError if wrong_table else ImportFormatError)(
                 source.name, bad.expected, line=line,
@@ -214,6 +220,8 @@ def _columns(source: Source, present: Sequence[str], column_map: dict[str, str])
     by_lower = {name.lower(): name for name in present}
     columns: dict[str, str] = {}
     for field_name in FIELDS:
+        if field_name == "ts" and column_map.get("ts", "").lower() == NO_TIMES:
+            continue
         if field_name in column_map:
             if column_map[field_name] not in present:
                 raise ImportFormatError(
@@ -227,10 +235,12 @@ def _columns(source: Source, present: Sequence[str], column_map: dict[str, str])
         if guess is not None:
             columns[field_name] = guess
     for field_name in REQUIRED:
-        if field_name not in columns:  # a table, but not of messages: no importer reads it as a chat
+        if field_name not in columns and not (field_name == "ts" and column_map.get("ts", "").lower() == NO_TIMES):
+            # a table, but not of messages: no importer reads it as a chat
             looked_for = ", ".join(GUESSES[field_name])
+            without = ", or ts=none for a table without times" if field_name == "ts" else ""
             raise UnknownFormatError(
-                source.name, f"a column for {field_name} (one of {looked_for}, or set with a column map);"
+                source.name, f"a column for {field_name} (one of {looked_for}, or set with a column map{without});"
                 " the file has " + ", ".join(repr(c) for c in present))
     return columns
 
@@ -244,16 +254,17 @@ def _conversations(source: Source, frame: pl.DataFrame, columns: dict[str, str],
     groups: dict[str, _Rows] = {}
     # Absent columns repeat None forever, so zip stops with the real ones.
     cells = zip(*(column(name) for name in FIELDS), strict=False)
+    timed = "ts" in columns
     for row, (raw_ts, raw_author, text, conversation, raw_kind, reply_to, key) in enumerate(cells):
-        ts = parse_timestamp(raw_ts)
+        chat = _text(conversation)
+        group = groups.get(chat) or groups.setdefault(chat, _Rows(chat or stem, chat or None))
+        ts = parse_timestamp(raw_ts) if timed else NO_TIMES_START + timedelta(minutes=len(group.entries))
         if ts is None:
             raise _BadRow(row, columns["ts"], TIMESTAMP_EXAMPLE, raw_ts)
         author = _text(raw_author)
         kind = _kind(row, columns, raw_kind)
         if not author and kind is not MessageKind.SYSTEM:
             raise _BadRow(row, columns["author"], "an author name", "an empty cell")
-        chat = _text(conversation)
-        group = groups.get(chat) or groups.setdefault(chat, _Rows(chat or stem, chat or None))
         group.entries.append(_Entry(row, ts, author, _text(text), kind, _text(reply_to), _text(key) or None))
     if not groups:
         raise ImportFormatError(source.name, "at least one message row", found="only a header")
