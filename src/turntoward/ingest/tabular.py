@@ -218,9 +218,10 @@ def _columns(source: Source, present: Sequence[str], column_map: dict[str, str])
     if unknown:
         raise ImportFormatError(source.name, "a column map over " + ", ".join(FIELDS), found=unknown[0])
     by_lower = {name.lower(): name for name in present}
+    untimed = column_map.get("ts", "").lower() == NO_TIMES
     columns: dict[str, str] = {}
     for field_name in FIELDS:
-        if field_name == "ts" and column_map.get("ts", "").lower() == NO_TIMES:
+        if field_name == "ts" and untimed:
             continue
         if field_name in column_map:
             if column_map[field_name] not in present:
@@ -235,7 +236,7 @@ def _columns(source: Source, present: Sequence[str], column_map: dict[str, str])
         if guess is not None:
             columns[field_name] = guess
     for field_name in REQUIRED:
-        if field_name not in columns and not (field_name == "ts" and column_map.get("ts", "").lower() == NO_TIMES):
+        if field_name not in columns and not (field_name == "ts" and untimed):
             # a table, but not of messages: no importer reads it as a chat
             looked_for = ", ".join(GUESSES[field_name])
             without = ", or ts=none for a table without times" if field_name == "ts" else ""

@@ -79,6 +79,8 @@ _CHAT_TYPE = re.compile(
     rb'"type": "(?:personal_chat|bot_chat|saved_messages|private_group|private_supergroup|public_supergroup'
     rb'|private_channel|public_channel)"'
 )
+"""A chat's type in its export: tells a chat with no messages yet from other JSON."""
+
 
 class TelegramImporter:
     """Reads Telegram Desktop JSON exports of one chat or of the whole account."""

@@ -114,15 +114,14 @@ class ConversationBuilder:
         msgs = conv.messages
         people = self.people
         t = _tally(r, people)
-        shown, rest = people, []
+        shown = people
         if len(people) > SHOWN_PEOPLE:
             written = Counter(m.author for m in msgs)
             shown = sorted(people, key=lambda p: -written[p])[:SHOWN_PEOPLE]  # ties: first to write first
-            kept = set(shown)
-            rest = [p for p in people if p not in kept]
+        shown_set = set(shown)
+        rest = [p for p in people if p not in shown_set]
         bids = [_person_bids(nm.person(p), [p], t) for p in shown]
         others = _person_bids(texts()["people"]["others"].format(n=len(rest)), rest, t) if rest else None
-        shown_set = set(shown)
         by_kind = [{"kind": k.value, "outcome": o.value, "bids": n} for (k, o), n in sorted(t.kinds.items()) if n]
         monthly = [
             {"month": r_.period.isoformat() + "T00:00:00", "person": nm.person(r_.person),
