@@ -272,3 +272,59 @@ def test_arbitrary_markdown_only_ever_raises_an_import_error(tmp_path: Path, pie
     path.write_text("".join(pieces), encoding="utf-8")
     with contextlib.suppress(ImportFormatError):
         parse(path)
+
+
+def _chat(tmp_path: Path, text: str) -> list:
+    path = tmp_path / "Sam" / "chat.md"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return parse(path)
+
+
+def test_a_header_shaped_line_inside_a_message_is_its_text(tmp_path: Path) -> None:
+    # signal-export v2+ prints a blank line before every message; the pasted line has none.
+    [chat] = _chat(tmp_path,
+        "[2024-03-08 12:20:00] Sam: did you see what Jo wrote?  \n\n"
+        "[2024-03-08 12:24:20] Me: yes, look:\n"
+        "[2024-03-08 12:00:00] Jo: we're moving the party to Sunday\n"
+        "so Sunday it is  \n(- Sam: 👍 -)\n\n"
+        "[2024-03-08 12:25:00] Sam: ok good  \n\n")
+    assert [(m.ts, m.author, m.text, m.reactions) for m in chat.messages] == [
+        (datetime(2024, 3, 8, 12, 20), "Sam", "did you see what Jo wrote?", ()),
+        (datetime(2024, 3, 8, 12, 24, 20), "Me",
+         "yes, look:\n[2024-03-08 12:00:00] Jo: we're moving the party to Sunday\nso Sunday it is",
+         (Reaction("Sam", "👍"),)),
+        (datetime(2024, 3, 8, 12, 25), "Sam", "ok good", ()),
+    ]
+
+
+def test_a_header_shaped_line_after_a_blank_line_in_a_body_is_text_too(tmp_path: Path) -> None:
+    # The blank line is the body's own: the line before it does not end as a message ends.
+    [chat] = _chat(tmp_path,
+        "[2024-03-08 12:20:00] Sam: what did the landlord say?  \n\n"
+        "[2024-03-08 12:24:20] Me: copied it for you:\n\n"
+        "[2024-03-07 09:15:00] Landlord: the heating gets fixed on Monday\n\n"
+        "fingers crossed  \n\n"
+        "[2024-03-08 12:25:00] Sam: finally!!  \n\n"
+        "[2024-03-08 12:26:00] Sam: (This message was deleted)\n\n"
+        "[2024-03-08 12:27:00] Me: 🎉  \n\n")
+    assert [(m.author, m.kind, m.text) for m in chat.messages] == [
+        ("Sam", TEXT, "what did the landlord say?"),
+        ("Me", TEXT, "copied it for you:\n\n[2024-03-07 09:15:00] Landlord: the heating gets fixed on Monday"
+                     "\n\nfingers crossed"),
+        ("Sam", TEXT, "finally!!"),
+        ("Sam", DELETED, ""),
+        ("Me", TEXT, "🎉"),
+    ]
+
+
+def test_a_file_without_blank_lines_between_messages_splits_at_every_header(tmp_path: Path) -> None:
+    # signal-export v1 (and its README) printed no blank line between messages.
+    [chat] = _chat(tmp_path,
+        "[2019-05-29, 15:04] Me: How is everyone?\n"
+        "[2019-05-29, 15:10] Sam: We're great!\n"
+        "and you?\n"
+        "[2019-05-29, 15:20] Me: tired but ok\n")
+    assert [(m.author, m.text) for m in chat.messages] == [
+        ("Me", "How is everyone?"), ("Sam", "We're great!\nand you?"), ("Me", "tired but ok"),
+    ]

@@ -27,6 +27,27 @@ Each message is printed as one Markdown paragraph followed by a blank line::
 
 The conversation is titled with the chat's folder name, which also serves as ``chat_id``.
 
+Lines shaped like a header. A message's own text can hold a line such as ``[2024-03-08
+12:00:00] Sam: ...`` (a pasted chat log). signal-export v2 and later print every message with
+``print(msg.to_md())``, and ``to_md`` ends in a newline, so each real header follows a blank
+line, and the line before that blank line ends as the exporter ends a message: two spaces after
+the body (and after each attachment or sticker link), a ``-)`` reactions line, a ``))`` sticker
+line, or ``(This message was deleted)``. Each file is judged on its own:
+
+* where at least two thirds of the header-shaped lines after the first follow a blank line,
+  the file is in that style, and a header-shaped line that does not follow a blank line is
+  text of the message above it;
+* in such a file, where at least two thirds of those after a blank line also follow a
+  message's ending, a header-shaped line after a blank line that follows text ending otherwise
+  (``see below:``, blank line, pasted log) is text too;
+* any other file (v1 and the README's example print no blank lines between messages, and a
+  file too short to tell) is read as before: every header-shaped line starts a message.
+
+What stays ambiguous: a body whose line before a blank line ends with two spaces (or with ``
+-)`` or ``))``), followed by a header-shaped line, still splits the message there, as does any
+header-shaped line in a file of the old style; the time going backwards would be the only other
+hint, and clocks do go backwards in real chats, so it is not used.
+
 Reactions, as ``Message.to_md`` writes them (sigexport/models.py, v2.0 to v3.9.0 and the main
 branch, read at commit 4093921): after the body and its two trailing spaces comes ``\n(- `` +
 ``", ".join(f"{name}: {emoji}")`` + `` -)``, then any sticker or attachments (so attachments
@@ -140,8 +161,9 @@ def _paragraphs(source: Source, text: str) -> Iterator[_Paragraph]:
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
+    starts = _message_starts(lines)
     for number, line in enumerate(lines, start=1):
-        header = HEADER.match(line)
+        header = HEADER.match(line) if number - 1 in starts else None
         if header:
             if current is not None:
                 current.raw = "\n".join(body)
@@ -162,6 +184,50 @@ def _paragraphs(source: Source, text: str) -> Iterator[_Paragraph]:
         raise ImportFormatError(source.name, _EXPECTED, found="no messages")
     current.raw = "\n".join(body)
     yield current
+
+
+def _message_starts(lines: list[str]) -> set[int]:
+    """The indices of the lines that start a message (see "Lines shaped like a header" above).
+
+    Every header-shaped line starts one in a file written without blank lines between messages;
+    in one written with them, only a header-shaped line after a blank line does, and, where the
+    file's messages show it, only where the paragraph before that blank line ended as
+    signal-export ends one.
+    """
+    headers = [i for i, line in enumerate(lines) if HEADER.match(line)]
+    if not headers:
+        return set()
+    first, later = headers[0], headers[1:]
+    after_blank = [i for i in later if _is_blank(lines[i - 1])]
+    if not after_blank or not _mostly(after_blank, later):
+        return set(headers)  # the old style, or too few blank lines to tell: every header counts
+    ended = [i for i in after_blank if _ends_paragraph(lines, i - 1)]
+    if _mostly(ended, after_blank):
+        after_blank = ended
+    return {first, *after_blank}
+
+
+def _mostly(some: list[int], of: list[int]) -> bool:
+    """Whether `some` is at least two thirds of `of`: nearly all, allowing a pasted log or two."""
+    return 3 * len(some) >= 2 * len(of)
+
+
+def _ends_paragraph(lines: list[str], blank: int) -> bool:
+    """Whether the last line with words before the blank line at `blank` ends a message as
+    signal-export ends one: two spaces after the body, attachments and sticker links, a
+    reactions or sticker line, or the deleted-message notice."""
+    before = blank
+    while before > 0 and _is_blank(lines[before - 1]):
+        before -= 1
+    if before == 0:
+        return True
+    last = lines[before - 1].removesuffix("\r")
+    return last.endswith(("  ", " -)", " ))")) or last.endswith(DELETED_TEXT)
+
+
+def _is_blank(line: str) -> bool:
+    """An empty line, as ``print`` ends a message (``\r`` left by a Windows export allowed)."""
+    return line in ("", "\r")
 
 
 def _add(
