@@ -116,6 +116,20 @@ def test_a_table_with_its_own_column_names_is_analysed_with_a_column_map(tmp_pat
     assert json.loads(shown.output)["message"] == news
 
 
+def test_map_may_be_given_once_per_field_and_a_field_mapped_twice_is_refused(tmp_path):
+    table = tmp_path / "exported.csv"
+    table.write_text("When,Who,What,body\n2024-01-02 10:00,Ana,I got the job!!,x\n2024-01-02 10:05,Tom,k,y\n",
+                     encoding="utf-8")
+    out = tmp_path / "m.jsonl"
+    # Only the last --map counted before, so "text" fell back to the guessed column "body".
+    result = invoke("analyze", str(table), "--map", "ts=When", "--map", "author=Who", "--map", "text=What",
+                    "--jsonl", str(out))
+    assert result.exit_code == 0, result.output
+    assert [json.loads(x)["text"] for x in out.read_text(encoding="utf-8").splitlines()] == ["I got the job!!", "k"]
+    with pytest.raises(TurntowardError, match="text is mapped twice"):
+        invoke_raising("analyze", str(table), "--map", "ts=When,author=Who,text=What", "--map", "text=body")
+
+
 def test_explain_shows_the_reaction_that_answered_a_photo():
     photo = ROOT / "tests/fixtures/signal/Sam Rivera/chat.md"
     result = invoke("explain", f"{photo}:6", "--json")

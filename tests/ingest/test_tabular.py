@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import json
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -18,7 +19,7 @@ from tests.ingest._timezone import local_time
 
 from turntoward.errors import ImportFormatError, UnknownFormatError
 from turntoward.ingest import ImportOptions, Source, detect
-from turntoward.ingest.tabular import TableImporter, parse_timestamp
+from turntoward.ingest.tabular import NO_NAME, TableImporter, parse_timestamp
 from turntoward.model import MessageKind
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "tabular"
@@ -245,3 +246,106 @@ def test_a_research_corpus_without_times_is_read_with_ts_none(tmp_path: Path) ->
     assert (first.title, [m.author for m in first.messages], second.title) == ("7", ["A", "B", "A"], "8")
     assert [m.ts for m in first.messages] == [datetime(2000, 1, 1, 0, k) for k in range(3)]  # a minute apart
     assert second.messages[0].ts == datetime(2000, 1, 1) and second.messages[1].text == "sure"
+
+
+# Shapes seen in real tables written by other tools (a sweep of public repositories); the rows
+# below are ours.
+
+def test_a_date_column_and_a_time_column_make_one_timestamp(tmp_path: Path) -> None:
+    # WhatsApp-to-CSV converters keep the date and the clock apart; the time was dropped before
+    # and every message sat at midnight, with replies "instant".
+    path = tmp_path / "whatsapp.csv"
+    path.write_text(",Date,Time,User,Message\n"
+                    "0,2018-03-26,11:57 PM, Lakshmi,did you reach home?\n"
+                    "1,2018-03-27,12:04 AM, Ravi,just now. long day\n"
+                    "2,2018-03-27,7:30 AM, Lakshmi,good morning 🌞\n", encoding="utf-8")
+    [chat] = parse(path)
+    assert [(m.ts, m.author) for m in chat.messages] == [
+        (datetime(2018, 3, 26, 23, 57), "Lakshmi"),  # names stripped of the converter's space
+        (datetime(2018, 3, 27, 0, 4), "Ravi"),
+        (datetime(2018, 3, 27, 7, 30), "Lakshmi"),
+    ]
+
+
+def test_numeric_dates_take_their_day_and_month_order_from_the_whole_column(tmp_path: Path) -> None:
+    path = tmp_path / "chat.csv"
+    path.write_text("Date,Time,Sender,Message\n"
+                    "3/4/24,21:32,Mike,on the train\n"
+                    "21/4/24,09:05,Giulia,buongiorno! coffee later?\n", encoding="utf-8")
+    [chat] = parse(path)  # 21 can only be a day: day first throughout
+    assert [m.ts for m in chat.messages] == [datetime(2024, 4, 3, 21, 32), datetime(2024, 4, 21, 9, 5)]
+    ambiguous = tmp_path / "us.csv"
+    ambiguous.write_text("Date,Time,Sender,Message\n3/4/24,9:15 PM,Kim,home?\n3/5/24,8:00 AM,Lee,yes\n",
+                         encoding="utf-8")
+    [chat] = parse(ambiguous, date_order="mdy")
+    assert [m.ts for m in chat.messages] == [datetime(2024, 3, 4, 21, 15), datetime(2024, 3, 5, 8, 0)]
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("21/12/20 21:32", datetime(2020, 12, 21, 21, 32)),
+    ("21.12.2020, 21:32:07", datetime(2020, 12, 21, 21, 32, 7)),
+    ("05-Apr-20 02:22 PM", datetime(2020, 4, 5, 14, 22)),  # DiscordChatExporter's older CSV
+    ("Apr 21, 2012 4:10:17 PM", datetime(2012, 4, 21, 16, 10, 17)),
+    ("21 Jun. 2015 04:08:38", datetime(2015, 6, 21, 4, 8, 38)),
+    ("Mon, 22 Apr 2023 08:18", datetime(2023, 4, 22, 8, 18)),
+    ("2023-04-22 08:18:59 UTC", datetime(2023, 4, 22, 4, 18, 59)),  # LinkedIn; New York time here
+    ("31/02/2020 10:00", None),
+    ("Smarch 3, 2020", None),
+])
+def test_other_timestamp_shapes_real_tables_write(value: str, expected: datetime | None) -> None:
+    assert parse_timestamp(value) == expected
+
+
+def test_column_names_are_found_whatever_their_case_spaces_and_dashes(tmp_path: Path) -> None:
+    # A ConvoKit corpus: "reply-to" was not recognised, so threads were read as flat chats.
+    path = tmp_path / "utterances.jsonl"
+    rows = [
+        {"id": "u1", "speaker": "maple_leaf", "conversation_id": "u1", "reply-to": None, "timestamp": 1325571377,
+         "text": "What's the best thing you cooked this year?"},
+        {"id": "u2", "speaker": "orbitbird", "conversation_id": "u1", "reply-to": "u1", "timestamp": 1325571400,
+         "text": "A lasagna from my gran's card"},
+        {"id": "u3", "speaker": "quietfern", "conversation_id": "u1", "reply-to": "u1", "timestamp": 1325571500,
+         "text": "Bread. Finally."},
+        {"id": "u4", "speaker": "maple_leaf", "conversation_id": "u1", "reply-to": "u2", "timestamp": 1325571600,
+         "text": "oh that sounds amazing, what's on the card?"},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    [thread] = parse(path)
+    assert [m.reply_to for m in thread.messages] == [None, 0, 0, 1]
+
+
+def test_an_imessage_table_with_the_users_rows_left_without_a_sender(tmp_path: Path) -> None:
+    # iMazing's CSV: "Message Date", "Chat Session", and an empty sender on the user's own rows,
+    # which stopped the whole import before.
+    path = tmp_path / "Messages - Dana.csv"
+    path.write_text("Message Date,Delivered Date,Chat Session,Service,Type,Sender ID,Sender Name,Status,Text\n"
+                    "2024-05-03 18:02:11,,Dana,iMessage,Incoming,+15550001111,Dana,Read,made it to the cabin!!\n"
+                    "2024-05-03 18:03:40,,Dana,iMessage,Outgoing,,,Delivered,yay!! send pics of the lake\n",
+                    encoding="utf-8")
+    [chat] = parse(path)
+    assert (chat.title, chat.me) == ("Dana", "Me")
+    assert [(m.author, m.text) for m in chat.messages] == [
+        ("Dana", "made it to the cabin!!"), ("Me", "yay!! send pics of the lake")]
+    [chat] = parse(path, me="Robin")
+    assert (chat.me, chat.messages[1].author) == ("Robin", "Robin")
+
+
+def test_a_slack_channel_column_splits_the_table_and_an_empty_author_is_no_name(tmp_path: Path) -> None:
+    path = tmp_path / "slack.csv"
+    path.write_text("ts,user,text,channel,type\n"
+                    "1714760000.0001,U01ANA,anyone up for lunch?,random,message\n"
+                    "1714760030.0002,U02TOM,the deploy is green,eng,message\n"
+                    "1714760090.0003,,(a bot posted a file),random,message\n", encoding="utf-8")
+    random_, eng = parse(path)
+    assert (random_.title, eng.title) == ("random", "eng")
+    # "type" here is not a direction, so the empty author is nobody's, not the user's
+    assert [m.author for m in random_.messages] == ["U01ANA", NO_NAME]
+
+
+def test_nested_json_lines_are_refused_in_words(tmp_path: Path) -> None:
+    path = tmp_path / "signal-cli.jsonl"
+    path.write_text('{"envelope": {"source": "+1555", "dataMessage": {"message": "hi"}}}\n'
+                    '{"envelope": {"source": "+1556", "syncMessage": {"sentMessage": {"message": "hey"}}}}\n',
+                    encoding="utf-8")
+    with pytest.raises(ImportFormatError, match=r"one flat row per message.*nested objects \(envelope\)"):
+        parse(path)

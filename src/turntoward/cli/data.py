@@ -81,8 +81,9 @@ def _day(value: datetime | None) -> str:
 
 
 ColumnMap = Annotated[
-    str | None,
-    typer.Option("--map", help="Table columns for our fields: ts=date,author=sender,text=body."),
+    list[str] | None,
+    typer.Option("--map", help="Table columns for our fields: ts=date,author=sender,text=body (or --map once per "
+                 "field)."),
 ]
 
 
@@ -99,23 +100,29 @@ Workers = Annotated[
 ]
 
 
-def import_options(date_order: str | None, me: str | None, column_map: str | None = None) -> api.ImportOptions:
+def import_options(
+    date_order: str | None, me: str | None, column_map: list[str] | None = None
+) -> api.ImportOptions:
     """The `--date-order`, `--me` and `--map` options of every command that reads export files, checked."""
     if date_order is not None and date_order not in DATE_ORDERS:
         raise UsageError(f"--date-order {date_order!r}: expected one of {', '.join(DATE_ORDERS)}")
     return api.ImportOptions(date_order=date_order, me=me, column_map=column_map_option(column_map))
 
 
-def column_map_option(spec: str | None) -> dict[str, str]:
-    """``ts=date,author=sender`` as {"ts": "date", "author": "sender"}."""
-    if not spec:
-        return {}
-    mapping = {}
-    for part in spec.split(","):
-        ours, sep, theirs = part.partition("=")
-        if not sep or not ours.strip() or not theirs.strip():
-            raise UsageError(f"--map {spec!r}: expected field=column pairs like ts=date,author=sender")
-        mapping[ours.strip()] = theirs.strip()
+def column_map_option(specs: list[str] | None) -> dict[str, str]:
+    """Every ``--map`` given (``ts=date,author=sender``, or one field each) as {"ts": "date", "author": "sender"}.
+
+    A field mapped twice is a usage error rather than a silent choice of one of the columns."""
+    mapping: dict[str, str] = {}
+    for spec in specs or []:
+        for part in spec.split(","):
+            ours, sep, theirs = part.partition("=")
+            if not sep or not ours.strip() or not theirs.strip():
+                raise UsageError(f"--map {spec!r}: expected field=column pairs like ts=date,author=sender")
+            if ours.strip() in mapping and mapping[ours.strip()] != theirs.strip():
+                raise UsageError(f"--map: {ours.strip()} is mapped twice ({mapping[ours.strip()]!r} and "
+                                 f"{theirs.strip()!r})")
+            mapping[ours.strip()] = theirs.strip()
     return mapping
 
 

@@ -6,18 +6,27 @@ name: ``ImportOptions.column_map`` maps our fields to the table's columns, e.g.
 common names (`GUESSES`, case-insensitive). The fields:
 
 * ``ts`` (required): ISO 8601 (``2024-03-12T21:04:05``, with or without a UTC offset),
-  ``YYYY-MM-DD HH:MM[:SS]``, or a Unix time in seconds or milliseconds (told apart by
-  magnitude); times with an offset are converted to naive local time. A table without times
-  (a research corpus of dialogues) is read with the map ``ts=none``: each conversation's rows
+  ``YYYY-MM-DD HH:MM[:SS]``, a Unix time in seconds or milliseconds (told apart by magnitude),
+  and the other shapes real tables write (``21/12/20 21:32``, ``1/9/25 3:31 AM``,
+  ``05-Apr-20 02:22 PM``, ``Apr 21, 2012 4:10 PM``, ``2023-04-22 08:18:59 UTC``; see
+  `_table_times`: numeric dates' day/month order is decided over the whole column, or by the
+  ``date_order`` option); times with an offset are converted to naive local time. A table without
+  times (a research corpus of dialogues) is read with the map ``ts=none``: each conversation's rows
   are then placed a minute apart from 2000-01-01 00:00, in file order, so its labels mean what
   they always do and its reply times and weekly trends mean nothing;
-* ``author`` (required) and ``text``;
+* ``time``: the clock time, where ``ts`` holds only the date (``Date`` and ``Time`` columns);
+* ``author`` (required; an empty cell is "(no name)", or the user where ``from_me`` says so) and ``text``;
+* ``from_me``: which rows the exporting user sent (``Outgoing``/``Incoming``, ``true``/``false``,
+  ``1``/``0``): iMessage tables from iMazing leave the sender of the user's own rows empty;
 * ``conversation``: splits the rows into several conversations, titled by its value (one
   conversation titled after the file otherwise);
 * ``kind``: ``text``, ``media``, ``deleted`` or ``system`` (system rows become `SystemEvent`s);
 * ``reply_to``: the ``id`` of the replied-to row when an ``id`` column exists, else the 0-based
   index of the replied-to message in its conversation (as ``turntoward analyze --jsonl``
   writes it); a reply to a message outside the file points nowhere.
+
+Column names are compared without regard to case, spaces, ``-`` and ``_`` (``Message Date``,
+``reply-to`` and ``display_name`` are found); author names are stripped of spaces around them.
 
 Rows keep file order unless the file is not in chronological order; then each conversation
 is sorted by time, keeping file order among equal times.
@@ -32,11 +41,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from itertools import pairwise, repeat
 from pathlib import PurePosixPath
 from typing import Any, NamedTuple
@@ -46,20 +54,35 @@ import polars as pl
 from turntoward.errors import ImportFormatError, UnknownFormatError
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source, decode_text
+from turntoward.ingest._table_times import read_times
 from turntoward.model import Conversation, Message, MessageKind, SystemEvent
 
-FIELDS = ("ts", "author", "text", "conversation", "kind", "reply_to", "id")
+FIELDS = ("ts", "author", "text", "conversation", "kind", "reply_to", "id", "time", "from_me")
 REQUIRED = ("ts", "author")
-# Column names tried in order when the user maps none, compared case-insensitively.
+# Column names tried in order when the user maps none, compared as `_key` writes them (case,
+# spaces, "-" and "_" aside). Each was seen in a real table: DiscordChatExporter, iMazing,
+# LinkedIn's export, ConvoKit corpora, Slack dumps, WhatsApp-to-CSV converters, Twitch logs.
 GUESSES: dict[str, tuple[str, ...]] = {
-    "ts": ("timestamp", "datetime", "ts", "date", "time", "sent_at", "created_at"),
-    "author": ("author", "sender", "from", "user", "name", "sender_name", "speaker"),
-    "text": ("text", "message", "body", "content", "utterance"),
-    "conversation": ("conversation", "conversation_id", "chat", "chat_id", "thread", "dialog_id", "dialogue_id"),
+    "ts": ("timestamp", "datetime", "ts", "date", "time", "sent_at", "created_at", "timestamp_ms", "message_date",
+           "date_sent", "sent_date", "date_time", "sent", "created"),
+    "author": ("author", "sender", "from", "user", "name", "sender_name", "speaker", "display_name", "username",
+               "user_name", "from_name", "author_name", "user_first_name"),
+    "text": ("text", "message", "body", "content", "utterance", "msg", "message_text", "message_body"),
+    "conversation": ("conversation", "conversation_id", "chat", "chat_id", "thread", "dialog_id", "dialogue_id",
+                     "chat_session", "chat_name", "chat_title", "channel", "channel_name", "channel_id", "room",
+                     "room_id"),
     "kind": ("kind",),
-    "reply_to": ("reply_to", "in_reply_to", "reply_to_id"),
-    "id": ("id", "message_id"),
+    "reply_to": ("reply_to", "in_reply_to", "reply_to_id", "reply_to_message_id"),
+    "id": ("id", "message_id", "msg_id"),
+    "time": ("time", "hour", "time_of_day"),
+    "from_me": ("from_me", "is_from_me", "is_outgoing", "outgoing", "direction", "type"),
 }
+ME = "Me"
+"""The user's name, where the table leaves their rows' author empty and the user gave none (``--me``)."""
+NO_NAME = "(no name)"
+"""The author of a row whose author cell is empty (a deleted account, a row the tool left blank)."""
+_MINE = frozenset({"outgoing", "out", "sent", "true", "yes", "1", "me"})
+_THEIRS = frozenset({"incoming", "in", "received", "false", "no", "0", ""})
 EXTENSIONS = {".csv": ",", ".tsv": "\t", ".jsonl": None, ".ndjson": None, ".parquet": None}
 # Real formats are recognised by their content; a table is only a guess from its extension.
 SNIFF_CONFIDENCE = 0.3
@@ -69,7 +92,6 @@ NO_TIMES = "none"
 """The column map's ``ts=none``: a table without times (see the module's docstring)."""
 NO_TIMES_START = datetime(2000, 1, 1)
 _KINDS = {"": MessageKind.TEXT} | {kind.value: kind for kind in MessageKind}
-_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
 class _BadRow(Exception):
@@ -80,39 +102,8 @@ class _BadRow(Exception):
 
 
 def parse_timestamp(value: object) -> datetime | None:
-    """Naive local time of a table cell, or None when it is not a timestamp."""
-    if isinstance(value, datetime):
-        return value.astimezone().replace(tzinfo=None) if value.tzinfo else value
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | float):
-        return _epoch(float(value))
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    if _NUMBER.fullmatch(text):
-        return _epoch(float(text))
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return parsed.astimezone().replace(tzinfo=None) if parsed.tzinfo else parsed
-
-
-def _epoch(number: float) -> datetime | None:
-    if not math.isfinite(number):
-        return None
-    # Seconds are ~1.7e9 today; milliseconds ~1.7e12, microseconds ~1.7e15, nanoseconds ~1.7e18.
-    for threshold, scale in ((1e17, 1e9), (1e14, 1e6), (1e11, 1e3)):
-        if abs(number) >= threshold:
-            number /= scale
-            break
-    try:
-        return datetime.fromtimestamp(number)
-    except (OverflowError, OSError, ValueError):
-        return None
+    """Naive local time of one table cell (any shape `read_times` reads), or None when it holds none."""
+    return read_times([value])[0]
 
 
 class _Entry(NamedTuple):
@@ -134,6 +125,8 @@ class _Rows:
     title: str
     chat_id: str | None
     entries: list[_Entry] = field(default_factory=list)
+    me: str | None = None
+    """The name given to the user's own rows where the table left their author empty."""
 
 
 class TableImporter:
@@ -150,7 +143,7 @@ class TableImporter:
         if _extension(source) != ".parquet":  # polars would replace bytes that are not UTF-8 silently
             data = decode_text(source.name, data, "UTF-8 text (or UTF-16 with a byte-order mark)").encode("utf-8")
         frame = _read(source, data)
-        columns = _columns(source, frame.columns, options.column_map)
+        columns = _columns(source, frame, options.column_map)
         try:
             yield from _conversations(source, frame, columns, options)
         except _BadRow as bad:
@@ -158,7 +151,7 @@ class TableImporter:
             # A first row without a timestamp, in a column that holds none anywhere, is a table
             # of something else (an expense sheet's "Date" of "March"), not a chat with a bad row.
             wrong_table = bad.column == columns.get("ts") and bad.row == 0 and not any(
-                parse_timestamp(value) for value in frame.get_column(bad.column).to_list())
+                read_times(frame.get_column(bad.column).to_list()))
             raise (UnknownFormatError if wrong_table else ImportFormatError)(
                 source.name, bad.expected, line=line,
                 json_path=(f"{path}, " if path else "") + f"column {bad.column!r}",
@@ -186,6 +179,7 @@ def _read(source: Source, data: bytes) -> pl.DataFrame:
                 return pl.read_ndjson(io.BytesIO(data), infer_schema_length=None)
             except pl.exceptions.PolarsError:
                 _check_json_lines(source, data)  # polars names no line; find the broken one
+                _check_flat(source, data)
                 raise
         return pl.read_csv(io.BytesIO(data), separator=EXTENSIONS.get(ext) or ",", infer_schema=False)
     except ImportFormatError:
@@ -213,11 +207,24 @@ def _check_json_lines(source: Source, data: bytes) -> None:
                                     found=type(value).__name__)
 
 
-def _columns(source: Source, present: Sequence[str], column_map: dict[str, str]) -> dict[str, str]:
+def _check_flat(source: Source, data: bytes) -> None:
+    """Raises, in words, for JSON Lines whose rows nest the message inside objects (signal-cli's
+    ``{"envelope": {...}}``), which polars reports as a clash of struct types."""
+    first = json.loads(next(line for line in data.splitlines() if line.strip()))
+    nested = [key for key, value in first.items() if isinstance(value, dict)]
+    if nested and not any(_key(key) in GUESSES["text"] for key in first):
+        raise ImportFormatError(source.name, "JSON Lines with one flat row per message (fields such as ts, "
+                                "author, text)", line=1, found="rows of nested objects (" + ", ".join(nested) + ")")
+
+
+def _columns(source: Source, frame: pl.DataFrame, column_map: dict[str, str]) -> dict[str, str]:
+    present = frame.columns
     unknown = sorted(set(column_map) - set(FIELDS))
     if unknown:
         raise ImportFormatError(source.name, "a column map over " + ", ".join(FIELDS), found=unknown[0])
-    by_lower = {name.lower(): name for name in present}
+    by_key: dict[str, str] = {}
+    for name in present:
+        by_key.setdefault(_key(name), name)
     untimed = column_map.get("ts", "").lower() == NO_TIMES
     columns: dict[str, str] = {}
     for field_name in FIELDS:
@@ -231,19 +238,28 @@ def _columns(source: Source, present: Sequence[str], column_map: dict[str, str])
             columns[field_name] = column_map[field_name]
             continue
         taken = set(columns.values())
-        guess = next((by_lower[g] for g in GUESSES[field_name] if g in by_lower and by_lower[g] not in taken),
-                     None)
+        guess = next((by_key[g] for g in GUESSES[field_name] if g in by_key and by_key[g] not in taken), None)
         if guess is not None:
             columns[field_name] = guess
     for field_name in REQUIRED:
         if field_name not in columns and not (field_name == "ts" and untimed):
             # a table, but not of messages: no importer reads it as a chat
-            looked_for = ", ".join(GUESSES[field_name])
+            nested = [name for name, dtype in frame.schema.items() if isinstance(dtype, pl.Struct)]
+            if nested:  # signal-cli's {"envelope": {...}}: the message is inside
+                raise UnknownFormatError(source.name, "one flat row per message (fields such as ts, author, text)",
+                                         found="rows of nested objects (" + ", ".join(nested) + ")")
+            looked_for = ", ".join(GUESSES[field_name][:7]) + (", …" if len(GUESSES[field_name]) > 7 else "")
             without = ", or ts=none for a table without times" if field_name == "ts" else ""
             raise UnknownFormatError(
                 source.name, f"a column for {field_name} (one of {looked_for}, or set with a column map{without});"
                 " the file has " + ", ".join(repr(c) for c in present))
     return columns
+
+
+def _key(column: str) -> str:
+    """A column name as GUESSES writes them: "Message Date", "reply-to" and "Display_Name" as
+    message_date, reply_to and display_name."""
+    return re.sub(r"[\s_-]+", "_", column.strip().lower()).strip("_")
 
 
 def _conversations(source: Source, frame: pl.DataFrame, columns: dict[str, str],
@@ -253,19 +269,26 @@ def _conversations(source: Source, frame: pl.DataFrame, columns: dict[str, str],
 
     stem = PurePosixPath(source.filename).stem
     groups: dict[str, _Rows] = {}
-    # Absent columns repeat None forever, so zip stops with the real ones.
-    cells = zip(*(column(name) for name in FIELDS), strict=False)
     timed = "ts" in columns
-    for row, (raw_ts, raw_author, text, conversation, raw_kind, reply_to, key) in enumerate(cells):
+    times = read_times(list(column("ts")), list(column("time")) if "time" in columns else None,
+                       options.date_order) if timed else []
+    mine = _from_me(frame, columns, mapped="from_me" in options.column_map)
+    # Absent columns repeat None forever, so zip stops with the real ones.
+    fields = ("author", "text", "conversation", "kind", "reply_to", "id")
+    cells = zip(*(column(name) for name in fields), strict=False)
+    for row, (raw_author, text, conversation, raw_kind, reply_to, key) in enumerate(cells):
         chat = _text(conversation)
         group = groups.get(chat) or groups.setdefault(chat, _Rows(chat or stem, chat or None))
-        ts = parse_timestamp(raw_ts) if timed else NO_TIMES_START + timedelta(minutes=len(group.entries))
+        ts = times[row] if timed else NO_TIMES_START + timedelta(minutes=len(group.entries))
         if ts is None:
-            raise _BadRow(row, columns["ts"], TIMESTAMP_EXAMPLE, raw_ts)
-        author = _text(raw_author)
+            raise _BadRow(row, columns["ts"], TIMESTAMP_EXAMPLE, frame.get_column(columns["ts"])[row])
+        author = _text(raw_author).strip()
         kind = _kind(row, columns, raw_kind)
         if not author and kind is not MessageKind.SYSTEM:
-            raise _BadRow(row, columns["author"], "an author name", "an empty cell")
+            if mine is not None and mine[row]:
+                author = group.me = options.me or ME
+            else:
+                author = NO_NAME
         group.entries.append(_Entry(row, ts, author, _text(text), kind, _text(reply_to), _text(key) or None))
     if not groups:
         raise ImportFormatError(source.name, "at least one message row", found="only a header")
@@ -299,7 +322,21 @@ def _conversation(
     ]
     events = [SystemEvent(e.ts, e.text, e.author or None) for e in entries if e.kind is MessageKind.SYSTEM]
     return Conversation(source.name, "tabular", group.title, messages, events, chat_id=group.chat_id,
-                        me=options.me)
+                        me=options.me or group.me)
+
+
+def _from_me(frame: pl.DataFrame, columns: dict[str, str], *, mapped: bool) -> list[bool] | None:
+    """Which rows the exporting user sent, from a direction column; None without one. A guessed
+    column whose values say no direction (a "type" of "message") is not one."""
+    if "from_me" not in columns:
+        return None
+    values = [_text(v).strip().lower() for v in frame.get_column(columns["from_me"]).to_list()]
+    for row, value in enumerate(values):
+        if value not in _MINE and value not in _THEIRS:
+            if mapped:
+                raise _BadRow(row, columns["from_me"], "a direction (Outgoing or Incoming, true or false)", value)
+            return None
+    return [v in _MINE for v in values]
 
 
 def _text(value: object) -> str:
