@@ -25,7 +25,8 @@ FIXTURE = Path(__file__).parent.parent / "fixtures" / "sms" / "sms-20240313.xml"
 
 @pytest.fixture(autouse=True)
 def new_york_time() -> Iterator[None]:
-    """Backups store UTC instants; the importer shows them in the machine's local time."""
+    """Backups store UTC instants and the phone's wall clock; the fixture's phone was in New York,
+    and a machine there shows the same times where readable_date cannot be read."""
     with local_time("America/New_York"):
         yield
 
@@ -224,3 +225,67 @@ def test_arbitrary_xml_only_ever_raises_an_import_error(tmp_path: Path, document
     path.write_bytes(data[: len(data) - cut] if cut < len(data) else data)
     with contextlib.suppress(ImportFormatError):
         parse(path)
+
+
+def _sms_at(utc: str, readable: str | None, body: str, box: int = 1) -> str:
+    millis = round(datetime.fromisoformat(utc + "+00:00").timestamp() * 1000)
+    shown = "" if readable is None else f' readable_date="{readable}"'
+    return (f'<sms protocol="0" address="+15551234567" date="{millis}" type="{box}" body="{body}"'
+            f' read="1" status="-1"{shown} contact_name="Sam Rivera" />')
+
+
+def _backup(tmp_path: Path, *elements: str) -> Path:
+    path = tmp_path / "sms.xml"
+    path.write_text("<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n"
+                    f'<smses count="{len(elements)}">\n' + "\n".join(elements) + "\n</smses>\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("machine", ["America/New_York", "Asia/Tokyo", "UTC"])
+def test_times_are_the_phones_wall_clock_wherever_the_backup_is_read(tmp_path: Path, machine: str) -> None:
+    # A phone in Los Angeles (UTC-8 in winter, UTC-7 in summer) writing its locale's readable_date.
+    path = _backup(
+        tmp_path,
+        _sms_at("2017-12-02T14:49:27.463", "Dec 2, 2017 06:49:27", "morning! coffee later?"),
+        _sms_at("2018-07-05T04:15:00", "Jul 4, 2018 9:15:00 PM", "fireworks from the roof 🎆", box=2),
+        _sms_at("2018-07-05T15:00:00", "2018/07/05 08:00:00", "so tired today"),
+        _sms_at("2018-07-06T01:30:00", "05.07.2018 18:30", "home now"),
+    )
+    with local_time(machine):
+        [chat] = parse(path)
+    assert [(m.ts, m.author) for m in chat.messages] == [
+        (datetime(2017, 12, 2, 6, 49, 27, 463000), "Sam Rivera"),
+        (datetime(2018, 7, 4, 21, 15), "Me"),
+        (datetime(2018, 7, 5, 8, 0), "Sam Rivera"),
+        (datetime(2018, 7, 5, 18, 30), "Sam Rivera"),
+    ]
+
+
+def test_the_phones_offset_is_found_across_the_date_line_and_in_day_first_locales(tmp_path: Path) -> None:
+    path = _backup(
+        tmp_path,
+        _sms_at("2023-12-31T21:00:00", "Jan 1, 2024 10:00:00 AM", "happy new year from Auckland!"),  # UTC+13
+        _sms_at("2024-01-01T02:08:38", "1 Jan. 2024 02:08:38", "back in London"),  # UTC
+        _sms_at("2024-01-02T12:18:26", "2 janv. 2024 13:18:26", "bien arrivée à Paris"),  # "janv." is read by its "jan"
+        _sms_at("2024-01-03T04:00:00", "3 Jan 2024 09:30:00", "landed in Delhi"),  # UTC+5:30
+    )
+    with local_time("UTC"):
+        [chat] = parse(path)
+    assert [m.ts for m in chat.messages] == [
+        datetime(2024, 1, 1, 10), datetime(2024, 1, 1, 2, 8, 38), datetime(2024, 1, 2, 13, 18, 26),
+        datetime(2024, 1, 3, 9, 30),
+    ]
+
+
+@pytest.mark.parametrize("readable", [
+    None,  # no readable_date at all
+    "2 déc. 2017 06:49:27",  # a month name that is not English
+    "2017. 12. 2. 오전 6:49:27",  # a day-period word other than AM/PM
+    "Dec 3, 2017 06:49:27",  # more than 14 hours from the instant: edited by hand
+    "Dec 2, 2017 06:52:27",  # not a whole quarter of an hour from it
+])
+def test_a_readable_date_that_cannot_be_read_leaves_the_machines_zone(tmp_path: Path, readable: str | None) -> None:
+    path = _backup(tmp_path, _sms_at("2017-12-02T14:49:27", readable, "hi"))
+    with local_time("Asia/Tokyo"):
+        [chat] = parse(path)
+    assert chat.messages[0].ts == datetime(2017, 12, 2, 23, 49, 27)  # 14:49:27 UTC in Tokyo

@@ -21,7 +21,18 @@ What becomes what:
   other person, so they are not part of the conversation and are left out;
 * an MMS with a picture, video, audio or file part is a MEDIA message whose text is its text
   part, if any;
-* dates are Unix milliseconds, converted to naive local time of the importing machine.
+* times are what the phone showed. ``date`` is the instant (Unix milliseconds; seconds in
+  some old backups) and ``readable_date`` the same moment on the phone's clock, in its locale
+  ("Dec 2, 2017 06:49:27", "Apr 21, 2012 4:10:17 PM", "2013/04/09 12:29:17", "21 Jun. 2015
+  04:08:38", "31 oct. 2016 14:18:26"). Where `phone_offset` reads ``readable_date`` (numeric
+  dates and English month names or abbreviations, which covers those five; a day and month
+  in either order are both tried) and the two lie a whole quarter of an hour apart, at most
+  14 hours, the message's time is the instant plus that offset, message by message, so
+  daylight saving time and journeys are followed, and the importing machine's zone does not
+  matter. Where it cannot (no ``readable_date``, another language's month names or
+  day-period words, a hand-edited backup whose two dates disagree), that message's time is
+  the instant in the importing machine's local time, as before. Messages are ordered by the
+  instant.
 
 The app writes emoji outside the Basic Multilingual Plane as two numeric character
 references, one per UTF-16 surrogate (``&#55357;&#56832;``), which XML forbids; they are
@@ -35,7 +46,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import IO
 from xml.etree import ElementTree as ET
 
@@ -55,6 +66,17 @@ NOT_MEDIA = {"text/plain", "application/smil"}
 _PHONE_PUNCTUATION = re.compile(r"[\s\-().]")
 _CHUNK = 1 << 20
 MIN_MATCH = 7  # Android's PhoneNumberUtils compares at least the last 7 digits of two numbers
+EPOCH = datetime(1970, 1, 1)
+QUARTER_HOUR = 15 * 60
+MAX_OFFSET = 14 * 3600  # UTC+14 (Kiribati) and UTC-12 are the widest zones
+_MONTHS = {name: number for number, name in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+# A readable_date's clock: hours, minutes, maybe seconds, maybe AM/PM ("a.m." too).
+_CLOCK = re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?::(\d{2}))?(?!\d)(?:\s*([AaPp])\.?\s*[Mm]\.?(?!\w))?")
+_WORD = re.compile(r"[^\W\d_]+")
+_NUMBER = re.compile(r"\d+")
+# Anything but words, numbers and the separators dates are written with (",", ".", "/", "-").
+_NOT_A_DATE = re.compile(r"[^\w\s,./-]|_")
 
 
 def normalise_address(address: str) -> str:
@@ -88,15 +110,79 @@ def fullest_numbers(addresses: set[str]) -> dict[str, str]:
     return fullest
 
 
-def _millis(value: str | None, source: Source, where: str) -> datetime:
+def _when(elem: ET.Element, source: Source, where: str) -> tuple[int, datetime]:
+    """The message's instant (Unix milliseconds) and its time as the phone showed it (see the
+    module's docstring)."""
+    value = elem.get("date")
     try:
         number = int(value or "")
         # Some old backups store MMS dates in seconds.
-        return datetime.fromtimestamp(number / 1000 if number >= 10**11 else number)
+        millis = number if number >= 10**11 else number * 1000
+        instant = EPOCH + timedelta(milliseconds=millis)
+        offset = phone_offset(elem.get("readable_date"), instant)
+        if offset is not None:
+            return millis, instant + offset
+        return millis, datetime.fromtimestamp(millis // 1000) + timedelta(milliseconds=millis % 1000)
     except (ValueError, OverflowError, OSError) as exc:
         raise ImportFormatError(
             source.name, "a date in Unix milliseconds", json_path=where, found=value
         ) from exc
+
+
+def phone_offset(readable: str | None, instant: datetime) -> timedelta | None:
+    """The phone's UTC offset: ``readable_date`` (its wall clock) less `instant` (naive UTC).
+
+    `readable` is read in the shapes the app writes in English and numeric locales ("Dec 2,
+    2017 06:49:27", "Apr 21, 2012 4:10:17 PM", "21 Jun. 2015 04:08:38", "2013/04/09
+    12:29:17", "09.04.2013 12:29"); a day and month whose order the text does not settle are
+    tried both ways. The offset is rounded to 15 minutes; None when the text is none of these
+    shapes, or no reading of it lies within 14 hours of `instant` (a hand-edited backup), or
+    two readings give different offsets.
+    """
+    if not readable:
+        return None
+    clocks = list(_CLOCK.finditer(readable))
+    if len(clocks) != 1:
+        return None
+    clock = clocks[0]
+    hour, minute, second = int(clock[1]), int(clock[2]), int(clock[3] or 0)
+    if clock[4]:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if clock[4] in "Pp" else 0)
+    rest = readable[: clock.start()] + " " + readable[clock.end():]
+    words = _WORD.findall(rest)
+    numbers = _NUMBER.findall(rest)
+    if _NOT_A_DATE.search(rest):
+        return None
+    if words:
+        month = _MONTHS.get(words[0][:3].lower()) if len(words) == 1 else None
+        years = [n for n in numbers if len(n) == 4]
+        days = [n for n in numbers if len(n) <= 2]
+        if month is None or len(numbers) != 2 or len(years) != 1 or len(days) != 1:
+            return None
+        dates = [(int(years[0]), month, int(days[0]))]
+    elif len(numbers) == 3:
+        first, second_, last = numbers
+        if len(first) == 4:
+            dates = [(int(first), int(second_), int(last))]
+        elif len(last) == 4 and len(first) <= 2 and len(second_) <= 2:
+            dates = [(int(last), int(second_), int(first)), (int(last), int(first), int(second_))]
+        else:
+            return None
+    else:
+        return None
+    offsets = set()
+    for year, month_, day in dates:
+        try:
+            shown = datetime(year, month_, day, hour, minute, second)
+        except ValueError:
+            continue
+        seconds = (shown - instant).total_seconds()
+        rounded = round(seconds / QUARTER_HOUR) * QUARTER_HOUR
+        if abs(seconds - rounded) <= 60 and abs(rounded) <= MAX_OFFSET:  # readable_date has no milliseconds
+            offsets.add(rounded)
+    return timedelta(seconds=offsets.pop()) if len(offsets) == 1 else None
 
 
 # ---- repairing the surrogate-pair character references --------------------------------
@@ -157,8 +243,9 @@ class _RepairingReader:
 # ---- reading ---------------------------------------------------------------------------
 
 
-Row = tuple[datetime, str | None, str, MessageKind]
-"""A message while the backup is read: time, sender's number (None for the user), text, kind."""
+Row = tuple[int, datetime, str | None, str, MessageKind]
+"""A message while the backup is read: instant (Unix milliseconds), time as the phone showed
+it, sender's number (None for the user), text, kind."""
 
 
 @dataclass
@@ -191,10 +278,12 @@ class _Backup:
             others = tuple(a for a in key if a not in self.my_numbers) or key
             merged.setdefault(others, []).extend(rows)
         for key, rows in merged.items():
-            rows.sort(key=lambda row: row[0])  # the app writes all SMS, then all MMS
+            # the app writes all SMS, then all MMS; the instant orders them even where the
+            # phone's clock moved (a journey across time zones)
+            rows.sort(key=lambda row: row[0])
             messages = [
                 Message(i, ts, me if sender is None else self.names.get(sender, sender), text, kind)
-                for i, (ts, sender, text, kind) in enumerate(rows)
+                for i, (_, ts, sender, text, kind) in enumerate(rows)
             ]
             title = ", ".join(self.names.get(a, a) for a in key)
             yield Conversation(source.name, "sms_xml", title, messages, chat_id="sms:" + "~".join(key), me=me)
@@ -206,7 +295,8 @@ class _Backup:
         for key, rows in self.threads.items():
             full_key = tuple(sorted({fullest.get(a, a) for a in key}))
             threads.setdefault(full_key, []).extend(
-                (ts, fullest.get(sender, sender) if sender else sender, text, kind) for ts, sender, text, kind in rows
+                (instant, ts, fullest.get(sender, sender) if sender else sender, text, kind)
+                for instant, ts, sender, text, kind in rows
             )
         self.threads = threads
         names: dict[str, str] = {}
@@ -273,17 +363,17 @@ def _sms(elem: ET.Element, source: Source, where: str, backup: _Backup) -> None:
     if box not in (RECEIVED, SENT):
         return
     address = elem.get("address") or ""
-    ts = _millis(elem.get("date"), source, where)
+    instant, ts = _when(elem, source, where)
     backup.learn_names([address], [elem.get("contact_name") or ""])
     sender = None if box == SENT else normalise_address(address)
-    backup.add([address], (ts, sender, elem.get("body") or "", MessageKind.TEXT))
+    backup.add([address], (instant, ts, sender, elem.get("body") or "", MessageKind.TEXT))
 
 
 def _mms(elem: ET.Element, source: Source, where: str, backup: _Backup) -> None:
     box = elem.get("msg_box")
     if box not in (RECEIVED, SENT):
         return
-    ts = _millis(elem.get("date"), source, where)
+    instant, ts = _when(elem, source, where)
     addresses = [a for a in (elem.get("address") or "").split("~") if a.strip()]
     backup.learn_names(addresses, (elem.get("contact_name") or "").split(","))
     senders = [a.get("address", "") for a in elem.iter("addr") if a.get("type") == FROM_ADDRESS]
@@ -304,7 +394,7 @@ def _mms(elem: ET.Element, source: Source, where: str, backup: _Backup) -> None:
                 texts.append(text)
         elif content_type not in NOT_MEDIA:
             kind = MessageKind.MEDIA
-    backup.add(addresses, (ts, sender, "\n".join(texts), kind))
+    backup.add(addresses, (instant, ts, sender, "\n".join(texts), kind))
 
 
 register(SmsBackupImporter())
