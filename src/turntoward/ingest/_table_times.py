@@ -87,11 +87,19 @@ def read_times(
     column of clock times, completes the cells that hold only a date."""
     out: list[datetime | None] = [None] * len(cells)
     numeric: list[tuple[int, str, str, bool]] = []  # row, "a/b/c", clock, in UTC
+    fromisoformat, number = datetime.fromisoformat, _NUMBER.fullmatch
     for row, cell in enumerate(cells):
         clock = _clock_text(clocks[row]) if clocks is not None else ""
+        if not clock and cell.__class__ is str and not number(cell):  # most tables: ISO 8601 throughout
+            try:
+                found = fromisoformat(cell)
+                out[row] = _local(found) if found.tzinfo else found
+                continue
+            except ValueError:
+                pass
         if isinstance(cell, date) and not isinstance(cell, datetime) and clock:
             cell = f"{cell.isoformat()} {clock}"
-        elif isinstance(cell, str) and clock and not _NUMBER.fullmatch(cell.strip()) and not _HAS_CLOCK.search(cell):
+        elif isinstance(cell, str) and clock and not number(cell.strip()) and not _HAS_CLOCK.search(cell):
             cell = f"{cell.strip()} {clock}"
         found = iso_or_epoch(cell)
         if found is not None or not isinstance(cell, str):
