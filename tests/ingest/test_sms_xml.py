@@ -145,10 +145,35 @@ def test_a_reference_pair_cut_between_reads_is_still_joined(
     ]
 
 
-def test_a_truncated_backup_names_the_file_and_line(tmp_path: Path) -> None:
-    path = tmp_path / "sms.xml"
-    path.write_bytes(FIXTURE.read_bytes()[:2000])
-    with pytest.raises(ImportFormatError, match=r"sms\.xml:\d+: expected an SMS Backup & Restore"):
+@pytest.mark.parametrize("cut", [
+    "in the middle of a tag", "between two messages", "inside an emoji's UTF-8 bytes",
+])
+def test_a_backup_cut_off_is_refused_saying_where_and_after_how_many_messages(tmp_path: Path, cut: str) -> None:
+    path = _backup(
+        tmp_path,
+        _sms_at("2024-03-12T21:04:05", "Mar 12, 2024 5:04:05 PM", "are you home yet?"),
+        _sms_at("2024-03-12T21:05:40", "Mar 12, 2024 5:05:40 PM", "5 min", box=2),
+        _sms_at("2024-03-12T21:06:00", "Mar 12, 2024 5:06:00 PM", "ok I'll start dinner 🍝"),
+    )
+    data = path.read_bytes()
+    end = {
+        "in the middle of a tag": data.index(b'<sms protocol', data.index(b"5 min")) + 40,
+        "between two messages": data.index(b"/>", data.index(b"5 min")) + 3,
+        "inside an emoji's UTF-8 bytes": data.index("🍝".encode()) + 2,
+    }[cut]
+    path.write_bytes(data[:end])
+    with pytest.raises(ImportFormatError) as caught:
+        parse(path)
+    assert str(caught.value) == (
+        f"{path}:5: expected the rest of the backup: it is cut off at line 5, after 2 complete messages"
+        " (the backup was probably interrupted, or the file not copied whole); nothing was imported:"
+        " make the backup again, found 'the end of the file'"
+    )
+
+
+def test_broken_xml_before_the_end_is_not_called_cut_off(tmp_path: Path) -> None:
+    path = _backup(tmp_path, _sms_at("2024-03-12T21:04:05", None, "fish & chips?"))
+    with pytest.raises(ImportFormatError, match=r"sms\.xml:3: expected .* well-formed XML, found 'not well-formed"):
         parse(path)
 
 

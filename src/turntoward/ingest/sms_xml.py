@@ -39,6 +39,11 @@ references, one per UTF-16 surrogate (``&#55357;&#56832;``), which XML forbids; 
 joined back into the one character they stand for before parsing. A document type with
 entity declarations is refused: backups never have one, and expanding entities is how
 malicious XML exhausts memory.
+
+A backup that stops before its end (the app was interrupted, or the file was not copied
+whole) is refused, saying so: the line where it stops, how many complete messages came
+before, and to make the backup again. Nothing of it is imported, since importing the part
+before the cut would silently lose the rest.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pyexpat import errors as expat_errors
 from typing import IO
 from xml.etree import ElementTree as ET
 
@@ -65,6 +71,11 @@ UNKNOWN_NAMES = {"", "null", "(Unknown)"}
 NOT_MEDIA = {"text/plain", "application/smil"}
 _PHONE_PUNCTUATION = re.compile(r"[\s\-().]")
 _CHUNK = 1 << 20
+# What expat reports when the document stops before its end (in a tag, a character, a section).
+_CUT_OFF = frozenset(expat_errors.codes[message] for message in (
+    expat_errors.XML_ERROR_NO_ELEMENTS, expat_errors.XML_ERROR_UNCLOSED_TOKEN, expat_errors.XML_ERROR_PARTIAL_CHAR,
+    expat_errors.XML_ERROR_UNCLOSED_CDATA_SECTION,
+))
 MIN_MATCH = 7  # Android's PhoneNumberUtils compares at least the last 7 digits of two numbers
 EPOCH = datetime(1970, 1, 1)
 QUARTER_HOUR = 15 * 60
@@ -218,10 +229,13 @@ class _RepairingReader:
     def __init__(self, raw: IO[bytes]) -> None:
         self._raw = raw
         self._pending = b""
+        self.at_end = False
+        """Whether the whole file has been read."""
 
     def read(self, size: int = -1) -> bytes:
         while True:
             chunk = self._raw.read(_CHUNK)
+            self.at_end = not chunk
             data, self._pending = self._pending + chunk, b""
             if chunk:
                 cut = self._safe_end(data)
@@ -326,7 +340,8 @@ class SmsBackupImporter:
         with source.stream() as raw:
             self._refuse_entities(source, raw.read(_CHUNK))
         with source.stream() as raw:
-            parser = ET.iterparse(_RepairingReader(raw), events=("start", "end"))
+            reader = _RepairingReader(raw)
+            parser = ET.iterparse(reader, events=("start", "end"))
             root: ET.Element | None = None
             counted = 0
             try:
@@ -344,8 +359,12 @@ class SmsBackupImporter:
                     elem.clear()
                     root.clear()
             except ET.ParseError as exc:
+                line = exc.position[0]
+                if root is not None and reader.at_end and exc.code in _CUT_OFF:
+                    raise ImportFormatError(source.name, _cut_off(line, counted), line=line,
+                                            found="the end of the file") from exc
                 raise ImportFormatError(source.name, _EXPECTED + " that is well-formed XML",
-                                        line=exc.position[0], found=str(exc)) from exc
+                                        line=line, found=str(exc)) from exc
             if root is None:
                 raise ImportFormatError(source.name, _EXPECTED, found="an empty file")
         yield from backup.conversations(source, options.me or "Me")
@@ -356,6 +375,13 @@ class SmsBackupImporter:
         if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
             raise ImportFormatError(source.name, _EXPECTED + " without a document type",
                                     found="<!DOCTYPE")
+
+
+def _cut_off(line: int, complete: int) -> str:
+    messages = "message" if complete == 1 else "messages"
+    return (f"the rest of the backup: it is cut off at line {line}, after {complete} complete {messages}"
+            " (the backup was probably interrupted, or the file not copied whole); nothing was"
+            " imported: make the backup again")
 
 
 def _sms(elem: ET.Element, source: Source, where: str, backup: _Backup) -> None:
