@@ -20,6 +20,8 @@ from turntoward.ingest import ImportOptions, Source, detect, read_paths
 from turntoward.ingest.sms_xml import SmsBackupImporter
 from turntoward.model import MessageKind
 
+TEXT, MEDIA = MessageKind.TEXT, MessageKind.MEDIA
+
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "sms" / "sms-20240313.xml"
 
 
@@ -314,3 +316,71 @@ def test_a_readable_date_that_cannot_be_read_leaves_the_machines_zone(tmp_path: 
     with local_time("Asia/Tokyo"):
         [chat] = parse(path)
     assert chat.messages[0].ts == datetime(2017, 12, 2, 23, 49, 27)  # 14:49:27 UTC in Tokyo
+
+
+def _mms_at(utc: str, box: int, address: str, sender: str, parts: str, name: str = "Sam Rivera") -> str:
+    millis = round(datetime.fromisoformat(utc + "+00:00").timestamp() * 1000)
+    return (f'<mms date="{millis}" msg_box="{box}" address="{address}" m_type="{128 if box == 2 else 132}"'
+            f' contact_name="{name}"><parts>{parts}</parts>'
+            f'<addrs><addr address="{sender}" type="137" charset="106" /></addrs></mms>')
+
+
+_SMIL = '<part seq="-1" ct="application/smil" text="&lt;smil&gt;&lt;/smil&gt;" />'
+_PHOTO = f'<part seq="0" ct="image/jpeg" name="IMG_0001.jpg" text="null" data="{"A" * 40}" />'
+
+
+def test_a_message_backed_up_twice_is_read_once(tmp_path: Path) -> None:
+    path = _backup(
+        tmp_path,
+        _sms_at("2024-03-12T21:04:05", None, "dinner at 8?"),
+        _sms_at("2024-03-12T21:04:05", None, "dinner at 8?"),  # the same message again
+        _sms_at("2024-03-12T21:04:05", None, "dinner at 8?", box=2),  # same words, but sent: another message
+        _sms_at("2024-03-12T21:05:00", None, "dinner at 8?"),  # same words, later: another message
+        _mms_at("2024-03-12T21:06:00", 1, "+15551234567", "+15551234567", _SMIL + _PHOTO),
+        _mms_at("2024-03-12T21:06:00", 1, "+15551234567", "+15551234567", _SMIL + _PHOTO),
+        _mms_at("2024-03-12T21:06:00", 1, "+15551234567", "+15551234567",
+                _SMIL + _PHOTO.replace("A" * 40, "B" * 40)),  # another picture at the same second
+    )
+    [chat] = parse(path)
+    assert [(m.author, m.kind, m.text) for m in chat.messages] == [
+        ("Sam Rivera", TEXT, "dinner at 8?"),
+        ("Me", TEXT, "dinner at 8?"),
+        ("Sam Rivera", TEXT, "dinner at 8?"),
+        ("Sam Rivera", MEDIA, ""),
+        ("Sam Rivera", MEDIA, ""),
+    ]
+
+
+def test_messages_with_nothing_in_them_are_notices_not_empty_words(tmp_path: Path) -> None:
+    path = _backup(
+        tmp_path,
+        _sms_at("2024-03-12T21:04:05", None, "are you coming?"),
+        _sms_at("2024-03-12T21:04:30", None, ""),
+        _mms_at("2024-03-12T21:05:00", 1, "+15551234567", "+15551234567", ""),  # no parts at all
+        _mms_at("2024-03-12T21:05:30", 1, "+15551234567", "+15551234567",
+                _SMIL + '<part seq="0" ct="text/plain" text="null" />'),  # a text part without text
+        _sms_at("2024-03-12T21:06:00", None, "yes, leaving now", box=2),
+    )
+    with local_time("UTC"):
+        [chat] = parse(path)
+    assert [(m.index, m.author, m.text) for m in chat.messages] == [
+        (0, "Sam Rivera", "are you coming?"), (1, "Me", "yes, leaving now"),
+    ]
+    assert [(e.ts, e.author, e.text) for e in chat.system_events] == [
+        (datetime(2024, 3, 12, 21, 4, 30), "Sam Rivera", "empty text message"),
+        (datetime(2024, 3, 12, 21, 5), "Sam Rivera", "empty picture message"),
+        (datetime(2024, 3, 12, 21, 5, 30), "Sam Rivera", "empty picture message"),
+    ]
+
+
+def test_an_rcs_group_is_titled_by_its_address_as_written(tmp_path: Path) -> None:
+    text = '<part seq="0" ct="text/plain" text="{}" />'
+    group = "group_8@rcs.google.com"
+    path = _backup(
+        tmp_path,
+        _mms_at("2024-03-12T21:04:05", 1, group, "+15551234567", text.format("lake on Sat?"), "(Unknown)"),
+        _mms_at("2024-03-12T21:05:00", 2, group, "insert-address-token", text.format("in!"), "(Unknown)"),
+    )
+    [chat] = parse(path)
+    assert chat.title == "group_8@rcs.google.com"
+    assert [(m.author, m.text) for m in chat.messages] == [("+15551234567", "lake on Sat?"), ("Me", "in!")]

@@ -21,6 +21,16 @@ What becomes what:
   other person, so they are not part of the conversation and are left out;
 * an MMS with a picture, video, audio or file part is a MEDIA message whose text is its text
   part, if any;
+* a message with nothing in it (an ``<sms>`` with an empty body, an ``<mms>`` without parts
+  or with only empty text parts: an MMS the phone never downloaded, say) says nothing anyone
+  could answer, so it is not an empty TEXT message but a `SystemEvent` ("empty text
+  message", "empty picture message"), as signal-export's rows without text are;
+* an element repeated exactly (same kind, ``date``, addresses, box and body, or for an MMS
+  the same sender and parts, pictures included: a backup restored and backed up again) is
+  read once;
+* an address that is not a phone number (an RCS group's ``group_8@rcs.google.com``, an
+  e-mail address) titles its conversation as written; it is still compared, and keyed in
+  ``chat_id``, without dots, as numbers are;
 * times are what the phone showed. ``date`` is the instant (Unix milliseconds; seconds in
   some old backups) and ``readable_date`` the same moment on the phone's clock, in its locale
   ("Dec 2, 2017 06:49:27", "Apr 21, 2012 4:10:17 PM", "2013/04/09 12:29:17", "21 Jun. 2015
@@ -48,6 +58,7 @@ before the cut would silently lose the rest.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -59,7 +70,7 @@ from xml.etree import ElementTree as ET
 from turntoward.errors import ImportFormatError
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
-from turntoward.model import Conversation, Message, MessageKind
+from turntoward.model import Conversation, Message, MessageKind, SystemEvent
 
 _EXPECTED = "an SMS Backup & Restore XML file (<smses> with <sms> and <mms> elements)"
 RECEIVED, SENT = "1", "2"
@@ -69,6 +80,10 @@ FROM_ADDRESS = "137"
 MY_ADDRESS_PLACEHOLDER = "insert-address-token"
 UNKNOWN_NAMES = {"", "null", "(Unknown)"}
 NOT_MEDIA = {"text/plain", "application/smil"}
+# What a message with nothing in it is kept as (a `SystemEvent`: there is nothing to read).
+EMPTY_SMS, EMPTY_MMS = "empty text message", "empty picture message"
+# An address that is not a phone number: an e-mail address, an RCS group's id.
+_NOT_A_PHONE = re.compile(r"[@A-Za-z]")
 _PHONE_PUNCTUATION = re.compile(r"[\s\-().]")
 _CHUNK = 1 << 20
 # What expat reports when the document stops before its end (in a tag, a character, a section).
@@ -269,10 +284,24 @@ class _Backup:
     threads: dict[tuple[str, ...], list[Row]] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
     my_numbers: set[str] = field(default_factory=set)
+    shown: dict[str, str] = field(default_factory=dict)
+    """Addresses that are not phone numbers (``group_8@rcs.google.com``), as written, by key."""
+    seen: set[tuple[object, ...]] = field(default_factory=set)
+    """What each element read so far said, to read a repeated element once."""
 
     def add(self, addresses: list[str], row: Row) -> None:
         key = tuple(sorted({normalise_address(a) for a in addresses if a.strip()})) or ("(no number)",)
+        for address in addresses:
+            if _NOT_A_PHONE.search(address):
+                self.shown.setdefault(normalise_address(address), address.strip())
         self.threads.setdefault(key, []).append(row)
+
+    def first_time(self, *said: object) -> bool:
+        """Whether an element saying `said` (date, addresses, box, content) is new to this backup."""
+        if said in self.seen:
+            return False
+        self.seen.add(said)
+        return True
 
     def learn_names(self, addresses: list[str], names: list[str]) -> None:
         if len(addresses) != len(names):
@@ -295,12 +324,17 @@ class _Backup:
             # the app writes all SMS, then all MMS; the instant orders them even where the
             # phone's clock moved (a journey across time zones)
             rows.sort(key=lambda row: row[0])
-            messages = [
-                Message(i, ts, me if sender is None else self.names.get(sender, sender), text, kind)
-                for i, (_, ts, sender, text, kind) in enumerate(rows)
-            ]
-            title = ", ".join(self.names.get(a, a) for a in key)
-            yield Conversation(source.name, "sms_xml", title, messages, chat_id="sms:" + "~".join(key), me=me)
+            messages: list[Message] = []
+            events: list[SystemEvent] = []
+            for _, ts, sender, text, kind in rows:
+                author = me if sender is None else self.names.get(sender, sender)
+                if kind is MessageKind.SYSTEM:
+                    events.append(SystemEvent(ts, text, author))
+                else:
+                    messages.append(Message(len(messages), ts, author, text, kind))
+            title = ", ".join(self.names.get(a) or self.shown.get(a, a) for a in key)
+            yield Conversation(source.name, "sms_xml", title, messages, events, chat_id="sms:" + "~".join(key),
+                               me=me)
 
 
     def _use_fullest_numbers(self, fullest: dict[str, str]) -> None:
@@ -389,10 +423,16 @@ def _sms(elem: ET.Element, source: Source, where: str, backup: _Backup) -> None:
     if box not in (RECEIVED, SENT):
         return
     address = elem.get("address") or ""
+    body = elem.get("body") or ""
+    if not backup.first_time("sms", elem.get("date"), normalise_address(address), box, body):
+        return  # the same message backed up twice
     instant, ts = _when(elem, source, where)
     backup.learn_names([address], [elem.get("contact_name") or ""])
     sender = None if box == SENT else normalise_address(address)
-    backup.add([address], (instant, ts, sender, elem.get("body") or "", MessageKind.TEXT))
+    if body.strip():
+        backup.add([address], (instant, ts, sender, body, MessageKind.TEXT))
+    else:
+        backup.add([address], (instant, ts, sender, EMPTY_SMS, MessageKind.SYSTEM))
 
 
 def _mms(elem: ET.Element, source: Source, where: str, backup: _Backup) -> None:
@@ -412,15 +452,25 @@ def _mms(elem: ET.Element, source: Source, where: str, backup: _Backup) -> None:
         sender = normalise_address(addresses[0]) if addresses else "(no number)"
     texts: list[str] = []
     kind = MessageKind.TEXT
+    content = hashlib.blake2b(digest_size=16)
     for part in elem.iter("part"):
         content_type = (part.get("ct") or "").lower()
+        for value in (content_type, part.get("text") or "", part.get("data") or ""):
+            content.update(value.encode("utf-8", "surrogatepass") + b"\0")
         if content_type == "text/plain":
             text = part.get("text")
             if text and text != "null":
                 texts.append(text)
         elif content_type not in NOT_MEDIA:
             kind = MessageKind.MEDIA
-    backup.add(addresses, (instant, ts, sender, "\n".join(texts), kind))
+    said = ("mms", elem.get("date"), tuple(sorted(normalise_address(a) for a in addresses)), box, sender,
+            content.digest())
+    if not backup.first_time(*said):
+        return  # the same message backed up twice
+    text = "\n".join(texts)
+    if kind is MessageKind.TEXT and not text.strip():
+        kind, text = MessageKind.SYSTEM, EMPTY_MMS
+    backup.add(addresses, (instant, ts, sender, text, kind))
 
 
 register(SmsBackupImporter())
