@@ -728,3 +728,36 @@ def test_notices_written_as_if_someone_said_them_are_not_messages() -> None:
         (MessageKind.MEDIA, "Rico sent an attachment."),
     ]
     assert len(conv.system_events) == len(notices) + 1
+
+
+def _mojibake(text: str) -> str:
+    """How Meta's older export writes text: each UTF-8 byte as a Latin-1 character."""
+    return text.encode("utf-8").decode("latin-1")
+
+
+def test_an_encrypted_chat_written_in_mojibake_is_repaired_where_the_repair_reverses_cleanly(tmp_path: Path) -> None:
+    path = tmp_path / "Zoë Adeyemi_4.json"
+    path.write_text(
+        json.dumps({
+            "participants": [_mojibake("Zoë Adeyemi"), "Noor Haddad"],
+            "threadName": _mojibake("Zoë Adeyemi_4"),
+            "messages": [
+                {"senderName": _mojibake("Zoë Adeyemi"), "timestamp": 1717430100000, "type": "text",
+                 "text": _mojibake("café after work? ☕"),
+                 "reactions": [{"actor": "Noor Haddad", "reaction": _mojibake("❤")}]},
+                {"senderName": "Noor Haddad", "timestamp": 1717430160000, "type": "text",
+                 "text": "yes! the crème brûlée place",  # proper UTF-8: no clean reversal, kept
+                 "reactions": [{"actor": _mojibake("Zoë Adeyemi"), "reaction": "😍"}]},
+                {"senderName": "Noor Haddad", "timestamp": 1717430220000, "type": "text",
+                 "text": "Ã la carte, Â£12"},  # Latin-1 that is not UTF-8 underneath: kept
+            ],
+        }),
+        encoding="utf-8",
+    )
+    [chat] = parse(path, "messenger_e2ee")
+    assert (chat.title, chat.chat_id) == ("Zoë Adeyemi", "Zoë Adeyemi_4")
+    assert [(m.author, m.text, m.reactions) for m in chat.messages] == [
+        ("Zoë Adeyemi", "café after work? ☕", (Reaction("Noor Haddad", "❤"),)),
+        ("Noor Haddad", "yes! the crème brûlée place", (Reaction("Zoë Adeyemi", "😍"),)),
+        ("Noor Haddad", "Ã la carte, Â£12", ()),
+    ]

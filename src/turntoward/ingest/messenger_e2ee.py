@@ -14,9 +14,15 @@ which unzips to a flat ``messages/`` folder of one file per conversation,
                    "senderName": "Élise Marchand", "text": "", "timestamp": 1709978400000,
                    "type": "media"}, ...]}
 
-Unlike the older export, names are plain strings, keys are camelCase, the text is proper UTF-8
-(no mojibake to repair) and messages come oldest first; we sort them by time anyway, keeping
-the file's order for equal times. ``timestamp`` is milliseconds since 1970 (UTC) and becomes
+Unlike the older export, names are plain strings, keys are camelCase and messages come oldest
+first; we sort them by time anyway, keeping the file's order for equal times. Whether Meta
+writes this download's text as proper UTF-8 or, like the older export, as mojibake (each UTF-8
+byte as a Latin-1 character, "cafÃ©" for "café") we cannot tell: we have seen no real download,
+only hand-made samples of both kinds. So the older export's `repair_mojibake` is applied to
+``participants``, ``threadName``, ``senderName``, ``text`` and each reaction's actor and emoji;
+it changes a string only where the repair cleanly reverses (every character is Latin-1, and
+those bytes decode as UTF-8 to something else), which proper UTF-8 text practically never is
+("café", "Élise", "❤" and any emoji are kept as written). ``timestamp`` is milliseconds since 1970 (UTC) and becomes
 naive local time of this computer, like every other importer.
 
 ``type`` is ``text``, ``link`` (the text is the link), ``media`` or ``placeholder``. An unsent
@@ -32,16 +38,18 @@ text.
 Reactions are listed on the message they answer, ``"reactions": [{"actor": "Noor Haddad",
 "reaction": "❤"}]`` (an empty list when there are none), and become its `Message.reactions` in
 the listed order, read as the older export reads its own (`turntoward.ingest.messenger`
-.read_reactions): the actor is named exactly as message authors are (as written, no repair; a
+.read_reactions): the actor is named exactly as message authors are (repaired as they are; a
 missing or empty actor is "Facebook User", as a message without ``senderName`` is), the emoji is
-kept as written, and a wrong shape is an `ImportFormatError` naming the JSON path. No download we
+repaired as text is, and a wrong shape is an `ImportFormatError` naming the JSON path. No download we
 have seen gives reactions a time, so `Reaction.ts` is None; a ``timestamp`` there would be read as
 the older export's are (seconds, or milliseconds when 10^11 or more). Reactions on a
 ``placeholder`` that becomes a `SystemEvent` are dropped with it; an unsent message keeps its
-reactions. The layout above, reactions included, matches the E2EE parser and samples of
-kenn-io/msgvault (internal/fbmessenger/e2ee_parser.go, ``{actor, reaction}`` per entry) and the
+reactions. The layout above, reactions included, matches the E2EE parser and hand-made samples
+of kenn-io/msgvault (internal/fbmessenger/e2ee_parser.go, ``{actor, reaction}`` per entry), which
+repairs mojibake in these same fields and whose test sample is written in mojibake, and the
 2024 reader of adurivault/FBMessage (pull request #5), which reads ``senderName`` without the
-mojibake repair it applies to the older export.
+repair it applies to the older export: the two disagree, and the clean-reversal rule above reads
+both kinds of sample right.
 
 The title is ``threadName`` without Meta's ``_N`` suffix ("Élise Marchand_2" is "Élise
 Marchand", as the older export titles the same chat); ``threadName`` itself, suffix included,
@@ -60,7 +68,7 @@ from pathlib import PurePosixPath
 from turntoward.ingest._json_doc import JsonDoc, JsonObject, child, load_json, looks_like_json_object
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
-from turntoward.ingest.messenger import UNSUPPORTED, _timestamp, read_reactions
+from turntoward.ingest.messenger import UNSUPPORTED, _timestamp, read_reactions, repair_mojibake
 from turntoward.model import Conversation, Message, MessageKind, SystemEvent
 
 INDEX_SUFFIX = re.compile(r"_\d+$")
@@ -101,8 +109,8 @@ class MessengerE2eeImporter:
         for k, raw in enumerate(doc.field_list(root, "participants", "", optional=True)):
             if not isinstance(raw, str):
                 doc.fail(f"participants[{k}]", "a name (a string)", raw)
-            names.append(raw)
-        thread_name = doc.optional_str(root, "threadName", "")
+            names.append(repair_mojibake(raw))
+        thread_name = repair_mojibake(doc.optional_str(root, "threadName", "") or "")
 
         entries: list[tuple[datetime, JsonObject, str]] = []
         for j, raw in enumerate(doc.field_list(root, "messages", "")):
@@ -114,8 +122,8 @@ class MessengerE2eeImporter:
         messages: list[Message] = []
         events: list[SystemEvent] = []
         for ts, entry, at in entries:
-            author = doc.optional_str(entry, "senderName", at) or self.unknown_sender
-            text = doc.optional_str(entry, "text", at) or ""
+            author = repair_mojibake(doc.optional_str(entry, "senderName", at) or "") or self.unknown_sender
+            text = repair_mojibake(doc.optional_str(entry, "text", at) or "")
             unsent = entry.get("isUnsent") or False  # absent or null: not unsent
             if not isinstance(unsent, bool):
                 doc.fail(child(at, "isUnsent"), "true or false", unsent)
@@ -123,7 +131,7 @@ class MessengerE2eeImporter:
                 events.append(SystemEvent(ts, text or PLACEHOLDER, author))
                 continue
             kind, text = (MessageKind.DELETED, "") if unsent else _kind_and_text(doc, entry, at, text)
-            reactions = read_reactions(doc, entry, at, self.unknown_sender, _as_written)
+            reactions = read_reactions(doc, entry, at, self.unknown_sender, repair_mojibake)
             messages.append(
                 Message(index=len(messages), ts=ts, author=author, text=text, kind=kind, reactions=reactions)
             )
@@ -140,11 +148,6 @@ class MessengerE2eeImporter:
             chat_id=thread_name or None,
             me=options.me,
         )
-
-
-def _as_written(text: str) -> str:
-    """This download's strings are proper UTF-8: names and emoji are kept as they are."""
-    return text
 
 
 def _kind_and_text(doc: JsonDoc, entry: JsonObject, at: str, text: str) -> tuple[MessageKind, str]:
