@@ -259,9 +259,46 @@ def test_a_file_cut_off_is_refused(tmp_path: Path) -> None:
     path = written(tmp_path, "Mar 08, 2024  7:02:15 PM\nNoor\nhi\n\nMar 08, 2024  7:03:15 PM\n")
     with pytest.raises(ImportFormatError, match=r"Noor\.txt:6: expected the sender's name .*cut off"):
         parse(path)
-    path = written(tmp_path, "Mar 08, 2024  7:02:15 PM\nNoor\nhi\n\nMar 08, 2024  7:03:15 PM\nNoor\nare yo")
-    with pytest.raises(ImportFormatError, match=r"Noor\.txt:7: expected a newline at the end .*cut off"):
-        parse(path)
+    for cut in ("Mar 08, 2024  7:0", "Mar", "Mar 08, 2024  7:03:15 PM (Read by you aft"):
+        path = written(tmp_path, f"Mar 08, 2024  7:02:15 PM\nNoor\nhi\n\n{cut}")
+        with pytest.raises(ImportFormatError, match=r"Noor\.txt:5: expected the rest of the timestamp .*cut off"):
+            parse(path)
+
+
+@pytest.mark.parametrize("ending", ["\n", ""])
+def test_a_file_without_the_final_blank_line_or_newline_is_read(tmp_path: Path, ending: str) -> None:
+    path = written(tmp_path, "Mar 08, 2024  7:02:15 PM\nNoor\nhi\n\nMar 08, 2024  7:03:15 PM\nMe\n"
+                             f"on the train, home at 8{ending}")
+    [chat] = parse(path)
+    assert [(m.author, m.text) for m in chat.messages] == [("Noor", "hi"), ("Me", "on the train, home at 8")]
+
+
+def test_the_user_is_found_by_the_read_receipts_when_the_export_does_not_say_me(tmp_path: Path) -> None:
+    # Run with --custom-name Priya: her own messages are "read by them", the others' "read by Priya".
+    path = written(tmp_path, (
+        "Mar 08, 2024  7:02:15 PM (Read by Priya after 11 seconds)\nnoor.h@example.com\nleaving work now\n\n"
+        "Mar 08, 2024  7:03:40 PM (Read by them after 2 seconds)\nPriya\nok! pasta tonight?\n\n"
+        "Mar 08, 2024  7:04:00 PM\nnoor.h@example.com\nyes please\n\n"
+        "Mar 08, 2024  7:05:00 PM Priya renamed the conversation to Dinner\n\n"
+    ), name="noor.h@example.com.txt")
+    [chat] = parse(path)
+    assert chat.me == "Priya"
+    assert [e.author for e in chat.system_events] == ["Priya"]
+    # Either kind of receipt is enough on its own.
+    for receipt, sender, others in (("Priya", "noor.h@example.com", "Priya"), ("them", "Priya", "noor.h@example.com")):
+        path = written(tmp_path, f"Mar 08, 2024  7:02:15 PM (Read by {receipt} after 1 minute)\n{sender}\nhi\n\n"
+                                 f"Mar 08, 2024  7:03:15 PM\n{others}\nhey\n\n", name="noor.h@example.com.txt")
+        [chat] = parse(path)
+        assert chat.me == "Priya"
+
+
+def test_read_receipts_do_not_override_me_or_a_given_name_or_disagree(tmp_path: Path) -> None:
+    them = "Mar 08, 2024  7:02:15 PM (Read by them after 1 minute)\n{}\nhi\n\n"
+    you = "Mar 08, 2024  7:03:15 PM (Read by {} after 1 minute)\nNoor\nhey\n\n"
+    assert parse(written(tmp_path, them.format("Me") + you.format("you")))[0].me == "Me"
+    assert parse(written(tmp_path, them.format("Priya") + you.format("you")), me="Pri")[0].me == "Pri"
+    # Two different people named as the user: nobody is guessed.
+    assert parse(written(tmp_path, them.format("Priya") + you.format("Ama")))[0].me == "Me"
 
 
 def test_an_empty_file_and_bad_utf8_are_refused(tmp_path: Path) -> None:

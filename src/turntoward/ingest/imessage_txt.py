@@ -21,7 +21,12 @@ Each message is a block of lines ended by a blank line::
 * the sender is ``Me`` for the exporting user (or the name given to the exporter's
   ``--custom-name``; both become ``--me``), otherwise the contact's name when the exporter
   could read the address book, else the phone number or e-mail address (``Unknown`` when
-  there is no handle);
+  there is no handle). Without ``--me``, in a file where no sender is ``Me``, the read
+  receipts name the user: the exporter writes ``(Read by them after ...)`` on the user's own
+  messages and ``(Read by you after ...)``, or ``(Read by <custom name> after ...)``, on the
+  others', so a receipt naming someone other than "you" or "them" names the user, and so does
+  the sender of a message read "by them" (when receipts name two different people, nobody is
+  guessed and the user stays ``Me``);
 * the body is the message text (several lines when the text has several), an attachment's
   path (``.../Library/Messages/Attachments/...``, ``attachments/...`` when copied, an iOS
   backup hash, a bare file name, ``Attachment missing!``) optionally followed by
@@ -44,6 +49,11 @@ Each message is a block of lines ended by a blank line::
   crew``, ``You added Jo to the conversation.``, ``left the conversation.``, ``changed the
   group photo.``, ``kept an audio message.``) and become `SystemEvent`s in ``imessage``'s
   words; so do ``Started sharing location!`` / ``Stopped sharing location!`` and SharePlay.
+
+A file that ends without the exporter's last blank line, or without a newline after its last
+line (trimmed by hand, pasted), is read; one that ends inside a timestamp line (``Dec 17, 2024
+10:1``, or a read receipt or notice stopping short) or right after one is refused as cut off.
+A cut inside the last message's text cannot be told from a file trimmed there.
 
 Things the text cannot tell apart are read the likelier way: a body line that is exactly a
 timestamp after a blank line starts a new message; a text line that looks like an attachment
@@ -94,8 +104,13 @@ _TS = r"([A-Z][a-z]{2}) (\d{1,2}), (\d{4}) {1,2}(\d{1,2}):(\d{2}):(\d{2}) ([AP]M
 HEADER = re.compile(_TS + r"(?: \(Read by .+ after .*\))?")
 INDENTED_HEADER = re.compile(r" {4}" + _TS + r"(?: \(Read by .+ after .*\))?")
 STAMPED = re.compile(_TS + r" (.*)")
+_RECEIPT = re.compile(r" \(Read by (.+?) after .*\)$")
 # A line that starts like a timestamp (so a malformed one is reported, not read as text).
 LOOKS_STAMPED = re.compile(r"[A-Z][a-z]{2} \d{1,2}, \d{4} +\d{1,2}:\d{2}:\d{2}")
+# What can follow the month's name in a timestamp line cut short: " 17, 2024 10:1" and shorter.
+_TIMESTAMP_START = re.compile(
+    r"(?: (?:\d{1,2}(?:,(?: (?:\d{1,4}(?: {1,2}(?:\d{1,2}(?::(?:\d{1,2}(?::(?:\d{1,2}(?: [AP]?)?)?)?)?)?)?)?)?)?)?)?)?"
+)
 _EXPECTED = "an imessage-exporter text export ('May 17, 2022  5:29:42 PM' line, then the sender)"
 _EXPECTED_HEADER = "a timestamp line like 'May 17, 2022  5:29:42 PM' (month, day, year, 12-hour time)"
 
@@ -167,7 +182,7 @@ class IMessageTxtImporter:
         return 0.9 if source.filename.lower().endswith(".txt") else 0.6
 
     def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
-        me = options.me or EXPORT_ME
+        me = options.me or _user_from_read_receipts(source) or EXPORT_ME
         stem = PurePosixPath(source.filename).stem if source.filename.lower().endswith(".txt") else source.filename
         title = re.sub(r" - \d+$", "", stem) or stem
         reader = _Reader(source, me)
@@ -176,6 +191,37 @@ class IMessageTxtImporter:
             raise ImportFormatError(source.name, _EXPECTED, found="no messages")
         yield Conversation(source.name, "imessage_txt", title, reader.messages, reader.events,
                            chat_id=stem, me=me)
+
+
+def _user_from_read_receipts(source: Source) -> str | None:
+    """The user's name where the file does not call them ``Me``, as the read receipts tell it.
+
+    The exporter writes ``(Read by them after ...)`` on the user's own messages and ``(Read by
+    you after ...)`` on the others', with the user's ``--custom-name`` for "you" when one was
+    given. So a receipt naming someone else than "you" or "them" names the user, and the sender
+    of a message read "by them" is the user. None when a sender is ``Me``, no receipt tells, or
+    receipts name more than one person.
+    """
+    named: set[str] = set()
+    after_blank, receipt = True, None
+    try:
+        for raw in _lines(source):
+            line = raw.rstrip("\n").removesuffix("\r")
+            if receipt is not None:
+                if line == EXPORT_ME:
+                    return None
+                if receipt == "them":
+                    named.add(line)
+                receipt = None
+            elif after_blank and HEADER.fullmatch(line):
+                read_by = _RECEIPT.search(line)
+                receipt = read_by[1] if read_by else ""
+                if receipt not in ("", "you", "them"):
+                    named.add(receipt)
+            after_blank = not line.strip()
+    except ImportFormatError:
+        return None  # the reading proper reports it
+    return named.pop() if len(named) == 1 else None
 
 
 def _lines(source: Source) -> Iterator[str]:
@@ -207,9 +253,9 @@ class _Reader:
         block: _Block | None = None
         after_blank = True
         number = 0
-        last = "\n"
+        last, last_after_blank = "\n", True
         for number, raw in enumerate(_lines(self.source), start=1):
-            last = raw
+            last, last_after_blank = raw, after_blank
             line = raw.rstrip("\n").removesuffix("\r")
             if block is not None and block.sender is None:
                 if not line.strip() or line[0].isspace() or LOOKS_STAMPED.match(line):
@@ -230,9 +276,9 @@ class _Reader:
         if block is not None and block.sender is None:
             raise ImportFormatError(self.source.name, "the sender's name after the timestamp (the file is cut off:"
                                     " export it again)", line=number + 1, found="the end of the file")
-        if not last.endswith("\n"):
-            raise ImportFormatError(self.source.name, "a newline at the end of the last message (the file is cut"
-                                    " off: export it again)", line=number, found=last)
+        if not last.endswith("\n") and last_after_blank and _cut_in_a_timestamp(last.removesuffix("\r")):
+            raise ImportFormatError(self.source.name, "the rest of the timestamp line (the file is cut off:"
+                                    " export it again)", line=number, found=last)
         self._finish(block)
 
     def _start(self, block: _Block | None, line: str, number: int) -> _Block | None:
@@ -388,6 +434,16 @@ class _Body:
         kind, who = found.groups()
         emoji = _TAPBACK_EMOJI.get(kind) or (kind if not kind.isascii() else None)
         return Reaction(self.reader._author(who), emoji) if emoji else None
+
+
+def _cut_in_a_timestamp(line: str) -> bool:
+    """Whether the file's last line, unended, is a timestamp line cut short: the start of one
+    ("Dec 17, 2024 10:1"), or one whose read receipt or notice stops before its end."""
+    if LOOKS_STAMPED.match(line):
+        stamped = STAMPED.fullmatch(line)
+        return not HEADER.fullmatch(line) and (stamped is None or _notice(stamped[8]) is None)
+    month, rest = line[:3], line[3:]
+    return any(name.startswith(month) for name in _MONTHS) and _TIMESTAMP_START.fullmatch(rest) is not None
 
 
 def _notice(rest: str) -> tuple[str, str | None] | None:
