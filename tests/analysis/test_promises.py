@@ -123,6 +123,24 @@ def test_playful_banter_is_not_criticism(backend):
     assert labels(conv, backend)[0].horseman is None
 
 
+def test_banter_long_after_one_sharp_word_in_a_group_is_not_contempt():
+    # Shaped like a real group of college friends: one "stop reminding me" keeps the next six hours
+    # "in conflict", and the hybrid used to read the laughing thanks at the end as contempt (as it
+    # did 17 times in one real 46,000-message chat). A quarrel's heat is the dozen messages after a
+    # sharp word, not the hours.
+    conv = chat(
+        "+0m Cloud: there's no late work for the lab btw", "+2m Phil: Just stop reminding me please",
+        "+2m Phil: Why r u in sacramento", "+2m Phil: Shouldn't u be at school", "+2m Phil: Davis LOL",
+        "+2m Chris: 🤔", "+2m Phil: LOL GOD DAMNIT GUYS", "+2m Phil: WE MISSED OUR CHANCE",
+        "+2m Phil: APPARENTLY THE AUTOGRADER HAD A BUG",
+        "+2m Phil: IF YOU JUST SUBMITTED AN EMPTY FILE IT GAVE FULL MARKS LOOOL",
+        "+2m Chris: they'll check the timestamps", "+2m Phil: He already said he wasn't changing the grades LOL",
+        "+2m Phil: :^)", "+2m Chris: LMAO", "+2m Chris: RIP", "+2m Phil: Thanks fam LOL",
+        "+2m Anna: Rico are you coming tonight",
+    )
+    assert [(i, lab.horseman) for i, lab in enumerate(labels(conv, "hybrid")) if lab.horseman] == []
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("line", [
     "that's a lot to hold babe. u always look after everyone else",

@@ -19,6 +19,7 @@ class Thresholds:
     group_window_s: float
     late_waking_s: float
     episode_gap_s: float
+    heated_msgs: int
     repair_after_s: float
     reference_ratio: float
     withholding_min: int

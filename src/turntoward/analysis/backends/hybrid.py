@@ -193,8 +193,10 @@ class HybridBackend:
         c = rp.labelling.cues[i]
         p_horseman = probs["horseman"][row]
         h = m["horseman"].classes[m["horseman"].decide(p_horseman)]
-        playful = c.has(*WARM_CUES) and not rp.in_conflict[i]  # "you always make me laugh 😂"
-        around = c.has(*_CONFLICT_CUES) or rp.in_conflict[i] or 1.0 - float(p_horseman[0]) >= _SURE_HORSEMAN
+        # "In a quarrel" here is its heat (`RulesPass.heated`), not any message within six hours of
+        # a sharp word: in a busy group, banter hours after one insult is not part of a fight.
+        playful = c.has(*WARM_CUES) and not rp.heated[i]  # "you always make me laugh 😂"
+        around = c.has(*_CONFLICT_CUES) or rp.heated[i] or 1.0 - float(p_horseman[0]) >= _SURE_HORSEMAN
         if h != "none" and not playful and around:
             lab.horseman = Horseman(h)
         # A weak control phrase ("where were you", "home by") with nothing controlling
@@ -203,9 +205,9 @@ class HybridBackend:
         # model must be sure and the message must sit in a quarrel or carry a conflict cue, so
         # a worried "could you take him?" is never called controlling.
         p_control = float(probs["control"][row][1])
-        sure = c.strong("control", self.lexicon) or rp.in_conflict[i] or rule.control or p_control >= _SURE_CONTROL
+        sure = c.strong("control", self.lexicon) or rp.heated[i] or rule.control or p_control >= _SURE_CONTROL
         phrased = "control" in c.hits and sure and m["control"].decide(probs["control"][row]) == 1
-        heated = p_control >= _SURE_CONTROL and (rp.in_conflict[i] or c.has(*_CONFLICT_CUES))
+        heated = p_control >= _SURE_CONTROL and (rp.heated[i] or c.has(*_CONFLICT_CUES))
         lab.control = (phrased or heated) and not playful
         lab.repair = m["repair"].decide(probs["repair"][row]) == 1
         acc = m["accountability"].classes[m["accountability"].decide(probs["accountability"][row])]

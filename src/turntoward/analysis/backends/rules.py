@@ -39,14 +39,17 @@ class RulesBackend:
         bids: list[Bid] = []
         bid_at: dict[int, Bid] = {}
         last_negative: float | None = None
+        last_negative_at = -th.heated_msgs - 1
         last_control: dict[str, float] = {}
         conflict: list[bool] = []
-        for m, ctx in zip(msgs, ctxs, strict=True):
+        heated: list[bool] = []
+        for i, (m, ctx) in enumerate(zip(msgs, ctxs, strict=True)):
             c = ctx.cues
             now = m.ts.timestamp()
             in_conflict = last_negative is not None and now - last_negative <= th.episode_gap_s
             after_conflict = last_negative is not None and now - last_negative <= th.repair_after_s
             conflict.append(in_conflict)
+            heated.append(in_conflict and i - last_negative_at <= th.heated_msgs)
             lab = MessageLabel(index=m.index)
             lab.horseman = horseman_of(c, lx, in_conflict=in_conflict)
             recent = m.author in last_control and now - last_control[m.author] <= 86400
@@ -68,11 +71,12 @@ class RulesBackend:
             labels.append(lab)
             if is_negative(lab, c, lx):
                 last_negative = now
+                last_negative_at = i
             if lab.control:
                 last_control[m.author] = now
         for bid in bids:
             answer_bid(bid, msgs, ctxs, group, th, lx)
-        return RulesPass(Labelling(labels, bids, [ctx.cues for ctx in ctxs]), ctxs, conflict, group)
+        return RulesPass(Labelling(labels, bids, [ctx.cues for ctx in ctxs]), ctxs, conflict, group, heated)
 
 
 @dataclass(slots=True)
@@ -82,7 +86,10 @@ class RulesPass:
     labelling: Labelling
     contexts: list[MessageContext]
     in_conflict: list[bool]
+    """Within `episode_gap_s` of a negative message (horseman, control, a dismissive reply)."""
     group: bool
+    heated: list[bool]
+    """In conflict and at most `heated_msgs` messages after the last negative one: the heat of a quarrel."""
 
 
 def answer_bid(
