@@ -141,6 +141,20 @@ def test_banter_long_after_one_sharp_word_in_a_group_is_not_contempt():
     assert [(i, lab.horseman) for i, lab in enumerate(labels(conv, "hybrid")) if lab.horseman] == []
 
 
+def test_in_a_group_a_sharp_reply_is_put_to_the_one_who_wrote_it():
+    # Every bid not made by Ben used to count as received by Ben, so he was told he had answered
+    # Ana "with irritation" twice, as Sam had.
+    conv = chat(
+        "+0m Ana: I GOT THE JOB!! they just called 😭", "+2m Sam: so? 🙄",
+        "+3m Ben: ANA!!! congrats!! when do you start?", "+1m Ana: monday!! I'm so nervous",
+        "+1h Ana: want to come to the climbing gym with me saturday?", "+5m Sam: not now, god. stop asking",
+        "+2m Ben: I'm in! what time?", "+1m Ana: 10am, see you there 💪",
+    )
+    said = [s.text for s in analyze_conversation(conv, get_backend("hybrid")).suggestions]
+    against = [text for text in said if "with irritation" in text]
+    assert against == [next(t for t in said if t.startswith("2 bids were answered by Sam"))]
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("line", [
     "that's a lot to hold babe. u always look after everyone else",

@@ -143,7 +143,9 @@ def analyze_conversation(
     eps = find_episodes(msgs, labelling.labels, labelling.cues, labelling.bids, default_lexicon(), th)
     withheld = withholding(msgs, labelling.bids, th)
     signs = chat_signs(weekly, th, words_read=language.read, unread_weeks=unread_weeks)
-    sugg = suggestions(conv.people, labelling.labels, labelling.bids, eps, withheld, signs, words_read=language.read)
+    responders = {b.index: msgs[b.response_index].author for b in labelling.bids if b.response_index is not None}
+    sugg = suggestions(conv.people, labelling.labels, labelling.bids, eps, withheld, signs, responders=responders,
+                       words_read=language.read)
     return ConversationAnalysis(conv, labelling.labels, labelling.bids, labelling.cues, eps, withheld, weekly,
                                 monthly, signs, sugg, language)
 

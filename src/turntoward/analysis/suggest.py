@@ -47,23 +47,36 @@ def suggestions(
     withheld: list[Withholding],
     signs: dict[str, Sign],
     *,
+    responders: dict[int, str],
     words_read: bool = True,
 ) -> list[Suggestion]:
-    """What to try next, most important first. Where the words were not read (a chat not in
-    English), nothing is said to be going well."""
+    """What to try next, most important first. `responders` names who answered each bid (by the
+    bid's index; unanswered bids are absent). Where the words were not read (a chat not in
+    English), nothing is said to be going well.
+
+    In a chat of two, every bid one person makes is received by the other, answered or not. In
+    a group a bid is received by whoever answered it, and one nobody answered by nobody in
+    particular, so a person is only told about the replies they wrote (as `period_metrics`
+    counts them); the wording there is for friends and family, not a couple.
+    """
     out: list[Suggestion] = []
+    group = len(people) > 2
     control = [lab.index for lab in labels if lab.control]
     if control:
         out.append(_make("control", control, n=len(control)))
     contempt = [lab.index for lab in labels if lab.horseman is Horseman.CONTEMPT]
     if len(contempt) >= 2:
-        out.append(_make("contempt", contempt, n=len(contempt)))
+        out.append(_make("contempt_group" if group else "contempt", contempt, n=len(contempt)))
     for person in people:
-        mine = [b for b in bids if b.author != person]
+        if group:
+            mine = [b for b in bids if responders.get(b.index) == person]
+        else:
+            mine = [b for b in bids if b.author != person]
         away = [b.index for b in mine if b.outcome is Outcome.AWAY]
         against = [b.index for b in mine if b.outcome is Outcome.AGAINST]
         if len(mine) >= 5 and len(away) / len(mine) >= 0.3:
-            out.append(_make("turn_toward", away, person=person, n=len(away), total=len(mine)))
+            out.append(_make("turn_toward_group" if group else "turn_toward", away, person=person, n=len(away),
+                             total=len(mine)))
         if len(against) >= 2:
             out.append(_make("turn_against", against, person=person, n=len(against)))
     unrepaired = [e for e in episodes if not e.repaired]
