@@ -4,7 +4,10 @@ The analysis of one conversation does not depend on any other (only drift looks 
 and it is found afterwards from the results), so a folder of exports is shared out among worker
 processes, one conversation at a time, the longest first. Each worker loads the backend once;
 a conversation travels to it and its analysis comes back without the messages, which the
-parent already holds. The results are the same as one process gives, in the same order.
+parent already holds. Where there are fewer conversations than workers, a long one
+(`SPLIT_MIN_MESSAGES`) is labelled in stretches, one per worker it has (`analysis.segments`),
+and the rest of its analysis (metrics, conflict episodes, signs) is found here from the stitched
+labels. The results are the same as one process gives, in the same order.
 
 It sits beside the layers rather than in `turntoward.api` (which uses it) so that a worker
 imports only the analysis, not the store and the report (a second saved per worker).
@@ -20,7 +23,9 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import replace
 
 from turntoward._runtime import paused_gc
-from turntoward.analysis.backends import Backend, get_backend
+from turntoward.analysis import segments
+from turntoward.analysis._config import thresholds
+from turntoward.analysis.backends import Backend, Labelling, get_backend
 from turntoward.analysis.engine import ConversationAnalysis, analyze_conversation
 from turntoward.analysis.findings import MessageLabel
 from turntoward.model import Conversation, Message, MessageKind
@@ -28,6 +33,9 @@ from turntoward.model import Conversation, Message, MessageKind
 AUTO_MIN_MESSAGES = 50_000
 """Below this many messages in all, one process: starting a worker (importing, loading the
 models) takes about as long as analysing ten thousand messages."""
+
+SPLIT_MIN_MESSAGES = 50_000
+"""A conversation at least this long is labelled in stretches when workers would otherwise idle."""
 
 _backend: Backend | None = None
 
@@ -41,11 +49,19 @@ def cores() -> int:
 
 def auto_workers(conversations: list[Conversation]) -> int:
     """How many processes to use when the caller did not say: one per core, where there are
-    several conversations and enough messages to repay starting them."""
+    enough messages to repay starting them, in several conversations or a long one."""
     total = sum(len(c.messages) for c in conversations)
-    if len(conversations) < 2 or total < AUTO_MIN_MESSAGES:
+    if total < AUTO_MIN_MESSAGES:
         return 1
-    return max(1, min(cores(), len(conversations)))
+    return useful_workers(conversations, cores())
+
+
+def useful_workers(conversations: list[Conversation], asked: int) -> int:
+    """As many of `asked` processes as have work: one per conversation, or all of them where a
+    conversation is long enough to share (`SPLIT_MIN_MESSAGES`)."""
+    if any(len(c.messages) >= SPLIT_MIN_MESSAGES for c in conversations):
+        return max(1, asked)
+    return max(1, min(asked, len(conversations)))
 
 
 def _start(backend: str | Backend) -> None:
@@ -87,6 +103,35 @@ def _analyze_one(packed: Packed, any_language: bool) -> tuple[ConversationAnalys
     return result, said
 
 
+def _label_stretch(packed: Packed, seg: segments.Segment) -> tuple[list[MessageLabel], list, list]:
+    """The labels that say something, the bids and the cues of one stretch's own messages."""
+    assert _backend is not None
+    kept = segments.keep(_backend.label(_unpack(packed)), seg)
+    return [lab for lab in kept.labels if lab != MessageLabel(lab.index)], kept.bids, kept.cues
+
+
+def _label_in_stretches(
+    pool: ProcessPoolExecutor, conv: Conversation, parts: int
+) -> Callable[[Conversation], Labelling]:
+    """A labeller for `analyze_conversation` that shares `conv` out over the pool in `parts` stretches.
+
+    The stretches are handed out at once, so the workers label while this process reads the
+    chat's language; a chat whose words are not read then ignores what they return."""
+    plan = segments.plan(conv, parts, thresholds())
+    futures = [pool.submit(_label_stretch, _pack(segments.cut(conv, seg)), seg) for seg in plan]
+
+    def label(_: Conversation) -> Labelling:
+        pieces = []
+        for seg, future in zip(plan, futures, strict=True):
+            said, bids, cues = future.result()
+            labels = {lab.index: lab for lab in said}
+            pieces.append(Labelling([labels.get(i) or MessageLabel(i) for i in range(seg.start, seg.stop)],
+                                    bids, cues))
+        return segments.stitch(conv, pieces)
+
+    return label
+
+
 def _put_back(result: ConversationAnalysis, said: list[MessageLabel], conv: Conversation) -> ConversationAnalysis:
     labels = {lab.index: lab for lab in said}
     result.conversation = conv
@@ -109,13 +154,16 @@ def analyze_in_workers(
     """
     longest_first = sorted(range(len(conversations)), key=lambda i: -len(conversations[i].messages))
     results: list[ConversationAnalysis | None] = [None] * len(conversations)
+    # Workers that would idle for want of conversations share the long ones instead.
+    parts = workers // len(conversations) if conversations else 1
+    split = [i for i in longest_first if parts > 1 and len(conversations[i].messages) >= SPLIT_MIN_MESSAGES]
     # "spawn": a fresh interpreter per worker, never a fork of a process that may be running
     # threads (a progress bar's refresher, a web server's pool).
     context = multiprocessing.get_context("spawn")
     with paused_gc(), ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start,
                                           initargs=(backend,)) as pool:
         pending: dict[Future[tuple[ConversationAnalysis, list[MessageLabel]]], int] = {}
-        queue = iter(longest_first)
+        queue = iter([i for i in longest_first if i not in split])
 
         def hand_out() -> None:
             # Two conversations per worker at most are packed and waiting at any time, so a
@@ -127,6 +175,11 @@ def analyze_in_workers(
 
         try:
             hand_out()
+            for i in split:  # labelled by the pool, stretch by stretch, the rest found here
+                results[i] = analyze_conversation(conversations[i], any_language=any_language,
+                                                  label=_label_in_stretches(pool, conversations[i], parts))
+                if progress is not None:
+                    progress(conversations[i])
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:

@@ -91,6 +91,9 @@ class Conversation:
     chat_id: str | None = None
     me: str | None = None
     relationship: Relationship = Relationship.OTHER
+    group: bool | None = None
+    """Whether this is a group chat, where that is known apart from who wrote in it (a stretch cut
+    out of a longer chat, `analysis.segments`); None: it is one when more than two people wrote."""
 
     @property
     def people(self) -> list[str]:
@@ -99,7 +102,7 @@ class Conversation:
 
     @property
     def is_group(self) -> bool:
-        return len(self.people) > 2
+        return self.group if self.group is not None else len(self.people) > 2
 
 
 @dataclass(frozen=True, slots=True)

@@ -67,7 +67,8 @@ def _chat(source: str, n: int) -> Conversation:
 
 def test_workers_are_used_only_where_they_repay_starting_them(monkeypatch):
     monkeypatch.setattr(_workers, "cores", lambda: 2)
-    assert _workers.auto_workers([_chat("a", 80_000)]) == 1  # one conversation: nothing to share out
+    assert _workers.auto_workers([_chat("a", 30_000)]) == 1  # too little to repay the start
+    assert _workers.auto_workers([_chat("a", 80_000)]) == 2  # one long conversation, labelled in stretches
     assert _workers.auto_workers([_chat("a", 3_000), _chat("b", 3_000)]) == 1  # too little to repay the start
     assert _workers.auto_workers([_chat(str(k), 20_000) for k in range(4)]) == 2  # one per core
     monkeypatch.setattr(_workers, "cores", lambda: 8)
@@ -104,3 +105,18 @@ def test_more_conversations_than_workers_are_handed_out_as_workers_free_up():
     shared = analyze_conversations(parts, workers=2, progress=lambda c: done.append(c.source))
     assert _everything(shared) == _everything(analyze_conversations(parts, workers=1))
     assert sorted(done) == sorted(c.source for c in parts)
+
+
+def test_a_long_conversation_is_labelled_in_stretches_with_the_same_results(monkeypatch):
+    # One conversation, two workers: its labelling is shared out in stretches (analysis.segments)
+    # and stitched, and everything found from it is what one process finds.
+    monkeypatch.setattr(_workers, "SPLIT_MIN_MESSAGES", 1_000)
+    convs = load_conversations(EXAMPLES[:1])
+    assert len(convs[0].messages) > 1_000
+    calls: list[int] = []
+    real = _workers._label_in_stretches
+    monkeypatch.setattr(_workers, "_label_in_stretches",
+                        lambda pool, conv, parts: calls.append(parts) or real(pool, conv, parts))
+    shared = analyze_conversations(convs, workers=2)
+    assert calls == [2]
+    assert _everything(shared) == _everything(analyze_conversations(convs, workers=1))

@@ -120,18 +120,25 @@ class Analysis:
 
 
 def analyze_conversation(
-    conv: Conversation, backend: Backend | None = None, *, any_language: bool = False
+    conv: Conversation,
+    backend: Backend | None = None,
+    *,
+    any_language: bool = False,
+    label: Callable[[Conversation], Labelling] | None = None,
 ) -> ConversationAnalysis:
     """Label every message of `conv` and derive every finding.
 
     A chat that is hardly English at all gets no labels from its words (`language.py`), unless
-    `any_language`; its activity is measured all the same.
+    `any_language`; its activity is measured all the same. `label`, when given, labels the
+    conversation in place of `backend.label` (the same labelling, found another way: several
+    processes sharing a long conversation, `analysis.segments`).
     """
     th = thresholds()
     language = read_language(conv.messages, th)
     if any_language:  # read it all, whatever its language
         language = replace(language, read=True, months_not_read=(), months_code=None)
-    labelling = (backend or get_backend()).label(conv) if language.read else _unread(conv, th)
+    labeller = label or (backend or get_backend()).label
+    labelling = labeller(conv) if language.read else _unread(conv, th)
     msgs = conv.messages
     unread_weeks: set[date] = set()
     if language.months_not_read:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from turntoward._workers import analyze_in_workers, auto_workers
+from turntoward._workers import analyze_in_workers, auto_workers, useful_workers
 from turntoward.analysis.backends import DEFAULT_BACKEND, Backend, get_backend
 from turntoward.analysis.engine import Analysis, ConversationAnalysis, analyze, assemble
 from turntoward.analysis.scoring import Scores, score
@@ -83,15 +83,16 @@ def analyze_conversations(
 
     Chats that are hardly English get no labels from their words unless `any_language`
     (`turntoward.analysis.language`); each result's `language` says which were read.
-    With `workers` above 1 that many processes share the conversations out (None: one per core
-    when there are several conversations and enough messages to repay starting them, see
-    `auto_workers`); the results are the same whatever the number. Workers are started fresh
+    With `workers` above 1 that many processes share the conversations out, and a long
+    conversation's labelling too where there are fewer conversations than workers (None: one per
+    core when there are enough messages to repay starting them, see `auto_workers`); the results
+    are the same whatever the number. Workers are started fresh
     ("spawn"), so a script that asks for them must keep its top-level code under
     ``if __name__ == "__main__":``, as Python's multiprocessing requires.
     """
     if workers is not None and workers < 1:
         raise UsageError(f"workers must be at least 1, not {workers}")
-    n = auto_workers(conversations) if workers is None else min(workers, len(conversations))
+    n = auto_workers(conversations) if workers is None else useful_workers(conversations, workers)
     if n <= 1:
         be = get_backend(backend) if isinstance(backend, str) else backend
         return analyze(conversations, backend=be, me=me, progress=progress, any_language=any_language)

@@ -95,8 +95,8 @@ AnyLanguage = Annotated[
 
 Workers = Annotated[
     int | None,
-    typer.Option("--workers", min=1, help="Processes to analyse conversations in (default: one per core when there "
-                 "are several conversations and at least 50,000 messages; the results are the same)."),
+    typer.Option("--workers", min=1, help="Processes to analyse in: conversations are shared out, and a long one's "
+                 "labelling too (default: one per core from 50,000 messages on; the results are the same)."),
 ]
 
 

@@ -34,7 +34,7 @@ class RulesBackend:
         lx, th = self.lexicon, self.th
         msgs = conv.messages
         ctxs = read_conversation(conv, lx, th)
-        group = len(conv.people) > 2
+        group = conv.is_group
         labels: list[MessageLabel] = []
         bids: list[Bid] = []
         bid_at: dict[int, Bid] = {}

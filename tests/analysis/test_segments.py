@@ -1,0 +1,70 @@
+"""A conversation labelled in stretches, each with its context, is labelled as it is whole."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+
+from turntoward.analysis import segments
+from turntoward.analysis._config import thresholds
+from turntoward.analysis.backends import backend_names, get_backend
+from turntoward.api.analysis import load_conversations
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = [str(ROOT / "examples" / name) for name in ("couple", "family", "friends")]
+
+
+def _said(labelling) -> list:
+    return [
+        (lab.index, lab.horseman, lab.control, lab.accountability, lab.repair,
+         lab.bid and (lab.bid.index, lab.bid.kind, lab.bid.outcome, lab.bid.response_index, lab.bid.latency_s,
+                      lab.bid.score, lab.bid.cues, lab.bid.response_cues))
+        for lab in labelling.labels
+    ]
+
+
+@pytest.mark.parametrize("backend", backend_names())
+@pytest.mark.parametrize("parts", [2, 3])
+def test_stretches_stitched_are_the_whole_conversations_labelling(backend, parts):
+    be, th = get_backend(backend), thresholds()
+    for conv in load_conversations(EXAMPLES):
+        plan = segments.plan(conv, parts, th)
+        if len(conv.messages) >= 2 * parts * segments.CONTEXT_MESSAGES:
+            assert len(plan) > 1, conv.source
+        pieces = [segments.keep(be.label(segments.cut(conv, seg)), seg) for seg in plan]
+        stitched, whole = segments.stitch(conv, pieces), be.label(conv)
+        assert _said(stitched) == _said(whole), conv.source
+        assert [b.index for b in stitched.bids] == [b.index for b in whole.bids]
+        assert stitched.cues == whole.cues
+
+
+@pytest.mark.parametrize("backend", backend_names())
+def test_cuts_anywhere_even_mid_quarrel_or_mid_burst_change_nothing(backend):
+    # Harsher than the plan's cuts, which fall where the chat rests: a cut every 37 messages lands
+    # inside bursts, quarrels and bids waiting for their answers, and the context must cover them.
+    be, th = get_backend(backend), thresholds()
+    for conv in load_conversations(EXAMPLES):
+        plan = segments.around(conv, list(range(37, len(conv.messages), 37)), th)
+        pieces = [segments.keep(be.label(segments.cut(conv, seg)), seg) for seg in plan]
+        assert _said(segments.stitch(conv, pieces)) == _said(be.label(conv)), conv.source
+
+
+def test_stretches_are_cut_where_the_conversation_rests_and_cover_it_once():
+    th = thresholds()
+    (conv,) = load_conversations(EXAMPLES[:1])
+    plan = segments.plan(conv, 3, th)
+    assert plan[0].start == 0 and plan[-1].stop == len(conv.messages)
+    assert all(a.stop == b.start for a, b in pairwise(plan))
+    for seg in plan[1:]:  # each cut follows a silence of at least session_gap_s
+        gap = conv.messages[seg.start].ts - conv.messages[seg.start - 1].ts
+        assert gap.total_seconds() >= th.session_gap_s
+        assert seg.lo <= seg.start - segments.CONTEXT_MESSAGES
+
+
+def test_a_short_conversation_is_one_stretch():
+    (conv,) = load_conversations(EXAMPLES[:1])
+    short = conv.messages[:300]
+    assert segments.plan(replace(conv, messages=short), 2, thresholds()) == [segments.Segment(0, 0, 300, 300)]
