@@ -25,9 +25,10 @@ from dataclasses import replace
 from turntoward._runtime import paused_gc
 from turntoward.analysis import segments
 from turntoward.analysis._config import thresholds
+from turntoward.analysis._text import TextCues
 from turntoward.analysis.backends import Backend, Labelling, get_backend
 from turntoward.analysis.engine import ConversationAnalysis, analyze_conversation
-from turntoward.analysis.findings import MessageLabel
+from turntoward.analysis.findings import Bid, MessageLabel
 from turntoward.model import Conversation, Message, MessageKind
 
 AUTO_MIN_MESSAGES = 50_000
@@ -103,7 +104,7 @@ def _analyze_one(packed: Packed, any_language: bool) -> tuple[ConversationAnalys
     return result, said
 
 
-def _label_stretch(packed: Packed, seg: segments.Segment) -> tuple[list[MessageLabel], list, list]:
+def _label_stretch(packed: Packed, seg: segments.Segment) -> tuple[list[MessageLabel], list[Bid], list[TextCues]]:
     """The labels that say something, the bids and the cues of one stretch's own messages."""
     assert _backend is not None
     kept = segments.keep(_backend.label(_unpack(packed)), seg)
