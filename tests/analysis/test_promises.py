@@ -214,6 +214,11 @@ def test_a_burst_carries_its_bid_on_the_message_with_the_news(backend):
 @pytest.mark.parametrize("lines", [
     ("+0m Priti: could you take mum to the dentist on tuesday? i've used all my leave", "+20m Arun: yes of course"),
     ("+0m Jo: have fun tonight!! text me when you're home safe x", "+1m Kit: will do ❤️"),
+    # hyperbole and a polite condition, both read as control in real group chats before
+    ("+0m Dev: library till midnight again", "+2m Dev: feel free to keep me company while I kill myself on this "
+     "problem set :^)", "+5m Ana: omw with snacks"),
+    ("+0m Wanja: the fundraiser is on saturday! if you can't go but want to sponsor someone, message me 🙏",
+     "+1h Otieno: count me in for 2"),
 ])
 def test_worry_and_favours_are_not_called_control(backend, lines):
     assert not any(lab.control for lab in labels(chat(*lines), backend))
