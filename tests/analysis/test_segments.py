@@ -68,3 +68,17 @@ def test_a_short_conversation_is_one_stretch():
     (conv,) = load_conversations(EXAMPLES[:1])
     short = conv.messages[:300]
     assert segments.plan(replace(conv, messages=short), 2, thresholds()) == [segments.Segment(0, 0, 300, 300)]
+
+
+def test_explaining_one_message_labels_a_stretch_and_says_what_the_whole_analysis_says():
+    from turntoward.api.analysis import analyze_conversations, explain, explain_message
+
+    convs = load_conversations(EXAMPLES)
+    whole = analyze_conversations(convs)
+    for result in whole.conversations:
+        msgs = result.conversation.messages
+        late = [b.index for b in result.bids if b.response_index is not None and b.response_index > b.index + 3]
+        picks = {0, len(msgs) - 1, *late[:3], *(lab.index for lab in result.labels if lab.horseman)}
+        for i in sorted(picks)[:12]:
+            ref = f"{result.conversation.source}:{i}"
+            assert explain_message(convs, ref) == explain(whole, ref), ref

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from turntoward._runtime import paused_gc
+from turntoward.analysis import segments
 from turntoward.analysis._config import Thresholds, thresholds
 from turntoward.analysis._text import TextCues, default_lexicon
 from turntoward.analysis.backends import Backend, Labelling, get_backend
@@ -134,9 +135,7 @@ def analyze_conversation(
     processes sharing a long conversation, `analysis.segments`).
     """
     th = thresholds()
-    language = read_language(conv.messages, th)
-    if any_language:  # read it all, whatever its language
-        language = replace(language, read=True, months_not_read=(), months_code=None)
+    language = _language(conv, th, any_language)
     labeller = label or (backend or get_backend()).label
     labelling = labeller(conv) if language.read else _unread(conv, th)
     msgs = conv.messages
@@ -155,6 +154,32 @@ def analyze_conversation(
                        words_read=language.read)
     return ConversationAnalysis(conv, labelling.labels, labelling.bids, labelling.cues, eps, withheld, weekly,
                                 monthly, signs, sugg, language)
+
+
+def _language(conv: Conversation, th: Thresholds, any_language: bool) -> Language:
+    language = read_language(conv.messages, th)
+    if any_language:  # read it all, whatever its language
+        language = replace(language, read=True, months_not_read=(), months_code=None)
+    return language
+
+
+def label_part(
+    conv: Conversation, start: int, stop: int, backend: Backend | None = None, *, any_language: bool = False
+) -> tuple[Labelling, Language]:
+    """Messages ``start..stop-1`` labelled as `analyze_conversation` labels them, and the chat's
+    language, labelling only them and the context their labels depend on (`segments`): one
+    message of a long history is explained without labelling all of it."""
+    th = thresholds()
+    language = _language(conv, th, any_language)
+    seg = segments.part(conv, start, stop, th)
+    kept = segments.keep((backend or get_backend()).label(segments.cut(conv, seg)), seg)
+    if not language.read:
+        return Labelling([MessageLabel(i) for i in range(start, stop)], [], kept.cues), language
+    if language.months_not_read:
+        msgs = conv.messages
+        kept.labels = [lab if language.reads(msgs[lab.index].ts) else MessageLabel(lab.index) for lab in kept.labels]
+        kept.bids = [b for b in kept.bids if kept.labels[b.index - start].bid is b]
+    return kept, language
 
 
 def _withhold_months(labelling: Labelling, conv: Conversation, language: Language) -> tuple[Labelling, set[date]]:

@@ -67,14 +67,19 @@ def plan(conv: Conversation, parts: int, th: Thresholds) -> list[Segment]:
 def around(conv: Conversation, cuts: list[int], th: Thresholds) -> list[Segment]:
     """The stretches between `cuts` (message indices, ascending), each with its context."""
     seconds = [m.ts.timestamp() for m in conv.messages]
+    return [_with_context(seconds, start, stop, th) for start, stop in pairwise([0, *cuts, len(seconds)])]
+
+
+def part(conv: Conversation, start: int, stop: int, th: Thresholds) -> Segment:
+    """Messages ``start..stop-1`` (at least one) with their context."""
+    return _with_context([m.ts.timestamp() for m in conv.messages], start, stop, th)
+
+
+def _with_context(seconds: list[float], start: int, stop: int, th: Thresholds) -> Segment:
     n = len(seconds)
-    before, after = context_before_s(th), th.window_s
-    segments = []
-    for start, stop in pairwise([0, *cuts, n]):
-        lo = min(bisect_left(seconds, seconds[start] - before), max(0, start - CONTEXT_MESSAGES))
-        hi = max(bisect_right(seconds, seconds[stop - 1] + after), min(n, stop + CONTEXT_MESSAGES))
-        segments.append(Segment(lo, start, stop, min(hi, n)))
-    return segments
+    lo = min(bisect_left(seconds, seconds[start] - context_before_s(th)), max(0, start - CONTEXT_MESSAGES))
+    hi = max(bisect_right(seconds, seconds[stop - 1] + th.window_s), min(n, stop + CONTEXT_MESSAGES))
+    return Segment(lo, start, stop, min(hi, n))
 
 
 def cut(conv: Conversation, seg: Segment) -> Conversation:

@@ -167,8 +167,7 @@ def explain_command(
             source = head
     with ExitStack() as stack:
         convs = _load([source], False, db, passphrase, import_options(date_order, None, column_map), fmt, stack)
-    analysis = aa.analyze_conversations(convs, backend=backend, any_language=any_language)
-    ex = aa.explain(analysis, ref)
+    ex = aa.explain_message(convs, ref, backend=backend, any_language=any_language)
     if as_json:
         typer.echo(json.dumps({"message": ex.record, "cues": ex.cues, "response": ex.response,
                                "response_cues": ex.response_cues, "context": ex.context,
