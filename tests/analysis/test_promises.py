@@ -271,3 +271,39 @@ def test_a_reaction_speaks_for_a_reply_that_turned_away_but_not_over_a_hostile_o
     invite = "+0m Sam: mum invited us for dinner on sunday, want to come with me?"
     hostile = _reacted(chat(invite, "+5m Alex: oh great, another dinner with your mom 🙄"), Reaction("Alex", "❤️"))
     assert labels(hostile, backend)[0].bid.outcome == "against"
+
+
+def test_in_a_group_a_bid_nobody_answered_is_nobody_s_to_have_missed():
+    # The report's monthly "turns toward" counted an unanswered group bid as missed by every
+    # member (a friend who was barely there read "1%"), the summary as missed by nobody.
+    conv = chat(
+        "+0m Ana: who's around saturday? I'm making dumplings 🥟", "+3m Ben: me!! I'll bring the chilli oil",
+        "+2h Ana: look at this view from the office 🌇", "+3h Sam: anyone seen my blue jacket",
+        "+1d Ana: I passed my driving test!!!", "+5m Ben: ANA!! that's huge, how do you feel?",
+    )
+    result = analyze_conversation(conv, get_backend("hybrid"))
+    rows = [r for r in result.monthly if r.person is not None]
+    received = {r.person: (r.turned_toward, r.bids_received) for r in rows if r.bids_received}
+    rates = result.turn_toward_rate()
+    assert {p: round(t / n, 3) for p, (t, n) in received.items()} == {p: x for p, x in rates.items() if x is not None}
+    assert "Sam" not in received  # Sam answered nobody's bid, and nobody's bid was his to answer
+
+
+def test_the_shallower_suggestion_names_only_what_fell():
+    from turntoward.analysis.findings import Sign, Status, Trend
+    from turntoward.analysis.suggest import suggestions
+
+    def said(words: tuple[float, float], depth: tuple[float, float]) -> str:
+        trends = [Trend("words per message", 20, -0.4 if words[1] < words[0] else 0.3, 0.01, 0.0, *words),
+                  Trend("disclosures and questions per 10 messages", 20, -0.4 if depth[1] < depth[0] else 0.2,
+                        0.01, 0.0, *depth)]
+        signs = {"shallower": Sign("shallower", Status.WATCH, "", trends)}
+        (sug,) = suggestions(["Jo", "Sam"], [], [], [], [], signs, responders={})
+        return sug.text
+
+    # A real chat's words per message fell from 4.8 to 2.9 while its disclosures and questions
+    # rose from 0.6 to 1 per 10 messages; it was told it "carries fewer feelings and questions".
+    assert said((4.8, 2.9), (0.6, 1.0)).startswith("Messages have become shorter.")
+    assert "fewer feelings" not in said((4.8, 2.9), (0.6, 1.0))
+    assert said((5.0, 5.2), (1.2, 0.5)).startswith("Messages carry fewer feelings and questions")
+    assert said((5.0, 3.0), (1.2, 0.5)).startswith("Messages have become shorter and carry fewer feelings")

@@ -90,7 +90,7 @@ def period_metrics(
             row(p, responder).bids_received += 1
             row(p, responder).turned_toward += toward
             row(p, responder).turned_against += against
-        else:
+        elif len(people) == 2:  # unanswered: received by the other one; in a group, by nobody in particular
             for other in people:
                 if other != b.author:
                     row(p, other).bids_received += 1

@@ -94,8 +94,12 @@ def suggestions(
             out.append(_make("reciprocity", [], giver=hi, taker=lo, hi=made[hi], lo=made[lo]))
     if signs.get("rarer") and signs["rarer"].status is not Status.OK:
         out.append(_make("rarer", []))
-    if signs.get("shallower") and signs["shallower"].status is not Status.OK:
-        out.append(_make("shallower", []))
+    shallower = signs.get("shallower")
+    if shallower and shallower.status is not Status.OK:
+        # Name only what fell: shorter messages, fewer disclosures and questions, or both.
+        fell = [t.tau < 0 and t.last_level < t.first_level for t in shallower.trends]
+        key = {(True, False): "shallower_words", (False, True): "shallower_depth"}.get(tuple(fell), "shallower")
+        out.append(_make(key, []))
     met = [b.index for b in bids if b.outcome is Outcome.TOWARD]
     if not out and words_read and met:  # "bids here are mostly met" needs bids that were
         out.append(_make("keep_going", met[:5]))

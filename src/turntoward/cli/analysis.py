@@ -84,6 +84,8 @@ def _print_analysis(analysis: aa.Analysis) -> None:
         console.print(table)
         for sug in result.suggestions[:3]:
             console.print(f"• {escape(sug.text)}")
+        if len(result.suggestions) > 3:
+            console.print(f"  (and {len(result.suggestions) - 3} more in the report and --summary-json)")
         if any(sug.help_resources for sug in result.suggestions):
             console.print("[bold]Help:[/] " + " ".join(escape(h) for h in s["help"]))
         console.print()
