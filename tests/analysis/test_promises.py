@@ -307,3 +307,13 @@ def test_the_shallower_suggestion_names_only_what_fell():
     assert "fewer feelings" not in said((4.8, 2.9), (0.6, 1.0))
     assert said((5.0, 5.2), (1.2, 0.5)).startswith("Messages carry fewer feelings and questions")
     assert said((5.0, 3.0), (1.2, 0.5)).startswith("Messages have become shorter and carry fewer feelings")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_calling_out_meanness_in_a_group_quarrel_is_read(backend):
+    # Words a real community group's quarrel used that the lexicon did not know.
+    conv = chat("+0m Wanjiru: anyone know a good tailor in town?", "+2m Kip: learn to sew lol",
+                "+1m Wanjiru: wow ok", "+1m Amani: Kip you're being mean to people and you need to stop it",
+                "+2m Kip: it was a joke relax", "+1m Amani: you're a bully and when called out you say it was a joke")
+    found = labels(conv, backend)
+    assert found[3].horseman is not None and found[5].horseman is not None
