@@ -317,3 +317,20 @@ def test_calling_out_meanness_in_a_group_quarrel_is_read(backend):
                 "+2m Kip: it was a joke relax", "+1m Amani: you're a bully and when called out you say it was a joke")
     found = labels(conv, backend)
     assert found[3].horseman is not None and found[5].horseman is not None
+
+
+def test_a_person_is_named_for_sharp_replies_only_where_they_are_a_pattern():
+    from turntoward.analysis.findings import Bid, BidKind, Outcome
+    from turntoward.analysis.suggest import suggestions
+
+    def told(against: int, total: int = 100) -> list[str]:
+        bids = [Bid(2 * i, "Ana", BidKind.NEWS, 0.9, [], Outcome.AGAINST if i < against else Outcome.TOWARD,
+                    2 * i + 1) for i in range(total)]
+        responders = {b.index: "Sam" for b in bids}
+        return [s.text for s in suggestions(["Ana", "Sam"], [], bids, [], [], {}, responders=responders)
+                if "with irritation" in s.text]
+
+    assert told(2) == []  # two in a hundred: an incident (and on real chats, mostly a misreading)
+    assert told(5) == ["5 bids were answered by Sam with irritation, sarcasm or dismissal. When you can't engage "
+                       "right now, saying so warmly ('can't talk now, tell me tonight?') keeps the door open."]
+    assert told(2, total=10) != []

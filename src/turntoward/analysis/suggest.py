@@ -77,7 +77,7 @@ def suggestions(
         if len(mine) >= 5 and len(away) / len(mine) >= 0.3:
             out.append(_make("turn_toward_group" if group else "turn_toward", away, person=person, n=len(away),
                              total=len(mine)))
-        if len(against) >= 2:
+        if len(against) >= 2 and len(against) >= float(_texts()["turn_against"]["min_share"]) * len(mine):
             out.append(_make("turn_against", against, person=person, n=len(against)))
     unrepaired = [e for e in episodes if not e.repaired]
     if unrepaired:
