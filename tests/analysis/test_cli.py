@@ -163,3 +163,17 @@ def test_a_chat_with_no_messages_yet_is_analysed_and_reported_without_praise(tmp
     assert shown.exit_code == 0 and "no messages" in shown.output
     page = invoke("report", str(export), "--out", str(tmp_path / "r.html"))
     assert page.exit_code == 0, page.output
+
+
+def test_a_big_group_lists_its_ten_most_active_people_and_sums_the_rest(tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "160")
+    rows = ["ts,author,text"]
+    for k in range(12):  # member k writes 12 - k messages
+        rows += [f"2024-03-0{1 + j % 9} {10 + k}:{j:02d},Member {k:02d},anyone up for the hike on sunday?"
+                 for j in range(12 - k)]
+    table = tmp_path / "club.csv"
+    table.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = invoke("analyze", str(table))
+    assert result.exit_code == 0, result.output
+    assert "Member 09" in result.output and "Member 10" not in result.output and "Member 11" not in result.output
+    assert "and 2 others" in result.output
