@@ -213,8 +213,13 @@ def _check_flat(source: Source, data: bytes) -> None:
     first = json.loads(next(line for line in data.splitlines() if line.strip()))
     nested = [key for key, value in first.items() if isinstance(value, dict)]
     if nested and not any(_key(key) in GUESSES["text"] for key in first):
-        raise ImportFormatError(source.name, "JSON Lines with one flat row per message (fields such as ts, "
-                                "author, text)", line=1, found="rows of nested objects (" + ", ".join(nested) + ")")
+        raise _nested(ImportFormatError, source, nested, line=1)
+
+
+def _nested(error: type[ImportFormatError], source: Source, nested: list[str], line: int | None = None) -> Exception:
+    """The error for rows that hold the message inside objects (signal-cli's ``{"envelope": {...}}``)."""
+    return error(source.name, "one flat row per message (fields such as ts, author, text)", line=line,
+                 found="rows of nested objects (" + ", ".join(nested) + ")")
 
 
 def _columns(source: Source, frame: pl.DataFrame, column_map: dict[str, str]) -> dict[str, str]:
@@ -245,9 +250,8 @@ def _columns(source: Source, frame: pl.DataFrame, column_map: dict[str, str]) ->
         if field_name not in columns and not (field_name == "ts" and untimed):
             # a table, but not of messages: no importer reads it as a chat
             nested = [name for name, dtype in frame.schema.items() if isinstance(dtype, pl.Struct)]
-            if nested:  # signal-cli's {"envelope": {...}}: the message is inside
-                raise UnknownFormatError(source.name, "one flat row per message (fields such as ts, author, text)",
-                                         found="rows of nested objects (" + ", ".join(nested) + ")")
+            if nested:
+                raise _nested(UnknownFormatError, source, nested)
             looked_for = ", ".join(GUESSES[field_name][:7]) + (", …" if len(GUESSES[field_name]) > 7 else "")
             without = ", or ts=none for a table without times" if field_name == "ts" else ""
             raise UnknownFormatError(
