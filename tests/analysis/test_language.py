@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from turntoward.analysis import analyze
 from turntoward.analysis.backends import get_backend
 from turntoward.api import load_conversations, summary
-from turntoward.api.analysis import explain
+from turntoward.api.analysis import explain, explain_message
 from turntoward.api.report import build, report
 from turntoward.cli import _load_commands, app
 from turntoward.model import Conversation, Message
@@ -165,6 +165,9 @@ def test_months_written_in_another_language_are_not_labelled():
     analysis = analyze([conv])
     assert "Spanish" in (explain(analysis, f"moved.txt:{spanish[3]}").language_note or "")
     assert explain(analysis, "moved.txt:5").language_note is None
+    # explaining from a stretch (what the CLI does) says the same, at the seam between the languages too
+    for i in (5, spanish[0] - 2, spanish[0], spanish[3]):
+        assert explain_message([conv], f"moved.txt:{i}") == explain(analysis, f"moved.txt:{i}")
     # and --any-language reads them too
     assert any(b.index >= spanish[0] for b in analyze([conv], any_language=True).conversations[0].bids)
 

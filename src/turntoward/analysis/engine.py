@@ -35,7 +35,7 @@ from turntoward.analysis.language import Language, read_language
 from turntoward.analysis.metrics import period_metrics, week_of
 from turntoward.analysis.signs import chat_signs
 from turntoward.analysis.suggest import suggestions
-from turntoward.model import Conversation
+from turntoward.model import Conversation, Message
 
 
 @dataclass(slots=True)
@@ -141,7 +141,7 @@ def analyze_conversation(
     msgs = conv.messages
     unread_weeks: set[date] = set()
     if language.months_not_read:
-        labelling, unread_weeks = _withhold_months(labelling, conv, language)
+        labelling, unread_weeks = _withhold_months(labelling, conv.messages, language)
     new_session = [i == 0 or (m.ts - msgs[i - 1].ts).total_seconds() >= th.session_gap_s
                    for i, m in enumerate(msgs)]
     weekly = period_metrics(msgs, labelling.cues, labelling.bids, new_session)
@@ -176,22 +176,24 @@ def label_part(
     if not language.read:
         return Labelling([MessageLabel(i) for i in range(start, stop)], [], kept.cues), language
     if language.months_not_read:
-        msgs = conv.messages
-        kept.labels = [lab if language.reads(msgs[lab.index].ts) else MessageLabel(lab.index) for lab in kept.labels]
-        kept.bids = [b for b in kept.bids if kept.labels[b.index - start].bid is b]
+        kept = _withhold_months(kept, conv.messages[start:stop], language)[0]
     return kept, language
 
 
-def _withhold_months(labelling: Labelling, conv: Conversation, language: Language) -> tuple[Labelling, set[date]]:
-    """The labelling without labels on the messages of the months whose words were not read, and
-    the weeks those messages fall in (whose depth is not judged)."""
+def _withhold_months(
+    labelling: Labelling, messages: list[Message], language: Language
+) -> tuple[Labelling, set[date]]:
+    """The labelling of `messages` (one label each, in order) without labels on the messages of
+    the months whose words were not read, and the weeks those messages fall in (whose depth is
+    not judged)."""
     labels = list(labelling.labels)
     weeks: set[date] = set()
-    for i, m in enumerate(conv.messages):
+    for i, m in enumerate(messages):
         if not language.reads(m.ts):
             labels[i] = MessageLabel(index=m.index)
             weeks.add(week_of(m.ts))
-    bids = [b for b in labelling.bids if labels[b.index].bid is b]
+    kept = {id(lab.bid) for lab in labels if lab.bid is not None}
+    bids = [b for b in labelling.bids if id(b) in kept]
     return Labelling(labels, bids, labelling.cues), weeks
 
 
