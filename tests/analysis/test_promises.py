@@ -334,3 +334,22 @@ def test_a_person_is_named_for_sharp_replies_only_where_they_are_a_pattern():
     assert told(5) == ["5 bids were answered by Sam with irritation, sarcasm or dismissal. When you can't engage "
                        "right now, saying so warmly ('can't talk now, tell me tonight?') keeps the door open."]
     assert told(2, total=10) != []
+
+
+def test_a_big_group_names_only_the_few_a_suggestion_concerns_most():
+    from turntoward.analysis.findings import Bid, BidKind, Outcome
+    from turntoward.analysis.suggest import GROUP_NAMED, suggestions
+
+    members = [f"Member {k}" for k in range(8)]
+    bids, responders = [], {}
+    for k, member in enumerate(members[1:], start=1):  # member k answered k + 1 bids sharply, 2 warmly
+        for j in range(k + 3):
+            bid = Bid(len(bids), members[0], BidKind.NEWS, 0.9, [],
+                      Outcome.AGAINST if j <= k else Outcome.TOWARD, len(bids) + 1000)
+            responders[bid.index] = member
+            bids.append(bid)
+    said = [s.text for s in suggestions(members, [], bids, [], [], {}, responders=responders)
+            if "with irritation" in s.text]
+    assert len(said) == GROUP_NAMED == 3
+    assert [t.split(" with")[0] for t in said] == [
+        "8 bids were answered by Member 7", "7 bids were answered by Member 6", "6 bids were answered by Member 5"]

@@ -22,6 +22,10 @@ from turntoward.analysis.findings import (
     Withholding,
 )
 
+GROUP_NAMED = 3
+"""In a group, each kind of suggestion about how a person replied names at most this many people
+(those it concerns most): a 512-member community group was given 27 such suggestions."""
+
 
 @cache
 def _texts() -> dict[str, dict[str, str]]:
@@ -67,6 +71,8 @@ def suggestions(
     contempt = [lab.index for lab in labels if lab.horseman is Horseman.CONTEMPT]
     if len(contempt) >= 2:
         out.append(_make("contempt_group" if group else "contempt", contempt, n=len(contempt)))
+    toward: list[tuple[int, Suggestion]] = []
+    sharp: list[tuple[int, Suggestion]] = []
     for person in people:
         if group:
             mine = [b for b in bids if responders.get(b.index) == person]
@@ -75,10 +81,14 @@ def suggestions(
         away = [b.index for b in mine if b.outcome is Outcome.AWAY]
         against = [b.index for b in mine if b.outcome is Outcome.AGAINST]
         if len(mine) >= 5 and len(away) / len(mine) >= 0.3:
-            out.append(_make("turn_toward_group" if group else "turn_toward", away, person=person, n=len(away),
-                             total=len(mine)))
+            toward.append((len(away), _make("turn_toward_group" if group else "turn_toward", away, person=person,
+                                            n=len(away), total=len(mine))))
         if len(against) >= 2 and len(against) >= float(_texts()["turn_against"]["min_share"]) * len(mine):
-            out.append(_make("turn_against", against, person=person, n=len(against)))
+            sharp.append((len(against), _make("turn_against", against, person=person, n=len(against))))
+    for found in (toward, sharp):
+        if group:  # a big group names the few it concerns most, not dozens of members
+            found = sorted(found, key=lambda nf: -nf[0])[:GROUP_NAMED]
+        out += [sug for _, sug in found]
     unrepaired = [e for e in episodes if not e.repaired]
     if unrepaired:
         out.append(_make("repair", [e.start_index for e in unrepaired], n=len(unrepaired)))
