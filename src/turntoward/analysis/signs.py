@@ -114,7 +114,8 @@ def chat_signs(
     rarer = Sign("rarer", rarer_status, (
         f"messages per week went from about {_n(volume.first_level)} to {_n(volume.last_level)} "
         f"(Mann-Kendall tau {volume.tau:+.2f}, p = {volume.p_value:.3f}); active days per week from "
-        f"{_n(days.first_level)} to {_n(days.last_level)}; latest quarter since {since}"), [volume, days])
+        f"{_n(days.first_level)} to {_n(days.last_level)} (the first and the last quarter of these weeks, the last "
+        f"from {since})"), [volume, days])
     shallower = Sign("shallower", shallow_status, (
         f"words per message went from about {_n(words.first_level)} to {_n(words.last_level)} "
         f"(tau {words.tau:+.2f}, p = {words.p_value:.3f}); disclosures and questions about the other per 10 "
