@@ -82,3 +82,15 @@ def test_explaining_one_message_labels_a_stretch_and_says_what_the_whole_analysi
         for i in sorted(picks)[:12]:
             ref = f"{result.conversation.source}:{i}"
             assert explain_message(convs, ref) == explain(whole, ref), ref
+
+
+def test_a_cut_keeps_every_field_of_every_message_but_its_numbering():
+    th = thresholds()
+    for conv in load_conversations(EXAMPLES):
+        seg = segments.part(conv, len(conv.messages) // 2, len(conv.messages) // 2 + 1, th)
+        part = segments.cut(conv, seg)
+        for m, original in zip(part.messages, conv.messages[seg.lo:seg.hi], strict=True):
+            inside = original.reply_to is not None and original.reply_to >= seg.lo
+            assert m == replace(original, index=original.index - seg.lo,
+                                reply_to=original.reply_to - seg.lo if inside else None)
+        assert part.is_group == conv.is_group and part.source == conv.source

@@ -24,7 +24,7 @@ from itertools import pairwise
 from turntoward.analysis._config import Thresholds
 from turntoward.analysis.backends import Labelling
 from turntoward.analysis.findings import MessageLabel
-from turntoward.model import Conversation
+from turntoward.model import Conversation, Message
 
 CONTEXT_MESSAGES = 200
 """Messages of context at least on either side of a stretch, however fast they were written."""
@@ -85,10 +85,12 @@ def _with_context(seconds: list[float], start: int, stop: int, th: Thresholds) -
 def cut(conv: Conversation, seg: Segment) -> Conversation:
     """Messages ``seg.lo..seg.hi-1`` as a conversation of their own, numbered from 0 (a reply to a
     message before them points at none), a group chat if the whole conversation is one."""
-    messages = []
-    for m in conv.messages[seg.lo:seg.hi]:
-        reply_to = m.reply_to - seg.lo if m.reply_to is not None and m.reply_to >= seg.lo else None
-        messages.append(replace(m, index=m.index - seg.lo, reply_to=reply_to))
+    lo = seg.lo
+    messages = [  # built directly: dataclasses.replace costs several times as much, a million times over
+        Message(m.index - lo, m.ts, m.author, m.text, m.kind,
+                m.reply_to - lo if m.reply_to is not None and m.reply_to >= lo else None, m.edited, m.reactions)
+        for m in conv.messages[lo:seg.hi]
+    ]
     return replace(conv, messages=messages, system_events=[], group=conv.is_group)
 
 
