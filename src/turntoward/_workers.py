@@ -176,9 +176,11 @@ def analyze_in_workers(
 
         try:
             hand_out()
-            for i in split:  # labelled by the pool, stretch by stretch, the rest found here
-                results[i] = analyze_conversation(conversations[i], any_language=any_language,
-                                                  label=_label_in_stretches(pool, conversations[i], parts))
+            # Labelled by the pool stretch by stretch, all of them handed out at once so no worker
+            # waits for the next conversation; the rest of each analysis is found here.
+            labellers = {i: _label_in_stretches(pool, conversations[i], parts) for i in split}
+            for i in split:
+                results[i] = analyze_conversation(conversations[i], any_language=any_language, label=labellers[i])
                 if progress is not None:
                     progress(conversations[i])
             while pending:

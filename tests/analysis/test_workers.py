@@ -120,3 +120,18 @@ def test_a_long_conversation_is_labelled_in_stretches_with_the_same_results(monk
     shared = analyze_conversations(convs, workers=2)
     assert calls == [2]
     assert _everything(shared) == _everything(analyze_conversations(convs, workers=1))
+
+
+def test_two_long_conversations_share_the_workers_and_give_the_same_results(monkeypatch):
+    monkeypatch.setattr(_workers, "SPLIT_MIN_MESSAGES", 1_000)
+    (couple,) = load_conversations(EXAMPLES[:1])
+    second = Conversation("again.txt", "whatsapp", "again", [Message(m.index, m.ts, m.author, m.text, m.kind)
+                                                            for m in couple.messages])
+    convs = [couple, second]
+    calls: list[int] = []
+    real = _workers._label_in_stretches
+    monkeypatch.setattr(_workers, "_label_in_stretches",
+                        lambda pool, conv, parts: calls.append(parts) or real(pool, conv, parts))
+    shared = analyze_conversations(convs, workers=4)
+    assert calls == [2, 2]
+    assert _everything(shared) == _everything(analyze_conversations(convs, workers=1))
