@@ -6,6 +6,7 @@ the same functions run in the CLI, the report, tests and parallel batch workers.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -105,6 +106,14 @@ class ConversationAnalysis:
                     if p != b.author:
                         received[p] += 1
         return {p: (round(toward[p] / received[p], 3) if received[p] else None) for p in people}
+
+    def most_active(self, people: list[str], n: int) -> list[str]:
+        """`people` as they are, or when there are more than `n`, the `n` who wrote most (ties:
+        who wrote first): a big group's views name these and sum the rest."""
+        if len(people) <= n:
+            return people
+        written = Counter(m.author for m in self.conversation.messages)
+        return sorted(people, key=lambda p: -written[p])[:n]
 
     @property
     def control_messages(self) -> list[int]:

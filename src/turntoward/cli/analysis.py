@@ -6,7 +6,6 @@ Thin wrappers over `turntoward.api.analysis`: parse arguments, call, print (tabl
 from __future__ import annotations
 
 import json
-from collections import Counter
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated, Any
@@ -72,15 +71,14 @@ def _print_analysis(analysis: aa.Analysis) -> None:
         conv = result.conversation
         s = aa.conversation_summary(result)
         table = Table("person", "bids made", "toward", "away", "against", "turns toward (received)", box=None)
-        people = list(s["bids"].items())
-        if len(people) > SHOWN_PEOPLE:  # a big group: those who wrote most, and the rest in one line
-            written = Counter(m.author for m in conv.messages)
-            people = sorted(people, key=lambda pt: -written[pt[0]])[:SHOWN_PEOPLE]
-        for person, t in people:
+        shown = result.most_active(list(s["bids"]), SHOWN_PEOPLE)  # a big group: the rest in one line
+        for person in shown:
+            t = s["bids"][person]
             table.add_row(escape(person), str(t["made"]), str(t["toward"]), str(t["away"]), str(t["against"]),
                           _rate(s["turn_toward_rate"].get(person)))
-        if len(s["bids"]) > len(people):
-            rest = [t for person, t in s["bids"].items() if person not in dict(people)]
+        shown_set = set(shown)
+        rest = [t for person, t in s["bids"].items() if person not in shown_set]
+        if rest:
             table.add_row(f"and {len(rest)} others", *(str(sum(t[k] for t in rest))
                                                        for k in ("made", "toward", "away", "against")), "")
         lines = [f"{s['messages']} messages, {s['first'][:10]} to {s['last'][:10]}" if s["messages"] else "no messages"]

@@ -114,10 +114,7 @@ class ConversationBuilder:
         msgs = conv.messages
         people = self.people
         t = _tally(r, people)
-        shown = people
-        if len(people) > SHOWN_PEOPLE:
-            written = Counter(m.author for m in msgs)
-            shown = sorted(people, key=lambda p: -written[p])[:SHOWN_PEOPLE]  # ties: first to write first
+        shown = r.most_active(people, SHOWN_PEOPLE)
         shown_set = set(shown)
         rest = [p for p in people if p not in shown_set]
         bids = [_person_bids(nm.person(p), [p], t) for p in shown]
