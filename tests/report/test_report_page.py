@@ -39,6 +39,16 @@ def test_turn_toward_rates_sit_beside_the_research_reference_as_an_illustration(
     assert "illustration" in text and "say nothing about how your relationship will go" in text
 
 
+def test_a_groups_rates_in_the_report_are_the_summarys(examples_analysis: Analysis, examples_html: str) -> None:
+    # The report counted a group bid nobody answered as missed by every member (a real member
+    # who was barely there read 1%, the summary 100%).
+    k, family = next((k, r) for k, r in enumerate(examples_analysis.conversations) if len(r.people) > 2)
+    text = section(examples_html, f"conversation-{k + 1}")
+    for person, rate in family.turn_toward_rate().items():
+        if rate is not None:
+            assert re.search(rf"{person} \d+ \d+ \d+ \d+ \d+ {rate:.0%}", text), person
+
+
 def test_every_quoted_example_carries_a_reference_that_explain_resolves_to_the_same_message(
     examples_analysis: Analysis, examples_html: str
 ) -> None:

@@ -195,7 +195,8 @@ class ConversationBuilder:
                 out.going_well.append(words["no_conflict"])
             elif repaired:
                 out.going_well.append(words["repaired"].format(n=repaired, total=len(view.episodes)))
-        # In a group an unanswered bid counts against everyone else, so rates are not told as praise or worry.
+        # In a group a rate covers only the bids a person answered, and says nothing of the bids
+        # nobody answered, so it is not told as praise or worry.
         for pb in view.bids if len(view.people) == 2 else []:
             if pb.turn_toward_rate is None or pb.received < 5:
                 continue
@@ -248,7 +249,8 @@ def _tally(r: ConversationAnalysis, people: list[str]) -> _Tally:
     """Bids made and received per person, by kind and outcome, in a single pass.
 
     Received follows `ConversationAnalysis.turn_toward_rate`: a bid is received by whoever
-    answered it, or by everyone else when nobody did. Plain dicts with every key present keep
+    answered it or, when nobody did, by the other one in a chat of two and by nobody in
+    particular in a group. Plain dicts with every key present keep
     the loop cheap for a few hundred thousand bids.
     """
     everyone = set(people) | {b.author for b in r.bids}
@@ -279,7 +281,7 @@ def _tally(r: ConversationAnalysis, people: list[str]) -> _Tally:
                 t.answered[b.kind].append(b)
             if b.latency_s is not None:
                 t.latencies.setdefault(who, []).append(b.latency_s)
-        else:
+        elif len(people) == 2:  # unanswered: received by the other one; in a group by nobody in particular
             for p in others[author]:
                 received[p] += 1
         if outcome is against:
