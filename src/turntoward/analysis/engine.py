@@ -173,13 +173,20 @@ def _language(conv: Conversation, th: Thresholds, any_language: bool) -> Languag
 
 
 def label_part(
-    conv: Conversation, start: int, stop: int, backend: Backend | None = None, *, any_language: bool = False
+    conv: Conversation,
+    start: int,
+    stop: int,
+    backend: Backend | None = None,
+    *,
+    any_language: bool = False,
+    language: Language | None = None,
 ) -> tuple[Labelling, Language]:
     """Messages ``start..stop-1`` labelled as `analyze_conversation` labels them, and the chat's
     language, labelling only them and the context their labels depend on (`segments`): one
-    message of a long history is explained without labelling all of it."""
+    message of a long history is explained without labelling all of it. `language`, when a
+    first call has read it, saves reading the whole chat's language again."""
     th = thresholds()
-    language = _language(conv, th, any_language)
+    language = language or _language(conv, th, any_language)
     seg = segments.part(conv, start, stop, th)
     kept = segments.keep((backend or get_backend()).label(segments.cut(conv, seg)), seg)
     if not language.read:

@@ -235,7 +235,7 @@ def explain_message(
     def label_of(j: int) -> MessageLabel:
         if lo <= j < hi:
             return part.labels[j - lo]
-        return label_part(conv, j, j + 1, be, any_language=any_language)[0].labels[0]
+        return label_part(conv, j, j + 1, be, language=language)[0].labels[0]
 
     return _explanation(conv, index, part.labels, lo, part.cues[index - lo], language, label_of)
 
