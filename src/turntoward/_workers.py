@@ -18,7 +18,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import replace
 
@@ -98,17 +98,28 @@ def _analyze_one(packed: Packed, any_language: bool) -> tuple[ConversationAnalys
     result = analyze_conversation(conv, _backend, any_language=any_language)
     # Sent back without the messages, which the parent holds already, and with only the labels
     # that say something (most messages carry none).
-    said = [lab for lab in result.labels if lab != MessageLabel(lab.index)]
+    said = _said(result.labels)
     result.conversation = replace(conv, messages=[])
     result.labels = []
     return result, said
+
+
+def _said(labels: list[MessageLabel]) -> list[MessageLabel]:
+    """The labels that say something (most messages carry none): all a worker sends back."""
+    return [lab for lab in labels if lab != MessageLabel(lab.index)]
+
+
+def _filled(said: list[MessageLabel], indices: Iterable[int]) -> list[MessageLabel]:
+    """A label for each of `indices`: the one sent back, or an empty one."""
+    by_index = {lab.index: lab for lab in said}
+    return [by_index.get(i) or MessageLabel(i) for i in indices]
 
 
 def _label_stretch(packed: Packed, seg: segments.Segment) -> tuple[list[MessageLabel], list[Bid], list[TextCues]]:
     """The labels that say something, the bids and the cues of one stretch's own messages."""
     assert _backend is not None
     kept = segments.keep(_backend.label(_unpack(packed)), seg)
-    return [lab for lab in kept.labels if lab != MessageLabel(lab.index)], kept.bids, kept.cues
+    return _said(kept.labels), kept.bids, kept.cues
 
 
 def _label_in_stretches(
@@ -125,18 +136,15 @@ def _label_in_stretches(
         pieces = []
         for seg, future in zip(plan, futures, strict=True):
             said, bids, cues = future.result()
-            labels = {lab.index: lab for lab in said}
-            pieces.append(Labelling([labels.get(i) or MessageLabel(i) for i in range(seg.start, seg.stop)],
-                                    bids, cues))
+            pieces.append(Labelling(_filled(said, range(seg.start, seg.stop)), bids, cues))
         return segments.stitch(conv, pieces)
 
     return label
 
 
 def _put_back(result: ConversationAnalysis, said: list[MessageLabel], conv: Conversation) -> ConversationAnalysis:
-    labels = {lab.index: lab for lab in said}
     result.conversation = conv
-    result.labels = [labels.get(m.index) or MessageLabel(m.index) for m in conv.messages]
+    result.labels = _filled(said, (m.index for m in conv.messages))
     return result
 
 
