@@ -20,29 +20,32 @@ from turntoward.model import Message, MessageKind
 BUCKETS = 1 << 15
 
 
-_BUCKET_CACHE: dict[str, int] = {}
-_TEXT_CACHE: dict[tuple[str, str, str], list[str]] = {}
+class _BucketCache(dict[str, int]):
+    """Feature -> weight row, hashing a feature only the first time it is looked up (`__missing__`),
+    so a lookup of a feature seen before is one C-level dict probe with no Python call."""
+
+    def __missing__(self, feature: str) -> int:
+        if len(self) >= _CACHE_LIMIT:
+            self.clear()
+        b = self[feature] = zlib.crc32(feature.encode("utf-8")) & (BUCKETS - 1)
+        return b
+
+
 _CACHE_LIMIT = 500_000
+_BUCKET_CACHE = _BucketCache()
+_TEXT_CACHE: dict[tuple[str, str, str], list[str]] = {}
 _TEXT_CACHE_LIMIT = 20_000  # feature lists are ~100 strings each: keep the cache to the texts that repeat
 
 
 def bucket(feature: str) -> int:
     """The weight row of a feature (crc32, stable across runs and machines)."""
-    b = _BUCKET_CACHE.get(feature)
-    if b is None:
-        if len(_BUCKET_CACHE) >= _CACHE_LIMIT:
-            _BUCKET_CACHE.clear()
-        b = _BUCKET_CACHE[feature] = zlib.crc32(feature.encode("utf-8")) & (BUCKETS - 1)
-    return b
+    return _BUCKET_CACHE[feature]
 
 
 def buckets(features: Sequence[str]) -> np.ndarray:
-    """The weight rows of many features at once: `bucket` of each, by one C-level cache lookup
-    apiece (a long history hashes millions of features, nearly all of them seen before)."""
-    ids = list(map(_BUCKET_CACHE.get, features))
-    if None in ids:
-        ids = [bucket(f) if b is None else b for f, b in zip(features, ids, strict=True)]
-    return np.array(ids, dtype=np.int64)
+    """The weight rows of many features at once: `bucket` of each, read straight into the array
+    (a long history hashes millions of features, nearly all of them seen before)."""
+    return np.fromiter(map(_BUCKET_CACHE.__getitem__, features), dtype=np.int64, count=len(features))
 
 
 def _bin(value: float, edges: tuple[float, ...]) -> int:
