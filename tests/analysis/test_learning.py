@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from turntoward.analysis.backends._linear import feature_matrix, predict_many, train
+from turntoward.analysis.backends._features import BUCKETS
+from turntoward.analysis.backends._linear import LinearModel, feature_matrix, predict_many, train
 
 CLASSES = ["none", "question", "humor"]
 
@@ -35,3 +36,25 @@ def test_votes_are_the_same_as_one_row_a_vote_with_class_weights():
     flat = [x for v in votes for x in (v if len(v) == 3 else v * 3)]
     spread = train(flat_rows, flat, CLASSES, l2=1e-4, epochs=200, class_weight=weights)
     assert np.allclose(probabilities(soft, rows), probabilities(spread, rows), atol=1e-4)
+
+
+def _random_model(seed: int, levels: int) -> tuple[LinearModel, list[list[str]]]:
+    """A model whose weights take few distinct values (many ties), and rows with repeated features."""
+    rng = np.random.default_rng(seed)
+    weights = (rng.integers(-levels, levels + 1, size=(BUCKETS, len(CLASSES))) / levels).astype(np.float32)
+    model = LinearModel(list(CLASSES), weights, np.zeros(len(CLASSES), dtype=np.float32))
+    vocabulary = [f"w={k}" for k in range(60)]
+    rows = [["bias", *rng.choice(vocabulary, size=int(rng.integers(0, 30))).tolist()] for _ in range(300)]
+    return model, rows
+
+
+def test_decisions_and_top_features_of_many_rows_are_those_of_each_row():
+    for seed, levels in ((1, 2), (2, 7), (3, 1000)):
+        model, rows = _random_model(seed, levels)
+        model.default_threshold, model.last_floor = 0.4, 0.45
+        p = probabilities(model, rows)
+        assert model.decide_many(p) == [model.decide(row) for row in p]
+        for cls in CLASSES:
+            for n in (1, 4, 6):
+                assert model.top_features_many(rows, [cls] * len(rows), n) == [
+                    model.top_features(row, cls, n) for row in rows]

@@ -34,6 +34,13 @@ class LinearModel:
             return 0
         return int(p[1:].argmax()) + 1
 
+    def decide_many(self, p: np.ndarray) -> list[int]:
+        """`decide` of every row of `p` at once (one row per message of a chunk)."""
+        k = p[:, 1:].argmax(axis=1) + 1  # argmax takes the first of equal maxima, as in `decide`
+        k[p[:, 0] >= self.default_threshold] = 0
+        k[p[:, -1] >= self.last_floor] = len(self.classes) - 1  # checked first in `decide`: it wins
+        return k.tolist()
+
     def scores(self, features: list[str]) -> np.ndarray:
         idx = buckets(features)
         logits = self.weights[_unique(idx)].sum(axis=0, dtype=np.float32) + self.bias
@@ -53,6 +60,45 @@ class LinearModel:
         w = self.weights[buckets(unique), k]
         best = np.argsort(-w)[:n]
         return [unique[i] for i in best if w[i] > 0]
+
+    def top_features_many(self, rows: Sequence[Sequence[str]], classes: Sequence[str], n: int = 6) -> list[list[str]]:
+        """`top_features(rows[i], classes[i], n)` of every row, by one sort for all of them.
+
+        A long history asks this of every bid, and one NumPy sort per bid cost more than all the
+        rest of its labelling. Where the `n` strongest features of a row have distinct weights,
+        its answer does not depend on how a sort orders equal weights; a row with a tie that
+        could matter is answered by `top_features` itself, so every answer is its answer.
+        """
+        if not rows:
+            return []
+        column = {c: k for k, c in enumerate(self.classes)}
+        flat = list(chain.from_iterable(rows))
+        row_of = np.repeat(np.arange(len(rows)), [len(r) for r in rows])
+        cols = np.array([column[c] for c in classes], dtype=np.int64)
+        w = self.weights[buckets(flat), cols[row_of]]
+        positive = np.flatnonzero(w > 0)  # only features that push toward the class are named
+        order = positive[np.lexsort((-w[positive], row_of[positive]))]  # by row, strongest first
+        ends = np.searchsorted(row_of[order], np.arange(1, len(rows) + 1)).tolist()
+        order_l, weight = order.tolist(), w[order].tolist()
+        out: list[list[str]] = []
+        end = 0
+        for r in range(len(rows)):
+            start, end = end, ends[r]
+            picked: list[str] = []
+            last = 0.0
+            for i, v in zip(order_l[start:end], weight[start:end], strict=True):
+                f = flat[i]
+                if f in picked:  # the same feature twice in a row: once, as `top_features` de-duplicates
+                    continue
+                if picked and v == last:  # a tie: the sort's order of equal weights decides
+                    picked = self.top_features(list(rows[r]), classes[r], n)
+                    break
+                if len(picked) == n:  # the next feature is weaker than the n-th: no tie at the edge
+                    break
+                picked.append(f)
+                last = v
+            out.append(picked[:n])
+        return out
 
 
 def _unique(keys: np.ndarray) -> np.ndarray:

@@ -78,6 +78,18 @@ def _late(bid: Bid, rp: RulesPass, conv: Conversation, th: Thresholds) -> bool:
     return waking_seconds(msgs[bid.index].ts, msgs[bid.response_index].ts, th) > th.late_waking_s
 
 
+@dataclass(slots=True)
+class _Decided:
+    """The second pass's decisions for one chunk of messages, one entry per message."""
+
+    chosen: dict[str, list[int]]
+    """Each model's class index (`LinearModel.decide`), the kind already set for media and links."""
+    kind_p: list[list[float]]
+    """The kind model's probabilities (a bid's score)."""
+    no_horseman_p: list[float]
+    control_p: list[float]
+
+
 @register_backend
 class HybridBackend:
     """Rules for cues and context, trained linear models for the decisions."""
@@ -155,34 +167,49 @@ class HybridBackend:
         extra = neighbour_rows(start, start + len(rows), msgs, readings)
         matrix = add_features(indices, indptr, extra)
         probs = dict(zip(STACKED, predict_many([self.models[n] for n in STACKED], *matrix), strict=True))
-        for offset, feats in enumerate(rows):
-            self._label_one(start + offset, offset, feats + extra[offset], probs, rp, msgs, labels, bids)
+        # Every model's decision for the whole chunk at once, as plain lists: NumPy calls on one
+        # row at a time cost more than the decisions themselves.
+        chosen = {name: self.models[name].decide_many(probs[name]) for name in STACKED}
+        kind_classes = self.models["kind"].classes
+        attention = kind_classes.index("attention")
+        cues = rp.labelling.cues
+        for offset in range(len(rows)):  # ANNOTATION.md: a media placeholder or URL is always an attention bid
+            i = start + offset
+            if msgs[i].kind is MessageKind.MEDIA or cues[i].url:
+                chosen["kind"][offset] = attention
+        decided = _Decided(chosen, probs["kind"].tolist(), probs["horseman"][:, 0].tolist(),
+                           probs["control"][:, 1].tolist())
+        # A bid's cues name the features that pushed hardest toward its kind: found for the
+        # chunk's bids together, and only for them.
+        bid_rows = [offset for offset, k in enumerate(chosen["kind"]) if kind_classes[k] != "none"]
+        top = self.models["kind"].top_features_many([rows[o] + extra[o] for o in bid_rows],
+                                                    [kind_classes[chosen["kind"][o]] for o in bid_rows], 4)
+        top_of = dict(zip(bid_rows, top, strict=True))
+        for offset in range(len(rows)):
+            self._label_one(start + offset, offset, top_of.get(offset, []), decided, rp, msgs, labels, bids)
 
     def _label_one(
         self,
         i: int,
         row: int,
-        feats: list[str],
-        probs: dict[str, np.ndarray],
+        top: list[str],
+        decided: _Decided,
         rp: RulesPass,
         msgs: list[Message],
         labels: list[MessageLabel],
         bids: list[Bid],
     ) -> None:
-        """Label message `i` (row `row` of its chunk's probabilities)."""
+        """Label message `i` (row `row` of its chunk's decisions; `top`: its kind's strongest features)."""
         m = self.models
         rule = rp.labelling.labels[i]
         lab = MessageLabel(index=msgs[i].index)
-        k = m["kind"].decide(probs["kind"][row])
+        k = decided.chosen["kind"][row]
         kind = m["kind"].classes[k]
-        if msgs[i].kind is MessageKind.MEDIA or rp.labelling.cues[i].url:
-            kind = "attention"  # ANNOTATION.md: a media placeholder or URL is always an attention bid
-            k = m["kind"].classes.index(kind)
         if kind != "none":
             cues = rule.bid.cues if rule.bid is not None else []
-            cues = cues + [f"model:{f}" for f in m["kind"].top_features(feats, kind, 4)]
+            cues = cues + [f"model:{f}" for f in top]
             bid = Bid(index=msgs[i].index, author=msgs[i].author, kind=BidKind(kind),
-                      score=round(float(probs["kind"][row][k]), 3), cues=cues)
+                      score=round(decided.kind_p[row][k], 3), cues=cues)
             bids.append(bid)
             lab.bid = bid
         # The models decide among what the lexicons make possible: a horseman needs a conflict
@@ -191,12 +218,11 @@ class HybridBackend:
         # cue. A playful or fond line outside a quarrel is never a horseman, and calling a warm
         # message controlling would be a harm of its own (DESIGN.md, Safety and consent).
         c = rp.labelling.cues[i]
-        p_horseman = probs["horseman"][row]
-        h = m["horseman"].classes[m["horseman"].decide(p_horseman)]
+        h = m["horseman"].classes[decided.chosen["horseman"][row]]
         # "In a quarrel" here is its heat (`RulesPass.heated`), not any message within six hours of
         # a sharp word: in a busy group, banter hours after one insult is not part of a fight.
         playful = c.has(*WARM_CUES) and not rp.heated[i]  # "you always make me laugh 😂"
-        around = c.has(*_CONFLICT_CUES) or rp.heated[i] or 1.0 - float(p_horseman[0]) >= _SURE_HORSEMAN
+        around = c.has(*_CONFLICT_CUES) or rp.heated[i] or 1.0 - decided.no_horseman_p[row] >= _SURE_HORSEMAN
         if h != "none" and not playful and around:
             lab.horseman = Horseman(h)
         # A weak control phrase ("where were you", "home by") with nothing controlling
@@ -204,13 +230,13 @@ class HybridBackend:
         # real chats has no stock phrase ("fine. go be best friends with dev"): without one the
         # model must be sure and the message must sit in a quarrel or carry a conflict cue, so
         # a worried "could you take him?" is never called controlling.
-        p_control = float(probs["control"][row][1])
+        p_control = decided.control_p[row]
         sure = c.strong("control", self.lexicon) or rp.heated[i] or rule.control or p_control >= _SURE_CONTROL
-        phrased = "control" in c.hits and sure and m["control"].decide(probs["control"][row]) == 1
+        phrased = "control" in c.hits and sure and decided.chosen["control"][row] == 1
         heated = p_control >= _SURE_CONTROL and (rp.heated[i] or c.has(*_CONFLICT_CUES))
         lab.control = (phrased or heated) and not playful
-        lab.repair = m["repair"].decide(probs["repair"][row]) == 1
-        acc = m["accountability"].classes[m["accountability"].decide(probs["accountability"][row])]
+        lab.repair = decided.chosen["repair"][row] == 1
+        acc = m["accountability"].classes[decided.chosen["accountability"][row]]
         lab.accountability = Accountability(acc) if acc != "none" else None
         labels.append(lab)
 
