@@ -33,7 +33,7 @@ from turntoward.analysis.findings import (
 )
 from turntoward.analysis.killers import LYING_NOTE, withholding
 from turntoward.analysis.language import Language, read_language
-from turntoward.analysis.metrics import period_metrics, week_of
+from turntoward.analysis.metrics import week_of, weekly_and_monthly
 from turntoward.analysis.signs import chat_signs
 from turntoward.analysis.suggest import suggestions
 from turntoward.model import Conversation, Message
@@ -153,8 +153,7 @@ def analyze_conversation(
         labelling, unread_weeks = _withhold_months(labelling, conv.messages, language)
     new_session = [i == 0 or (m.ts - msgs[i - 1].ts).total_seconds() >= th.session_gap_s
                    for i, m in enumerate(msgs)]
-    weekly = period_metrics(msgs, labelling.cues, labelling.bids, new_session)
-    monthly = period_metrics(msgs, labelling.cues, labelling.bids, new_session, monthly=True)
+    weekly, monthly = weekly_and_monthly(msgs, labelling.cues, labelling.bids, new_session)
     eps = find_episodes(msgs, labelling.labels, labelling.cues, labelling.bids, default_lexicon(), th)
     withheld = withholding(msgs, labelling.bids, th)
     signs = chat_signs(weekly, th, words_read=language.read, unread_weeks=unread_weeks)
