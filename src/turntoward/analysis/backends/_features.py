@@ -225,31 +225,65 @@ _NEAR_NAMES = {
 _HIGHER_NAMES = {where: [f"s_{name}_{where}_same_higher" for name in FIRST_READINGS] for where in ("prev", "next")}
 
 
+# Every row of neighbour features, looked up whole by a code for the bins of the four readings
+# (bin of reading k times base**k): a row is then three or five lookups, not twenty-odd.
+_SELF_ROWS = [tuple(_SELF_NAMES[k][code // (len(_SELF_EDGES) + 1) ** k % (len(_SELF_EDGES) + 1)]
+                    for k in range(len(FIRST_READINGS)))
+              for code in range((len(_SELF_EDGES) + 1) ** len(FIRST_READINGS))]
+_NEAR_ROWS = {
+    key: [tuple(names[k][code // (len(_NEAR_EDGES) + 1) ** k % (len(_NEAR_EDGES) + 1)] for k in range(len(names)))
+          for code in range((len(_NEAR_EDGES) + 1) ** len(FIRST_READINGS))]
+    for key, names in _NEAR_NAMES.items()
+}
+_HIGHER_ROWS = {where: [tuple(name for k, name in enumerate(names) if mask >> k & 1)
+                        for mask in range(1 << len(FIRST_READINGS))]
+                for where, names in _HIGHER_NAMES.items()}
+
+
+def _codes(bins: np.ndarray, base: int) -> list[int]:
+    """Each row of bins as one number: bin of reading k times base**k."""
+    return (bins * base ** np.arange(bins.shape[1])).sum(axis=1).tolist()
+
+
 def neighbour_rows(start: int, stop: int, msgs: list[Message], readings: np.ndarray) -> list[list[str]]:
     """How likely the first pass found each of FIRST_READINGS at messages start..stop-1 and beside them.
 
     `readings[j, k]` is the first pass's probability that message j carries reading k (a bid, a
     horseman...). A burst of short messages usually carries its bid in one of them, and conflict
     comes in runs: the second pass sees its neighbours' readings, by the same author or another.
-    Bins are looked up for the whole range at once (this runs on every message).
+    Bins, and which readings a neighbour has higher, are found for the whole range at once (this
+    runs on every message); each row is then put together from the tables above.
     """
     stop = min(stop, len(msgs))
+    if start >= stop:
+        return []
     lo, hi = max(0, start - 1), min(len(msgs), stop + 1)  # the range and its two outer neighbours
-    self_bins = np.searchsorted(_SELF_EDGES, readings[start:stop], side="right")
-    near_bins = np.searchsorted(_NEAR_EDGES, readings[lo:hi], side="right")
+    own = _codes(np.searchsorted(_SELF_EDGES, readings[start:stop], side="right"), len(_SELF_EDGES) + 1)
+    near = _codes(np.searchsorted(_NEAR_EDGES, readings[lo:hi], side="right"), len(_NEAR_EDGES) + 1)
+    # higher[j - lo]: which readings message j has higher than message j + 1 (bit k for reading k)
+    r = readings[lo:hi]
+    higher = _codes(r[:-1] > r[1:], 2)
+    lower = _codes(r[:-1] < r[1:], 2)  # ... and which it has lower (message j + 1's are higher)
     authors = [m.author for m in msgs[lo:hi]]
-    n_readings = range(len(FIRST_READINGS))
+    prev_same, prev_other = _NEAR_ROWS[("prev", "same")], _NEAR_ROWS[("prev", "other")]
+    next_same, next_other = _NEAR_ROWS[("next", "same")], _NEAR_ROWS[("next", "other")]
+    prev_higher, next_higher = _HIGHER_ROWS["prev"], _HIGHER_ROWS["next"]
     rows: list[list[str]] = []
     for i in range(start, stop):
-        row = [_SELF_NAMES[k][self_bins[i - start, k]] for k in n_readings]
-        for j, where in ((i - 1, "prev"), (i + 1, "next")):
-            if not 0 <= j < len(msgs):
-                continue
-            who = "same" if authors[j - lo] == authors[i - lo] else "other"
-            names = _NEAR_NAMES[(where, who)]
-            row += [names[k][near_bins[j - lo, k]] for k in n_readings]
-            if who == "same":
-                row += [_HIGHER_NAMES[where][k] for k in n_readings if readings[j, k] > readings[i, k]]
+        at = i - lo
+        row = list(_SELF_ROWS[own[i - start]])
+        if i > 0:
+            if authors[at - 1] == authors[at]:
+                row += prev_same[near[at - 1]]
+                row += prev_higher[higher[at - 1]]
+            else:
+                row += prev_other[near[at - 1]]
+        if i + 1 < len(msgs):
+            if authors[at + 1] == authors[at]:
+                row += next_same[near[at + 1]]
+                row += next_higher[lower[at]]
+            else:
+                row += next_other[near[at + 1]]
         rows.append(row)
     return rows
 

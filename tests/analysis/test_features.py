@@ -1,0 +1,48 @@
+"""The neighbour features, put together from tables, are those of their plain definition."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+import pytest
+
+from turntoward.analysis.backends._features import FIRST_READINGS, neighbour_rows
+from turntoward.model import Message
+
+SELF_EDGES, NEAR_EDGES = (0.2, 0.4, 0.6, 0.8), (0.3, 0.6)
+
+
+def reference(start: int, stop: int, msgs: list[Message], readings: np.ndarray) -> list[list[str]]:
+    """Message by message, reading by reading."""
+
+    def binned(value: float, edges: tuple[float, ...]) -> int:
+        """The edges at or below `value` (NaN sorts after every edge, as np.searchsorted puts it)."""
+        return len(edges) if np.isnan(value) else sum(1 for e in edges if value >= e)
+
+    rows = []
+    for i in range(start, min(stop, len(msgs))):
+        row = [f"s_{name}={binned(readings[i, k], SELF_EDGES)}" for k, name in enumerate(FIRST_READINGS)]
+        for j, where in ((i - 1, "prev"), (i + 1, "next")):
+            if not 0 <= j < len(msgs):
+                continue
+            who = "same" if msgs[j].author == msgs[i].author else "other"
+            row += [f"s_{name}_{where}_{who}={binned(readings[j, k], NEAR_EDGES)}"
+                    for k, name in enumerate(FIRST_READINGS)]
+            if who == "same":
+                row += [f"s_{name}_{where}_same_higher" for k, name in enumerate(FIRST_READINGS)
+                        if readings[j, k] > readings[i, k]]
+        rows.append(row)
+    return rows
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_neighbour_rows_are_their_definition(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    for _ in range(200):
+        n = int(rng.integers(1, 25))
+        msgs = [Message(i, datetime(2024, 1, 1), str(rng.choice(["a", "b"])), "x") for i in range(n)]
+        readings = rng.choice([0.0, 0.2, 0.3, 0.5, 0.6, 0.8, 0.95, np.nan], size=(n, len(FIRST_READINGS)))
+        readings = readings.astype(np.float32 if seed % 2 else np.float64)
+        start, stop = int(rng.integers(0, n)), int(rng.integers(0, n + 3))
+        assert neighbour_rows(start, stop, msgs, readings) == reference(start, stop, msgs, readings)
