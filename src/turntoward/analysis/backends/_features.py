@@ -7,7 +7,7 @@ weights shipped with the package. Every feature of a decision can be listed for 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 
 import numpy as np
@@ -55,20 +55,25 @@ def _bin(value: float, edges: tuple[float, ...]) -> int:
     return len(edges)
 
 
-def _text_features(prefix: str, m: Message, c: TextCues, lexicon: Lexicon, out: list[str]) -> None:
-    """Features of the words alone (cached: real chats repeat their short messages a lot)."""
+def _text_features(
+    prefix: str, m: Message, c: TextCues, lexicon: Lexicon, out: list[str], toks: list[str] | None = None
+) -> None:
+    """Features of the words alone (cached: real chats repeat their short messages a lot); `toks`,
+    when given, are the message's `tokens`, already read."""
     key = (prefix, m.kind.value, m.text)
     found = _TEXT_CACHE.get(key)
     if found is None:
         found = []
-        _fresh_text_features(prefix, m, c, lexicon, found)
+        _fresh_text_features(prefix, m, c, lexicon, found, toks)
         if len(_TEXT_CACHE) >= _TEXT_CACHE_LIMIT:
             _TEXT_CACHE.clear()
         _TEXT_CACHE[key] = found
     out.extend(found)
 
 
-def _fresh_text_features(prefix: str, m: Message, c: TextCues, lexicon: Lexicon, out: list[str]) -> None:
+def _fresh_text_features(
+    prefix: str, m: Message, c: TextCues, lexicon: Lexicon, out: list[str], toks: list[str] | None = None
+) -> None:
     if m.kind is MessageKind.MEDIA:
         out.append(f"{prefix}media")
     if m.kind is MessageKind.DELETED:
@@ -79,7 +84,10 @@ def _fresh_text_features(prefix: str, m: Message, c: TextCues, lexicon: Lexicon,
             out.append(f"{prefix}cue={name}:strong")
         for p in phrases[:4]:
             out.append(f"{prefix}p={name}:{p}")
-    toks = tokens(m.text) if m.kind is MessageKind.TEXT else []
+    if m.kind is not MessageKind.TEXT:
+        toks = []
+    elif toks is None:
+        toks = tokens(m.text)
     words = [t for t in toks if t[0].isalnum()]
     for t in toks[:40]:
         out.append(f"{prefix}w={t}")
@@ -143,11 +151,15 @@ def message_features(
     group: bool,
     in_conflict: bool,
     tones: ToneCodes | None = None,
+    words: Callable[[int], list[str]] | None = None,
 ) -> list[str]:
-    """Features of message `i` for the message-level decisions (bid and kind, horseman, control...)."""
+    """Features of message `i` for the message-level decisions (bid and kind, horseman, control...).
+
+    `words(j)`, when given, is the `tokens` of message j's text (of i and the next few), already read.
+    """
     m, ctx = msgs[i], ctxs[i]
     out = ["bias"]
-    _text_features("", m, ctx.cues, lexicon, out)
+    _text_features("", m, ctx.cues, lexicon, out, words(i) if words is not None else None)
     _tone("", tones[i] if tones is not None else None, out)
     if ctx.new_session:
         out.append("new_session")
@@ -194,7 +206,7 @@ def message_features(
         if nc.question:
             out.append("next_question")
         if msgs[nxt].kind is MessageKind.TEXT:
-            out.extend(f"n_w={t}" for t in tokens(msgs[nxt].text)[:8])
+            out.extend(f"n_w={t}" for t in (words(nxt) if words is not None else tokens(msgs[nxt].text))[:8])
         _tone("next_", tones[nxt] if tones is not None else None, out)
     if rule.bid is not None:
         out.append(f"rule_bid={rule.bid.kind.value}")
@@ -297,7 +309,11 @@ def response_readings(j: int | None, readings: np.ndarray) -> list[str]:
     return [f"r_s_{name}={bins[k]}" for k, name in enumerate(FIRST_READINGS)]
 
 
-def _next_by_other(i: int, msgs: list[Message], lookahead: int = 6) -> int | None:
+LOOKAHEAD = 6
+"""How far `message_features` looks ahead for the others' answer."""
+
+
+def _next_by_other(i: int, msgs: list[Message], lookahead: int = LOOKAHEAD) -> int | None:
     """The first of the next few messages written by someone else, if any."""
     author = msgs[i].author
     for j in range(i + 1, min(len(msgs), i + 1 + lookahead)):

@@ -21,7 +21,12 @@ TONES = ("neutral", "warm", "hostile", "hurt")
 
 
 def tone_features(text: str) -> list[str]:
-    toks = tokens(text)[:60]
+    return tone_features_of(tokens(text))
+
+
+def tone_features_of(toks: list[str]) -> list[str]:
+    """`tone_features` of a text from its `tokens` (read once for the tone and the other features)."""
+    toks = toks[:60]
     words = [t for t in toks if t[0].isalnum()]
     return ["t_bias", *(f"t_w={t}" for t in toks), *(f"t_b={a} {b}" for a, b in pairwise(words))]
 
@@ -38,8 +43,13 @@ def tone_model() -> LinearModel | None:
 
 def tones(texts: list[str]) -> np.ndarray:
     """Probabilities of each tone (columns in `TONES` order) for every text."""
+    return tones_of([tokens(t) for t in texts])
+
+
+def tones_of(token_lists: list[list[str]]) -> np.ndarray:
+    """`tones` of texts given by their `tokens`."""
     model = tone_model()
-    if model is None or not texts:
-        return np.zeros((len(texts), len(TONES)))
-    (p,) = predict_many([model], *feature_matrix([tone_features(t) for t in texts]))
+    if model is None or not token_lists:
+        return np.zeros((len(token_lists), len(TONES)))
+    (p,) = predict_many([model], *feature_matrix([tone_features_of(t) for t in token_lists]))
     return p

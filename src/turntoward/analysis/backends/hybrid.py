@@ -19,10 +19,11 @@ from io import BytesIO
 import numpy as np
 
 from turntoward.analysis._config import Thresholds, thresholds
-from turntoward.analysis._text import Lexicon, default_lexicon
+from turntoward.analysis._text import Lexicon, default_lexicon, tokens
 from turntoward.analysis.backends import Labelling, register_backend
 from turntoward.analysis.backends._features import (
     FIRST_READINGS,
+    LOOKAHEAD,
     ToneCodes,
     message_features,
     neighbour_rows,
@@ -31,7 +32,7 @@ from turntoward.analysis.backends._features import (
     tone_codes,
 )
 from turntoward.analysis.backends._linear import LinearModel, add_features, feature_matrix, load, predict_many
-from turntoward.analysis.backends._tone import tones
+from turntoward.analysis.backends._tone import tones, tones_of
 from turntoward.analysis.backends.rules import RulesBackend, RulesPass, answer_bid, reacted
 from turntoward.analysis.conflict import WARM_CUES
 from turntoward.analysis.context import waking_seconds
@@ -110,13 +111,17 @@ class HybridBackend:
         start: int = 0,
         stop: int | None = None,
         rule_bids: set[int] | None = None,
+        toks: list[list[str]] | None = None,
     ) -> list[list[str]]:
+        """Feature rows of messages start..stop-1; `toks`, when given, holds the `tokens` of each
+        text message from `start` on, to `LOOKAHEAD` messages past `stop`."""
         lab = rp.labelling
         if rule_bids is None:
             rule_bids = {b.index for b in lab.bids}
+        words = None if toks is None else (lambda j: toks[j - start])
         return [
             message_features(i, conv.messages, rp.contexts, lab.labels[i], rule_bids, self.lexicon,
-                             group=rp.group, in_conflict=rp.in_conflict[i], tones=tone)
+                             group=rp.group, in_conflict=rp.in_conflict[i], tones=tone, words=words)
             for i in range(start, len(conv.messages) if stop is None else min(stop, len(conv.messages)))
         ]
 
@@ -128,7 +133,11 @@ class HybridBackend:
     def label(self, conv: Conversation) -> Labelling:
         rp = self.rules.read(conv)
         msgs = conv.messages
-        tone = self._tones(conv)
+        # Each text is read into tokens once, a chunk (and the next few messages, which its
+        # features look at) at a time, for its tone and its other features alike; a message's tone
+        # is found before the rows that read it (its own, its neighbours', the answers' to it).
+        tone = bytearray(len(msgs))
+        toned = 0
         first = [self.models[name] for name in FIRST]
         readings = np.zeros((len(msgs), len(FIRST)), dtype=np.float32)
         rule_bids = {b.index for b in rp.labelling.bids}  # once, not once a chunk
@@ -139,7 +148,11 @@ class HybridBackend:
         # is the neighbour of its last.
         waiting: tuple[int, list[list[str]], np.ndarray, np.ndarray] | None = None
         for start in range(0, len(msgs), _CHUNK):
-            rows = self._message_rows(conv, rp, tone, start, start + _CHUNK, rule_bids)
+            ahead = min(len(msgs), start + _CHUNK + LOOKAHEAD)
+            toks = [tokens(m.text) if m.kind is MessageKind.TEXT else [] for m in msgs[start:ahead]]
+            tone[toned:ahead] = tone_codes(tones_of(toks[toned - start:]))
+            toned = ahead
+            rows = self._message_rows(conv, rp, tone, start, start + _CHUNK, rule_bids, toks)
             matrix = feature_matrix(rows)
             for k, p in enumerate(predict_many(first, *matrix)):
                 readings[start:start + len(rows), k] = 1.0 - p[:, 0]
@@ -148,7 +161,7 @@ class HybridBackend:
             waiting = (start, rows, *matrix)
         if waiting is not None:
             self._second_pass(*waiting, readings, rp, msgs, labels, bids)
-        self._answer(bids, rp, conv, tone, readings)
+        self._answer(bids, rp, conv, bytes(tone), readings)
         return Labelling(labels, bids, rp.labelling.cues)
 
     def _second_pass(
