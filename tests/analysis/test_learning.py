@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from turntoward.analysis.backends._features import BUCKETS
-from turntoward.analysis.backends._linear import LinearModel, feature_matrix, predict_many, train
+from turntoward.analysis.backends._linear import LinearModel, feature_matrix, hashed, predict_many, train
 
 CLASSES = ["none", "question", "humor"]
 
@@ -44,7 +44,7 @@ def _random_model(seed: int, levels: int) -> tuple[LinearModel, list[list[str]]]
     weights = (rng.integers(-levels, levels + 1, size=(BUCKETS, len(CLASSES))) / levels).astype(np.float32)
     model = LinearModel(list(CLASSES), weights, np.zeros(len(CLASSES), dtype=np.float32))
     vocabulary = [f"w={k}" for k in range(60)]
-    rows = [["bias", *rng.choice(vocabulary, size=int(rng.integers(0, 30))).tolist()] for _ in range(300)]
+    rows = [["bias", *rng.choice(vocabulary, size=int(rng.integers(0, 40))).tolist()] for _ in range(300)]
     return model, rows
 
 
@@ -54,7 +54,11 @@ def test_decisions_and_top_features_of_many_rows_are_those_of_each_row():
         model.default_threshold, model.last_floor = 0.4, 0.45
         p = probabilities(model, rows)
         assert model.decide_many(p) == [model.decide(row) for row in p]
+        halves = [row[:len(row) // 2] for row in rows], [row[len(row) // 2:] for row in rows]
         for cls in CLASSES:
+            wanted = [cls if k % 3 else None for k in range(len(rows))]
             for n in (1, 4, 6):
-                assert model.top_features_many(rows, [cls] * len(rows), n) == [
-                    model.top_features(row, cls, n) for row in rows]
+                expected = [model.top_features(row, c, n) if c else [] for row, c in zip(rows, wanted, strict=True)]
+                assert model.top_features_many([(rows, None)], wanted, n) == expected
+                parts = [(halves[0], hashed(halves[0])), (halves[1], None)]
+                assert model.top_features_many(parts, wanted, n) == expected

@@ -61,44 +61,77 @@ class LinearModel:
         best = np.argsort(-w)[:n]
         return [unique[i] for i in best if w[i] > 0]
 
-    def top_features_many(self, rows: Sequence[Sequence[str]], classes: Sequence[str], n: int = 6) -> list[list[str]]:
-        """`top_features(rows[i], classes[i], n)` of every row, by one sort for all of them.
+    def top_features_many(
+        self, parts: Sequence[tuple[Sequence[Sequence[str]], np.ndarray | None]], classes: Sequence[str | None],
+        n: int = 6,
+    ) -> list[list[str]]:
+        """`top_features(row, classes[r], n)` of every row r whose class is given ([] where None).
 
-        A long history asks this of every bid, and one NumPy sort per bid cost more than all the
-        rest of its labelling. Where the `n` strongest features of a row have distinct weights,
-        its answer does not depend on how a sort orders equal weights; a row with a tie that
-        could matter is answered by `top_features` itself, so every answer is its answer.
+        Row r is the concatenation of row r of each part (a message's own features, its neighbours');
+        each part comes with the buckets of its features, row after row, where already known
+        (`hashed`), or None. A long history asks this of every bid, and one NumPy sort per bid cost
+        more than the rest of its labelling: here one sort serves them all. Where the `n` strongest
+        features of a row have distinct weights, its answer does not depend on how a sort orders
+        equal weights; a row with a tie that could matter is answered by `top_features` itself, so
+        every answer is its answer.
         """
-        if not rows:
+        n_rows = len(classes)
+        if not n_rows:
             return []
         column = {c: k for k, c in enumerate(self.classes)}
-        flat = list(chain.from_iterable(rows))
-        row_of = np.repeat(np.arange(len(rows)), [len(r) for r in rows])
-        cols = np.array([column[c] for c in classes], dtype=np.int64)
-        w = self.weights[buckets(flat), cols[row_of]]
-        positive = np.flatnonzero(w > 0)  # only features that push toward the class are named
-        order = positive[np.lexsort((-w[positive], row_of[positive]))]  # by row, strongest first
-        ends = np.searchsorted(row_of[order], np.arange(1, len(rows) + 1)).tolist()
-        order_l, weight = order.tolist(), w[order].tolist()
+        flat: list[str] = []
+        ids: list[np.ndarray] = []
+        row_of: list[np.ndarray] = []
+        for rows, known in parts:
+            flat += chain.from_iterable(rows)
+            ids.append(hashed(rows) if known is None else known)
+            row_of.append(np.repeat(np.arange(n_rows), [len(r) for r in rows]))
+        rows_of = np.concatenate(row_of)
+        cols = np.array([-1 if c is None else column[c] for c in classes], dtype=np.int64)
+        asked = np.flatnonzero(cols[rows_of] >= 0)  # the features of rows with a class
+        w = np.zeros(len(rows_of), dtype=self.weights.dtype)
+        w[asked] = self.weights[np.concatenate(ids)[asked], cols[rows_of[asked]]]
+        chosen = np.flatnonzero(w > 0)  # only features that push toward the class are named
+        order = chosen[np.lexsort((-w[chosen], rows_of[chosen]))]  # by row, strongest first
+        # Each row's few strongest are enough unless the same feature repeats among them.
+        rank = np.arange(len(order)) - np.searchsorted(rows_of[order], rows_of[order])
+        few = order[rank < n + _SLACK]
+        ends = np.searchsorted(rows_of[few], np.arange(1, n_rows + 1)).tolist()
+        counts = np.bincount(rows_of[order], minlength=n_rows).tolist()
+        few_l, weight = few.tolist(), w[few].tolist()
         out: list[list[str]] = []
         end = 0
-        for r in range(len(rows)):
+        for r in range(n_rows):
             start, end = end, ends[r]
             picked: list[str] = []
             last = 0.0
-            for i, v in zip(order_l[start:end], weight[start:end], strict=True):
+            done = end - start == counts[r]  # every positive feature of the row is in the list
+            for i, v in zip(few_l[start:end], weight[start:end], strict=True):
                 f = flat[i]
                 if f in picked:  # the same feature twice in a row: once, as `top_features` de-duplicates
                     continue
                 if picked and v == last:  # a tie: the sort's order of equal weights decides
-                    picked = self.top_features(list(rows[r]), classes[r], n)
+                    done = False
                     break
                 if len(picked) == n:  # the next feature is weaker than the n-th: no tie at the edge
+                    done = True
                     break
                 picked.append(f)
                 last = v
-            out.append(picked[:n])
+            if not done:
+                row = [f for rows, _ in parts for f in rows[r]]
+                picked = self.top_features(row, classes[r], n) if classes[r] is not None else []
+            out.append(picked)
         return out
+
+
+_SLACK = 4
+"""How many features past a row's n strongest `top_features_many` reads before asking `top_features`."""
+
+
+def hashed(rows: Sequence[Sequence[str]]) -> np.ndarray:
+    """The bucket of every feature of `rows`, row after row (for `feature_matrix` and friends to share)."""
+    return buckets(list(chain.from_iterable(rows)))
 
 
 def _unique(keys: np.ndarray) -> np.ndarray:
@@ -113,25 +146,31 @@ def _unique(keys: np.ndarray) -> np.ndarray:
     return keys[keep]
 
 
-def feature_matrix(rows: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
-    """Hashed rows as CSR parts (indices, indptr), each row's buckets de-duplicated.
+def feature_matrix(rows: list[list[str]], ids: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Hashed rows as CSR parts (indices, indptr), each row's buckets de-duplicated; `ids`: `hashed(rows)`,
+    when already known.
 
     Every row must hold at least one feature (the models' rows all start with a bias).
     """
     n = len(rows)
     if not n:
         return np.zeros(0, dtype=np.int64), np.zeros(1, dtype=np.int64)
-    ids = buckets(list(chain.from_iterable(rows)))
+    if ids is None:
+        ids = hashed(rows)
     row = np.repeat(np.arange(n, dtype=np.int64), [len(r) for r in rows])
     keys = _unique(row * BUCKETS + ids)  # one sort for all rows: de-duplicated and in row order
     indptr = np.searchsorted(keys // BUCKETS, np.arange(n + 1))
     return keys % BUCKETS, indptr
 
 
-def add_features(indices: np.ndarray, indptr: np.ndarray, extra: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
-    """The matrix of `feature_matrix(rows)` with each row's `extra` features added (as if hashed together)."""
+def add_features(
+    indices: np.ndarray, indptr: np.ndarray, extra: list[list[str]], ids: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The matrix of `feature_matrix(rows)` with each row's `extra` features added (as if hashed together);
+    `ids`: `hashed(extra)`, when already known."""
     n = len(indptr) - 1
-    ids = buckets(list(chain.from_iterable(extra)))
+    if ids is None:
+        ids = hashed(extra)
     row = np.repeat(np.arange(n, dtype=np.int64), [len(r) for r in extra])
     base_row = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
     keys = _unique(np.concatenate([base_row * BUCKETS + indices, row * BUCKETS + ids]))

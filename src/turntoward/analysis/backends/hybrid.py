@@ -31,7 +31,14 @@ from turntoward.analysis.backends._features import (
     response_readings,
     tone_codes,
 )
-from turntoward.analysis.backends._linear import LinearModel, add_features, feature_matrix, load, predict_many
+from turntoward.analysis.backends._linear import (
+    LinearModel,
+    add_features,
+    feature_matrix,
+    hashed,
+    load,
+    predict_many,
+)
 from turntoward.analysis.backends._tone import tones, tones_of
 from turntoward.analysis.backends.rules import RulesBackend, RulesPass, answer_bid, reacted
 from turntoward.analysis.conflict import WARM_CUES
@@ -146,19 +153,20 @@ class HybridBackend:
         # Features are built and scored a chunk at a time, so memory stays flat on long histories.
         # A chunk's second pass waits for the first pass of the next chunk, whose first message
         # is the neighbour of its last.
-        waiting: tuple[int, list[list[str]], np.ndarray, np.ndarray] | None = None
+        waiting: tuple[int, list[list[str]], np.ndarray, np.ndarray, np.ndarray] | None = None
         for start in range(0, len(msgs), _CHUNK):
             ahead = min(len(msgs), start + _CHUNK + LOOKAHEAD)
             toks = [tokens(m.text) if m.kind is MessageKind.TEXT else [] for m in msgs[start:ahead]]
             tone[toned:ahead] = tone_codes(tones_of(toks[toned - start:]))
             toned = ahead
             rows = self._message_rows(conv, rp, tone, start, start + _CHUNK, rule_bids, toks)
-            matrix = feature_matrix(rows)
+            ids = hashed(rows)  # once, for both passes and the bids' cues
+            matrix = feature_matrix(rows, ids)
             for k, p in enumerate(predict_many(first, *matrix)):
                 readings[start:start + len(rows), k] = 1.0 - p[:, 0]
             if waiting is not None:
                 self._second_pass(*waiting, readings, rp, msgs, labels, bids)
-            waiting = (start, rows, *matrix)
+            waiting = (start, rows, ids, *matrix)
         if waiting is not None:
             self._second_pass(*waiting, readings, rp, msgs, labels, bids)
         self._answer(bids, rp, conv, bytes(tone), readings)
@@ -168,6 +176,7 @@ class HybridBackend:
         self,
         start: int,
         rows: list[list[str]],
+        ids: np.ndarray,
         indices: np.ndarray,
         indptr: np.ndarray,
         readings: np.ndarray,
@@ -178,7 +187,8 @@ class HybridBackend:
     ) -> None:
         """Decide the messages of one chunk, with their neighbours' first-pass readings added."""
         extra = neighbour_rows(start, start + len(rows), msgs, readings)
-        matrix = add_features(indices, indptr, extra)
+        extra_ids = hashed(extra)
+        matrix = add_features(indices, indptr, extra, extra_ids)
         probs = dict(zip(STACKED, predict_many([self.models[n] for n in STACKED], *matrix), strict=True))
         # Every model's decision for the whole chunk at once, as plain lists: NumPy calls on one
         # row at a time cost more than the decisions themselves.
@@ -194,12 +204,10 @@ class HybridBackend:
                            probs["control"][:, 1].tolist())
         # A bid's cues name the features that pushed hardest toward its kind: found for the
         # chunk's bids together, and only for them.
-        bid_rows = [offset for offset, k in enumerate(chosen["kind"]) if kind_classes[k] != "none"]
-        top = self.models["kind"].top_features_many([rows[o] + extra[o] for o in bid_rows],
-                                                    [kind_classes[chosen["kind"][o]] for o in bid_rows], 4)
-        top_of = dict(zip(bid_rows, top, strict=True))
+        bid_kinds = [None if kind_classes[k] == "none" else kind_classes[k] for k in chosen["kind"]]
+        top = self.models["kind"].top_features_many([(rows, ids), (extra, extra_ids)], bid_kinds, 4)
         for offset in range(len(rows)):
-            self._label_one(start + offset, offset, top_of.get(offset, []), decided, rp, msgs, labels, bids)
+            self._label_one(start + offset, offset, top[offset], decided, rp, msgs, labels, bids)
 
     def _label_one(
         self,
