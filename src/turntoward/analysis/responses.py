@@ -98,7 +98,8 @@ def classify(
     """Toward, away or against, with the cues of the response that decided it."""
     if response is None or rc is None:
         return Outcome.AWAY, ["no_reply"]
-    cues = [f"{n}:{p}" for n in _REACTIONS for p in rc.hits.get(n, [])]
+    hits = rc.hits  # most replies carry no cue at all: nothing to list
+    cues = [f"{n}:{p}" for n in _REACTIONS if n in hits for p in hits[n]] if hits else []
     if response.kind is MessageKind.DELETED:
         return Outcome.AWAY, ["deleted_reply"]
     if _is_negative(rc, lexicon):

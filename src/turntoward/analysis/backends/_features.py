@@ -7,6 +7,7 @@ weights shipped with the package. Every feature of a decision can be listed for 
 from __future__ import annotations
 
 import zlib
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from itertools import pairwise
 
@@ -49,10 +50,10 @@ def buckets(features: Sequence[str]) -> np.ndarray:
 
 
 def _bin(value: float, edges: tuple[float, ...]) -> int:
-    for i, e in enumerate(edges):
-        if value < e:
-            return i
-    return len(edges)
+    """The number of `edges` at or below `value` (ascending edges; NaN is past them all): the index
+    of the first edge above it. bisect does it in C, for the few hundred thousand values a long
+    history bins."""
+    return bisect_right(edges, value)
 
 
 def _text_features(

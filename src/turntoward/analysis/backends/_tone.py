@@ -28,7 +28,7 @@ def tone_features_of(toks: list[str]) -> list[str]:
     """`tone_features` of a text from its `tokens` (read once for the tone and the other features)."""
     toks = toks[:60]
     words = [t for t in toks if t[0].isalnum()]
-    return ["t_bias", *(f"t_w={t}" for t in toks), *(f"t_b={a} {b}" for a, b in pairwise(words))]
+    return ["t_bias", *[f"t_w={t}" for t in toks], *[f"t_b={a} {b}" for a, b in pairwise(words)]]
 
 
 @cache
