@@ -306,8 +306,14 @@ def response_readings(j: int | None, readings: np.ndarray) -> list[str]:
     (or itself reaches out) says how the bid was taken."""
     if j is None:
         return []
-    bins = np.searchsorted(_SELF_EDGES, readings[j], side="right")  # the same bins as a message's own readings
-    return [f"r_s_{name}={bins[k]}" for k, name in enumerate(FIRST_READINGS)]
+    # The same bins as a message's own readings (np.searchsorted's, NaN last), by bisect on plain
+    # floats: one NumPy call per bid cost more than the rest of this.
+    values = readings[j].tolist()
+    return [names[bisect_right(_SELF_EDGE_LIST, v)] for names, v in zip(_RESPONSE_NAMES, values, strict=True)]
+
+
+_SELF_EDGE_LIST = tuple(_SELF_EDGES.tolist())
+_RESPONSE_NAMES = [[f"r_s_{name}={b}" for b in range(len(_SELF_EDGES) + 1)] for name in FIRST_READINGS]
 
 
 LOOKAHEAD = 6
