@@ -7,7 +7,7 @@ from datetime import datetime
 import numpy as np
 import pytest
 
-from turntoward.analysis.backends._features import FIRST_READINGS, neighbour_rows
+from turntoward.analysis.backends._features import FIRST_READINGS, Named, neighbour_rows
 from turntoward.model import Message
 
 SELF_EDGES, NEAR_EDGES = (0.2, 0.4, 0.6, 0.8), (0.3, 0.6)
@@ -46,3 +46,9 @@ def test_neighbour_rows_are_their_definition(seed: int) -> None:
         readings = readings.astype(np.float32 if seed % 2 else np.float64)
         start, stop = int(rng.integers(0, n)), int(rng.integers(0, n + 3))
         assert neighbour_rows(start, stop, msgs, readings) == reference(start, stop, msgs, readings)
+
+
+def test_named_features_are_the_prefixed_words_and_pairs_made_once() -> None:
+    words, pairs = Named("t_w="), Named("t_b=")
+    assert words["so"] == "t_w=so" and pairs["so", "good"] == "t_b=so good"
+    assert words["so"] is words["so"]  # one string per word: its hash is computed once

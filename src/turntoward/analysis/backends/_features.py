@@ -32,8 +32,38 @@ class _BucketCache(dict[str, int]):
         return b
 
 
+class Named(dict[str | tuple[str, str], str]):
+    """Feature strings for words or word pairs, one string per distinct key: `Named("t_w=")["so"]` is
+    "t_w=so", `Named("t_b=")["so", "good"]` "t_b=so good".
+
+    Words repeat across messages even where whole texts do not: a word's feature is then made
+    once, and `buckets` finds it by a hash already computed and its identity, not by hashing and
+    comparing a fresh string each time.
+    """
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self.prefix = prefix
+
+    def __missing__(self, key: str | tuple[str, str]) -> str:
+        if len(self) >= _NAMED_LIMIT:
+            self.clear()
+        name = self[key] = self.prefix + (key if isinstance(key, str) else f"{key[0]} {key[1]}")
+        return name
+
+
 _CACHE_LIMIT = 500_000
+_NAMED_LIMIT = 100_000  # per kind of feature: the words that repeat come back at once after a clear
 _BUCKET_CACHE = _BucketCache()
+_NEXT_WORDS = Named("n_w=")
+_NAMED: dict[str, Named] = {}
+
+
+def _named(prefix: str) -> Named:
+    found = _NAMED.get(prefix)
+    if found is None:
+        found = _NAMED[prefix] = Named(prefix)
+    return found
 _TEXT_CACHE: dict[tuple[str, str, str], list[str]] = {}
 _TEXT_CACHE_LIMIT = 20_000  # feature lists are ~100 strings each: keep the cache to the texts that repeat
 
@@ -90,10 +120,8 @@ def _fresh_text_features(
     elif toks is None:
         toks = tokens(m.text)
     words = [t for t in toks if t[0].isalnum()]
-    for t in toks[:40]:
-        out.append(f"{prefix}w={t}")
-    for a, b in pairwise(words[:31]):
-        out.append(f"{prefix}b={a} {b}")
+    out.extend(map(_named(f"{prefix}w=").__getitem__, toks[:40]))
+    out.extend(map(_named(f"{prefix}b=").__getitem__, pairwise(words[:31])))
     if words:
         out.append(f"{prefix}first={words[0]}")
         out.append(f"{prefix}last={words[-1]}")
@@ -207,7 +235,7 @@ def message_features(
         if nc.question:
             out.append("next_question")
         if msgs[nxt].kind is MessageKind.TEXT:
-            out.extend(f"n_w={t}" for t in (words(nxt) if words is not None else tokens(msgs[nxt].text))[:8])
+            out.extend(map(_NEXT_WORDS.__getitem__, (words(nxt) if words is not None else tokens(msgs[nxt].text))[:8]))
         _tone("next_", tones[nxt] if tones is not None else None, out)
     if rule.bid is not None:
         out.append(f"rule_bid={rule.bid.kind.value}")

@@ -15,6 +15,7 @@ from itertools import pairwise
 import numpy as np
 
 from turntoward.analysis._text import tokens
+from turntoward.analysis.backends._features import Named
 from turntoward.analysis.backends._linear import LinearModel, feature_matrix, load, predict_many
 
 TONES = ("neutral", "warm", "hostile", "hurt")
@@ -28,7 +29,10 @@ def tone_features_of(toks: list[str]) -> list[str]:
     """`tone_features` of a text from its `tokens` (read once for the tone and the other features)."""
     toks = toks[:60]
     words = [t for t in toks if t[0].isalnum()]
-    return ["t_bias", *[f"t_w={t}" for t in toks], *[f"t_b={a} {b}" for a, b in pairwise(words)]]
+    return ["t_bias", *map(_WORDS.__getitem__, toks), *map(_PAIRS.__getitem__, pairwise(words))]
+
+
+_WORDS, _PAIRS = Named("t_w="), Named("t_b=")  # "t_w=so", "t_b=so good"
 
 
 @cache
