@@ -88,7 +88,6 @@ class _Facts:
         author = _ints([code[m.author] for m in messages])
         starts = _ints(new_session)
         counted = {
-            "messages": np.ones(len(messages), dtype=np.int64),
             "words": _ints([c.words for c in cues]),
             "initiations": starts,
             "disclosures": _ints([c.first_person and c.has("feeling_word", "shares_news", "asks_support")
@@ -106,7 +105,7 @@ class _Facts:
         by = _ints([code[b.author] for b in bids])
         responder = _ints([-1 if b.response_index is None else b.response_index for b in bids])
         answered = responder >= 0
-        receiver = np.zeros(len(bids), dtype=np.int64)
+        receiver = np.zeros(len(bids), dtype=np.int32)
         receiver[answered] = author[responder[answered]]
         if len(people) == 2:  # unanswered: received by the other one; in a group, by nobody in particular
             receiver[~answered] = 3 - by[~answered]
@@ -117,7 +116,8 @@ class _Facts:
 
 
 def _ints(values: list[int] | list[bool]) -> np.ndarray:
-    return np.array(values, dtype=np.int64).reshape(-1)  # reshape: an empty list is one-dimensional too
+    # int32: a million messages' facts stay a few megabytes each (reshape: an empty list is 1-D too)
+    return np.array(values, dtype=np.int32).reshape(-1)
 
 
 def _period_rows(facts: _Facts, monthly: bool) -> list[PeriodMetrics]:
@@ -127,13 +127,15 @@ def _period_rows(facts: _Facts, monthly: bool) -> list[PeriodMetrics]:
     periods = _ints([m.ts.year * 12 + m.ts.month - 1 for m in msgs]) if monthly else (facts.days - 1) // 7
     lo = int(periods.min())
     n_rows = (int(periods.max()) - lo + 1) * who
-    chat = (periods - lo) * who  # each message's row of the whole chat
-    both = np.concatenate([chat, chat + facts.author])  # ... and its author's
+    chat = (periods - lo).astype(np.int64) * who  # each message's row of the whole chat
+    mine = chat + facts.author  # ... and its author's
 
     def count(keys: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
-        return np.bincount(keys, weights=None if values is None else values.astype(np.float64), minlength=n_rows)
+        return np.bincount(keys, weights=values, minlength=n_rows)
 
-    figures = {name: count(both, np.concatenate([v, v])) for name, v in facts.counted.items()}
+    # A message counts in two rows: its chat's and its author's (no row is both).
+    figures = {"messages": count(chat) + count(mine)}
+    figures.update({name: count(chat, v) + count(mine, v) for name, v in facts.counted.items()})
     bid_chat = chat[facts.bid_at]
     bid_mine = bid_chat + facts.bid_by
     taker = bid_chat + facts.receiver
@@ -149,10 +151,10 @@ def _period_rows(facts: _Facts, monthly: bool) -> list[PeriodMetrics]:
         "turned_against": count(taker[answered], facts.against[answered]),
     })
     values = {name: v.astype(np.int64).tolist() for name, v in figures.items()}
-    active = _distinct_per_row(both, np.concatenate([facts.days, facts.days]), n_rows)
+    active = [a + b for a, b in zip(_distinct_per_row(chat, facts.days, n_rows),
+                                    _distinct_per_row(mine, facts.days, n_rows), strict=True)]
     at = facts.replies
-    medians = _medians(np.concatenate([chat[at], chat[at] + facts.author[at]]),
-                       np.concatenate([facts.gaps, facts.gaps]), n_rows)
+    medians = _medians(chat[at], facts.gaps, n_rows) | _medians(mine[at], facts.gaps, n_rows)
     # The rows a message or a bid counted in, and every period from the first message's to the
     # last's for everyone, so trends see silences as zeros, not as missing weeks.
     touched = (figures["messages"] > 0) | (figures["bids_made"] > 0) | (figures["bids_received"] > 0)
@@ -175,7 +177,7 @@ def _distinct_per_row(rows: np.ndarray, days: np.ndarray, n_rows: int) -> list[i
     """Per row, the distinct days among its messages' (`days[k]` is the day of the message counted in `rows[k]`)."""
     first = int(days.min())
     span = int(days.max()) - first + 1
-    pairs = np.sort(rows * span + (days - first))
+    pairs = np.sort(rows * span + (days - first).astype(np.int64))
     pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])]
     return np.bincount(pairs // span, minlength=n_rows).tolist()
 
