@@ -64,6 +64,8 @@ def _named(prefix: str) -> Named:
     if found is None:
         found = _NAMED[prefix] = Named(prefix)
     return found
+
+
 _TEXT_CACHE: dict[tuple[str, str, str], list[str]] = {}
 _TEXT_CACHE_LIMIT = 20_000  # feature lists are ~100 strings each: keep the cache to the texts that repeat
 
