@@ -353,3 +353,20 @@ def test_a_big_group_names_only_the_few_a_suggestion_concerns_most():
     assert len(said) == GROUP_NAMED == 3
     assert [t.split(" with")[0] for t in said] == [
         "8 bids were answered by Member 7", "7 bids were answered by Member 6", "6 bids were answered by Member 5"]
+
+
+def test_in_a_group_an_offer_of_help_is_not_turning_against():
+    # Shaped like a real group of college friends: the reply to the cover-letter groan has no word
+    # of any lexicon in it, and the hybrid read it as turning against. A group message that does
+    # not plainly react to a bid and shows no hostility of its own cannot turn against it.
+    conv = chat(
+        "+0m Maya: ugh my bike got stolen outside the library", "+1m Sam: Sorry to hear friend",
+        "+2m Leo: Holy shit bitcoin dropped below 10k", "+1m Maya: lol priorities",
+        "+5m Leo: I'm serious this is huge", "+80m Sam: I cried 3 times at that movie LOL",
+        "+1m Leo: isnt it more about the struggles of rich people", "+9m Maya: side note playoffs are really sick rn",
+        "+1m Sam: who won", "+21m Leo: i dont wanna write a cover letter 😭😭😭😭",
+        "+1m Sam: process sucks friend, lemme know if you need any help",
+    )
+    bid = labels(conv, "hybrid")[9].bid
+    assert bid is not None and bid.response_index == 10
+    assert bid.outcome.value != "against"

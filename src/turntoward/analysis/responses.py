@@ -42,7 +42,7 @@ def _is_negative(c: TextCues, lexicon: Lexicon) -> bool:
     return not warm or c.strong("contempt", lexicon) or c.strong("criticism", lexicon)
 
 
-def _reacts(c: TextCues, m: Message, bid_msg: Message, bid_cues: TextCues) -> bool:
+def reacts(c: TextCues, m: Message, bid_msg: Message, bid_cues: TextCues) -> bool:
     """Does this group message react to the bid rather than to something else?"""
     if m.reply_to == bid_msg.index:
         return True
@@ -73,7 +73,7 @@ def find_response(
             continue
         if m.reply_to is not None and m.reply_to != bid.index and m.reply_to > bid.index:
             continue  # explicitly answers a later message
-        if not group or _reacts(ctxs[j].cues, m, bid_msg, ctxs[bid.index].cues):
+        if not group or reacts(ctxs[j].cues, m, bid_msg, ctxs[bid.index].cues):
             return j
         c = ctxs[j].cues
         if (m.ts - bid_msg.ts).total_seconds() <= _GROUP_FOLLOW_S and m.reply_to is None and not (

@@ -44,6 +44,7 @@ from turntoward.analysis.backends.rules import RulesBackend, RulesPass, answer_b
 from turntoward.analysis.conflict import WARM_CUES
 from turntoward.analysis.context import waking_seconds
 from turntoward.analysis.findings import Accountability, Bid, BidKind, Horseman, MessageLabel, Outcome
+from turntoward.analysis.responses import reacts
 from turntoward.model import Conversation, GoldMessage, Message, MessageKind
 
 _CONFLICT_CUES = ("criticism", "contempt", "defensiveness", "stonewalling", "dismissive", "deflects")
@@ -84,6 +85,21 @@ def _late(bid: Bid, rp: RulesPass, conv: Conversation, th: Thresholds) -> bool:
         return False
     msgs = conv.messages
     return waking_seconds(msgs[bid.index].ts, msgs[bid.response_index].ts, th) > th.late_waking_s
+
+
+def _passing(bid: Bid, rp: RulesPass, msgs: list[Message], tone: ToneCodes, readings: np.ndarray) -> bool:
+    """Whether a group bid's response is only the next words in a lively chat: it does not react
+    to the bid (ANNOTATION.md: "messages that ignore it do not count") and shows no hostility of
+    its own (no conflict cue, no quarrel around it, no hostile tone, no first-pass horseman or
+    control). Such a message cannot turn against the bid, whatever the bid's words were: in a real
+    46,000-message college group nearly every "turned against" was one (audit in the README)."""
+    j = bid.response_index
+    assert j is not None
+    c = rp.contexts[j].cues
+    if reacts(c, msgs[j], msgs[bid.index], rp.contexts[bid.index].cues):
+        return False
+    hostile = tone[j] // 4 % 4 >= 2  # the tone model at least 50% sure (see tone_codes)
+    return not (c.has(*_CONFLICT_CUES) or rp.heated[j] or hostile or readings[j, 1] >= 0.3 or readings[j, 2] >= 0.3)
 
 
 @dataclass(slots=True)
@@ -280,6 +296,8 @@ class HybridBackend:
             for bid, feats, p in zip(chunk, outcome_rows, p_out, strict=True):
                 if bid.response_index is not None:  # else nobody answered: away, whatever the words were
                     outcome = m["outcome"].classes[m["outcome"].decide(p)]
+                    if outcome == "against" and rp.group and _passing(bid, rp, msgs, tone, readings):
+                        outcome = "toward" if p[0] >= p[1] else "away"
                     if outcome != bid.outcome.value:
                         bid.response_cues = [*bid.response_cues,
                                              *(f"model:{f}" for f in m["outcome"].top_features(feats, outcome, 4))]
