@@ -31,9 +31,10 @@ from pathlib import Path
 
 import numpy as np
 
+from turntoward.analysis._config import thresholds as rule_thresholds
 from turntoward.analysis.backends._features import FIRST_READINGS, neighbour_rows, response_readings
 from turntoward.analysis.backends._linear import LinearModel, feature_matrix, predict_many, save, train
-from turntoward.analysis.backends.hybrid import MODELS, STACKED, HybridBackend, TrainingRows
+from turntoward.analysis.backends.hybrid import MODELS, STACKED, HybridBackend, TrainingRows, local_balance
 from turntoward.analysis.scoring import Scores, score
 from turntoward.ingest import Source
 from turntoward.ingest.labelled import read_labelled
@@ -335,8 +336,11 @@ def _decisions(name: str, probs: np.ndarray, threshold: float, floor: float) -> 
 
 def choose_thresholds(
     second: list[Prepared], folds: int, extra: list[Prepared] = ()
-) -> dict[str, tuple[float, float]]:
+) -> dict[str, tuple[float, float, np.ndarray | None]]:
     """Out-of-fold probabilities of every second-pass model, and the decision settings that do best.
+
+    For outcomes also the mean out-of-fold probabilities: the balance of outcomes the model
+    expects on chats like our corpus, against which `hybrid.local_balance` weighs the bids around.
 
     For each model, the threshold on the default class; for outcomes also the floor at which
     turning against is chosen though another outcome is likelier (a plain argmax can under-call
@@ -347,6 +351,7 @@ def choose_thresholds(
     order = list(range(len(second)))
     rng.shuffle(order)
     probs: dict[str, list[np.ndarray]] = {k: [] for k in MODELS}
+    bids_at: dict[str, list[list[int]]] = {k: [] for k in MODELS}
     gold: dict[str, list[int]] = {k: [] for k in MODELS}
     for k in range(folds):
         test_ids = set(order[k::folds])
@@ -358,11 +363,17 @@ def choose_thresholds(
                 if not rows:
                     continue
                 (p,) = predict_many([model], *feature_matrix(rows))
+                if name == "outcome":  # weighed against the bids around, as on new chats
+                    bids_at[name].append([j for j, a in enumerate(second[i].rows.answers["kind"]) if a != "none"])
                 probs[name].append(p)
                 gold[name] += [CLASSES[name].index(a) for a in answers]
     out = {}
     for name in MODELS:
         p = np.concatenate(probs[name])
+        prior = p.mean(axis=0) if name == "outcome" else None
+        if prior is not None:
+            p = np.concatenate([local_balance(q, at, prior, rule_thresholds())
+                                for q, at in zip(probs[name], bids_at[name], strict=True)])
         floors = [*np.linspace(0.1, 0.5, 17), 1.0] if name == "outcome" else [1.0]
         tried = []  # (score, against recall, threshold, floor)
         for t in np.linspace(0.2, 0.95, 31):
@@ -376,7 +387,7 @@ def choose_thresholds(
         # (ties go to the highest threshold and floor, as a plain max over (score, threshold, floor) did)
         score_, recall, t, f = max(tried, key=lambda x: (x[1], *x[:1], *x[2:]) if x[0] >= top - AGAINST_SLACK
                                    else (-1.0, 0.0, 0.0, 0.0))
-        out[name] = (t, f)
+        out[name] = (t, f, prior)
         floor = f", floor on '{CLASSES[name][-1]}' {f:.3f}" if f < 1.0 else ""
         print(f"  {name}: threshold on '{CLASSES[name][0]}' {t:.3f}{floor} (out-of-fold score {score_:.3f})")
         if name == "outcome":
@@ -426,7 +437,8 @@ def main() -> int:
     thresholds = choose_thresholds(second, args.thresholds, extra) if args.thresholds else {}
     for name in MODELS:
         models[name] = _train(name, *_pool(rows, name))
-        models[name].default_threshold, models[name].last_floor = thresholds.get(name, (0.5, 1.0))
+        models[name].default_threshold, models[name].last_floor, models[name].prior = thresholds.get(
+            name, (0.5, 1.0, None))
     save(models, str(OUT))
     print(f"saved {OUT.relative_to(ROOT)} ({OUT.stat().st_size // 1024} KiB)")
     return 0

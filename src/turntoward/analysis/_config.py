@@ -18,6 +18,8 @@ class Thresholds:
     window_s: float
     group_window_s: float
     late_waking_s: float
+    prior_window_msgs: int
+    prior_pseudo_bids: float
     episode_gap_s: float
     heated_msgs: int
     repair_after_s: float

@@ -5,7 +5,9 @@ a quarrel in the hours before it (`episode_gap_s`, and `repair_after_s` for repa
 it may answer and, for a bid, the reply that may come up to `window_s` later. So a stretch is
 labelled together with the context on either side of it and only its own messages' labels are
 kept: the few days before it (`context_before_s`, longer than any of those memories) and
-`window_s` after its last message, each at least `CONTEXT_MESSAGES` messages. Cuts fall where
+`window_s` after its last message, each at least `CONTEXT_MESSAGES` messages, and measured from
+`prior_window_msgs` messages beyond the stretch (a bid's outcome is weighed against the bids
+around it). Cuts fall where
 a conversation rests (a silence of `session_gap_s` or more), so no turn or quarrel is split.
 The stitched labelling is the one the whole conversation gets at once; the tests compare them
 on real exports and on the benchmark's histories.
@@ -77,8 +79,11 @@ def part(conv: Conversation, start: int, stop: int, th: Thresholds) -> Segment:
 
 def _with_context(seconds: list[float], start: int, stop: int, th: Thresholds) -> Segment:
     n = len(seconds)
-    lo = min(bisect_left(seconds, seconds[start] - context_before_s(th)), max(0, start - CONTEXT_MESSAGES))
-    hi = max(bisect_right(seconds, seconds[stop - 1] + th.window_s), min(n, stop + CONTEXT_MESSAGES))
+    # A bid's outcome also depends on the bids within `prior_window_msgs` messages of it (the
+    # hybrid's `local_balance`): those are labelled with their own context too.
+    first, last = max(0, start - th.prior_window_msgs), min(n, stop + th.prior_window_msgs) - 1
+    lo = min(bisect_left(seconds, seconds[first] - context_before_s(th)), max(0, first - CONTEXT_MESSAGES))
+    hi = max(bisect_right(seconds, seconds[last] + th.window_s), min(n, last + 1 + CONTEXT_MESSAGES))
     return Segment(lo, start, stop, min(hi, n))
 
 

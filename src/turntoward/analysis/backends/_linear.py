@@ -25,6 +25,9 @@ class LinearModel:
     """The last class (for outcomes: turning against) is chosen whenever its probability reaches
     this, even when another class is likelier: a rare class that a plain argmax can under-call.
     1.0 leaves it off. Chosen by cross-validation."""
+    prior: np.ndarray | None = None
+    """The mean probabilities the model gives on labelled conversations it never trained on (out of
+    fold): the balance of classes it expects. None where not measured."""
 
     def decide(self, p: np.ndarray) -> int:
         """The class index for one row of probabilities."""
@@ -271,6 +274,8 @@ def save(models: dict[str, LinearModel], path: str) -> None:
         arrays[f"{name}.classes"] = np.array(m.classes)
         arrays[f"{name}.threshold"] = np.array([m.default_threshold], dtype=np.float32)
         arrays[f"{name}.floor"] = np.array([m.last_floor], dtype=np.float32)
+        if m.prior is not None:
+            arrays[f"{name}.prior"] = m.prior.astype(np.float64)
     np.savez_compressed(path, **arrays)
 
 
@@ -280,4 +285,5 @@ def load(data: dict[str, np.ndarray], name: str) -> LinearModel:
     W[data[f"{name}.rows"]] = data[f"{name}.weights"].astype(np.float32)
     threshold = float(data[f"{name}.threshold"][0]) if f"{name}.threshold" in data else 0.5
     floor = float(data[f"{name}.floor"][0]) if f"{name}.floor" in data else 1.0
-    return LinearModel(classes, W, data[f"{name}.bias"].astype(np.float32), threshold, floor)
+    prior = data[f"{name}.prior"].astype(np.float64) if f"{name}.prior" in data else None
+    return LinearModel(classes, W, data[f"{name}.bias"].astype(np.float32), threshold, floor, prior)
