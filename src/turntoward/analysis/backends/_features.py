@@ -157,6 +157,11 @@ def tone_codes(tones: np.ndarray) -> ToneCodes:
     return (levels[:, 0] * 16 + levels[:, 1] * 4 + levels[:, 2]).astype(np.uint8).tobytes()
 
 
+def hostile_level(code: int) -> int:
+    """The strength bin (0-3) of a hostile tone in one message's code from `tone_codes`."""
+    return code // 4 % 4
+
+
 def _tone(prefix: str, code: int | None, out: list[str]) -> None:
     """The tone model's reading as features: each non-neutral tone in four strength bins."""
     if code is None:
@@ -165,7 +170,7 @@ def _tone(prefix: str, code: int | None, out: list[str]) -> None:
     if words is None:
         words = _TONE_WORDS[prefix] = [
             tuple(f"{prefix}tone={name}:{level}"
-                  for name, level in zip(_TONE_NAMES[1:], (c // 16, c // 4 % 4, c % 4), strict=True) if level)
+                  for name, level in zip(_TONE_NAMES[1:], (c // 16, hostile_level(c), c % 4), strict=True) if level)
             for c in range(64)
         ]
     out.extend(words[code])

@@ -25,6 +25,7 @@ from turntoward.analysis.backends._features import (
     FIRST_READINGS,
     LOOKAHEAD,
     ToneCodes,
+    hostile_level,
     message_features,
     neighbour_rows,
     outcome_features,
@@ -97,8 +98,12 @@ def _passing(bid: Bid, rp: RulesPass, msgs: list[Message], tone: ToneCodes, read
     c = rp.contexts[j].cues
     if reacts(c, msgs[j], msgs[bid.index], rp.contexts[bid.index].cues):
         return False
-    hostile = tone[j] // 4 % 4 >= 2  # the tone model at least 50% sure (see tone_codes)
-    return not (c.has(*_CONFLICT_CUES) or rp.heated[j] or hostile or readings[j, 1] >= 0.3 or readings[j, 2] >= 0.3)
+    hostile = hostile_level(tone[j]) >= 2  # the tone model at least 50% sure (see tone_codes)
+    first_pass = readings[j, _HORSEMAN] >= 0.3 or readings[j, _CONTROL] >= 0.3
+    return not (c.has(*_CONFLICT_CUES) or rp.heated[j] or hostile or first_pass)
+
+
+_HORSEMAN, _CONTROL = FIRST_READINGS.index("horseman"), FIRST_READINGS.index("control")
 
 
 def local_balance(p: np.ndarray, at: list[int], prior: np.ndarray | None, th: Thresholds) -> np.ndarray:
