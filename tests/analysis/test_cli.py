@@ -63,6 +63,17 @@ def test_explain_shows_the_cues_and_the_response(tmp_path):
     assert any(c["index"] == answered["index"] for c in shown["context"])
 
 
+def test_explain_says_in_words_why_a_model_read_a_horseman(tmp_path):
+    invoke("analyze", str(COUPLE), "--jsonl", str(tmp_path / "m.jsonl"))
+    records = [json.loads(x) for x in (tmp_path / "m.jsonl").read_text(encoding="utf-8").splitlines()]
+    flagged = next(r for r in records if r["horseman"])
+    shown = json.loads(invoke("explain", f"{COUPLE}:{flagged['index']}", "--json").output)
+    reasons = shown["in_words"]["horseman"]
+    assert reasons and not any(r.startswith("model:") or "=" in r for r in reasons), reasons
+    plain = invoke("explain", f"{COUPLE}:{flagged['index']}").output
+    assert f"horseman: {flagged['horseman']}\n  - {reasons[0][:30]}" in plain
+
+
 def test_explain_rejects_an_index_out_of_range():
     result = invoke("explain", f"{COUPLE}:999999")
     assert result.exit_code != 0
@@ -139,7 +150,7 @@ def test_explain_shows_the_reaction_that_answered_a_photo():
     assert shown["reactions"] == [{"author": "Sam Rivera", "emoji": "😂", "ts": None}]
     assert shown["response_cues"][0] == "reaction:😂 from Sam Rivera"
     plain = invoke("explain", f"{photo}:6")
-    assert "reactions: 😂 Sam Rivera" in plain.output and "because reaction:😂" in plain.output
+    assert "reactions: 😂 Sam Rivera" in plain.output and "- Sam Rivera reacted with 😂" in plain.output
 
 
 def test_paths_with_square_brackets_are_printed_as_they_are(tmp_path):

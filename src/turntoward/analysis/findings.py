@@ -81,6 +81,9 @@ class MessageLabel:
     control: bool = False
     accountability: Accountability | None = None
     repair: bool = False
+    reasons: dict[str, list[str]] | None = None
+    """Where a model decided a horseman, control, accountability or repair: the features that pushed
+    hardest toward it, by label name ("model:..." cues, for `explain`; not part of the JSONL)."""
 
 
 @dataclass(slots=True)

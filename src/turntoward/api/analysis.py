@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 from turntoward._workers import analyze_in_workers, auto_workers, useful_workers
 from turntoward.analysis._text import TextCues
 from turntoward.analysis.backends import DEFAULT_BACKEND, Backend, get_backend
+from turntoward.analysis.backends.describe import describe
 from turntoward.analysis.engine import Analysis, ConversationAnalysis, analyze, assemble, label_part
 from turntoward.analysis.findings import MessageLabel
 from turntoward.analysis.language import Language
@@ -207,6 +208,10 @@ class Explanation:
     """The reactions on the message ({"author", "emoji", "ts"}): an answer when nobody replied."""
     language_note: str | None = None
     """Why nothing was labelled, where the message's words were not read (not English)."""
+    in_words: dict[str, list[str]] = field(default_factory=dict)
+    """The cues behind each label, said in words (`describe`): "cues" (the lexicon phrases that
+    fired), "bid", "outcome", and for a horseman, control, accountability or repair a model
+    decided, the features that pushed hardest toward it."""
 
 
 def explain(analysis: Analysis, ref: str) -> Explanation:
@@ -275,8 +280,15 @@ def _explanation(
     reactions = [{"author": x.author, "emoji": x.emoji, "ts": x.ts.isoformat() if x.ts else None}
                  for x in msgs[index].reactions]
     read = language.reads(msgs[index].ts)
+    lab = labels[index - lo]
+    in_words = {"cues": [describe(c) for c in fired]}
+    if bid is not None:
+        in_words["bid"] = [describe(c) for c in bid.cues]
+        in_words["outcome"] = [describe(c) for c in bid.response_cues]
+    for name, cues_ in (lab.reasons or {}).items():
+        in_words[name] = [describe(c) for c in cues_]
     return Explanation(record, fired, response, bid.response_cues if bid else [], context, reactions,
-                       None if read else language.note())
+                       None if read else language.note(), in_words)
 
 
 def evaluate(

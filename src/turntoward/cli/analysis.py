@@ -183,7 +183,7 @@ def explain_command(
     ex = aa.explain_message(convs, ref, backend=backend, any_language=any_language)
     if as_json:
         typer.echo(json.dumps({"message": ex.record, "cues": ex.cues, "response": ex.response,
-                               "response_cues": ex.response_cues, "context": ex.context,
+                               "response_cues": ex.response_cues, "in_words": ex.in_words, "context": ex.context,
                                "reactions": ex.reactions, "language_note": ex.language_note},
                               ensure_ascii=False, indent=2))
         return
@@ -191,31 +191,42 @@ def explain_command(
     console.print(f"[bold]{escape(r['author'])}[/] ({r['ts']}): {escape(r['text'])}")
     if ex.language_note:
         console.print(f"[bold]not labelled:[/] {escape(ex.language_note)} (--any-language labels it anyway)")
-    console.print(f"cues that fired: {escape(', '.join(ex.cues) or 'none')}")
+    console.print(f"cues that fired: {escape('; '.join(ex.in_words.get('cues', [])) or 'none')}")
     if ex.reactions:
         console.print("reactions: " + escape(", ".join(f"{x['emoji']} {x['author']}" for x in ex.reactions)))
     if r["bid"]:
         b = r["bid"]
-        console.print(f"bid: [bold]{b['kind']}[/] (score {b['score']}) from {escape(', '.join(b['cues']))}")
+        console.print(f"bid: [bold]{b['kind']}[/] (score {b['score']})")
+        _because(ex.in_words.get("bid", []))
         if ex.response:
             lat = b["latency_s"]
             console.print(f"answered by message {b['response_index']} after {lat / 60:.0f} min: "
                           f"[italic]{escape(ex.response['text'])}[/]")
-        console.print(f"outcome: [bold]{b['outcome']}[/] because {escape(', '.join(ex.response_cues))}")
+        console.print(f"outcome: [bold]{b['outcome']}[/]")
+        _because(ex.in_words.get("outcome", []))
     else:
         console.print("not a bid")
     for k in ("horseman", "accountability"):
         if r[k]:
             console.print(f"{k}: [bold]{r[k]}[/]")
+            _because(ex.in_words.get(k, []))
     if r["control"]:
         console.print("[bold red]control or coercion[/]")
+        _because(ex.in_words.get("control", []))
     if r["repair"]:
         console.print("repair attempt")
+        _because(ex.in_words.get("repair", []))
     table = Table("#", "who", "text", box=None)
     for c in ex.context:
         mark = "→" if c["index"] == r["index"] else ""
         table.add_row(f"{mark}{c['index']}", escape(c["author"]), escape(c["text"][:90]))
     console.print(table)
+
+
+def _because(reasons: list[str]) -> None:
+    """The cues behind a label, in words, one per line under it."""
+    for reason in reasons:
+        console.print(f"  - {escape(reason)}")
 
 
 @app.command("evaluate", rich_help_panel=PANEL)

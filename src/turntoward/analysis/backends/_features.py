@@ -81,6 +81,16 @@ def buckets(features: Sequence[str]) -> np.ndarray:
     return np.fromiter(map(_BUCKET_CACHE.__getitem__, features), dtype=np.int64, count=len(features))
 
 
+# The edges of the binned features (`_bin`): feature "len=3" is a message of 3 or 4 words. Named,
+# so `describe` can say in words what each bin means.
+LEN_WORDS = (1, 2, 3, 5, 8, 13, 21)
+SILENCE_HOURS = (12, 24, 72, 168, 720)
+REPLY_GAP_MINUTES = (2, 10, 60, 240, 720)
+NEXT_LEN_WORDS = (1, 2, 4, 8)
+NEXT_GAP_MINUTES = (2, 10, 60, 480)
+LATENCY_MINUTES = (1, 5, 30, 120, 480, 1440, 4320)
+
+
 def _bin(value: float, edges: tuple[float, ...]) -> int:
     """The number of `edges` at or below `value` (ascending edges; NaN is past them all): the index
     of the first edge above it. bisect does it in C, for the few hundred thousand values a long
@@ -129,7 +139,7 @@ def _fresh_text_features(
         out.append(f"{prefix}last={words[-1]}")
     if toks:
         out.append(f"{prefix}end={toks[-1]}")
-    out.append(f"{prefix}len={_bin(c.words, (1, 2, 3, 5, 8, 13, 21))}")
+    out.append(f"{prefix}len={_bin(c.words, LEN_WORDS)}")
     for flag in ("question", "exclaim", "url", "emoji_only", "first_person", "second_person"):
         if getattr(c, flag):
             out.append(f"{prefix}{flag}")
@@ -142,7 +152,9 @@ def _fresh_text_features(
 
 
 _TONE_NAMES = ("neutral", "warm", "hostile", "hurt")
-_TONE_EDGES = np.array((0.25, 0.5, 0.75))
+TONE_EDGES = (0.25, 0.5, 0.75)
+"""A tone's strength bins: a tone model probability under 0.25 is no feature, then three levels."""
+_TONE_EDGES = np.array(TONE_EDGES)
 _TONE_WORDS: dict[str, list[tuple[str, ...]]] = {}
 
 ToneCodes = bytes
@@ -200,7 +212,7 @@ def message_features(
     if ctx.new_session:
         out.append("new_session")
     if ctx.after_silence_s is not None:
-        out.append(f"silence={_bin(ctx.after_silence_s / 3600, (12, 24, 72, 168, 720))}")
+        out.append(f"silence={_bin(ctx.after_silence_s / 3600, SILENCE_HOURS)}")
     if ctx.first_of_turn:
         out.append("first_of_turn")
     else:
@@ -225,7 +237,7 @@ def message_features(
             out.append("prev_media")
         _tone("prev_", tones[j] if tones is not None else None, out)
         if ctx.gap_s is not None:
-            out.append(f"reply_gap={_bin(ctx.gap_s / 60, (2, 10, 60, 240, 720))}")
+            out.append(f"reply_gap={_bin(ctx.gap_s / 60, REPLY_GAP_MINUTES)}")
     else:
         out.append("not_reply")
     # How the others reacted: annotators (and people) recognise a joke or a bid by its answer.
@@ -236,9 +248,9 @@ def message_features(
         nc = ctxs[nxt].cues
         for name in nc.hits:
             out.append(f"next_cue={name}")
-        out.append(f"next_len={_bin(nc.words, (1, 2, 4, 8))}")
+        out.append(f"next_len={_bin(nc.words, NEXT_LEN_WORDS)}")
         gap = (msgs[nxt].ts - m.ts).total_seconds()
-        out.append(f"next_gap={_bin(gap / 60, (2, 10, 60, 480))}")
+        out.append(f"next_gap={_bin(gap / 60, NEXT_GAP_MINUTES)}")
         if nc.question:
             out.append("next_question")
         if msgs[nxt].kind is MessageKind.TEXT:
@@ -263,8 +275,12 @@ FIRST_READINGS = ("kind", "horseman", "control", "repair")
 """The first-pass models whose readings of a message and its neighbours feed the second pass."""
 
 
-_SELF_EDGES = np.array((0.2, 0.4, 0.6, 0.8))
-_NEAR_EDGES = np.array((0.3, 0.6))
+SELF_EDGES = (0.2, 0.4, 0.6, 0.8)
+"""The bins of a message's own first-pass readings (and of a bid's reply's)."""
+NEAR_EDGES = (0.3, 0.6)
+"""The bins of its neighbours' readings."""
+_SELF_EDGES = np.array(SELF_EDGES)
+_NEAR_EDGES = np.array(NEAR_EDGES)
 _SELF_NAMES = [[f"s_{name}={b}" for b in range(len(_SELF_EDGES) + 1)] for name in FIRST_READINGS]
 _NEAR_NAMES = {
     (where, who): [[f"s_{name}_{where}_{who}={b}" for b in range(len(_NEAR_EDGES) + 1)] for name in FIRST_READINGS]
@@ -410,7 +426,7 @@ def outcome_features(
         if in_conflict[bid.index]:
             out.append("bid_in_conflict")
     lat = (r.ts - msgs[bid.index].ts).total_seconds()
-    out.append(f"lat={_bin(lat / 60, (1, 5, 30, 120, 480, 1440, 4320))}")
+    out.append(f"lat={_bin(lat / 60, LATENCY_MINUTES)}")
     if late:
         out.append("late")
         out.append(f"late&kind={kind}")

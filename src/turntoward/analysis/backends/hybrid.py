@@ -269,6 +269,14 @@ class HybridBackend:
         top = self.models["kind"].top_features_many([(rows, ids), (extra, extra_ids)], bid_kinds, 4)
         for offset in range(len(rows)):
             self._label_one(start + offset, offset, top[offset], decided, rp, msgs, labels, bids)
+            lab = labels[-1]
+            said = {"horseman": lab.horseman.value if lab.horseman else None,
+                    "control": "yes" if lab.control else None, "repair": "yes" if lab.repair else None,
+                    "accountability": lab.accountability.value if lab.accountability else None}
+            if any(said.values()):  # rare: the features behind it, for explain
+                feats = rows[offset] + extra[offset]
+                lab.reasons = {name: [f"model:{f}" for f in self.models[name].top_features(feats, value, 4)]
+                               for name, value in said.items() if value}
 
     def _label_one(
         self,
