@@ -52,3 +52,39 @@ def test_named_features_are_the_prefixed_words_and_pairs_made_once() -> None:
     words, pairs = Named("t_w="), Named("t_b=")
     assert words["so"] == "t_w=so" and pairs["so", "good"] == "t_b=so good"
     assert words["so"] is words["so"]  # one string per word: its hash is computed once
+
+
+def _outcome_row(lines: list[tuple[int, str, str]]) -> list[str]:
+    """The outcome features of the bid in the first message, answered by the second, of a chat
+    given as (minutes from the start, author, text)."""
+    from datetime import timedelta
+
+    from turntoward.analysis._config import thresholds
+    from turntoward.analysis.backends._features import outcome_features
+    from turntoward.analysis.backends.rules import RulesBackend
+    from turntoward.analysis.findings import Bid, BidKind
+
+    start = datetime(2024, 6, 1, 18, 0)
+    msgs = [Message(i, start + timedelta(minutes=t), who, text) for i, (t, who, text) in enumerate(lines)]
+    from turntoward.model import Conversation
+
+    rp = RulesBackend().read(Conversation("t.txt", "t", "t", msgs))
+    th = thresholds()
+    bid = Bid(index=0, author=msgs[0].author, kind=BidKind.NEWS, score=1.0, cues=[], response_index=1)
+    return outcome_features(bid, "news", msgs, rp.contexts, RulesBackend().lexicon, "toward", False,
+                            follow_up=(th.follow_up_msgs, th.follow_up_s))
+
+
+def test_the_bidders_next_message_after_the_answer_is_read() -> None:
+    row = _outcome_row([(0, "Ana", "I got the job!!"), (3, "Tom", "cool"), (3, "Tom", "what's for dinner"),
+                        (4, "Ana", "wow. ok then")])
+    assert "f_w=wow" in row and "f_gap=0" in row and "no_follow" not in row
+    assert not any(f.startswith("f_w=dinner") for f in row)  # the answerer's own words are not the bidder's
+
+
+def test_a_bidder_who_wrote_again_only_hours_later_did_not_follow_up() -> None:
+    late = _outcome_row([(0, "Ana", "I got the job!!"), (3, "Tom", "cool"), (3 + 7 * 60, "Ana", "wow. ok then")])
+    far = _outcome_row([(0, "Ana", "I got the job!!"), (3, "Tom", "cool"), *[(4 + k, "Tom", "and") for k in range(4)],
+                        (9, "Ana", "wow. ok then")])
+    assert "no_follow" in late and "no_follow" in far
+    assert not any(f.startswith("f_") for f in late + far)

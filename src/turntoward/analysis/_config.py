@@ -20,6 +20,8 @@ class Thresholds:
     late_waking_s: float
     prior_window_msgs: int
     prior_pseudo_bids: float
+    follow_up_msgs: int
+    follow_up_s: float
     episode_gap_s: float
     heated_msgs: int
     repair_after_s: float

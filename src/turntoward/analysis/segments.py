@@ -5,7 +5,7 @@ a quarrel in the hours before it (`episode_gap_s`, and `repair_after_s` for repa
 it may answer and, for a bid, the reply that may come up to `window_s` later. So a stretch is
 labelled together with the context on either side of it and only its own messages' labels are
 kept: the few days before it (`context_before_s`, longer than any of those memories) and
-`window_s` after its last message, each at least `CONTEXT_MESSAGES` messages, and measured from
+`window_s` (and `follow_up_s`) after its last message, each at least `CONTEXT_MESSAGES` messages, and measured from
 `prior_window_msgs` messages beyond the stretch (a bid's outcome is weighed against the bids
 around it). Cuts fall where
 a conversation rests (a silence of `session_gap_s` or more), so no turn or quarrel is split.
@@ -83,7 +83,8 @@ def _with_context(seconds: list[float], start: int, stop: int, th: Thresholds) -
     # hybrid's `local_balance`): those are labelled with their own context too.
     first, last = max(0, start - th.prior_window_msgs), min(n, stop + th.prior_window_msgs) - 1
     lo = min(bisect_left(seconds, seconds[first] - context_before_s(th)), max(0, first - CONTEXT_MESSAGES))
-    hi = max(bisect_right(seconds, seconds[last] + th.window_s), min(n, last + 1 + CONTEXT_MESSAGES))
+    # ...and a bid's reply, up to `window_s` after it, is read with the bidder's next message after it.
+    hi = max(bisect_right(seconds, seconds[last] + th.window_s + th.follow_up_s), min(n, last + 1 + CONTEXT_MESSAGES))
     return Segment(lo, start, stop, min(hi, n))
 
 

@@ -89,6 +89,7 @@ REPLY_GAP_MINUTES = (2, 10, 60, 240, 720)
 NEXT_LEN_WORDS = (1, 2, 4, 8)
 NEXT_GAP_MINUTES = (2, 10, 60, 480)
 LATENCY_MINUTES = (1, 5, 30, 120, 480, 1440, 4320)
+FOLLOW_GAP_MINUTES = (2, 10, 60)
 
 
 def _bin(value: float, edges: tuple[float, ...]) -> int:
@@ -391,8 +392,14 @@ def outcome_features(
     tones: ToneCodes | None = None,
     rule_labels: Sequence[MessageLabel] | None = None,
     in_conflict: Sequence[bool] | None = None,
+    follow_up: tuple[int, float] | None = None,
 ) -> list[str]:
-    """Features of a bid's answer for the outcome decision."""
+    """Features of a bid's answer for the outcome decision.
+
+    With `follow_up` (messages, seconds: `Thresholds.follow_up_msgs` and `follow_up_s`), also
+    the bidder's own next message after the answer, if it comes that soon: how the answer was
+    taken ("what's that supposed to mean", "haha fair") says how it was meant.
+    """
     out = ["bias", f"kind={kind}", f"rule_o={rule_outcome}", f"kind&rule_o={kind}:{rule_outcome}"]
     if bid.response_index is None:
         out.append("no_response")
@@ -432,4 +439,25 @@ def outcome_features(
         out.append(f"late&kind={kind}")
     if j - bid.index > 1:
         out.append("not_next")
+    if follow_up is not None:
+        _follow_up(bid, j, msgs, ctxs, lexicon, tones, *follow_up, out)
     return out
+
+
+def _follow_up(
+    bid: Bid, j: int, msgs: list[Message], ctxs: list[MessageContext], lexicon: Lexicon,
+    tones: ToneCodes | None, within_msgs: int, within_s: float, out: list[str],
+) -> None:
+    """The bidder's next message after the answer `j` (within `within_msgs` messages and
+    `within_s` seconds of it), as "f_" features, or "no_follow"."""
+    author, answered = msgs[bid.index].author, msgs[j].ts
+    for k in range(j + 1, min(len(msgs), j + 1 + within_msgs)):
+        if msgs[k].author == author:
+            gap = (msgs[k].ts - answered).total_seconds()
+            if gap > within_s:
+                break
+            _text_features("f_", msgs[k], ctxs[k].cues, lexicon, out)
+            _tone("f_", tones[k] if tones is not None else None, out)
+            out.append(f"f_gap={_bin(gap / 60, FOLLOW_GAP_MINUTES)}")
+            return
+    out.append("no_follow")

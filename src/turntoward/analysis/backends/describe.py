@@ -12,6 +12,7 @@ import re
 
 from turntoward.analysis.backends._features import (
     FIRST_READINGS,
+    FOLLOW_GAP_MINUTES,
     LATENCY_MINUTES,
     LEN_WORDS,
     NEAR_EDGES,
@@ -66,6 +67,7 @@ _SUBJECTS = {
     "r2_": "the rest of the reply",
     "prev_": "the message it answers",
     "next_": "the next message by someone else",
+    "f_": "the bidder's next message after the reply",
 }
 _TONE_LEVELS = ("", "a little", "clearly", "strongly")
 _FLAGS = {
@@ -104,6 +106,7 @@ _PLAIN = {
     "r_in_conflict": "the reply is in a quarrel",
     "bid_in_conflict": "the bid is in a quarrel",
     "r_rule_control": "the lexicons read control in the reply",
+    "no_follow": "the bidder wrote nothing more soon after the reply",
 }
 _BALANCE = re.compile(r"balance:against (\S+)->(\S+)")
 
@@ -156,6 +159,8 @@ def describe_feature(feature: str) -> str:
                 else "the next message by someone else has no words")
     if name == "next_gap":
         return f"the next message by someone else came {_span(int(value), NEXT_GAP_MINUTES)}"
+    if name == "f_gap":
+        return f"the bidder's next message came {_span(int(value), FOLLOW_GAP_MINUTES)}"
     if name == "lat":
         return f"answered {_span(int(value), LATENCY_MINUTES)}"
     if name == "kind":

@@ -170,6 +170,7 @@ class HybridBackend:
         self.lexicon = lexicon or default_lexicon()
         self.th = thresholds()
         self.rules = RulesBackend(self.lexicon, self.th)
+        self._follow_up = (self.th.follow_up_msgs, self.th.follow_up_s)
 
     def _message_rows(
         self,
@@ -345,7 +346,7 @@ class HybridBackend:
                 answer_bid(bid, msgs, rp.contexts, rp.group, self.th, self.lexicon, reactions=False)
                 outcome_rows.append(outcome_features(bid, bid.kind.value, msgs, rp.contexts, self.lexicon,
                                                      bid.outcome.value, _late(bid, rp, conv, self.th), tone,
-                                                     rp.labelling.labels, rp.in_conflict))
+                                                     rp.labelling.labels, rp.in_conflict, self._follow_up))
             for bid, row in zip(chunk, outcome_rows, strict=True):
                 row += response_readings(bid.response_index, readings)
             found += predict_many([model], *feature_matrix(outcome_rows))
@@ -387,7 +388,8 @@ class HybridBackend:
                 bid = Bid(index=i, author=msgs[i].author, kind=BidKind(g.bid_kind), score=1.0, cues=[])
                 answer_bid(bid, msgs, rp.contexts, rp.group, self.th, self.lexicon, reactions=False)
                 f = outcome_features(bid, g.bid_kind, msgs, rp.contexts, self.lexicon, bid.outcome.value,
-                                     _late(bid, rp, conv, self.th), tone, rp.labelling.labels, rp.in_conflict)
+                                     _late(bid, rp, conv, self.th), tone, rp.labelling.labels, rp.in_conflict,
+                                     self._follow_up)
                 add("outcome", f, g.bid_outcome or "away")
                 out.responses.append(bid.response_index)
         return out
