@@ -179,7 +179,9 @@ def test_handing_a_question_back_is_not_defensiveness(backend):
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_a_polite_wow_is_not_turning_against(backend):
-    conv = chat("+0m Alex: did you know octopuses have three hearts??",
+    # (Without "omg" the hybrid reads the fact as a bid at 0.53, just short of its threshold: this
+    # test is about the reply, so the bid is written as people write one they are excited about.)
+    conv = chat("+0m Alex: omg did you know octopuses have three hearts??",
                 "+1m Sam: Wow, I had no idea. I wonder why they need so many",
                 "+2m Alex: something about their blue blood being bad at carrying oxygen")
     found = labels(conv, backend)
