@@ -337,34 +337,40 @@ class HybridBackend:
         """Find each bid's response and decide how it was answered."""
         m, msgs = self.models, conv.messages
         model = m["outcome"]
-        rows: list[list[str]] = []
         found: list[np.ndarray] = []
         for start in range(0, len(bids), _CHUNK):  # a chunk at a time, like the messages
             chunk = bids[start:start + _CHUNK]
-            outcome_rows = []
             for bid in chunk:
                 answer_bid(bid, msgs, rp.contexts, rp.group, self.th, self.lexicon, reactions=False)
-                outcome_rows.append(outcome_features(bid, bid.kind.value, msgs, rp.contexts, self.lexicon,
-                                                     bid.outcome.value, _late(bid, rp, conv, self.th), tone,
-                                                     rp.labelling.labels, rp.in_conflict, self._follow_up))
-            for bid, row in zip(chunk, outcome_rows, strict=True):
-                row += response_readings(bid.response_index, readings)
-            found += predict_many([model], *feature_matrix(outcome_rows))
-            rows += outcome_rows
+            # The rows are dropped with the chunk (a long history holds hundreds of thousands of
+            # bids): the few whose decision needs its features named get theirs again below.
+            found += predict_many([model], *feature_matrix([self._outcome_row(b, rp, conv, tone, readings)
+                                                            for b in chunk]))
         p_read = np.concatenate(found) if found else np.zeros((0, len(model.classes)))
         p_out = local_balance(p_read, [b.index for b in bids], model.prior, self.th)
-        for bid, feats, p, p0 in zip(bids, rows, p_out, p_read, strict=True):
+        for bid, p, p0 in zip(bids, p_out, p_read, strict=True):
             if bid.response_index is not None:  # else nobody answered: away, whatever the words were
                 outcome = balanced = model.classes[model.decide(p)]
                 if outcome == "against" and rp.group and _passing(bid, rp, msgs, tone, readings):
                     outcome = "toward" if p[0] >= p[1] else "away"
                 if outcome != bid.outcome.value:
+                    feats = self._outcome_row(bid, rp, conv, tone, readings)
                     bid.response_cues = [*bid.response_cues,
                                          *(f"model:{f}" for f in model.top_features(feats, outcome, 4))]
                     if outcome == balanced != model.classes[model.decide(p0)]:
                         bid.response_cues.append(_balance_cue(p0, p, model))
                 bid.outcome = Outcome(outcome)
             reacted(bid, msgs[bid.index])  # unless someone reacted to it
+
+    def _outcome_row(
+        self, bid: Bid, rp: RulesPass, conv: Conversation, tone: ToneCodes, readings: np.ndarray
+    ) -> list[str]:
+        """The outcome model's features of an answered bid (`bid.outcome` still the rules' reading)."""
+        row = outcome_features(bid, bid.kind.value, conv.messages, rp.contexts, self.lexicon, bid.outcome.value,
+                               _late(bid, rp, conv, self.th), tone, rp.labelling.labels, rp.in_conflict,
+                               self._follow_up)
+        row += response_readings(bid.response_index, readings)
+        return row
 
     def training_rows(self, conv: Conversation, gold: list[GoldMessage]) -> TrainingRows:
         """Rows for every model from one labelled conversation (used by training/train_hybrid.py)."""
