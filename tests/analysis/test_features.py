@@ -77,9 +77,10 @@ def _outcome_row(lines: list[tuple[int, str, str]]) -> list[str]:
 
 def test_the_bidders_next_message_after_the_answer_is_read() -> None:
     row = _outcome_row([(0, "Ana", "I got the job!!"), (3, "Tom", "cool"), (3, "Tom", "what's for dinner"),
-                        (4, "Ana", "wow. ok then")])
+                        (4, "Ana", "wow. ok then"), (5, "Tom", "jk!! congrats 🎉")])
     assert "f_w=wow" in row and "f_gap=0" in row and "no_follow" not in row
     assert not any(f.startswith("f_w=dinner") for f in row)  # the answerer's own words are not the bidder's
+    assert "f2_w=jk" in row and "f2_w=wow" not in row  # ...and the answerer's next word after hers
 
 
 def test_a_bidder_who_wrote_again_only_hours_later_did_not_follow_up() -> None:
@@ -87,4 +88,4 @@ def test_a_bidder_who_wrote_again_only_hours_later_did_not_follow_up() -> None:
     far = _outcome_row([(0, "Ana", "I got the job!!"), (3, "Tom", "cool"), *[(4 + k, "Tom", "and") for k in range(4)],
                         (9, "Ana", "wow. ok then")])
     assert "no_follow" in late and "no_follow" in far
-    assert not any(f.startswith("f_") for f in late + far)
+    assert not any(f.startswith(("f_", "f2_")) for f in late + far)

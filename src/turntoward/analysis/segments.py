@@ -83,8 +83,10 @@ def _with_context(seconds: list[float], start: int, stop: int, th: Thresholds) -
     # hybrid's `local_balance`): those are labelled with their own context too.
     first, last = max(0, start - th.prior_window_msgs), min(n, stop + th.prior_window_msgs) - 1
     lo = min(bisect_left(seconds, seconds[first] - context_before_s(th)), max(0, first - CONTEXT_MESSAGES))
-    # ...and a bid's reply, up to `window_s` after it, is read with the bidder's next message after it.
-    hi = max(bisect_right(seconds, seconds[last] + th.window_s + th.follow_up_s), min(n, last + 1 + CONTEXT_MESSAGES))
+    # ...and a bid's reply, up to `window_s` after it, is read with the bidder's next message after
+    # it and the replier's after that (each up to `follow_up_s` after the one before).
+    after = th.window_s + 2 * th.follow_up_s
+    hi = max(bisect_right(seconds, seconds[last] + after), min(n, last + 1 + CONTEXT_MESSAGES))
     return Segment(lo, start, stop, min(hi, n))
 
 

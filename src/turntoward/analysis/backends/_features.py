@@ -449,15 +449,25 @@ def _follow_up(
     tones: ToneCodes | None, within_msgs: int, within_s: float, out: list[str],
 ) -> None:
     """The bidder's next message after the answer `j` (within `within_msgs` messages and
-    `within_s` seconds of it), as "f_" features, or "no_follow"."""
-    author, answered = msgs[bid.index].author, msgs[j].ts
+    `within_s` seconds of it), as "f_" features, or "no_follow"; and the replier's next message
+    after that, as soon, as "f2_" features ("jk", "relax", "sorry, that came out wrong")."""
+    k = _next_by(msgs[bid.index].author, j, msgs, within_msgs, within_s)
+    if k is None:
+        out.append("no_follow")
+        return
+    _text_features("f_", msgs[k], ctxs[k].cues, lexicon, out)
+    _tone("f_", tones[k] if tones is not None else None, out)
+    out.append(f"f_gap={_bin((msgs[k].ts - msgs[j].ts).total_seconds() / 60, FOLLOW_GAP_MINUTES)}")
+    k2 = _next_by(msgs[j].author, k, msgs, within_msgs, within_s)
+    if k2 is not None:
+        _text_features("f2_", msgs[k2], ctxs[k2].cues, lexicon, out)
+        _tone("f2_", tones[k2] if tones is not None else None, out)
+
+
+def _next_by(author: str, j: int, msgs: list[Message], within_msgs: int, within_s: float) -> int | None:
+    """The first message by `author` among the `within_msgs` after message j, if it came within
+    `within_s` seconds of j."""
     for k in range(j + 1, min(len(msgs), j + 1 + within_msgs)):
         if msgs[k].author == author:
-            gap = (msgs[k].ts - answered).total_seconds()
-            if gap > within_s:
-                break
-            _text_features("f_", msgs[k], ctxs[k].cues, lexicon, out)
-            _tone("f_", tones[k] if tones is not None else None, out)
-            out.append(f"f_gap={_bin(gap / 60, FOLLOW_GAP_MINUTES)}")
-            return
-    out.append("no_follow")
+            return k if (msgs[k].ts - msgs[j].ts).total_seconds() <= within_s else None
+    return None

@@ -68,6 +68,7 @@ _SUBJECTS = {
     "prev_": "the message it answers",
     "next_": "the next message by someone else",
     "f_": "the bidder's next message after the reply",
+    "f2_": "the replier's next message after that",
 }
 _TONE_LEVELS = ("", "a little", "clearly", "strongly")
 _FLAGS = {
