@@ -5,10 +5,10 @@ a quarrel in the hours before it (`episode_gap_s`, and `repair_after_s` for repa
 it may answer and, for a bid, the reply that may come up to `window_s` later. So a stretch is
 labelled together with the context on either side of it and only its own messages' labels are
 kept: the few days before it (`context_before_s`, longer than any of those memories) and
-`window_s` (and `follow_up_s`) after its last message, each at least `CONTEXT_MESSAGES` messages, and measured from
-`prior_window_msgs` messages beyond the stretch (a bid's outcome is weighed against the bids
-around it). Cuts fall where
-a conversation rests (a silence of `session_gap_s` or more), so no turn or quarrel is split.
+`window_s` after its last message (and twice `follow_up_s`, for what was said after a reply),
+each at least `CONTEXT_MESSAGES` messages, and measured from `prior_window_msgs` messages beyond
+the stretch (a bid's outcome is weighed against the bids around it). Cuts fall where a
+conversation rests (a silence of `session_gap_s` or more), so no turn or quarrel is split.
 The stitched labelling is the one the whole conversation gets at once; the tests compare them
 on real exports and on the benchmark's histories.
 

@@ -285,8 +285,8 @@ def _explanation(
     if bid is not None:
         in_words["bid"] = [describe(c) for c in bid.cues]
         in_words["outcome"] = [describe(c) for c in bid.response_cues]
-    for name, cues_ in (lab.reasons or {}).items():
-        in_words[name] = [describe(c) for c in cues_]
+    for name, model_cues in (lab.reasons or {}).items():
+        in_words[name] = [describe(c) for c in model_cues]
     return Explanation(record, fired, response, bid.response_cues if bid else [], context, reactions,
                        None if read else language.note(), in_words)
 

@@ -397,8 +397,9 @@ def outcome_features(
     """Features of a bid's answer for the outcome decision.
 
     With `follow_up` (messages, seconds: `Thresholds.follow_up_msgs` and `follow_up_s`), also
-    the bidder's own next message after the answer, if it comes that soon: how the answer was
-    taken ("what's that supposed to mean", "haha fair") says how it was meant.
+    the bidder's own next message after the answer, if it comes that soon, and the answerer's
+    next one after that (`_follow_up`): how the answer was taken ("what's that supposed to
+    mean", "haha fair"), and what was said to that, say how it was meant.
     """
     out = ["bias", f"kind={kind}", f"rule_o={rule_outcome}", f"kind&rule_o={kind}:{rule_outcome}"]
     if bid.response_index is None:

@@ -271,13 +271,17 @@ class HybridBackend:
         for offset in range(len(rows)):
             self._label_one(start + offset, offset, top[offset], decided, rp, msgs, labels, bids)
             lab = labels[-1]
-            said = {"horseman": lab.horseman.value if lab.horseman else None,
-                    "control": "yes" if lab.control else None, "repair": "yes" if lab.repair else None,
-                    "accountability": lab.accountability.value if lab.accountability else None}
-            if any(said.values()):  # rare: the features behind it, for explain
-                feats = rows[offset] + extra[offset]
-                lab.reasons = {name: [f"model:{f}" for f in self.models[name].top_features(feats, value, 4)]
-                               for name, value in said.items() if value}
+            if lab.horseman or lab.control or lab.repair or lab.accountability:  # rare
+                lab.reasons = self._reasons(lab, rows[offset] + extra[offset])
+
+    def _reasons(self, lab: MessageLabel, features: list[str]) -> dict[str, list[str]]:
+        """For explain: the features that pushed hardest toward each of a message's horseman,
+        control, repair and accountability."""
+        said = {"horseman": lab.horseman.value if lab.horseman else None,
+                "control": "yes" if lab.control else None, "repair": "yes" if lab.repair else None,
+                "accountability": lab.accountability.value if lab.accountability else None}
+        return {name: [f"model:{f}" for f in self.models[name].top_features(features, value, 4)]
+                for name, value in said.items() if value}
 
     def _label_one(
         self,
