@@ -74,6 +74,17 @@ def test_explain_says_in_words_why_a_model_read_a_horseman(tmp_path):
     assert f"horseman: {flagged['horseman']}\n  - {reasons[0][:30]}" in plain
 
 
+def test_explain_says_how_near_a_message_came_to_being_a_bid(tmp_path):
+    invoke("analyze", str(COUPLE), "--jsonl", str(tmp_path / "m.jsonl"))
+    records = [json.loads(x) for x in (tmp_path / "m.jsonl").read_text(encoding="utf-8").splitlines()]
+    plain = next(r for r in records if r["bid"] is None and r["text"] and "omitted" not in r["text"])
+    shown = json.loads(invoke("explain", f"{COUPLE}:{plain['index']}", "--json").output)
+    reading, *held_back = shown["in_words"]["bid"]
+    assert reading.startswith("the model read it as a bid at ") and reading.endswith("%")
+    assert held_back and not any(r.startswith("model:") for r in held_back)
+    assert shown["message"] == plain  # the JSONL record, unchanged
+
+
 def test_explain_rejects_an_index_out_of_range():
     result = invoke("explain", f"{COUPLE}:999999")
     assert result.exit_code != 0

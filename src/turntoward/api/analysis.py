@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -215,7 +216,9 @@ class Explanation:
 
 
 def explain(analysis: Analysis, ref: str) -> Explanation:
-    """Explain ``SOURCE:INDEX`` (the index after the last colon) from a finished analysis."""
+    """Explain ``SOURCE:INDEX`` (the index after the last colon) from a finished analysis. (An
+    analysis keeps no reading of the messages that are not bids: how near such a message came to
+    one, `explain_message` says.)"""
     index = _ref_index(ref)
     result = _conversation_of([r.conversation for r in analysis.conversations], ref, index)
     found = next(r for r in analysis.conversations if r.conversation is result)
@@ -231,7 +234,9 @@ def explain_message(
     """`explain` without analysing the whole conversation: only the message, its neighbours and
     the context their labels depend on are labelled (`turntoward.analysis.segments`), with the
     labels the whole analysis gives. One message of a 46,000-message chat: about a second."""
-    be = get_backend(backend) if isinstance(backend, str) else backend
+    be = get_backend(backend) if isinstance(backend, str) else copy.copy(backend)
+    if hasattr(be, "explain_all"):  # the hybrid can say why a message is not a bid, too
+        be.explain_all = True
     index = _ref_index(ref)
     conv = _conversation_of(conversations, ref, index)
     lo, hi = max(0, index - 3), min(len(conv.messages), index + 4)
@@ -281,7 +286,7 @@ def _explanation(
                  for x in msgs[index].reactions]
     read = language.reads(msgs[index].ts)
     lab = labels[index - lo]
-    in_words = {"cues": [describe(c) for c in fired]}
+    in_words = {"cues": list(dict.fromkeys(describe(c) for c in fired))}
     if bid is not None:
         in_words["bid"] = [describe(c) for c in bid.cues]
         in_words["outcome"] = [describe(c) for c in bid.response_cues]

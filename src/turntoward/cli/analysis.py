@@ -206,6 +206,7 @@ def explain_command(
         _because(ex.in_words.get("outcome", []))
     else:
         console.print("not a bid")
+        _because(ex.in_words.get("bid", []))
     for k in ("horseman", "accountability"):
         if r[k]:
             console.print(f"{k}: [bold]{r[k]}[/]")

@@ -110,6 +110,7 @@ _PLAIN = {
     "no_follow": "the bidder wrote nothing more soon after the reply",
 }
 _BALANCE = re.compile(r"balance:against (\S+)->(\S+)")
+_READING = re.compile(r"reading:bid ([\d.]+)<([\d.]+)")
 
 
 def describe(cue: str) -> str:
@@ -120,6 +121,8 @@ def describe(cue: str) -> str:
     if m := _BALANCE.match(cue):
         return (f"turning against is rarer (or commoner) in the bids around than in our corpus: "
                 f"its reading went from {m[1]} to {m[2]}")
+    if m := _READING.match(cue):
+        return f"the model read it as a bid at {float(m[1]):.0%}; it takes {float(m[2]):.0%}"
     if cue in _RULE_CUES:
         return _RULE_CUES[cue]
     if cue.startswith("reaction:"):

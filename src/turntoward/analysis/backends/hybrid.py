@@ -171,6 +171,9 @@ class HybridBackend:
         self.th = thresholds()
         self.rules = RulesBackend(self.lexicon, self.th)
         self._follow_up = (self.th.follow_up_msgs, self.th.follow_up_s)
+        self.explain_all = False
+        """For explain: also give every text message that is not a bid its reasons ("bid": how
+        likely the model read it as one, and the features that held it back)."""
 
     def _message_rows(
         self,
@@ -273,6 +276,12 @@ class HybridBackend:
             lab = labels[-1]
             if lab.horseman or lab.control or lab.repair or lab.accountability:  # rare
                 lab.reasons = self._reasons(lab, rows[offset] + extra[offset])
+            if self.explain_all and lab.bid is None and msgs[start + offset].kind is MessageKind.TEXT:
+                model = self.models["kind"]
+                read = 1.0 - decided.kind_p[offset][0]
+                lab.reasons = {**(lab.reasons or {}), "bid": [
+                    f"reading:bid {read:.2f}<{1.0 - model.default_threshold:.2f}",
+                    *(f"model:{f}" for f in model.top_features(rows[offset] + extra[offset], "none", 4))]}
 
     def _reasons(self, lab: MessageLabel, features: list[str]) -> dict[str, list[str]]:
         """For explain: the features that pushed hardest toward each of a message's horseman,
