@@ -9,6 +9,7 @@ decision (``model:reply_gap=0``, as `_features` names them). The JSONL keeps the
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from turntoward.analysis.backends._features import (
     FIRST_READINGS,
@@ -70,6 +71,7 @@ _SUBJECTS = {
     "f_": "the bidder's next message after the reply",
     "f2_": "the replier's next message after that",
 }
+_PREFIXES = sorted(_SUBJECTS, key=len, reverse=True)  # "r2_" before "r_"
 _TONE_LEVELS = ("", "a little", "clearly", "strongly")
 _FLAGS = {
     "media": "is a photo, video or other media",
@@ -113,6 +115,60 @@ _BALANCE = re.compile(r"balance:against (\S+)->(\S+)")
 _READING = re.compile(r"reading:bid ([\d.]+)<([\d.]+)")
 
 
+def _has(subject: str, value: str) -> str:
+    return f'{subject} has "{value}"'
+
+
+def _length(subject: str, value: str, edges: tuple[int, ...] = LEN_WORDS) -> str:
+    b = int(value)
+    return f"{subject} is {_words(b, edges)} long" if b else f"{subject} has no words"
+
+
+def _cue_of(subject: str, value: str) -> str:
+    cue, _, strong = value.partition(":")
+    return f"{subject} has {'a strong sign of ' if strong else ''}{_cue_name(cue)}"
+
+
+def _phrase_of(subject: str, value: str) -> str:
+    cue, _, phrase = value.partition(":")
+    return f'{subject} says "{phrase}" ({_cue_name(cue)})'
+
+
+def _tone_of(subject: str, value: str) -> str:
+    tone, _, level = value.partition(":")
+    return f"{subject} reads {tone}, {_TONE_LEVELS[int(level)]} (tone model, {_chance(int(level), TONE_EDGES)})"
+
+
+_WORDS_OF: dict[str, Callable[[str, str], str]] = {  # by name after the prefix naming the message
+    "w": _has,
+    "b": _has,
+    "first": lambda subject, value: f'{subject} starts with "{value}"',
+    "last": lambda subject, value: f'the last word of {subject} is "{value}"',
+    "end": lambda subject, value: f'{subject} ends with "{value}"',
+    "len": _length,
+    "cue": _cue_of,
+    "p": _phrase_of,
+    "tone": _tone_of,
+}
+_NEXT = "the next message by someone else"
+_VALUED: dict[str, Callable[[str], str]] = {  # the conversation around a message or a bid
+    "n_w": lambda value: f'{_NEXT} has "{value}"',
+    "conflict&cue": lambda value: f"{_cue_name(value)} in a quarrel",
+    "silence": lambda value: f"it comes after a silence of {_span(int(value), SILENCE_HOURS, 60, later=False)}",
+    "reply_gap": lambda value: f"it answers someone else's message {_span(int(value), REPLY_GAP_MINUTES)}",
+    "next_len": lambda value: _length(_NEXT, value, NEXT_LEN_WORDS),
+    "next_gap": lambda value: f"{_NEXT} came {_span(int(value), NEXT_GAP_MINUTES)}",
+    "f_gap": lambda value: f"the bidder's next message came {_span(int(value), FOLLOW_GAP_MINUTES)}",
+    "lat": lambda value: f"answered {_span(int(value), LATENCY_MINUTES)}",
+    "kind": lambda value: f"a {value} bid",
+    "rule_o": lambda value: f"the lexicons read the reply as turning {value}",
+    "rule_bid": lambda value: f"the lexicons read a {value} bid in it",
+    "rule_h": lambda value: f"the lexicons read {value} in it",
+    "r_rule_h": lambda value: f"the lexicons read {value} in the reply",
+    "rule_acc": lambda value: f"the lexicons read it as {'owning a fault' if value == 'owns' else 'deflecting blame'}",
+}
+
+
 def describe(cue: str) -> str:
     """One cue of a label, in words: ``model:reply_gap=0`` is "it answers someone else's message
     within 2 min"; a cue not known here is given back as it is."""
@@ -149,39 +205,15 @@ def describe_feature(feature: str) -> str:
         return f"a {kind} bid, and {describe_feature(rest)}"
     if not sep:
         return _flag(feature)
-    if name == "n_w":
-        return f'the next message by someone else has "{value}"'
-    if name == "conflict&cue":
-        return f"{_cue_name(value)} in a quarrel"
-    if name == "silence":
-        return f"it comes after a silence of {_span(int(value), SILENCE_HOURS, 60, later=False)}"
-    if name == "reply_gap":
-        return f"it answers someone else's message {_span(int(value), REPLY_GAP_MINUTES)}"
-    if name == "next_len":
-        b = int(value)
-        return (f"the next message by someone else is {_words(b, NEXT_LEN_WORDS)} long" if b
-                else "the next message by someone else has no words")
-    if name == "next_gap":
-        return f"the next message by someone else came {_span(int(value), NEXT_GAP_MINUTES)}"
-    if name == "f_gap":
-        return f"the bidder's next message came {_span(int(value), FOLLOW_GAP_MINUTES)}"
-    if name == "lat":
-        return f"answered {_span(int(value), LATENCY_MINUTES)}"
-    if name == "kind":
-        return f"a {value} bid"
-    if name == "rule_o":
-        return f"the lexicons read the reply as turning {value}"
-    if name == "rule_bid":
-        return f"the lexicons read a {value} bid in it"
-    if name in ("rule_h", "r_rule_h"):
-        return f"the lexicons read {value} in {'the reply' if name.startswith('r_') else 'it'}"
-    if name == "rule_acc":
-        return f"the lexicons read it as {'owning a fault' if value == 'owns' else 'deflecting blame'}"
+    said = _VALUED.get(name)
+    if said is not None:
+        return said(value)
     if name.startswith(("s_", "r_s_")):
         return _reading(name, int(value))
-    for prefix in sorted(_SUBJECTS, key=len, reverse=True):
-        if name.startswith(prefix):
-            return _text(_SUBJECTS[prefix], name[len(prefix):], value) or feature
+    for prefix in _PREFIXES:  # a feature of the words of one message: which one, then what
+        said_of = _WORDS_OF.get(name[len(prefix):]) if name.startswith(prefix) else None
+        if said_of is not None:
+            return said_of(_SUBJECTS[prefix], value)
     return feature
 
 
@@ -191,38 +223,11 @@ def _flag(feature: str) -> str:
     if m and m[1] in _READINGS:
         where = "previous" if m[2] == "prev" else "next"
         return f"its writer's {where} message reads more like {_READINGS[m[1]]} than it does"
-    for prefix in sorted(_SUBJECTS, key=len, reverse=True):
+    for prefix in _PREFIXES:
         rest = feature[len(prefix):]
         if feature.startswith(prefix) and rest in _FLAGS:
             return f"{_SUBJECTS[prefix]} {_FLAGS[rest]}"
     return feature
-
-
-def _text(subject: str, name: str, value: str) -> str | None:
-    """A feature of the words of a message (`subject`: which message, in words); None if unknown."""
-    if name == "w":
-        return f'{subject} has "{value}"'
-    if name == "b":
-        return f'{subject} has "{value}"'
-    if name == "first":
-        return f'{subject} starts with "{value}"'
-    if name == "last":
-        return f'the last word of {subject} is "{value}"'
-    if name == "end":
-        return f'{subject} ends with "{value}"'
-    if name == "len":
-        b = int(value)
-        return f"{subject} is {_words(b, LEN_WORDS)} long" if b else f"{subject} has no words"
-    if name == "cue":
-        cue, _, strong = value.partition(":")
-        return f"{subject} has {'a strong sign of ' if strong else ''}{_cue_name(cue)}"
-    if name == "p":
-        cue, _, phrase = value.partition(":")
-        return f'{subject} says "{phrase}" ({_cue_name(cue)})'
-    if name == "tone":
-        tone, _, level = value.partition(":")
-        return f"{subject} reads {tone}, {_TONE_LEVELS[int(level)]} (tone model, {_tone_range(int(level))})"
-    return None
 
 
 def _reading(name: str, b: int) -> str:
@@ -243,10 +248,6 @@ def _chance(b: int, edges: tuple[float, ...]) -> str:
     lo = f"{edges[b - 1]:.0%}" if b > 0 else None
     hi = f"{edges[b]:.0%}" if b < len(edges) else None
     return f"under {hi}" if lo is None else f"{lo} or more" if hi is None else f"{lo} to {hi}"
-
-
-def _tone_range(level: int) -> str:
-    return _chance(level, TONE_EDGES)
 
 
 def _cue_name(name: str) -> str:
