@@ -213,12 +213,16 @@ class Explanation:
     """The cues behind each label, said in words (`describe`): "cues" (the lexicon phrases that
     fired), "bid", "outcome", and for a horseman, control, accountability or repair a model
     decided, the features that pushed hardest toward it."""
+    near_bid: list[str] = field(default_factory=list, compare=False)
+    """For a message that is not a bid, how near the model came to reading one and what held it
+    back, in words: only `explain_message` reads that (an analysis keeps no reading of the
+    messages that are not bids), so it is left out when explanations are compared."""
 
 
 def explain(analysis: Analysis, ref: str) -> Explanation:
     """Explain ``SOURCE:INDEX`` (the index after the last colon) from a finished analysis. (An
     analysis keeps no reading of the messages that are not bids: how near such a message came to
-    one, `explain_message` says.)"""
+    one, `explain_message` says, in `near_bid`.)"""
     index = _ref_index(ref)
     result = _conversation_of([r.conversation for r in analysis.conversations], ref, index)
     found = next(r for r in analysis.conversations if r.conversation is result)
@@ -290,10 +294,12 @@ def _explanation(
     if bid is not None:
         in_words["bid"] = [describe(c) for c in bid.cues]
         in_words["outcome"] = [describe(c) for c in bid.response_cues]
-    for name, model_cues in (lab.reasons or {}).items():
+    reasons = dict(lab.reasons or {})
+    near_bid = [describe(c) for c in reasons.pop("bid", [])] if bid is None else []
+    for name, model_cues in reasons.items():
         in_words[name] = [describe(c) for c in model_cues]
     return Explanation(record, fired, response, bid.response_cues if bid else [], context, reactions,
-                       None if read else language.note(), in_words)
+                       None if read else language.note(), in_words, near_bid)
 
 
 def evaluate(

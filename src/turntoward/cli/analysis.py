@@ -183,7 +183,9 @@ def explain_command(
     ex = aa.explain_message(convs, ref, backend=backend, any_language=any_language)
     if as_json:
         typer.echo(json.dumps({"message": ex.record, "cues": ex.cues, "response": ex.response,
-                               "response_cues": ex.response_cues, "in_words": ex.in_words, "context": ex.context,
+                               "response_cues": ex.response_cues,
+                               "in_words": {**ex.in_words, **({"bid": ex.near_bid} if ex.near_bid else {})},
+                               "context": ex.context,
                                "reactions": ex.reactions, "language_note": ex.language_note},
                               ensure_ascii=False, indent=2))
         return
@@ -206,7 +208,7 @@ def explain_command(
         _because(ex.in_words.get("outcome", []))
     else:
         console.print("not a bid")
-        _because(ex.in_words.get("bid", []))
+        _because(ex.near_bid)
     for k in ("horseman", "accountability"):
         if r[k]:
             console.print(f"{k}: [bold]{r[k]}[/]")
