@@ -351,7 +351,7 @@ def choose_thresholds(
     order = list(range(len(second)))
     rng.shuffle(order)
     probs: dict[str, list[np.ndarray]] = {k: [] for k in MODELS}
-    bids_at: dict[str, list[list[int]]] = {k: [] for k in MODELS}
+    bids_at: list[list[int]] = []  # the outcome rows' bids, by message, conversation by conversation
     gold: dict[str, list[int]] = {k: [] for k in MODELS}
     for k in range(folds):
         test_ids = set(order[k::folds])
@@ -364,7 +364,7 @@ def choose_thresholds(
                     continue
                 (p,) = predict_many([model], *feature_matrix(rows))
                 if name == "outcome":  # weighed against the bids around, as on new chats
-                    bids_at[name].append([j for j, a in enumerate(second[i].rows.answers["kind"]) if a != "none"])
+                    bids_at.append([j for j, a in enumerate(second[i].rows.answers["kind"]) if a != "none"])
                 probs[name].append(p)
                 gold[name] += [CLASSES[name].index(a) for a in answers]
     out = {}
@@ -373,7 +373,7 @@ def choose_thresholds(
         prior = p.mean(axis=0) if name == "outcome" else None
         if prior is not None:
             p = np.concatenate([local_balance(q, at, prior, rule_thresholds())
-                                for q, at in zip(probs[name], bids_at[name], strict=True)])
+                                for q, at in zip(probs[name], bids_at, strict=True)])
         floors = [*np.linspace(0.1, 0.5, 17), 1.0] if name == "outcome" else [1.0]
         tried = []  # (score, against recall, threshold, floor)
         for t in np.linspace(0.2, 0.95, 31):

@@ -378,12 +378,14 @@ class HybridBackend:
     def _outcome_row(
         self, bid: Bid, rp: RulesPass, conv: Conversation, tone: ToneCodes, readings: np.ndarray
     ) -> list[str]:
-        """The outcome model's features of an answered bid (`bid.outcome` still the rules' reading)."""
-        row = outcome_features(bid, bid.kind.value, conv.messages, rp.contexts, self.lexicon, bid.outcome.value,
-                               _late(bid, rp, conv, self.th), tone, rp.labelling.labels, rp.in_conflict,
-                               self._follow_up)
-        row += response_readings(bid.response_index, readings)
-        return row
+        """The outcome model's features of an answered bid, with the first pass's reading of its reply."""
+        return self._outcome_features(bid, rp, conv, tone) + response_readings(bid.response_index, readings)
+
+    def _outcome_features(self, bid: Bid, rp: RulesPass, conv: Conversation, tone: ToneCodes) -> list[str]:
+        """`outcome_features` of a bid the rules have answered (`bid.outcome` still their reading)."""
+        return outcome_features(bid, bid.kind.value, conv.messages, rp.contexts, self.lexicon, bid.outcome.value,
+                                _late(bid, rp, conv, self.th), tone, rp.labelling.labels, rp.in_conflict,
+                                self._follow_up)
 
     def training_rows(self, conv: Conversation, gold: list[GoldMessage]) -> TrainingRows:
         """Rows for every model from one labelled conversation (used by training/train_hybrid.py)."""
@@ -406,9 +408,6 @@ class HybridBackend:
             if g.bid_kind:
                 bid = Bid(index=i, author=msgs[i].author, kind=BidKind(g.bid_kind), score=1.0, cues=[])
                 answer_bid(bid, msgs, rp.contexts, rp.group, self.th, self.lexicon, reactions=False)
-                f = outcome_features(bid, g.bid_kind, msgs, rp.contexts, self.lexicon, bid.outcome.value,
-                                     _late(bid, rp, conv, self.th), tone, rp.labelling.labels, rp.in_conflict,
-                                     self._follow_up)
-                add("outcome", f, g.bid_outcome or "away")
+                add("outcome", self._outcome_features(bid, rp, conv, tone), g.bid_outcome or "away")
                 out.responses.append(bid.response_index)
         return out
