@@ -6,6 +6,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from turntoward.analysis.findings import MessageLabel
 from turntoward.model import GoldMessage
 
@@ -52,6 +54,59 @@ class Scores:
     kind_confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
     conversations: int = 0
     messages: int = 0
+    parts: list[Scores] = field(default_factory=list, repr=False, compare=False)
+    """The scores of each conversation counted in by `add`, for `intervals`."""
+
+    def add(self, other: Scores) -> None:
+        """Count another conversation's scores (or another set's) in, keeping them apart for `intervals`."""
+        for name in _DETECTIONS:
+            _merge(getattr(self, name), getattr(other, name))
+        for o in OUTCOMES:
+            _merge(self.outcome[o], other.outcome[o])
+        self.kind_correct += other.kind_correct
+        self.kind_total += other.kind_total
+        self.confusion.update(other.confusion)
+        self.kind_confusion.update(other.kind_confusion)
+        self.conversations += other.conversations
+        self.messages += other.messages
+        self.parts.extend(other.parts or [other])
+
+    def intervals(
+        self, minus: Scores | None = None, *, level: float = 0.95, rounds: int = 2000, seed: int = 0
+    ) -> dict[str, object]:
+        """Bootstrap confidence intervals of every measure, shaped like `as_dict` ((low, high) pairs).
+
+        The conversations counted in by `add` are resampled with replacement, `rounds` times, and
+        each measure's interval is the middle `level` of its values (percentile bootstrap).
+        Conversations, not messages, are resampled: a conversation's messages are not independent
+        (one couple's habits run through all of them), so resampling messages would make the
+        intervals too narrow. Seeded: the same scores give the same intervals. Empty with fewer
+        than two conversations, where there is nothing to resample.
+
+        With `minus` (the same conversations, in the same order, labelled another way), the
+        intervals are of the difference, this minus that, on the same resamples (a paired
+        bootstrap): an interval above zero means this way measures better on chats like these.
+        """
+        if len(self.parts) < 2:
+            return {}
+        if minus is not None and [p.messages for p in minus.parts] != [p.messages for p in self.parts]:
+            raise ValueError("intervals of a difference need the same conversations on both sides, in order")
+        n = len(self.parts)
+        weights = np.random.default_rng(seed).multinomial(n, np.full(n, 1 / n), size=rounds)
+        values = _measures(weights @ np.array([_counts(p) for p in self.parts], dtype=np.float64))
+        if minus is not None:
+            other = _measures(weights @ np.array([_counts(p) for p in minus.parts], dtype=np.float64))
+            values = {k: v - other[k] for k, v in values.items()}
+        q = ((1 - level) / 2 * 100, (1 + level) / 2 * 100)
+        out: dict[str, object] = {}
+        for key, v in values.items():
+            low, high = np.nanpercentile(v, q) if not np.all(np.isnan(v)) else (np.nan, np.nan)
+            *path, last = key.split(".")
+            at = out
+            for step in path:
+                at = at.setdefault(step, {})  # type: ignore[assignment]
+            at[last] = (round(float(low), 3), round(float(high), 3))
+        return out
 
     @property
     def outcome_macro_f1(self) -> float:
@@ -77,6 +132,41 @@ class Scores:
         }
 
 
+_DETECTIONS = ("bid", "horseman", "control", "repair", "accountability")
+
+
+def _merge(into: PRF, other: PRF) -> None:
+    into.tp += other.tp
+    into.fp += other.fp
+    into.fn += other.fn
+
+
+def _counts(s: Scores) -> list[int]:
+    """A conversation's counts in a fixed order: tp, fp, fn of each detection, then of each
+    outcome, then kind correct and total (what `Scores.intervals` resamples)."""
+    prfs = [getattr(s, name) for name in _DETECTIONS] + [s.outcome[o] for o in OUTCOMES]
+    return [n for p in prfs for n in (p.tp, p.fp, p.fn)] + [s.kind_correct, s.kind_total]
+
+
+def _measures(totals: np.ndarray) -> dict[str, np.ndarray]:
+    """Every measure of `Scores.as_dict`, for each row of summed `_counts`, keyed by its path there."""
+    out: dict[str, np.ndarray] = {}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for k, key in enumerate([*_DETECTIONS, *(f"outcome.{o}" for o in OUTCOMES)]):
+            tp, fp, fn = totals[:, 3 * k], totals[:, 3 * k + 1], totals[:, 3 * k + 2]
+            out[f"{key}.precision"] = np.where(tp + fp > 0, tp / (tp + fp), 0.0)
+            out[f"{key}.recall"] = np.where(tp + fn > 0, tp / (tp + fn), 0.0)
+            out[f"{key}.f1"] = np.where(tp > 0, 2 * tp / (2 * tp + fp + fn), 0.0)
+        first = 3 * len(_DETECTIONS)
+        tp, fn = totals[:, first:first + 3 * len(OUTCOMES):3], totals[:, first + 2:first + 3 * len(OUTCOMES):3]
+        f1 = np.stack([out[f"outcome.{o}.f1"] for o in OUTCOMES], axis=1)
+        present = tp + fn > 0  # as `outcome_macro_f1`: over the outcomes the gold labels have
+        out["outcome_macro_f1"] = np.where(present.any(axis=1), (f1 * present).sum(axis=1) / present.sum(axis=1),
+                                           np.nan)
+        out["kind_accuracy"] = np.where(totals[:, -1] > 0, totals[:, -2] / totals[:, -1], np.nan)
+    return out
+
+
 def _count(prf: PRF, gold: object, pred: object) -> None:
     if gold is not None and gold is not False and gold == pred:
         prf.tp += 1
@@ -92,6 +182,7 @@ def score(gold: Sequence[GoldMessage], predicted: Sequence[MessageLabel], scores
 
     Bid detection is matched message by message; outcome and kind are scored on the bids
     both found (a missed bid already counts against detection). Horsemen must match in type.
+    For intervals, score each conversation on its own and `Scores.add` it to the total.
     """
     s = scores or Scores()
     s.conversations += 1

@@ -329,7 +329,7 @@ def evaluate(
             if skipped is not None:
                 skipped(exc)
             continue
-        score(gold, be.label(conv).labels, scores)
+        scores.add(score(gold, be.label(conv).labels))
     if not scores.conversations:
         raise NotFoundError(f"{', '.join(paths)}: no labelled conversations (*.json) found")
     return scores

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -23,6 +23,9 @@ from turntoward.cli import app
 from turntoward.cli.data import AnyLanguage, ColumnMap, Db, Passphrase, Workers, import_options
 from turntoward.errors import NotFoundError
 from turntoward.ingest import ImportOptions
+
+if TYPE_CHECKING:
+    from turntoward.analysis.scoring import Scores
 
 PANEL = "Analysis"
 console = Console()
@@ -237,22 +240,64 @@ def evaluate_command(
     paths: Annotated[list[str], typer.Argument(help="Folders or files of labelled conversations (ANNOTATION.md).")],
     backend: BackendOpt = DEFAULT_BACKEND,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    compare: Annotated[str | None, typer.Option(
+        "--compare", help="Also measure this backend on the same conversations, and how sure the difference is.",
+    )] = None,
 ) -> None:
-    """Measure the analysis against labelled conversations: precision, recall, F1."""
+    """Measure the analysis against labelled conversations: precision, recall, F1, with 95% intervals."""
     err = Console(stderr=True)
     scores = aa.evaluate(paths, backend=backend, skipped=lambda error: err.print(
         f"skipped, not a labelled conversation: {escape(str(error))}", soft_wrap=True))
+    other = aa.evaluate(paths, backend=compare) if compare else None
     d = scores.as_dict()
+    ci = scores.intervals()
     if as_json:
-        typer.echo(json.dumps(d, indent=2))
+        out = {**d, "ci95": ci} if ci else d
+        if other is not None:
+            out["compare"] = {"backend": compare, **other.as_dict(), "difference_ci95": scores.intervals(other)}
+        typer.echo(json.dumps(out, indent=2))
         return
+
+    def between(pair: object) -> str:
+        low, high = pair  # type: ignore[misc]
+        return f"{low:.3f}-{high:.3f}"
+
     console.print(f"{d['conversations']} conversations, {d['messages']} messages")
-    table = Table("measure", "precision", "recall", "F1", "support", box=None)
-    for name in ("bid", "horseman", "control", "repair", "accountability"):
-        m = d[name]
-        table.add_row(name, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", str(m["support"]))
-    for o, m in d["outcome"].items():
-        table.add_row(f"outcome {o}", f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}",
-                      str(m["support"]))
+    table = Table("measure", "precision", "recall", "F1", *(["F1, 95% CI"] if ci else []), "support", box=None)
+    rows = [(name, d[name], ci.get(name)) for name in ("bid", "horseman", "control", "repair", "accountability")]
+    rows += [(f"outcome {o}", m, ci["outcome"][o] if ci else None) for o, m in d["outcome"].items()]  # type: ignore[index]
+    for name, m, c in rows:
+        table.add_row(name, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}",
+                      *([between(c["f1"])] if c else []), str(m["support"]))
     console.print(table)
-    console.print(f"outcome macro-F1: {d['outcome_macro_f1']:.3f}   kind accuracy: {d['kind_accuracy']:.3f}")
+    if not ci:
+        console.print(f"outcome macro-F1: {d['outcome_macro_f1']:.3f}   kind accuracy: {d['kind_accuracy']:.3f}")
+        return
+    against = ci["outcome"]["against"]["recall"]  # type: ignore[index]
+    console.print(f"outcome macro-F1: {d['outcome_macro_f1']:.3f} ({between(ci['outcome_macro_f1'])})   "
+                  f"kind accuracy: {d['kind_accuracy']:.3f} ({between(ci['kind_accuracy'])})")
+    console.print(f"against recall: {d['outcome']['against']['recall']:.3f} ({between(against)})")
+    console.print(f"95% intervals: the {d['conversations']} conversations resampled 2,000 times (bootstrap); "
+                  "a difference inside them may be chance.", style="dim")
+    if other is not None:
+        _print_difference(backend, compare or "", scores, other)
+
+
+def _print_difference(name: str, other_name: str, scores: Scores, other: Scores) -> None:
+    """Each F1 (and the outcome and kind figures) by both backends, and the paired interval of the difference."""
+    diff, a, b = scores.intervals(other), scores.as_dict(), other.as_dict()
+    table = Table("measure", name, other_name, "difference", "95% CI", box=None)
+
+    def row(label: str, x: float, y: float, pair: object) -> None:
+        low, high = pair  # type: ignore[misc]
+        sure = "" if low <= 0 <= high else (" better" if low > 0 else " worse")
+        table.add_row(label, f"{x:.3f}", f"{y:.3f}", f"{x - y:+.3f}", f"{low:+.3f} to {high:+.3f}{sure}")
+
+    for key in ("bid", "horseman", "control", "repair", "accountability"):
+        row(f"{key} F1", a[key]["f1"], b[key]["f1"], diff[key]["f1"])  # type: ignore[index]
+    row("outcome macro-F1", a["outcome_macro_f1"], b["outcome_macro_f1"], diff["outcome_macro_f1"])  # type: ignore[arg-type]
+    row("against recall", a["outcome"]["against"]["recall"], b["outcome"]["against"]["recall"],  # type: ignore[index]
+        diff["outcome"]["against"]["recall"])  # type: ignore[index]
+    row("kind accuracy", a["kind_accuracy"], b["kind_accuracy"], diff["kind_accuracy"])  # type: ignore[arg-type]
+    console.print(f"\n{name} against {other_name} on the same conversations (paired bootstrap):")
+    console.print(table)
