@@ -106,3 +106,20 @@ def test_the_table_says_how_sure_each_figure_is():
     assert result.exit_code == 0, result.output
     assert "95% CI" in result.output and "bootstrap" in result.output
     assert "hybrid against rules on the same conversations" in result.output
+
+
+def test_a_measure_nothing_was_found_for_has_no_interval_and_the_json_stays_json(tmp_path):
+    doc = json.loads((LABELLED / "friends.json").read_text(encoding="utf-8"))
+    for m in doc["messages"]:
+        m["bid"] = None
+    for k in range(2):
+        (tmp_path / f"quiet_{k}.json").write_text(json.dumps({**doc, "id": f"quiet_{k}"}), encoding="utf-8")
+    _load_commands()
+    result = CliRunner().invoke(app, ["evaluate", str(tmp_path), "--json", "--backend", "rules"])
+    assert result.exit_code == 0, result.output
+
+    def no_nan(name: str) -> None:
+        raise AssertionError(f"{name} in evaluate's JSON")
+
+    out = json.loads(result.output, parse_constant=no_nan)
+    assert out["ci95"]["outcome_macro_f1"] is None and out["ci95"]["kind_accuracy"] is None

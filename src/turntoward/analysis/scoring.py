@@ -81,7 +81,8 @@ class Scores:
         Conversations, not messages, are resampled: a conversation's messages are not independent
         (one couple's habits run through all of them), so resampling messages would make the
         intervals too narrow. Seeded: the same scores give the same intervals. Empty with fewer
-        than two conversations, where there is nothing to resample.
+        than two conversations, where there is nothing to resample; None for a measure no
+        resample has (kind accuracy when no bid was found).
 
         With `minus` (the same conversations, in the same order, labelled another way), the
         intervals are of the difference, this minus that, on the same resamples (a paired
@@ -100,11 +101,14 @@ class Scores:
         q = ((1 - level) / 2 * 100, (1 + level) / 2 * 100)
         out: dict[str, object] = {}
         for key, v in values.items():
-            low, high = np.nanpercentile(v, q) if not np.all(np.isnan(v)) else (np.nan, np.nan)
             *path, last = key.split(".")
             at = out
             for step in path:
                 at = at.setdefault(step, {})  # type: ignore[assignment]
+            if np.all(np.isnan(v)):  # no resample has it (kind accuracy where no bid was found)
+                at[last] = None
+                continue
+            low, high = np.nanpercentile(v, q)
             at[last] = (round(float(low), 3), round(float(high), 3))
         return out
 

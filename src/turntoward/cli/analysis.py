@@ -259,6 +259,8 @@ def evaluate_command(
         return
 
     def between(pair: object) -> str:
+        if pair is None:
+            return "-"
         low, high = pair  # type: ignore[misc]
         return f"{low:.3f}-{high:.3f}"
 
@@ -289,6 +291,9 @@ def _print_difference(name: str, other_name: str, scores: Scores, other: Scores)
     table = Table("measure", name, other_name, "difference", "95% CI", box=None)
 
     def row(label: str, x: float, y: float, pair: object) -> None:
+        if pair is None:
+            table.add_row(label, f"{x:.3f}", f"{y:.3f}", f"{x - y:+.3f}", "-")
+            return
         low, high = pair  # type: ignore[misc]
         sure = "" if low <= 0 <= high else (" better" if low > 0 else " worse")
         table.add_row(label, f"{x:.3f}", f"{y:.3f}", f"{x - y:+.3f}", f"{low:+.3f} to {high:+.3f}{sure}")
