@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""Two sets of hybrid models on the same labelled conversations, and how sure their difference is.
+
+    git show HEAD~1:src/turntoward/analysis/models/hybrid.npz > /tmp/old.npz
+    .venv/bin/python training/compare_models.py src/turntoward/analysis/models/hybrid.npz /tmp/old.npz corpus/heldout
+
+Prints each measure by the new models and by the old, and the 95% interval of new minus old on
+the same resamples of the conversations (`Scores.intervals(minus=...)`, a paired bootstrap): how
+far the difference depends on which conversations happened to be labelled. An interval that holds
+zero is no evidence either way. (It does not cover a retrain's own randomness: training is not
+bit-for-bit repeatable.)
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+
+from turntoward.analysis.backends._linear import load
+from turntoward.analysis.backends.hybrid import FIRST, MODELS, HybridBackend
+from turntoward.api import evaluate
+
+
+def _models(path: str) -> HybridBackend:
+    data = dict(np.load(path, allow_pickle=False))
+    return HybridBackend({name: load(data, name) for name in (*MODELS, *FIRST)})
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("new", help="the new models (.npz, as the training script writes them)")
+    ap.add_argument("old", help="the models to compare against")
+    ap.add_argument("paths", nargs="+", help="folders or files of labelled conversations")
+    args = ap.parse_args()
+    new, old = (evaluate(args.paths, backend=_models(p)) for p in (args.new, args.old))
+    a, b, diff = new.as_dict(), old.as_dict(), new.intervals(old)
+    rows = [(f"{k} F1", a[k]["f1"], b[k]["f1"], diff.get(k, {}).get("f1"))  # type: ignore[index,union-attr]
+            for k in ("bid", "horseman", "control", "repair", "accountability")]
+    rows += [(f"outcome {o} F1", a["outcome"][o]["f1"], b["outcome"][o]["f1"],  # type: ignore[index]
+              diff.get("outcome", {}).get(o, {}).get("f1")) for o in ("toward", "away", "against")]  # type: ignore[union-attr]
+    rows += [("against recall", a["outcome"]["against"]["recall"], b["outcome"]["against"]["recall"],  # type: ignore[index]
+              diff.get("outcome", {}).get("against", {}).get("recall")),  # type: ignore[union-attr]
+             ("outcome macro-F1", a["outcome_macro_f1"], b["outcome_macro_f1"], diff.get("outcome_macro_f1")),
+             ("kind accuracy", a["kind_accuracy"], b["kind_accuracy"], diff.get("kind_accuracy"))]
+    print(f"{a['conversations']} conversations, {a['messages']} messages; new, old, new minus old (95% interval)")
+    for label, x, y, pair in rows:
+        sure = f"({pair[0]:+.3f} to {pair[1]:+.3f})" if pair else ""
+        print(f"  {label:22s} {x:.3f}  {y:.3f}  {x - y:+.3f}  {sure}")  # type: ignore[operator]
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
