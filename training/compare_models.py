@@ -19,6 +19,7 @@ import numpy as np
 
 from turntoward.analysis.backends._linear import load
 from turntoward.analysis.backends.hybrid import FIRST, MODELS, HybridBackend
+from turntoward.analysis.scoring import differences
 from turntoward.api import evaluate
 
 
@@ -34,19 +35,10 @@ def main() -> int:
     ap.add_argument("paths", nargs="+", help="folders or files of labelled conversations")
     args = ap.parse_args()
     new, old = (evaluate(args.paths, backend=_models(p)) for p in (args.new, args.old))
-    a, b, diff = new.as_dict(), old.as_dict(), new.intervals(old)
-    rows = [(f"{k} F1", a[k]["f1"], b[k]["f1"], diff.get(k, {}).get("f1"))  # type: ignore[index,union-attr]
-            for k in ("bid", "horseman", "control", "repair", "accountability")]
-    rows += [(f"outcome {o} F1", a["outcome"][o]["f1"], b["outcome"][o]["f1"],  # type: ignore[index]
-              diff.get("outcome", {}).get(o, {}).get("f1")) for o in ("toward", "away", "against")]  # type: ignore[union-attr]
-    rows += [("against recall", a["outcome"]["against"]["recall"], b["outcome"]["against"]["recall"],  # type: ignore[index]
-              diff.get("outcome", {}).get("against", {}).get("recall")),  # type: ignore[union-attr]
-             ("outcome macro-F1", a["outcome_macro_f1"], b["outcome_macro_f1"], diff.get("outcome_macro_f1")),
-             ("kind accuracy", a["kind_accuracy"], b["kind_accuracy"], diff.get("kind_accuracy"))]
-    print(f"{a['conversations']} conversations, {a['messages']} messages; new, old, new minus old (95% interval)")
-    for label, x, y, pair in rows:
+    print(f"{new.conversations} conversations, {new.messages} messages; new, old, new minus old (95% interval)")
+    for label, x, y, pair in differences(new, old):
         sure = f"({pair[0]:+.3f} to {pair[1]:+.3f})" if pair else ""
-        print(f"  {label:22s} {x:.3f}  {y:.3f}  {x - y:+.3f}  {sure}")  # type: ignore[operator]
+        print(f"  {label:22s} {x:.3f}  {y:.3f}  {x - y:+.3f}  {sure}")
     return 0
 
 

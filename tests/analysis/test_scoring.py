@@ -106,6 +106,9 @@ def test_the_table_says_how_sure_each_figure_is():
     assert result.exit_code == 0, result.output
     assert "95% CI" in result.output and "bootstrap" in result.output
     assert "hybrid against rules on the same conversations" in result.output
+    difference = result.output.split("paired bootstrap")[1]
+    for measure in ("bid F1", "outcome away F1", "against recall", "outcome macro-F1", "kind accuracy"):
+        assert measure in difference
 
 
 def test_a_measure_nothing_was_found_for_has_no_interval_and_the_json_stays_json(tmp_path):

@@ -171,6 +171,23 @@ def _measures(totals: np.ndarray) -> dict[str, np.ndarray]:
     return out
 
 
+def differences(new: Scores, old: Scores) -> list[tuple[str, float, float, tuple[float, float] | None]]:
+    """The headline measures by both, side by side, with the 95% interval of new minus old on the
+    same resamples (`Scores.intervals(minus=old)`): (label, new, old, interval or None)."""
+    a, b, diff = new.as_dict(), old.as_dict(), new.intervals(old)
+    paths = [(f"{k} F1", (k, "f1")) for k in _DETECTIONS]
+    paths += [(f"outcome {o} F1", ("outcome", o, "f1")) for o in OUTCOMES]
+    paths += [("against recall", ("outcome", "against", "recall")), ("outcome macro-F1", ("outcome_macro_f1",)),
+              ("kind accuracy", ("kind_accuracy",))]
+
+    def at(d: object, path: tuple[str, ...]) -> object:
+        for step in path:
+            d = d.get(step) if isinstance(d, dict) else None
+        return d
+
+    return [(label, at(a, path), at(b, path), at(diff, path)) for label, path in paths]  # type: ignore[misc]
+
+
 def _count(prf: PRF, gold: object, pred: object) -> None:
     if gold is not None and gold is not False and gold == pred:
         prf.tp += 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -18,14 +18,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from turntoward.analysis.backends import DEFAULT_BACKEND
+from turntoward.analysis.scoring import Scores, differences
 from turntoward.api import analysis as aa
 from turntoward.cli import app
 from turntoward.cli.data import AnyLanguage, ColumnMap, Db, Passphrase, Workers, import_options
 from turntoward.errors import NotFoundError
 from turntoward.ingest import ImportOptions
-
-if TYPE_CHECKING:
-    from turntoward.analysis.scoring import Scores
 
 PANEL = "Analysis"
 console = Console()
@@ -286,23 +284,13 @@ def evaluate_command(
 
 
 def _print_difference(name: str, other_name: str, scores: Scores, other: Scores) -> None:
-    """Each F1 (and the outcome and kind figures) by both backends, and the paired interval of the difference."""
-    diff, a, b = scores.intervals(other), scores.as_dict(), other.as_dict()
+    """Each measure by both backends, and the paired interval of the difference."""
     table = Table("measure", name, other_name, "difference", "95% CI", box=None)
-
-    def row(label: str, x: float, y: float, pair: object) -> None:
-        if pair is None:
-            table.add_row(label, f"{x:.3f}", f"{y:.3f}", f"{x - y:+.3f}", "-")
-            return
-        low, high = pair  # type: ignore[misc]
-        sure = "" if low <= 0 <= high else (" better" if low > 0 else " worse")
-        table.add_row(label, f"{x:.3f}", f"{y:.3f}", f"{x - y:+.3f}", f"{low:+.3f} to {high:+.3f}{sure}")
-
-    for key in ("bid", "horseman", "control", "repair", "accountability"):
-        row(f"{key} F1", a[key]["f1"], b[key]["f1"], diff[key]["f1"])  # type: ignore[index]
-    row("outcome macro-F1", a["outcome_macro_f1"], b["outcome_macro_f1"], diff["outcome_macro_f1"])  # type: ignore[arg-type]
-    row("against recall", a["outcome"]["against"]["recall"], b["outcome"]["against"]["recall"],  # type: ignore[index]
-        diff["outcome"]["against"]["recall"])  # type: ignore[index]
-    row("kind accuracy", a["kind_accuracy"], b["kind_accuracy"], diff["kind_accuracy"])  # type: ignore[arg-type]
+    for label, x, y, pair in differences(scores, other):
+        sure = "-"
+        if pair is not None:
+            low, high = pair
+            sure = f"{low:+.3f} to {high:+.3f}" + ("" if low <= 0 <= high else " better" if low > 0 else " worse")
+        table.add_row(label, f"{x:.3f}", f"{y:.3f}", f"{x - y:+.3f}", sure)
     console.print(f"\n{name} against {other_name} on the same conversations (paired bootstrap):")
     console.print(table)
