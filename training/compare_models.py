@@ -14,18 +14,15 @@ bit-for-bit repeatable.)
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-import numpy as np
-
-from turntoward.analysis.backends._linear import load
-from turntoward.analysis.backends.hybrid import FIRST, MODELS, HybridBackend
+from turntoward.analysis.backends.hybrid import HybridBackend, load_models
 from turntoward.analysis.scoring import differences
 from turntoward.api import evaluate
 
 
 def _models(path: str) -> HybridBackend:
-    data = dict(np.load(path, allow_pickle=False))
-    return HybridBackend({name: load(data, name) for name in (*MODELS, *FIRST)})
+    return HybridBackend(load_models(Path(path).read_bytes()))
 
 
 def main() -> int:

@@ -65,10 +65,14 @@ FIRST = tuple(f"first.{name}" for name in FIRST_READINGS)
 
 
 @cache
-def _bundled() -> dict[str, LinearModel]:
-    raw = resources.files("turntoward.analysis.models").joinpath("hybrid.npz").read_bytes()
+def load_models(raw: bytes) -> dict[str, LinearModel]:
+    """Every model of a hybrid model file (`.npz`, as training/train_hybrid.py writes it)."""
     data = dict(np.load(BytesIO(raw), allow_pickle=False))
     return {name: load(data, name) for name in (*MODELS, *FIRST)}
+
+
+def _bundled() -> dict[str, LinearModel]:
+    return load_models(resources.files("turntoward.analysis.models").joinpath("hybrid.npz").read_bytes())
 
 
 @dataclass(slots=True)
