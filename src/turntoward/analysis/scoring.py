@@ -228,3 +228,40 @@ def score(gold: Sequence[GoldMessage], predicted: Sequence[MessageLabel], scores
         _count(s.repair, g.repair, p.repair)
         _count(s.accountability, g.accountability, p.accountability.value if p.accountability else None)
     return s
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    """A message where the analysis and the annotators' labels differ, and how."""
+
+    index: int
+    what: tuple[str, ...]
+    """What differs, in this order: "bid" (one side has a bid, the other none), "kind" and
+    "outcome" (both have the bid), "horseman", "control", "repair", "accountability"."""
+    gold: dict[str, object]
+    analysis: dict[str, object]
+    """Both sides' labels of the message, in the same shape: bid (kind, outcome and the index of
+    the response, or None), horseman, control, repair, accountability."""
+
+
+def disagreements(gold: Sequence[GoldMessage], predicted: Sequence[MessageLabel]) -> list[Disagreement]:
+    """Every message of one conversation where `predicted` differs from `gold` on something `score`
+    counts (so a different response message alone, with the same outcome, is not one), in order."""
+    out = []
+    for k, (g, p) in enumerate(zip(gold, predicted, strict=True)):
+        a = {"bid": {"kind": g.bid_kind, "outcome": g.bid_outcome or "away", "response_index": g.bid_by}
+             if g.bid_kind else None,
+             "horseman": g.horseman, "control": g.control, "repair": g.repair, "accountability": g.accountability}
+        b = {"bid": {"kind": p.bid.kind.value, "outcome": p.bid.outcome.value, "response_index": p.bid.response_index}
+             if p.bid else None,
+             "horseman": p.horseman.value if p.horseman else None, "control": p.control, "repair": p.repair,
+             "accountability": p.accountability.value if p.accountability else None}
+        what = []
+        if (a["bid"] is None) != (b["bid"] is None):
+            what.append("bid")
+        elif a["bid"] is not None:
+            what += [key for key in ("kind", "outcome") if a["bid"][key] != b["bid"][key]]  # type: ignore[index]
+        what += [key for key in ("horseman", "control", "repair", "accountability") if a[key] != b[key]]
+        if what:
+            out.append(Disagreement(k, tuple(what), a, b))
+    return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -16,12 +16,12 @@ from turntoward.analysis.backends.describe import describe
 from turntoward.analysis.engine import Analysis, ConversationAnalysis, analyze, assemble, label_part
 from turntoward.analysis.findings import MessageLabel
 from turntoward.analysis.language import Language
-from turntoward.analysis.scoring import Scores, score
+from turntoward.analysis.scoring import Scores, disagreements, score
 from turntoward.analysis.suggest import help_resources
 from turntoward.errors import ImportFormatError, NotFoundError, UsageError
 from turntoward.ingest import ImportOptions, Source, read_paths
 from turntoward.ingest.labelled import read_labelled
-from turntoward.model import Conversation, Message
+from turntoward.model import Conversation, GoldMessage, Message
 
 # Progress callback: (what was just read, conversations so far).
 Progress = Callable[[str, int], None]
@@ -302,34 +302,94 @@ def _explanation(
                        None if read else language.note(), in_words, near_bid)
 
 
+@dataclass(slots=True)
+class Judged:
+    """One labelled conversation, its annotators' labels, and each backend's labels of it."""
+
+    path: Path
+    conversation: Conversation
+    gold: list[GoldMessage]
+    labels: list[list[MessageLabel]]
+    """One list per backend asked for, in the order asked."""
+
+
+def judge(
+    paths: list[str],
+    backends: Sequence[str | Backend] = (DEFAULT_BACKEND,),
+    *,
+    skipped: Callable[[ImportFormatError], None] | None = None,
+) -> Iterator[Judged]:
+    """Each labelled conversation (ANNOTATION.md files) under `paths`, read once and labelled by
+    every backend of `backends`: what `evaluate` scores, and what a list of disagreements is made from.
+
+    Inside a folder, a JSON file that is not a labelled conversation at all (a manifest beside
+    them, no "messages" list) is passed to `skipped` and left out; a labelled conversation with
+    a bad label, or a file named on its own, is an error. No labelled conversation at all is an
+    error too, raised once the files are read.
+    """
+    bes = [get_backend(b) if isinstance(b, str) else b for b in backends]
+    files: list[tuple[Path, bool]] = []
+    for raw in paths:
+        p = Path(raw)
+        files.extend([(f, True) for f in sorted(p.rglob("*.json"))] if p.is_dir() else [(p, False)])
+    found = 0
+    for f, in_folder in files:
+        try:
+            conv, gold = read_labelled(Source(str(f), path=f))
+        except ImportFormatError as exc:
+            if not (in_folder and exc.json_path == "$"):
+                raise
+            if skipped is not None:
+                skipped(exc)
+            continue
+        found += 1
+        yield Judged(f, conv, gold, [be.label(conv).labels for be in bes])
+    if not found:
+        raise NotFoundError(f"{', '.join(paths)}: no labelled conversations (*.json) found")
+
+
+def disagreement_records(judged: Judged) -> list[dict[str, object]]:
+    """The messages of a judged conversation where its first backend's labels differ from the
+    annotators' (`scoring.disagreements`), one JSON-ready record each: where (source, index, time,
+    author, text), what differs, both sides' labels, the text of each side's response where a bid
+    was answered, and the cues and model features behind the analysis's labels."""
+    conv, labels = judged.conversation, judged.labels[0]
+    msgs = conv.messages
+    out: list[dict[str, object]] = []
+    for d in disagreements(judged.gold, labels):
+        m, lab = msgs[d.index], labels[d.index]
+        record: dict[str, object] = {
+            "source": str(judged.path), "index": d.index, "ts": m.ts.isoformat(), "author": m.author, "text": m.text,
+            "relationship": conv.relationship.value, "differs": list(d.what), "gold": d.gold, "analysis": d.analysis,
+        }
+        responses = {}
+        for side, labelled in (("gold", d.gold), ("analysis", d.analysis)):
+            bid = labelled["bid"]
+            at = bid.get("response_index") if isinstance(bid, dict) else None
+            if isinstance(at, int) and 0 <= at < len(msgs):
+                responses[side] = {"index": at, "author": msgs[at].author, "text": msgs[at].text}
+        if responses:
+            record["responses"] = responses
+        cues: dict[str, list[str]] = {}
+        if lab.bid is not None:
+            cues["bid"] = list(lab.bid.cues)
+            if lab.bid.response_cues:
+                cues["response"] = list(lab.bid.response_cues)
+        cues.update({name: list(found) for name, found in (lab.reasons or {}).items()})
+        record["cues"] = cues
+        out.append(record)
+    return out
+
+
 def evaluate(
     paths: list[str],
     *,
     backend: str | Backend = DEFAULT_BACKEND,
     skipped: Callable[[ImportFormatError], None] | None = None,
 ) -> Scores:
-    """Compare the analysis with the labels of ANNOTATION.md files under `paths`.
-
-    Inside a folder, a JSON file that is not a labelled conversation at all (a manifest beside
-    them, no "messages" list) is passed to `skipped` and left out; a labelled conversation with
-    a bad label, or a file named on its own, is an error.
-    """
-    be = get_backend(backend) if isinstance(backend, str) else backend
+    """Compare the analysis with the labels of ANNOTATION.md files under `paths` (see `judge`),
+    each conversation scored on its own and added in, so that `Scores.intervals` can resample them."""
     scores = Scores()
-    files: list[tuple[Path, bool]] = []
-    for raw in paths:
-        p = Path(raw)
-        files.extend([(f, True) for f in sorted(p.rglob("*.json"))] if p.is_dir() else [(p, False)])
-    for f, found in files:
-        try:
-            conv, gold = read_labelled(Source(str(f), path=f))
-        except ImportFormatError as exc:
-            if not (found and exc.json_path == "$"):
-                raise
-            if skipped is not None:
-                skipped(exc)
-            continue
-        scores.add(score(gold, be.label(conv).labels))
-    if not scores.conversations:
-        raise NotFoundError(f"{', '.join(paths)}: no labelled conversations (*.json) found")
+    for j in judge(paths, (backend,), skipped=skipped):
+        scores.add(score(j.gold, j.labels[0]))
     return scores

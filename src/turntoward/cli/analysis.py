@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TextIO
 
 import typer
 from rich.console import Console
@@ -18,11 +18,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from turntoward.analysis.backends import DEFAULT_BACKEND
-from turntoward.analysis.scoring import Scores, differences
+from turntoward.analysis.scoring import Scores, differences, score
 from turntoward.api import analysis as aa
 from turntoward.cli import app
 from turntoward.cli.data import AnyLanguage, ColumnMap, Db, Passphrase, Workers, import_options
-from turntoward.errors import NotFoundError
+from turntoward.errors import NotFoundError, UsageError
 from turntoward.ingest import ImportOptions
 
 PANEL = "Analysis"
@@ -233,6 +233,12 @@ def _because(reasons: list[str]) -> None:
         console.print(f"  - {escape(reason)}")
 
 
+GROUPINGS = {
+    "relationship": lambda conv: conv.relationship.value,
+    "people": lambda conv: "group" if conv.is_group else "two people",
+}
+
+
 @app.command("evaluate", rich_help_panel=PANEL)
 def evaluate_command(
     paths: Annotated[list[str], typer.Argument(help="Folders or files of labelled conversations (ANNOTATION.md).")],
@@ -241,26 +247,50 @@ def evaluate_command(
     compare: Annotated[str | None, typer.Option(
         "--compare", help="Also measure this backend on the same conversations, and how sure the difference is.",
     )] = None,
+    by: Annotated[str | None, typer.Option(
+        "--by", help="Also measure each kind of conversation apart: 'relationship', or 'people' (two people "
+                     "against groups).",
+    )] = None,
+    errors: Annotated[Path | None, typer.Option(
+        "--errors", dir_okay=False, writable=True,
+        help="Write every message where the analysis and the labels differ to this JSONL file, with both "
+             "sides' labels and the cues behind the analysis's.",
+    )] = None,
 ) -> None:
     """Measure the analysis against labelled conversations: precision, recall, F1, with 95% intervals."""
+    if by is not None and by not in GROUPINGS:
+        raise UsageError(f"--by {by!r}: expected one of {', '.join(sorted(GROUPINGS))}")
     err = Console(stderr=True)
-    scores = aa.evaluate(paths, backend=backend, skipped=lambda error: err.print(
-        f"skipped, not a labelled conversation: {escape(str(error))}", soft_wrap=True))
-    other = aa.evaluate(paths, backend=compare) if compare else None
+    backends = [backend, compare] if compare else [backend]
+    scores, other = Scores(), Scores()
+    groups: dict[str, Scores] = {}
+    with ExitStack() as stack:
+        out = stack.enter_context(_open_for_writing(errors, "--errors")) if errors else None
+        progress = stack.enter_context(Progress(
+            TextColumn("labelling"), TextColumn("{task.completed} conversations"), console=err, transient=True))
+        task = progress.add_task("labelling")
+        for judged in aa.judge(paths, backends, skipped=lambda error: err.print(
+                f"skipped, not a labelled conversation: {escape(str(error))}", soft_wrap=True)):
+            one = score(judged.gold, judged.labels[0])
+            scores.add(one)
+            if compare:
+                other.add(score(judged.gold, judged.labels[1]))
+            if by:
+                groups.setdefault(GROUPINGS[by](judged.conversation), Scores()).add(one)
+            if out:
+                for line in aa.disagreement_records(judged):
+                    out.write(json.dumps(line, ensure_ascii=False) + "\n")
+            progress.advance(task)
     d = scores.as_dict()
     ci = scores.intervals()
     if as_json:
-        out = {**d, "ci95": ci} if ci else d
-        if other is not None:
-            out["compare"] = {"backend": compare, **other.as_dict(), "difference_ci95": scores.intervals(other)}
-        typer.echo(json.dumps(out, indent=2))
+        doc = {**d, "ci95": ci} if ci else d
+        if compare:
+            doc["compare"] = {"backend": compare, **other.as_dict(), "difference_ci95": scores.intervals(other)}
+        if by:
+            doc["by"] = {by: {name: {**g.as_dict(), "ci95": g.intervals()} for name, g in sorted(groups.items())}}
+        typer.echo(json.dumps(doc, indent=2))
         return
-
-    def between(pair: object) -> str:
-        if pair is None:
-            return "-"
-        low, high = pair  # type: ignore[misc]
-        return f"{low:.3f}-{high:.3f}"
 
     console.print(f"{d['conversations']} conversations, {d['messages']} messages")
     table = Table("measure", "precision", "recall", "F1", *(["F1, 95% CI"] if ci else []), "support", box=None)
@@ -268,19 +298,63 @@ def evaluate_command(
     rows += [(f"outcome {o}", m, ci["outcome"][o] if ci else None) for o, m in d["outcome"].items()]  # type: ignore[index]
     for name, m, c in rows:
         table.add_row(name, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}",
-                      *([between(c["f1"])] if c else []), str(m["support"]))
+                      *([_between(c["f1"])] if c else []), str(m["support"]))
     console.print(table)
     if not ci:
         console.print(f"outcome macro-F1: {d['outcome_macro_f1']:.3f}   kind accuracy: {d['kind_accuracy']:.3f}")
-        return
-    against = ci["outcome"]["against"]["recall"]  # type: ignore[index]
-    console.print(f"outcome macro-F1: {d['outcome_macro_f1']:.3f} ({between(ci['outcome_macro_f1'])})   "
-                  f"kind accuracy: {d['kind_accuracy']:.3f} ({between(ci['kind_accuracy'])})")
-    console.print(f"against recall: {d['outcome']['against']['recall']:.3f} ({between(against)})")
-    console.print(f"95% intervals: the {d['conversations']} conversations resampled 2,000 times (bootstrap); "
-                  "a difference inside them may be chance.", style="dim")
-    if other is not None:
-        _print_difference(backend, compare or "", scores, other)
+    else:
+        against = ci["outcome"]["against"]["recall"]  # type: ignore[index]
+        console.print(f"outcome macro-F1: {d['outcome_macro_f1']:.3f} ({_between(ci['outcome_macro_f1'])})   "
+                      f"kind accuracy: {d['kind_accuracy']:.3f} ({_between(ci['kind_accuracy'])})")
+        console.print(f"against recall: {d['outcome']['against']['recall']:.3f} ({_between(against)})")
+        console.print(f"95% intervals: the {d['conversations']} conversations resampled 2,000 times (bootstrap); "
+                      "a difference inside them may be chance.", style="dim")
+    if by:
+        _print_groups(by, groups)
+    if compare:
+        _print_difference(backend, compare, scores, other)
+    if errors:
+        console.print(f"disagreements written to {escape(str(errors))} "
+                      f"(`turntoward explain SOURCE:INDEX` shows why a message was labelled as it was)")
+
+
+def _open_for_writing(path: Path, option: str) -> TextIO:
+    try:
+        return path.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{option} {path}: cannot write there ({exc.strerror})") from exc
+
+
+def _between(pair: object) -> str:
+    if pair is None:
+        return "-"
+    low, high = pair  # type: ignore[misc]
+    return f"{low:.3f}-{high:.3f}"
+
+
+def _print_groups(by: str, groups: dict[str, Scores]) -> None:
+    """The headline measures of each kind of conversation, each with its 95% interval on the line below."""
+    table = Table(by, "convs", "bids", "bid F1", "outcome", "against", "kind", "horseman", box=None)
+    paths = [("bid", "f1"), ("outcome_macro_f1",), ("outcome", "against", "recall"), ("kind_accuracy",),
+             ("horseman", "f1")]
+
+    def at(d: object, path: tuple[str, ...]) -> object:
+        for step in path:
+            d = d.get(step) if isinstance(d, dict) else None
+        return d
+
+    def short(pair: object) -> str:
+        return "" if pair is None else "-".join(f"{x:.2f}".removeprefix("0") for x in pair)  # type: ignore[attr-defined]
+
+    for name, g in sorted(groups.items()):
+        d, ci = g.as_dict(), g.intervals()
+        table.add_row(name, str(g.conversations), str(at(d, ("bid", "support"))),
+                      *(f"{at(d, path):.3f}" for path in paths))
+        if ci:
+            table.add_row("", "", "", *(short(at(ci, path)) for path in paths), style="dim")
+    console.print(f"\nby {by}: bid F1, outcome macro-F1, against recall, kind accuracy, horseman F1; each "
+                  "group's own 95% intervals below its figures (a small group's are wide):")
+    console.print(table)
 
 
 def _print_difference(name: str, other_name: str, scores: Scores, other: Scores) -> None:
