@@ -179,13 +179,15 @@ def differences(new: Scores, old: Scores) -> list[tuple[str, float, float, tuple
     paths += [(f"outcome {o} F1", ("outcome", o, "f1")) for o in OUTCOMES]
     paths += [("against recall", ("outcome", "against", "recall")), ("outcome macro-F1", ("outcome_macro_f1",)),
               ("kind accuracy", ("kind_accuracy",))]
-
-    def at(d: object, path: tuple[str, ...]) -> object:
-        for step in path:
-            d = d.get(step) if isinstance(d, dict) else None
-        return d
-
     return [(label, at(a, path), at(b, path), at(diff, path)) for label, path in paths]  # type: ignore[misc]
+
+
+def at(measures: object, path: tuple[str, ...]) -> object:
+    """The value at `path` in `Scores.as_dict` or `Scores.intervals` (("outcome", "against", "recall")),
+    or None where it has none."""
+    for step in path:
+        measures = measures.get(step) if isinstance(measures, dict) else None
+    return measures
 
 
 def _count(prf: PRF, gold: object, pred: object) -> None:

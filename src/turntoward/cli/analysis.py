@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from turntoward.analysis.backends import DEFAULT_BACKEND
-from turntoward.analysis.scoring import Scores, differences, score
+from turntoward.analysis.scoring import Scores, at, differences, score
 from turntoward.api import analysis as aa
 from turntoward.cli import app
 from turntoward.cli.data import AnyLanguage, ColumnMap, Db, Passphrase, Workers, import_options
@@ -315,7 +315,7 @@ def evaluate_command(
         _print_difference(backend, compare, scores, other)
     if errors:
         console.print(f"disagreements written to {escape(str(errors))} "
-                      f"(`turntoward explain SOURCE:INDEX` shows why a message was labelled as it was)")
+                      "(`turntoward explain SOURCE:INDEX` shows why a message was labelled as it was)")
 
 
 def _open_for_writing(path: Path, option: str) -> TextIO:
@@ -337,11 +337,6 @@ def _print_groups(by: str, groups: dict[str, Scores]) -> None:
     table = Table(by, "convs", "bids", "bid F1", "outcome", "against", "kind", "horseman", box=None)
     paths = [("bid", "f1"), ("outcome_macro_f1",), ("outcome", "against", "recall"), ("kind_accuracy",),
              ("horseman", "f1")]
-
-    def at(d: object, path: tuple[str, ...]) -> object:
-        for step in path:
-            d = d.get(step) if isinstance(d, dict) else None
-        return d
 
     def short(pair: object) -> str:
         return "" if pair is None else "-".join(f"{x:.2f}".removeprefix("0") for x in pair)  # type: ignore[attr-defined]
