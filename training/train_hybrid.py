@@ -394,6 +394,11 @@ def choose_thresholds(
             g, pred = np.array(gold[name]), np.array(_decisions(name, p, t, f))
             print(f"  outcome: against recall {recall:.3f}, precision {np.mean(g[pred == 2] == 2):.3f} "
                   f"(out of fold; best macro-F1 {top:.3f})")
+            for slack in (0.01, 0.02, 0.04, 0.08):  # what more recall of hostility would cost (not chosen)
+                s2, r2, t2, f2 = max((x for x in tried if x[0] >= top - slack), key=lambda x: (x[1], x[0]))
+                pred2 = np.array(_decisions(name, p, t2, f2))
+                print(f"    giving up {slack:.2f} of macro-F1 would find against recall {r2:.3f} at precision "
+                      f"{np.mean(g[pred2 == 2] == 2):.3f} (macro-F1 {s2:.3f})")
     return out
 
 
