@@ -480,6 +480,29 @@ def test_without_a_longer_known_name_the_first_colon_ends_the_name(tmp_path: Pat
     assert [(m.author, m.text) for m in chat.messages] == [("Dr", "Who: hello"), ("Sam", "hi")]
 
 
+def test_an_ios_name_with_a_colon_is_learned_from_the_mark_after_it(tmp_path: Path) -> None:
+    # "~ Ann: Art Studio" is one member; iOS marks a notice or a deleted message right after the
+    # whole name, which is how the export shows where the name ends. A plain "~ Ann" stays herself.
+    lines = [
+        "[02/01/2024, 19:10:00] Cork house hunt: \u200eMessages and calls are end-to-end encrypted.",
+        "[02/01/2024, 19:11:00] ~\u202fAnn: Art Studio: anyone know a room near UCC?",
+        "[02/01/2024, 19:12:00] ~\u202fAnn: i might, what budget",
+        "[02/01/2024, 19:12:30] ~\u202fAnn: the flat: \u200eimage omitted",  # a caption ending in ":"
+        "[02/01/2024, 19:13:00] ~\u202fAnn: Art Studio: \u200eThis message was deleted.",
+        "[02/01/2024, 19:14:00] ~\u202fAnn: Art Studio: under 700: that's my limit",
+        "[02/01/2024, 19:15:00] ~\u202fAnn: Art Studio: \u200e~\u202fAnn: Art Studio left",
+    ]
+    chat = parse_text(tmp_path, "\n".join(lines) + "\n", name="_chat.txt")
+    assert [(m.author, m.text, m.kind) for m in chat.messages] == [
+        ("~\u202fAnn: Art Studio", "anyone know a room near UCC?", TEXT),
+        ("~\u202fAnn", "i might, what budget", TEXT),
+        ("~\u202fAnn", "the flat: \u200eimage omitted", MEDIA),
+        ("~\u202fAnn: Art Studio", "This message was deleted.", DELETED),
+        ("~\u202fAnn: Art Studio", "under 700: that's my limit", TEXT),
+    ]
+    assert chat.system_events[-1].author == "~\u202fAnn: Art Studio"
+
+
 def test_phone_numbers_rtl_names_and_emoji_names_lose_only_their_direction_marks() -> None:
     chat = read_one("WhatsApp Chat with Hiking club.txt")
     assert chat.people == ["Maya", "Dr: Who", "+44 7700 900123", "Jess 🌸", "نور", "Tom"]

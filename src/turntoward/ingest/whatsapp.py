@@ -13,8 +13,9 @@ iOS the name before ``": "`` (the contact, or the group's name), else None.
 
 Names containing ``": "`` make ``Dr: Who: hello`` ambiguous. The rule: the author is the text
 before the first ``": "``, unless a longer name that starts the line is known from elsewhere in
-the file (the chat's title, or a notice such as "You added Dr: Who"), in which case the longest
-such name wins.
+the file (the chat's title, a notice such as "You added Dr: Who", or on iOS a line where the
+mark comes after a second ``": "``: ``~ Ann: Art Studio: \u200eThis message was deleted.``), in
+which case the longest such name wins, for the messages before it was learned as well.
 
 Speed matters (exports of a million messages exist): the file is read in blocks of UTF-8
 bytes, one pattern compiled for this file's header shape splits each block at every header in
@@ -56,6 +57,10 @@ BLOCK_BYTES = 4 << 20  # big enough to amortise the per-block work, small enough
 # Direction marks WhatsApp and phones wrap around names (phone numbers, right-to-left names).
 NAME_MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 TEXT_MARKS = "\u200e\u200f"
+MARKED_AFTER_NAME = ": \u200e"
+"""On iOS, what follows the name when the text is a notice or a deleted message."""
+NAME_PART_MAX = 60
+"""The longest part of a name after a ": " in it that `MARKED_AFTER_NAME` may reveal."""
 CAPTIONED = "\u200e<"  # in an iOS text: a caption, then the attachment's "<attached: ...>"
 SNIFF_LINES = 20
 HEAD_BYTES = 64 * 1024  # enough lines to find the first header and read the file's dialect
@@ -328,6 +333,7 @@ class _ExportReader:
         unusual_last = {marker[-1] for marker in unusual_end}
         add_date, add_time = self.dates.append, self.times.append
         add_author, add_text = self.authors.append, self.texts.append
+        ios = self.ios
         for date, time, body in zip(dates, times, bodies, strict=True):
             raw, has_name, text = body.partition(": ")
             author = author_of(raw)
@@ -335,6 +341,7 @@ class _ExportReader:
                 author.__class__ is not str
                 or not has_name
                 or text in marker_texts
+                or (ios and MARKED_AFTER_NAME in text)  # perhaps a name with ": " in it (`_read_unusual`)
                 or (text[:1] in unusual_first and text.startswith(unusual_start))
                 # (iOS puts a caption before U+200E and the attachment: "look \u200e<attached: ...>")
                 or (text[-1:] in unusual_last and (text.endswith(unusual_end) or CAPTIONED in text))
@@ -374,6 +381,19 @@ class _ExportReader:
                 return
             author, text = named
         assert isinstance(author, str)
+        if self.ios and text[:1] not in TEXT_MARKS:
+            rest, marked_after, after = text.partition(MARKED_AFTER_NAME)
+            whole = f"{author}: {rest}"
+            if (
+                marked_after and "\n" not in rest and len(rest) <= NAME_PART_MAX
+                and (self.markers.kind_of(after) is MessageKind.DELETED or whole in after)
+            ):
+                # iOS marks a deleted message, or a notice about the person, right after the name:
+                # a mark after a second ": " says the name has ": " in it ("~ Ann: Art Studio:
+                # \u200eThis message was deleted."). Not a caption ending in ":" before a photo's
+                # mark, nor an edit marker: only a deleted message or a notice naming the whole name.
+                author, text = whole, MARKED_AFTER_NAME[-1] + after
+                self._learn_colon_name(author)
         marked = edited = False
         if text and text[0] in TEXT_MARKS:
             text = text.lstrip(TEXT_MARKS)
@@ -436,6 +456,18 @@ class _ExportReader:
         for raw in [raw for raw in self._author_of if raw.strip(NAME_MARKS) == prefix]:
             del self._author_of[raw]
 
+    def _rename_earlier(self) -> None:
+        """Give the messages read before a name with ": " in it was learned that whole name: "Dr"
+        writing "Who: hello" is Dr: Who, once the file has shown that Dr: Who is in the chat."""
+        if not self._colon_names:
+            return
+        for k, author in enumerate(self.authors):
+            for name in self._colon_names.get(author, ()):
+                rest = name[len(author) + 2 :] + ": "
+                if self.texts[k].startswith(rest):
+                    self.authors[k], self.texts[k] = name, self.texts[k][len(rest) :]
+                    break
+
     def _notice(self, date: bytes, time: bytes, text: str, named: str | None) -> None:
         text = text.strip(TEXT_MARKS)
         who, whom = self.markers.actors(text)
@@ -462,6 +494,7 @@ class _ExportReader:
         times = {raw: raw.decode() for raw in self._distinct_times}
         clock_by_text = time_table(times.values())
         clock = {raw: clock_by_text[text] for raw, text in times.items()}
+        self._rename_earlier()
         count = len(self.texts)
         stamps = map(add, map(midnight.__getitem__, self.dates), map(clock.__getitem__, self.times))
         kinds = [_TEXT] * count
