@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from turntoward.analysis.findings import Bid, BidKind, Horseman, MessageLabel, Outcome
 from turntoward.analysis.scoring import disagreements
+from turntoward.api import judge
 from turntoward.cli import _load_commands, app
 from turntoward.errors import UsageError
 from turntoward.model import GoldMessage
@@ -119,3 +120,12 @@ def test_a_different_response_message_with_the_same_outcome_is_not_a_disagreemen
     assert [(d.index, d.what) for d in found] == [(0, ("kind", "outcome")), (1, ("horseman",)), (2, ("bid",))]
     assert found[0].gold["bid"] == {"kind": "news", "outcome": "toward", "response_index": 2}
     assert found[0].analysis["bid"] == {"kind": "feelings", "outcome": "away", "response_index": None}
+
+
+def test_judge_reads_each_file_once_and_labels_it_with_every_backend_asked_for():
+    judged = list(judge([str(LABELLED)], ("hybrid", "rules")))
+    assert [j.path.name for j in judged] == sorted(f.name for f in LABELLED.glob("*.json"))
+    for j in judged:
+        hybrid, rules = j.labels
+        assert len(hybrid) == len(rules) == len(j.gold) == len(j.conversation.messages)
+    assert any(h.bid != r.bid for j in judged for h, r in zip(*j.labels, strict=True))  # two backends, two readings
