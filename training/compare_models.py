@@ -17,8 +17,8 @@ import argparse
 from pathlib import Path
 
 from turntoward.analysis.backends.hybrid import HybridBackend, load_models
-from turntoward.analysis.scoring import differences
-from turntoward.api import evaluate
+from turntoward.analysis.scoring import Scores, differences, score
+from turntoward.api import judge
 
 
 def _models(path: str) -> HybridBackend:
@@ -31,7 +31,10 @@ def main() -> int:
     ap.add_argument("old", help="the models to compare against")
     ap.add_argument("paths", nargs="+", help="folders or files of labelled conversations")
     args = ap.parse_args()
-    new, old = (evaluate(args.paths, backend=_models(p)) for p in (args.new, args.old))
+    new, old = Scores(), Scores()
+    for judged in judge(args.paths, (_models(args.new), _models(args.old))):  # each file read once for both
+        new.add(score(judged.gold, judged.labels[0]))
+        old.add(score(judged.gold, judged.labels[1]))
     print(f"{new.conversations} conversations, {new.messages} messages; new, old, new minus old (95% interval)")
     for label, x, y, pair in differences(new, old):
         sure = f"({pair[0]:+.3f} to {pair[1]:+.3f})" if pair else ""
