@@ -393,6 +393,9 @@ def outcome_features(
     rule_labels: Sequence[MessageLabel] | None = None,
     in_conflict: Sequence[bool] | None = None,
     follow_up: tuple[int, float] | None = None,
+    *,
+    group: bool = False,
+    reacts_to_bid: bool | None = None,
 ) -> list[str]:
     """Features of a bid's answer for the outcome decision.
 
@@ -400,8 +403,16 @@ def outcome_features(
     the bidder's own next message after the answer, if it comes that soon, and the answerer's
     next one after that (`_follow_up`): how the answer was taken ("what's that supposed to
     mean", "haha fair"), and what was said to that, say how it was meant.
+
+    In a group (`group`) the answer the rules found may be only the next words in a lively chat:
+    whether it plainly reacts to the bid (`reacts_to_bid`: a reply to it, the bidder's name, a
+    reaction word), whether it follows the bidder or someone else, and how many of the bid's
+    words it takes up (`_shared_words`, also in two-person chats: "changing the subject" is
+    turning away) tell an answer from talk that ignores the bid.
     """
     out = ["bias", f"kind={kind}", f"rule_o={rule_outcome}", f"kind&rule_o={kind}:{rule_outcome}"]
+    if group:
+        out += ["group", f"group&rule_o={rule_outcome}"]
     if bid.response_index is None:
         out.append("no_response")
         return out
@@ -440,9 +451,50 @@ def outcome_features(
         out.append(f"late&kind={kind}")
     if j - bid.index > 1:
         out.append("not_next")
+    shared = f"shared={min(_shared_words(msgs[bid.index], r), 2)}"
+    out.append(shared)
+    if group:
+        out.append(f"group&{shared}")
+        out.append(f"group&lat={_bin(lat / 60, LATENCY_MINUTES)}")
+        if reacts_to_bid is not None:
+            out.append("group&reacts" if reacts_to_bid else "group&passing")
+        follows = ctxs[j].answers
+        bidder = msgs[bid.index].author
+        if follows is not None and follows != bid.index and msgs[follows].author != bidder:
+            out.append("group&follows_other")
+        if _names(bidder, r):
+            out.append("group&names_bidder")
     if follow_up is not None:
         _follow_up(bid, j, msgs, ctxs, lexicon, tones, *follow_up, out)
     return out
+
+
+_FUNCTION_WORDS = frozenset({  # words of four letters or more that carry no subject
+    "this", "that", "these", "those", "with", "have", "just", "what", "when", "where", "which", "while", "your",
+    "yours", "they", "them", "their", "there", "then", "than", "from", "will", "would", "could", "should", "about",
+    "been", "were", "like", "some", "also", "here", "into", "more", "much", "very", "really", "yeah", "okay",
+    "haha", "lmao", "well", "still", "even", "only", "over", "back", "going", "gonna", "want", "know", "think",
+    "it's", "that's", "don't", "you're", "dont", "youre", "cant", "can't", "didn't", "didnt", "does", "doing",
+    "done", "being", "make", "made", "good", "nice", "cool", "great",
+})
+
+
+def _content_words(m: Message) -> set[str]:
+    if m.kind is not MessageKind.TEXT:
+        return set()
+    return {t for t in tokens(m.text) if len(t) >= 4 and t[0].isalpha() and t not in _FUNCTION_WORDS}
+
+
+def _shared_words(bid: Message, reply: Message) -> int:
+    """How many words of substance the reply takes up from the bid (a word and its plural count as one)."""
+    said = {w.removesuffix("s") for w in _content_words(bid)}
+    return sum(1 for w in _content_words(reply) if w.removesuffix("s") in said)
+
+
+def _names(author: str, m: Message) -> bool:
+    """Whether message `m` names `author` (their first name, or "@" and it)."""
+    first = next((t for t in tokens(author) if t[0].isalpha()), None)
+    return first is not None and len(first) >= 2 and m.kind is MessageKind.TEXT and first in tokens(m.text)
 
 
 def _follow_up(

@@ -110,6 +110,10 @@ _PLAIN = {
     "bid_in_conflict": "the bid is in a quarrel",
     "r_rule_control": "the lexicons read control in the reply",
     "no_follow": "the bidder wrote nothing more soon after the reply",
+    "group&reacts": "in a group chat, the reply plainly reacts to the bid (answers it, names the bidder...)",
+    "group&passing": "in a group chat, the reply is only the next words soon after the bid",
+    "group&follows_other": "in a group chat, the reply follows someone else's message, not the bidder's",
+    "group&names_bidder": "in a group chat, the reply names the bidder",
 }
 _BALANCE = re.compile(r"balance:against (\S+)->(\S+)")
 _READING = re.compile(r"reading:bid ([\d.]+)<([\d.]+)")
@@ -160,6 +164,8 @@ _VALUED: dict[str, Callable[[str], str]] = {  # the conversation around a messag
     "next_gap": lambda value: f"{_NEXT} came {_span(int(value), NEXT_GAP_MINUTES)}",
     "f_gap": lambda value: f"the bidder's next message came {_span(int(value), FOLLOW_GAP_MINUTES)}",
     "lat": lambda value: f"answered {_span(int(value), LATENCY_MINUTES)}",
+    "shared": lambda value: ("the reply takes up none of the bid's words", "the reply takes up a word of the bid",
+                             "the reply takes up two or more of the bid's words")[int(value)],
     "kind": lambda value: f"a {value} bid",
     "rule_o": lambda value: f"the lexicons read the reply as turning {value}",
     "rule_bid": lambda value: f"the lexicons read a {value} bid in it",
@@ -197,6 +203,8 @@ def describe_feature(feature: str) -> str:
     name, sep, value = feature.partition("=")
     if "&" in name and not name.startswith("conflict&"):  # "news&r_cue=minimal": a kind and a reply feature
         kind, _, rest = feature.partition("&")
+        if kind == "group":
+            return f"in a group chat, {describe_feature(rest)}"
         if kind == "late":
             return f"a {value} bid answered late"
         if kind == "kind":

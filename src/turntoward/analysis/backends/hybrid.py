@@ -387,9 +387,13 @@ class HybridBackend:
 
     def _outcome_features(self, bid: Bid, rp: RulesPass, conv: Conversation, tone: ToneCodes) -> list[str]:
         """`outcome_features` of a bid the rules have answered (`bid.outcome` still their reading)."""
-        return outcome_features(bid, bid.kind.value, conv.messages, rp.contexts, self.lexicon, bid.outcome.value,
+        msgs, j = conv.messages, bid.response_index
+        reacting = None
+        if rp.group and j is not None:
+            reacting = reacts(rp.contexts[j].cues, msgs[j], msgs[bid.index], rp.contexts[bid.index].cues)
+        return outcome_features(bid, bid.kind.value, msgs, rp.contexts, self.lexicon, bid.outcome.value,
                                 _late(bid, rp, conv, self.th), tone, rp.labelling.labels, rp.in_conflict,
-                                self._follow_up)
+                                self._follow_up, group=rp.group, reacts_to_bid=reacting)
 
     def training_rows(self, conv: Conversation, gold: list[GoldMessage]) -> TrainingRows:
         """Rows for every model from one labelled conversation (used by training/train_hybrid.py)."""
