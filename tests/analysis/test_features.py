@@ -89,3 +89,42 @@ def test_a_bidder_who_wrote_again_only_hours_later_did_not_follow_up() -> None:
                         (9, "Ana", "wow. ok then")])
     assert "no_follow" in late and "no_follow" in far
     assert not any(f.startswith(("f_", "f2_")) for f in late + far)
+
+
+def _group_outcome_row(lines: list[tuple[int, str, str]]) -> list[str]:
+    """The outcome features the hybrid backend learns from for a bid in the first message of a
+    group chat given as (minutes from the start, author, text), answered where the rules find it."""
+    from datetime import timedelta
+
+    from turntoward.analysis.backends.hybrid import HybridBackend
+    from turntoward.model import Conversation, GoldMessage
+
+    start = datetime(2024, 6, 1, 18, 0)
+    msgs = [Message(i, start + timedelta(minutes=t), who, text) for i, (t, who, text) in enumerate(lines)]
+    plain = GoldMessage(None, None, None, None, False, None, False)
+    gold = [GoldMessage("news", "toward", None, None, False, None, False), *[plain] * (len(msgs) - 1)]
+    rows = HybridBackend(models={}).training_rows(Conversation("g.txt", "whatsapp", "g", msgs), gold)
+    (row,) = rows.rows["outcome"]
+    return row
+
+
+def test_a_group_reply_that_names_the_bidder_and_takes_up_her_news_is_read_as_reacting() -> None:
+    row = _group_outcome_row([(0, "Ana Costa", "we got the keys to the new flat!!"),
+                              (1, "Ben", "has anyone seen my charger"),
+                              (2, "Cara", "ANA!! the flat!! when's the housewarming")])
+    assert {"group", "group&reacts", "group&names_bidder", "group&follows_other", "shared=1"} <= set(row)
+    assert "group&passing" not in row
+
+
+def test_a_group_message_that_only_comes_next_is_read_as_passing_and_sharing_nothing() -> None:
+    row = _group_outcome_row([(0, "Ana", "we got the keys to the new flat"),
+                              (2, "Ben", "traffic on the ring road is mad today"),
+                              (3, "Cara", "Dario are you driving down tomorrow")])
+    assert {"group", "group&passing", "shared=0", "group&shared=0"} <= set(row)
+    assert "group&reacts" not in row and "group&names_bidder" not in row
+
+
+def test_a_two_person_reply_gets_no_group_features() -> None:
+    row = _outcome_row([(0, "Ana", "I got the job at the bakery!!"), (3, "Tom", "the bakery?? amazing")])
+    assert "shared=1" in row
+    assert not any(f.startswith("group") for f in row)

@@ -204,6 +204,25 @@ def test_idioms_holding_a_cue_phrase_are_not_flagged(backend, line):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("line", [
+    "aw you poor thing, what do you want for dinner? I'll order",
+    "nooo go lie down. what do u want to eat, I'll bring it",
+])
+def test_asking_what_they_want_for_dinner_is_turning_toward(backend, line):
+    conv = chat("+0m Sam: finally home, that double shift nearly killed me 😩", f"+2m Alex: {line}")
+    found = labels(conv, backend)
+    assert found[0].bid is not None and found[0].bid.outcome == "toward"
+    assert found[1].horseman is None
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_what_do_you_want_thrown_back_is_still_turning_against(backend):
+    conv = chat("+0m Sam: I passed my first exam!! 88%", "+5m Alex: what do you want, a parade? 🙄")
+    bid = labels(conv, backend)[0].bid
+    assert bid is not None and bid.outcome == "against"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_burst_carries_its_bid_on_the_message_with_the_news(backend):
     conv = chat("+0m Sam: omg", "+0m Sam: ok", "+0m Sam: i passed my driving test!!! first try",
                 "+3m Alex: SAM!!! that's amazing, how do you feel")
