@@ -9,6 +9,7 @@ from __future__ import annotations
 import zlib
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from itertools import pairwise
 
 import numpy as np
@@ -479,22 +480,32 @@ _FUNCTION_WORDS = frozenset({  # words of four letters or more that carry no sub
 })
 
 
-def _content_words(m: Message) -> set[str]:
-    if m.kind is not MessageKind.TEXT:
-        return set()
-    return {t for t in tokens(m.text) if len(t) >= 4 and t[0].isalpha() and t not in _FUNCTION_WORDS}
+@lru_cache(maxsize=20_000)
+def _content_words(text: str) -> frozenset[str]:
+    """The distinct words of substance of a text (cached: a bid's words are read again as the
+    answer to the next bid)."""
+    return frozenset(t for t in tokens(text) if len(t) >= 4 and t[0].isalpha() and t not in _FUNCTION_WORDS)
 
 
 def _shared_words(bid: Message, reply: Message) -> int:
     """How many words of substance the reply takes up from the bid (a word and its plural count as one)."""
-    said = {w.removesuffix("s") for w in _content_words(bid)}
-    return sum(1 for w in _content_words(reply) if w.removesuffix("s") in said)
+    if bid.kind is not MessageKind.TEXT or reply.kind is not MessageKind.TEXT:
+        return 0
+    said = {w.removesuffix("s") for w in _content_words(bid.text)}
+    return sum(1 for w in _content_words(reply.text) if w.removesuffix("s") in said)
+
+
+@lru_cache(maxsize=4_096)
+def _first_name(author: str) -> str | None:
+    """The first word of a name, if it is a word of two letters or more."""
+    first = next((t for t in tokens(author) if t[0].isalpha()), None)
+    return first if first is not None and len(first) >= 2 else None
 
 
 def _names(author: str, m: Message) -> bool:
     """Whether message `m` names `author` (their first name, or "@" and it)."""
-    first = next((t for t in tokens(author) if t[0].isalpha()), None)
-    return first is not None and len(first) >= 2 and m.kind is MessageKind.TEXT and first in tokens(m.text)
+    first = _first_name(author)
+    return first is not None and m.kind is MessageKind.TEXT and first in tokens(m.text)
 
 
 def _follow_up(
