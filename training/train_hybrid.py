@@ -335,7 +335,7 @@ def _decisions(name: str, probs: np.ndarray, threshold: float, floor: float) -> 
 
 
 def choose_thresholds(
-    second: list[Prepared], folds: int, extra: list[Prepared] = ()
+    second: list[Prepared], folds: int, extra: list[Prepared] = (), save_oof: str | None = None
 ) -> dict[str, tuple[float, float, np.ndarray | None]]:
     """Out-of-fold probabilities of every second-pass model, and the decision settings that do best.
 
@@ -345,13 +345,16 @@ def choose_thresholds(
     For each model, the threshold on the default class; for outcomes also the floor at which
     turning against is chosen though another outcome is likelier (a plain argmax can under-call
     the rarest outcome): among the settings within AGAINST_SLACK of the best macro-F1, the one
-    with the highest against recall. `extra` rows join every fold's training, never its scoring.
+    with the highest against recall (`Grid.pick`, on scores smoothed over neighbouring thresholds).
+    `extra` rows join every fold's training, never its scoring. With `save_oof`, the out-of-fold
+    probabilities and answers are saved there (`.npz`), for studying the choice.
     """
     rng = random.Random(11)
     order = list(range(len(second)))
     rng.shuffle(order)
     probs: dict[str, list[np.ndarray]] = {k: [] for k in MODELS}
     bids_at: list[list[int]] = []  # the outcome rows' bids, by message, conversation by conversation
+    oof: dict[str, np.ndarray] = {}
     gold: dict[str, list[int]] = {k: [] for k in MODELS}
     for k in range(folds):
         test_ids = set(order[k::folds])
@@ -374,32 +377,83 @@ def choose_thresholds(
         if prior is not None:
             p = np.concatenate([local_balance(q, at, prior, rule_thresholds())
                                 for q, at in zip(probs[name], bids_at, strict=True)])
-        floors = [*np.linspace(0.1, 0.5, 17), 1.0] if name == "outcome" else [1.0]
-        tried = []  # (score, against recall, threshold, floor)
-        for t in np.linspace(0.2, 0.95, 31):
-            for f in floors:
-                pred = _decisions(name, p, float(t), float(f))
-                recall = _against_recall(gold[name], pred) if name == "outcome" else 0.0
-                tried.append((_metric(name, gold[name], pred, len(CLASSES[name])), recall, float(t), float(f)))
-        top = max(tried)[0]
-        # Missing hostility is the costlier error: among settings within AGAINST_SLACK of the best
-        # macro-F1, outcomes take the one that finds the most turning against.
-        # (ties go to the highest threshold and floor, as a plain max over (score, threshold, floor) did)
-        score_, recall, t, f = max(tried, key=lambda x: (x[1], *x[:1], *x[2:]) if x[0] >= top - AGAINST_SLACK
-                                   else (-1.0, 0.0, 0.0, 0.0))
+        if save_oof is not None:
+            oof[f"{name}.p"], oof[f"{name}.gold"] = p, np.array(gold[name])
+            oof[f"{name}.sizes"] = np.array([len(q) for q in probs[name]])  # rows per conversation
+        grid = Grid.of(name, p, gold[name])
+        t, f = grid.pick(name)
         out[name] = (t, f, prior)
+        i, k = grid.at(t, f)
+        raw_t, raw_f = grid.pick(name, smooth=0)
         floor = f", floor on '{CLASSES[name][-1]}' {f:.3f}" if f < 1.0 else ""
-        print(f"  {name}: threshold on '{CLASSES[name][0]}' {t:.3f}{floor} (out-of-fold score {score_:.3f})")
+        print(f"  {name}: threshold on '{CLASSES[name][0]}' {t:.3f}{floor} (out-of-fold score {grid.scores[i, k]:.3f}; "
+              f"unsmoothed, the best is {raw_t:.3f}" + (f" / {raw_f:.3f}" if raw_f < 1.0 else "")
+              + f" at {grid.scores[grid.at(raw_t, raw_f)]:.3f})")
         if name == "outcome":
             g, pred = np.array(gold[name]), np.array(_decisions(name, p, t, f))
-            print(f"  outcome: against recall {recall:.3f}, precision {np.mean(g[pred == 2] == 2):.3f} "
-                  f"(out of fold; best macro-F1 {top:.3f})")
+            print(f"  outcome: against recall {grid.recalls[i, k]:.3f}, precision {np.mean(g[pred == 2] == 2):.3f} "
+                  f"(out of fold; best macro-F1 {grid.scores.max():.3f})")
             for slack in (0.01, 0.02, 0.04, 0.08):  # what more recall of hostility would cost (not chosen)
-                s2, r2, t2, f2 = max((x for x in tried if x[0] >= top - slack), key=lambda x: (x[1], x[0]))
-                pred2 = np.array(_decisions(name, p, t2, f2))
-                print(f"    giving up {slack:.2f} of macro-F1 would find against recall {r2:.3f} at precision "
-                      f"{np.mean(g[pred2 == 2] == 2):.3f} (macro-F1 {s2:.3f})")
+                top = grid.scores.max()
+                i2, k2 = max(((a, b) for a in range(grid.scores.shape[0]) for b in range(grid.scores.shape[1])
+                              if grid.scores[a, b] >= top - slack),
+                             key=lambda ab: (grid.recalls[ab], grid.scores[ab]))
+                pred2 = np.array(_decisions(name, p, float(THRESHOLDS[i2]), grid.floors[k2]))
+                print(f"    giving up {slack:.2f} of macro-F1 would find against recall {grid.recalls[i2, k2]:.3f} at "
+                      f"precision {np.mean(g[pred2 == 2] == 2):.3f} (macro-F1 {grid.scores[i2, k2]:.3f})")
+    if save_oof is not None:
+        np.savez_compressed(save_oof, **oof)
     return out
+
+
+THRESHOLDS = np.linspace(0.2, 0.95, 31)
+"""The thresholds on the default class that are tried (steps of 0.025)."""
+OUTCOME_FLOORS = [*np.linspace(0.1, 0.5, 17).tolist(), 1.0]
+SMOOTH = 2
+"""Decision thresholds are chosen on the out-of-fold score averaged over this many grid steps either
+side (0.05): near its best the score is flat, and a plain argmax of a flat curve jumps with the
+data (three runs on nearly the same conversations chose 0.525, 0.65 and 0.55 for the horseman)."""
+
+
+@dataclass(slots=True)
+class Grid:
+    """A model's out-of-fold score (and, for outcomes, against recall) at every setting tried:
+    rows are THRESHOLDS, columns the floors on the last class (1.0: none)."""
+
+    scores: np.ndarray
+    recalls: np.ndarray
+    floors: list[float]
+
+    @classmethod
+    def of(cls, name: str, p: np.ndarray, gold: list[int]) -> Grid:
+        floors = OUTCOME_FLOORS if name == "outcome" else [1.0]
+        scores = np.zeros((len(THRESHOLDS), len(floors)))
+        recalls = np.zeros_like(scores)
+        for i, t in enumerate(THRESHOLDS):
+            for k, f in enumerate(floors):
+                pred = _decisions(name, p, float(t), f)
+                scores[i, k] = _metric(name, gold, pred, len(CLASSES[name]))
+                recalls[i, k] = _against_recall(gold, pred) if name == "outcome" else 0.0
+        return cls(scores, recalls, floors)
+
+    def at(self, t: float, f: float) -> tuple[int, int]:
+        return int(np.argmin(np.abs(THRESHOLDS - t))), self.floors.index(f)
+
+    def pick(self, name: str, smooth: int = SMOOTH) -> tuple[float, float]:
+        """The threshold and floor with the best score averaged over `smooth` thresholds either side;
+        for outcomes, among those within AGAINST_SLACK of that best, the one that finds the most
+        turning against (missing hostility is the costlier error). Ties go to the highest
+        threshold and floor."""
+        n = len(THRESHOLDS)
+        smoothed = np.stack([self.scores[max(0, i - smooth):i + smooth + 1].mean(axis=0) for i in range(n)])
+        top = smoothed.max()
+        cells = [(i, k) for i in range(n) for k in range(len(self.floors))]
+        if name == "outcome":
+            i, k = max(cells, key=lambda c: (self.recalls[c], smoothed[c], c) if smoothed[c] >= top - AGAINST_SLACK
+                       else (-1.0, 0.0, (0, 0)))
+        else:
+            i, k = max(cells, key=lambda c: (smoothed[c], c))
+        return float(THRESHOLDS[i]), self.floors[k]
 
 
 def main() -> int:
@@ -410,6 +464,8 @@ def main() -> int:
     ap.add_argument("--cordial", type=int, default=CORDIAL_LIMIT,
                     help="how many friendly real chats (Topical-Chat) to add as examples of no horseman, no control "
                          "and turning toward (0: none)")
+    ap.add_argument("--save-oof", metavar="NPZ",
+                    help="save the out-of-fold probabilities the decision thresholds are chosen on")
     ap.add_argument("--no-casual", action="store_true",
                     help="train without the casually typed copy of each conversation (see casual_copy)")
     args = ap.parse_args()
@@ -439,7 +495,7 @@ def main() -> int:
     second, extra = rows[:len(prepared)], rows[len(prepared):]
     print(f"  {len(extra)} cordial chats ({sum(len(p.rows.answers['outcome']) for p in extra)} bids) "
           f"for {', '.join(CORDIAL_MODELS)}", flush=True)
-    thresholds = choose_thresholds(second, args.thresholds, extra) if args.thresholds else {}
+    thresholds = choose_thresholds(second, args.thresholds, extra, args.save_oof) if args.thresholds else {}
     for name in MODELS:
         models[name] = _train(name, *_pool(rows, name))
         models[name].default_threshold, models[name].last_floor, models[name].prior = thresholds.get(
