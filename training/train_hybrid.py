@@ -160,7 +160,7 @@ def casual_copy(conv: Conversation) -> Conversation:
     and the labels stay. Our corpus is written with more care than real chats are; on dev, out
     of fold, the models trained with these copies lose nothing on the corpus as written and do
     1.2 points of bid F1 and 2.3 of kind accuracy better on its casual copy."""
-    rng = random.Random(zlib.crc32(conv.source.encode("utf-8")))
+    rng = random.Random(zlib.crc32(Path(conv.source).name.encode("utf-8")))  # the file name: not where the checkout is
 
     def typist() -> Callable[[str], str]:
         style, typos = rng.choice(("lower", "bare", "both")), rng.random() < 0.3
