@@ -331,7 +331,7 @@ def _against_recall(gold: list[int], pred: list[int]) -> float:
 def _decisions(name: str, probs: np.ndarray, threshold: float, floor: float) -> list[int]:
     """The classes a model of `name` would decide for rows of probabilities, with these settings."""
     rule = LinearModel(CLASSES[name], np.zeros((1, 1)), np.zeros(1), threshold, floor)
-    return [rule.decide(row) for row in probs]
+    return rule.decide_many(probs) if len(probs) else []
 
 
 def choose_thresholds(
@@ -393,8 +393,8 @@ def choose_thresholds(
             g, pred = np.array(gold[name]), np.array(_decisions(name, p, t, f))
             print(f"  outcome: against recall {grid.recalls[i, k]:.3f}, precision {np.mean(g[pred == 2] == 2):.3f} "
                   f"(out of fold; best macro-F1 {grid.scores.max():.3f})")
+            top = grid.scores.max()
             for slack in (0.01, 0.02, 0.04, 0.08):  # what more recall of hostility would cost (not chosen)
-                top = grid.scores.max()
                 i2, k2 = max(((a, b) for a in range(grid.scores.shape[0]) for b in range(grid.scores.shape[1])
                               if grid.scores[a, b] >= top - slack),
                              key=lambda ab: (grid.recalls[ab], grid.scores[ab]))
