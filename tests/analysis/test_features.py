@@ -6,6 +6,7 @@ from datetime import datetime
 
 import numpy as np
 import pytest
+from tests.analysis._chats import chat
 
 from turntoward.analysis.backends._features import FIRST_READINGS, Named, neighbour_rows
 from turntoward.model import Message
@@ -91,35 +92,31 @@ def test_a_bidder_who_wrote_again_only_hours_later_did_not_follow_up() -> None:
     assert not any(f.startswith(("f_", "f2_")) for f in late + far)
 
 
-def _group_outcome_row(lines: list[tuple[int, str, str]]) -> list[str]:
+def _group_outcome_row(*lines: str) -> list[str]:
     """The outcome features the hybrid backend learns from for a bid in the first message of a
-    group chat given as (minutes from the start, author, text), answered where the rules find it."""
-    from datetime import timedelta
-
+    group chat (lines as `chat` takes them), answered where the rules find it."""
     from turntoward.analysis.backends.hybrid import HybridBackend
-    from turntoward.model import Conversation, GoldMessage
+    from turntoward.model import GoldMessage
 
-    start = datetime(2024, 6, 1, 18, 0)
-    msgs = [Message(i, start + timedelta(minutes=t), who, text) for i, (t, who, text) in enumerate(lines)]
+    conv = chat(*lines)
     plain = GoldMessage(None, None, None, None, False, None, False)
-    gold = [GoldMessage("news", "toward", None, None, False, None, False), *[plain] * (len(msgs) - 1)]
-    rows = HybridBackend(models={}).training_rows(Conversation("g.txt", "whatsapp", "g", msgs), gold)
-    (row,) = rows.rows["outcome"]
+    gold = [GoldMessage("news", "toward", None, None, False, None, False), *[plain] * (len(conv.messages) - 1)]
+    (row,) = HybridBackend(models={}).training_rows(conv, gold).rows["outcome"]
     return row
 
 
 def test_a_group_reply_that_names_the_bidder_and_takes_up_her_news_is_read_as_reacting() -> None:
-    row = _group_outcome_row([(0, "Ana Costa", "we got the keys to the new flat!!"),
-                              (1, "Ben", "has anyone seen my charger"),
-                              (2, "Cara", "ANA!! the flat!! when's the housewarming")])
+    row = _group_outcome_row("+0m Ana Costa: we got the keys to the new flat!!",
+                             "+1m Ben: has anyone seen my charger",
+                             "+1m Cara: ANA!! the flat!! when's the housewarming")
     assert {"group", "group&reacts", "group&names_bidder", "group&follows_other", "shared=1"} <= set(row)
     assert "group&passing" not in row
 
 
 def test_a_group_message_that_only_comes_next_is_read_as_passing_and_sharing_nothing() -> None:
-    row = _group_outcome_row([(0, "Ana", "we got the keys to the new flat"),
-                              (2, "Ben", "traffic on the ring road is mad today"),
-                              (3, "Cara", "Dario are you driving down tomorrow")])
+    row = _group_outcome_row("+0m Ana: we got the keys to the new flat",
+                             "+2m Ben: traffic on the ring road is mad today",
+                             "+1m Cara: Dario are you driving down tomorrow")
     assert {"group", "group&passing", "shared=0", "group&shared=0"} <= set(row)
     assert "group&reacts" not in row and "group&names_bidder" not in row
 
