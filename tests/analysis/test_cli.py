@@ -7,6 +7,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from tests._cli import run
 from typer.testing import CliRunner
 
 from turntoward.cli import _load_commands, app
@@ -199,3 +200,37 @@ def test_a_big_group_lists_its_ten_most_active_people_and_sums_the_rest(tmp_path
     assert result.exit_code == 0, result.output
     assert "Member 09" in result.output and "Member 10" not in result.output and "Member 11" not in result.output
     assert "and 2 others" in result.output
+
+
+@pytest.mark.parametrize("option", ["--jsonl", "--summary-json"])
+def test_an_output_that_cannot_be_written_is_refused_in_one_line_before_the_analysis(tmp_path, monkeypatch,
+                                                                                      capsys, option):
+    from turntoward.api import analysis as aa
+
+    def too_late(*_a, **_k):
+        raise AssertionError("the analysis ran before the output was checked")
+
+    monkeypatch.setattr(aa, "analyze_conversations", too_late)
+    code, _, err = run(capsys, "analyze", str(COUPLE), option, str(tmp_path / "no such folder" / "out.json"))
+    assert code == 2
+    assert err.count("\n") == 1 and option in err and "does not exist" in err
+    code, _, err = run(capsys, "analyze", str(COUPLE), option, str(tmp_path))
+    assert code == 2 and "is a folder" in err and "Traceback" not in err
+
+
+def test_a_failed_write_leaves_the_earlier_output_whole(tmp_path, monkeypatch, capsys):
+    from turntoward.api import analysis as aa
+
+    out = tmp_path / "messages.jsonl"
+    assert run(capsys, "analyze", str(COUPLE), "--jsonl", str(out))[0] == 0
+    before = out.read_bytes()
+
+    def disk_full(analysis, fh):
+        fh.write('{"source": "half a line')
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(aa, "write_jsonl", disk_full)
+    code, _, err = run(capsys, "analyze", str(COUPLE), "--jsonl", str(out))
+    assert code == 2 and "No space left on device" in err
+    assert out.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["messages.jsonl"]  # nothing half-written beside it

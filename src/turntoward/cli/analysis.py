@@ -6,9 +6,12 @@ Thin wrappers over `turntoward.api.analysis`: parse arguments, call, print (tabl
 from __future__ import annotations
 
 import json
+import os
+import tempfile
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import Annotated, Any, TextIO, TypeVar
 
 import typer
 from rich.console import Console
@@ -26,6 +29,7 @@ from turntoward.errors import NotFoundError, UsageError
 from turntoward.ingest import ImportOptions
 
 PANEL = "Analysis"
+T = TypeVar("T")
 console = Console()
 
 
@@ -133,6 +137,9 @@ def analyze_command(
 
     Works directly on export files (no database needed) and on stored conversations.
     """
+    for path, option in ((jsonl, "--jsonl"), (summary_json, "--summary-json")):
+        if path is not None:
+            _check_writable(path, option)  # before the long work, not after it
     with ExitStack() as stack:
         convs = _load(list(targets or []), all_, db, passphrase, import_options(date_order, me, column_map), fmt, stack)
     total = sum(len(c.messages) for c in convs)
@@ -148,12 +155,11 @@ def analyze_command(
             err.print(f"[bold]{escape(result.conversation.source)}:[/] {escape(note)} "
                       "(--any-language labels it anyway)")
     if jsonl is not None:
-        with jsonl.open("w", encoding="utf-8") as fh:
-            n = aa.write_jsonl(analysis, fh)
+        n = _write_whole(jsonl, "--jsonl", lambda fh: aa.write_jsonl(analysis, fh))
         err.print(f"wrote {n} messages to {escape(str(jsonl))}")
     if summary_json is not None:
-        summary_json.write_text(json.dumps(aa.summary(analysis), ensure_ascii=False, indent=2) + "\n",
-                                encoding="utf-8")
+        _write_whole(summary_json, "--summary-json",
+                     lambda fh: fh.write(json.dumps(aa.summary(analysis), ensure_ascii=False, indent=2) + "\n"))
         err.print(f"wrote the summary of {len(analysis.conversations)} conversation(s) to {escape(str(summary_json))}")
     if jsonl is None and summary_json is None:
         _print_analysis(analysis)
@@ -316,6 +322,36 @@ def evaluate_command(
     if errors:
         console.print(f"disagreements written to {escape(str(errors))} "
                       "(`turntoward explain SOURCE:INDEX` shows why a message was labelled as it was)")
+
+
+def _check_writable(path: Path, option: str) -> None:
+    """A usage error now if `path` plainly cannot be written: a folder, in a missing or read-only folder."""
+    folder = path.parent
+    if path.is_dir():
+        raise UsageError(f"{option} {path}: is a folder; give a file name")
+    if not folder.is_dir():
+        raise UsageError(f"{option} {path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise UsageError(f"{option} {path}: cannot write there (permission denied)")
+
+
+def _write_whole(path: Path, option: str, write: Callable[[TextIO], T]) -> T:
+    """What `write` writes, put at `path` only once it is whole: written beside it, then renamed
+    over it, so a failure leaves any earlier file as it was and never half of a new one."""
+    tmp: str | None = None
+    try:
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.",
+                                         suffix=".tmp", delete=False) as fh:
+            tmp = fh.name
+            result = write(fh)
+        os.replace(tmp, path)
+        tmp = None
+        return result
+    except OSError as exc:
+        raise UsageError(f"{option} {path}: cannot write there ({exc.strerror or exc})") from exc
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
 
 
 def _open_for_writing(path: Path, option: str) -> TextIO:
