@@ -227,7 +227,13 @@ def train(
     """
     n, k = len(rows), len(classes)
     indices, indptr = feature_matrix(rows)
-    row_of = np.repeat(np.arange(n), np.diff(indptr))
+    # Only the buckets some row uses are learnt (the others keep weight 0), numbered 0.. in `local`.
+    # The gradient of the weights sums each bucket's rows: with the buckets sorted, one gather and
+    # one reduceat (a bincount per class reads the gradient column by column, in float64).
+    by_bucket = np.argsort(indices, kind="stable")
+    used, starts = np.unique(indices[by_bucket], return_index=True)
+    local = np.searchsorted(used, indices)
+    rows_by_bucket = np.repeat(np.arange(n), np.diff(indptr))[by_bucket]
     column = {c: i for i, c in enumerate(classes)}
     weight = class_weight or {}
     Y = np.zeros((n, k), dtype=np.float64)
@@ -238,29 +244,32 @@ def train(
             Y[i, column[vote]] += weight.get(vote, 1.0)
         sw[i] = Y[i].sum() / len(votes)
         Y[i] /= Y[i].sum()
-    sw = sw / sw.mean()
-    W = np.zeros((BUCKETS, k))
-    b = np.zeros(k)
+    # float32 throughout: the models are used in float32, and gathering the rows' weights (the
+    # bulk of an epoch) moves half the bytes; training is about twice as fast as in float64.
+    Y = Y.astype(np.float32)
+    sw = (sw / sw.mean() / n).astype(np.float32)
+    W = np.zeros((len(used), k), dtype=np.float32)
+    b = np.zeros(k, dtype=np.float32)
     mW, vW, mb, vb = np.zeros_like(W), np.zeros_like(W), np.zeros_like(b), np.zeros_like(b)
     beta1, beta2, eps = 0.9, 0.999, 1e-8
     for t in range(1, epochs + 1):
-        logits = np.add.reduceat(W[indices], indptr[:-1], axis=0) + b
+        logits = np.add.reduceat(W[local], indptr[:-1], axis=0) + b
         logits -= logits.max(axis=1, keepdims=True)
         P = np.exp(logits)
         P /= P.sum(axis=1, keepdims=True)
-        G = (P - Y) * sw[:, None] / n
-        Gr = G[row_of]
-        gW = np.stack([np.bincount(indices, weights=Gr[:, c], minlength=BUCKETS) for c in range(k)], axis=1)
-        gW += l2 * W
+        G = (P - Y) * sw[:, None]
+        gW = np.add.reduceat(G[rows_by_bucket], starts, axis=0) + l2 * W
         gb = G.sum(axis=0)
         mW = beta1 * mW + (1 - beta1) * gW
         vW = beta2 * vW + (1 - beta2) * gW * gW
         mb = beta1 * mb + (1 - beta1) * gb
         vb = beta2 * vb + (1 - beta2) * gb * gb
         c1, c2 = 1 - beta1**t, 1 - beta2**t
-        W -= lr * (mW / c1) / (np.sqrt(vW / c2) + eps)
-        b -= lr * (mb / c1) / (np.sqrt(vb / c2) + eps)
-    return LinearModel(classes, W.astype(np.float32), b.astype(np.float32))
+        W -= (lr / c1) * mW / (np.sqrt(vW / c2) + eps)
+        b -= (lr / c1) * mb / (np.sqrt(vb / c2) + eps)
+    weights = np.zeros((BUCKETS, k), dtype=np.float32)
+    weights[used] = W
+    return LinearModel(classes, weights, b)
 
 
 def save(models: dict[str, LinearModel], path: str) -> None:
