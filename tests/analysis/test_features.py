@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from tests.analysis._chats import chat
 
-from turntoward.analysis.backends._features import FIRST_READINGS, Named, neighbour_rows
+from turntoward.analysis.backends._features import CLIMATE_MSGS, FIRST_READINGS, Named, neighbour_rows
 from turntoward.model import Message
 
 SELF_EDGES, NEAR_EDGES = (0.2, 0.4, 0.6, 0.8), (0.3, 0.6)
@@ -21,9 +21,19 @@ def reference(start: int, stop: int, msgs: list[Message], readings: np.ndarray) 
         """The edges at or below `value` (NaN sorts after every edge, as np.searchsorted puts it)."""
         return len(edges) if np.isnan(value) else sum(1 for e in edges if value >= e)
 
+    def strongest(values: list[float]) -> float:
+        """The highest, 0 for none (NaN if any is NaN, as np.maximum has it)."""
+        return float("nan") if any(np.isnan(v) for v in values) else max(values, default=0.0)
+
     rows = []
     for i in range(start, min(stop, len(msgs))):
         row = [f"s_{name}={binned(readings[i, k], SELF_EDGES)}" for k, name in enumerate(FIRST_READINGS)]
+        before = range(max(0, i - CLIMATE_MSGS), i)
+        for who in ("same", "other"):
+            for name in ("horseman", "control"):
+                k = FIRST_READINGS.index(name)
+                values = [readings[j, k] for j in before if (msgs[j].author == msgs[i].author) == (who == "same")]
+                row.append(f"s_{name}_before_{who}={binned(strongest(values), NEAR_EDGES)}")
         for j, where in ((i - 1, "prev"), (i + 1, "next")):
             if not 0 <= j < len(msgs):
                 continue
@@ -41,7 +51,7 @@ def reference(start: int, stop: int, msgs: list[Message], readings: np.ndarray) 
 def test_neighbour_rows_are_their_definition(seed: int) -> None:
     rng = np.random.default_rng(seed)
     for _ in range(200):
-        n = int(rng.integers(1, 25))
+        n = int(rng.integers(1, 25 if rng.random() < 0.8 else 2 * CLIMATE_MSGS))
         msgs = [Message(i, datetime(2024, 1, 1), str(rng.choice(["a", "b"])), "x") for i in range(n)]
         readings = rng.choice([0.0, 0.2, 0.3, 0.5, 0.6, 0.8, 0.95, np.nan], size=(n, len(FIRST_READINGS)))
         readings = readings.astype(np.float32 if seed % 2 else np.float64)

@@ -306,6 +306,43 @@ _HIGHER_ROWS = {where: [tuple(name for k, name in enumerate(names) if mask >> k 
                 for where, names in _HIGHER_NAMES.items()}
 
 
+CLIMATE_MSGS = 40
+"""How far back (in messages) `neighbour_rows` looks for a person's earlier horseman and control
+readings: well inside the 200 messages of context a stretch is labelled with (`segments`)."""
+_CLIMATE = (FIRST_READINGS.index("horseman"), FIRST_READINGS.index("control"))
+_CLIMATE_ROWS = [
+    tuple(f"s_{FIRST_READINGS[k]}_before_{who}={code // 3 ** (2 * w + c) % 3}"
+          for w, who in enumerate(("same", "other")) for c, k in enumerate(_CLIMATE))
+    for code in range(3 ** 4)
+]
+
+
+def _climate(start: int, stop: int, msgs: list[Message], readings: np.ndarray) -> list[int]:
+    """For messages start..stop-1, a code for the strongest horseman and control reading among the
+    CLIMATE_MSGS messages before each, by the same author and by the others, in NEAR_EDGES bins.
+
+    Control is rarely one message: "send me the receipt" or "location. now" is a demand in a chat
+    where the same person has been checking and ordering all evening, and a plain request
+    elsewhere. The neighbours alone do not show that; the hour before does.
+    """
+    lo = max(0, start - CLIMATE_MSGS)
+    ids: dict[str, int] = {}
+    author = np.array([ids.setdefault(m.author, len(ids)) for m in msgs[lo:stop]])
+    r = readings[lo:stop][:, _CLIMATE]
+    here = np.arange(start - lo, stop - lo)
+    same = np.zeros((len(here), len(_CLIMATE)), dtype=r.dtype)
+    other = np.zeros_like(same)
+    for d in range(1, min(CLIMATE_MSGS, stop - lo - 1) + 1):
+        at = here[here >= d]
+        j = at - d
+        mine = (author[j] == author[at])[:, None]
+        rows = at - (start - lo)
+        same[rows] = np.maximum(same[rows], np.where(mine, r[j], 0.0))
+        other[rows] = np.maximum(other[rows], np.where(mine, 0.0, r[j]))
+    bins = np.searchsorted(_NEAR_EDGES, np.concatenate([same, other], axis=1), side="right")
+    return (bins * 3 ** np.arange(bins.shape[1])).sum(axis=1).tolist()
+
+
 def _codes(bins: np.ndarray, base: int) -> list[int]:
     """Each row of bins as one number: bin of reading k times base**k."""
     return (bins * base ** np.arange(bins.shape[1])).sum(axis=1).tolist()
@@ -334,10 +371,12 @@ def neighbour_rows(start: int, stop: int, msgs: list[Message], readings: np.ndar
     prev_same, prev_other = _NEAR_ROWS[("prev", "same")], _NEAR_ROWS[("prev", "other")]
     next_same, next_other = _NEAR_ROWS[("next", "same")], _NEAR_ROWS[("next", "other")]
     prev_higher, next_higher = _HIGHER_ROWS["prev"], _HIGHER_ROWS["next"]
+    climate = _climate(start, stop, msgs, readings)
     rows: list[list[str]] = []
     for i in range(start, stop):
         at = i - lo
         row = list(_SELF_ROWS[own[i - start]])
+        row += _CLIMATE_ROWS[climate[i - start]]
         if i > 0:
             if authors[at - 1] == authors[at]:
                 row += prev_same[near[at - 1]]

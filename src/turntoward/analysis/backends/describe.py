@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 
 from turntoward.analysis.backends._features import (
+    CLIMATE_MSGS,
     FIRST_READINGS,
     FOLLOW_GAP_MINUTES,
     LATENCY_MINUTES,
@@ -240,10 +241,14 @@ def _flag(feature: str) -> str:
 
 def _reading(name: str, b: int) -> str:
     """A first-pass reading of this message, a neighbour or the reply (`neighbour_rows`)."""
-    m = re.fullmatch(r"(r_)?s_(\w+?)(?:_(prev|next)_(same|other))?", name)
+    m = re.fullmatch(r"(r_)?s_(\w+?)(?:_(prev|next|before)_(same|other))?", name)
     if not m or m[2] not in FIRST_READINGS:
         return f"{name}={b}"
     what = _READINGS[m[2]]
+    if m[3] == "before":
+        who = "its writer's" if m[4] == "same" else "the others'"
+        return (f"of the {CLIMATE_MSGS} messages before it, {who} that reads most as {what} does so: "
+                f"{_chance(b, NEAR_EDGES)}")
     if m[3]:
         where = "previous" if m[3] == "prev" else "next"
         who = "the same writer" if m[4] == "same" else "someone else"
