@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 from pathlib import Path
 
@@ -224,6 +225,8 @@ def test_a_failed_write_leaves_the_earlier_output_whole(tmp_path, monkeypatch, c
     out = tmp_path / "messages.jsonl"
     assert run(capsys, "analyze", str(COUPLE), "--jsonl", str(out))[0] == 0
     before = out.read_bytes()
+    if os.name == "posix":
+        assert out.stat().st_mode & 0o777 == 0o600  # the labels of an intimate chat: for its owner's eyes
 
     def disk_full(analysis, fh):
         fh.write('{"source": "half a line')
