@@ -326,7 +326,7 @@ def _climate(start: int, stop: int, msgs: list[Message], readings: np.ndarray) -
 
     Control is rarely one message: "send me the receipt" or "location. now" is a demand in a chat
     where the same person has been checking and ordering all evening, and a plain request
-    elsewhere. The neighbours alone do not show that; the hour before does.
+    elsewhere. The neighbours alone do not show that; the messages before them do.
     """
     lo = max(0, start - CLIMATE_MSGS)
     ids: dict[str, int] = {}
