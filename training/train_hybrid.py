@@ -528,6 +528,8 @@ def main() -> int:
                     help="train without the casually typed copy of each conversation (see casual_copy)")
     ap.add_argument("--seeds", type=int, default=1,
                     help="train this many times, each with other casual copies, and average the models (see average)")
+    ap.add_argument("--first-seed", type=int, default=0,
+                    help="the casual copies of seeds N, N+1, ... (another set, to see how far an average moves)")
     ap.add_argument("--jobs", type=int, default=1, help="processes for --seeds (each needs about 1 GB)")
     ap.add_argument("--out", type=Path, default=OUT, help="where to write the models")
     args = ap.parse_args()
@@ -556,9 +558,9 @@ def main() -> int:
     run = partial(one_seed, items=items, chats=chats, folds=args.thresholds, casual=not args.no_casual)
     if args.jobs > 1 and args.seeds > 1:
         with ProcessPoolExecutor(min(args.jobs, args.seeds), mp_context=multiprocessing.get_context("fork")) as pool:
-            runs = list(pool.map(run, range(args.seeds)))
+            runs = list(pool.map(run, range(args.first_seed, args.first_seed + args.seeds)))
     else:
-        runs = [run(seed) for seed in range(args.seeds)]
+        runs = [run(seed) for seed in range(args.first_seed, args.first_seed + args.seeds)]
     models = average([m for m, _ in runs])
     oofs = [o for _, o in runs if o is not None]
     if len(runs) > 1:
