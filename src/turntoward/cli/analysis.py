@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
@@ -20,6 +19,7 @@ from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from turntoward._runtime import write_whole
 from turntoward.analysis.backends import DEFAULT_BACKEND
 from turntoward.analysis.scoring import Scores, at, differences, score
 from turntoward.api import analysis as aa
@@ -336,22 +336,11 @@ def _check_writable(path: Path, option: str) -> None:
 
 
 def _write_whole(path: Path, option: str, write: Callable[[TextIO], T]) -> T:
-    """What `write` writes, put at `path` only once it is whole: written beside it, then renamed
-    over it, so a failure leaves any earlier file as it was and never half of a new one."""
-    tmp: str | None = None
+    """`write_whole`, with a failure said as a usage error naming the option."""
     try:
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.",
-                                         suffix=".tmp", delete=False) as fh:
-            tmp = fh.name
-            result = write(fh)
-        os.replace(tmp, path)
-        tmp = None
-        return result
+        return write_whole(path, write)
     except OSError as exc:
         raise UsageError(f"{option} {path}: cannot write there ({exc.strerror or exc})") from exc
-    finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
 
 
 def _open_for_writing(path: Path, option: str) -> TextIO:

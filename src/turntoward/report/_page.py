@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -21,6 +20,7 @@ import platformdirs
 import vl_convert
 from markupsafe import Markup
 
+from turntoward._runtime import write_whole
 from turntoward.report.charts import Chart
 from turntoward.report.view import ReportView
 
@@ -47,10 +47,7 @@ def javascript_bundle() -> str:
     bundle = vl_convert.javascript_bundle()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
-                                         suffix=".tmp") as fh:
-            fh.write(bundle)
-        os.replace(fh.name, path)
+        write_whole(path, lambda fh: fh.write(bundle))
     except OSError:
         pass  # an unwritable cache only costs time
     return bundle
