@@ -29,19 +29,30 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def write_whole(path: Path, write: Callable[[TextIO], T]) -> T:
-    """What `write` writes (UTF-8 text), put at `path` only once it is whole: written into a file
-    beside it (readable by its owner only), then renamed over it, so a failure leaves any earlier
-    file as it was and never half of a new one. Raises OSError; the file beside is then removed."""
-    tmp: str | None = None
+def replace_whole(path: Path, make: Callable[[Path], T]) -> T:
+    """Put the file `make` writes at `path` only once it is whole. `make` gets a fresh empty file
+    beside `path`, readable by its owner only, to write (text, bytes, or a browser's PDF); that file
+    is then renamed over `path`, so a failure leaves any earlier file as it was and never half of
+    a new one. Raises what `make` raises, or OSError; the file beside is then removed."""
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    tmp: Path | None = Path(name)
     try:
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.",
-                                         suffix=".tmp", delete=False) as fh:
-            tmp = fh.name
-            result = write(fh)
+        result = make(tmp)
+        os.chmod(tmp, 0o600)  # whatever wrote it (a browser printing a PDF) may have made it anew
         os.replace(tmp, path)
         tmp = None
         return result
     finally:
         if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
+
+
+def write_whole(path: Path, write: Callable[[TextIO], T]) -> T:
+    """`replace_whole` for what `write` writes as UTF-8 text."""
+
+    def make(tmp: Path) -> T:
+        with tmp.open("w", encoding="utf-8") as fh:
+            return write(fh)
+
+    return replace_whole(path, make)

@@ -88,6 +88,9 @@ def test_the_report_prints_to_pdf(examples_report: Report, tmp_path: Path) -> No
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF-") and len(data) > 100_000
     assert data.count(b"/Type /Page") - data.count(b"/Type /Pages") >= 5
+    if os.name == "posix":
+        assert pdf.stat().st_mode & 0o777 == 0o600  # it quotes the chat: for its owner's eyes
+    assert [p.name for p in tmp_path.iterdir()] == ["report.pdf"]  # printed beside it, then renamed
     _keep(pdf)
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 import vl_convert
 
 from turntoward.errors import TurntowardError
-from turntoward.report import Report, ReportError, _page
+from turntoward.report import Report, ReportError, _export, _page
 
 
 def test_the_charting_javascript_is_bundled_once_then_read_from_the_cache(
@@ -53,3 +54,26 @@ def test_the_page_is_rendered_once_and_written_as_utf8(examples_report: Report, 
     path = examples_report.write_html(tmp_path / "r.html")
     assert path.read_bytes().decode("utf-8") == examples_report.html()
     assert '<meta charset="utf-8">' in examples_report.html()
+
+
+def test_the_page_and_charts_are_for_their_owner_and_a_failed_write_keeps_the_earlier_page(
+    examples_report: Report, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = examples_report.write_html(tmp_path / "r.html")
+    (chart, *_) = _export.write_pngs([("contact", examples_report.all_charts()[0])], tmp_path / "png")
+    if os.name == "posix":  # names and quoted messages of an intimate chat
+        assert page.stat().st_mode & 0o777 == 0o600 and chart.stat().st_mode & 0o777 == 0o600
+    before = page.read_bytes()
+
+    def disk_full(tmp: Path, *, real=Path.open) -> object:
+        fh = real(tmp, "w", encoding="utf-8")
+        fh.write("<!doctype html><p>half a pa")
+        fh.close()
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "open", lambda self, *a, **k: disk_full(self))
+    with pytest.raises(ReportError, match="No space left on device"):
+        examples_report.write_html(page)
+    monkeypatch.undo()
+    assert page.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["png", "r.html"]  # nothing half-written beside it

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from turntoward._runtime import paused_gc
+from turntoward._runtime import paused_gc, write_whole
 from turntoward.analysis.checkin_signs import CheckinSeries
 from turntoward.analysis.engine import Analysis
 from turntoward.report import _export, charts
@@ -83,9 +83,10 @@ def build_report(
 
 
 def _write_text(path: Path, text: str) -> Path:
+    """The page at `path`, whole and for its owner's eyes only (`write_whole`): it quotes an intimate chat."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        write_whole(path, lambda fh: fh.write(text))
     except OSError as exc:
         raise ReportError(f"{path}: cannot write the report ({exc.strerror})") from exc
     return path

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import vl_convert
 
+from turntoward._runtime import replace_whole
 from turntoward.errors import TurntowardError
 from turntoward.report.charts import Chart
 
@@ -40,7 +41,11 @@ def write_pngs(charts: list[tuple[str, Chart]], directory: Path, *, scale: float
     out = []
     for name, chart in charts:
         path = directory / f"{name}.png"
-        path.write_bytes(vl_convert.vegalite_to_png(chart.spec, scale=scale))
+        png = vl_convert.vegalite_to_png(chart.spec, scale=scale)
+        try:
+            replace_whole(path, lambda tmp, png=png: tmp.write_bytes(png))
+        except OSError as exc:
+            raise ReportError(f"{path}: cannot write the chart ({exc.strerror})") from exc
         out.append(path)
     return out
 
@@ -66,10 +71,13 @@ def write_pdf(html: str, path: Path) -> Path:
                 page.wait_for_function("document.documentElement.dataset.charts === 'ready'",
                                        timeout=_CHARTS_TIMEOUT_MS)
                 page.emulate_media(media="print")
-                page.pdf(path=str(path), format="A4", print_background=True,
-                         margin={"top": "14mm", "bottom": "14mm", "left": "12mm", "right": "12mm"})
+                replace_whole(path, lambda tmp: page.pdf(
+                    path=str(tmp), format="A4", print_background=True,
+                    margin={"top": "14mm", "bottom": "14mm", "left": "12mm", "right": "12mm"}))
             finally:
                 browser.close()
     except PlaywrightError as exc:
         raise ReportError(f"{path}: Chromium could not print the report ({str(exc).splitlines()[0]})") from exc
+    except OSError as exc:
+        raise ReportError(f"{path}: cannot write the report ({exc.strerror})") from exc
     return path
