@@ -19,6 +19,12 @@ class MessageKind(StrEnum):
     DELETED = "deleted"
     SYSTEM = "system"
 
+    @property
+    def readable(self) -> bool:
+        """Something its writer sent that can be read or seen (words, a photo, a file), not a deleted
+        message or an app notice: only such a message makes a bid or answers one."""
+        return self is MessageKind.TEXT or self is MessageKind.MEDIA
+
 
 class Relationship(StrEnum):
     """Who the conversation is with; it changes reference figures and suggestions."""

@@ -18,6 +18,7 @@ def chat(*lines: str, start: datetime = START, title: str = "test chat") -> Conv
         unit = {"m": 60, "h": 3600, "d": 86400}[when[-1]]
         ts = ts + timedelta(seconds=int(when[1:-1]) * unit)
         author, _, text = rest.partition(": ")
-        kind = MessageKind.MEDIA if text in ("<Media omitted>", "image omitted") else MessageKind.TEXT
+        kind = (MessageKind.MEDIA if text in ("<Media omitted>", "image omitted")
+                else MessageKind.DELETED if text == "This message was deleted" else MessageKind.TEXT)
         messages.append(Message(index=i, ts=ts, author=author, text=text, kind=kind))
     return Conversation(source="test.txt", source_format="test", title=title, messages=messages)

@@ -62,6 +62,23 @@ def test_a_bid_nobody_answers_is_away_with_no_response(backend):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_a_deleted_message_is_no_bid_and_no_answer_what_came_after_it_decides(backend):
+    conv = chat("+0m Sam: I GOT THE JOB!! they just called me",
+                "+1m Alex: This message was deleted",
+                "+1m Alex: NO WAY!!! I'm so proud of you, tell me everything",
+                "+2m Sam: This message was deleted",
+                "+1m Alex: haha what did you say")
+    labs = labels(conv, backend)
+    bid = labs[0].bid
+    assert bid is not None and bid.response_index == 2 and bid.outcome == "toward"
+    assert labs[1].bid is None and labs[3].bid is None  # nobody can know what a deleted message said
+
+    conv = chat("+0m Sam: how was your day love?", "+5m Alex: This message was deleted")
+    bid = labels(conv, backend)[0].bid
+    assert bid is not None and bid.outcome == "away" and bid.response_index is None
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_photo_is_an_attention_bid(backend):
     conv = chat("+0m Sam: <Media omitted>", "+1m Alex: omg that view!! where is that")
     bid = labels(conv, backend)[0].bid

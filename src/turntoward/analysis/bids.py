@@ -45,7 +45,7 @@ def detect_bid(
     checkin_gap_s: float,
 ) -> BidCall | None:
     """The bid `m` makes, if any."""
-    if m.kind is MessageKind.DELETED or m.kind is MessageKind.SYSTEM:
+    if not m.kind.readable:
         return None
     if m.kind is MessageKind.MEDIA:
         return BidCall(BidKind.ATTENTION, 0.9, ["media"])

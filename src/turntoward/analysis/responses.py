@@ -69,7 +69,7 @@ def find_response(
         m = messages[j]
         if (m.ts - bid_msg.ts).total_seconds() > window:
             return None
-        if m.author == bid_msg.author:
+        if m.author == bid_msg.author or not m.kind.readable:  # a deleted message's words are gone
             continue
         if m.reply_to is not None and m.reply_to != bid.index and m.reply_to > bid.index:
             continue  # explicitly answers a later message
@@ -100,8 +100,6 @@ def classify(
         return Outcome.AWAY, ["no_reply"]
     hits = rc.hits  # most replies carry no cue at all: nothing to list
     cues = [f"{n}:{p}" for n in _REACTIONS if n in hits for p in hits[n]] if hits else []
-    if response.kind is MessageKind.DELETED:
-        return Outcome.AWAY, ["deleted_reply"]
     if _is_negative(rc, lexicon):
         return Outcome.AGAINST, cues
     late = waking_seconds(bid_msg.ts, response.ts, th) > th.late_waking_s

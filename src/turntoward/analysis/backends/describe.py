@@ -59,7 +59,6 @@ _RULE_CUES = {
     "late_reply_ignores_bid": "a late reply that does not take it up",
     "changes_subject": "the reply turns to logistics instead",
     "no_reply": "nobody replied",
-    "deleted_reply": "the reply was deleted",
     "negative_reaction": "a hostile reaction (an eye-roll, a thumbs-down...)",
 }
 _READINGS = {"kind": "a bid", "horseman": "a horseman", "control": "control", "repair": "a repair attempt"}

@@ -311,6 +311,9 @@ class HybridBackend:
         m = self.models
         rule = rp.labelling.labels[i]
         lab = MessageLabel(index=msgs[i].index)
+        if not msgs[i].kind.readable:  # a deleted message or a notice: nothing of its writer's to judge
+            labels.append(lab)
+            return
         k = decided.chosen["kind"][row]
         kind = m["kind"].classes[k]
         if kind != "none":
