@@ -197,3 +197,16 @@ def test_a_month_of_english_slang_and_acknowledgements_is_still_read():
         msgs.append(Message(len(msgs), start + timedelta(hours=7 * k), ("Jonah", "Maya")[k % 2], slang[k % 20]))
     lang = analyze([Conversation("slang.txt", "whatsapp", "Jonah", msgs)]).conversations[0].language
     assert lang.read and lang.months_not_read == ()
+
+
+def test_the_note_names_months_that_do_not_follow_one_another_and_says_not_english_once():
+    from turntoward.analysis.language import Language
+
+    apart = Language("en", 0.15, True, months_not_read=("2024-08", "2024-11")).note() or ""
+    assert "in 2024-08 and 2024-11." in apart and " to " not in apart.split(".")[0]  # not a span: 09 and 10 were read
+    many = Language("en", 0.15, True, months_not_read=("2024-01", "2024-03", "2024-05", "2024-09")).note() or ""
+    assert "in 4 months between 2024-01 and 2024-09." in many
+    run = Language("en", 0.15, True, months_not_read=("2023-12", "2024-01", "2024-02"), months_code="es").note() or ""
+    assert "written in Spanish, not English, in 3 months (2023-12 to 2024-02)." in run
+    for note in (apart, Language("pcm", 0.047, False, named=False).note() or ""):
+        assert note.count("English") == 2 and "not English" not in note  # "other than English", "read English only"

@@ -72,23 +72,34 @@ class Language:
     def note(self) -> str | None:
         """Plain words for the user where words were not read (the chat, or some months), else None."""
         if not self.read:
-            written = ("is mostly emoji, numbers and the like" if self.code == "zxx"
-                       else f"is written in {self.name}" if self.name
+            written = ("is mostly emoji, numbers and the like, not English" if self.code == "zxx"
+                       else f"is written in {self.name}, not English" if self.name
                        else "is mostly written in a language other than English")
-            return (f"This chat {written}, not English (about {1 - (self.english or 0):.0%} of its text). "
+            return (f"This chat {written} (about {1 - (self.english or 0):.0%} of its text). "
                     "turntoward's lexicons and models read English only, so bids, how they were answered, "
                     "conflict, control and repair are not labelled here; message counts, active days, who "
                     "reached out first and reply times are.")
         if not self.months_not_read:
             return None
-        months = self.months_not_read
-        when = (f"in {months[0]}" if len(months) == 1
-                else f"in {len(months)} months ({months[0]} to {months[-1]})")
-        language = language_name(self.months_code) if self.months_code else "a language other than English"
-        return (f"This chat is written in {language}, not English, {when}. turntoward's lexicons and models "
+        written = (f"in {language_name(self.months_code)}, not English," if self.months_code
+                   else "in a language other than English")
+        return (f"This chat is written {written} {_when(self.months_not_read)}. turntoward's lexicons and models "
                 "read English only, so the messages of those months are not labelled (no bids, conflict, "
                 "control or repair) and depth is judged without them; their message counts, active days "
                 "and reply times are measured as usual.")
+
+
+def _when(months: tuple[str, ...]) -> str:
+    """Sorted months ("2024-06") in words: "in 2024-06", "in 3 months (2024-06 to 2024-08)" where they
+    follow one another, else named ("in 2024-08 and 2024-11") or, when many, "between" the first and last."""
+    if len(months) == 1:
+        return f"in {months[0]}"
+    numbers = [int(m[:4]) * 12 + int(m[5:7]) for m in months]
+    if numbers[-1] - numbers[0] == len(months) - 1:
+        return f"in {len(months)} months ({months[0]} to {months[-1]})"
+    if len(months) <= 3:
+        return f"in {', '.join(months[:-1])} and {months[-1]}"
+    return f"in {len(months)} months between {months[0]} and {months[-1]}"
 
 
 @cache
