@@ -413,6 +413,22 @@ def test_spanish_ios_media_written_with_a_capital_is_media_not_a_notice(tmp_path
     assert [e.text for e in chat.system_events] == ["Llamada perdida"]
 
 
+def test_android_notices_credited_to_the_exporter_stay_notices(tmp_path: Path) -> None:
+    # seen in a real Android export: the disappearing-messages notices carry "Name: " like a message
+    lines = [
+        "12/12/21, 4:36 AM - Alam: ok setting it now",
+        "12/12/21, 4:37 AM - Alam: You updated the message timer. New messages will disappear from this chat "
+        "24 hours after they're sent, except when kept. Tap to change.",
+        "12/12/21, 4:39 AM - Alam: You turned off disappearing messages. Tap to change.",
+        "12/12/21, 4:40 AM - Sara updated the message timer. New messages will disappear from this chat 7 days "
+        "after they're sent, except when kept.",
+        "12/12/21, 4:41 AM - Sara: better",
+    ]
+    chat = parse_text(tmp_path, "\n".join(lines) + "\n")
+    assert [(m.author, m.text) for m in chat.messages] == [("Alam", "ok setting it now"), ("Sara", "better")]
+    assert [e.author for e in chat.system_events] == ["You", "You", "Sara"]  # as the notices say
+
+
 def test_ios_notices_credited_to_a_member_who_also_writes_stay_notices(tmp_path: Path) -> None:
     # iOS credits a notice to the person it is about, in any language, and marks its text.
     lines = [
