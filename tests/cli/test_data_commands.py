@@ -60,6 +60,22 @@ def test_import_prints_a_summary_per_file(
     assert "2024-06-01" in out and "Priya, Lena" in out
 
 
+def test_import_shows_how_many_lines_were_app_notices(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Lines with no sender are notices ("Sam joined"): a file whose senders were cut out reads as
+    # nearly all notices, and the table says so instead of showing one message and nothing more.
+    path = tmp_path / "WhatsApp Chat with Team.txt"
+    path.write_text("01/06/2024, 09:00 - Sam joined using this group's invite link\n"
+                    "01/06/2024, 09:01 - good morning all, agenda below\n"
+                    "01/06/2024, 09:02 - Priya: morning!\n", encoding="utf-8")
+    code, out, _ = run(capsys, "import", str(path))
+    header, row = out.splitlines()[:2]
+    assert code == 0 and "notices" in header.split()
+    assert header.split()[-6:-3] == ["added", "skipped", "notices"]
+    assert row.split()[-6:-3] == ["1", "0", "2"]  # counted from the right: the path has spaces in it
+
+
 def test_importing_the_same_export_twice_skips_every_message(
     db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -160,7 +160,7 @@ def import_(
         return
     table = Table(box=None)
     table.add_column("file", overflow="fold")
-    for name in ("format", "chats", "added", "skipped"):
+    for name in ("format", "chats", "added", "skipped", "notices"):  # notices: joins, calls... (never labelled)
         table.add_column(name, no_wrap=True)
     table.add_column("people")
     table.add_column("from", no_wrap=True)
@@ -172,6 +172,7 @@ def import_(
             str(s.conversations),
             str(s.added),
             str(s.skipped),
+            str(s.system_events),
             escape(", ".join(s.people[:4]) + (f" +{len(s.people) - 4}" if len(s.people) > 4 else "")),
             _day(s.first),
             _day(s.last),
