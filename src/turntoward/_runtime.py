@@ -36,16 +36,15 @@ def replace_whole(path: Path, make: Callable[[Path], T]) -> T:
     a new one. Raises what `make` raises, or OSError; the file beside is then removed."""
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
-    tmp: Path | None = Path(name)
+    tmp = Path(name)
     try:
         result = make(tmp)
         os.chmod(tmp, 0o600)  # whatever wrote it (a browser printing a PDF) may have made it anew
         os.replace(tmp, path)
-        tmp = None
-        return result
-    finally:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return result
 
 
 def write_whole(path: Path, write: Callable[[TextIO], T]) -> T:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -73,7 +74,7 @@ class Scores:
 
     def intervals(
         self, minus: Scores | None = None, *, level: float = 0.95, rounds: int = 2000, seed: int = 0
-    ) -> dict[str, object]:
+    ) -> dict[str, Any]:
         """Bootstrap confidence intervals of every measure, shaped like `as_dict` ((low, high) pairs).
 
         The conversations counted in by `add` are resampled with replacement, `rounds` times, and
@@ -121,7 +122,8 @@ class Scores:
     def kind_accuracy(self) -> float:
         return self.kind_correct / self.kind_total if self.kind_total else 0.0
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self) -> dict[str, Any]:
+        """Every measure as plain numbers, nested as `turntoward evaluate --json` prints them."""
         return {
             "conversations": self.conversations,
             "messages": self.messages,
@@ -175,7 +177,7 @@ def differences(new: Scores, old: Scores) -> list[tuple[str, float, float, tuple
     """The headline measures by both, side by side, with the 95% interval of new minus old on the
     same resamples (`Scores.intervals(minus=old)`): (label, new, old, interval or None)."""
     a, b, diff = new.as_dict(), old.as_dict(), new.intervals(old)
-    paths = [(f"{k} F1", (k, "f1")) for k in _DETECTIONS]
+    paths: list[tuple[str, tuple[str, ...]]] = [(f"{k} F1", (k, "f1")) for k in _DETECTIONS]
     paths += [(f"outcome {o} F1", ("outcome", o, "f1")) for o in OUTCOMES]
     paths += [("against recall", ("outcome", "against", "recall")), ("outcome macro-F1", ("outcome_macro_f1",)),
               ("kind accuracy", ("kind_accuracy",))]
@@ -251,13 +253,15 @@ def disagreements(gold: Sequence[GoldMessage], predicted: Sequence[MessageLabel]
     counts (so a different response message alone, with the same outcome, is not one), in order."""
     out = []
     for k, (g, p) in enumerate(zip(gold, predicted, strict=True)):
-        a = {"bid": {"kind": g.bid_kind, "outcome": g.bid_outcome or "away", "response_index": g.bid_by}
-             if g.bid_kind else None,
-             "horseman": g.horseman, "control": g.control, "repair": g.repair, "accountability": g.accountability}
-        b = {"bid": {"kind": p.bid.kind.value, "outcome": p.bid.outcome.value, "response_index": p.bid.response_index}
-             if p.bid else None,
-             "horseman": p.horseman.value if p.horseman else None, "control": p.control, "repair": p.repair,
-             "accountability": p.accountability.value if p.accountability else None}
+        a: dict[str, object] = {
+            "bid": {"kind": g.bid_kind, "outcome": g.bid_outcome or "away", "response_index": g.bid_by}
+            if g.bid_kind else None,
+            "horseman": g.horseman, "control": g.control, "repair": g.repair, "accountability": g.accountability}
+        b: dict[str, object] = {
+            "bid": {"kind": p.bid.kind.value, "outcome": p.bid.outcome.value, "response_index": p.bid.response_index}
+            if p.bid else None,
+            "horseman": p.horseman.value if p.horseman else None, "control": p.control, "repair": p.repair,
+            "accountability": p.accountability.value if p.accountability else None}
         what = []
         if (a["bid"] is None) != (b["bid"] is None):
             what.append("bid")

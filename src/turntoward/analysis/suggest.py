@@ -9,6 +9,7 @@ from __future__ import annotations
 import tomllib
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from turntoward.analysis.findings import (
     Bid,
@@ -28,14 +29,14 @@ GROUP_NAMED = 3
 
 
 @cache
-def _texts() -> dict[str, dict[str, str]]:
+def _texts() -> dict[str, dict[str, Any]]:
     raw = resources.files("turntoward.analysis").joinpath("suggestions.toml").read_text("utf-8")
     return tomllib.loads(raw)
 
 
 def help_resources() -> list[str]:
     """Where to turn for help with control, threats or abuse (plain words, no score)."""
-    return list(_texts()["help"]["resources"])  # type: ignore[arg-type]
+    return list(_texts()["help"]["resources"])
 
 
 def _make(key: str, evidence: list[int], **fmt: object) -> Suggestion:
@@ -108,7 +109,8 @@ def suggestions(
     if shallower and shallower.status is not Status.OK:
         # Name only what fell: shorter messages, fewer disclosures and questions, or both.
         fell = [t.tau < 0 and t.last_level < t.first_level for t in shallower.trends]
-        key = {(True, False): "shallower_words", (False, True): "shallower_depth"}.get(tuple(fell), "shallower")
+        named: dict[tuple[bool, ...], str] = {(True, False): "shallower_words", (False, True): "shallower_depth"}
+        key = named.get(tuple(fell), "shallower")
         out.append(_make(key, []))
     met = [b.index for b in bids if b.outcome is Outcome.TOWARD]
     if not out and words_read and met:  # "bids here are mostly met" needs bids that were

@@ -301,7 +301,7 @@ def evaluate_command(
     console.print(f"{d['conversations']} conversations, {d['messages']} messages")
     table = Table("measure", "precision", "recall", "F1", *(["F1, 95% CI"] if ci else []), "support", box=None)
     rows = [(name, d[name], ci.get(name)) for name in ("bid", "horseman", "control", "repair", "accountability")]
-    rows += [(f"outcome {o}", m, ci["outcome"][o] if ci else None) for o, m in d["outcome"].items()]  # type: ignore[index]
+    rows += [(f"outcome {o}", m, ci["outcome"][o] if ci else None) for o, m in d["outcome"].items()]
     for name, m, c in rows:
         table.add_row(name, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}",
                       *([_between(c["f1"])] if c else []), str(m["support"]))
@@ -309,7 +309,7 @@ def evaluate_command(
     if not ci:
         console.print(f"outcome macro-F1: {d['outcome_macro_f1']:.3f}   kind accuracy: {d['kind_accuracy']:.3f}")
     else:
-        against = ci["outcome"]["against"]["recall"]  # type: ignore[index]
+        against = ci["outcome"]["against"]["recall"]
         console.print(f"outcome macro-F1: {d['outcome_macro_f1']:.3f} ({_between(ci['outcome_macro_f1'])})   "
                       f"kind accuracy: {d['kind_accuracy']:.3f} ({_between(ci['kind_accuracy'])})")
         console.print(f"against recall: {d['outcome']['against']['recall']:.3f} ({_between(against)})")
@@ -350,10 +350,10 @@ def _open_for_writing(path: Path, option: str) -> TextIO:
         raise UsageError(f"{option} {path}: cannot write there ({exc.strerror})") from exc
 
 
-def _between(pair: object) -> str:
+def _between(pair: tuple[float, float] | None) -> str:
     if pair is None:
         return "-"
-    low, high = pair  # type: ignore[misc]
+    low, high = pair
     return f"{low:.3f}-{high:.3f}"
 
 

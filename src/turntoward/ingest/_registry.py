@@ -32,11 +32,15 @@ class ImportOptions:
 class Importer(Protocol):
     """A source format: recognises its files and parses them into conversations."""
 
-    name: str
-    """Short identifier stored with each conversation (``whatsapp``, ``telegram``, ...)."""
+    @property
+    def name(self) -> str:
+        """Short identifier stored with each conversation (``whatsapp``, ``telegram``, ...)."""
+        ...
 
-    description: str
-    """One line for ``--help`` and error messages."""
+    @property
+    def description(self) -> str:
+        """One line for ``--help`` and error messages."""
+        ...
 
     def sniff(self, source: Source, head: bytes) -> float:
         """How sure (0..1) this importer is that `source` is its format, from its first bytes."""

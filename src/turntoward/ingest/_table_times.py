@@ -92,8 +92,8 @@ def read_times(
         clock = _clock_text(clocks[row]) if clocks is not None else ""
         if not clock and cell.__class__ is str and not number(cell):  # most tables: ISO 8601 throughout
             try:
-                found = fromisoformat(cell)
-                out[row] = _local(found) if found.tzinfo else found
+                iso = fromisoformat(cell)
+                out[row] = _local(iso) if iso.tzinfo else iso
                 continue
             except ValueError:
                 pass

@@ -287,7 +287,8 @@ def _conversation(rows: list[tuple], source: Source, me: str, other: str) -> Con
             # versions that clear the text instead of recording date_retracted.
             kind = MessageKind.DELETED
         reply_to = index_of_guid.get(thread_guid) if thread_guid else None
-        index_of_guid[guid] = len(messages)
+        if guid is not None:  # NOT NULL in chat.db; only a damaged row lacks it, and nothing can point to it
+            index_of_guid[guid] = len(messages)
         messages.append(Message(len(messages), ts, author, text, kind, reply_to, edited=bool(date_edited)))
     _attach(tapbacks, messages, index_of_guid)
     return Conversation(source.name, "imessage", other, messages, events, me=me)

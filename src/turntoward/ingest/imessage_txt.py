@@ -174,10 +174,11 @@ class IMessageTxtImporter:
         if len(lines) < 2:
             return 0.0
         first, second = lines[0], lines[1]
+        stamped = STAMPED.fullmatch(first)
         if HEADER.fullmatch(first):
             if not second.strip() or second[0].isspace() or LOOKS_STAMPED.match(second):
                 return 0.0
-        elif not (STAMPED.fullmatch(first) and _notice(STAMPED.fullmatch(first)[8]) and second == ""):
+        elif not (stamped and _notice(stamped[8]) and second == ""):
             return 0.0
         return 0.9 if source.filename.lower().endswith(".txt") else 0.6
 

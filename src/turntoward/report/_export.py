@@ -7,6 +7,7 @@ refused: the page needs nothing from outside, and the browser gets no chance to 
 from __future__ import annotations
 
 import os
+from operator import methodcaller
 from pathlib import Path
 
 import vl_convert
@@ -43,7 +44,7 @@ def write_pngs(charts: list[tuple[str, Chart]], directory: Path, *, scale: float
         path = directory / f"{name}.png"
         png = vl_convert.vegalite_to_png(chart.spec, scale=scale)
         try:
-            replace_whole(path, lambda tmp, png=png: tmp.write_bytes(png))
+            replace_whole(path, methodcaller("write_bytes", png))
         except OSError as exc:
             raise ReportError(f"{path}: cannot write the chart ({exc.strerror})") from exc
         out.append(path)

@@ -39,12 +39,12 @@ def javascript_bundle() -> str:
     Bundling takes vl-convert a few seconds, so the result is kept in the user's cache folder,
     keyed by the vl-convert version: it is the same library code for every report.
     """
-    path = _cache_dir() / f"vega-bundle-{vl_convert.__version__}.js"
+    path = _cache_dir() / f"vega-bundle-{vl_convert.__version__}.js"  # type: ignore[attr-defined]  # not in its stub
     try:
         return path.read_text("utf-8")
     except OSError:
         pass
-    bundle = vl_convert.javascript_bundle()
+    bundle = vl_convert.javascript_bundle()  # type: ignore[call-arg]  # its stub wants a snippet; it is optional
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_whole(path, lambda fh: fh.write(bundle))

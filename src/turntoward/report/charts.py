@@ -175,7 +175,7 @@ def reply_latency(v: ConversationView) -> Chart:
 def conflict_timeline(v: ConversationView, reference: dict[str, Any]) -> Chart:
     """Each conflict episode on a time line: its size, whether it was repaired, its ratio."""
     shown = v.episodes[-MAX_EPISODE_POINTS:]
-    rows = [{"start": e.start, "negative": e.negative, "positive": e.positive, "ref": e.ref,
+    rows: list[dict[str, Any]] = [{"start": e.start, "negative": e.negative, "positive": e.positive, "ref": e.ref,
              "repaired": "repaired" if e.repaired else "not repaired",
              "ratio": e.ratio if e.ratio is not None else 0} for e in shown]
     target = reference["ratio"]["ratio"]

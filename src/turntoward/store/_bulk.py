@@ -13,11 +13,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain, islice
+from typing import cast
 
-from sqlalchemy import Connection, Engine, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, insert, select, update
 
 from turntoward._runtime import paused_gc
 from turntoward.store.schema import MessageRow
+
+MESSAGES = cast(Table, MessageRow.__table__)
+"""The messages table, for Core statements (the ORM types `__table__` as any FROM clause)."""
 
 CHUNK = 20_000
 """Rows per executemany call: bounds memory, and is how often progress is reported."""
@@ -65,7 +69,7 @@ def insert_messages(
     if conn.dialect.name == "sqlite":
         _insert_sqlite(conn, conversation_id, import_id, rows, advance)
         return
-    table = MessageRow.__table__
+    table = MESSAGES
     names = [c.strip() for c in _COLUMNS.split(",")]
     fixed = {"conversation_id": conversation_id, "import_id": import_id}
     for chunk in _chunks(rows):
@@ -134,7 +138,7 @@ def insert_notices(
     """Insert app notices given as (ts, person_id, text, notice_author, key); they are few."""
     if notices:
         conn.execute(
-            insert(MessageRow.__table__),
+            insert(MESSAGES),
             [
                 {
                     "conversation_id": conversation_id,
@@ -162,14 +166,14 @@ def _chunks(rows: Iterable[MessageRowValues]) -> Iterator[list[MessageRowValues]
 
 def existing_keys(conn: Connection, conversation_id: int) -> set[int]:
     """The keys already stored for a conversation, in one query (served by the unique index)."""
-    table = MessageRow.__table__
+    table = MESSAGES
     result = conn.execute(select(table.c.key).where(table.c.conversation_id == conversation_id))
     return set(result.scalars())
 
 
 def stored_reactions(conn: Connection, conversation_id: int) -> dict[int, str]:
     """The reactions already stored for a conversation, by message key (only messages that have some)."""
-    t = MessageRow.__table__
+    t = MESSAGES
     rows = conn.execute(select(t.c.key, t.c.reactions).where(
         t.c.conversation_id == conversation_id, t.c.reactions.is_not(None)))
     return {key: reactions for key, reactions in rows}
@@ -177,7 +181,7 @@ def stored_reactions(conn: Connection, conversation_id: int) -> dict[int, str]:
 
 def update_reactions(conn: Connection, conversation_id: int, changes: list[tuple[int, str]]) -> None:
     """Set the reactions of stored messages, given as (key, reactions)."""
-    t = MessageRow.__table__
+    t = MESSAGES
     conn.execute(
         update(t).where(t.c.conversation_id == conversation_id, t.c.key == bindparam("k")).values(
             reactions=bindparam("r")),
@@ -204,7 +208,7 @@ def iter_messages(conn: Connection, conversation_id: int) -> Iterator[StoredMess
         finally:
             cursor.close()
         return
-    t = MessageRow.__table__
+    t = MESSAGES
     result = conn.execute(
         select(t.c.ts, t.c.person_id, t.c.kind, t.c.text, t.c.reply_to_key, t.c.edited, t.c.key, t.c.notice_author,
                t.c.reactions)

@@ -20,7 +20,7 @@ from turntoward.store import _bulk
 from turntoward.store._identity import conversation_identity, message_keys
 from turntoward.store._records import SavedConversation, StoredConversation, StoredPerson
 from turntoward.store.checkin_schema import CheckinRow, TimeTogetherRow
-from turntoward.store.schema import AliasRow, ConversationRow, MessageRow, PersonRow, SourceImportRow
+from turntoward.store.schema import AliasRow, Base, ConversationRow, MessageRow, PersonRow, SourceImportRow
 
 _KINDS = {kind.value: kind for kind in MessageKind}
 _TEXT = MessageKind.TEXT
@@ -353,7 +353,7 @@ class Store:
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _compact(self, tables: tuple[type, ...] = _FORGETTABLE) -> None:
+    def _compact(self, tables: tuple[type[Base], ...] = _FORGETTABLE) -> None:
         """Rewrite the storage of deleted rows so their text is gone from the database's files.
 
         SQLite: the file without free pages, and the WAL emptied. PostgreSQL: VACUUM FULL rewrites
@@ -506,7 +506,7 @@ def _reactions_json(reactions: Sequence[Reaction]) -> str:
 
 
 def _new_reactions(
-    conn: Connection, conversation_id: int, messages: list[Message], keys: list[int], existing: set[int]
+    conn: Connection, conversation_id: int, messages: list[Message], keys: Sequence[int], existing: set[int]
 ) -> list[tuple[int, str]]:
     """(key, reactions) of stored messages that this export shows new reactions on: the stored
     ones first, then those not stored yet (one per person and emoji; none is ever taken away,

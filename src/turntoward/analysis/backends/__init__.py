@@ -33,13 +33,13 @@ class Backend(Protocol):
     def label(self, conv: Conversation) -> Labelling: ...
 
 
-_BACKENDS: dict[str, type] = {}
+_BACKENDS: dict[str, type[Backend]] = {}
 
 DEFAULT_BACKEND = "hybrid"
 """The backend that measures best on our held-out split (README, "Accuracy")."""
 
 
-def register_backend(cls: type) -> type:
+def register_backend(cls: type[Backend]) -> type[Backend]:
     """Register a backend class under its `name`."""
     _BACKENDS[cls.name] = cls
     return cls

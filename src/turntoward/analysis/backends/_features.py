@@ -162,8 +162,8 @@ TONE_EDGES = (0.25, 0.5, 0.75)
 _TONE_EDGES = np.array(TONE_EDGES)
 _TONE_WORDS: dict[str, list[tuple[str, ...]]] = {}
 
-ToneCodes = bytes
-"""Each message's tone reading in one byte (see `tone_codes`)."""
+ToneCodes = bytes | bytearray
+"""Each message's tone reading in one byte (see `tone_codes`; filled in chunk by chunk, a bytearray)."""
 
 
 def tone_codes(tones: np.ndarray) -> ToneCodes:

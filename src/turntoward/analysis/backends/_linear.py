@@ -121,9 +121,10 @@ class LinearModel:
                     break
                 picked.append(f)
                 last = v
+            cls = classes[r]
             if not done:
                 row = [f for rows, _ in parts for f in rows[r]]
-                picked = self.top_features(row, classes[r], n) if classes[r] is not None else []
+                picked = self.top_features(row, cls, n) if cls is not None else []
             out.append(picked)
         return out
 
@@ -285,7 +286,7 @@ def save(models: dict[str, LinearModel], path: str) -> None:
         arrays[f"{name}.floor"] = np.array([m.last_floor], dtype=np.float32)
         if m.prior is not None:
             arrays[f"{name}.prior"] = m.prior.astype(np.float64)
-    np.savez_compressed(path, **arrays)
+    np.savez_compressed(path, **arrays)  # type: ignore[arg-type]  # NumPy's stub takes a name for a keyword
 
 
 def load(data: dict[str, np.ndarray], name: str) -> LinearModel:
