@@ -87,6 +87,17 @@ def test_explain_says_how_near_a_message_came_to_being_a_bid(tmp_path):
     assert shown["message"] == plain  # the JSONL record, unchanged
 
 
+def test_explain_says_a_deleted_message_is_not_read(tmp_path):
+    chat = tmp_path / "WhatsApp Chat with Sam.txt"
+    chat.write_text("12/01/24, 9:00 PM - Sam: Game tomorrow?\n12/01/24, 9:01 PM - Alex: This message was deleted\n"
+                    "12/01/24, 9:02 PM - Alex: yes, I'm in!\n", encoding="utf-8")
+    shown = json.loads(invoke("explain", f"{chat}:1", "--json").output)
+    assert shown["message"]["bid"] is None
+    assert shown["in_words"]["bid"] == [
+        "it was deleted: its words are gone, so it is neither a bid nor the answer to one"]
+    assert "its words are gone" in invoke("explain", f"{chat}:1").output
+
+
 def test_explain_rejects_an_index_out_of_range():
     result = invoke("explain", f"{COUPLE}:999999")
     assert result.exit_code != 0

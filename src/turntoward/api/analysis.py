@@ -21,7 +21,7 @@ from turntoward.analysis.suggest import help_resources
 from turntoward.errors import ImportFormatError, NotFoundError, UsageError
 from turntoward.ingest import ImportOptions, Source, read_paths
 from turntoward.ingest.labelled import read_labelled
-from turntoward.model import Conversation, GoldMessage, Message
+from turntoward.model import Conversation, GoldMessage, Message, MessageKind
 
 # Progress callback: (what was just read, conversations so far).
 Progress = Callable[[str, int], None]
@@ -272,6 +272,12 @@ def _conversation_of(conversations: list[Conversation], ref: str, index: int) ->
     raise NotFoundError(f"{ref}: no conversation with source {source!r} in this call")
 
 
+_UNREAD = {
+    MessageKind.DELETED: "it was deleted: its words are gone, so it is neither a bid nor the answer to one",
+    MessageKind.SYSTEM: "an app notice, not anyone's words: never a bid nor the answer to one",
+}
+
+
 def _explanation(
     conv: Conversation, index: int, labels: list[MessageLabel], lo: int, cues: TextCues, language: Language,
     label_of: Callable[[int], MessageLabel],
@@ -296,6 +302,8 @@ def _explanation(
         in_words["outcome"] = [describe(c) for c in bid.response_cues]
     reasons = dict(lab.reasons or {})
     near_bid = [describe(c) for c in reasons.pop("bid", [])] if bid is None else []
+    if not msgs[index].kind.readable:
+        near_bid = [_UNREAD[msgs[index].kind]]
     for name, model_cues in reasons.items():
         in_words[name] = [describe(c) for c in model_cues]
     return Explanation(record, fired, response, bid.response_cues if bid else [], context, reactions,
