@@ -710,15 +710,21 @@ def test_notices_written_as_if_someone_said_them_are_not_messages() -> None:
         "acervorange iniciou um bate-papo de v\u00eddeo",
         "#1 Twitch Streamer joined the call.",
         "You started a call.",
+        "#1 Workaholic responded ",  # to a plan
+        "Curtiu uma mensagem",
+        "Vợ yêu đã đặt biệt danh cho Nga Q Do là Em yêu.",  # set a nickname
+        "Bạn đã thay đổi màu sắc chủ đề của đoạn chat thành Hot Pink.",  # changed the theme
     ]
     words = ["Thought we voted for Sunday but I might be wrong", "she named the group after her cat.",
              "you changed the group photo?? why", "Sorry I missed your call.", "I created the group.",
-             "Oh I joined the call."]
+             "Oh I joined the call.", "she responded", "I responded"]
     entries = [_entry("Rico Lopez", k, text, type="Generic") for k, text in enumerate(notices)]
     entries.append(_entry("Thanh Vu", 20, "The video call ended.", call_duration=926))  # newer exports: no type
     entries += [_entry("Ines Navarro", 30 + k, text, type="Generic") for k, text in enumerate(words)]
     entries.append(_entry("Rico Lopez", 40, "You sent an attachment.", share={"link": "https://example.org/reel/1"}))
     entries.append(_entry("Rico Lopez", 41, "Rico sent an attachment."))
+    entries.append(_entry("Rico Lopez", 42, "Vợ yêu đã gửi một file đính kèm.",  # "... sent an attachment."
+                          share={"link": "https://example.org/post/2"}))
     doc = {"participants": [{"name": "Rico Lopez"}, {"name": "Ines Navarro"}, {"name": "Thanh Vu"}],
            "title": "Viv Birthday Group", "messages": list(reversed(entries))}
     (conv,) = parse_text(json.dumps(doc))
@@ -726,6 +732,7 @@ def test_notices_written_as_if_someone_said_them_are_not_messages() -> None:
         *((MessageKind.TEXT, text) for text in words),
         (MessageKind.TEXT, "https://example.org/reel/1"),  # the link is what was sent
         (MessageKind.MEDIA, "Rico sent an attachment."),
+        (MessageKind.TEXT, "https://example.org/post/2"),
     ]
     assert len(conv.system_events) == len(notices) + 1
 

@@ -77,11 +77,13 @@ SYSTEM_TYPES = frozenset({"Call", "Subscribe", "Unsubscribe"})
 REACTION_NOTICES = re.compile(
     r"Liked a message|(?:\S.*\s)?[Rr]eacted [^\w\s]+ to (?:your|a) message"
     r"|Reagiu com (?:[^\w\s]+|emoji) (?:à )?sua mensagem"  # Portuguese, as seen (with "emoji" spelled out too)
+    r"|Curtiu uma mensagem"  # Portuguese "Liked a message", as seen
 )
 # Notices Meta writes as if someone said them, in the forms seen in real exports of other
-# projects (English, French, Portuguese). They open with who did it: "You", or a name or a
-# nickname (Meta uses both: "#1 Avocado Buisness named the group ..."), so a word that is not
-# lower-case; and they end with a full stop, so "she named the group after her cat" stays words.
+# projects (English, French, Portuguese; Vietnamese chat settings). They open with who did it:
+# "You", or a name or a nickname (Meta uses both: "#1 Avocado Buisness named the group ..."), so a
+# word that is not lower-case; and they end with a full stop, so "she named the group after her
+# cat" stays words.
 # Not a name: how people start their own sentences ("I created the group.", "Sorry I missed your call.").
 _NOT_A_NAME = (r"(?!(?:I|I'm|I've|We|She|He|They|It|Sorry|Oh|Ok|Okay|Yes|Yeah|No|So|And|But|Just|Also|Lol"
                r"|Haha|Omg|Did|Have|Has|Why|When|Who|Someone|Somebody|Everyone|Nobody|Je|J'ai|Eu)\b)")
@@ -98,7 +100,13 @@ GROUP_NOTICES = re.compile(
     rf"|{_ACTOR} (?:set|cleared) the nickname for .{{1,120}}\."
     rf"|{_ACTOR} (?:voted for|changed (?:his|her|their|your) vote to) \".{{1,200}}\""
     rf"(?: and \d+ other options?)? in the poll: .{{0,200}}"
-    rf"|{_ACTOR}'s poll has (?:multiple )?updates?\.|This poll is no longer available\.?",
+    rf"|{_ACTOR}'s poll has (?:multiple )?updates?\.|This poll is no longer available\.?"
+    rf"|{_ACTOR} responded"  # to a plan or an event, as Meta writes it: "#1 Workaholic responded "
+    # Vietnamese, as seen: emoji, theme, nicknames ("Vợ yêu" is a nickname: its second word is lower-case)
+    rf"|{_ANYONE} đã đặt biểu tượng cảm xúc thành .{{1,40}}\."
+    rf"|{_ANYONE} đã thay đổi màu sắc chủ đề của đoạn chat thành .{{1,80}}\."
+    rf"|{_ANYONE} đã đặt biệt danh (?:cho .{{1,120}}|của mình) là .{{1,120}}\."
+    rf"|{_ANYONE} đã xóa biệt danh của .{{1,120}}\.",
     re.DOTALL,
 )
 # Calls, where a newer export gives no "type": Call (a "call_duration" always says it).
@@ -113,7 +121,7 @@ CALL_NOTICES = re.compile(
 # "X sent an attachment." stands in for a shared link's words: the link is the message.
 ATTACHMENT_NOTICES = re.compile(
     rf"{_ACTOR} sent an attachment\.|{_ACTOR} a envoyé une pièce jointe\.|Vous avez envoyé une pièce jointe\."
-    rf"|(?:Você|{_ACTOR}) enviou um anexo\."
+    rf"|(?:Você|{_ACTOR}) enviou um anexo\.|{_ANYONE} đã gửi một (?:file đính kèm|liên kết|nhóm)\."
 )
 UNSUPPORTED = "<unsupported message>"
 # Reaction times are seconds since 1970; a value this large could only be milliseconds (1973 on).
