@@ -20,7 +20,7 @@ from tests.ingest._json_fuzz import damaged, json_values
 from tests.ingest._records import Rec, parse_written
 from tests.ingest._timezone import local_time
 
-from turntoward.errors import ImportFormatError
+from turntoward.errors import ImportFormatError, UsageError
 from turntoward.ingest import ImportOptions, Source, detect, importers, read_paths
 from turntoward.ingest.messenger import repair_mojibake
 from turntoward.model import Conversation, MessageKind, Reaction, SystemEvent
@@ -93,6 +93,13 @@ def test_media_and_unsent_messages_keep_their_place() -> None:
 
 def test_a_later_file_beside_the_first_adds_nothing_on_its_own() -> None:
     assert parse(NOOR / "message_2.json") == []
+
+
+def test_a_later_file_named_by_itself_says_to_give_the_first_or_the_folder() -> None:
+    # read alone it would be skipped in favour of message_1.json, and the user would get nothing
+    with pytest.raises(UsageError, match=r"message_2\.json is page 2 of a chat export: give message_1\.json or"):
+        list(read_paths([NOOR / "message_2.json"]))
+    assert [c.title for _, convs in read_paths([NOOR / "message_1.json"]) for c in convs] == ["Élise Marchand"]
 
 
 def test_a_later_file_without_the_first_is_read_by_itself(tmp_path: Path) -> None:

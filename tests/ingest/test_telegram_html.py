@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from tests.ingest._records import parse_written
 from tests.ingest._timezone import local_time
 
-from turntoward.errors import ImportFormatError
+from turntoward.errors import ImportFormatError, UsageError
 from turntoward.ingest import ImportOptions, Source, detect, read_paths
 from turntoward.ingest.telegram import TelegramImporter
 from turntoward.ingest.telegram_html import TelegramHtmlImporter
@@ -139,6 +139,15 @@ def test_a_zipped_export_reads_its_pages_together(tmp_path: Path) -> None:
         (f"{archive}!ChatExport_2024-03-16/messages.html", 24)
     ]
     assert conversations[0].messages[13].reply_to == 12
+
+
+def test_a_later_page_named_by_itself_says_to_give_the_first_page_or_the_folder(capsys) -> None:
+    from tests._cli import run
+
+    with pytest.raises(UsageError, match=r"is page 2 of a chat export: give messages\.html or the folder"):
+        list(read_paths([SECOND_PAGE]))
+    code, _, err = run(capsys, "analyze", str(SECOND_PAGE))  # it wrote an empty analysis before, and said nothing
+    assert code == 2 and "give messages.html or the folder" in err
 
 
 def test_a_later_page_without_the_first_is_read_by_itself(tmp_path: Path) -> None:

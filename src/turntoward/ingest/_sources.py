@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from turntoward.errors import ImportFormatError
+from turntoward.errors import ImportFormatError, UsageError
 
 HEAD_BYTES = 64 * 1024
 
@@ -45,6 +45,8 @@ class Source:
     path: Path | None = None
     archive: Path | None = None
     member: str | None = None
+    named: bool = False
+    """Whether the user named this file itself (not a folder or archive holding it)."""
 
     @property
     def filename(self) -> str:
@@ -108,9 +110,14 @@ def export_pages(source: Source, number: int, page_name: Callable[[int], str]) -
     page whose first page is beside it stands for nothing (the first page brings it in). Where
     the first page is missing, the earliest page there stands for the pages after it, so an
     export that lost its first page is still one conversation in order, not one per page; any
-    other file stands for itself alone.
+    other file stands for itself alone. A later page named by itself is an error that says which
+    to give instead: read alone, it would be a chat without its beginning, and skipped, nothing.
     """
     if number > 1 and (source.sibling(page_name(1)) is not None or source.sibling(page_name(number - 1)) is not None):
+        if source.named:
+            first = page_name(1) if source.sibling(page_name(1)) is not None else "its first page"
+            raise UsageError(f"{source.name} is page {number} of a chat export: give {first} or the folder, "
+                             "which read every page in order")
         return []
     pages = [source]
     if number >= 1:
@@ -155,7 +162,7 @@ def expand_paths(paths: list[str | Path]) -> Iterator[tuple[Source, bool]]:
                 for member in _zip_members(path, shown):
                     yield member, False
             else:
-                yield Source(shown, path=path), True
+                yield Source(shown, path=path, named=True), True
         elif path.exists():
             raise ImportFormatError(shown, "a regular file, a folder or a zip archive")
         else:
