@@ -99,7 +99,8 @@ def test_a_later_file_named_by_itself_says_to_give_the_first_or_the_folder() -> 
     # read alone it would be skipped in favour of message_1.json, and the user would get nothing
     with pytest.raises(UsageError, match=r"message_2\.json is page 2 of a chat export: give message_1\.json or"):
         list(read_paths([NOOR / "message_2.json"]))
-    assert [c.title for _, convs in read_paths([NOOR / "message_1.json"]) for c in convs] == ["Élise Marchand"]
+    named_together = read_paths([NOOR / "message_2.json", NOOR / "message_1.json"])  # a shell's message_*.json
+    assert [c.title for _, convs in named_together for c in convs] == ["Élise Marchand"]
 
 
 def test_a_later_file_without_the_first_is_read_by_itself(tmp_path: Path) -> None:

@@ -148,6 +148,11 @@ def test_a_later_page_named_by_itself_says_to_give_the_first_page_or_the_folder(
         list(read_paths([SECOND_PAGE]))
     code, _, err = run(capsys, "analyze", str(SECOND_PAGE))  # it wrote an empty analysis before, and said nothing
     assert code == 2 and "give messages.html or the folder" in err
+    # named together with the first page (a shell's messages*.html), it is read as part of it, once
+    both = [(src.filename, len(convs)) for src, convs in read_paths([EXPORT / "messages.html", SECOND_PAGE])]
+    assert both == [("messages.html", 1)]
+    code, out, err = run(capsys, "analyze", str(SECOND_PAGE), str(EXPORT / "messages.html"))
+    assert code == 0 and "Lena" in out, err
 
 
 def test_a_later_page_without_the_first_is_read_by_itself(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import copy
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -51,22 +52,24 @@ def load_conversations(
     if not targets:
         raise UsageError("give export files, folders or stored conversations, or --all")
     out: list[Conversation] = []
-    for target in targets:
-        if Path(target).exists():
-            for source, convs in read_paths([target], options or ImportOptions(), fmt):
+    # Files named side by side are read together: a later page named beside its first (a shell's
+    # messages*.html) is read by that page, not refused (`read_paths`).
+    for on_disk, group in groupby(targets, key=lambda target: Path(target).exists()):
+        if on_disk:
+            for source, convs in read_paths(list(group), options or ImportOptions(), fmt):
                 for conv in convs:
                     if len(convs) > 1:
                         conv.source = f"{source.name}#{conv.chat_id or conv.title}"
                     out.append(conv)
                 if progress:
                     progress(source.name, len(out))
-        elif store is not None:
-            conv = store.load_conversation(target)
-            out.append(conv)
+            continue
+        for target in group:
+            if store is None:
+                raise NotFoundError(f"{target}: no such file, and no database to look it up in")
+            out.append(store.load_conversation(target))
             if progress:
                 progress(target, len(out))
-        else:
-            raise NotFoundError(f"{target}: no such file, and no database to look it up in")
     seen: set[str] = set()
     for conv in out:
         if conv.source in seen:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from turntoward.errors import ImportFormatError, UnknownFormatError
-from turntoward.ingest._sources import Source, expand_paths
+from turntoward.ingest._sources import LaterPageError, Source, expand_paths
 from turntoward.model import Conversation
 
 
@@ -147,6 +147,7 @@ def read_paths(
     """
     options = options or ImportOptions()
     _load()
+    named_files = {Path(raw).resolve() for raw in paths if Path(raw).is_file()}
     for raw in paths:
         produced = False
         for source, named in expand_paths([raw]):
@@ -158,6 +159,11 @@ def read_paths(
                     if importer is None:
                         continue  # a photo, a sticker, a stray note
                     conversations = list(importer.parse(source, options))
+            except LaterPageError as later:
+                if later.first.path is not None and later.first.path.resolve() in named_files:
+                    produced = True  # named beside its first page (messages*.html): that page reads it
+                    continue
+                raise
             except UnknownFormatError as not_a_chat:
                 if named:
                     raise

@@ -102,6 +102,15 @@ class Source:
         return Source(f"{self.archive}!{member}", archive=self.archive, member=member)
 
 
+class LaterPageError(UsageError):
+    """A later page of a paged export, named by itself, beside the page that reads it in (`export_pages`)."""
+
+    def __init__(self, source: Source, number: int, first: Source) -> None:
+        super().__init__(f"{source.name} is page {number} of a chat export: give {first.filename} or the folder, "
+                         "which read every page in order")
+        self.first = first
+
+
 def export_pages(source: Source, number: int, page_name: Callable[[int], str]) -> list[Source]:
     """The files a page of a paged export stands for (``message_1.json``, ``message_2.json``...).
 
@@ -115,9 +124,8 @@ def export_pages(source: Source, number: int, page_name: Callable[[int], str]) -
     """
     if number > 1 and (source.sibling(page_name(1)) is not None or source.sibling(page_name(number - 1)) is not None):
         if source.named:
-            first = page_name(1) if source.sibling(page_name(1)) is not None else "its first page"
-            raise UsageError(f"{source.name} is page {number} of a chat export: give {first} or the folder, "
-                             "which read every page in order")
+            first = next(s for s in map(source.sibling, map(page_name, range(1, number))) if s is not None)
+            raise LaterPageError(source, number, first)
         return []
     pages = [source]
     if number >= 1:
