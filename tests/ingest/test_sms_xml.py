@@ -191,7 +191,11 @@ def test_an_unreadable_date_names_the_message(tmp_path: Path) -> None:
     path = tmp_path / "sms.xml"
     path.write_text('<smses count="2"><sms address="1" date="1710291845000" type="1" body="hi" />'
                     '<sms address="1" date="yesterday" type="1" body="hi" /></smses>')
-    with pytest.raises(ImportFormatError, match=r"at message 2 \(<sms>\): expected a date"):
+    with pytest.raises(ImportFormatError, match=r"at message 2 \(<sms>\): expected a date attribute"):
+        parse(path)
+    path.write_text('<smses count="1"><sms address="1" type="1" body="hi" readable_date="Feb 4, 2016 17:40:43" />'
+                    '</smses>')
+    with pytest.raises(ImportFormatError, match=r"at message 1 \(<sms>\): expected a date attribute .*has none"):
         parse(path)
 
 

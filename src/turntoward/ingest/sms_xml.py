@@ -140,8 +140,11 @@ def _when(elem: ET.Element, source: Source, where: str) -> tuple[int, datetime]:
     """The message's instant (Unix milliseconds) and its time as the phone showed it (see the
     module's docstring)."""
     value = elem.get("date")
+    if value is None:
+        raise ImportFormatError(source.name, "a date attribute (Unix milliseconds); this message has none",
+                                json_path=where)
     try:
-        number = int(value or "")
+        number = int(value)
         # Some old backups store MMS dates in seconds.
         millis = number if number >= 10**11 else number * 1000
         instant = EPOCH + timedelta(milliseconds=millis)
@@ -151,7 +154,7 @@ def _when(elem: ET.Element, source: Source, where: str) -> tuple[int, datetime]:
         return millis, datetime.fromtimestamp(millis // 1000) + timedelta(milliseconds=millis % 1000)
     except (ValueError, OverflowError, OSError) as exc:
         raise ImportFormatError(
-            source.name, "a date in Unix milliseconds", json_path=where, found=value
+            source.name, "a date attribute in Unix milliseconds", json_path=where, found=value
         ) from exc
 
 
