@@ -150,9 +150,9 @@ def read_paths(
     named_files = {Path(raw).resolve() for raw in paths if Path(raw).is_file()}
     for raw in paths:
         produced = False
-        for source, named in expand_paths([raw]):
+        for source in expand_paths([raw]):
             try:
-                if named or fmt is not None:
+                if source.named or fmt is not None:
                     conversations = parse_source(source, options, fmt)
                 else:
                     importer = detect(source)
@@ -165,7 +165,7 @@ def read_paths(
                     continue
                 raise
             except UnknownFormatError as not_a_chat:
-                if named:
+                if source.named:
                     raise
                 if on_skip is not None:
                     on_skip(source, not_a_chat)

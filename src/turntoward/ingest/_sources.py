@@ -146,8 +146,8 @@ def _zip_members(archive: Path, shown: str) -> Iterator[Source]:
         yield Source(f"{shown}!{member}", archive=archive, member=member)
 
 
-def expand_paths(paths: list[str | Path]) -> Iterator[tuple[Source, bool]]:
-    """Every file under `paths`, with whether the user named it directly.
+def expand_paths(paths: list[str | Path]) -> Iterator[Source]:
+    """Every file under `paths`; those the user named directly are `Source.named`.
 
     Folders are walked in sorted order and zip archives are opened; a file found inside a
     folder or archive that no importer recognises (a photo, a stray note) is skipped by the
@@ -161,16 +161,14 @@ def expand_paths(paths: list[str | Path]) -> Iterator[tuple[Source, bool]]:
                 if child.name.startswith("."):
                     continue
                 if zipfile.is_zipfile(child) and child.suffix.lower() == ".zip":
-                    for member in _zip_members(child, str(child)):
-                        yield member, False
+                    yield from _zip_members(child, str(child))
                 else:
-                    yield Source(str(child), path=child), False
+                    yield Source(str(child), path=child)
         elif path.is_file():
             if path.suffix.lower() == ".zip" or (zipfile.is_zipfile(path) and path.suffix.lower() != ".db"):
-                for member in _zip_members(path, shown):
-                    yield member, False
+                yield from _zip_members(path, shown)
             else:
-                yield Source(shown, path=path, named=True), True
+                yield Source(shown, path=path, named=True)
         elif path.exists():
             raise ImportFormatError(shown, "a regular file, a folder or a zip archive")
         else:
