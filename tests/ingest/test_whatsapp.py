@@ -413,6 +413,37 @@ def test_spanish_ios_media_written_with_a_capital_is_media_not_a_notice(tmp_path
     assert [e.text for e in chat.system_events] == ["Llamada perdida"]
 
 
+@pytest.mark.parametrize(("lines", "kinds"), [
+    (["[6.03.2020 17:22:30] Deniz: \u200evideo dahil edilmedi",  # Turkish iOS, as seen
+      "[6.03.2020 17:22:40] Deniz: \u200eKişi kartı dahil edilmedi",
+      "[6.03.2020 17:23:00] Ece: \u200eBu mesaj silindi.",
+      "[6.03.2020 17:23:10] Ece: rapor.pdf • \u200e3 sayfa \u200ebelge dahil edilmedi"],
+     [MEDIA, MEDIA, DELETED, MEDIA]),
+    (["\u200f[12.5.2024, 9:15:57] Noa: \u200fהתמונה הושמטה",  # Hebrew iOS marks with U+200F, as seen
+      "\u200f[12.5.2024, 9:16:10] Noa: \u200fסטיקר הושמט",
+      "\u200f[12.5.2024, 9:17:00] Eli: plan.pdf • \u200f2 דפים \u200fמסמך הושמט"],
+     [MEDIA, MEDIA, MEDIA]),
+    (["[08/11/2017 10:47:45] Bia: \u200eEssa mensagem foi apagada.",  # Brazilian iOS, as seen
+      "[08/11/2017 10:48:00] Caio: \u200eCartão do contato omitido"],
+     [DELETED, MEDIA]),
+])
+def test_placeholders_seen_in_real_exports_keep_their_place_as_media_or_deleted(
+    tmp_path: Path, lines: list[str], kinds: list[object]
+) -> None:
+    # an iOS text with the app's mark that is no known placeholder is taken for a notice and dropped
+    chat = parse_text(tmp_path, "\n".join(lines) + "\n", name="_chat.txt")
+    assert [m.kind for m in chat.messages] == kinds and chat.system_events == []
+
+
+def test_android_poll_options_with_marked_counts_are_not_part_of_the_question(tmp_path: Path) -> None:
+    lines = ["21.12.22, 21:59 - Ole: UMFRAGE:", "Pizza oder Döner?",
+             "OPTION: Pizza (\u200e1\u00a0Stimme)", "OPTION: Döner (\u200e0\u00a0Stimmen)", "",
+             "21.12.22, 22:00 - Jana: Döner natürlich",
+             "22.12.22, 14:30 - Jana: Desactivaste los mensajes temporales. Toca para cambiar esta opción."]
+    chat = parse_text(tmp_path, "\n".join(lines) + "\n")
+    assert [(m.author, m.text) for m in chat.messages] == [("Ole", "Pizza oder Döner?"), ("Jana", "Döner natürlich")]
+
+
 def test_android_notices_credited_to_the_exporter_stay_notices(tmp_path: Path) -> None:
     # seen in a real Android export: the disappearing-messages notices carry "Name: " like a message
     lines = [

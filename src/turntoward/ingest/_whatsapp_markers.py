@@ -16,8 +16,8 @@ from pathlib import Path
 from turntoward.model import MessageKind
 
 MARKERS_FILE = Path(__file__).with_name("formats") / "whatsapp.toml"
-_OPTION = re.compile(r"\w+: .*\(\d+ \w+\)$")
-"""A poll option's line on Android: "OPTION: Saturday (3 votes)", "OPTION: Samstag (3 Stimmen)"."""
+_OPTION = re.compile(r"\w+: .*\(\u200e?\d+\s\w+\)$")
+"""A poll option's line on Android: "OPTION: Saturday (3 votes)", "OPTION: Samstag (\u200e3\u00a0Stimmen)"."""
 
 
 @dataclass(frozen=True)
