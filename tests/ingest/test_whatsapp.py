@@ -444,6 +444,26 @@ def test_android_poll_options_with_marked_counts_are_not_part_of_the_question(tm
     assert [(m.author, m.text) for m in chat.messages] == [("Ole", "Pizza oder Döner?"), ("Jana", "Döner natürlich")]
 
 
+def test_an_ios_export_from_before_the_brackets_is_read(tmp_path: Path) -> None:
+    # iOS wrote "date, time: Name: text" until about 2017 (seen in real 2013 and 2016 exports)
+    lines = [
+        "4/21/16, 12:20:43 AM: Maya: good luck tomorrow!!",
+        "4/21/16, 12:21:01 AM: \u200eMessages you send to this chat and calls are now secured with end-to-end "
+        "encryption.",
+        "4/21/16, 12:22:04 AM: Jonah: thank you 🙏 the interview is at 12",
+        "still nervous",
+        "5/6/16, 3:44:42 PM: Maya: 2016-05-06-PHOTO-00000046.jpg <\u200eattached>",
+        "5/6/16, 3:45:00 PM: \u200eJonah changed the subject to \u201cTrip: Lisbon\u201d",
+    ]
+    chat = parse_text(tmp_path, "\r\n".join(lines) + "\r\n", name="_chat.txt")
+    assert [(m.ts.isoformat(), m.author, m.text, m.kind) for m in chat.messages] == [
+        ("2016-04-21T00:20:43", "Maya", "good luck tomorrow!!", TEXT),
+        ("2016-04-21T00:22:04", "Jonah", "thank you 🙏 the interview is at 12\nstill nervous", TEXT),
+        ("2016-05-06T15:44:42", "Maya", "2016-05-06-PHOTO-00000046.jpg <\u200eattached>", MEDIA),
+    ]
+    assert len(chat.system_events) == 2
+
+
 def test_android_notices_credited_to_the_exporter_stay_notices(tmp_path: Path) -> None:
     # seen in a real Android export: the disappearing-messages notices carry "Name: " like a message
     lines = [

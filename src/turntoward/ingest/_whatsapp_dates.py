@@ -1,7 +1,8 @@
 """The shape of a WhatsApp message header, and turning its date and time into a timestamp.
 
 Exports differ by phone and locale: ``12/03/2024, 21:04 - Sam: hi`` (Android) or
-``[12/03/2024, 21:04:05] Sam: hi`` (iOS); day, month and year in any order with ``/``, ``.``
+``[12/03/2024, 21:04:05] Sam: hi`` (iOS; before about 2017 ``12/03/2016, 21:04:05: Sam: hi``, read
+like Android's with ``": "`` for its dash); day, month and year in any order with ``/``, ``.``
 or ``-``; two- or four-digit years; 24-hour clocks or 12-hour ones with ``PM``, ``pm`` or
 ``p.m.`` after a space, a no-break space or a narrow no-break space; ``21.04`` for ``21:04`` and
 a word before the time (``13.6.2018 klo 21.04``, ``02.05.18 à 18:00``) in locales that write them.
@@ -59,7 +60,8 @@ HEADER_SHAPE = re.compile(
     rf"(?P<end>[{_DATE_ENDS}])?{_SPACE}(?:(?P<word>{'|'.join(TIME_WORDS)}){_SPACE})?"
     rf"(?:(?P<before>{_WORDS_BEFORE}){_SPACE}?)?(?P<time>{_HEADER_TIME})"
     rf"(?:{_SPACE}(?P<after>{_WORDS_AFTER}))?"
-    r"(?(open)\] |(?P<dash>\.? [-–] ))"  # some phones put a dot after the time: "13:34. - "
+    r"(?(open)\] |(?P<dash>\.? [-–] |: ))"  # some phones put a dot after the time: "13:34. - "; iOS
+    # before 2017 wrote neither brackets nor a dash: "4/21/16, 12:20:43 AM: Sam: hi"
 )
 _TIME_PARTS = re.compile(
     rf"(?:({_WORDS_BEFORE}){_SPACE}?)?(\d{{1,2}})[:.](\d{{2}})(?:[:.](\d{{2}}))?"
