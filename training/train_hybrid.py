@@ -305,9 +305,12 @@ def first_pass_and_rows(
 def fit(prepared: list[Prepared], chats: list[Conversation] = ()) -> dict[str, LinearModel]:
     """Both passes' models from labelled conversations (and cordial chats, see `cordial_rows`)."""
     models, rows = first_pass_and_rows(prepared, chats)
-    for name in MODELS:
-        models[name] = _train(name, *_pool(rows, name))
-    return models
+    return models | second_pass_models(rows)
+
+
+def second_pass_models(rows: list[Prepared]) -> dict[str, LinearModel]:
+    """The second-pass models (MODELS), trained on the rows `first_pass_and_rows` gives."""
+    return {name: _train(name, *_pool(rows, name)) for name in MODELS}
 
 
 def _metric(name: str, gold: list[int], pred: list[int], n_classes: int) -> float:
@@ -496,8 +499,7 @@ def one_seed(
     print(f"  seed {seed}: {len(extra)} cordial chats ({sum(len(p.rows.answers['outcome']) for p in extra)} bids) "
           f"for {', '.join(CORDIAL_MODELS)}", flush=True)
     oof = out_of_fold(second, folds, extra) if folds else None
-    for name in MODELS:
-        models[name] = _train(name, *_pool(rows, name))
+    models |= second_pass_models(rows)
     print(f"  seed {seed}: trained", flush=True)
     return models, oof
 
