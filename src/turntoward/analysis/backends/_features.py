@@ -342,8 +342,7 @@ def _climate(start: int, stop: int, msgs: list[Message], readings: np.ndarray) -
         rows = at - (start - lo)
         same[rows] = np.maximum(same[rows], np.where(mine, r[j], 0.0))
         other[rows] = np.maximum(other[rows], np.where(mine, 0.0, r[j]))
-    bins = np.searchsorted(_NEAR_EDGES, np.concatenate([same, other], axis=1), side="right")
-    return (bins * 3 ** np.arange(bins.shape[1])).sum(axis=1).tolist()
+    return _codes(np.searchsorted(_NEAR_EDGES, np.concatenate([same, other], axis=1), side="right"), 3)
 
 
 def _codes(bins: np.ndarray, base: int) -> list[int]:
