@@ -16,6 +16,7 @@ from tests.exporters.whatsapp import ChatRecord, render_whatsapp, zip_whatsapp
 from turntoward.errors import ImportFormatError
 from turntoward.ingest import ImportOptions, Source, detect, importers, read_paths
 from turntoward.ingest import whatsapp as whatsapp_module
+from turntoward.ingest._whatsapp_dates import named_date_table
 from turntoward.model import Conversation, MessageKind
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "whatsapp"
@@ -464,6 +465,72 @@ def test_an_ios_export_from_before_the_brackets_is_read(tmp_path: Path) -> None:
     assert len(chat.system_events) == 2
 
 
+def test_an_old_android_export_that_names_the_month_reads_the_year_it_leaves_out(tmp_path: Path) -> None:
+    # Android exports of about 2013-2015 wrote the phone's date with the month's name, and no year
+    # for the year the export was made in (seen in a real 2014-2015 export)
+    lines = [
+        "26 Sep 2014 12:53 - Messages you send to this chat and calls are now secured with end-to-end encryption.",
+        "26 Sep 2014 12:53 - Rosa: are you still up for saturday?",
+        "26 Sep 2014 12:58 - Dev: yes!! can't wait",
+        "31 Dec 2014 23:59 - Rosa: <Media omitted>",
+        "1 Jan 00:00 - Dev: happy new year you ❤️",
+        "1 Jan 00:02 - Rosa: happy new year!!",
+        "2 Jan 10:15 - Rosa: ok who took my scarf",
+    ]
+    chat = parse_text(tmp_path, "\r\n".join(lines) + "\r\n")
+    assert [(m.ts.isoformat(), m.author, m.kind) for m in chat.messages] == [
+        ("2014-09-26T12:53:00", "Rosa", TEXT),
+        ("2014-09-26T12:58:00", "Dev", TEXT),
+        ("2014-12-31T23:59:00", "Rosa", MEDIA),
+        ("2015-01-01T00:00:00", "Dev", TEXT),
+        ("2015-01-01T00:02:00", "Rosa", TEXT),
+        ("2015-01-02T10:15:00", "Rosa", TEXT),
+    ]
+    assert len(chat.system_events) == 1
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Jan 4, 2013, 7:21 PM - ", "Feb 2, 8:05 AM - "),  # US English, month first
+        ("4. Jan. 2013, 19:21 - ", "2. Feb. 08:05 - "),  # German
+        ("4 janv. 2013 19:21 - ", "2 févr. 08:05 - "),  # French
+        ("4 ene. 2013 19:21 - ", "2 feb. 08:05 - "),  # Spanish
+        ("4 de jan de 2013 19:21 - ", None),  # not a layout WhatsApp wrote
+    ],
+)
+def test_month_names_of_each_language_and_order_are_read(tmp_path: Path, first: str, second: str | None) -> None:
+    text = f"{first}Ines: good luck today!\n{second or first}Tom: it went well\n"
+    if second is None:
+        with pytest.raises(ImportFormatError):
+            parse_text(tmp_path, text)
+        return
+    chat = parse_text(tmp_path, text)
+    assert [m.ts for m in chat.messages] == [datetime(2013, 1, 4, 19, 21), datetime(2014, 2, 2, 8, 5)]
+    assert [m.text for m in chat.messages] == ["good luck today!", "it went well"]
+
+
+def test_an_export_of_one_year_without_any_year_written_is_of_this_year_or_the_last() -> None:
+    today = datetime(2027, 1, 5)
+    assert named_date_table(["3 Jan", "4 Jan"], today) == {"3 Jan": datetime(2027, 1, 3), "4 Jan": datetime(2027, 1, 4)}
+    # a date after today cannot be this year's: the export was made last year
+    assert named_date_table(["30 Dec", "3 Jan"], today)["30 Dec"] == datetime(2026, 12, 30)
+
+
+def test_an_unknown_month_word_after_the_first_line_names_its_line(tmp_path: Path) -> None:
+    text = "4 Jan 2013 19:21 - Ines: hi\n5 Jan 2013 19:22 - Tom: hey\n6 Jnu 2013 08:00 - Ines: typo'd month\n"
+    (tmp_path / "chat.txt").write_text(text, encoding="utf-8")
+    error = expect_error(tmp_path / "chat.txt", 3, "a real date and time")
+    assert error.found == "6 Jnu 2013 08:00 -"
+
+
+def test_a_word_that_is_no_month_does_not_make_a_file_an_export() -> None:
+    importer = importers()["whatsapp"]
+    source = Source("notes.txt", path=Path("notes.txt"))
+    assert importer.sniff(source, b"12 Sep 2014 12:53 - Ana: hi\n13 Sep 2014 12:53 - Bo: yo\n") >= 0.8
+    assert importer.sniff(source, b"12 apples 12:53 - bought\n13 pears 12:53 - eaten\n") == 0.0
+
+
 def test_android_notices_credited_to_the_exporter_stay_notices(tmp_path: Path) -> None:
     # seen in a real Android export: the disappearing-messages notices carry "Name: " like a message
     lines = [
@@ -696,6 +763,12 @@ CUT_OFF = {
         "seats 11 and 12\n"
         "12/03/2024, 14:"
     ),
+    "named": (
+        "30 Dec 2014 14:01 - Sam: did you get the tickets?\n"
+        "30 Dec 2014 14:03 - Alex: yes!! row F\n"
+        "seats 11 and 12\n"
+        "2 Jan 14:"
+    ),
     "ios": (
         "[12/03/2024, 14:01:09] Sam: did you get the tickets?\r\n"
         "[12/03/2024, 14:03:40] Alex: yes!! row F\r\n"
@@ -705,7 +778,7 @@ CUT_OFF = {
 }
 
 
-@pytest.mark.parametrize("layout", ["android", "ios"])
+@pytest.mark.parametrize("layout", ["android", "named", "ios"])
 def test_an_export_cut_off_inside_its_last_header_is_an_error_not_words_of_the_message_before(
     tmp_path: Path, layout: str
 ) -> None:
@@ -732,7 +805,10 @@ def test_reading_in_small_blocks_gives_the_same_conversation(name: str, monkeypa
 
 # --- Properties ----------------------------------------------------------------------------------
 
-HEADER_LIKE = st.sampled_from(["12/03/2024, 21:04 - ", "[3/9/24, 9:15:02\u202fPM] ", "2024-03-12 21:04 - ", ""])
+HEADER_LIKE = st.sampled_from(
+    ["12/03/2024, 21:04 - ", "[3/9/24, 9:15:02\u202fPM] ", "2024-03-12 21:04 - ", "26 Sep 2014 12:53 - ",
+     "1 Jan 00:00 - ", ""]
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

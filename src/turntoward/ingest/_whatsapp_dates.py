@@ -14,6 +14,12 @@ an optional Arabic comma, ص/م after the time; ASCII or Arabic-Indic digits ٠-
 ``int`` reads as they are). A file uses one shape throughout, so the parser reads it from the
 first header (`Dialect`) and compiles one tight pattern for the whole file. Day/month order
 cannot be read from one line; `resolve_date_order` decides it from every distinct date in the file.
+
+Android exports from before about 2016 name the month, as the phone's date format did:
+``26 Sep 2014 12:53 - Sam: hi`` or ``Jan 4, 2013, 7:21 PM - Sam: hi``, and leave out the year for
+the year the export was made in (``1 Jan 00:00 - Sam: happy new year``). `named_date_table` reads
+them (month words of the languages in `MONTH_WORDS`) and gives the year-less dates the year after
+the last one written out: the file runs forward in time and its dates with a year are all older.
 """
 
 from __future__ import annotations
@@ -52,6 +58,43 @@ _PERIOD_LOCALE = {word: locale for locale, (_, am, pm) in DAY_PERIODS.items() fo
 # Korean date's day ("2018. 6. 13. 오후 9:25").
 _DATE_ENDS = ",\u060c."
 
+# Month words of old Android exports that name the month ("26 Sep 2014", "4. Jan. 2013", "Jan 4,
+# 2013", "4 janv. 2013"), as the phone's locale abbreviated or wrote them: English, German, French,
+# Spanish, Portuguese, Italian and Dutch, matched without case and without a final dot.
+_MONTHS_BY_LANGUAGE = {
+    "en": "jan feb mar apr may jun jul aug sep oct nov dec",
+    "en full": "january february march april may june july august september october november december",
+    "de": "jan feb mär apr mai jun jul aug sep okt nov dez",
+    "de full": "januar februar märz april mai juni juli august september oktober november dezember",
+    "fr": "janv févr mars avr mai juin juil août sept oct nov déc",
+    "fr full": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "es": "ene feb mar abr may jun jul ago sept oct nov dic",
+    "es full": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+    "pt": "jan fev mar abr mai jun jul ago set out nov dez",
+    "pt full": "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
+    "it": "gen feb mar apr mag giu lug ago set ott nov dic",
+    "it full": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
+    "nl": "jan feb mrt apr mei jun jul aug sep okt nov dec",
+    "nl full": "januari februari maart april mei juni juli augustus september oktober november december",
+}
+MONTH_WORDS: dict[str, int] = {
+    word: month
+    for words in _MONTHS_BY_LANGUAGE.values()
+    for month, word in enumerate(words.split(), start=1)
+}
+# A month word in a header: Latin letters, with those of the Latin-1 and Latin Extended-A blocks.
+_MONTH_WORD = "[A-Za-z\u00c0-\u017f]{3,10}\\.?"
+_MONTH_WORD_BYTES = rb"(?:[A-Za-z]|[\xc3-\xc5][\x80-\xbf]){3,10}\.?"
+_YEAR_AFTER = f"(?:,?{_SPACE}\\d{{4}})?"  # the year, which the export's own year leaves out
+# The date of such a header, day first ("26 Sep 2014", "4. Jan. 2013", "1 Jan") or month first
+# ("Jan 4, 2013", "Jan 4").
+NAMED_DATES = {
+    "dm": f"\\d{{1,2}}\\.?{_SPACE}{_MONTH_WORD}{_YEAR_AFTER}",
+    "md": f"{_MONTH_WORD}{_SPACE}\\d{{1,2}}{_YEAR_AFTER}",
+}
+_NAMED_DATE_PARTS = re.compile(rf"(?:(\d{{1,2}})\.?{_SPACE}({_MONTH_WORD})|({_MONTH_WORD}){_SPACE}(\d{{1,2}}))"
+                               rf"(?:,?{_SPACE}(\d{{4}}))?")
+
 _HEADER_TIME = TIME.replace(r"\d", _DIGIT)
 # Any header WhatsApp writes, at the start of a line; used to recognise files and their dialect.
 HEADER_SHAPE = re.compile(
@@ -62,6 +105,12 @@ HEADER_SHAPE = re.compile(
     rf"(?:{_SPACE}(?P<after>{_WORDS_AFTER}))?"
     r"(?(open)\] |(?P<dash>\.? [-–] |: ))"  # some phones put a dot after the time: "13:34. - "; iOS
     # before 2017 wrote neither brackets nor a dash: "4/21/16, 12:20:43 AM: Sam: hi"
+)
+# A header whose date names the month (old Android exports; `NAMED_DATES`).
+NAMED_HEADER_SHAPE = re.compile(
+    rf"[{LEADING_MARKS}]*(?P<open>\[[{LEADING_MARKS}]*)?"
+    rf"(?:\d{{1,2}}\.?{_SPACE}(?P<dm>{_MONTH_WORD})|(?P<md>{_MONTH_WORD}){_SPACE}\d{{1,2}}){_YEAR_AFTER}"
+    rf",?{_SPACE}(?P<time>{TIME})(?(open)\] |(?P<dash>\.? [-–] ))"
 )
 _TIME_PARTS = re.compile(
     rf"(?:({_WORDS_BEFORE}){_SPACE}?)?(\d{{1,2}})[:.](\d{{2}})(?:[:.](\d{{2}}))?"
@@ -90,6 +139,8 @@ class Dialect:
     # the DAY_PERIODS locale of a 12-hour clock whose day period is a word such as 오후 or م
     period: str = ""
     arabic_digits: bool = False
+    # "dm" or "md" where the date names its month, day first or month first (`NAMED_DATES`)
+    named: str = ""
 
     @property
     def splitter(self) -> re.Pattern[str]:
@@ -111,11 +162,19 @@ def period_words(dialect: Dialect) -> tuple[bool, tuple[str, ...]]:
     return before, (*am, *pm)
 
 
-@cache
-def _splitter(dialect: Dialect) -> re.Pattern[str]:
+def date_pattern(dialect: Dialect) -> str:
+    """The pattern of one date as `dialect` writes it, without a group."""
+    if dialect.named:
+        return NAMED_DATES[dialect.named]
     sep = re.escape(dialect.date_sep)
     digit = _DIGIT if dialect.arabic_digits else r"\d"
-    date = rf"({digit}{{1,4}}{sep}{digit}{{1,2}}{sep}{digit}{{1,4}})"
+    return rf"{digit}{{1,4}}{sep}{digit}{{1,2}}{sep}{digit}{{1,4}}"
+
+
+@cache
+def _splitter(dialect: Dialect) -> re.Pattern[str]:
+    digit = _DIGIT if dialect.arabic_digits else r"\d"
+    date = f"({date_pattern(dialect)})"
     tsep = re.escape(dialect.time_sep)
     time = rf"{digit}{{1,2}}{tsep}{digit}{{2}}" + (rf"{tsep}{digit}{{2}}" if dialect.seconds else "")
     time += _AM_PM if dialect.twelve_hour else ""
@@ -140,6 +199,11 @@ def _byte_splitter(dialect: Dialect) -> re.Pattern[bytes]:
     digit = rb"(?:\d|\xd9[\xa0-\xa9])" if dialect.arabic_digits else rb"\d"
     sep = re.escape(dialect.date_sep.encode())
     date = b"(" + digit + b"{1,4}" + sep + digit + b"{1,2}" + sep + digit + b"{1,4})"
+    if dialect.named:
+        year = b"(?:,?" + space + rb"\d{4})?"
+        day_month = rb"\d{1,2}\.?" + space + _MONTH_WORD_BYTES
+        month_day = _MONTH_WORD_BYTES + space + rb"\d{1,2}"
+        date = b"(" + (day_month if dialect.named == "dm" else month_day) + year + b")"
     tsep = re.escape(dialect.time_sep.encode())
     clock = digit + b"{1,2}" + tsep + digit + b"{2}" + (tsep + digit + b"{2}" if dialect.seconds else b"")
     if dialect.twelve_hour:
@@ -162,7 +226,7 @@ def dialect_of(line: str) -> Dialect | None:
     """The dialect of `line` when it is a message header, else None."""
     found = HEADER_SHAPE.match(line)
     if found is None:
-        return None
+        return _named_dialect_of(line)
     clock, time_sep, word = found["time"], found["time_sep"], found["word"] or ""
     seconds = clock.count(time_sep) == 2
     twelve_hour = clock[-1] in "mM."
@@ -175,6 +239,47 @@ def dialect_of(line: str) -> Dialect | None:
     return Dialect(
         layout, found["sep"], dash, seconds, twelve_hour, time_sep, word, date_end, period, arabic_digits
     )
+
+
+def _named_dialect_of(line: str) -> Dialect | None:
+    found = NAMED_HEADER_SHAPE.match(line)
+    if found is None or (found["dm"] or found["md"]).lower().rstrip(".") not in MONTH_WORDS:
+        return None
+    clock, time_sep = found["time"], found["time_sep"]
+    layout, dash = ("ios", " - ") if found["open"] else ("android", found["dash"])
+    named = "dm" if found["dm"] else "md"
+    return Dialect(layout, " ", dash, clock.count(time_sep) == 2, clock[-1] in "mM.", time_sep, named=named)
+
+
+def named_date_table(dates: Iterable[str], today: datetime) -> dict[str, datetime]:
+    """Midnight of each date that names its month (`NAMED_DATES`).
+
+    A date without a year is of the year the export was made in: the one after the last year
+    written out, or, when none is (an export of one year's messages alone), `today`'s year, or
+    the year before where that would put a message after `today`.
+    Raises ValueError(date) for an unknown month word or a date that is not real.
+    """
+    parts: dict[str, tuple[int, int, int | None]] = {}
+    for date in dates:
+        found = _NAMED_DATE_PARTS.fullmatch(date)
+        month = MONTH_WORDS.get((found[2] or found[3]).lower().rstrip(".")) if found else None
+        if found is None or month is None:
+            raise ValueError(date)
+        parts[date] = (int(found[1] or found[4]), month, int(found[5]) if found[5] else None)
+    years = [year for _, _, year in parts.values() if year is not None]
+    if years:
+        export_year = max(years) + 1
+    else:
+        export_year = today.year
+        if any((month, day) > (today.month, today.day) for day, month, _ in parts.values()):
+            export_year -= 1
+    table: dict[str, datetime] = {}
+    for date, (day, month, year) in parts.items():
+        try:
+            table[date] = datetime(export_year if year is None else year, month, day)
+        except ValueError:
+            raise ValueError(date) from None
+    return table
 
 
 def resolve_date_order(dates: Sequence[str], sep: str, forced: str | None = None) -> str:

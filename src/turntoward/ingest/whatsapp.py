@@ -43,8 +43,10 @@ from turntoward.ingest._whatsapp_dates import (
     DATE_ORDERS,
     LEADING_MARKS,
     Dialect,
+    date_pattern,
     date_table,
     dialect_of,
+    named_date_table,
     period_words,
     resolve_date_order,
     time_table,
@@ -245,11 +247,10 @@ def _cut_header(dialect: Dialect) -> re.Pattern[str]:
     rest = ""
     for piece in reversed(pieces):
         rest = f"(?:{piece}{rest})?"
-    sep = re.escape(dialect.date_sep)
     opening = rf"\[[{LEADING_MARKS}]*" if dialect.layout == "ios" else ""
     # a Korean date ends in a dot ("2018. 6. 13."), which a bare date keeps too
     after_date = r"(?=\.?.)" if dialect.date_end == "." else "(?=.)"
-    return re.compile(rf"[{LEADING_MARKS}]*{opening}\d{{1,4}}{sep}\d{{1,2}}{sep}\d{{1,4}}{after_date}{rest}")
+    return re.compile(rf"[{LEADING_MARKS}]*{opening}{date_pattern(dialect)}{after_date}{rest}")
 
 
 def _bad_header(source: str, data: bytes, dialect: Dialect, value: str) -> ImportFormatError:
@@ -488,8 +489,11 @@ class _ExportReader:
         sep = self.dialect.date_sep
         # decoded once per distinct value (a 12-hour clock may hold a no-break space)
         dates = {raw: raw.decode() for raw in self._distinct_dates}
-        order = resolve_date_order(list(dates.values()), sep, date_order)
-        by_text = date_table(dates.values(), sep, order)
+        if self.dialect.named:
+            by_text = named_date_table(dates.values(), datetime.now())
+        else:
+            order = resolve_date_order(list(dates.values()), sep, date_order)
+            by_text = date_table(dates.values(), sep, order)
         midnight = {raw: by_text[text] for raw, text in dates.items()}
         times = {raw: raw.decode() for raw in self._distinct_times}
         clock_by_text = time_table(times.values())
