@@ -531,6 +531,24 @@ def test_a_word_that_is_no_month_does_not_make_a_file_an_export() -> None:
     assert importer.sniff(source, b"12 apples 12:53 - bought\n13 pears 12:53 - eaten\n") == 0.0
 
 
+def test_the_empty_line_ios_writes_before_an_album_is_not_one_more_photo(tmp_path: Path) -> None:
+    lines = [
+        "[27/12/2025, 10:31:50] Ivo: how was the trip??",
+        "[27/12/2025, 10:32:21] Jude:",
+        f"[27/12/2025, 10:32:21] Jude: {LRM}<attached: 00000123-PHOTO-2025-12-27-10-32-21.jpg>",
+        f"[27/12/2025, 10:32:21] Jude: {LRM}<attached: 00000124-PHOTO-2025-12-27-10-32-21.jpg>",
+        "[27/12/2025, 10:33:02] Ivo: wow 😍",
+        "[27/12/2025, 10:40:00] Jude:",  # a view-once photo that has expired: still one
+        "[27/12/2025, 10:41:00] Ivo: gone already",
+    ]
+    chat = parse_text(tmp_path, "\n".join(lines) + "\n", name="_chat.txt")
+    assert [(m.index, m.author, m.kind) for m in chat.messages] == [
+        (0, "Ivo", TEXT), (1, "Jude", MEDIA), (2, "Jude", MEDIA), (3, "Ivo", TEXT),
+        (4, "Jude", MEDIA), (5, "Ivo", TEXT),
+    ]
+    assert chat.messages[1].text.endswith("00000123-PHOTO-2025-12-27-10-32-21.jpg>")
+
+
 def test_android_notices_credited_to_the_exporter_stay_notices(tmp_path: Path) -> None:
     # seen in a real Android export: the disappearing-messages notices carry "Name: " like a message
     lines = [

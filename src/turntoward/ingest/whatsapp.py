@@ -469,6 +469,30 @@ class _ExportReader:
                     self.authors[k], self.texts[k] = name, self.texts[k][len(rest) :]
                     break
 
+    def _drop_album_headers(self) -> None:
+        """Drop the empty line iOS writes before an album ("Jude:" and nothing more, then the
+        album's photos, each on its own line by the same person in the same second): it holds no
+        photo of its own, and would count as one more. An empty line before anything else stays
+        (an expired view-once photo)."""
+        texts, kinds, authors, dates, times = self.texts, self.kinds, self.authors, self.dates, self.times
+        headers = [
+            k for k, kind in self.kinds.items()
+            if kind is MessageKind.MEDIA and not texts[k] and k + 1 < len(texts)
+            and kinds.get(k + 1) is MessageKind.MEDIA and texts[k + 1]
+            and (authors[k + 1], dates[k + 1], times[k + 1]) == (authors[k], dates[k], times[k])
+        ]
+        if not headers:
+            return
+        dropped = set(headers)
+        keep = [k for k in range(len(texts)) if k not in dropped]
+        new_index = {old: new for new, old in enumerate(keep)}
+        self.kinds = {new_index[k]: kind for k, kind in kinds.items() if k not in dropped}
+        self.edited = [new_index[k] for k in self.edited if k not in dropped]
+        texts[:] = [texts[k] for k in keep]
+        authors[:] = [authors[k] for k in keep]
+        dates[:] = [dates[k] for k in keep]
+        times[:] = [times[k] for k in keep]
+
     def _notice(self, date: bytes, time: bytes, text: str, named: str | None) -> None:
         text = text.strip(TEXT_MARKS)
         who, whom = self.markers.actors(text)
@@ -499,6 +523,7 @@ class _ExportReader:
         clock_by_text = time_table(times.values())
         clock = {raw: clock_by_text[text] for raw, text in times.items()}
         self._rename_earlier()
+        self._drop_album_headers()
         count = len(self.texts)
         stamps = map(add, map(midnight.__getitem__, self.dates), map(clock.__getitem__, self.times))
         kinds = [_TEXT] * count
