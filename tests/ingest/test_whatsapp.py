@@ -738,6 +738,15 @@ def expect_error(path: Path, line: int | None, expected: str) -> ImportFormatErr
     return error
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_an_export_saved_again_as_utf16_is_found_and_read_like_the_utf8_one(tmp_path: Path, encoding: str) -> None:
+    text = (FIXTURES / "WhatsApp Chat with Sam.txt").read_text(encoding="utf-8")
+    path = tmp_path / "WhatsApp Chat with Sam.txt"
+    path.write_bytes(("\ufeff" if encoding.endswith("be") else "").encode(encoding) + text.encode(encoding))
+    (chat,) = [c for _, convs in read_paths([path], ImportOptions()) for c in convs]  # found without --format
+    assert chat.messages == read_one("WhatsApp Chat with Sam.txt").messages
+
+
 def test_an_empty_file_is_an_error_naming_the_file(tmp_path: Path) -> None:
     (tmp_path / "chat.txt").write_bytes(b"")
     expect_error(tmp_path / "chat.txt", 1, "a WhatsApp message line like")

@@ -28,6 +28,7 @@ measures it.
 
 from __future__ import annotations
 
+import codecs
 import gc
 import re
 from collections.abc import Iterator
@@ -38,7 +39,7 @@ from pathlib import PurePosixPath
 
 from turntoward.errors import ImportFormatError
 from turntoward.ingest._registry import ImportOptions, register
-from turntoward.ingest._sources import Source
+from turntoward.ingest._sources import Source, decode_text
 from turntoward.ingest._whatsapp_dates import (
     DATE_ORDERS,
     LEADING_MARKS,
@@ -85,7 +86,8 @@ class WhatsAppImporter:
     description = "WhatsApp chat export (.txt or .zip, Android or iOS)"
 
     def sniff(self, source: Source, head: bytes) -> float:
-        text = head.decode("utf-8", errors="ignore").replace("\r", "\n")
+        utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        text = head.decode("utf-16" if utf16 else "utf-8", errors="ignore").replace("\r", "\n")
         lines = [line for line in text.split("\n")[:200] if line.strip()][:SNIFF_LINES]
         if not lines or dialect_of(lines[0]) is None:
             return 0.0
@@ -119,6 +121,10 @@ def _parse(data: bytes, source: str, title: str, date_order: str | None) -> Conv
         raise ImportFormatError(source, f"a date order among {', '.join(DATE_ORDERS)}", found=date_order)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # WhatsApp writes UTF-8, but a file opened and saved again in Windows' Notepad as
+        # "Unicode" is UTF-16 with its byte-order mark
+        data = decode_text(source, data, "UTF-16 text to the end").encode()
     reader: _ExportReader | None = None
     blank_start = b""
     for block in _blocks(data):
