@@ -190,8 +190,9 @@ def _utf8_error(source: str, data: bytes) -> ImportFormatError:
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
-        found = repr(data[exc.start : exc.start + 4])
-        return ImportFormatError(source, "UTF-8 text, as WhatsApp writes it", line=line, found=found)
+        found = f"byte {data[exc.start : exc.end].hex(' ')}, not UTF-8"
+        expected = "UTF-8 text, as WhatsApp writes it (this file was saved in another encoding: save it again as UTF-8)"
+        return ImportFormatError(source, expected, line=line, found=found)
     return ImportFormatError(source, "UTF-8 text, as WhatsApp writes it")
 
 
