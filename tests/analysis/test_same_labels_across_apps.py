@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from tests.exporters.discord import render_discord
+from tests.exporters.discord_txt import render_discord_txt
 from tests.exporters.messenger import render_messenger
 from tests.exporters.telegram import render_telegram
 from tests.exporters.whatsapp import render_whatsapp
@@ -47,18 +48,21 @@ def labels_of(path: Path) -> list[tuple]:
     return out
 
 
-def test_whatsapp_android_ios_and_telegram_exports_get_identical_labels(tmp_path, records):
+def test_whatsapp_android_ios_telegram_and_discord_text_exports_get_identical_labels(tmp_path, records):
     android = tmp_path / "WhatsApp Chat with Jonah.txt"
     android.write_text(render_whatsapp(records, layout="android"), encoding="utf-8")
     ios = tmp_path / "_chat.txt"
     ios.write_text(render_whatsapp(records, layout="ios", date_order="mdy", clock="12h"), encoding="utf-8")
     telegram = tmp_path / "result.json"
     telegram.write_text(render_telegram(records, title="Jonah"), encoding="utf-8")
+    discord_txt = tmp_path / "Direct Messages - Private - jonah [1].txt"
+    discord_txt.write_text(render_discord_txt(records, channel="jonah", culture="de-DE"), encoding="utf-8")
     expected = labels_of(android)
     assert len(expected) == len(records)
     assert any(x[2] for x in expected)
     assert labels_of(ios) == expected
     assert labels_of(telegram) == expected
+    assert labels_of(discord_txt) == expected
 
 
 @dataclass

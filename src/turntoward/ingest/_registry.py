@@ -67,6 +67,7 @@ _BUILTIN = (
     "messenger",
     "messenger_e2ee",
     "discord",
+    "discord_txt",
     "sms_xml",
     "tabular",
     "labelled",
