@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from tests.exporters.discord import render_discord
+from tests.exporters.discord_html import render_discord_html
 from tests.exporters.discord_txt import render_discord_txt
 from tests.exporters.messenger import render_messenger
 from tests.exporters.telegram import render_telegram
@@ -48,7 +49,7 @@ def labels_of(path: Path) -> list[tuple]:
     return out
 
 
-def test_whatsapp_android_ios_telegram_and_discord_text_exports_get_identical_labels(tmp_path, records):
+def test_whatsapp_android_ios_telegram_and_discord_text_and_html_exports_get_identical_labels(tmp_path, records):
     android = tmp_path / "WhatsApp Chat with Jonah.txt"
     android.write_text(render_whatsapp(records, layout="android"), encoding="utf-8")
     ios = tmp_path / "_chat.txt"
@@ -63,6 +64,9 @@ def test_whatsapp_android_ios_telegram_and_discord_text_exports_get_identical_la
     assert labels_of(ios) == expected
     assert labels_of(telegram) == expected
     assert labels_of(discord_txt) == expected
+    discord_html = tmp_path / "Direct Messages - Private - jonah [1].html"
+    discord_html.write_text(render_discord_html(records, channel="jonah"), encoding="utf-8")
+    assert labels_of(discord_html) == expected
 
 
 @dataclass

@@ -68,6 +68,7 @@ _BUILTIN = (
     "messenger_e2ee",
     "discord",
     "discord_txt",
+    "discord_html",
     "sms_xml",
     "tabular",
     "labelled",

@@ -1,0 +1,335 @@
+"""Discord channels and DMs as DiscordChatExporter writes them in HTML, its default format.
+
+Read from DiscordChatExporter.Core/Exporting/**/MessageGroupTemplate.cshtml and
+PreambleTemplate.cshtml. The page opens with a preamble (``<div class="preamble__entry">``:
+the server, ``Direct Messages`` for a DM, then the channel as ``Category / name``; ``info__guild-name``
+and ``info__channel-name`` in exports from before 2.33). Messages come in groups, one author each:
+
+    <div class="chatlog__message-group">
+      <div class="chatlog__message-container" data-message-id="1218597731112075345">
+        ... <span class="chatlog__author" title="rowan.ff" data-user-id="...">Rowan</span>
+            <span class="chatlog__timestamp"><a href="#...">3/12/2024 9:04 PM</a></span>
+        <div class="chatlog__content chatlog__markdown">
+          <span class="chatlog__markdown-preserve">the words, newlines kept</span>
+          <span class="chatlog__edited-timestamp" title="...">(edited)</span>
+        </div>
+        <div class="chatlog__attachment">...</div>
+      </div>
+      <div class="chatlog__message-container" data-message-id="...">
+        <div class="chatlog__short-timestamp" title="3/12/2024 9:05 PM">9:05 PM</div> ...
+      </div>
+    </div>
+
+The first message of a group carries the author (shown by their server nickname or display
+name, as the JSON export's ``nickname``) and the time; the others carry the time in the title of
+their short timestamp. Exports from before 2.33 write ``chatlog__author-name`` and one
+``chatlog__timestamp`` per group, then each message as ``<div class="chatlog__message"
+data-message-id=...>``; their later messages take the group's time. A reply's quoted message
+(``chatlog__reply`` or ``chatlog__reference``, linking the original through
+``scrollToMessage(event, 'id')``) becomes `reply_to`, never part of the words; link previews
+(``chatlog__embed``) and reaction counts (``chatlog__reactions``: no names, so nobody can be
+credited, as with JSON reactions that list no users) are left out. Emoji images read as their
+``alt`` text, the emoji itself. A message with an attachment or a sticker is media, with the JSON
+importer's placeholder when it has no words. Notices (``chatlog__system-notification-*``: calls,
+pins, people added or leaving) become `SystemEvent`s.
+
+Times are written in the exporting computer's culture, as in the plain-text export, and read the
+same way (`read_times`, the day/month order decided over the whole page).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterator
+from html import unescape
+from html.parser import HTMLParser
+
+from turntoward.errors import ImportFormatError
+from turntoward.ingest._registry import ImportOptions, register
+from turntoward.ingest._sources import Source
+from turntoward.ingest._table_times import read_times
+from turntoward.ingest.discord import ATTACHMENT, STICKER
+from turntoward.ingest.discord_txt import DIRECT_MESSAGES
+from turntoward.model import Conversation, Message, MessageKind, SystemEvent
+
+SCROLL_TO = re.compile(r"scrollToMessage\(event,\s*'(\d+)'\)")
+VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"})
+SPACES = re.compile(r"\s+")
+# Parts of a message whose text is not the message's words.
+SKIPPED = frozenset({
+    "chatlog__reply", "chatlog__reference", "chatlog__embed", "chatlog__reactions", "chatlog__edited-timestamp",
+    "chatlog__author-tag", "chatlog__bot-label", "chatlog__attachment", "chatlog__sticker",
+})
+CHUNK = 1 << 20
+
+
+class DiscordHtmlImporter:
+    """Reads DiscordChatExporter's HTML exports (dark or light theme) of one channel or DM."""
+
+    name = "discord_html"
+    description = "Discord channel or DM exported by DiscordChatExporter (HTML)"
+
+    def sniff(self, source: Source, head: bytes) -> float:
+        if b"chatlog" not in head:
+            return 0.0
+        if b'class="preamble__entry' in head or b'class="info__channel-name' in head:
+            return 0.95
+        return 0.0
+
+    def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
+        reader = _PageReader(source.name)
+        decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        try:
+            with source.stream() as fh:
+                while chunk := fh.read(CHUNK):
+                    reader.feed(decoder.decode(chunk))
+                reader.feed(decoder.decode(b"", final=True))
+            reader.close()
+        except UnicodeDecodeError as exc:
+            bad = exc.object[exc.start : exc.end].hex(" ")
+            raise ImportFormatError(source.name, "UTF-8 text, as DiscordChatExporter writes it",
+                                    line=reader.getpos()[0], found=f"byte {bad}") from exc
+        except (AssertionError, ValueError, IndexError) as exc:  # markup the standard parser gives up on
+            raise ImportFormatError(source.name, "well-formed HTML", line=reader.getpos()[0], found=str(exc)) from exc
+        yield reader.conversation(source, options)
+
+
+class _Entry:
+    """A message or notice being read."""
+
+    __slots__ = ("author", "edited", "id", "line", "media", "notice", "reply_to", "text", "when", "words")
+
+    def __init__(self, line: int, message_id: str | None) -> None:
+        self.line = line
+        self.id = message_id
+        self.author: str | None = None
+        self.when: str | None = None
+        self.words: list[str] | None = None  # inside the "preserve" span: text as written
+        self.text: list[str] = []  # all of the content, for exports without that span
+        self.media: str | None = None
+        self.edited = False
+        self.notice: list[str] | None = None
+        self.reply_to: str | None = None
+
+
+class _PageReader(HTMLParser):
+    """Streams the page; each message container read becomes an `_Entry`."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.name = name
+        self.stack: list[tuple[str, str | None]] = []  # (tag, role) of each open element
+        self.preamble: list[list[str]] = []
+        self.info: dict[str, list[str]] = {}
+        self.entries: list[_Entry] = []
+        self.entry: _Entry | None = None
+        self.group_author: str | None = None
+        self.group_when: str | None = None
+        self.capture: list[str] | None = None  # where text goes now: a name, a time, a notice
+        self.skipping = 0  # inside parts that are not the message's words
+        self.group_reply: str | None = None
+        self.in_words = self.in_content = 0
+
+    # The parser's events.
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {name: value or "" for name, value in attrs}
+        classes = attributes.get("class", "").split()
+        entry = self.entry
+        if tag == "br":
+            self._add("\n")
+        elif tag == "img" and ("chatlog__emoji" in classes or "emoji" in classes):  # "emoji" before 2.33
+            self._add(attributes.get("alt", ""))
+        if self.skipping and "onclick" in attributes:
+            found = SCROLL_TO.search(attributes["onclick"])  # the link to the quoted message
+            if found and entry is not None:
+                entry.reply_to = entry.reply_to or found[1]
+            elif found:  # an old layout quotes above the group's first message
+                self.group_reply = found[1]
+        role = self._role(tag, classes, attributes)
+        if tag not in VOID:
+            self.stack.append((tag, role))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self.stack) - 1, -1, -1):
+            if self.stack[depth][0] == tag:
+                while len(self.stack) > depth:
+                    self._close(self.stack.pop()[1])
+                return
+        # an end tag that closes nothing: browsers ignore it, and so do we
+
+    def handle_data(self, data: str) -> None:
+        self._add(data)
+
+    def _add(self, text: str) -> None:
+        if self.skipping:
+            return
+        entry = self.entry
+        if self.capture is not None:
+            self.capture.append(text)
+        elif entry is not None and self.in_words:
+            assert entry.words is not None
+            entry.words.append(text)
+        elif entry is not None and self.in_content:
+            entry.text.append(text)
+
+    # What a tag means.
+
+    def _role(self, tag: str, classes: list[str], attributes: dict[str, str]) -> str | None:
+        if self.skipping or not classes:
+            return None
+        entry = self.entry
+        if "preamble__entry" in classes:
+            self.preamble.append([])
+            self.capture = self.preamble[-1]
+            return "capture"
+        for key in ("info__guild-name", "info__channel-name"):
+            if key in classes:
+                self.capture = self.info.setdefault(key, [])
+                return "capture"
+        if "chatlog__message-group" in classes:
+            self.group_author = self.group_when = None
+            return None
+        if entry is None:
+            old_message = "chatlog__message" in classes and "data-message-id" in attributes  # before 2.33
+            if "chatlog__message-container" in classes or old_message:
+                self.entry = _Entry(self.getpos()[0], attributes.get("data-message-id"))
+                self.entry.reply_to, self.group_reply = self.group_reply, None
+                return "entry"
+            if "chatlog__reference" in classes or "chatlog__reply" in classes:
+                self.skipping += 1
+                return "skip"
+            if "chatlog__author-name" in classes or "chatlog__author" in classes:  # old layout: the group's header
+                self.capture = []
+                return "group-author"
+            if "chatlog__timestamp" in classes:
+                self.capture = []
+                return "group-when"
+            return None
+        if SKIPPED.intersection(classes):
+            if "chatlog__attachment" in classes:
+                entry.media = entry.media or ATTACHMENT
+            elif "chatlog__sticker" in classes:
+                entry.media = entry.media or STICKER
+            elif "chatlog__edited-timestamp" in classes:
+                entry.edited = True
+            self.skipping += 1
+            return "skip"
+        if "chatlog__short-timestamp" in classes:
+            entry.when = attributes.get("title") or entry.when
+            self.skipping += 1
+            return "skip"
+        if {"chatlog__author", "chatlog__author-name", "chatlog__system-notification-author"}.intersection(classes):
+            self.capture = []
+            return "author"
+        if "chatlog__timestamp" in classes or "chatlog__system-notification-timestamp" in classes:
+            self.capture = []
+            return "when"
+        if "chatlog__system-notification-content" in classes:
+            entry.notice = []
+            self.capture = entry.notice
+            return "notice"
+        if "chatlog__content" in classes:
+            self.in_content += 1
+            return "content"
+        if "chatlog__markdown-preserve" in classes or "preserve-whitespace" in classes:
+            if entry.words is None:
+                entry.words = []
+            self.in_words += 1
+            return "words"
+        return None
+
+    def _close(self, role: str | None) -> None:
+        if role is None:
+            return
+        entry = self.entry
+        captured = _spaced(self.capture)
+        if role == "skip":
+            self.skipping -= 1
+        elif role == "content":
+            self.in_content -= 1
+        elif role == "words":
+            self.in_words -= 1
+        elif role in ("capture", "notice"):
+            self.capture = None
+        elif role == "group-author":
+            self.group_author, self.capture = captured, None
+        elif role == "group-when":
+            self.group_when, self.capture = captured, None
+        elif role == "author" and entry is not None:
+            entry.author = self.group_author = captured
+            self.capture = None
+        elif role == "when" and entry is not None:
+            entry.when = self.group_when = captured
+            self.capture = None
+        elif role == "entry" and entry is not None:
+            entry.author = entry.author or self.group_author
+            entry.when = entry.when or self.group_when
+            self.entries.append(entry)
+            self.entry = None
+
+    # The result.
+
+    def conversation(self, source: Source, options: ImportOptions) -> Conversation:
+        if not self.preamble and not self.info:
+            raise ImportFormatError(self.name, "a DiscordChatExporter HTML export (its preamble names the channel)",
+                                    found="no preamble")
+        times = read_times([entry.when or "" for entry in self.entries], date_order=options.date_order)
+        messages: list[Message] = []
+        events: list[SystemEvent] = []
+        index_of: dict[str, int] = {}
+        replies: list[tuple[Message, str]] = []
+        for entry, ts in zip(self.entries, times, strict=True):
+            if ts is None:
+                raise ImportFormatError(self.name, "a message time the exporter wrote (chatlog__timestamp)",
+                                        line=entry.line, found=entry.when or "none")
+            author = entry.author or "(no name)"
+            if entry.notice is not None:
+                events.append(SystemEvent(ts, _spaced(entry.notice), author))
+                continue
+            words = entry.words if entry.words is not None else entry.text
+            text = "".join(words).strip() if entry.words is not None else _spaced(words)
+            message = Message(index=len(messages), ts=ts, author=author, text=text, edited=entry.edited)
+            if entry.media is not None:
+                message.kind = MessageKind.MEDIA
+                message.text = text or entry.media
+            if entry.id is not None:
+                index_of[entry.id] = message.index
+            if entry.reply_to is not None:
+                replies.append((message, entry.reply_to))
+            messages.append(message)
+        for message, quoted in replies:
+            message.reply_to = index_of.get(quoted)
+        return Conversation(
+            source=source.name,
+            source_format=DiscordHtmlImporter.name,
+            title=self._title(),
+            messages=messages,
+            system_events=events,
+            me=options.me,
+        )
+
+    def _title(self) -> str:
+        if self.preamble:
+            entries = [_spaced(entry) for entry in self.preamble]
+            guild, channel = entries[0], entries[1] if len(entries) > 1 else ""
+        else:
+            guild = _spaced(self.info.get("info__guild-name", []))
+            channel = _spaced(self.info.get("info__channel-name", []))
+        channel = channel.rsplit(" / ", 1)[-1]
+        return channel if guild == DIRECT_MESSAGES or not guild else f"{guild} #{channel}"
+
+
+def _spaced(parts: list[str] | None) -> str:
+    return SPACES.sub(" ", unescape("".join(parts or []))).strip()
+
+
+register(DiscordHtmlImporter())
+
+__all__ = ["DiscordHtmlImporter"]
