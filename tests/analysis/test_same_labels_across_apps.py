@@ -12,6 +12,7 @@ from tests.exporters.discord import render_discord
 from tests.exporters.discord_html import render_discord_html
 from tests.exporters.discord_txt import render_discord_txt
 from tests.exporters.messenger import render_messenger
+from tests.exporters.messenger_html import render_messenger_html_files
 from tests.exporters.telegram import render_telegram
 from tests.exporters.whatsapp import render_whatsapp
 from tests.ingest._timezone import local_time
@@ -49,7 +50,7 @@ def labels_of(path: Path) -> list[tuple]:
     return out
 
 
-def test_whatsapp_android_ios_telegram_and_discord_text_and_html_exports_get_identical_labels(tmp_path, records):
+def test_the_same_chat_exported_by_each_app_and_in_each_format_gets_identical_labels(tmp_path, records):
     android = tmp_path / "WhatsApp Chat with Jonah.txt"
     android.write_text(render_whatsapp(records, layout="android"), encoding="utf-8")
     ios = tmp_path / "_chat.txt"
@@ -67,6 +68,10 @@ def test_whatsapp_android_ios_telegram_and_discord_text_and_html_exports_get_ide
     discord_html = tmp_path / "Direct Messages - Private - jonah [1].html"
     discord_html.write_text(render_discord_html(records, channel="jonah"), encoding="utf-8")
     assert labels_of(discord_html) == expected
+    (tmp_path / "facebook").mkdir()
+    meta_html = tmp_path / "facebook" / "message_1.html"
+    meta_html.write_text(render_messenger_html_files(records, title="Jonah")["message_1.html"], encoding="utf-8")
+    assert labels_of(meta_html) == expected
 
 
 @dataclass
@@ -78,7 +83,7 @@ class Reacted:
     reactions: tuple[Reaction, ...] = ()
 
 
-def test_reactions_answer_bids_alike_in_telegram_messenger_and_discord(tmp_path, records):
+def test_reactions_answer_bids_alike_in_telegram_discord_and_messenger_json_and_html(tmp_path, records):
     plain = tmp_path / "WhatsApp Chat with Jonah.txt"  # WhatsApp exports no reactions
     plain.write_text(render_whatsapp(records, layout="android"), encoding="utf-8")
     without = labels_of(plain)
@@ -105,8 +110,13 @@ def test_reactions_answer_bids_alike_in_telegram_messenger_and_discord(tmp_path,
             reacted, channel="jonah", utc_offset=timedelta(hours=1),
             reactions={i: [(x.emoji, [x.author]) for x in marks] for i, marks in by_index.items()}),
             encoding="utf-8")
+        (tmp_path / "facebook").mkdir()
+        messenger_html = tmp_path / "facebook" / "message_1.html"
+        messenger_html.write_text(
+            render_messenger_html_files(reacted, title="Jonah", reactions=by_index)["message_1.html"], encoding="utf-8")
         expected = labels_of(telegram)
         assert labels_of(messenger) == expected
+        assert labels_of(messenger_html) == expected
         assert labels_of(discord) == expected
     changed = {a[0]: b[2][1] for a, b in zip(without, expected, strict=True) if a != b}
     assert changed.pop(unanswered[0]) == "against"

@@ -66,6 +66,7 @@ _BUILTIN = (
     "imessage_txt",
     "messenger",
     "messenger_e2ee",
+    "messenger_html",
     "discord",
     "discord_txt",
     "discord_html",

@@ -74,11 +74,20 @@ MEDIA_PLACEHOLDERS: dict[str, str] = {
 SYSTEM_TYPES = frozenset({"Call", "Subscribe", "Unsubscribe"})
 # Notices Meta writes as messages when someone reacts (Instagram's double-tap heart, mostly);
 # reactions are not messages, so these become system events.
+# They are written in the reactor's language, whatever the exporter's (Italian and Tagalog ones
+# turn up in English exports).
 REACTION_NOTICES = re.compile(
-    r"Liked a message|(?:\S.*\s)?[Rr]eacted [^\w\s]+ to (?:your|a) message"
+    r"(?:\S+ )?[Ll]iked a message|(?:\S.*\s)?[Rr]eacted [^\w\s]+ to (?:your|a) message"
     r"|Reagiu com (?:[^\w\s]+|emoji) (?:à )?sua mensagem"  # Portuguese, as seen (with "emoji" spelled out too)
     r"|Curtiu uma mensagem"  # Portuguese "Liked a message", as seen
+    r"|Ha aggiunto la reazione [^\w\s]+ al tuo messaggio"  # Italian
+    r"|Nag-react ng [^\w\s]+ sa iyong message(?: na)?|Nag-like ng message"  # Tagalog
+    r"|Đã bày tỏ cảm xúc [^\w\s]+ về tin nhắn của bạn"  # Vietnamese
+    r"|對你的訊息「.{0,200}」傳達了 ?[^\w\s]+ ?心情",  # Chinese (Taiwan)
+    re.DOTALL,
 )
+REACTION_NOTICE_MAX = 260
+"""The longest text `REACTION_NOTICES` is tried on."""
 # Notices Meta writes as if someone said them, in the forms seen in real exports of other
 # projects (English, French, Portuguese; Vietnamese chat settings). They open with who did it:
 # "You", or a name or a nickname (Meta uses both: "#1 Avocado Buisness named the group ..."), so a
@@ -209,7 +218,7 @@ class MetaInboxImporter:
             entry_type = page_doc.optional_str(entry, "type", at)
             content = repair_mojibake(page_doc.optional_str(entry, "content", at) or "")
             notice = content.rstrip()  # Meta ends its "Reacted ... to your message " with a space
-            is_reaction = notice.endswith((" message", " mensagem")) and REACTION_NOTICES.fullmatch(notice)
+            is_reaction = len(notice) <= REACTION_NOTICE_MAX and REACTION_NOTICES.fullmatch(notice)
             # a join notice lists who joined under "users" (Messenger also types it "Subscribe")
             is_notice = ("users" in entry and notice and not entry_type) or (
                 len(notice) < 400 and (GROUP_NOTICES.fullmatch(notice) or CALL_NOTICES.fullmatch(notice)))
