@@ -39,13 +39,12 @@ same way (`read_times`, the day/month order decided over the whole page).
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections.abc import Iterator
 from html import unescape
-from html.parser import HTMLParser
 
 from turntoward.errors import ImportFormatError
+from turntoward.ingest._html import RoleParser, read_page
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
 from turntoward.ingest._table_times import read_times
@@ -54,14 +53,12 @@ from turntoward.ingest.discord_txt import DIRECT_MESSAGES
 from turntoward.model import Conversation, Message, MessageKind, SystemEvent
 
 SCROLL_TO = re.compile(r"scrollToMessage\(event,\s*'(\d+)'\)")
-VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"})
 SPACES = re.compile(r"\s+")
 # Parts of a message whose text is not the message's words.
 SKIPPED = frozenset({
     "chatlog__reply", "chatlog__reference", "chatlog__embed", "chatlog__reactions", "chatlog__edited-timestamp",
     "chatlog__author-tag", "chatlog__bot-label", "chatlog__attachment", "chatlog__sticker",
 })
-CHUNK = 1 << 20
 
 
 class DiscordHtmlImporter:
@@ -79,19 +76,7 @@ class DiscordHtmlImporter:
 
     def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
         reader = _PageReader(source.name)
-        decoder = codecs.getincrementaldecoder("utf-8-sig")()
-        try:
-            with source.stream() as fh:
-                while chunk := fh.read(CHUNK):
-                    reader.feed(decoder.decode(chunk))
-                reader.feed(decoder.decode(b"", final=True))
-            reader.close()
-        except UnicodeDecodeError as exc:
-            bad = exc.object[exc.start : exc.end].hex(" ")
-            raise ImportFormatError(source.name, "UTF-8 text, as DiscordChatExporter writes it",
-                                    line=reader.getpos()[0], found=f"byte {bad}") from exc
-        except (AssertionError, ValueError, IndexError) as exc:  # markup the standard parser gives up on
-            raise ImportFormatError(source.name, "well-formed HTML", line=reader.getpos()[0], found=str(exc)) from exc
+        read_page(source, reader, "DiscordChatExporter")
         yield reader.conversation(source, options)
 
 
@@ -113,13 +98,12 @@ class _Entry:
         self.reply_to: str | None = None
 
 
-class _PageReader(HTMLParser):
+class _PageReader(RoleParser):
     """Streams the page; each message container read becomes an `_Entry`."""
 
     def __init__(self, name: str) -> None:
-        super().__init__(convert_charrefs=True)
+        super().__init__()
         self.name = name
-        self.stack: list[tuple[str, str | None]] = []  # (tag, role) of each open element
         self.preamble: list[list[str]] = []
         self.info: dict[str, list[str]] = {}
         self.entries: list[_Entry] = []
@@ -130,39 +114,6 @@ class _PageReader(HTMLParser):
         self.skipping = 0  # inside parts that are not the message's words
         self.group_reply: str | None = None
         self.in_words = self.in_content = 0
-
-    # The parser's events.
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = {name: value or "" for name, value in attrs}
-        classes = attributes.get("class", "").split()
-        entry = self.entry
-        if tag == "br":
-            self._add("\n")
-        elif tag == "img" and ("chatlog__emoji" in classes or "emoji" in classes):  # "emoji" before 2.33
-            self._add(attributes.get("alt", ""))
-        if self.skipping and "onclick" in attributes:
-            found = SCROLL_TO.search(attributes["onclick"])  # the link to the quoted message
-            if found and entry is not None:
-                entry.reply_to = entry.reply_to or found[1]
-            elif found:  # an old layout quotes above the group's first message
-                self.group_reply = found[1]
-        role = self._role(tag, classes, attributes)
-        if tag not in VOID:
-            self.stack.append((tag, role))
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if tag not in VOID:
-            self.handle_endtag(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        for depth in range(len(self.stack) - 1, -1, -1):
-            if self.stack[depth][0] == tag:
-                while len(self.stack) > depth:
-                    self._close(self.stack.pop()[1])
-                return
-        # an end tag that closes nothing: browsers ignore it, and so do we
 
     def handle_data(self, data: str) -> None:
         self._add(data)
@@ -181,10 +132,21 @@ class _PageReader(HTMLParser):
 
     # What a tag means.
 
-    def _role(self, tag: str, classes: list[str], attributes: dict[str, str]) -> str | None:
+    def role(self, tag: str, attributes: dict[str, str]) -> str | None:
+        classes = attributes.get("class", "").split()
+        entry = self.entry
+        if tag == "br":
+            self._add("\n")
+        elif tag == "img" and ("chatlog__emoji" in classes or "emoji" in classes):  # "emoji" before 2.33
+            self._add(attributes.get("alt", ""))
+        if self.skipping and "onclick" in attributes:
+            found = SCROLL_TO.search(attributes["onclick"])  # the link to the quoted message
+            if found and entry is not None:
+                entry.reply_to = entry.reply_to or found[1]
+            elif found:  # an old layout quotes above the group's first message
+                self.group_reply = found[1]
         if self.skipping or not classes:
             return None
-        entry = self.entry
         if "preamble__entry" in classes:
             self.preamble.append([])
             self.capture = self.preamble[-1]
@@ -245,9 +207,7 @@ class _PageReader(HTMLParser):
             return "words"
         return None
 
-    def _close(self, role: str | None) -> None:
-        if role is None:
-            return
+    def ended(self, role: str, depth: int) -> None:
         entry = self.entry
         captured = _spaced(self.capture)
         if role == "skip":

@@ -39,14 +39,13 @@ error naming its line.
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from html.parser import HTMLParser
 
 from turntoward.errors import ImportFormatError
+from turntoward.ingest._html import RoleParser, read_page
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source, export_pages
 from turntoward.ingest._whatsapp_dates import MONTH_WORDS
@@ -68,7 +67,6 @@ CONTENT = frozenset({"_a6-p", "_2let"})
 TIME = frozenset({"_a6-o", "_2lem"})
 REACTIONS = frozenset({"_a6-q", "_tqp"})
 CALL_DURATION = "_idm"
-VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"})
 MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 SPACES = re.compile(r"\s+")
 BREAK_SPACE = re.compile(r"\n ")  # Meta writes a line break as "<br /> ", a space after it
@@ -257,34 +255,21 @@ def _spaced(parts: list[str] | None) -> str:
 
 def _read_page(source: Source) -> _PageReader:
     reader = _PageReader()
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    try:
-        with source.stream() as fh:
-            while chunk := fh.read(1 << 20):
-                reader.feed(decoder.decode(chunk))
-            reader.feed(decoder.decode(b"", final=True))
-        reader.close()
-    except UnicodeDecodeError as exc:
-        raise ImportFormatError(source.name, "UTF-8 text, as Meta writes it", line=reader.getpos()[0],
-                                found=f"byte {exc.object[exc.start:exc.end].hex(' ')}") from exc
-    except (AssertionError, ValueError, IndexError) as exc:  # markup the standard parser gives up on
-        raise ImportFormatError(source.name, "well-formed HTML", line=reader.getpos()[0], found=str(exc)) from exc
+    read_page(source, reader, "Meta")
     return reader
 
 
-class _PageReader(HTMLParser):
+class _PageReader(RoleParser):
     """Streams one page into `_Block`s (see the module docstring for the layout)."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[tuple[str, str | None]] = []  # (tag, role) of each open element
+        super().__init__()
         self.blocks: list[_Block] = []
         self.participants: list[str] = []
-        self.title: list[str] | None = None
         self._title: list[str] = []
         self.block: _Block | None = None
         self.block_depth = -1
-        self.content_depth = -1  # depth of the content's one child, whose children are the items
+        self.slots_depth = -1  # depth of the content's one child, whose children are the items
         self.item: _Item | None = None
         self.target: list[str] | None = None  # where text goes now
         self.li: list[str] | None = None
@@ -293,12 +278,13 @@ class _PageReader(HTMLParser):
     def title_text(self) -> str:
         return _spaced(self._title).strip(MARKS).strip()
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = {name: value or "" for name, value in attrs}
+    def role(self, tag: str, attributes: dict[str, str]) -> str | None:
         classes = set(attributes.get("class", "").split())
         depth = len(self.stack)
         role: str | None = None
         block, item = self.block, self.item
+        if tag == "br" and self.target is not None:
+            self.target.append("\n")
         if tag == "title" and block is None:
             role, self.target = "title", self._title
         elif block is None:
@@ -313,18 +299,15 @@ class _PageReader(HTMLParser):
                 role = "content"
             elif classes & TIME:
                 role, self.target, block.has_time = "time", block.when, True
-        elif self._in("content") and self.content_depth < 0:
-            self.content_depth = depth  # the content's one child
-        elif self.content_depth >= 0 and depth == self.content_depth + 1:
+        elif self.slots_depth < 0 and self.inside("content"):
+            self.slots_depth, role = depth, "slots"  # the content's one child
+        elif self.slots_depth >= 0 and depth == self.slots_depth + 1:
             self.item = item = _Item()
             block.items.append(item)
             role, self.target = "item", item.text
         if item is not None and self.block is not None and role is None:
             role = self._in_item(tag, classes, attributes, item)
-        if tag == "br" and self.target is not None:
-            self.target.append("\n")
-        if tag not in VOID:
-            self.stack.append((tag, role))
+        return role
 
     def _in_item(self, tag: str, classes: set[str], attributes: dict[str, str], item: _Item) -> str | None:
         if tag == "a" and attributes.get("href"):
@@ -348,43 +331,26 @@ class _PageReader(HTMLParser):
         elif tag == "ul" and classes & REACTIONS:
             self.target = None
             return "reactions"
-        elif tag == "li" and self._in("reactions"):
+        elif tag == "li" and self.inside("reactions"):
             self.li, self.li_time = [], []
             self.target = self.li
             return "li"
-        elif tag == "span" and self.li is not None and self.target is self.li and self._in("li-span"):
+        elif tag == "span" and self.li is not None and self.target is self.li and self.inside("li-span"):
             self.target = self.li_time  # " (Aug 11, 2023 2:23 pm)" inside the reactor's span
             return "li-time"
         elif tag == "span" and self.li is not None:
             return "li-span"
         return None
 
-    def _in(self, role: str) -> bool:
-        return any(r == role for _, r in self.stack)
-
-    def handle_endtag(self, tag: str) -> None:
-        for depth in range(len(self.stack) - 1, -1, -1):
-            if self.stack[depth][0] == tag:
-                while len(self.stack) > depth:
-                    self._close(self.stack.pop()[1], len(self.stack))
-                return
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if tag not in VOID:
-            self.handle_endtag(tag)
-
     def handle_data(self, data: str) -> None:
         if self.target is not None:
             self.target.append(data)
 
-    def _close(self, role: str | None, depth: int) -> None:
-        if self.content_depth == depth:
-            self.content_depth = -1
-        if role is None:
-            return
+    def ended(self, role: str, depth: int) -> None:
         block, item = self.block, self.item
-        if role in ("title", "sender", "time", "duration"):
+        if role == "slots":
+            self.slots_depth = -1
+        elif role in ("title", "sender", "time", "duration"):
             self.target = None
         elif role == "item":
             self.item, self.target = None, None

@@ -78,6 +78,7 @@ from html.parser import HTMLParser
 from typing import NoReturn
 
 from turntoward.errors import ImportFormatError
+from turntoward.ingest._html import VOID
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source, export_pages
 from turntoward.ingest.telegram import (
@@ -112,8 +113,6 @@ GO_TO_MESSAGE = re.compile(r"#go_to_message(\d+)$")
 VIA_BOT = re.compile(r"\s+via @\w+$")
 CALL_SECONDS = re.compile(r"\((\d+) seconds\)")
 LAYOUT_WHITESPACE = re.compile(r"\n[ \t]*")  # Telegram's indentation; a newline in the text is <br>
-# Markup that has no end tag.
-VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"})
 
 # A media box's class and what stands in for it, as the JSON importer writes for the same file.
 WRAPPED_MEDIA: dict[str, str] = {
