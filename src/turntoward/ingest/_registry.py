@@ -70,6 +70,7 @@ _BUILTIN = (
     "discord",
     "discord_txt",
     "discord_html",
+    "line",
     "sms_xml",
     "tabular",
     "labelled",
