@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.ingest._records import parse_written
+from tests.exporters.line import render_line
+from tests.ingest._records import Rec, parse_written
 
 from turntoward.errors import ImportFormatError
 from turntoward.ingest import ImportOptions, Source, detect, read_paths
@@ -89,6 +90,25 @@ def test_a_thai_export_without_its_header_reads_buddhist_years_day_first() -> No
     assert [m.ts for m in chat.messages] == [
         datetime(2019, 7, 10, 19, 10), datetime(2019, 7, 10, 19, 12), datetime(2019, 7, 13, 9, 0),
     ]
+
+
+@pytest.mark.parametrize("language", ["en", "ja", "zh"])
+def test_a_rendered_chat_reads_back_in_each_language(language: str) -> None:
+    start = datetime(2024, 12, 30, 23, 58)
+    records = [
+        Rec(start, "Nadia", "did you land ok?"),
+        Rec(start + timedelta(minutes=3), "Theo", 'just now!! the pilot said "welcome home"\nmiss you'),
+        Rec(start + timedelta(minutes=4), "Theo", "<photo>", "media"),
+        Rec(start + timedelta(hours=12, minutes=2), "Nadia", "lunch at noon?"),  # 12:03 on the next day
+        Rec(start + timedelta(hours=13), "Theo", "<sticker>", "media"),
+        Rec(start + timedelta(days=2), "Nadia", "oops", "deleted"),
+    ]
+    chat = parse_text(render_line(records, title="Theo", language=language))
+    assert chat.title == "Theo"
+    kept = [r for r in records if r.kind != "deleted"]
+    assert [(m.ts, m.author, m.kind.value) for m in chat.messages] == [(r.ts, r.author, r.kind) for r in kept]
+    assert [m.text for m in chat.messages][:2] == [r.text for r in kept][:2]
+    assert len(chat.system_events) == 1  # the unsent message
 
 
 def test_the_desktop_layout_is_refused_with_a_line_saying_what_to_do() -> None:
