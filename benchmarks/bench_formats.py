@@ -1,0 +1,84 @@
+"""How fast the other text and HTML importers read 10k and 100k messages, and their peak memory.
+
+    .venv/bin/python benchmarks/bench_formats.py [--sizes 10000,100000] [--formats discord_html,line]
+
+For each format it renders the same synthetic chat (bench_whatsapp's `synthetic_records`: two
+people over the years, photos, deleted messages, some lines of several lines) with the test
+suite's exporters, writes it to benchmarks/data/ once (Meta's HTML as pages of 10,000 messages,
+as Meta splits it), then reads it with `turntoward.ingest.read_paths` in a fresh subprocess, so
+each peak resident memory belongs to that run alone. WhatsApp has its own benchmark
+(bench_whatsapp.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "benchmarks" / "data"
+SIZES = (10_000, 100_000)
+FORMATS = ("discord_html", "discord_txt", "messenger_html", "line")
+
+CHILD = r"""
+import json, resource, sys, time
+from turntoward.ingest import ImportOptions, importers, read_paths
+importers()
+path = sys.argv[1]
+start, cpu = time.perf_counter(), time.process_time()
+count = sum(len(c.messages) for _, convs in read_paths([path], ImportOptions()) for c in convs)
+print(json.dumps({"messages": count, "wall": time.perf_counter() - start, "cpu": time.process_time() - cpu,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def export(fmt: str, count: int) -> Path:
+    """The rendered export of `count` messages in `fmt` (a file, or a folder of pages), made once."""
+    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_whatsapp import synthetic_records
+
+    folder = DATA / f"{fmt}_{count}"
+    target = folder / {"discord_html": "dm.html", "discord_txt": "dm.txt", "messenger_html": "message_1.html",
+                       "line": "[LINE] Chat with Jonah.txt"}[fmt]
+    if target.exists():
+        return target
+    folder.mkdir(parents=True, exist_ok=True)
+    records = [r for r in synthetic_records(count) if r.kind != "system"]
+    if fmt == "discord_html":
+        from tests.exporters.discord_html import render_discord_html
+        target.write_text(render_discord_html(records, channel="jonah"), encoding="utf-8")
+    elif fmt == "discord_txt":
+        from tests.exporters.discord_txt import render_discord_txt
+        target.write_text(render_discord_txt(records, channel="jonah"), encoding="utf-8")
+    elif fmt == "messenger_html":
+        from tests.exporters.messenger_html import render_messenger_html_files
+        for name, page in render_messenger_html_files(records, title="Jonah").items():
+            (folder / name).write_text(page, encoding="utf-8")
+    else:
+        from tests.exporters.line import render_line
+        target.write_text(render_line(records, title="Jonah"), encoding="utf-8")
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
+    parser.add_argument("--formats", default=",".join(FORMATS))
+    args = parser.parse_args()
+    print(f"{'format':>15} {'messages':>9} {'MB':>6} {'wall s':>7} {'cpu s':>6} {'msg/s':>9} {'peak RSS MB':>12}")
+    for fmt in args.formats.split(","):
+        for count in (int(size) for size in args.sizes.split(",")):
+            path = export(fmt, count)
+            size = sum(p.stat().st_size for p in path.parent.iterdir()) / 1e6
+            out = subprocess.run([sys.executable, "-c", CHILD, str(path)], check=True, capture_output=True, text=True)
+            run = json.loads(out.stdout)
+            print(f"{fmt:>15} {run['messages']:>9,} {size:>6.1f} {run['wall']:>7.2f} {run['cpu']:>6.2f} "
+                  f"{run['messages'] / run['cpu']:>9,.0f} {run['peak_mb']:>12,.0f}")
+
+
+if __name__ == "__main__":
+    main()
