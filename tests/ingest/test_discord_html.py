@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -56,15 +57,65 @@ def test_a_dm_reads_words_media_replies_and_calls_under_display_names() -> None:
     ]
 
 
-def test_an_export_from_before_2_33_takes_each_groups_author_and_time() -> None:
+def test_an_export_from_before_2_33_takes_each_groups_author_and_its_times_from_the_message_ids() -> None:
     chat = parse(OLD_GUILD)
     assert chat.title == "Tuesday Climbers #general"
+    # the page gives a group one time, to the minute (18:30 for both of Mara's); the ids say when
+    # each was sent, to the millisecond, in UTC: two hours before the page's clock here
     assert [(m.ts, m.author, m.text, m.kind, m.edited, m.reply_to) for m in chat.messages] == [
-        (datetime(2024, 4, 2, 18, 30), "Mara", "who's in for thursday?", TEXT, False, None),
-        (datetime(2024, 4, 2, 18, 30), "Mara", "the new routes went up 🧗", TEXT, True, None),
-        (datetime(2024, 4, 2, 18, 32), "Jonas", "me!! first time outdoors, a bit nervous tbh", TEXT, False, 0),
-        (datetime(2024, 4, 13, 9, 5), "teo", "<attachment>", MEDIA, False, None),
+        (datetime(2024, 4, 2, 18, 30, 12, 250000), "Mara", "who's in for thursday?", TEXT, False, None),
+        (datetime(2024, 4, 2, 18, 30, 55), "Mara", "the new routes went up 🧗", TEXT, True, None),
+        (datetime(2024, 4, 2, 18, 32, 40, 500000), "Jonas", "me!! first time outdoors, a bit nervous tbh", TEXT,
+         False, 0),
+        (datetime(2024, 4, 13, 9, 5, 31), "teo", "<attachment>", MEDIA, False, None),
     ]
+
+
+# Written for these tests in the layout of 2018-2019 exports: one time per group, words in a
+# <span class="markdown"> whose line breaks are kept by the page's CSS, notices written as words.
+OLDEST = """<html><head><meta charset="utf-8" /></head><body>
+<div class="info"><div class="info__metadata">
+<div class="info__guild-name">Komodo</div><div class="info__channel-name">talk-general</div>
+</div></div>
+<div class="chatlog">
+<div class="chatlog__message-group">
+<div class="chatlog__messages">
+<span class="chatlog__author-name" title="ana#5350" data-user-id="1">ana</span>
+<span class="chatlog__timestamp">09-Apr-18 09:33 PM</span>
+<div class="chatlog__message " data-message-id="433016000000000001">
+<div class="chatlog__content"><span class="markdown">Specification
+
+Max supply: 7 million
+Block time: 60 s</span></div></div>
+<div class="chatlog__message " data-message-id="433016000000000002">
+<div class="chatlog__content"><span class="markdown">Pinned a message.</span></div></div>
+<div class="chatlog__message " data-message-id="433016000000000003">
+<div class="chatlog__content"><span class="markdown">ha <img class="emoji " alt="trollface" title="trollface"
+src="https://cdn.discordapp.com/emojis/4567.png" /> <img class="emoji " alt="😉"
+src="https://twemoji.maxcdn.com/2/72x72/1f609.png" /></span></div></div>
+</div></div>
+</div></body></html>
+"""
+
+
+def test_the_oldest_layout_keeps_line_breaks_and_reads_its_notices_and_custom_emoji() -> None:
+    chat = parse_text(OLDEST)
+    assert chat.title == "Komodo #talk-general"
+    assert [m.text for m in chat.messages] == [
+        "Specification\n\nMax supply: 7 million\nBlock time: 60 s", "ha :trollface: 😉",
+    ]
+    assert [(e.author, e.text) for e in chat.system_events] == [("ana", "Pinned a message.")]
+
+
+def test_a_minified_page_with_unquoted_attributes_is_found_and_read_alike(tmp_path: Path) -> None:
+    page = DM.read_text(encoding="utf-8")
+    minified = re.sub(r'(class|data-message-id)="([^" ]+)"', r"\1=\2", page)  # as minifiers write single values
+    assert 'class=preamble__entry>' in minified
+    path = tmp_path / "Direct Messages - Private - kaiwaves [1093411529180229683].html"
+    path.write_text(minified, encoding="utf-8")
+    found = detect(Source(str(path), path=path))
+    assert found is not None and found.name == "discord_html"
+    assert parse(path).messages == parse(DM).messages
 
 
 def test_detection_picks_the_html_importer_only_for_its_own_pages() -> None:

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from html import unescape
 
 from turntoward.errors import ImportFormatError
@@ -49,9 +50,13 @@ from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
 from turntoward.ingest._table_times import read_times
 from turntoward.ingest.discord import ATTACHMENT, STICKER
-from turntoward.ingest.discord_txt import DIRECT_MESSAGES
+from turntoward.ingest.discord_txt import DIRECT_MESSAGES, NOTICES
 from turntoward.model import Conversation, Message, MessageKind, SystemEvent
 
+PREAMBLE = re.compile(rb"class=[\"']?(?:preamble__entry|info__channel-name)")
+SNOWFLAKE_SHIFT = 22  # a message id's bits below its milliseconds since 2015
+DISCORD_EPOCH = datetime(2015, 1, 1)  # UTC, naive like every time here
+MAX_ZONE = timedelta(hours=14)
 SCROLL_TO = re.compile(r"scrollToMessage\(event,\s*'(\d+)'\)")
 SPACES = re.compile(r"\s+")
 # Parts of a message whose text is not the message's words.
@@ -68,11 +73,8 @@ class DiscordHtmlImporter:
     description = "Discord channel or DM exported by DiscordChatExporter (HTML)"
 
     def sniff(self, source: Source, head: bytes) -> float:
-        if b"chatlog" not in head:
-            return 0.0
-        if b'class="preamble__entry' in head or b'class="info__channel-name' in head:
-            return 0.95
-        return 0.0
+        # the page's preamble names the channel; a minified page leaves a single class unquoted
+        return 0.95 if b"chatlog" in head and PREAMBLE.search(head) else 0.0
 
     def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
         reader = _PageReader(source.name)
@@ -83,7 +85,7 @@ class DiscordHtmlImporter:
 class _Entry:
     """A message or notice being read."""
 
-    __slots__ = ("author", "edited", "id", "line", "media", "notice", "reply_to", "text", "when", "words")
+    __slots__ = ("anchor", "author", "edited", "id", "line", "media", "notice", "reply_to", "text", "when", "words")
 
     def __init__(self, line: int, message_id: str | None) -> None:
         self.line = line
@@ -96,6 +98,7 @@ class _Entry:
         self.edited = False
         self.notice: list[str] | None = None
         self.reply_to: str | None = None
+        self.anchor: str | None = None  # the group's first message, whose time this one took
 
 
 class _PageReader(RoleParser):
@@ -113,6 +116,7 @@ class _PageReader(RoleParser):
         self.capture: list[str] | None = None  # where text goes now: a name, a time, a notice
         self.skipping = 0  # inside parts that are not the message's words
         self.group_reply: str | None = None
+        self.group_first: str | None = None  # the id of the group's first message
         self.in_words = self.in_content = 0
 
     def handle_data(self, data: str) -> None:
@@ -138,7 +142,8 @@ class _PageReader(RoleParser):
         if tag == "br":
             self._add("\n")
         elif tag == "img" and ("chatlog__emoji" in classes or "emoji" in classes):  # "emoji" before 2.33
-            self._add(attributes.get("alt", ""))
+            alt = attributes.get("alt", "")  # a custom server emoji is its name, written :name: as in the JSON
+            self._add(f":{alt.strip(':')}:" if "/emojis/" in attributes.get("src", "") and alt else alt)
         if self.skipping and "onclick" in attributes:
             found = SCROLL_TO.search(attributes["onclick"])  # the link to the quoted message
             if found and entry is not None:
@@ -156,12 +161,13 @@ class _PageReader(RoleParser):
                 self.capture = self.info.setdefault(key, [])
                 return "capture"
         if "chatlog__message-group" in classes:
-            self.group_author = self.group_when = None
+            self.group_author = self.group_when = self.group_first = None
             return None
         if entry is None:
             old_message = "chatlog__message" in classes and "data-message-id" in attributes  # before 2.33
             if "chatlog__message-container" in classes or old_message:
                 self.entry = _Entry(self.getpos()[0], attributes.get("data-message-id"))
+                self.group_first = self.group_first or self.entry.id
                 self.entry.reply_to, self.group_reply = self.group_reply, None
                 return "entry"
             if "chatlog__reference" in classes or "chatlog__reply" in classes:
@@ -200,7 +206,7 @@ class _PageReader(RoleParser):
         if "chatlog__content" in classes:
             self.in_content += 1
             return "content"
-        if "chatlog__markdown-preserve" in classes or "preserve-whitespace" in classes:
+        if "chatlog__markdown-preserve" in classes or "preserve-whitespace" in classes or "markdown" in classes:
             if entry.words is None:
                 entry.words = []
             self.in_words += 1
@@ -230,7 +236,8 @@ class _PageReader(RoleParser):
             self.capture = None
         elif role == "entry" and entry is not None:
             entry.author = entry.author or self.group_author
-            entry.when = entry.when or self.group_when
+            if entry.when is None:
+                entry.when, entry.anchor = self.group_when, self.group_first
             self.entries.append(entry)
             self.entry = None
 
@@ -250,11 +257,15 @@ class _PageReader(RoleParser):
                 raise ImportFormatError(self.name, "a message time the exporter wrote (chatlog__timestamp)",
                                         line=entry.line, found=entry.when or "none")
             author = entry.author or "(no name)"
+            ts = _to_the_second(ts, entry)
             if entry.notice is not None:
                 events.append(SystemEvent(ts, _spaced(entry.notice), author))
                 continue
             words = entry.words if entry.words is not None else entry.text
             text = "".join(words).strip() if entry.words is not None else _spaced(words)
+            if entry.media is None and NOTICES.fullmatch(text):  # old pages write Discord's notices as words
+                events.append(SystemEvent(ts, text, author))
+                continue
             message = Message(index=len(messages), ts=ts, author=author, text=text, edited=entry.edited)
             if entry.media is not None:
                 message.kind = MessageKind.MEDIA
@@ -284,6 +295,29 @@ class _PageReader(RoleParser):
             channel = _spaced(self.info.get("info__channel-name", []))
         channel = channel.rsplit(" / ", 1)[-1]
         return channel if guild == DIRECT_MESSAGES or not guild else f"{guild} #{channel}"
+
+
+def _to_the_second(ts: datetime, entry: _Entry) -> datetime:
+    """The message's time to the millisecond, from its id where the page's time agrees with it.
+
+    A message id is a Discord snowflake: milliseconds since 2015 (UTC) in its upper bits. The
+    page writes times to the minute in the exporting computer's zone, and old pages write only
+    the group's first time (`_Entry.anchor`), so a later message of the group first moves on by
+    the ids' difference. Then, where the page's time is within two minutes of the id's time plus a
+    zone offset (a whole quarter hour, at most 14 hours), the id's time in that zone is the
+    message's time, as the JSON export gives it.
+    """
+    if entry.id is None or not entry.id.isdigit():
+        return ts
+    sent = DISCORD_EPOCH + timedelta(milliseconds=int(entry.id) >> SNOWFLAKE_SHIFT)
+    if entry.anchor is not None and entry.anchor.isdigit():
+        first = DISCORD_EPOCH + timedelta(milliseconds=int(entry.anchor) >> SNOWFLAKE_SHIFT)
+        ts += max(sent - first, timedelta(0))
+    gap = ts - sent
+    zone = timedelta(minutes=15 * round(gap / timedelta(minutes=15)))
+    if abs(zone) <= MAX_ZONE and abs(gap - zone) < timedelta(minutes=2):
+        return sent + zone
+    return ts
 
 
 def _spaced(parts: list[str] | None) -> str:

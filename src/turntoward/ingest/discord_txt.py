@@ -46,7 +46,7 @@ _HEADER = re.compile(r"\[(?P<when>[^\]\n]{6,40})\] (?P<author>.+?)(?P<pinned> \(
 _DISCRIMINATOR = re.compile(r"#\d{4}$")
 _SECTIONS = ("{Attachments}", "{Embed}", "{Stickers}", "{Reactions}")
 # Discord's notices, as DiscordChatExporter writes a notice that has no words of its own.
-_NOTICES = re.compile(
+NOTICES = re.compile(
     r"Added (?:a recipient|.+ to the group)\.|Removed (?:a recipient|.+ from the group)\.|Left the group\."
     r"|Started a call(?: that lasted [\d,.\s]+ minutes?)?(?: with \d+ participants?)?\."
     r"|Changed the (?:channel|group) (?:name|icon)(?: to .+)?\.|Pinned a message\.|Started a thread\."
@@ -151,7 +151,7 @@ def _add(body: list[str], ts: datetime, author: str, messages: list[Message], ev
         elif sections and line:
             current.append(line)
     text = "\n".join(body[:words]).strip("\n")
-    if "{Attachments}" not in sections and "{Stickers}" not in sections and _NOTICES.fullmatch(text):
+    if "{Attachments}" not in sections and "{Stickers}" not in sections and NOTICES.fullmatch(text):
         events.append(SystemEvent(ts, text, author))
         return
     message = Message(index=len(messages), ts=ts, author=author, text=text)
