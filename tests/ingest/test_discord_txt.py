@@ -43,7 +43,7 @@ def test_a_dm_reads_words_media_and_calls_with_user_names() -> None:
         (3, datetime(2024, 3, 12, 21, 6), "kaiwaves", MEDIA),
         (4, datetime(2024, 3, 12, 21, 46), "rowan.ff", MEDIA),
         (5, datetime(2024, 3, 13, 8, 15), "rowan.ff", TEXT),  # "(pinned)" is not part of the name
-        (6, datetime(2024, 3, 13, 8, 20), "kaiwaves", TEXT),  # nor a legacy "#4821" discriminator
+        (6, datetime(2024, 3, 13, 8, 20), "kaiwaves", TEXT),
     ]
     # a paragraph break stays in the words; reactions and a link's preview are not words
     assert chat.messages[2].text == (
@@ -83,6 +83,19 @@ def test_a_bracketed_paragraph_after_a_blank_line_stays_in_its_message() -> None
     )
     chat = parse_text(text)
     assert [m.text for m in chat.messages] == ["notes for the trip\n\n[draft] packing list below", "love it"]
+
+
+def test_legacy_discriminators_keep_two_people_of_one_name_apart_but_a_bots_zeros_go() -> None:
+    text = PREAMBLE + (
+        "[03-Apr-18 01:48 AM] Privatoshi#9487\ngm\n\n[03-Apr-18 01:49 AM] Privatoshi#7913\ngm to you too\n\n"
+        "[03-Apr-18 01:50 AM] Bridge#0000\n[irc] hello\n\n"
+    )
+    assert [m.author for m in parse_text(text).messages] == ["Privatoshi#9487", "Privatoshi#7913", "Bridge"]
+
+
+def test_control_characters_in_the_words_are_not_line_breaks() -> None:
+    text = PREAMBLE + "[5/1/2020 10:00 AM] sam\nposts like `\x1d[...]` and \u2028 this\nsecond line\n\n"
+    assert parse_text(text).messages[0].text == "posts like `\x1d[...]` and \u2028 this\nsecond line"
 
 
 def test_detection_picks_the_text_importer_only_for_its_own_files() -> None:

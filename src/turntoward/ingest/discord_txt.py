@@ -19,7 +19,8 @@ same way. A closing rule, ``Exported 42 message(s)`` and a last rule end the fil
 The time is written in the exporting computer's culture (``--locale``; .NET's short date and
 time, ``5/1/2020 10:00 AM``, ``01.05.2020 10:00``; older versions ``05-Apr-20 02:22 PM``), so
 the day/month order is decided over every header, as for WhatsApp (`read_times`). Authors are
-user names (the plain-text writer has no nicknames; a legacy ``#1234`` discriminator is dropped),
+user names (the plain-text writer has no nicknames; a legacy ``#1234`` discriminator is kept, as
+two people may share a name, but a bot's or bridge's ``#0000`` is dropped),
 so the same chat exported as JSON is shown under its nicknames instead. A message with
 attachments or stickers is media; reactions carry no names, so nobody can be credited with them
 and they are left out, as the JSON importer does with reactions that list no users. Discord's
@@ -43,7 +44,8 @@ from turntoward.model import Conversation, Message, MessageKind, SystemEvent
 RULE = "=" * 62
 DIRECT_MESSAGES = "Direct Messages"
 _HEADER = re.compile(r"\[(?P<when>[^\]\n]{6,40})\] (?P<author>.+?)(?P<pinned> \(pinned\))?")
-_DISCRIMINATOR = re.compile(r"#\d{4}$")
+_NO_DISCRIMINATOR = re.compile(r"#0000$")
+LINE_BREAK = re.compile(r"\r\n|\n|\r")  # not str.splitlines, which also breaks at \x1d, \x85, \u2028...
 _SECTIONS = ("{Attachments}", "{Embed}", "{Stickers}", "{Reactions}")
 # Discord's notices, as DiscordChatExporter writes a notice that has no words of its own.
 NOTICES = re.compile(
@@ -62,13 +64,13 @@ class DiscordTextImporter:
     description = "Discord channel or DM exported by DiscordChatExporter (TXT)"
 
     def sniff(self, source: Source, head: bytes) -> float:
-        lines = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace").splitlines()[:3]
+        lines = LINE_BREAK.split(head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace"), maxsplit=3)[:3]
         if len(lines) == 3 and lines[0] == RULE and lines[1].startswith("Guild: ") and lines[2].startswith("Channel: "):
             return 0.95
         return 0.0
 
     def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
-        lines = source.read_text("UTF-8 text, as DiscordChatExporter writes it").splitlines()
+        lines = LINE_BREAK.split(source.read_text("UTF-8 text, as DiscordChatExporter writes it"))
         preamble, start = _preamble(source.name, lines)
         heads: list[tuple[int, re.Match[str]]] = []  # (line number from 0, header) of each message
         end = len(lines)
@@ -94,7 +96,7 @@ class DiscordTextImporter:
         events: list[SystemEvent] = []
         for k, (number, found, ts) in enumerate(dated):
             body_end = dated[k + 1][0] if k + 1 < len(dated) else end
-            _add(lines[number + 1 : body_end], ts, _DISCRIMINATOR.sub("", found["author"]), messages, events)
+            _add(lines[number + 1 : body_end], ts, _NO_DISCRIMINATOR.sub("", found["author"]), messages, events)
         yield Conversation(
             source=source.name,
             source_format=self.name,
