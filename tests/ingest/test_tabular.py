@@ -344,3 +344,18 @@ def test_nested_json_lines_are_refused_in_words(tmp_path: Path) -> None:
                     encoding="utf-8")
     with pytest.raises(ImportFormatError, match=r"one flat row per message.*nested objects \(envelope\)"):
         parse(path)
+
+
+def test_a_semicolon_csv_with_attachments_reads_files_as_media(tmp_path: Path) -> None:
+    # DiscordChatExporter's CSV before 2020: semicolons, a trailing one, "Attachments" holding links
+    path = tmp_path / "Komodo - talk-general [4467].csv"
+    path.write_text('AuthorID;Author;Date;Content;Attachments;Reactions;\n'
+                    '"2405441";"ana#5350";"11-Jun-18 04:50 PM";"made it to the summit, look";"";"";\n'
+                    '"2405441";"ana#5350";"11-Jun-18 04:51 PM";"";"https://cdn.discordapp.com/attachments/1/2/top.jpg";"";\n'
+                    '"1362533";"Cypher#9999";"11-Jun-18 04:53 PM";"wow; the view";"";"";\n', encoding="utf-8")
+    [chat] = parse(path)
+    assert [(m.ts, m.author, m.text, m.kind) for m in chat.messages] == [
+        (datetime(2018, 6, 11, 16, 50), "ana#5350", "made it to the summit, look", MessageKind.TEXT),
+        (datetime(2018, 6, 11, 16, 51), "ana#5350", "<attachment>", MessageKind.MEDIA),
+        (datetime(2018, 6, 11, 16, 53), "Cypher#9999", "wow; the view", MessageKind.TEXT),
+    ]

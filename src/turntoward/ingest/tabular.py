@@ -21,9 +21,15 @@ common names (`GUESSES`, case-insensitive). The fields:
 * ``conversation``: splits the rows into several conversations, titled by its value (one
   conversation titled after the file otherwise);
 * ``kind``: ``text``, ``media``, ``deleted`` or ``system`` (system rows become `SystemEvent`s);
+* ``attachments``: a row whose cell here is not empty (DiscordChatExporter's ``Attachments``, a
+  link per file) is media, its words those of the ``text`` cell, else ``<attachment>``, unless a
+  ``kind`` column says what it is;
 * ``reply_to``: the ``id`` of the replied-to row when an ``id`` column exists, else the 0-based
   index of the replied-to message in its conversation (as ``turntoward analyze --jsonl``
   writes it); a reply to a message outside the file points nowhere.
+
+A CSV's fields are separated by commas, or by semicolons where its header has more of those
+(spreadsheets in locales with decimal commas, DiscordChatExporter's CSV before 2020).
 
 Column names are compared without regard to case, spaces, ``-`` and ``_`` (``Message Date``,
 ``reply-to`` and ``display_name`` are found); author names are stripped of spaces around them.
@@ -57,7 +63,7 @@ from turntoward.ingest._sources import Source, decode_text
 from turntoward.ingest._table_times import read_times
 from turntoward.model import Conversation, Message, MessageKind, SystemEvent
 
-FIELDS = ("ts", "author", "text", "conversation", "kind", "reply_to", "id", "time", "from_me")
+FIELDS = ("ts", "author", "text", "conversation", "kind", "reply_to", "id", "time", "from_me", "attachments")
 REQUIRED = ("ts", "author")
 # Column names tried in order when the user maps none, compared as `_key` writes them (case,
 # spaces, "-" and "_" aside). Each was seen in a real table: DiscordChatExporter, iMazing,
@@ -76,7 +82,10 @@ GUESSES: dict[str, tuple[str, ...]] = {
     "id": ("id", "message_id", "msg_id"),
     "time": ("time", "hour", "time_of_day"),
     "from_me": ("from_me", "is_from_me", "is_outgoing", "outgoing", "direction", "type"),
+    "attachments": ("attachments", "attachment", "attachment_url", "attachment_urls", "media_url"),
 }
+ATTACHMENT = "<attachment>"
+"""The words of a row with an attachment and no words of its own."""
 ME = "Me"
 """The user's name, where the table leaves their rows' author empty and the user gave none (``--me``)."""
 NO_NAME = "(no name)"
@@ -181,7 +190,7 @@ def _read(source: Source, data: bytes) -> pl.DataFrame:
                 _check_json_lines(source, data)  # polars names no line; find the broken one
                 _check_flat(source, data)
                 raise
-        return pl.read_csv(io.BytesIO(data), separator=EXTENSIONS.get(ext) or ",", infer_schema=False)
+        return pl.read_csv(io.BytesIO(data), separator=_separator(ext, data), infer_schema=False)
     except ImportFormatError:
         raise
     except BaseException as exc:  # polars raises its own errors, and panics as BaseException
@@ -190,6 +199,16 @@ def _read(source: Source, data: bytes) -> pl.DataFrame:
         kind = {".parquet": "a Parquet file", ".jsonl": "JSON Lines", ".ndjson": "JSON Lines"}.get(ext, "CSV")
         raise ImportFormatError(source.name, f"{kind} with one message per row",
                                 found=str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
+
+
+def _separator(ext: str, data: bytes) -> str:
+    """A CSV's field separator: a comma, or a semicolon where its header has more semicolons than
+    commas (spreadsheets in locales that write decimal commas, and DiscordChatExporter before 2020,
+    write ``AuthorID;Author;Date;Content;...``). A TSV's is a tab."""
+    if ext != ".csv":
+        return EXTENSIONS.get(ext) or ","
+    header = data[: data.find(b"\n")] if b"\n" in data else data
+    return ";" if header.count(b";") > header.count(b",") else ","
 
 
 def _check_json_lines(source: Source, data: bytes) -> None:
@@ -278,9 +297,9 @@ def _conversations(source: Source, frame: pl.DataFrame, columns: dict[str, str],
                        options.date_order) if timed else []
     mine = _from_me(frame, columns, mapped="from_me" in options.column_map)
     # Absent columns repeat None forever, so zip stops with the real ones.
-    fields = ("author", "text", "conversation", "kind", "reply_to", "id")
+    fields = ("author", "text", "conversation", "kind", "reply_to", "id", "attachments")
     cells = zip(*(column(name) for name in fields), strict=False)
-    for row, (raw_author, text, conversation, raw_kind, reply_to, key) in enumerate(cells):
+    for row, (raw_author, text, conversation, raw_kind, reply_to, key, attached) in enumerate(cells):
         chat = _text(conversation)
         group = groups.get(chat) or groups.setdefault(chat, _Rows(chat or stem, chat or None))
         ts = times[row] if timed else NO_TIMES_START + timedelta(minutes=len(group.entries))
@@ -288,12 +307,15 @@ def _conversations(source: Source, frame: pl.DataFrame, columns: dict[str, str],
             raise _BadRow(row, columns["ts"], TIMESTAMP_EXAMPLE, frame.get_column(columns["ts"])[row])
         author = _text(raw_author).strip()
         kind = _kind(row, columns, raw_kind)
+        words = _text(text)
+        if raw_kind is None and _text(attached).strip():  # a file sent: media, as the apps' own exports read it
+            kind, words = MessageKind.MEDIA, words or ATTACHMENT
         if not author and kind is not MessageKind.SYSTEM:
             if mine is not None and mine[row]:
                 author = group.me = options.me or ME
             else:
                 author = NO_NAME
-        group.entries.append(_Entry(row, ts, author, _text(text), kind, _text(reply_to), _text(key) or None))
+        group.entries.append(_Entry(row, ts, author, words, kind, _text(reply_to), _text(key) or None))
     if not groups:
         raise ImportFormatError(source.name, "at least one message row", found="only a header")
     for group in groups.values():
@@ -370,7 +392,7 @@ def _location(source: Source, data: bytes, row: int) -> tuple[int | None, str | 
     if ext in (".jsonl", ".ndjson"):
         lines = [n for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
         return (lines[row] if row < len(lines) else None), None
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=EXTENSIONS.get(ext) or ",")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(ext, data))
     start = 1
     for record, _ in enumerate(reader):
         if record == row + 1:  # record 0 is the header
