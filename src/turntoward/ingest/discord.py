@@ -33,16 +33,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import PurePosixPath
 
 from turntoward.ingest._json_doc import JsonDoc, JsonObject, child, load_json, looks_like_json_object
 from turntoward.ingest._registry import ImportOptions, register
-from turntoward.ingest._sources import Source
+from turntoward.ingest._sources import Source, export_pages
 from turntoward.model import Conversation, Message, MessageKind, Reaction, SystemEvent
 
 MESSAGE_TYPES = frozenset({"Default", "Reply"})
 ATTACHMENT = "<attachment>"
 STICKER = "<sticker>"
 DIRECT_MESSAGES_GUILD = "0"  # the guild id DiscordChatExporter gives DMs and group DMs
+PART_NAME = re.compile(r"(?P<base>.+) \[part (?P<n>\d+)\](?P<ext>\.\w+)")  # a later part of a split export
 
 
 class DiscordImporter:
@@ -59,8 +61,12 @@ class DiscordImporter:
         return 0.0
 
     def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
-        doc = JsonDoc(source)
-        root = doc.obj(load_json(source), "")
+        pages = partitions(source)
+        if not pages:
+            return  # the first part brings this one in
+        documents = [(JsonDoc(page), load_json(page)) for page in pages]
+        doc, raw_root = documents[0]
+        root = doc.obj(raw_root, "")
         if "guild" not in root or "channel" not in root:
             expected = "a DiscordChatExporter export: an object with 'guild', 'channel' and 'messages'"
             doc.fail("", expected, root)
@@ -76,7 +82,9 @@ class DiscordImporter:
         events: list[SystemEvent] = []
         index_of: dict[str, int] = {}
         replies: list[tuple[Message, str]] = []
-        for i, raw in enumerate(doc.field_list(root, "messages", "")):
+        entries = [(page_doc, i, raw) for page_doc, page_root in documents
+                   for i, raw in enumerate(page_doc.field_list(page_doc.obj(page_root, ""), "messages", ""))]
+        for doc, i, raw in entries:
             at = f"messages[{i}]"
             entry = doc.obj(raw, at)
             ts = doc.field_datetime(entry, "timestamp", at)
@@ -114,6 +122,17 @@ class DiscordImporter:
             chat_id=channel_id,
             me=options.me,
         )
+
+
+def partitions(source: Source) -> list[Source]:
+    """The files one export is split into (``--partition``): ``general.json``, then ``general [part
+    2].json``, ``general [part 3].json`` beside it, in order (`export_pages`). A later part read
+    by itself is refused; found in a folder, the first part brings it in."""
+    found = PART_NAME.fullmatch(source.filename)
+    base, suffix = (found["base"], found["ext"]) if found else (PurePosixPath(source.filename).stem,
+                                                                 PurePosixPath(source.filename).suffix)
+    number = int(found["n"]) if found else 1
+    return export_pages(source, number, lambda n: f"{base}{suffix}" if n == 1 else f"{base} [part {n}]{suffix}")
 
 
 def _spaced(entry_type: str) -> str:

@@ -49,7 +49,7 @@ from turntoward.ingest._html import RoleParser, read_page
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
 from turntoward.ingest._table_times import read_times
-from turntoward.ingest.discord import ATTACHMENT, STICKER
+from turntoward.ingest.discord import ATTACHMENT, STICKER, partitions
 from turntoward.ingest.discord_txt import DIRECT_MESSAGES, NOTICES
 from turntoward.model import Conversation, Message, MessageKind, SystemEvent
 
@@ -77,17 +77,27 @@ class DiscordHtmlImporter:
         return 0.95 if b"chatlog" in head and PREAMBLE.search(head) else 0.0
 
     def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
-        reader = _PageReader(source.name)
-        read_page(source, reader, "DiscordChatExporter")
-        yield reader.conversation(source, options)
+        pages = partitions(source)
+        if not pages:
+            return  # the first part brings this one in
+        readers = []
+        for page in pages:
+            reader = _PageReader(page.name)
+            read_page(page, reader, "DiscordChatExporter")
+            readers.append(reader)
+        first = readers[0]
+        first.entries = [entry for reader in readers for entry in reader.entries]
+        yield first.conversation(source, options)
 
 
 class _Entry:
     """A message or notice being read."""
 
-    __slots__ = ("anchor", "author", "edited", "id", "line", "media", "notice", "reply_to", "text", "when", "words")
+    __slots__ = ("anchor", "author", "edited", "id", "line", "media", "notice", "page", "reply_to", "text", "when",
+                 "words")
 
-    def __init__(self, line: int, message_id: str | None) -> None:
+    def __init__(self, page: str, line: int, message_id: str | None) -> None:
+        self.page = page  # the part of the export it is in
         self.line = line
         self.id = message_id
         self.author: str | None = None
@@ -166,7 +176,7 @@ class _PageReader(RoleParser):
         if entry is None:
             old_message = "chatlog__message" in classes and "data-message-id" in attributes  # before 2.33
             if "chatlog__message-container" in classes or old_message:
-                self.entry = _Entry(self.getpos()[0], attributes.get("data-message-id"))
+                self.entry = _Entry(self.name, self.getpos()[0], attributes.get("data-message-id"))
                 self.group_first = self.group_first or self.entry.id
                 self.entry.reply_to, self.group_reply = self.group_reply, None
                 return "entry"
@@ -254,7 +264,7 @@ class _PageReader(RoleParser):
         replies: list[tuple[Message, str]] = []
         for entry, ts in zip(self.entries, times, strict=True):
             if ts is None:
-                raise ImportFormatError(self.name, "a message time the exporter wrote (chatlog__timestamp)",
+                raise ImportFormatError(entry.page, "a message time the exporter wrote (chatlog__timestamp)",
                                         line=entry.line, found=entry.when or "none")
             author = entry.author or "(no name)"
             ts = _to_the_second(ts, entry)

@@ -38,7 +38,7 @@ from turntoward.errors import ImportFormatError
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
 from turntoward.ingest._table_times import read_times
-from turntoward.ingest.discord import ATTACHMENT, STICKER
+from turntoward.ingest.discord import ATTACHMENT, STICKER, partitions
 from turntoward.model import Conversation, Message, MessageKind, SystemEvent
 
 RULE = "=" * 62
@@ -70,41 +70,60 @@ class DiscordTextImporter:
         return 0.0
 
     def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
-        lines = LINE_BREAK.split(source.read_text("UTF-8 text, as DiscordChatExporter writes it"))
-        preamble, start = _preamble(source.name, lines)
-        heads: list[tuple[int, re.Match[str]]] = []  # (line number from 0, header) of each message
-        end = len(lines)
-        for number in range(start, len(lines)):
-            line = lines[number]
-            if line == RULE and number + 1 < len(lines) and lines[number + 1].startswith("Exported "):
-                end = number
-                break
-            if (number == start or not lines[number - 1]) and (found := _HEADER.fullmatch(line)):
-                heads.append((number, found))
-            elif not heads and line.strip():
-                raise ImportFormatError(source.name, "a message header like '[5/1/2020 10:00 AM] name'",
-                                        line=number + 1, found=line)
-        times = read_times([found["when"] for _, found in heads], date_order=options.date_order)
-        if heads and times[0] is None:
-            number, found = heads[0]
-            raise ImportFormatError(source.name, "a date and time in the message header", line=number + 1,
-                                    found=found["when"])
-        # a later line that looks like a header but holds no time ("[draft] see below", after a
-        # blank line in someone's words) is part of the message above it
-        dated = [(number, found, ts) for (number, found), ts in zip(heads, times, strict=True) if ts is not None]
+        pages = partitions(source)
+        if not pages:
+            return  # the first part brings this one in
+        parts = [_Part(page) for page in pages]
+        # the day/month order is decided over every part's headers
+        times = iter(read_times([found["when"] for part in parts for _, found in part.heads],
+                                date_order=options.date_order))
         messages: list[Message] = []
         events: list[SystemEvent] = []
-        for k, (number, found, ts) in enumerate(dated):
-            body_end = dated[k + 1][0] if k + 1 < len(dated) else end
-            _add(lines[number + 1 : body_end], ts, _NO_DISCRIMINATOR.sub("", found["author"]), messages, events)
+        for part in parts:
+            part.read_into([next(times) for _ in part.heads], messages, events)
         yield Conversation(
             source=source.name,
             source_format=self.name,
-            title=_title(preamble),
+            title=_title(parts[0].preamble),
             messages=messages,
             system_events=events,
             me=options.me,
         )
+
+
+class _Part:
+    """One file of an export (DiscordChatExporter splits a long one into parts): its headers."""
+
+    def __init__(self, source: Source) -> None:
+        self.name = source.name
+        self.lines = lines = LINE_BREAK.split(source.read_text("UTF-8 text, as DiscordChatExporter writes it"))
+        self.preamble, start = _preamble(source.name, lines)
+        self.heads: list[tuple[int, re.Match[str]]] = []  # (line number from 0, header) of each message
+        self.end = len(lines)
+        for number in range(start, len(lines)):
+            line = lines[number]
+            if line == RULE and number + 1 < len(lines) and lines[number + 1].startswith("Exported "):
+                self.end = number
+                break
+            if (number == start or not lines[number - 1]) and (found := _HEADER.fullmatch(line)):
+                self.heads.append((number, found))
+            elif not self.heads and line.strip():
+                raise ImportFormatError(source.name, "a message header like '[5/1/2020 10:00 AM] name'",
+                                        line=number + 1, found=line)
+
+    def read_into(self, times: list[datetime | None], messages: list[Message], events: list[SystemEvent]) -> None:
+        """Add this part's messages, given the time each header reads as."""
+        if self.heads and times[0] is None:
+            number, found = self.heads[0]
+            raise ImportFormatError(self.name, "a date and time in the message header", line=number + 1,
+                                    found=found["when"])
+        # a later line that looks like a header but holds no time ("[draft] see below", after a
+        # blank line in someone's words) is part of the message above it
+        dated = [(number, found, ts) for (number, found), ts in zip(self.heads, times, strict=True) if ts is not None]
+        for k, (number, found, ts) in enumerate(dated):
+            body_end = dated[k + 1][0] if k + 1 < len(dated) else self.end
+            author = _NO_DISCRIMINATOR.sub("", found["author"])
+            _add(self.lines[number + 1 : body_end], ts, author, messages, events)
 
 
 def _preamble(name: str, lines: list[str]) -> tuple[dict[str, str], int]:
