@@ -64,6 +64,7 @@ _BUILTIN = (
     "signal",
     "imessage",
     "imessage_txt",
+    "imessage_html",
     "messenger",
     "messenger_e2ee",
     "messenger_html",

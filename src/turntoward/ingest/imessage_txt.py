@@ -307,15 +307,11 @@ class _Reader:
         return None
 
     def _time(self, line: str, number: int) -> datetime:
-        month, day, year, hour, minute, second, half = re.match(_TS, line.lstrip(" ")).groups()  # type: ignore[union-attr]
-        try:
-            if month not in _MONTHS or not 1 <= int(hour) <= 12:
-                raise ValueError(month)
-            return datetime(int(year), _MONTHS[month], int(day), int(hour) % 12 + (12 if half == "PM" else 0),
-                            int(minute), int(second))
-        except ValueError as exc:
+        ts = exporter_time(line)
+        if ts is None:
             raise ImportFormatError(self.source.name, "a real date and time ('May 17, 2022  5:29:42 PM')",
-                                    line=number, found=line) from exc
+                                    line=number, found=line)
+        return ts
 
     def _finish(self, block: _Block | None) -> None:
         if block is None:
@@ -435,6 +431,22 @@ class _Body:
         kind, who = found.groups()
         emoji = _TAPBACK_EMOJI.get(kind) or (kind if not kind.isascii() else None)
         return Reaction(self.reader._author(who), emoji) if emoji else None
+
+
+def exporter_time(line: str) -> datetime | None:
+    """The time at the start of `line` as the exporter writes it ('May 17, 2022  5:29:42 PM'), or
+    None when it is not a real date and time."""
+    found = re.match(_TS, line.lstrip(" "))
+    if found is None:
+        return None
+    month, day, year, hour, minute, second, half = found.groups()
+    if month not in _MONTHS or not 1 <= int(hour) <= 12:
+        return None
+    try:
+        return datetime(int(year), _MONTHS[month], int(day), int(hour) % 12 + (12 if half == "PM" else 0),
+                        int(minute), int(second))
+    except ValueError:
+        return None
 
 
 def _cut_in_a_timestamp(line: str) -> bool:
