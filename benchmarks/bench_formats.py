@@ -6,7 +6,8 @@ For each format it renders the same synthetic chat (bench_whatsapp's `synthetic_
 people over the years, photos, deleted messages, some lines of several lines) with the test
 suite's exporters, writes it to benchmarks/data/ once (Meta's HTML as pages of 10,000 messages,
 as Meta splits it), then reads it with `turntoward.ingest.read_paths` in a fresh subprocess, so
-each peak resident memory belongs to that run alone. WhatsApp has its own benchmark
+each peak resident memory belongs to that run alone (the rendering runs in a process of its own
+too, as a child's peak would count the memory its parent held when it started). WhatsApp has its own benchmark
 (bench_whatsapp.py).
 """
 
@@ -72,7 +73,11 @@ def main() -> None:
     print(f"{'format':>15} {'messages':>9} {'MB':>6} {'wall s':>7} {'cpu s':>6} {'msg/s':>9} {'peak RSS MB':>12}")
     for fmt in args.formats.split(","):
         for count in (int(size) for size in args.sizes.split(",")):
-            path = export(fmt, count)
+            # rendered in a process of its own: a child's peak memory counts its parent's at the fork
+            render = f"import sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r}); import bench_formats as b; " \
+                     f"print(b.export({fmt!r}, {count}))"
+            path = Path(subprocess.run([sys.executable, "-c", render], check=True, capture_output=True,
+                                       text=True).stdout.strip())
             size = sum(p.stat().st_size for p in path.parent.iterdir()) / 1e6
             out = subprocess.run([sys.executable, "-c", CHILD, str(path)], check=True, capture_output=True, text=True)
             run = json.loads(out.stdout)
