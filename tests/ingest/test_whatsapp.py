@@ -21,6 +21,7 @@ from turntoward.model import Conversation, MessageKind
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "whatsapp"
 TEXT, MEDIA, DELETED = MessageKind.TEXT, MessageKind.MEDIA, MessageKind.DELETED
+LRM = "\u200e"
 
 
 def read(name: str | Path, **options: str) -> list[Conversation]:
@@ -549,6 +550,56 @@ def test_the_empty_line_ios_writes_before_an_album_is_not_one_more_photo(tmp_pat
     assert chat.messages[1].text.endswith("00000123-PHOTO-2025-12-27-10-32-21.jpg>")
 
 
+def test_words_an_arabic_keyboard_starts_with_u200f_are_kept_unless_the_app_marks_its_notices_so(
+    tmp_path: Path,
+) -> None:
+    rlm = "\u200f"
+    english_app = [  # an English app: its own marks are U+200E; U+200F came with what people typed
+        f"[24/05/2025, 1:04:31 AM] Ashraf: {rlm}حاضر",
+        f"[24/05/2025, 1:05:02 AM] Ahmed: {LRM}image omitted",
+        f"[24/05/2025, 1:06:10 AM] Ahmed: {rlm}سلام عليكم، وصلت؟",
+        f"[24/05/2025, 1:07:00 AM] Ahmed: {LRM}Missed voice call",
+    ]
+    chat = parse_text(tmp_path, "\n".join(english_app) + "\n", name="_chat.txt")
+    assert [(m.author, m.text, m.kind) for m in chat.messages] == [
+        ("Ashraf", "حاضر", TEXT), ("Ahmed", "image omitted", MEDIA), ("Ahmed", "سلام عليكم، وصلت؟", TEXT),
+    ]
+    hebrew_app = [  # a Hebrew app marks its placeholders and notices with U+200F
+        "[03/06/2024, 12:29:50] Noa: נתראה מחר?",
+        f"[03/06/2024, 12:30:10] Noa: {rlm}התמונה הושמטה",
+        f"[03/06/2024, 12:31:00] Noa: {rlm}שיחה קולית שלא נענתה",
+    ]
+    chat = parse_text(tmp_path, "\n".join(hebrew_app) + "\n", name="_chat.txt")
+    assert [(m.text, m.kind) for m in chat.messages] == [("נתראה מחר?", TEXT), ("התמונה הושמטה", MEDIA)]
+    assert [e.text for e in chat.system_events] == ["שיחה קולית שלא נענתה"]
+
+
+@pytest.mark.parametrize(("line", "kind"), [
+    (f"[3/20/25, 7:39:22 PM] Sheshoy: {LRM}You received a view once photo. For added privacy, you can only open it "
+     "on your phone.", MEDIA),
+    (f"[07/12/2023, 07:50:56] ~ Mirry: {LRM}This message was deleted by admin ~ Jeff Otengo.", DELETED),
+    (f"[25.10.2025 21:41:24] Mustafa: {LRM}Çıkartma dahil edilmedi", MEDIA),
+    (f"[25.10.2025 21:41:24] Mustafa: {LRM}Mesaj bekleniyor. Bu biraz zaman alabilir.", DELETED),
+    (f"[25.10.2025 21:41:24] Mustafa: {LRM}Bu mesajı sildiniz.", DELETED),
+    (f"[27/05/2025, 11:24:19 PM] Ahmed: {LRM}Open this link to join my WhatsApp Group: https://chat.whatsapp.com/x1",
+     MEDIA),
+    (f"02.02.17, 1:25:05 PM: Lena: <{LRM}video omitted>", MEDIA),
+])
+def test_ios_placeholders_seen_in_the_fourth_sweep_keep_their_message(tmp_path: Path, line: str, kind) -> None:
+    first = line.split("] ")[0] + "] Tom: hi" if line.startswith("[") else line.split(": ")[0] + ": Tom: hi"
+    chat = parse_text(tmp_path, f"{first}\n{line}\n", name="_chat.txt")
+    assert [m.author for m in chat.messages][1:] == [line.split("] ")[-1].split(": ")[0] if line.startswith("[")
+                                                      else "Lena"]
+    assert chat.messages[1].kind is kind
+
+
+def test_a_second_copy_of_the_ios_chat_file_takes_the_folders_name(tmp_path: Path) -> None:
+    folder = tmp_path / "WhatsApp Chat - Lake crew"
+    folder.mkdir()
+    (folder / "_chat 2.txt").write_text("[03/06/2024, 12:29:50] Noa: hi\n", encoding="utf-8")
+    assert read_one(folder / "_chat 2.txt").title == "Lake crew"
+
+
 def test_android_notices_credited_to_the_exporter_stay_notices(tmp_path: Path) -> None:
     # seen in a real Android export: the disappearing-messages notices carry "Name: " like a message
     lines = [
@@ -972,7 +1023,6 @@ def test_where_the_file_is_cut_into_blocks_never_changes_what_is_read(
 
 # --- polls and round video notes (seen in a real German iOS export) ---------------------------
 
-LRM = "\u200e"
 
 
 def test_an_ios_poll_is_a_message_that_reads_as_its_question(tmp_path: Path) -> None:

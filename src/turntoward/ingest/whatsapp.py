@@ -60,6 +60,7 @@ BLOCK_BYTES = 4 << 20  # big enough to amortise the per-block work, small enough
 # Direction marks WhatsApp and phones wrap around names (phone numbers, right-to-left names).
 NAME_MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 TEXT_MARKS = "\u200e\u200f"
+LEFT_TO_RIGHT_MARK = "\u200e"
 MARKED_AFTER_NAME = ": \u200e"
 """On iOS, what follows the name when the text is a notice or a deleted message."""
 NAME_PART_MAX = 60
@@ -154,6 +155,8 @@ def _parse(data: bytes, source: str, title: str, date_order: str | None) -> Conv
 def chat_title(source: Source) -> str:
     """The chat's name from the export's file name (``WhatsApp Chat with Sam.txt`` → ``Sam``)."""
     stem = PurePosixPath(source.filename).stem
+    if re.fullmatch(rf"{IOS_MEMBER} \d+", stem):  # "_chat 2.txt": a second copy of the iOS chat file
+        stem = IOS_MEMBER
     if stem == IOS_MEMBER or not stem:
         if source.archive is not None:
             stem = source.archive.stem
@@ -300,6 +303,10 @@ class _ExportReader:
         # names with ": " in them, by the part before the first ": " (see the module docstring)
         self._colon_names: dict[str, list[str]] = {}
         self._pending: tuple[bytes, bytes, bytes] | None = None
+        # texts iOS marked with U+200F alone (see `_read_unusual`), and whether the file's placeholders show
+        # that this mark is the app's own (Hebrew, Arabic app language)
+        self._rtl_marked: list[int] = []
+        self._rtl_marks_notices = False
         if ": " in title:
             self._learn_colon_name(title)
 
@@ -402,10 +409,11 @@ class _ExportReader:
                 # mark, nor an edit marker: only a deleted message or a notice naming the whole name.
                 author, text = whole, MARKED_AFTER_NAME[-1] + after
                 self._learn_colon_name(author)
-        marked = edited = False
+        marked = edited = right_to_left = False
         if text and text[0] in TEXT_MARKS:
-            text = text.lstrip(TEXT_MARKS)
-            marked = self.ios
+            stripped = text.lstrip(TEXT_MARKS)
+            right_to_left = LEFT_TO_RIGHT_MARK not in text[: len(text) - len(stripped)]
+            text, marked = stripped, self.ios
         if text.endswith(self.markers.edited_suffix):
             text = _strip_edited(text, self.markers.edited_suffix)
             edited = True
@@ -414,6 +422,14 @@ class _ExportReader:
             question = self.markers.poll_question(text, marked)
             if question is not None:  # a poll reads as its question
                 text, kind = question, _TEXT
+        if marked and right_to_left:
+            if kind is not None:
+                self._rtl_marks_notices = True  # a placeholder marked U+200F: the app's language is right to left
+            else:
+                # U+200F alone before words: often a person's own (Arabic keyboards put it there), and the
+                # app's mark for its notices only in a right-to-left app language (`conversation` decides)
+                self._rtl_marked.append(len(self.texts))
+                kind = _TEXT
         if kind is None:
             kind = _SYSTEM if marked else _TEXT  # iOS marks every other notice with U+200E
         if kind is _SYSTEM:
@@ -488,12 +504,19 @@ class _ExportReader:
             and kinds.get(k + 1) is MessageKind.MEDIA and texts[k + 1]
             and (authors[k + 1], dates[k + 1], times[k + 1]) == (authors[k], dates[k], times[k])
         ]
-        if not headers:
-            return
-        dropped = set(headers)
+        if headers:
+            self._remove(headers)
+
+    def _remove(self, indices: list[int], *, as_notices: bool = False) -> None:
+        """Take the messages at `indices` out of the columns (as notices, where `as_notices`)."""
+        texts, authors, dates, times = self.texts, self.authors, self.dates, self.times
+        dropped = set(indices)
+        if as_notices:
+            self.notices += [(k, dates[k], times[k], texts[k], authors[k]) for k in indices]
+            self.notices.sort(key=lambda notice: notice[0])  # in file order again
         keep = [k for k in range(len(texts)) if k not in dropped]
         new_index = {old: new for new, old in enumerate(keep)}
-        self.kinds = {new_index[k]: kind for k, kind in kinds.items() if k not in dropped}
+        self.kinds = {new_index[k]: kind for k, kind in self.kinds.items() if k not in dropped}
         self.edited = [new_index[k] for k in self.edited if k not in dropped]
         texts[:] = [texts[k] for k in keep]
         authors[:] = [authors[k] for k in keep]
@@ -530,6 +553,8 @@ class _ExportReader:
         clock_by_text = time_table(times.values())
         clock = {raw: clock_by_text[text] for raw, text in times.items()}
         self._rename_earlier()
+        if self._rtl_marks_notices and self._rtl_marked:
+            self._remove(self._rtl_marked, as_notices=True)
         self._drop_album_headers()
         count = len(self.texts)
         stamps = map(add, map(midnight.__getitem__, self.dates), map(clock.__getitem__, self.times))
