@@ -798,6 +798,25 @@ def test_an_export_saved_again_as_utf16_is_found_and_read_like_the_utf8_one(tmp_
     assert chat.messages == read_one("WhatsApp Chat with Sam.txt").messages
 
 
+def test_an_export_saved_again_through_windows_1252_is_turned_back(tmp_path: Path) -> None:
+    # a program read the UTF-8 as Windows-1252 and saved that as UTF-8: "9:04\u202fPM" became "9:04â€¯PM"
+    original = (
+        "[3/12/24, 9:04:05\u202fPM] Zoë: café at 8? ☕ 😊\n"
+        f"[3/12/24, 9:05:10\u202fPM] Sam: {LRM}image omitted\n"
+        "[3/12/24, 9:06:00\u202fPM] Sam: oui, à tout à l’heure\n"
+    )
+    shown = "".join(
+        bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in original.encode("utf-8")
+    )
+    assert "â€¯" in shown
+    path = tmp_path / "_chat.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + shown.encode("utf-8"))
+    (chat,) = [c for _, convs in read_paths([path], ImportOptions()) for c in convs]  # found without --format
+    assert [(m.author, m.text, m.kind) for m in chat.messages] == [
+        ("Zoë", "café at 8? ☕ 😊", TEXT), ("Sam", "image omitted", MEDIA), ("Sam", "oui, à tout à l’heure", TEXT),
+    ]
+
+
 def test_an_empty_file_is_an_error_naming_the_file(tmp_path: Path) -> None:
     (tmp_path / "chat.txt").write_bytes(b"")
     expect_error(tmp_path / "chat.txt", 1, "a WhatsApp message line like")

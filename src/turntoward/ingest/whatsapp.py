@@ -88,6 +88,8 @@ class WhatsAppImporter:
 
     def sniff(self, source: Source, head: bytes) -> float:
         utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        if not utf16 and _DOUBLE_ENCODED in head:
+            head = undo_double_encoding(head[: head.rfind(b"\n") + 1] or head)  # whole lines only
         text = head.decode("utf-16" if utf16 else "utf-8", errors="ignore").replace("\r", "\n")
         lines = [line for line in text.split("\n")[:200] if line.strip()][:SNIFF_LINES]
         if not lines or dialect_of(lines[0]) is None:
@@ -126,6 +128,7 @@ def _parse(data: bytes, source: str, title: str, date_order: str | None) -> Conv
         # WhatsApp writes UTF-8, but a file opened and saved again in Windows' Notepad as
         # "Unicode" is UTF-16 with its byte-order mark
         data = decode_text(source, data, "UTF-16 text to the end").encode()
+    data = undo_double_encoding(data)
     reader: _ExportReader | None = None
     blank_start = b""
     for block in _blocks(data):
@@ -150,6 +153,28 @@ def _parse(data: bytes, source: str, title: str, date_order: str | None) -> Conv
         return reader.conversation(date_order)
     except ValueError as exc:
         raise _bad_header(source, data, reader.dialect, str(exc)) from None
+
+
+# Each byte 0x80-0xFF as Windows-1252 shows it, back to that byte (the five bytes Windows-1252
+# leaves undefined stand for themselves, as tools that show them do).
+_CP1252_BYTES = {ord(bytes([b]).decode("cp1252", errors="ignore") or chr(b)): b for b in range(0x80, 0x100)}
+_DOUBLE_ENCODED = "\u00e2\u20ac".encode()  # "â€": the start of U+2000-U+203F (U+202F, U+200E...) shown as Windows-1252
+
+
+def undo_double_encoding(data: bytes) -> bytes:
+    """`data` as it was before a program read its UTF-8 as Windows-1252 and saved it as UTF-8 again
+    ("1:23â€¯pm" for "1:23\u202fpm", "Ã©" for "é"); other data as it is.
+
+    Only a file whose start shows the tell-tale "â€" (every iOS and 12-hour Android header has a
+    U+202F or U+200E) and that turns back into UTF-8 whole is changed."""
+    if _DOUBLE_ENCODED not in data[:HEAD_BYTES]:
+        return data
+    bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
+    try:
+        text = data[len(bom) :].decode("utf-8").translate(_CP1252_BYTES)
+        return bom + text.encode("latin-1").decode("utf-8").encode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return data
 
 
 def chat_title(source: Source) -> str:
