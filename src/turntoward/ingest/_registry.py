@@ -72,6 +72,7 @@ _BUILTIN = (
     "discord_txt",
     "discord_html",
     "line",
+    "kakaotalk",
     "sms_xml",
     "tabular",
     "labelled",
