@@ -722,10 +722,17 @@ def test_notices_written_as_if_someone_said_them_are_not_messages() -> None:
         "Curtiu uma mensagem",
         "Vợ yêu đã đặt biệt danh cho Nga Q Do là Em yêu.",  # set a nickname
         "Bạn đã thay đổi màu sắc chủ đề của đoạn chat thành Hot Pink.",  # changed the theme
+        # seen in the second sweep: Instagram's forms without a full stop, spelt-out nicknames, "A contact"
+        "Audio call ended", "as7uka started a video chat", "J u l i a n a joined the call.",
+        "You missed a video chat from Sonusing.", "_ktz.shii changed the theme to Monochrome",
+        "A contact set your nickname to pulga.", "You pinned a message.", "Vaughn is waving at you!",
+        "Dites bonjour à votre nouvelle amie Facebook Manon.", "Lan đã đổi chủ đề thành Tình yêu.",
+        "Một người liên hệ đã đặt biệt danh của bạn là Mèo",
     ]
     words = ["Thought we voted for Sunday but I might be wrong", "she named the group after her cat.",
              "you changed the group photo?? why", "Sorry I missed your call.", "I created the group.",
-             "Oh I joined the call.", "she responded", "I responded"]
+             "Oh I joined the call.", "she responded", "I responded", "oh i joined the call.",
+             "so we changed the theme to red", "I pinned a message."]
     entries = [_entry("Rico Lopez", k, text, type="Generic") for k, text in enumerate(notices)]
     entries.append(_entry("Thanh Vu", 20, "The video call ended.", call_duration=926))  # newer exports: no type
     entries += [_entry("Ines Navarro", 30 + k, text, type="Generic") for k, text in enumerate(words)]
@@ -733,6 +740,9 @@ def test_notices_written_as_if_someone_said_them_are_not_messages() -> None:
     entries.append(_entry("Rico Lopez", 41, "Rico sent an attachment."))
     entries.append(_entry("Rico Lopez", 42, "Vợ yêu đã gửi một file đính kèm.",  # "... sent an attachment."
                           share={"link": "https://example.org/post/2"}))
+    entries.append(_entry("Rico Lopez", 43, "sudharsan sent an attachment.",  # a lower-case username (seen)
+                          share={"link": "https://example.org/reel/3"}))
+    entries.append(_entry("Rico Lopez", 44, "Manon a envoyé un lien.", share={"link": "https://example.org/4"}))
     doc = {"participants": [{"name": "Rico Lopez"}, {"name": "Ines Navarro"}, {"name": "Thanh Vu"}],
            "title": "Viv Birthday Group", "messages": list(reversed(entries))}
     (conv,) = parse_text(json.dumps(doc))
@@ -741,6 +751,8 @@ def test_notices_written_as_if_someone_said_them_are_not_messages() -> None:
         (MessageKind.TEXT, "https://example.org/reel/1"),  # the link is what was sent
         (MessageKind.MEDIA, "Rico sent an attachment."),
         (MessageKind.TEXT, "https://example.org/post/2"),
+        (MessageKind.TEXT, "https://example.org/reel/3"),
+        (MessageKind.TEXT, "https://example.org/4"),
     ]
     assert len(conv.system_events) == len(notices) + 1
 

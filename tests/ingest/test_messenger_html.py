@@ -154,3 +154,17 @@ def test_any_markup_either_parses_or_raises_a_format_error(tmp_path_factory: pyt
     with contextlib.suppress(ImportFormatError):
         for chat in read(folder / "message_1.html"):
             assert [m.index for m in chat.messages] == list(range(len(chat.messages)))
+
+
+def test_an_attachment_the_download_does_not_hold_is_media_as_in_the_json(tmp_path: Path) -> None:
+    block = ('<div class="pam _3-95 _2ph- _a6-g uiBoxWhite noborder"><div class="_3-95 _2pim _a6-h _a6-i">Ana</div>'
+             '<div class="_3-95 _a6-p"><div><div></div><div>{words}</div><div></div><div></div></div></div>'
+             '<div class="_3-94 _a6-o">{when}</div></div>')
+    page = ('<html><head><title>Ana</title></head><body><div class="_a706" role="main">'
+            + block.format(words="Audio call ended", when="Dec 29, 2024 8:45 am")
+            + block.format(words="You sent an attachment.", when="Dec 29, 2024 8:43 am")
+            + "</div></body></html>")
+    (tmp_path / "message_1.html").write_text(page, encoding="utf-8")
+    (chat,) = read(tmp_path / "message_1.html")
+    assert [(m.kind, m.text) for m in chat.messages] == [(MEDIA, "You sent an attachment.")]
+    assert [e.text for e in chat.system_events] == ["Audio call ended"]

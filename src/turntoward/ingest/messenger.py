@@ -98,12 +98,21 @@ _NOT_A_NAME = (r"(?!(?:I|I'm|I've|We|She|He|They|It|Sorry|Oh|Ok|Okay|Yes|Yeah|No
                r"|Haha|Omg|Did|Have|Has|Why|When|Who|Someone|Somebody|Everyone|Nobody|Je|J'ai|Eu)\b)")
 _ACTOR = rf"(?:{_NOT_A_NAME}(?![a-z])\S+(?: (?![a-z])\S+){{0,5}})"
 _ANYONE = r"(?:\S+(?: \S+){0,5})"  # before Meta's own term, "bate-papo de vídeo" (a username may be lower-case)
+# Whoever, before a phrase only Meta writes ("joined the video chat.", "sent an attachment."): a
+# lower-case username ("sudharsan"), a nickname spelt out ("J u l i a n a"), or "A contact".
+_SOMEONE = rf"(?:{_NOT_A_NAME.replace('(?!(?:', '(?!(?i:', 1)}[^\n]{{1,60}})"  # "oh i joined the call." is words
 GROUP_NOTICES = re.compile(
     rf"{_ACTOR} (?:joined|left|created) the group\."
     rf"|{_ACTOR} (?:added|removed) .{{1,120}} (?:to|from) the group\."
     rf"|{_ACTOR} (?:added|removed) .{{1,120}} as a group admin\."
     rf"|{_ACTOR} named the group .{{1,200}}\.|{_ACTOR} removed the group name\."
     rf"|{_ACTOR} (?:changed|removed) the group photo\.|{_ACTOR} changed the chat theme(?: to .{{1,80}})?\."
+    rf"|{_SOMEONE} changed the theme to [^\n]{{1,80}}"  # Instagram: "… changed the theme to Monochrome" (seen)
+    rf"|A contact (?:set your nickname to [^\n]{{1,120}}|changed the theme to [^\n]{{1,80}})"
+    rf"|{_SOMEONE} (?:pinned|unpinned) a message\."
+    rf"|{_SOMEONE} (?:is waving at you|waved at you)!"
+    r"|Say hi to your new Facebook friend [^\n]{1,80}\.?"
+    r"|Dites bonjour à votre nouvel(?:le)? ami(?:e)? Facebook [^\n]{1,80}\.?"
     rf"|{_ACTOR} set (?:the|his|her|their|your) (?:own )?(?:emoji|quick reaction) to .{{1,40}}\."
     rf"|{_ACTOR} (?:set|cleared) (?:his|her|their|your) (?:own )?nickname(?: to .{{1,120}})?\."
     rf"|{_ACTOR} (?:set|cleared) the nickname for .{{1,120}}\."
@@ -115,12 +124,18 @@ GROUP_NOTICES = re.compile(
     rf"|{_ANYONE} đã đặt biểu tượng cảm xúc thành .{{1,40}}\."
     rf"|{_ANYONE} đã thay đổi màu sắc chủ đề của đoạn chat thành .{{1,80}}\."
     rf"|{_ANYONE} đã đặt biệt danh (?:cho .{{1,120}}|của mình) là .{{1,120}}\."
-    rf"|{_ANYONE} đã xóa biệt danh của .{{1,120}}\.",
+    rf"|{_ANYONE} đã xóa biệt danh của .{{1,120}}\."
+    rf"|{_SOMEONE} đã đặt cảm xúc nhanh thành [^\n]{{1,40}}\.|{_SOMEONE} đã đổi chủ đề thành [^\n]{{1,80}}\."
+    rf"|Một người liên hệ đã đặt biệt danh của bạn là [^\n]{{1,120}}|Bạn đã xóa biệt danh cho người tham gia\.",
     re.DOTALL,
 )
 # Calls, where a newer export gives no "type": Call (a "call_duration" always says it).
 CALL_NOTICES = re.compile(
     rf"The (?:video )?call ended\.|{_ACTOR} (?:started|joined) (?:a |the )?(?:video )?(?:call|chat)\."
+    # Instagram's, without a full stop; spelt-out nicknames and usernames joining (all seen)
+    rf"|(?:Audio|Video) (?:call|chat) ended|{_SOMEONE} started (?:a|an) (?:video chat|audio call|video call)"
+    rf"|{_SOMEONE} joined the (?:call|video chat|audio call)\."
+    rf"|You missed a (?:video chat|call|video call) from [^\n]{{1,80}}\."
     rf"|{_ACTOR} missed (?:your|a) (?:video )?call(?: with .{{1,80}})?\."
     rf"|{_ACTOR} a manqué votre (?:appel|discussion vidéo)\.|Vous avez (?:manqué|reçu) un appel de .{{1,80}}\."
     rf"|Vous avez appelé .{{1,80}}\.|{_ANYONE} (?:perdeu|iniciou) um bate-papo de vídeo\.?"
@@ -129,7 +144,8 @@ CALL_NOTICES = re.compile(
 )
 # "X sent an attachment." stands in for a shared link's words: the link is the message.
 ATTACHMENT_NOTICES = re.compile(
-    rf"{_ACTOR} sent an attachment\.|{_ACTOR} a envoyé une pièce jointe\.|Vous avez envoyé une pièce jointe\."
+    rf"{_SOMEONE} sent an attachment\.|{_SOMEONE} a envoyé une pièce jointe\.|Vous avez envoyé une pièce jointe\."
+    rf"|{_SOMEONE} a envoyé (?:un lien|une position actuelle)\."  # French: a link, a location (seen)
     rf"|(?:Você|{_ACTOR}) enviou um anexo\.|{_ANYONE} đã gửi một (?:file đính kèm|liên kết|nhóm)\."
 )
 UNSUPPORTED = "<unsupported message>"

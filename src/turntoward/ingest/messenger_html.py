@@ -218,6 +218,8 @@ class MetaHtmlImporter:
             kind, text = MessageKind.MEDIA, text or media
         elif links and (not text or ATTACHMENT_NOTICES.fullmatch(text)):
             kind, text = MessageKind.TEXT, links[0]
+        elif ATTACHMENT_NOTICES.fullmatch(text):
+            kind = MessageKind.MEDIA  # something was sent that the download does not hold, as the JSON reads it
         elif text:
             kind = MessageKind.TEXT
         else:
