@@ -165,8 +165,9 @@ def undo_double_encoding(data: bytes) -> bytes:
     """`data` as it was before a program read its UTF-8 as Windows-1252 and saved it as UTF-8 again
     ("1:23â€¯pm" for "1:23\u202fpm", "Ã©" for "é"); other data as it is.
 
-    Only a file whose start shows the tell-tale "â€" (every iOS and 12-hour Android header has a
-    U+202F or U+200E) and that turns back into UTF-8 whole is changed."""
+    Only a file whose start shows the tell-tale "â€" (U+2000-U+203F: the narrow no-break space of
+    newer 12-hour headers, the U+200E of iOS notices and placeholders, curly quotes) and that turns
+    back into UTF-8 whole is changed."""
     if _DOUBLE_ENCODED not in data[:HEAD_BYTES]:
         return data
     bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
