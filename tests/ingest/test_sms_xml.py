@@ -37,6 +37,10 @@ def parse(path: Path, **options: str) -> list:
     return list(SmsBackupImporter().parse(Source(str(path), path=path), ImportOptions(**options)))
 
 
+def sms(date: int, box: int, address: str, body: str, name: str = "(Unknown)") -> str:
+    return f'<sms address="{address}" date="{date}" type="{box}" body="{body}" contact_name="{name}" />'
+
+
 def test_one_conversation_per_correspondent_and_one_per_group() -> None:
     conversations = parse(FIXTURE)
     assert [c.title for c in conversations] == ["Sam Rivera", "5550199", "Sam Rivera, Jo Park"]
@@ -92,8 +96,6 @@ def test_a_group_listing_the_users_own_number_on_some_messages_is_one_conversati
 
 
 def test_one_contact_written_with_and_without_the_country_code_is_one_conversation(tmp_path: Path) -> None:
-    def sms(date: int, box: int, address: str, body: str, name: str = "(Unknown)") -> str:
-        return f'<sms address="{address}" date="{date}" type="{box}" body="{body}" contact_name="{name}" />'
 
     path = tmp_path / "sms.xml"
     path.write_text(
@@ -114,6 +116,19 @@ def test_one_contact_written_with_and_without_the_country_code_is_one_conversati
         ("sms:5550134", "5550134", 1),
     ]
     assert [m.author for m in conversations[0].messages] == ["Noor Haddad", "Me"]
+
+
+def test_a_sender_named_in_letters_is_shown_as_the_phone_shows_it(tmp_path: Path) -> None:
+    path = tmp_path / "sms.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><smses count="2">'
+        + sms(1710332100000, 1, "M-Money", "You have received 5,000 RWF", "(Unknown)")
+        + sms(1710332160000, 1, "AX-HDFCBK", "Your OTP is 1234", "(Unknown)")
+        + "</smses>"
+    )
+    assert [(c.title, [m.author for m in c.messages]) for c in parse(path)] == [
+        ("M-Money", ["M-Money"]), ("AX-HDFCBK", ["AX-HDFCBK"]),
+    ]
 
 
 def test_an_unknown_contact_is_shown_by_number() -> None:

@@ -330,7 +330,8 @@ class _Backup:
             messages: list[Message] = []
             events: list[SystemEvent] = []
             for _, ts, sender, text, kind in rows:
-                author = me if sender is None else self.names.get(sender, sender)
+                # a sender named in letters ("M-Money") as the phone shows it, not as numbers are grouped
+                author = me if sender is None else self.names.get(sender) or self.shown.get(sender, sender)
                 if kind is MessageKind.SYSTEM:
                     events.append(SystemEvent(ts, text, author))
                 else:
