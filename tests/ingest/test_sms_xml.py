@@ -96,7 +96,6 @@ def test_a_group_listing_the_users_own_number_on_some_messages_is_one_conversati
 
 
 def test_one_contact_written_with_and_without_the_country_code_is_one_conversation(tmp_path: Path) -> None:
-
     path = tmp_path / "sms.xml"
     path.write_text(
         '<?xml version="1.0" encoding="utf-8"?><smses count="6">'
