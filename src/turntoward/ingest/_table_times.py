@@ -36,6 +36,8 @@ _NAMED = re.compile(
 )
 _FRACTION = re.compile(r"(\d{2}[:.]\d{2}[:.]\d{2})[.,]\d+")
 _HAS_CLOCK = re.compile(r"\d:\d\d")
+_MIDNIGHT = re.compile(r"[ T]00:00(?::00(?:\.0+)?)?$")
+_DATED_CLOCK = re.compile(r"\d{4}-\d{2}-\d{2}[ T](\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)")
 
 
 def epoch(number: float) -> datetime | None:
@@ -97,6 +99,10 @@ def read_times(
                 continue
             except ValueError:
                 pass
+        if isinstance(cell, str) and clock and _MIDNIGHT.search(cell):
+            # a date column written with a midnight clock beside a column of clock times (a pandas
+            # round trip: "2022-03-28 00:00:00" next to the clock, which may carry another day's date)
+            cell = _MIDNIGHT.sub("", cell)
         if isinstance(cell, date) and not isinstance(cell, datetime) and clock:
             cell = f"{cell.isoformat()} {clock}"
         elif isinstance(cell, str) and clock and not number(cell.strip()) and not _HAS_CLOCK.search(cell):
@@ -119,11 +125,17 @@ def read_times(
 
 
 def _clock_text(value: object) -> str:
+    """The clock time in a cell of the time column; where the cell holds a whole timestamp (a
+    pandas round trip gives the clock the day it ran), its clock alone."""
     if value is None:
         return ""
+    if isinstance(value, datetime):
+        return value.time().isoformat()
     if hasattr(value, "isoformat") and not isinstance(value, date):  # a datetime.time from Parquet
         return value.isoformat()
-    return str(value).strip()
+    text = str(value).strip()
+    dated = _DATED_CLOCK.fullmatch(text)
+    return dated[1] if dated else text
 
 
 def _read_numeric(numeric: list[tuple[int, str, str, bool]], date_order: str | None,
