@@ -118,6 +118,16 @@ def test_a_minified_page_with_unquoted_attributes_is_found_and_read_alike(tmp_pa
     assert parse(path).messages == parse(DM).messages
 
 
+def test_an_odd_message_id_and_an_escaped_name_are_read_as_written() -> None:
+    page = DM.read_text(encoding="utf-8")
+    page = page.replace('data-message-id="1218597731112075345"', 'data-message-id="99999999999999999999999999"')
+    page = page.replace('data-message-id="1218597902655696936"', 'data-message-id="12\u00b2"')
+    page = page.replace(">Rowan</span>", ">Rowan &amp;lt;3</span>")  # the name is "Rowan &lt;3" itself
+    chat = parse_text(page)
+    assert chat.messages[0].ts == datetime(2024, 3, 12, 21, 4)  # the page's time: the id says nothing
+    assert chat.messages[0].author == "Rowan &lt;3"
+
+
 def test_detection_picks_the_html_importer_only_for_its_own_pages() -> None:
     found = detect(Source(str(DM), path=DM))
     assert found is not None and found.name == "discord_html"
@@ -174,3 +184,18 @@ def test_any_markup_after_a_preamble_either_parses_or_raises_a_format_error(piec
     with contextlib.suppress(ImportFormatError):
         chat = parse_text(preamble + body)
         assert [m.index for m in chat.messages] == list(range(len(chat.messages)))
+
+
+def test_a_page_cut_off_inside_a_message_is_refused_not_read_in_half() -> None:
+    page = DM.read_bytes()
+    cut = page[: page.index(b"like, my mind just went blank")]
+    with pytest.raises(ImportFormatError, match="cut off"):
+        parse_text(cut)
+
+
+def test_a_byte_that_is_not_utf8_is_named_at_its_own_line() -> None:
+    page = DM.read_bytes()
+    line = page[: page.index("😬".encode())].count(b"\n") + 1
+    with pytest.raises(ImportFormatError) as caught:
+        parse_text(page.replace("😬".encode(), b"\xff\xfe"))
+    assert caught.value.line == line

@@ -12,7 +12,7 @@ from tests.exporters.discord_html import render_discord_html
 from tests.exporters.discord_txt import render_discord_txt
 from tests.ingest._records import Rec
 
-from turntoward.errors import UsageError
+from turntoward.errors import ImportFormatError, UsageError
 from turntoward.ingest import ImportOptions, read_paths
 
 START = datetime(2024, 3, 1, 20, 0)
@@ -51,3 +51,11 @@ def test_a_file_that_is_not_split_reads_alone(tmp_path: Path) -> None:
     (tmp_path / "general [part 2].txt").write_text(RENDERERS[".txt"](RECORDS[:2]), encoding="utf-8")  # another format
     (chat,) = [c for _, convs in read_paths([path], ImportOptions()) for c in convs]
     assert len(chat.messages) == len(RECORDS)
+
+
+@pytest.mark.parametrize("ext", [".txt", ".html"])
+def test_a_missing_part_is_an_error_not_the_silent_loss_of_the_parts_after_it(tmp_path: Path, ext: str) -> None:
+    _, second, _ = write_parts(tmp_path, ext)
+    second.unlink()
+    with pytest.raises(ImportFormatError, match=r"\[part 2\].* is missing a page"):
+        list(read_paths([tmp_path], ImportOptions()))

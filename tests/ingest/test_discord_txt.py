@@ -98,6 +98,21 @@ def test_control_characters_in_the_words_are_not_line_breaks() -> None:
     assert parse_text(text).messages[0].text == "posts like `\x1d[...]` and \u2028 this\nsecond line"
 
 
+def test_lines_in_brackets_without_a_clock_stay_words_and_discords_notices_are_notices() -> None:
+    text = (
+        f"{RULE}\nGuild: Tuesday Climbers\nChannel: Text Channels / general\nTopic: Climbing plans.\n"
+        f"Be kind to each other\n{RULE}\n\n"  # a topic of two lines
+        "[3/1/2024 9:04 PM] sam\nagenda:\n\n[2024-03-15] call the landlord\n\n[4815162342] mine\n\n"
+        "[3/1/2024 9:05 PM] rowan\nChanged the channel name: bouldering-crew\n\n"
+    )
+    chat = parse_text(text)
+    assert chat.title == "Tuesday Climbers #general"
+    assert [(m.author, m.text) for m in chat.messages] == [
+        ("sam", "agenda:\n\n[2024-03-15] call the landlord\n\n[4815162342] mine"),
+    ]
+    assert [(e.author, e.text) for e in chat.system_events] == [("rowan", "Changed the channel name: bouldering-crew")]
+
+
 def test_detection_picks_the_text_importer_only_for_its_own_files() -> None:
     importer = detect(Source(str(DM), path=DM))
     assert importer is not None and importer.name == "discord_txt"
@@ -111,7 +126,8 @@ def test_detection_picks_the_text_importer_only_for_its_own_files() -> None:
     (f"{RULE}\nGuild: Direct Messages\n{RULE}\n", 3, "a DiscordChatExporter plain-text export"),
     (f"{RULE}\nGuild: Direct Messages\nChannel: Private / sam\nno colon here\n{RULE}\n", 4, "'Field: value'"),
     (PREAMBLE + "hello before any header\n", 6, "a message header"),
-    (PREAMBLE + "[not a date here] sam\nhi\n", 6, "a date and time"),
+    (PREAMBLE + "[not a date here] sam\nhi\n", 6, "a message header"),
+    (PREAMBLE + "[3/1/2024 9:04 PM] sam\nhi\n\n[2/30/2024 9:05 PM] kai\nyo\n", 9, "a real date and time"),
 ])
 def test_broken_files_are_format_errors_naming_the_line(text: str, line: int, expected: str) -> None:
     with pytest.raises(ImportFormatError) as caught:

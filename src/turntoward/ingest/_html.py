@@ -23,6 +23,9 @@ CHUNK = 1 << 20
 class RoleParser(HTMLParser):
     """An HTML parser that keeps the open elements with the role each has for the importer."""
 
+    RECORDS: frozenset[str] = frozenset()
+    """The roles of a message's element: one still open at the end of the page means the page was cut off."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.stack: list[tuple[str, str | None]] = []  # (tag, role) of each open element
@@ -66,15 +69,21 @@ def read_page(source: Source, parser: HTMLParser, writer: str) -> None:
     naming the line; `writer` ("DiscordChatExporter") says who writes the page.
     """
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    lines_before = 0  # in the slices read before the one being decoded
     try:
         with source.stream() as fh:
             while chunk := fh.read(CHUNK):
                 parser.feed(decoder.decode(chunk))
+                lines_before += chunk.count(b"\n")
             parser.feed(decoder.decode(b"", final=True))
         parser.close()
     except UnicodeDecodeError as exc:
         bad = exc.object[exc.start : exc.end].hex(" ")
-        raise ImportFormatError(source.name, f"UTF-8 text, as {writer} writes it", line=parser.getpos()[0],
+        line = lines_before + exc.object[: exc.start].count(b"\n") + 1  # where the byte is, not where the parser is
+        raise ImportFormatError(source.name, f"UTF-8 text, as {writer} writes it", line=line,
                                 found=f"byte {bad}") from exc
     except (AssertionError, ValueError, IndexError) as exc:
         raise ImportFormatError(source.name, "well-formed HTML", line=parser.getpos()[0], found=str(exc)) from exc
+    if isinstance(parser, RoleParser) and any(role in parser.RECORDS for _, role in parser.stack):
+        raise ImportFormatError(source.name, f"the rest of the page (it ends inside a message: it was cut off, "
+                                f"export it again from {writer})", line=parser.getpos()[0], found="the end of the file")

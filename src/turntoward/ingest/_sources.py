@@ -13,6 +13,8 @@ from typing import IO
 from turntoward.errors import ImportFormatError, UsageError
 
 HEAD_BYTES = 64 * 1024
+PAGE_GAP = 3
+"""How many page numbers past a missing one are looked for, to tell a gap from the end."""
 
 
 def decode_text(name: str, data: bytes, expected: str) -> str:
@@ -121,6 +123,7 @@ def export_pages(source: Source, number: int, page_name: Callable[[int], str]) -
     export that lost its first page is still one conversation in order, not one per page; any
     other file stands for itself alone. A later page named by itself is an error that says which
     to give instead: read alone, it would be a chat without its beginning, and skipped, nothing.
+    So is a gap (pages 1, 2 and 4): the pages after it would otherwise be lost without a word.
     """
     if number > 1 and (source.sibling(page_name(1)) is not None or source.sibling(page_name(number - 1)) is not None):
         if source.named:
@@ -131,6 +134,11 @@ def export_pages(source: Source, number: int, page_name: Callable[[int], str]) -
     if number >= 1:
         while (more := source.sibling(page_name(number + len(pages)))) is not None:
             pages.append(more)
+        missing = number + len(pages)
+        later = next((n for n in range(missing + 1, missing + 1 + PAGE_GAP) if source.sibling(page_name(n))), None)
+        if later is not None:  # the pages after the gap would be lost without a word
+            raise ImportFormatError(source.name, f"{page_name(missing)} beside it, before {page_name(later)} (the "
+                                    "export is missing a page: download or copy it again)", found="no such file")
     return pages
 
 

@@ -42,7 +42,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from html import unescape
 
 from turntoward.errors import ImportFormatError
 from turntoward.ingest._html import RoleParser, read_page
@@ -113,6 +112,8 @@ class _Entry:
 
 class _PageReader(RoleParser):
     """Streams the page; each message container read becomes an `_Entry`."""
+
+    RECORDS = frozenset({"entry"})
 
     def __init__(self, name: str) -> None:
         super().__init__()
@@ -317,11 +318,11 @@ def _to_the_second(ts: datetime, entry: _Entry) -> datetime:
     zone offset (a whole quarter hour, at most 14 hours), the id's time in that zone is the
     message's time, as the JSON export gives it.
     """
-    if entry.id is None or not entry.id.isdigit():
+    sent = _snowflake_time(entry.id)
+    if sent is None:
         return ts
-    sent = DISCORD_EPOCH + timedelta(milliseconds=int(entry.id) >> SNOWFLAKE_SHIFT)
-    if entry.anchor is not None and entry.anchor.isdigit():
-        first = DISCORD_EPOCH + timedelta(milliseconds=int(entry.anchor) >> SNOWFLAKE_SHIFT)
+    first = _snowflake_time(entry.anchor)
+    if first is not None:
         ts += max(sent - first, timedelta(0))
     gap = ts - sent
     zone = timedelta(minutes=15 * round(gap / timedelta(minutes=15)))
@@ -330,8 +331,18 @@ def _to_the_second(ts: datetime, entry: _Entry) -> datetime:
     return ts
 
 
+def _snowflake_time(snowflake: str | None) -> datetime | None:
+    """When a Discord id was made (UTC); None for what is not an id this century."""
+    if snowflake is None or not snowflake.isascii() or not snowflake.isdigit() or len(snowflake) > 20:
+        return None
+    try:
+        return DISCORD_EPOCH + timedelta(milliseconds=int(snowflake) >> SNOWFLAKE_SHIFT)
+    except OverflowError:
+        return None
+
+
 def _spaced(parts: list[str] | None) -> str:
-    return SPACES.sub(" ", unescape("".join(parts or []))).strip()
+    return SPACES.sub(" ", "".join(parts or [])).strip()  # the parser has decoded the entities already
 
 
 register(DiscordHtmlImporter())

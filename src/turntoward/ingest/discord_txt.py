@@ -43,7 +43,10 @@ from turntoward.model import Conversation, Message, MessageKind, SystemEvent
 
 RULE = "=" * 62
 DIRECT_MESSAGES = "Direct Messages"
-_HEADER = re.compile(r"\[(?P<when>[^\]\n]{6,40})\] (?P<author>.+?)(?P<pinned> \(pinned\))?")
+# a header's time always holds a clock ("5/1/2020 10:00 AM"), so "[draft] see below" is words
+_HEADER = re.compile(
+    r"\[(?P<when>[^\]\n]{0,30}\d{1,2}[:.]\d{2}[^\]\n]{0,12})\] (?P<author>.+?)(?P<pinned> \(pinned\))?"
+)
 _NO_DISCRIMINATOR = re.compile(r"#0000$")
 LINE_BREAK = re.compile(r"\r\n|\n|\r")  # not str.splitlines, which also breaks at \x1d, \x85, \u2028...
 _SECTIONS = ("{Attachments}", "{Embed}", "{Stickers}", "{Reactions}")
@@ -51,7 +54,8 @@ _SECTIONS = ("{Attachments}", "{Embed}", "{Stickers}", "{Reactions}")
 NOTICES = re.compile(
     r"Added (?:a recipient|.+ to the group)\.|Removed (?:a recipient|.+ from the group)\.|Left the group\."
     r"|Started a call(?: that lasted [\d,.\s]+ minutes?)?(?: with \d+ participants?)?\."
-    r"|Changed the (?:channel|group) (?:name|icon)(?: to .+)?\.|Pinned a message\.|Started a thread\."
+    r"|Changed the (?:channel|group) (?:name|icon)(?: to .+)?\.|Changed the (?:channel|group) name: .+"
+    r"|Pinned a message\.|Started a thread\."
     r"|Joined the server\.|Boosted the server\.?"
 )
 EXPECTED = "a DiscordChatExporter plain-text export: a rule of 62 '=', then 'Guild: ...' and 'Channel: ...'"
@@ -113,12 +117,10 @@ class _Part:
 
     def read_into(self, times: list[datetime | None], messages: list[Message], events: list[SystemEvent]) -> None:
         """Add this part's messages, given the time each header reads as."""
-        if self.heads and times[0] is None:
-            number, found = self.heads[0]
-            raise ImportFormatError(self.name, "a date and time in the message header", line=number + 1,
-                                    found=found["when"])
-        # a later line that looks like a header but holds no time ("[draft] see below", after a
-        # blank line in someone's words) is part of the message above it
+        for (number, found), ts in zip(self.heads, times, strict=True):
+            if ts is None:
+                raise ImportFormatError(self.name, "a real date and time in the message header", line=number + 1,
+                                        found=found["when"])
         dated = [(number, found, ts) for (number, found), ts in zip(self.heads, times, strict=True) if ts is not None]
         for k, (number, found, ts) in enumerate(dated):
             body_end = dated[k + 1][0] if k + 1 < len(dated) else self.end
@@ -143,6 +145,9 @@ def _preamble(name: str, lines: list[str]) -> tuple[dict[str, str], int]:
                 start += 1
             return fields, start
         key, colon, value = line.partition(": ")
+        if not colon and "Topic" in fields:
+            fields["Topic"] += "\n" + line  # a channel topic of several lines, written as it is
+            continue
         if not colon:
             raise ImportFormatError(name, "a 'Field: value' line of the export's preamble", line=number + 1,
                                     found=line)

@@ -208,6 +208,8 @@ def _spaced(parts: list[str]) -> str:
 class _PageReader(RoleParser):
     """Streams the page into `_Entry`s: top-level messages and announcements."""
 
+    RECORDS = frozenset({"entry"})
+
     def __init__(self) -> None:
         super().__init__()
         self.entries: list[_Entry] = []

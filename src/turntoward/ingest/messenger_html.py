@@ -264,6 +264,8 @@ def _read_page(source: Source) -> _PageReader:
 class _PageReader(RoleParser):
     """Streams one page into `_Block`s (see the module docstring for the layout)."""
 
+    RECORDS = frozenset({"block"})
+
     def __init__(self) -> None:
         super().__init__()
         self.blocks: list[_Block] = []
