@@ -518,11 +518,13 @@ def test_an_export_of_one_year_without_any_year_written_is_of_this_year_or_the_l
     assert named_date_table(["30 Dec", "3 Jan"], today)["30 Dec"] == datetime(2026, 12, 30)
 
 
-def test_an_unknown_month_word_after_the_first_line_names_its_line(tmp_path: Path) -> None:
-    text = "4 Jan 2013 19:21 - Ines: hi\n5 Jan 2013 19:22 - Tom: hey\n6 Jnu 2013 08:00 - Ines: typo'd month\n"
-    (tmp_path / "chat.txt").write_text(text, encoding="utf-8")
-    error = expect_error(tmp_path / "chat.txt", 3, "a real date and time")
-    assert error.found == "6 Jnu 2013 08:00 -"
+def test_a_line_whose_word_is_no_month_stays_words_of_the_message_above(tmp_path: Path) -> None:
+    text = ("4 Jan 2013 19:21 - Ines: plan:\n3 drinks 19:00 - 20:00 at the bar\n6 Jnu 2013 08:00 - Ines: typo'd\n"
+            "5 Jan 2013 19:22 - Tom: ok\n")
+    chat = parse_text(tmp_path, text)
+    assert [(m.author, m.text) for m in chat.messages] == [
+        ("Ines", "plan:\n3 drinks 19:00 - 20:00 at the bar\n6 Jnu 2013 08:00 - Ines: typo'd"), ("Tom", "ok"),
+    ]
 
 
 def test_a_word_that_is_no_month_does_not_make_a_file_an_export() -> None:

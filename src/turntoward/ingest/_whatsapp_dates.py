@@ -82,9 +82,11 @@ MONTH_WORDS: dict[str, int] = {
     for words in _MONTHS_BY_LANGUAGE.values()
     for month, word in enumerate(words.split(), start=1)
 }
-# A month word in a header: Latin letters, with those of the Latin-1 and Latin Extended-A blocks.
-_MONTH_WORD = "[A-Za-z\u00c0-\u017f]{3,10}\\.?"
-_MONTH_WORD_BYTES = rb"(?:[A-Za-z]|[\xc3-\xc5][\x80-\xbf]){3,10}\.?"
+# A month word in a header, one of MONTH_WORDS in any case (longest first, "sept" before "sep"), so
+# that a line of words such as "3 drinks 19:00 - 20:00 at the bar" is never taken for a header.
+_MONTH_CHOICES = "|".join(re.escape(word) for word in sorted(MONTH_WORDS, key=len, reverse=True))
+_MONTH_WORD = f"(?i:{_MONTH_CHOICES})\\.?"
+_MONTH_WORD_BYTES = b"(?i:" + _MONTH_CHOICES.encode() + rb")\.?"
 _YEAR_AFTER = f"(?:,?{_SPACE}\\d{{4}})?"  # the year, which the export's own year leaves out
 # The date of such a header, day first ("26 Sep 2014", "4. Jan. 2013", "1 Jan") or month first
 # ("Jan 4, 2013", "Jan 4").
