@@ -111,6 +111,18 @@ def test_a_rendered_chat_reads_back_in_each_language(language: str) -> None:
     assert len(chat.system_events) == 1  # the unsent message
 
 
+def test_a_date_or_quotes_inside_someones_words_stay_words() -> None:
+    text = ("[LINE] Chat history with Sam\nSaved on: 2024/03/14 22:10\n\n2024/03/12 Tue\n"
+            "21:04\tSam\tplan:\n\n2024/03/20 Wed\nis fine\n"
+            '21:05\tMaya\t"Hello," she said.\nThen "bye"\n21:06\tSam\tok\n')
+    chat = parse_text(text)
+    assert [(m.ts, m.text) for m in chat.messages] == [
+        (datetime(2024, 3, 12, 21, 4), "plan:\n\n2024/03/20 Wed\nis fine"),
+        (datetime(2024, 3, 12, 21, 5), '"Hello," she said.\nThen "bye"'),
+        (datetime(2024, 3, 12, 21, 6), "ok"),
+    ]
+
+
 def test_the_desktop_layout_is_refused_with_a_line_saying_what_to_do() -> None:
     with pytest.raises(ImportFormatError, match="export the chat from the phone") as caught:
         read("[LINE]Sam Ortiz.txt")
@@ -128,6 +140,7 @@ def test_detection_knows_line_files_and_leaves_others_alone() -> None:
 
 @pytest.mark.parametrize(("text", "line"), [
     ("[LINE] Chat history with Sam\nSaved on: 2024/03/14 22:10\n\nhello there\n", 4),
+    ("[LINE] Chat history with Sam\nSaved on: 2024/03/14 22:10\n\n", None),  # nothing after the header
     ("[LINE] Chat history with Sam\nSaved on: 2024/03/14 22:10\n\n2024/02/30 Fri\n21:04\tSam\thi\n", 4),
     ("[LINE] Chat history with Sam\nSaved on: 2024/03/14 22:10\n\n2024/03/12 Tue\n21:64\tSam\thi\n", 5),
 ])

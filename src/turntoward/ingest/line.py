@@ -106,7 +106,7 @@ class LineImporter:
         for number in range(start, len(lines)):
             line = lines[number]
             blank_before = number == start or not lines[number - 1].strip()
-            date = _date(line) if blank_before or not rows else None
+            date = _date(line) if (blank_before or not rows) and _day_follows(lines, number) else None
             if date is not None:
                 days.append((number, *date))
                 continue
@@ -123,6 +123,8 @@ class LineImporter:
                         "names cannot be told apart: export the chat from the phone, Chat settings → Export chat "
                         "history)", line=number + 1, found=line)
                 raise ImportFormatError(source.name, EXPECTED, line=number + 1, found=line)
+        if not rows:
+            raise ImportFormatError(source.name, EXPECTED, found="no messages after the header")
         midnights = _midnights(source.name, days, options.date_order)
         messages: list[Message] = []
         events: list[SystemEvent] = []
@@ -176,6 +178,13 @@ def _date(line: str) -> tuple[str, bool] | None:
     return None
 
 
+def _day_follows(lines: list[str], number: int) -> bool:
+    """Whether the date line at `number` starts a day: a message, another date or the end follows
+    it (a date someone wrote on a line of its own, inside a message, is followed by more words)."""
+    after = next((line for line in lines[number + 1 :] if line.strip()), None)
+    return after is None or MESSAGE.fullmatch(after) is not None or _date(after) is not None
+
+
 def _midnights(name: str, days: list[tuple[int, str, bool]], date_order: str | None) -> list[datetime]:
     """Midnight of each day; the order of dates written month and day first is decided over the file."""
     after_weekday = list(dict.fromkeys(text for _, text, year_first in days if not year_first))
@@ -211,8 +220,10 @@ def _words(body: list[str]) -> str:
     while len(body) > 1 and not body[-1].strip():
         body.pop()
     text = "\n".join(body)
-    if len(body) > 1 and len(text) > 1 and text.startswith('"') and text.endswith('"'):
-        text = text[1:-1].replace('""', '"')
+    inside = text[1:-1]
+    # quoted by the export only where every quote inside is doubled: '"Hello," she said' is not
+    if len(body) > 1 and len(text) > 1 and text[0] == text[-1] == '"' and '"' not in inside.replace('""', ""):
+        text = inside.replace('""', '"')
     return text
 
 
