@@ -325,3 +325,23 @@ def test_any_lines_after_a_header_either_parse_or_raise_a_format_error(header: s
         chat = parse_text(header + "\n".join(body))
         assert [m.index for m in chat.messages] == list(range(len(chat.messages)))
         assert all(m.author for m in chat.messages)
+
+
+def test_exports_pasted_together_read_each_message_once_in_time_order() -> None:
+    first = ("2024. 3. 12. 오후 9:04, 지우 : 안녕\n2024. 3. 12. 오후 9:04, 지우 : 안녕\n"  # the same words twice: two
+             "2024. 3. 12. 오후 9:05, 민수 : 응\n")
+    second = "2024. 3. 12. 오후 9:05, 민수 : 응\n2024. 3. 12. 오후 9:06, 지우 : 내일 봐\n"
+    chat = parse_text(IOS_HEADER + first + "\n" + IOS_HEADER + second, name="Talk_2024.3.14 22-10-1.txt")
+    assert [(m.index, m.ts.minute, m.author, m.text) for m in chat.messages] == [
+        (0, 4, "지우", "안녕"), (1, 4, "지우", "안녕"), (2, 5, "민수", "응"), (3, 6, "지우", "내일 봐"),
+    ]
+
+
+def test_an_android_line_shaped_like_a_day_is_someones_words() -> None:
+    text = ANDROID_HEADER + "2024년 3월 12일 오후 9:04, 지우 : 다음 모임\n\n2024년 3월 20일 수요일\n어때?\n"
+    assert parse_text(text).messages[0].text == "다음 모임\n\n2024년 3월 20일 수요일\n어때?"
+
+
+def test_a_header_with_nothing_after_it_is_refused() -> None:
+    with pytest.raises(ImportFormatError, match="no messages"):
+        parse_text(PC_HEADER)

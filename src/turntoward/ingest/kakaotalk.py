@@ -59,6 +59,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -144,6 +145,7 @@ class _Record:
     author: str | None
     lines: list[str] = field(default_factory=list)
     notice: bool = False
+    section: int = 0  # which of several exports pasted one after another it came from
 
 
 class KakaoTalkImporter:
@@ -171,6 +173,10 @@ class KakaoTalkImporter:
         title, group, start = _header(source, lines)
         reader = _Reader(source.name, lines)
         reader.read(start)
+        if reader.pasted:  # exports of one chat pasted together overlap: each message once, in time order
+            reader.records = _once_in_time_order(reader.records)
+        if not reader.records:
+            raise ImportFormatError(source.name, EXPECTED, found="no messages after the header")
         exporter = next((r.author for r in reader.records if not r.notice and r.author in EXPORT_ME), None)
         me = options.me or exporter
         messages: list[Message] = []
@@ -187,6 +193,24 @@ class KakaoTalkImporter:
             messages.append(Message(index=len(messages), ts=record.ts, author=author, text=text, kind=kind))
         yield Conversation(source=source.name, source_format=self.name, title=title, messages=messages,
                            system_events=events, me=me, group=group)
+
+
+def _once_in_time_order(records: list[_Record]) -> list[_Record]:
+    """`records` of exports pasted together, sorted by time (stably), overlaps read once: a message
+    (time, author, words) is kept as many times as the one export that holds it most does (the
+    same "ok" twice in a minute is two messages; in two overlapping exports it is still two)."""
+    def key(record: _Record) -> tuple[datetime, str | None, str, bool]:
+        return record.ts, record.author, "\n".join(record.lines).rstrip(), record.notice
+
+    most: Counter[tuple[datetime, str | None, str, bool]] = Counter()
+    for section in {record.section for record in records}:
+        most |= Counter(key(record) for record in records if record.section == section)
+    kept = []
+    for record in sorted(records, key=lambda r: r.ts):
+        if most[key(record)] > 0:
+            most[key(record)] -= 1
+            kept.append(record)
+    return kept
 
 
 def _decode_head(head: bytes) -> str:
@@ -239,6 +263,8 @@ class _Reader:
         self.records: list[_Record] = []
         self.layout: str | None = None
         self.day: datetime | None = None  # the current day, in the layouts that write day lines
+        self.pasted = False  # whether a second export's header was found (exports pasted one after another)
+        self.section = 0
 
     def fail(self, number: int, expected: str = EXPECTED) -> ImportFormatError:
         return ImportFormatError(self.name, expected, line=number + 1, found=self.lines[number])
@@ -252,6 +278,7 @@ class _Reader:
             if (number + 1 < len(lines) and SAVED.fullmatch(lines[number + 1].strip())
                     and _title(line) is not None):
                 number += 2  # another export's header: exports pasted one after another
+                self.pasted, self.section = True, self.section + 1
                 continue
             if not self._structural(number, line, after_blank):
                 self._other(number, line)
@@ -273,11 +300,14 @@ class _Reader:
                 return True  # a day's first time alone, Android's day line
             named = NAMED.fullmatch(rest[2:]) if rest.startswith(", ") else None
             if named:
-                self.records.append(_Record(ts, named["name"].strip(), [named["text"] or ""]))
+                self.records.append(_Record(ts, named["name"].strip(), [named["text"] or ""], section=self.section))
             else:
-                self.records.append(_Record(ts, None, [rest[2:]], notice=True))
+                self.records.append(_Record(ts, None, [rest[2:]], notice=True, section=self.section))
             return True
-        day = (KO_DAY.fullmatch(line) or EN_DAY.fullmatch(line)) if after_blank or not self.records else None
+        # Android writes no day lines: there, such a line is someone's words
+        day_lines = layout != "android"
+        day = (KO_DAY.fullmatch(line) or EN_DAY.fullmatch(line)) if day_lines and (after_blank or not self.records) \
+            else None
         if day is not None:
             self.layout = layout
             self.day = self._date(number, day)
@@ -305,7 +335,7 @@ class _Reader:
         if hour is None or minute > 59:
             raise self.fail(number, "a clock time like 오후 9:04, 9:04 PM or 21:04")
         ts = self.day + timedelta(hours=hour, minutes=minute)
-        self.records.append(_Record(ts, message["name"].strip(), [message["text"] or ""]))
+        self.records.append(_Record(ts, message["name"].strip(), [message["text"] or ""], section=self.section))
         return True
 
     def _other(self, number: int, line: str) -> None:
@@ -318,11 +348,11 @@ class _Reader:
             ts = last.ts if last and (self.day is None or last.ts.date() == self.day.date()) else self.day
             if ts is None:
                 raise self.fail(number)
-            self.records.append(_Record(ts, None, [line], notice=True))
+            self.records.append(_Record(ts, None, [line], notice=True, section=self.section))
         elif last is not None:
             last.lines.append(line)
         elif self.layout == "pc" and self.day is not None and bare:
-            self.records.append(_Record(self.day, None, [line], notice=True))  # a notice not known here
+            self.records.append(_Record(self.day, None, [line], notice=True, section=self.section))  # a notice not known here
         elif bare:
             raise self.fail(number)
 
