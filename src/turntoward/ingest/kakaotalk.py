@@ -352,7 +352,8 @@ class _Reader:
         elif last is not None:
             last.lines.append(line)
         elif self.layout == "pc" and self.day is not None and bare:
-            self.records.append(_Record(self.day, None, [line], notice=True, section=self.section))  # a notice not known here
+            # a notice not known here
+            self.records.append(_Record(self.day, None, [line], notice=True, section=self.section))
         elif bare:
             raise self.fail(number)
 
