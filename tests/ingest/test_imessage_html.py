@@ -97,3 +97,20 @@ def test_any_markup_either_parses_or_raises_a_format_error(pieces: list[str]) ->
     with contextlib.suppress(ImportFormatError):
         chat = parse_text("<html><body>" + "".join(pieces))
         assert [m.index for m in chat.messages] == list(range(len(chat.messages)))
+
+
+def test_the_2023_wording_of_a_deleted_message_and_replies_nested_in_replies() -> None:
+    page = SAM.read_text(encoding="utf-8").replace(
+        "</body></html>",
+        '<div class ="announcement"><p><span class="timestamp">May 20, 2022  8:00:00 AM</span> You deleted a message.'
+        '</p></div>\n<div class ="announcement"><p><span class="timestamp">May 20, 2022  8:01:00 AM</span> They deleted'
+        ' a message.</p></div>\n</body></html>')
+    page = page.replace('<span class="bubble">SAM!!! I knew it. so proud of you</span>\n</div>\n</div>\n</div>',
+                        '<span class="bubble">SAM!!! I knew it. so proud of you</span>\n</div>\n<div class="replies">'
+                        '<div class="reply" id="X"><div class="message"><div class="received"><p><span '
+                        'class="timestamp">May 17, 2022  5:31:50 PM</span><span class="sender">Sam Rivera</span></p>'
+                        '</div></div></div></div>\n</div>\n</div>', 1)
+    chat = parse_text(page, name="Sam Rivera.html")
+    assert [m.author for m in chat.messages[:2]] == ["Sam Rivera", "Me"]  # no copy leaks out of the thread
+    assert (chat.messages[-1].author, chat.messages[-1].kind) == ("Me", DELETED)
+    assert chat.system_events[-1].text == "They deleted a message."

@@ -57,6 +57,7 @@ from turntoward.model import Conversation, Message, MessageKind, Reaction, Syste
 
 SPACES = re.compile(r"\s+")
 NAMED = re.compile(r"(.+?) named the conversation (.+)")
+DELETED_2023 = re.compile(r"(.+?) deleted a message\.")  # "They deleted a message." names nobody: a notice
 MEDIA_CLASSES = frozenset({"attachment", "sticker", "attachment_error"})
 # Parts of a message that are not its words.
 SKIPPED = frozenset({"reply_anchor", "deleted", "expressive", "transcription", "subject"})
@@ -133,6 +134,10 @@ class IMessageHtmlImporter:
 def _add_notice(ts: datetime, rest: str, author: Callable[[str], str], messages: list[Message],
                 events: list[SystemEvent]) -> None:
     """An announcement: "Sam named the conversation X", "You unsent a message." and the like."""
+    deleted = DELETED_2023.fullmatch(rest)
+    if deleted and deleted[1] != "They":  # the exporter's 2023 wording: "You deleted a message."
+        messages.append(Message(len(messages), ts, author(deleted[1]), "", MessageKind.DELETED))
+        return
     named = NAMED.fullmatch(rest)
     if named:  # the page writes "named the conversation X" where the text export writes "renamed ... to X"
         events.append(SystemEvent(ts, f"named the conversation “{named[2]}”", author(named[1])))
@@ -233,7 +238,10 @@ class _PageReader(RoleParser):
         if self.skipping:
             if "reply" in classes and tag == "div" and attributes.get("id"):
                 entry.replies.append(attributes["id"])
-            return "skip" if tag == "div" and "replies" in classes else None
+            if tag == "div" and "replies" in classes:  # replies nested inside replies: still skipped
+                self.skipping += 1
+                return "skip"
+            return None
         if "replies" in classes:
             self.skipping += 1
             return "skip"
