@@ -168,3 +168,11 @@ def test_an_attachment_the_download_does_not_hold_is_media_as_in_the_json(tmp_pa
     (chat,) = read(tmp_path / "message_1.html")
     assert [(m.kind, m.text) for m in chat.messages] == [(MEDIA, "You sent an attachment.")]
     assert [e.text for e in chat.system_events] == ["Audio call ended"]
+
+
+def test_a_facebook_download_kept_in_a_folder_named_after_instagram_is_still_messenger(tmp_path: Path) -> None:
+    folder = tmp_path / "my_instagram_and_fb_backups" / "facebook-leo-2022" / "messages" / "inbox" / "samira_1"
+    folder.mkdir(parents=True)
+    (folder / "message_1.html").write_bytes((FACEBOOK / "message_2.html").read_bytes())
+    (chat,) = read(folder / "message_1.html")
+    assert chat.source_format == "messenger_html"

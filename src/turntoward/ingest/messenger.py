@@ -184,7 +184,7 @@ class MetaInboxImporter:
             score = 0.7  # a file trimmed to its messages (other tools' samples are)
         else:
             return 0.0
-        mentions_instagram = "instagram" in source.name.lower() or b"your_instagram_activity" in head
+        mentions_instagram = from_instagram(source, head)
         if self.name == "instagram":
             return score + 0.05 if mentions_instagram else 0.0
         return score
@@ -256,6 +256,18 @@ class MetaInboxImporter:
             chat_id=doc.optional_str(header, "thread_path", ""),
             me=options.me,
         )
+
+
+def from_instagram(source: Source, head: bytes) -> bool:
+    """Whether the file is from Instagram: its path or media URIs say so, unless they say Facebook
+    (``your_facebook_activity``, a ``facebook-sam-2024-…`` download) where a folder the user named
+    mentions Instagram ("my_instagram_and_fb_backups/facebook-leo/…")."""
+    name = source.name.replace("\\", "/").lower()
+    if "your_facebook_activity" in name or b"your_facebook_activity" in head:
+        return False
+    if any(part.startswith("facebook-") for part in name.split("/")):
+        return False
+    return "instagram" in name or b"your_instagram_activity" in head
 
 
 def _has_senders(root: JsonObject) -> bool:

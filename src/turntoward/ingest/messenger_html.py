@@ -57,6 +57,7 @@ from turntoward.ingest.messenger import (
     REACTION_NOTICE_MAX,
     REACTION_NOTICES,
     UNSUPPORTED,
+    from_instagram,
 )
 from turntoward.model import Conversation, Message, MessageKind, Reaction, SystemEvent
 
@@ -148,9 +149,7 @@ class MetaHtmlImporter:
             return 0.0
         if b"_a6-h" not in head and b"_2lek" not in head and b"_a6-p" not in head and b"_2let" not in head:
             return 0.0
-        mentions_instagram = (
-            "instagram" in source.name.lower() or b"Instagram-Logo" in head or b"your_instagram_activity" in head
-        )
+        mentions_instagram = from_instagram(source, head) or b"Instagram-Logo" in head
         if self.name == "instagram_html":
             return 0.95 if mentions_instagram else 0.0
         return 0.9
