@@ -359,3 +359,19 @@ def test_a_semicolon_csv_with_attachments_reads_files_as_media(tmp_path: Path) -
         (datetime(2018, 6, 11, 16, 51), "ana#5350", "<attachment>", MessageKind.MEDIA),
         (datetime(2018, 6, 11, 16, 53), "Cypher#9999", "wow; the view", MessageKind.TEXT),
     ]
+
+
+def test_a_whatsapp_chat_turned_into_a_table_keeps_its_placeholders_and_a_bad_clock_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "whatsapp.csv"
+    path.write_text("Date,Time,Author,Message\n"
+                    "2024-03-12,21:04,server,Messages and calls are end-to-end encrypted. No one outside of this chat"
+                    " can read them.\n"
+                    "2024-03-12,21:05,Jakob,<Media omitted>\n"
+                    "2024-03-12,21:06,Jakob,look at this view\n", encoding="utf-8")
+    [chat] = parse(path)
+    assert [(m.author, m.kind) for m in chat.messages] == [("Jakob", MessageKind.MEDIA), ("Jakob", MessageKind.TEXT)]
+    assert len(chat.system_events) == 1
+    path.write_text("Date,Time,Author,Message\n2018-03-29,21:04,Ana,hi\n2018-03-29,PM,Ben,hey\n", encoding="utf-8")
+    with pytest.raises(ImportFormatError, match="column 'Time'") as caught:
+        parse(path)
+    assert caught.value.line == 3

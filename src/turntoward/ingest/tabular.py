@@ -23,7 +23,10 @@ common names (`GUESSES`, case-insensitive). The fields:
 * ``kind``: ``text``, ``media``, ``deleted`` or ``system`` (system rows become `SystemEvent`s);
 * ``attachments``: a row whose cell here is not empty (DiscordChatExporter's ``Attachments``, a
   link per file) is media, its words those of the ``text`` cell, else ``<attachment>``, unless a
-  ``kind`` column says what it is;
+  ``kind`` column says what it is. Without a ``kind`` column, WhatsApp's placeholders and notices
+  (``<Media omitted>``, ``This message was deleted``, the encryption notice; every language the
+  WhatsApp importer knows) are media, deleted messages and notices here too, as WhatsApp-to-CSV
+  converters keep them;
 * ``reply_to``: the ``id`` of the replied-to row when an ``id`` column exists, else the 0-based
   index of the replied-to message in its conversation (as ``turntoward analyze --jsonl``
   writes it); a reply to a message outside the file points nowhere.
@@ -61,6 +64,8 @@ from turntoward.errors import ImportFormatError, UnknownFormatError
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source, decode_text
 from turntoward.ingest._table_times import read_times
+from turntoward.ingest._whatsapp_dates import time_table
+from turntoward.ingest._whatsapp_markers import load_markers
 from turntoward.model import Conversation, Message, MessageKind, SystemEvent
 
 FIELDS = ("ts", "author", "text", "conversation", "kind", "reply_to", "id", "time", "from_me", "attachments")
@@ -296,6 +301,7 @@ def _conversations(source: Source, frame: pl.DataFrame, columns: dict[str, str],
     times = read_times(list(column("ts")), list(column("time")) if "time" in columns else None,
                        options.date_order) if timed else []
     mine = _from_me(frame, columns, mapped="from_me" in options.column_map)
+    markers = load_markers()
     # Absent columns repeat None forever, so zip stops with the real ones.
     fields = ("author", "text", "conversation", "kind", "reply_to", "id", "attachments")
     cells = zip(*(column(name) for name in fields), strict=False)
@@ -304,12 +310,18 @@ def _conversations(source: Source, frame: pl.DataFrame, columns: dict[str, str],
         group = groups.get(chat) or groups.setdefault(chat, _Rows(chat or stem, chat or None))
         ts = times[row] if timed else NO_TIMES_START + timedelta(minutes=len(group.entries))
         if ts is None:
+            if "time" in columns and not _clock_reads(frame.get_column(columns["time"])[row]):
+                raise _BadRow(row, columns["time"], "a clock time like 21:04 or 9:04 PM",
+                              frame.get_column(columns["time"])[row])
             raise _BadRow(row, columns["ts"], TIMESTAMP_EXAMPLE, frame.get_column(columns["ts"])[row])
         author = _text(raw_author).strip()
         kind = _kind(row, columns, raw_kind)
         words = _text(text)
         if raw_kind is None and _text(attached).strip():  # a file sent: media, as the apps' own exports read it
             kind, words = MessageKind.MEDIA, words or ATTACHMENT
+        elif raw_kind is None:
+            # a WhatsApp chat turned into a table keeps WhatsApp's placeholders ("<Media omitted>") and notices
+            kind = markers.kind_of(words) or kind
         if not author and kind is not MessageKind.SYSTEM:
             if mine is not None and mine[row]:
                 author = group.me = options.me or ME
@@ -363,6 +375,18 @@ def _from_me(frame: pl.DataFrame, columns: dict[str, str], *, mapped: bool) -> l
                 raise _BadRow(row, columns["from_me"], "a direction (Outgoing or Incoming, true or false)", value)
             return None
     return [v in _MINE for v in values]
+
+
+def _clock_reads(value: object) -> bool:
+    """Whether a cell of the time column holds a clock time (or nothing)."""
+    clock = _text(value).strip()
+    if not clock:
+        return True
+    try:
+        time_table([clock])
+    except ValueError:
+        return False
+    return True
 
 
 def _text(value: object) -> str:
