@@ -26,8 +26,8 @@ class RoleParser(HTMLParser):
     RECORDS: frozenset[str] = frozenset()
     """The roles of a message's element: one still open at the end of the page means the page was cut off."""
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+    def __init__(self, *, convert_charrefs: bool = True) -> None:
+        super().__init__(convert_charrefs=convert_charrefs)
         self.stack: list[tuple[str, str | None]] = []  # (tag, role) of each open element
 
     def role(self, tag: str, attributes: dict[str, str]) -> str | None:

@@ -74,11 +74,10 @@ import re
 from collections.abc import Iterator
 from datetime import datetime
 from html import unescape
-from html.parser import HTMLParser
 from typing import NoReturn
 
 from turntoward.errors import ImportFormatError
-from turntoward.ingest._html import VOID
+from turntoward.ingest._html import RoleParser
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source, export_pages
 from turntoward.ingest.telegram import (
@@ -210,16 +209,6 @@ def _read_page(source: Source, chat: _Chat) -> int | None:
     return reader.next_page
 
 
-class _Element:
-    """An open tag and what it means to us."""
-
-    __slots__ = ("role", "tag")
-
-    def __init__(self, tag: str, role: str | None) -> None:
-        self.tag = tag
-        self.role = role
-
-
 class _ShownReaction:
     """One ``<span class="reaction">`` of a message: its emoji and the names of its reactors."""
 
@@ -267,14 +256,13 @@ class _Entry:
         self.reactions: list[_ShownReaction] = []
 
 
-class _PageReader(HTMLParser):
+class _PageReader(RoleParser):
     """Streams one page, turning each closed message div into a record of `chat`."""
 
     def __init__(self, source: Source, chat: _Chat) -> None:
         super().__init__(convert_charrefs=False)  # a literal newline is layout, an escaped one is text
         self.source = source
         self.chat = chat
-        self.stack: list[_Element] = []
         self.entry: _Entry | None = None
         self.capture: list[list[str]] = []  # text being collected, innermost last
         self.title: list[str] | None = None
@@ -284,28 +272,11 @@ class _PageReader(HTMLParser):
 
     # The parser's events.
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def role(self, tag: str, attributes: dict[str, str]) -> str | None:
         if tag == "br":
             self._add("\n")
-            return
-        attributes = {name: value or "" for name, value in attrs}
-        classes = set(attributes.get("class", "").split())
-        role = self._role(tag, classes, attributes)
-        if tag not in VOID:
-            self.stack.append(_Element(tag, role))
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if tag not in VOID:
-            self.handle_endtag(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        for depth in range(len(self.stack) - 1, -1, -1):
-            if self.stack[depth].tag == tag:
-                while len(self.stack) > depth:
-                    self._close(self.stack.pop())
-                return
-        # an end tag that closes nothing: browsers ignore it, and so do we
+            return None
+        return self._role(tag, set(attributes.get("class", "").split()), attributes)
 
     def handle_data(self, data: str) -> None:
         if self.capture:
@@ -413,8 +384,7 @@ class _PageReader(HTMLParser):
             shown.names.append(attributes.get("title", ""))
         return None
 
-    def _close(self, element: _Element) -> None:
-        role = element.role
+    def ended(self, role: str, depth: int) -> None:
         if role == "capture":
             self.capture.pop()
         elif role == "message":
