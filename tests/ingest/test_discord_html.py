@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -199,3 +199,18 @@ def test_a_byte_that_is_not_utf8_is_named_at_its_own_line() -> None:
     with pytest.raises(ImportFormatError) as caught:
         parse_text(page.replace("😬".encode(), b"\xff\xfe"))
     assert caught.value.line == line
+
+
+def test_dates_that_fit_both_orders_take_the_one_the_message_ids_agree_with() -> None:
+    # US times, 1 and 2 March 2024: day first would read 3 January and 3 February, and run forward too
+    def snowflake(ts: datetime) -> int:
+        return int((ts - datetime(2015, 1, 1)) / timedelta(milliseconds=1)) << 22
+
+    page = DM.read_text(encoding="utf-8")
+    ids = [line.split('data-message-id="')[1].split('"')[0] for line in page.splitlines()
+           if 'class="chatlog__message-container' in line]
+    for k, old in enumerate(ids):
+        page = page.replace(old, str(snowflake(datetime(2024, 3, 1 + k // 4, 2, 4 + k))))  # UTC, 7 hours ahead
+    page = page.replace("3/12/2024", "3/1/2024").replace("3/13/2024", "3/2/2024")
+    chat = parse_text(page)
+    assert {m.ts.date() for m in chat.messages} == {date(2024, 3, 1), date(2024, 3, 2)}

@@ -258,7 +258,7 @@ class _PageReader(RoleParser):
         if not self.preamble and not self.info:
             raise ImportFormatError(self.name, "a DiscordChatExporter HTML export (its preamble names the channel)",
                                     found="no preamble")
-        times = read_times([entry.when or "" for entry in self.entries], date_order=options.date_order)
+        times = _times(self.entries, options.date_order)
         messages: list[Message] = []
         events: list[SystemEvent] = []
         index_of: dict[str, int] = {}
@@ -306,6 +306,30 @@ class _PageReader(RoleParser):
             channel = _spaced(self.info.get("info__channel-name", []))
         channel = channel.rsplit(" / ", 1)[-1]
         return channel if guild == DIRECT_MESSAGES or not guild else f"{guild} #{channel}"
+
+
+def _times(entries: list[_Entry], date_order: str | None) -> list[datetime | None]:
+    """The page's times. Where every date fits both day/month orders (3/1/2024, 3/2/2024), the order
+    is the one in which the dates agree with the days the message ids were made on, since the
+    dates running forward cannot tell it there; the user's --date-order decides when given."""
+    whens = [entry.when or "" for entry in entries]
+    if date_order is not None:
+        return read_times(whens, date_order=date_order)
+    readings = [read_times(whens, date_order=order) for order in ("dmy", "mdy")]
+    if readings[0] == readings[1]:
+        return readings[0]
+
+    def agreeing(times: list[datetime | None]) -> int:
+        sent = (_snowflake_time(entry.id) for entry in entries)
+        return sum(1 for ts, utc in zip(times, sent, strict=True)
+                   if ts is not None and utc is not None and abs(ts - utc) <= MAX_ZONE + timedelta(minutes=1))
+
+    day_first, month_first = (agreeing(times) for times in readings)
+    if month_first > day_first:
+        return readings[1]
+    if day_first > month_first:
+        return readings[0]
+    return read_times(whens)  # the ids cannot tell: as every table is read
 
 
 def _to_the_second(ts: datetime, entry: _Entry) -> datetime:
