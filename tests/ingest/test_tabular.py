@@ -375,3 +375,10 @@ def test_a_whatsapp_chat_turned_into_a_table_keeps_its_placeholders_and_a_bad_cl
     with pytest.raises(ImportFormatError, match="column 'Time'") as caught:
         parse(path)
     assert caught.value.line == 3
+
+
+def test_a_table_without_a_header_row_is_told_so(tmp_path: Path) -> None:
+    path = tmp_path / "whatsapp.csv"
+    path.write_text("'10/22/19','13:44','AJoshi','Hey'\n'10/22/19','13:45','Rina','hi!'\n", encoding="utf-8")
+    with pytest.raises(UnknownFormatError, match="has none; add one"):
+        parse(path)

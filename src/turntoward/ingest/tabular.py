@@ -89,6 +89,7 @@ GUESSES: dict[str, tuple[str, ...]] = {
     "from_me": ("from_me", "is_from_me", "is_outgoing", "outgoing", "direction", "type"),
     "attachments": ("attachments", "attachment", "attachment_url", "attachment_urls", "media_url"),
 }
+_DATE_LIKE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}")  # a column name that is a date: no header row
 ATTACHMENT = "<attachment>"
 """The words of a row with an attachment and no words of its own."""
 ME = "Me"
@@ -276,6 +277,10 @@ def _columns(source: Source, frame: pl.DataFrame, column_map: dict[str, str]) ->
             nested = [name for name, dtype in frame.schema.items() if isinstance(dtype, pl.Struct)]
             if nested:
                 raise _nested(UnknownFormatError, source, nested)
+            if any(parse_timestamp(name.strip(" '\"")) is not None for name in present if _DATE_LIKE.search(name)):
+                raise UnknownFormatError(
+                    source.name, "a first row of column names (ts, author, text, ...): this one reads like a "
+                    "message, so the table has none; add one, or map the columns", found=", ".join(present))
             looked_for = ", ".join(GUESSES[field_name][:7]) + (", …" if len(GUESSES[field_name]) > 7 else "")
             without = ", or ts=none for a table without times" if field_name == "ts" else ""
             raise UnknownFormatError(
