@@ -382,3 +382,13 @@ def test_a_table_without_a_header_row_is_told_so(tmp_path: Path) -> None:
     path.write_text("'10/22/19','13:44','AJoshi','Hey'\n'10/22/19','13:45','Rina','hi!'\n", encoding="utf-8")
     with pytest.raises(UnknownFormatError, match="has none; add one"):
         parse(path)
+
+
+def test_a_notice_row_without_an_author_is_a_notice(tmp_path: Path) -> None:
+    path = tmp_path / "messages.csv"  # LinkedIn's export: FROM is empty on such rows
+    path.write_text("CONVERSATION ID,FROM,DATE,CONTENT\n"
+                    "2-abc,Priya Nair,2024-03-12 21:04:05 UTC,congrats on the new role!\n"
+                    "2-abc,,2024-03-12 21:06:00 UTC,Tom Reyes left the conversation.\n", encoding="utf-8")
+    [chat] = parse(path)
+    assert [m.author for m in chat.messages] == ["Priya Nair"]
+    assert [e.text for e in chat.system_events] == ["Tom Reyes left the conversation."]

@@ -89,6 +89,7 @@ GUESSES: dict[str, tuple[str, ...]] = {
     "from_me": ("from_me", "is_from_me", "is_outgoing", "outgoing", "direction", "type"),
     "attachments": ("attachments", "attachment", "attachment_url", "attachment_urls", "media_url"),
 }
+_LEFT_OR_JOINED = re.compile(r".{1,80} (?:left|joined) the (?:conversation|group|chat)\.?")
 _DATE_LIKE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}")  # a column name that is a date: no header row
 ATTACHMENT = "<attachment>"
 """The words of a row with an attachment and no words of its own."""
@@ -327,6 +328,8 @@ def _conversations(source: Source, frame: pl.DataFrame, columns: dict[str, str],
         elif raw_kind is None:
             # a WhatsApp chat turned into a table keeps WhatsApp's placeholders ("<Media omitted>") and notices
             kind = markers.kind_of(words) or kind
+        if not author and raw_kind is None and _LEFT_OR_JOINED.fullmatch(words):
+            kind = MessageKind.SYSTEM  # "Sam left the conversation." with nobody as its author (LinkedIn's export)
         if not author and kind is not MessageKind.SYSTEM:
             if mine is not None and mine[row]:
                 author = group.me = options.me or ME
