@@ -14,7 +14,11 @@ and, where set, ``Topic:``, ``After:`` and ``Before:``. Each message is then
     ❤️ (2) 👍
 
 followed by a blank line; ``{Embed}`` (a link's preview) and ``{Stickers}`` sections come the
-same way. A closing rule, ``Exported 42 message(s)`` and a last rule end the file.
+same way. A closing rule, ``Exported 42 message(s)`` and a last rule end the file (exports from
+before about 2020 have no such ending, and ``Messages:`` and ``Range:`` lines in the preamble; a
+topic may run over several lines). A line in brackets after a blank line starts a message only
+where the brackets hold a clock time (``[draft] see below`` is words); one whose date is not real
+is an error naming it. An export split into parts (``… [part 2].txt``) reads as one channel.
 
 The time is written in the exporting computer's culture (``--locale``; .NET's short date and
 time, ``5/1/2020 10:00 AM``, ``01.05.2020 10:00``; older versions ``05-Apr-20 02:22 PM``), so
@@ -117,13 +121,11 @@ class _Part:
 
     def read_into(self, times: list[datetime | None], messages: list[Message], events: list[SystemEvent]) -> None:
         """Add this part's messages, given the time each header reads as."""
-        for (number, found), ts in zip(self.heads, times, strict=True):
+        for k, ((number, found), ts) in enumerate(zip(self.heads, times, strict=True)):
             if ts is None:
                 raise ImportFormatError(self.name, "a real date and time in the message header", line=number + 1,
                                         found=found["when"])
-        dated = [(number, found, ts) for (number, found), ts in zip(self.heads, times, strict=True) if ts is not None]
-        for k, (number, found, ts) in enumerate(dated):
-            body_end = dated[k + 1][0] if k + 1 < len(dated) else self.end
+            body_end = self.heads[k + 1][0] if k + 1 < len(self.heads) else self.end
             author = _NO_DISCRIMINATOR.sub("", found["author"])
             _add(self.lines[number + 1 : body_end], ts, author, messages, events)
 
