@@ -47,11 +47,10 @@ from turntoward.ingest.imessage_txt import (
     _EFFECTS,
     _ME_IN_NOTICES,
     _RECEIPT,
-    _TAPBACK_EMOJI,
-    _TAPBACK_LINE,
     EXPORT_ME,
     _notice,
     exporter_time,
+    tapback,
 )
 from turntoward.model import Conversation, Message, MessageKind, Reaction, SystemEvent
 
@@ -176,14 +175,11 @@ def _add_message(entry: _Entry, ts: datetime, sender: str, author: Callable[[str
         index_of.setdefault(guid, index)
     tapbacks: dict[str, Reaction] = {}
     for line in entry.tapbacks:
-        found = _TAPBACK_LINE.fullmatch(_spaced(line))
-        if found is None:
-            continue
-        kind_word, who = found.groups()
-        emoji = _TAPBACK_EMOJI.get(kind_word) or (kind_word if not kind_word.isascii() else None)
-        if emoji:
-            tapbacks.pop(author(who), None)
-            tapbacks[author(who)] = Reaction(author(who), emoji)
+        read = tapback(_spaced(line))
+        if read:  # a person's later tapback on the message stands, as in the text export
+            who = author(read[0])
+            tapbacks.pop(who, None)
+            tapbacks[who] = Reaction(who, read[1])
     messages.append(Message(index, ts, sender, text, kind, reply_to, edited=bool(entry.versions),
                             reactions=tuple(tapbacks.values())))
 

@@ -425,12 +425,19 @@ class _Body:
 
     def _tapback(self, line: str) -> Reaction | None:
         """The reaction a ``Loved by Sam`` / ``🫂 by Me`` line gives; None for a sticker or unknown line."""
-        found = _TAPBACK_LINE.fullmatch(line)
-        if found is None:
-            return None
-        kind, who = found.groups()
-        emoji = _TAPBACK_EMOJI.get(kind) or (kind if not kind.isascii() else None)
-        return Reaction(self.reader._author(who), emoji) if emoji else None
+        read = tapback(line)
+        return Reaction(self.reader._author(read[0]), read[1]) if read else None
+
+
+def tapback(line: str) -> tuple[str, str] | None:
+    """(who, emoji) of a tapback line as the exporter writes it (``Loved by Sam``, ``🫂 by Me``);
+    None for a sticker tapback or a line without an emoji."""
+    found = _TAPBACK_LINE.fullmatch(line)
+    if found is None:
+        return None
+    kind, who = found.groups()
+    emoji = _TAPBACK_EMOJI.get(kind) or (kind if not kind.isascii() else None)
+    return (who, emoji) if emoji else None
 
 
 def exporter_time(line: str) -> datetime | None:
