@@ -47,3 +47,23 @@ def test_a_chat_where_only_you_wrote_is_no_drift_and_no_crash():
     analysis = analyze([Conversation("dm.json", "discord", "Bea", chat),
                         Conversation("general.json", "discord", "general", note)], me="Adam")
     assert all(d.person != "Adam" for d in analysis.drift)
+
+
+def test_the_user_named_with_plain_spaces_is_found_where_the_phone_wrote_no_break_spaces():
+    """An iPhone export writes "+91\u00a099874\u00a044995" where the user types "+91 99874 44995"."""
+    from datetime import datetime, timedelta
+
+    from turntoward.analysis import analyze
+    from turntoward.analysis.drift import spelled_here
+    from turntoward.model import Conversation, Message
+
+    me = "+91\u00a099874\u00a044995"
+    assert spelled_here("+91 99874 44995", [me, "Bea"]) == me
+    assert spelled_here("bea", ["Bea", "BEA"]) is None  # two alike: nobody is guessed
+    start = datetime(2024, 1, 1, 9)
+    busy = [Message(i, start + timedelta(days=i // 6, hours=i % 6), (me, "Bea")[i % 2], "how was your day?")
+            for i in range(6 * 140)]  # twenty weeks of talk every day
+    quiet = [Message(len(busy) + k, start + timedelta(days=140 + 7 * k), me, "hey, are you around?")
+             for k in range(12)]  # then twelve weeks of the user alone
+    analysis = analyze([Conversation("chat.txt", "whatsapp", "Bea", busy + quiet)], me="+91 99874 44995")
+    assert [d.person for d in analysis.drift] == ["Bea"]

@@ -7,6 +7,7 @@ bids from the user that went unanswered at the end.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from datetime import date, timedelta
 
@@ -28,6 +29,22 @@ def guess_me(conversations: list[Conversation]) -> str | None:
     return top if n > rest[0][1] else None
 
 
+def spelled_here(me: str | None, people: list[str]) -> str | None:
+    """How this conversation writes the user's name `me`: exactly, else the one person whose name
+    is the same but for case and the spaces and hyphens phones vary (``+91\u00a099874\u00a044995``
+    from an iPhone for ``+91 99874 44995``); None when no one is."""
+    if me is None or me in people:
+        return me
+    key = _loose(me)
+    alike = [p for p in people if _loose(p) == key]
+    return alike[0] if len(alike) == 1 else None
+
+
+def _loose(name: str) -> str:
+    name = unicodedata.normalize("NFKC", name).replace("\u2011", "-").replace("\u2010", "-")
+    return " ".join(name.split()).casefold()
+
+
 def drift(analyses: list, me: str | None, th: Thresholds) -> list[Drift]:
     """People `me` is drifting from, worst first. `analyses` are `ConversationAnalysis` objects."""
     ends = [a.conversation.messages[-1].ts for a in analyses if a.conversation.messages]
@@ -39,8 +56,9 @@ def drift(analyses: list, me: str | None, th: Thresholds) -> list[Drift]:
     bids: dict[str, list[tuple[str, int, Outcome]]] = {}
     for a in analyses:
         conv = a.conversation
-        others = [p for p in conv.people if p != me]
-        if me is None or me not in conv.people or not others:  # nobody else wrote: no one to drift from
+        me_here = spelled_here(me, conv.people)
+        others = [p for p in conv.people if p != me_here]
+        if me_here is None or not others:  # the user did not write here, or nobody else did
             continue
         group = len(others) > 1
         prev_author: str | None = None
@@ -49,13 +67,13 @@ def drift(analyses: list, me: str | None, th: Thresholds) -> list[Drift]:
             # writes, and the user's replies right after it.
             if not group:
                 weekly.setdefault(others[0], Counter())[week_of(m.ts)] += 1
-            elif m.author != me:
+            elif m.author != me_here:
                 weekly.setdefault(m.author, Counter())[week_of(m.ts)] += 1
-            elif prev_author is not None and prev_author != me:
+            elif prev_author is not None and prev_author != me_here:
                 weekly.setdefault(prev_author, Counter())[week_of(m.ts)] += 1
             prev_author = m.author
         for b in a.bids:
-            if b.author == me and len(others) == 1:
+            if b.author == me_here and len(others) == 1:
                 bids.setdefault(others[0], []).append((conv.source, b.index, b.outcome))
     out: list[Drift] = []
     for person, counts in weekly.items():
