@@ -73,6 +73,7 @@ _BUILTIN = (
     "discord_html",
     "line",
     "kakaotalk",
+    "google_chat",
     "sms_xml",
     "tabular",
     "labelled",
