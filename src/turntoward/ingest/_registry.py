@@ -74,6 +74,7 @@ _BUILTIN = (
     "line",
     "kakaotalk",
     "google_chat",
+    "skype",
     "sms_xml",
     "tabular",
     "labelled",
