@@ -75,6 +75,7 @@ _BUILTIN = (
     "kakaotalk",
     "google_chat",
     "skype",
+    "snapchat",
     "sms_xml",
     "tabular",
     "labelled",
