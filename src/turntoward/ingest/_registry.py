@@ -76,6 +76,7 @@ _BUILTIN = (
     "google_chat",
     "skype",
     "snapchat",
+    "qq",
     "sms_xml",
     "tabular",
     "labelled",
