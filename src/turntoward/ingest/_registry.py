@@ -77,6 +77,7 @@ _BUILTIN = (
     "skype",
     "snapchat",
     "qq",
+    "element",
     "sms_xml",
     "tabular",
     "labelled",
