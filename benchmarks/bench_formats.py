@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data"
 SIZES = (10_000, 100_000)
-FORMATS = ("discord_html", "discord_txt", "messenger_html", "line")
+FORMATS = ("discord_html", "discord_txt", "messenger_html", "line", "google_chat", "skype", "snapchat", "qq", "element")
 
 CHILD = r"""
 import json, resource, sys, time
@@ -44,7 +44,9 @@ def export(fmt: str, count: int) -> Path:
 
     folder = DATA / f"{fmt}_{count}"
     target = folder / {"discord_html": "dm.html", "discord_txt": "dm.txt", "messenger_html": "message_1.html",
-                       "line": "[LINE] Chat with Jonah.txt"}[fmt]
+                       "line": "[LINE] Chat with Jonah.txt", "google_chat": "Google Chat",
+                       "skype": "messages.json", "snapchat": "chat_history.json", "qq": "Jonah.txt",
+                       "element": "matrix - Jonah - Chat Export.json"}[fmt]
     if target.exists():
         return target
     folder.mkdir(parents=True, exist_ok=True)
@@ -59,9 +61,26 @@ def export(fmt: str, count: int) -> Path:
         from tests.exporters.messenger_html import render_messenger_html_files
         for name, page in render_messenger_html_files(records, title="Jonah").items():
             (folder / name).write_text(page, encoding="utf-8")
-    else:
+    elif fmt == "line":
         from tests.exporters.line import render_line
         target.write_text(render_line(records, title="Jonah"), encoding="utf-8")
+    elif fmt == "google_chat":  # a folder: Groups/DM .../messages.json and group_info.json
+        from tests.exporters.google_chat import render_google_chat
+        for name, text in render_google_chat(records, me="Maya").items():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            (target / name).write_text(text, encoding="utf-8")
+    elif fmt == "skype":
+        from tests.exporters.skype import render_skype
+        target.write_text(render_skype(records, title="Jonah", me="Maya"), encoding="utf-8")
+    elif fmt == "snapchat":
+        from tests.exporters.snapchat import render_snapchat
+        target.write_text(render_snapchat(records, key="jonah", me="Maya"), encoding="utf-8")
+    elif fmt == "qq":
+        from tests.exporters.qq import render_qq
+        target.write_text(render_qq(records, title="Jonah", layout="friend"), encoding="utf-8")
+    else:
+        from tests.exporters.element import render_element
+        target.write_text(render_element(records, room="Jonah", me="Maya"), encoding="utf-8")
     return target
 
 
@@ -78,7 +97,7 @@ def main() -> None:
                      f"print(b.export({fmt!r}, {count}))"
             path = Path(subprocess.run([sys.executable, "-c", render], check=True, capture_output=True,
                                        text=True).stdout.strip())
-            size = sum(p.stat().st_size for p in path.parent.iterdir()) / 1e6
+            size = sum(p.stat().st_size for p in path.parent.rglob("*") if p.is_file()) / 1e6
             out = subprocess.run([sys.executable, "-c", CHILD, str(path)], check=True, capture_output=True, text=True)
             run = json.loads(out.stdout)
             print(f"{fmt:>15} {run['messages']:>9,} {size:>6.1f} {run['wall']:>7.2f} {run['cpu']:>6.2f} "
