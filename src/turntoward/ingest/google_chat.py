@@ -111,7 +111,7 @@ from pathlib import Path, PurePosixPath
 from turntoward.errors import ImportFormatError
 from turntoward.ingest._json_doc import JsonDoc, JsonObject, child, load_json, looks_like_json_object
 from turntoward.ingest._registry import ImportOptions, register
-from turntoward.ingest._sources import Source
+from turntoward.ingest._sources import Source, archive_members
 from turntoward.model import Conversation, Message, MessageKind, Reaction, SystemEvent
 
 ATTACHMENT = "<attachment>"
@@ -573,9 +573,8 @@ def _user_info(source: Source) -> Source | None:
         return None
     users = "Users/" if str(groups_member.parent) == "." else f"{groups_member.parent}/Users/"
     try:
-        with zipfile.ZipFile(source.archive) as zf:
-            names = [n for n in zf.namelist() if n.startswith(users) and n.endswith("/user_info.json")
-                     and n.count("/") == users.count("/") + 1]
+        names = [n for n in sorted(archive_members(source.archive)) if n.startswith(users)
+                 and n.endswith("/user_info.json") and n.count("/") == users.count("/") + 1]
     except (OSError, zipfile.BadZipFile) as exc:
         raise ImportFormatError(str(source.archive), "a zip archive of a chat export", found=str(exc)) from exc
     if len(names) != 1:

@@ -81,7 +81,6 @@ from __future__ import annotations
 
 import calendar
 import re
-import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -92,7 +91,7 @@ from turntoward.errors import ImportFormatError, UnknownFormatError
 from turntoward.ingest._html import RoleParser, read_page
 from turntoward.ingest._json_doc import JsonDoc, JsonObject, child, load_json, looks_like_json_object
 from turntoward.ingest._registry import ImportOptions, register
-from turntoward.ingest._sources import Source
+from turntoward.ingest._sources import Source, archive_members
 from turntoward.model import Conversation, Message, MessageKind, SystemEvent
 
 EXPECTED = ("a Snapchat chat_history.json: an object of conversations holding lists of chats "
@@ -239,8 +238,7 @@ def _json_in_download(page: Source) -> bool:
         return (page.path.parent.parent.parent / JSON_CHATS).is_file()
     assert page.archive is not None and page.member is not None
     member = str(PurePosixPath(page.member).parent.parent.parent / JSON_CHATS)
-    with zipfile.ZipFile(page.archive) as archive:
-        return member.removeprefix("./") in archive.namelist()
+    return member.removeprefix("./") in archive_members(page.archive)
 
 
 def _json_looks_like_chats(head: bytes) -> bool:
