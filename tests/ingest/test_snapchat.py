@@ -144,6 +144,9 @@ def test_the_pages_of_a_download_without_its_json_are_read_from_a_folder_or_a_zi
     shutil.copytree(DOWNLOAD / "html", html_only / "html")
     found = [c.chat_id for _, chats in read_paths([html_only]) for c in chats]
     assert sorted(found) == sorted(["noor.h", HIKE])
+    for part in (DOWNLOAD / "html", DOWNLOAD / "html" / "chat_history"):  # the JSON is there, but not given
+        found = [c.chat_id for _, chats in read_paths([part]) for c in chats]
+        assert sorted(found) == sorted(["noor.h", HIKE])
     archive = tmp_path / "mydata.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         for f in sorted(DOWNLOAD.rglob("*")):
@@ -230,6 +233,28 @@ def test_utc_times_become_the_machines_local_time() -> None:
     assert noor.messages[0].ts == datetime(2024, 3, 9, 15, 10, 12, 523_000)  # 20:10:12 UTC is 15:10 (EST)
     assert page.messages[0].ts == datetime(2024, 3, 9, 15, 10, 12)
     assert old.messages[0].ts == datetime(2021, 6, 20, 4, 15, 33)  # EDT in June
+
+
+def test_a_conversation_that_is_no_list_stops_a_folder_import_naming_it(tmp_path: Path) -> None:
+    entry = {"From": "ana", "Media Type": "TEXT", "Created": "2024-03-01 10:00:00 UTC", "Content": "hi",
+             "IsSender": False, "IsSaved": True}
+    (tmp_path / "chat_history.json").write_text(json.dumps({"ana": [entry], "bo": None}), encoding="utf-8")
+    with pytest.raises(ImportFormatError, match="at bo: expected a list"):  # not skipped as "not Snapchat"
+        list(read_paths([tmp_path]))
+
+
+def test_entries_keep_their_order_in_the_hour_the_clocks_go_back() -> None:
+    def entry(created: str, words: str) -> dict[str, object]:
+        return {"From": "ana", "Media Type": "TEXT", "Created": created, "Content": words, "IsSender": False}
+
+    text = json.dumps({"ana": [entry("2024-10-27 01:15:00 UTC", "yes, 3 is fine"),  # newest first
+                               entry("2024-10-27 00:45:00 UTC", "still up? is 3 ok tomorrow")]})
+    with local_time("Europe/Berlin"):  # 00:45 UTC is 02:45 summer time, 01:15 UTC is 02:15 winter time
+        [chat] = parse_text(text)
+    assert [(m.ts, m.text) for m in chat.messages] == [
+        (datetime(2024, 10, 27, 2, 45), "still up? is 3 ok tomorrow"),
+        (datetime(2024, 10, 27, 2, 15), "yes, 3 is fine"),
+    ]
 
 
 ENTRY = ('{"From": "ana", "Media Type": "TEXT", "Created": "2024-03-01 10:00:00 UTC", "Content": "hi", '

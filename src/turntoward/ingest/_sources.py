@@ -49,6 +49,9 @@ class Source:
     member: str | None = None
     named: bool = False
     """Whether the user named this file itself (not a folder or archive holding it)."""
+    root: Path | None = None
+    """The folder the user named that this file was found in (None for a file named itself or a
+    member of an archive): what else of an export is part of the same import."""
 
     @property
     def filename(self) -> str:
@@ -214,7 +217,7 @@ def expand_paths(paths: list[str | Path]) -> Iterator[Source]:
                 if zipfile.is_zipfile(child) and child.suffix.lower() == ".zip":
                     yield from _zip_members(child, str(child))
                 else:
-                    yield Source(str(child), path=child)
+                    yield Source(str(child), path=child, root=path)
         elif path.is_file():
             if path.suffix.lower() == ".zip" or (zipfile.is_zipfile(path) and path.suffix.lower() != ".db"):
                 yield from _zip_members(path, shown)

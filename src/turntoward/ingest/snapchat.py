@@ -106,7 +106,7 @@ JSON_CHATS = "json/chat_history.json"
 SNAP_PAGE_PREFIX = "Snap History with "
 MICROSECONDS_FROM = 10**14
 """A ``Created(microseconds)`` this large is microseconds; below it, milliseconds (as every real one is)."""
-AGREEMENT = timedelta(seconds=2)
+AGREEMENT_MS = 2000
 """How far ``Created(microseconds)`` may be from ``Created`` and still be used for its milliseconds."""
 ME = "me"
 """The user's name in the old JSON, which never names them, when no ``--me`` is given."""
@@ -141,11 +141,20 @@ NOTICES = {
 }
 
 
+@dataclass(frozen=True)
+class _Moment:
+    """When an entry was written: milliseconds since 1970 (UTC), the order of entries (local time
+    goes back an hour when summer time ends), and the naive local time shown."""
+
+    ms: int
+    local: datetime
+
+
 @dataclass
 class _Entry:
     """One chat entry, whatever the layout: what the importer needs of it."""
 
-    ts: datetime
+    when: _Moment
     author: str
     media_type: str
     words: str
@@ -211,7 +220,7 @@ class SnapchatImporter:
         return self._conversation(source, chat, options.me, page_title or None)
 
     def _conversation(self, source: Source, chat: _Chat, me: str | None, title: str | None) -> Conversation:
-        chat.entries.sort(key=lambda e: e.ts)  # stable: entries of one second keep the file's order
+        chat.entries.sort(key=lambda e: e.when.ms)  # stable: entries of one moment keep the file's order
         messages: list[Message] = []
         events: list[SystemEvent] = []
         for entry in chat.entries:
@@ -232,10 +241,13 @@ class SnapchatImporter:
 
 
 def _json_in_download(page: Source) -> bool:
-    """Whether the download a chat page (``html/chat_history/subpage_*.html``) belongs to also holds
-    ``json/chat_history.json``: a download asked for in both formats has every chat twice."""
+    """Whether the import a chat page (``html/chat_history/subpage_*.html``) was found in also holds
+    its download's ``json/chat_history.json``: a download asked for in both formats has every chat
+    twice. The JSON must be inside the folder the user gave (a page found in ``mydata/html`` is read
+    though ``mydata/json`` is there), or in the same archive."""
     if page.path is not None:
-        return (page.path.parent.parent.parent / JSON_CHATS).is_file()
+        json = (page.path.parent.parent.parent / JSON_CHATS).resolve()
+        return page.root is not None and json.is_file() and json.is_relative_to(page.root.resolve())
     assert page.archive is not None and page.member is not None
     member = str(PurePosixPath(page.member).parent.parent.parent / JSON_CHATS)
     return member.removeprefix("./") in archive_members(page.archive)
@@ -250,12 +262,13 @@ def _json_looks_like_chats(head: bytes) -> bool:
 
 
 def _refuse_other_documents(source: Source, root: JsonObject) -> None:
-    """UnknownFormatError for a JSON object that is not a newer chat_history.json at all: one whose
-    values are not all lists, whose entries have no ``Media Type``, or a snap_history.json (its
+    """UnknownFormatError for a JSON object that is not a newer chat_history.json at all: one with no
+    list among its values (a value that is no list, beside lists of chats, is an error of the file),
+    whose entries have no ``Media Type``, or a snap_history.json (its
     entries, snaps, have neither ``Content`` nor ``IsSaved``)."""
-    if not all(isinstance(value, list) for value in root.values()):
+    if root and not any(isinstance(value, list) for value in root.values()):  # {}: a download with no chats
         raise UnknownFormatError(source.name, EXPECTED, found="an object with other values than lists")
-    entries = [e for value in root.values() for e in value if isinstance(e, dict)]  # type: ignore[attr-defined]
+    entries = [e for value in root.values() if isinstance(value, list) for e in value if isinstance(e, dict)]
     if entries and not any("Media Type" in e for e in entries):
         raise UnknownFormatError(source.name, EXPECTED, found="lists of something else")
     if entries and not any("Content" in e or "IsSaved" in e for e in entries):
@@ -266,15 +279,15 @@ def _add(entry: _Entry, messages: list[Message], events: list[SystemEvent]) -> N
     """`entry` as a message or a notice (see the module docstring)."""
     kind = entry.media_type
     if (kind.startswith("STATUS") and kind not in ERASED) or kind == BOT_RESPONSE:
-        events.append(SystemEvent(entry.ts, entry.words or NOTICES.get(kind, kind), entry.author))
+        events.append(SystemEvent(entry.when.local, entry.words or NOTICES.get(kind, kind), entry.author))
         return
     if kind in ERASED or (kind == TEXT and not entry.words):
-        message = Message(len(messages), entry.ts, entry.author, "", MessageKind.DELETED)
+        message = Message(len(messages), entry.when.local, entry.author, "", MessageKind.DELETED)
     elif kind == TEXT:
-        message = Message(len(messages), entry.ts, entry.author, entry.words)
+        message = Message(len(messages), entry.when.local, entry.author, entry.words)
     else:
         text = entry.words or PLACEHOLDERS.get(kind, f"<{kind.lower()}>")
-        message = Message(len(messages), entry.ts, entry.author, text, MessageKind.MEDIA)
+        message = Message(len(messages), entry.when.local, entry.author, text, MessageKind.MEDIA)
     messages.append(message)
 
 
@@ -337,19 +350,19 @@ def _optional_bool(doc: JsonDoc, entry: JsonObject, key: str, at: str) -> bool:
     doc.fail(child(at, key), "true or false", value)
 
 
-def _json_time(doc: JsonDoc, entry: JsonObject, at: str) -> datetime:
+def _json_time(doc: JsonDoc, entry: JsonObject, at: str) -> _Moment:
     """``Created``, to the millisecond from ``Created(microseconds)`` where that agrees with it."""
     moment = _created(doc, entry, at)
     precise = doc.optional_int(entry, "Created(microseconds)", at)
     if precise is not None and precise > 0:
         ms = precise // 1000 if precise >= MICROSECONDS_FROM else precise
         exact = _local_time(ms)
-        if exact is not None and abs(exact - moment) <= AGREEMENT:
-            return exact
+        if exact is not None and abs(ms - moment.ms) <= AGREEMENT_MS:
+            return _Moment(ms, exact)
     return moment
 
 
-def _created(doc: JsonDoc, entry: JsonObject, at: str) -> datetime:
+def _created(doc: JsonDoc, entry: JsonObject, at: str) -> _Moment:
     value = doc.field_str(entry, "Created", at)
     moment = _utc_text(value)
     if moment is None:
@@ -357,8 +370,8 @@ def _created(doc: JsonDoc, entry: JsonObject, at: str) -> datetime:
     return moment
 
 
-def _utc_text(text: str) -> datetime | None:
-    """``2024-03-12 21:04:05 UTC`` as naive local time; None when it is not such a time."""
+def _utc_text(text: str) -> _Moment | None:
+    """``2024-03-12 21:04:05 UTC``, the instant and its naive local time; None when it is not such a time."""
     found = CREATED.fullmatch(text.strip())
     if found is None:
         return None
@@ -367,7 +380,9 @@ def _utc_text(text: str) -> datetime | None:
         utc = datetime(year, month, day, hour, minute, second)
     except ValueError:
         return None
-    return _local_time(calendar.timegm(utc.timetuple()) * 1000)
+    ms = calendar.timegm(utc.timetuple()) * 1000
+    local = _local_time(ms)
+    return None if local is None else _Moment(ms, local)
 
 
 def _local_time(ms: int) -> datetime | None:
