@@ -150,6 +150,14 @@ def test_recalls_in_a_chat_with_a_friend_never_invent_a_third_person() -> None:
     assert [e.text for e in chat.system_events] == ["老王撤回了一条消息"]  # nobody of this chat
 
 
+def test_a_recall_naming_two_members_of_one_name_stays_a_notice() -> None:
+    text = HEADER + ("2024-01-02 9:00:00 小周(20240101)\n周六爬山吗\n\n2024-01-02 9:01:00 小周(20240202)\n我去\n\n"
+                     "2024-01-02 9:02:00 系统消息(10000)\n小周撤回了一条消息\n")
+    (chat,) = parse_text(text)
+    assert chat.people == ["小周 (20240101)", "小周 (20240202)"]  # no third 小周
+    assert [e.text for e in chat.system_events] == ["小周撤回了一条消息"]
+
+
 def test_anonymous_group_members_keep_the_names_written() -> None:
     text = HEADER + ("2024-01-02 9:00:00 小满(12345)\n谁是卧底\n\n2024-01-02 9:01:00 大象(80000000)\n不是我\n\n"
                      "2024-01-02 9:02:00 (80000000)\n也不是我\n\n"

@@ -48,9 +48,10 @@ recall, ``X撤回了一条消息``, is a DELETED message by X (by the person who
 ``你撤回了一条消息`` ("you recalled") one by the exporting user when the ``me`` option names
 them, and ``对方撤回了一条消息`` ("the other side recalled") one by the friend the chat is with; a
 recall by someone who never wrote stays a notice in a chat without numbers, so that a chat with
-a friend never gains a third person. Media are written as placeholders, ``[图片]`` (photo), ``[表情]`` (QQ
-emoticon), ``[语音]``, ``[视频]``, ``[文件]``, ``[闪照]``, ``[QQ红包]``: a message of placeholders
-alone is MEDIA (its text kept), one with words too is TEXT.
+a friend never gains a third person, and so does one naming a name two people wrote under.
+Media are written as placeholders, ``[图片]`` (photo), ``[表情]`` (QQ emoticon), ``[语音]``,
+``[视频]``, ``[文件]``, ``[闪照]``, ``[QQ红包]``: a message of placeholders alone is MEDIA (its
+text kept), one with words too is TEXT.
 
 The export does not say who exported it: the ``me`` option may give their name, any name they
 wrote under, or their QQ number, and `Conversation.me` is then their name in each chat. Whether
@@ -303,6 +304,8 @@ class _People:
 
     by_identity: dict[str, str]
     by_name: dict[str, str]
+    shared: frozenset[str]
+    """Names more than one person wrote under: a notice naming one of them names nobody we can tell."""
 
     @classmethod
     def of(cls, records: list[_Record]) -> _People:
@@ -332,7 +335,7 @@ class _People:
                 names.setdefault(name, set()).add(by_identity[identity])
         by_name = {name: next(iter(people)) for name, people in names.items() if len(people) == 1 and name}
         by_name.update({name: name for name in bare})
-        return cls(by_identity, by_name)
+        return cls(by_identity, by_name, frozenset(name for name, people in names.items() if len(people) > 1))
 
     def author(self, record: _Record) -> str:
         if record.identity is None:
@@ -382,6 +385,8 @@ def _recaller(who: str, people: _People, me: str | None, title: str | None, reco
         return people.by_name.get(title or "") or (others.pop() if len(others) == 1 else None)
     if who in people.by_name:
         return people.by_name[who]
+    if who in people.shared:
+        return None  # two people wrote under this name: the notice stays a notice
     # someone who never wrote: a member of a group chat (whose authors carry numbers), else unknown
     return who if people.by_identity else None
 
