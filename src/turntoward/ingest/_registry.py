@@ -78,6 +78,7 @@ _BUILTIN = (
     "snapchat",
     "qq",
     "element",
+    "slack",
     "sms_xml",
     "tabular",
     "labelled",
