@@ -171,6 +171,98 @@ def test_a_thread_reply_with_a_real_reply_answers_that_message() -> None:
     assert parse_text(edited(real_reply, EVENTS)).messages[3].reply_to == 1
 
 
+def room(*events: dict[str, object]) -> str:
+    """A small export of a two-person room (Sam on matrix.org, Jo on a federated server)."""
+    return json.dumps({"room_name": "Sam & Jo", "room_creator": "@sam:matrix.org", "topic": "",
+                       "export_date": "27/10/2024", "exported_by": "@sam:matrix.org", "messages": list(events)})
+
+
+def said(event_id: str, sender: str, ms: int, body: str, **content: object) -> dict[str, object]:
+    return {"type": "m.room.message", "sender": sender, "origin_server_ts": ms, "event_id": event_id,
+            "room_id": "!hikeRoom:matrix.org", "content": {"msgtype": "m.text", "body": body, **content},
+            "unsigned": {}}
+
+
+def replying_to(event_id: str) -> dict[str, object]:
+    return {"m.relates_to": {"m.in_reply_to": {"event_id": event_id}}}
+
+
+SAM, JO = "@sam:matrix.org", "@jo.okafor:fairydust.space"
+NIGHT = 1729989900000  # 2024-10-27 00:45:00 UTC, 02:45 in Berlin (summer time) ...
+LATER = NIGHT + 30 * 60 * 1000  # ... and 01:15:00 UTC, 02:15 in Berlin (winter time again)
+
+
+def test_messages_keep_the_order_of_their_instants_through_the_autumn_clock_change() -> None:
+    export = room(
+        said("$question", JO, NIGHT, "still awake? the train leaves at 6"),
+        said("$answer", SAM, LATER, "yes, setting two alarms", **replying_to("$question")),
+    )
+    with local_time("Europe/Berlin"):
+        chat = parse_text(export)
+    assert [(m.index, m.ts, m.author, m.reply_to) for m in chat.messages] == [
+        (0, datetime(2024, 10, 27, 2, 45), "jo.okafor", None),
+        (1, datetime(2024, 10, 27, 2, 15), "sam", 0),  # the clock went back; the answer still comes second
+    ]
+
+
+def test_the_newest_edit_is_the_newest_instant_through_the_autumn_clock_change() -> None:
+    def edit(event_id: str, ms: int, body: str) -> dict[str, object]:
+        return said(event_id, SAM, ms, f"* {body}", **{
+            "m.new_content": {"msgtype": "m.text", "body": body},
+            "m.relates_to": {"rel_type": "m.replace", "event_id": "$plan"},
+        })
+
+    export = room(
+        said("$plan", SAM, NIGHT - 60_000, "meet at 6:30"),
+        edit("$edit2", LATER, "meet at 5:45 by the kiosk"),  # 02:15 on the clock, but the later instant
+        edit("$edit1", NIGHT, "meet at 5:45"),  # 02:45 on the clock
+    )
+    with local_time("Europe/Berlin"):
+        chat = parse_text(export)
+    assert [(m.text, m.edited) for m in chat.messages] == [("meet at 5:45 by the kiosk", True)]
+
+
+def test_a_reply_never_points_at_itself_or_at_a_later_message() -> None:
+    skewed = room(
+        said("$question", SAM, 1710277445000, "are we still on for Saturday?"),
+        # Jo's server clock is two seconds behind, so the answer's instant is before the question's.
+        said("$answer", JO, 1710277443000, "yes! bringing the trail map", **replying_to("$question")),
+    )
+    assert [(m.author, m.reply_to) for m in parse_text(skewed).messages] == [("jo.okafor", None), ("sam", None)]
+    itself = room(said("$loop", SAM, 1710277445000, "hello?", **replying_to("$loop")))
+    assert [m.reply_to for m in parse_text(itself).messages] == [None]
+
+
+def test_an_edit_by_anyone_but_the_sender_is_ignored() -> None:
+    forged = room(
+        said("$plan", SAM, 1710277445000, "I'll bring the tent"),
+        said("$forgery", JO, 1710277446000, "* I'll bring nothing", **{
+            "m.new_content": {"msgtype": "m.text", "body": "I'll bring nothing"},
+            "m.relates_to": {"rel_type": "m.replace", "event_id": "$plan"},
+        }),
+    )
+    assert [(m.author, m.text, m.edited) for m in parse_text(forged).messages] == [
+        ("sam", "I'll bring the tent", False),
+    ]
+
+
+def test_a_bundled_edit_by_anyone_but_the_sender_is_ignored() -> None:
+    def bundled(sender: str, body: str) -> dict[str, object]:
+        message = said("$plan", SAM, 1710277445000, "I'll bring the tent")
+        message["unsigned"] = {"m.relations": {"m.replace": {
+            "type": "m.room.message", "sender": sender, "origin_server_ts": 1710277500000, "event_id": "$edit",
+            "content": {"msgtype": "m.text", "body": f"* {body}",
+                        "m.new_content": {"msgtype": "m.text", "body": body},
+                        "m.relates_to": {"rel_type": "m.replace", "event_id": "$plan"}},
+        }}}
+        return message
+
+    forged = parse_text(room(bundled(JO, "I'll bring nothing"))).messages
+    assert [(m.text, m.edited) for m in forged] == [("I'll bring the tent", False)]
+    own = parse_text(room(bundled(SAM, "I'll bring the tent and the stove"))).messages
+    assert [(m.text, m.edited) for m in own] == [("I'll bring the tent and the stove", True)]
+
+
 def test_unknown_events_and_message_types_are_kept_never_dropped() -> None:
     def oddities(document: dict) -> None:
         template = dict(document["messages"][-1], type="m.room.message")  # Inês's sticker, the last message

@@ -28,7 +28,10 @@ What that means for reading it, and what we do:
   ``body`` (the file name, or the sticker's description), else a placeholder (`MEDIA_PLACEHOLDERS`).
   A message type we do not know keeps its ``body`` as TEXT, or is MEDIA ``<unsupported message>``.
 - Times: ``origin_server_ts`` is shown in this computer's local time (whole seconds through
-  `datetime.fromtimestamp`, then the milliseconds), as for Meta's exports.
+  `datetime.fromtimestamp`, then the milliseconds), as for Meta's exports. Messages are put in
+  order by that instant (a stable sort: the file's order among equal instants), never by the
+  local time, which runs backwards for an hour when the clocks go back in autumn; the newest edit
+  is the newest instant too.
 - Names: events carry only the sender's Matrix id. Each person gets ONE name for the whole
   conversation: the last ``displayname`` their ``m.room.member`` events in the export give them
   (which is what Element shows now and what ``exported_by`` uses), else their id's localpart
@@ -37,7 +40,9 @@ What that means for reading it, and what we do:
 - ``me`` is ``exported_by``, mapped to that person's name (it may be their id, their current
   display name or an earlier one); an export without it honours the ``me`` option.
 - Replies: ``content["m.relates_to"]["m.in_reply_to"]["event_id"]`` becomes `reply_to` when the
-  quoted event is a message of the export; the reply fallback that older clients put before the
+  quoted event is a message of the export that comes before the reply (a reply that names itself,
+  or a message whose instant is later, which happens when two servers' clocks disagree, answers
+  nothing: a reply points back); the reply fallback that older clients put before the
   words (``> <@sam:matrix.org> quoted line`` lines and a blank line, spec section "Fallbacks for
   rich replies", removed by MSC2781) is removed. A thread message (``rel_type``
   ``m.thread``) without a real reply answers the thread's first message.
@@ -49,7 +54,9 @@ What that means for reading it, and what we do:
   MSC3925, else only its id, time and sender): the
   message is then `edited` and takes ``m.new_content.body`` when the bundle has it. Edit events
   found in the file (other tools, other versions) are applied too: the newest by time wins, and
-  they are never messages themselves.
+  they are never messages themselves. As the spec says clients must ("Event replacements",
+  validity), an edit whose sender is not the original message's sender is ignored, in the file
+  or bundled (where the bundle names its sender): nobody can put words in another's mouth.
 - Reactions: ``m.reaction`` events have no tile either, so Element's exports hold none; where a
   file has them (``content["m.relates_to"]`` = ``{"rel_type": "m.annotation", "event_id",
   "key": "👍"}``) each becomes a `Reaction` on its message, with its author and time. A
@@ -117,14 +124,17 @@ _STATE_NOTICES: dict[str, str] = {
 class _Draft:
     """A message being read: what the file says, before edits, reactions and order are applied."""
 
+    ms: int
+    """The instant, milliseconds since 1970 (UTC): what messages and edits are ordered by."""
     ts: datetime
+    """The same instant in local time, as the message shows it."""
     sender: str
     text: str
     kind: MessageKind
     event_id: str | None
     replies_to: str | None = None
     edited: bool = False
-    edit_ts: datetime | None = None
+    edit_ms: int | None = None
     reactions: list[tuple[str, str, datetime, str | None]] = field(default_factory=list)
     """(sender id, emoji, time, reaction event id) in the file's order."""
 
@@ -177,13 +187,13 @@ class _RoomReader:
         drafts: list[_Draft] = []
         notices: list[SystemEvent] = []
         by_id: dict[str, _Draft] = {}
-        later: list[tuple[int, JsonObject, str, datetime]] = []  # edits, reactions, redactions
+        later: list[tuple[int, JsonObject, str, int, datetime]] = []  # edits, reactions, redactions
         room_id: str | None = None
         for i, event in enumerate(self.events):
             at = f"messages[{i}]"
             kind_of_event = self.doc.field_str(event, "type", at)
             sender = self.doc.field_str(event, "sender", at)
-            ts = self._time(event, at)
+            ms, ts = self._time(event, at)
             room_id = room_id or self.doc.optional_str(event, "room_id", at)
             content = self.doc.field_obj(event, "content", at)
             if "state_key" in event:
@@ -194,10 +204,10 @@ class _RoomReader:
             if kind_of_event in {"m.reaction", "m.room.redaction"} or (
                 kind_of_event in MESSAGE_TYPES and relation.get("rel_type") == "m.replace" and not _redacted(event)
             ):
-                later.append((i, event, kind_of_event, ts))
+                later.append((i, event, kind_of_event, ms, ts))
                 continue
             if kind_of_event in MESSAGE_TYPES or kind_of_event in POLL_START_TYPES:
-                draft = self._message(event, at, kind_of_event, content, sender, ts)
+                draft = self._message(event, at, kind_of_event, content, sender, (ms, ts))
                 if draft is None:
                     notices.append(SystemEvent(ts, f"{self.name(sender)} asked to verify a device", self.name(sender)))
                     continue
@@ -207,8 +217,8 @@ class _RoomReader:
                 continue
             who = self.name(sender)
             notices.append(SystemEvent(ts, f"{who} {_other_notice(kind_of_event, content)}", who))
-        for i, event, kind_of_event, ts in later:
-            self._apply(f"messages[{i}]", event, kind_of_event, ts, by_id)
+        for i, event, kind_of_event, ms, ts in later:
+            self._apply(f"messages[{i}]", event, kind_of_event, (ms, ts), by_id)
         return Conversation(
             source="", source_format="", title="", messages=self._numbered(drafts, by_id),
             system_events=notices, chat_id=room_id,
@@ -256,23 +266,25 @@ class _RoomReader:
 
     # messages ------------------------------------------------------------------------------
 
-    def _time(self, event: JsonObject, at: str) -> datetime:
+    def _time(self, event: JsonObject, at: str) -> tuple[int, datetime]:
+        """The event's instant (milliseconds since 1970, UTC) and that instant in local time."""
         value = event.get("origin_server_ts")
         if isinstance(value, int) and not isinstance(value, bool):
             moment = _local_time(value)
             if moment is not None:
-                return moment
+                return value, moment
         if "origin_server_ts" not in event:
             self.doc.fail(child(at, "origin_server_ts"), "a time in milliseconds since 1970")
         self.doc.fail(child(at, "origin_server_ts"), "a time in milliseconds since 1970", value)
 
     def _message(
-        self, event: JsonObject, at: str, kind_of_event: str, content: JsonObject, sender: str, ts: datetime
+        self, event: JsonObject, at: str, kind_of_event: str, content: JsonObject, sender: str,
+        when: tuple[int, datetime],
     ) -> _Draft | None:
         """The message an event is; None for a device verification request (a notice)."""
         event_id = self.doc.optional_str(event, "event_id", at)
         if _redacted(event):
-            return _Draft(ts, sender, "", MessageKind.DELETED, event_id)
+            return _Draft(*when, sender, "", MessageKind.DELETED, event_id)
         where = child(at, "content")
         msgtype = self.doc.optional_str(content, "msgtype", where)
         if msgtype == VERIFICATION_REQUEST:
@@ -291,7 +303,7 @@ class _RoomReader:
             kind, text = MessageKind.TEXT, body
         else:
             kind, text = MessageKind.MEDIA, UNSUPPORTED
-        draft = _Draft(ts, sender, text, kind, event_id)
+        draft = _Draft(*when, sender, text, kind, event_id)
         draft.replies_to = self._quoted(content, where)
         if draft.replies_to is not None and kind is MessageKind.TEXT:
             draft.text = strip_reply_fallback(draft.text)
@@ -316,25 +328,30 @@ class _RoomReader:
         return thread_root
 
     def _bundled_edit(self, event: JsonObject, at: str, draft: _Draft) -> None:
-        """The newest edit the server bundled with the message, if any."""
+        """The newest edit the server bundled with the message, if any, unless someone else made it."""
         unsigned = event.get("unsigned")
         relations = unsigned.get("m.relations") if isinstance(unsigned, dict) else None
         bundled = relations.get("m.replace") if isinstance(relations, dict) else None
         if not isinstance(bundled, dict):
             return
+        if "sender" in bundled and bundled["sender"] != draft.sender:
+            return  # clients must ignore an edit by anyone but the original sender
         draft.edited = True
         content = bundled.get("content")
         new = content.get("m.new_content") if isinstance(content, dict) else None
         body = new.get("body") if isinstance(new, dict) else None
         if isinstance(body, str) and draft.kind is MessageKind.TEXT:
             draft.text = strip_reply_fallback(body) if draft.replies_to else body
-        ts = bundled.get("origin_server_ts")
-        if isinstance(ts, int) and not isinstance(ts, bool):
-            draft.edit_ts = _local_time(ts)
+        ms = bundled.get("origin_server_ts")
+        if isinstance(ms, int) and not isinstance(ms, bool):
+            draft.edit_ms = ms
 
     # edits, reactions, redactions ------------------------------------------------------------
 
-    def _apply(self, at: str, event: JsonObject, kind_of_event: str, ts: datetime, by_id: dict[str, _Draft]) -> None:
+    def _apply(
+        self, at: str, event: JsonObject, kind_of_event: str, when: tuple[int, datetime], by_id: dict[str, _Draft]
+    ) -> None:
+        ms, ts = when
         content = self.doc.field_obj(event, "content", at)
         where = child(at, "content")
         sender = self.doc.field_str(event, "sender", at)
@@ -354,30 +371,34 @@ class _RoomReader:
             return
         if target is None or target.kind is MessageKind.DELETED:
             return  # an edit of a message before the export began, or since deleted
+        if sender != target.sender:
+            return  # clients must ignore an edit by anyone but the original sender
         new = content.get("m.new_content")
         if new is not None and not isinstance(new, dict):
             self.doc.fail(child(where, "m.new_content"), "an object with the new 'body'", new)
         body = self.doc.optional_str(new, "body", child(where, "m.new_content")) if new else None
         target.edited = True
-        if body is not None and target.kind is MessageKind.TEXT and (target.edit_ts is None or ts >= target.edit_ts):
+        if body is not None and target.kind is MessageKind.TEXT and (target.edit_ms is None or ms >= target.edit_ms):
             target.text = strip_reply_fallback(body) if target.replies_to else body
-            target.edit_ts = ts
+            target.edit_ms = ms
 
     def _numbered(self, drafts: list[_Draft], by_id: dict[str, _Draft]) -> list[Message]:
-        """Messages oldest first (a stable sort: the file's order among equal times)."""
-        ordered = sorted(drafts, key=lambda d: d.ts)
+        """Messages oldest first by their instant (a stable sort: the file's order among equal
+        instants); a reply points back, never at itself or at a later message."""
+        ordered = sorted(drafts, key=lambda d: d.ms)
         index_of = {id(d): i for i, d in enumerate(ordered)}
         messages = []
         for i, draft in enumerate(ordered):
             quoted = by_id.get(draft.replies_to) if draft.replies_to else None
             deleted = draft.kind is MessageKind.DELETED
+            answers = index_of[id(quoted)] if quoted is not None and not deleted else None
             messages.append(Message(
                 index=i,
                 ts=draft.ts,
                 author=self.name(draft.sender),
                 text=draft.text,
                 kind=draft.kind,
-                reply_to=index_of[id(quoted)] if quoted is not None and not deleted else None,
+                reply_to=answers if answers is not None and answers < i else None,
                 edited=draft.edited and not deleted,
                 reactions=() if deleted else tuple(
                     Reaction(self.name(who), emoji, when) for who, emoji, when, _ in draft.reactions
