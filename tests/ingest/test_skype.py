@@ -435,3 +435,93 @@ def test_a_rendered_export_is_written_the_way_skype_writes_it() -> None:
     assert oldest["content"] == "it&apos;s &lt;late&gt; &amp; dark"
     assert oldest["originalarrivaltime"] == "2024-02-04T20:35:12.345Z"  # Berlin is UTC+1 in February
     assert (oldest["id"], newest["id"]) == ("1707078912345", "1707078912346")  # ids differ, times do not
+
+
+def entry(when: str, sender: str, kind: str, content: str, properties: dict | None = None) -> dict:
+    return {"id": when, "displayName": None, "originalarrivaltime": when, "messagetype": kind,
+            "content": content, "conversationid": "8:live:sam", "from": sender, "properties": properties}
+
+
+def export(*entries: dict) -> str:
+    """A one-chat export with `entries` in `MessageList` as given (Skype lists the newest first)."""
+    return json.dumps({"userId": ME, "exportDate": "2024-11-02T19:40", "conversations": [
+        {"id": "8:live:sam", "displayName": "Sam", "threadProperties": None, "MessageList": list(entries)}]})
+
+
+def test_the_hour_the_clocks_go_back_keeps_the_order_things_happened_in() -> None:
+    # 2024-10-27 in Berlin: 00:45Z is 02:45 summer time, 01:15Z is 02:15 winter time, half an hour later
+    text = export(
+        entry("2024-10-27T01:15:00Z", ME, "RichText", "yes, 6 is fine"),
+        entry("2024-10-27T01:10:00Z", "8:live:sam", "Event/Call", '<partlist type="ended"></partlist>'),
+        entry("2024-10-27T00:50:00Z", "8:live:sam", "Event/Call", '<partlist type="started"></partlist>'),
+        entry("2024-10-27T00:45:00Z", "8:live:sam", "RichText", "dinner at 6?"),
+    )
+    [chat] = parse_text(text)
+    assert [(m.index, m.ts, m.text) for m in chat.messages] == [
+        (0, datetime(2024, 10, 27, 2, 45), "dinner at 6?"), (1, datetime(2024, 10, 27, 2, 15), "yes, 6 is fine"),
+    ]
+    assert [(e.ts, e.text) for e in chat.system_events] == [
+        (datetime(2024, 10, 27, 2, 50), "call started"), (datetime(2024, 10, 27, 2, 10), "call ended"),
+    ]
+
+
+def test_markup_the_html_parser_gives_up_on_is_read_as_plain_text() -> None:
+    # a "marked section" with a keyword the parser does not know: Python's html.parser gives up
+    for content in ("<![x]]>see you", 'a <b raw_pre="*">bold</b> <![x]]>b'):
+        [chat] = parse_text(export(entry("2024-03-12T21:04:05Z", "8:live:sam", "RichText", content)))
+        assert chat.messages[0].text == content
+    [chat] = parse_text(export(
+        entry("2024-03-12T21:04:05Z", "8:live:sam", "RichText", "ok &amp; <![x]]>"),
+        entry("2024-03-12T21:04:00Z", "8:live:sam", "Event/Call", '<partlist type="ended"><![x]]>'),
+    ))
+    # a notice read as plain text has no <partlist> to tell how the call went
+    assert (chat.messages[0].text, chat.system_events[0].text) == ("ok & <![x]]>", "call")
+
+
+def test_a_call_with_an_impossible_length_is_a_call_that_ended() -> None:
+    for duration in ("9" * 310, "99999999999.5", "٣"):  # no float, more than a week, no ASCII digit
+        content = f'<partlist type="ended"><part identity="live:sam"><duration>{duration}</duration></part></partlist>'
+        [chat] = parse_text(export(entry("2024-03-12T21:04:05Z", "8:live:sam", "Event/Call", content),
+                                   entry("2024-03-12T21:04:00Z", "8:live:sam", "RichText", "hi")))
+        assert chat.system_events[0].text == "call ended", duration
+    content = '<partlist type="ended"><part><duration>0</duration></part><part><duration></duration></part></partlist>'
+    [chat] = parse_text(export(entry("2024-03-12T21:04:05Z", "8:live:sam", "Event/Call", content),
+                               entry("2024-03-12T21:04:00Z", "8:live:sam", "RichText", "hi")))
+    assert chat.system_events[0].text == "call ended (0:00)"
+
+
+@pytest.mark.parametrize("change, path", [
+    (lambda d: d["conversations"][0]["MessageList"][0]["properties"]["emotions"][0]["users"][0].update(time=10**20),
+     "conversations[0].MessageList[0].properties.emotions[0].users[0].time"),
+    (lambda d: d["conversations"][0]["MessageList"][0]["properties"]["emotions"][0]["users"][0].update(time="7" * 5000),
+     "conversations[0].MessageList[0].properties.emotions[0].users[0].time"),
+    (lambda d: d["conversations"][0]["MessageList"][8]["properties"].update(edittime="1" * 5000),
+     "conversations[0].MessageList[8].properties.edittime"),
+    (lambda d: d["conversations"][0]["MessageList"][0]["properties"].update(emotions="[" * 100_000),
+     "conversations[0].MessageList[0].properties.emotions"),
+])
+def test_an_impossible_number_or_nesting_names_its_json_path(change: Callable[[dict], object], path: str) -> None:
+    with pytest.raises(ImportFormatError, match=rf"at {re.escape(path)}: expected") as caught:
+        parse_text(edited(change))
+    assert caught.value.json_path == path
+
+
+def test_an_impossible_time_in_markup_is_no_time() -> None:
+    def edit_time(ts_ms: str) -> Callable[[dict], object]:
+        def change(document: dict) -> None:
+            message = document["conversations"][2]["MessageList"][2]
+            message["content"] = re.sub(r'ts_ms="\d+"', f'ts_ms="{ts_ms}"', message["content"])
+        return change
+    for ts_ms in (str(10**20), "3" * 5000):
+        [_, group] = parse_text(edited(edit_time(ts_ms)))
+        # the edit keeps its own time, and the first version (no time to match it by) stays
+        assert [(m.ts, m.text, m.edited) for m in group.messages[-2:]] == [
+            (at(3, 16, 18, 25, 1, 250), "see you at arrivals", False),
+            (at(3, 16, 18, 26, 2), "see you at the arrivals hall, exit B", True),
+        ], ts_ms
+
+    def quote_time(document: dict) -> None:
+        message = document["conversations"][0]["MessageList"][6]
+        message["content"] = re.sub(r' messageid="\d+"', "", message["content"])
+        message["content"] = re.sub(r'timestamp="\d+"', 'timestamp="' + "5" * 5000 + '"', message["content"])
+    assert parse_text(edited(quote_time))[0].messages[4].reply_to is None

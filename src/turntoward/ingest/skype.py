@@ -14,7 +14,9 @@ and each message is ``{"id": "1710277445123", "displayName": "Sam" | null,
 "originalarrivaltime": "2024-03-12T21:04:05.123Z", "messagetype": "RichText", "version",
 "content": "…", "conversationid", "from": "8:live:sam", "properties": null | {...},
 "amsreferences": null | [...]}``. ``MessageList`` is newest first; we order every chat oldest
-first (a stable sort by arrival time) and number its messages so. ``originalarrivaltime`` is UTC
+first (a stable sort by the UTC instant each arrived, not by its local time, which repeats an hour
+when the clocks go back; equal instants keep the order they were sent in) and number its messages
+so. ``originalarrivaltime`` is UTC
 (``Z``; two-digit or seven-digit fractions occur, and a time without a zone is read as UTC too):
 it becomes this computer's local wall-clock time, whole seconds through `datetime.fromtimestamp`
 as the Messenger importer does, the fraction added exactly.
@@ -47,7 +49,9 @@ What, by ``messagetype``:
   </legacyquote>quoted words<legacyquote>&lt;&lt;&lt; </legacyquote></quote>``: the quote is not the
   reply's words, and ``messageid`` (else the quoted author and second) gives `reply_to` where that
   message is in the chat; a message that is only a quote (a forward) keeps the quoted words. ``Text``
-  is plain: only entities are decoded.
+  is plain: only entities are decoded, and so is markup Python's HTML parser gives up on (a marked
+  section such as ``<![x]]>``): it is read as plain text, tags and all, and a notice written so
+  has nothing to read from it ("call").
 * Edits: ``properties.edittime`` (milliseconds, as a string) marks a message edited. Older
   messages carry ``<e_m ts_ms="…" a="…"/>`` instead, sometimes after "Edited previous message: ";
   ts_ms is the first version's time: the message takes that time and the first version, when the
@@ -64,9 +68,10 @@ What, by ``messagetype``:
   (``<media>``), and ``EndToEndEncryption/EncryptedText`` (``<encrypted message>``: sent, unreadable).
 * Notices, `SystemEvent`s: ``Event/Call`` (``<partlist type="started|ended|missed"><part
   identity><name/><duration>84.8</duration></part></partlist>``: "call started", "call ended
-  (1:25)", "missed call"), ``ThreadActivity/AddMember`` and ``DeleteMember`` (``<addmember>
-  <initiator>8:a</initiator><target>8:b</target></addmember>``: "Ana added Bo", "Bo left", "Ana
-  removed Bo"), ``ThreadActivity/TopicUpdate`` (``<value>``: "Ana named the chat …"),
+  (1:25)" (the longest ``<duration>``; one over a week is no call's length), "missed call"),
+  ``ThreadActivity/AddMember`` and ``DeleteMember`` (``<addmember> <initiator>8:a</initiator>
+  <target>8:b</target></addmember>``: "Ana added Bo", "Bo left", "Ana removed Bo"),
+  ``ThreadActivity/TopicUpdate`` (``<value>``: "Ana named the chat …"),
   ``ThreadActivity/PictureUpdate``, ``RichText/Media_CallRecording``, ``RichText/ScheduledCallInvite``
   and every other type (``Notice``, ``PopCard``, ``Event/…``, ``Control/…``, ``ThreadActivity/…``
   handshakes, whatever comes next) as its type spelt out ("history disclosed update").
@@ -81,8 +86,11 @@ writes an emoticon in text, ``(key)``. Reactions on notices are dropped with the
 
 A field of the wrong type, a missing ``conversations``, ``from``, ``messagetype`` or
 ``originalarrivaltime``, or bad JSON is an `ImportFormatError` naming its JSON path
-(``conversations[2].MessageList[14].originalarrivaltime``) or line. A JSON document that is not a
-Skype export at all, or a ``.tar`` without ``messages.json``, is an `UnknownFormatError`.
+(``conversations[2].MessageList[14].originalarrivaltime``) or line; so is a time no clock can show
+(a millisecond count of more than 20 digits, or past the year 9999) and ``emotions`` JSON text
+nested too deep to read. In markup such a time (``<e_m ts_ms>``, a quote's ``timestamp``) is no
+time: the edit keeps its own, the quote is matched by ``messageid`` alone. A JSON document that
+is not a Skype export at all, or a ``.tar`` without ``messages.json``, is an `UnknownFormatError`.
 
 Where we looked (no Microsoft documentation exists): Skyperious (suurjaak/Skyperious, v5.9.1,
 src/skyperious/live.py ``SkypeExport`` and skypedata.py ``MessageParser``: the layout, message
@@ -100,6 +108,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 import tarfile
 from collections import Counter
@@ -158,6 +167,8 @@ EDIT_PREFIX = "Edited previous message: "
 MILLISECONDS_FROM = 10**11  # a quote's timestamp this large is in milliseconds, not seconds
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MILLISECOND = timedelta(milliseconds=1)
+MAX_DIGITS = 20  # a time or number written with more digits is no time (10**20 ms is three billion years)
+LONGEST_CALL = 7 * 24 * 3600  # seconds; a longer <duration> is no call's length
 ARRIVAL = "an ISO date-time in UTC (2024-03-12T21:04:05.123Z)"
 
 
@@ -313,8 +324,9 @@ def _people(names: dict[str, str], accounts: set[str]) -> _People:
 class _Draft:
     """A message as read, before the chat is put in order and replies are resolved."""
 
-    ts: datetime
-    ms: int  # `ts` as Skype wrote it: milliseconds since 1970
+    instant: timedelta  # when it arrived, since 1970 (UTC): what the chat is ordered by
+    ts: datetime  # `instant` as local wall-clock time
+    ms: int  # `instant` in whole milliseconds
     sender: str
     kind: MessageKind
     text: str
@@ -323,6 +335,18 @@ class _Draft:
     message_id: str | None
     quote: dict[str, str] | None
     first_version_ms: int | None  # the time of the first version, for an <e_m> edit
+
+
+@dataclass
+class _Event:
+    """A notice as read: when (since 1970, and as local time), its text with ``{0}``, ``{1}``
+    standing for the accounts it names, those accounts, and who did it."""
+
+    instant: timedelta
+    ts: datetime
+    text: str
+    accounts: list[str]
+    sender: str
 
 
 def _entries(doc: JsonDoc, chat: JsonObject, at: str) -> Iterator[tuple[str, JsonObject]]:
@@ -336,17 +360,19 @@ def _conversation(
 ) -> Conversation:
     chat_id = doc.field_str(chat, "id", at)
     drafts: list[_Draft] = []
-    events: list[tuple[datetime, str, list[str], str]] = []  # time, text template, accounts, sender
+    events: list[_Event] = []
     for where, entry in _entries(doc, chat, at):
         _read_entry(doc, entry, where, drafts, events)
     drafts = _drop_first_versions(drafts)
-    drafts.reverse()  # Skype lists newest first; the stable sort keeps equal times in sent order
-    drafts.sort(key=lambda d: d.ts)
+    # Skype lists newest first; in order of the instants (not the local times, which repeat an hour
+    # when the clocks go back), the stable sort keeping equal instants in sent order
+    drafts.reverse()
+    drafts.sort(key=lambda d: d.instant)
     events.reverse()
-    events.sort(key=lambda e: e[0])
+    events.sort(key=lambda e: e.instant)
 
     accounts = {d.sender for d in drafts} | {r[0] for d in drafts for r in d.reactions}
-    accounts |= {a for e in events for a in e[2]} | {e[3] for e in events}
+    accounts |= {a for e in events for a in e.accounts} | {e.sender for e in events}
     if me is not None:
         accounts.add(me)
     people = _people(names, accounts)
@@ -361,8 +387,8 @@ def _conversation(
         source_format="skype",
         title=_title(doc, chat, at, people, me),
         messages=messages,
-        system_events=[SystemEvent(ts, text.format(*map(people.label, accounts_named)), people.label(sender))
-                       for ts, text, accounts_named, sender in events],
+        system_events=[SystemEvent(e.ts, e.text.format(*map(people.label, e.accounts)), people.label(e.sender))
+                       for e in events],
         chat_id=chat_id,
         me=people.label(me) if me is not None else options.me,
         group=chat_id.startswith("19:"),
@@ -385,7 +411,7 @@ def _title(doc: JsonDoc, chat: JsonObject, at: str, people: _People, me: str | N
 
 
 def _read_entry(
-    doc: JsonDoc, entry: JsonObject, at: str, drafts: list[_Draft], events: list[tuple[datetime, str, list[str], str]]
+    doc: JsonDoc, entry: JsonObject, at: str, drafts: list[_Draft], events: list[_Event]
 ) -> None:
     """Add the message at `at` to `drafts`, or its notice to `events`."""
     since_epoch = _since_epoch(doc, entry, at)
@@ -403,18 +429,20 @@ def _read_entry(
         kind_name.startswith("RichText/") and kind_name not in NOTICE_TYPES
     ):
         draft = _draft(kind_name, content, deleted)
-        draft.ts, draft.ms, draft.sender, draft.edited = ts, since_epoch // MILLISECOND, sender, draft.edited or edited
+        draft.instant, draft.ts, draft.ms = since_epoch, ts, since_epoch // MILLISECOND
+        draft.sender, draft.edited = sender, draft.edited or edited
         draft.message_id = doc.optional_str(entry, "id", at)
         draft.reactions = _reactions(doc, properties, where)
         drafts.append(draft)
     else:
         text, accounts, initiator = _notice(kind_name, content)
-        events.append((ts, text, [_key(a) for a in accounts], _key(initiator) if initiator else sender))
+        who = _key(initiator) if initiator else sender
+        events.append(_Event(since_epoch, ts, text, [_key(a) for a in accounts], who))
 
 
 def _draft(kind_name: str, content: str, deleted: bool) -> _Draft:
     """What a message says, with placeholders for its time and sender."""
-    draft = _Draft(_EPOCH, 0, "", MessageKind.TEXT, "", False, [], None, None, None)
+    draft = _Draft(timedelta(0), _EPOCH, 0, "", MessageKind.TEXT, "", False, [], None, None, None)
     if kind_name in TEXT_TYPES:
         if content.startswith(EDIT_PREFIX) and "<e_m" in content:
             content = content.removeprefix(EDIT_PREFIX)
@@ -451,7 +479,7 @@ def _drop_first_versions(drafts: list[_Draft]) -> list[_Draft]:
         if draft.first_version_ms is not None:
             first = _local_time(draft.first_version_ms)
             if first is not None and draft.first_version_ms < draft.ms:
-                draft.ts, draft.ms = first, draft.first_version_ms
+                draft.instant, draft.ts, draft.ms = draft.first_version_ms * MILLISECOND, first, draft.first_version_ms
             kept.append(draft)
         elif (draft.sender, draft.ms) not in replaced:
             kept.append(draft)
@@ -508,12 +536,18 @@ def _local_time_exact(since_epoch: timedelta) -> datetime | None:
 
 
 def _local_time(ms: int) -> datetime | None:
-    return _local_time_exact(timedelta(milliseconds=ms))
+    """Milliseconds since 1970 as naive local time; None where no clock can show them."""
+    try:
+        since_epoch = timedelta(milliseconds=ms)
+    except OverflowError:
+        return None
+    return _local_time_exact(since_epoch)
 
 
 def _whole(text: str) -> int | None:
+    """`text` as a whole number (ASCII digits, at most `MAX_DIGITS` of them), else None."""
     text = text.strip()
-    return int(text) if text.isascii() and text.isdigit() else None
+    return int(text) if len(text) <= MAX_DIGITS and text.isascii() and text.isdigit() else None
 
 
 def _properties(doc: JsonDoc, entry: JsonObject, at: str) -> JsonObject:
@@ -541,7 +575,7 @@ def _reactions(doc: JsonDoc, properties: JsonObject, where: str) -> list[tuple[s
     if isinstance(value, str):  # some clients store the list as a JSON string
         try:
             value = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deep to read
             doc.fail(at, "a list of reactions (or the JSON text of one)", value)
     if value is None:
         return []
@@ -629,10 +663,18 @@ def _call(content: str) -> str:
         return "missed call"
     if state == "started":
         return "call started"
-    seconds = max((float(d) for d in markup.durations if re.fullmatch(r"\d+(?:\.\d+)?", d.strip())), default=None)
+    seconds = max((s for s in map(_call_seconds, markup.durations) if s is not None), default=None)
     if state == "ended":
         return "call ended" if seconds is None else f"call ended ({_duration(round(seconds))})"
     return "call"
+
+
+def _call_seconds(duration: str) -> float | None:
+    """A ``<duration>`` in seconds ("84.8"); None for no number, or one no call lasts (over a week)."""
+    if not re.fullmatch(r"\d+(?:\.\d+)?", duration.strip(), flags=re.ASCII):
+        return None
+    seconds = float(duration)
+    return seconds if math.isfinite(seconds) and seconds <= LONGEST_CALL else None
 
 
 def _duration(seconds: int) -> str:
@@ -676,8 +718,11 @@ class _Markup(RoleParser):
         if plain or "<" not in content:
             parser.words.append(html.unescape(content) if "&" in content else content)
             return parser
-        parser.feed(content)
-        parser.close()
+        try:
+            parser.feed(content)
+            parser.close()
+        except (AssertionError, ValueError, IndexError):  # markup Python's HTML parser gives up on
+            return cls.read(content, plain=True)
         return parser
 
     @property
