@@ -516,6 +516,8 @@ def test_hangouts_microseconds_are_this_computers_local_time() -> None:
 @pytest.mark.parametrize(("change", "path", "expected"), [
     (lambda d: d["conversations"][0]["events"][1].update(timestamp="2019-10-05"),
      "conversations[0].events[1].timestamp", "microseconds since 1970"),
+    (lambda d: d["conversations"][0]["events"][1].update(timestamp="1" * 4301),  # beyond int()'s digit limit
+     "conversations[0].events[1].timestamp", "microseconds since 1970"),
     (lambda d: d["conversations"][0]["events"][0].pop("sender_id"), "conversations[0].events[0].sender_id",
      "a JSON object"),
     (lambda d: d["conversations"][0]["events"][0]["sender_id"].clear(),
@@ -553,3 +555,132 @@ def test_a_hangouts_file_cut_off_mid_way_is_a_format_error() -> None:
 def test_hangouts_or_a_thread_with_any_one_field_broken_parses_or_raises_a_format_error(document: object) -> None:
     with contextlib.suppress(ImportFormatError):
         _parse_document(document, "Hangouts.json")
+
+
+# One name per person, order by instant, quotes by id -----------------------------------------------------------
+
+def write_chat(root: Path, messages: list[dict], members: list[dict] | None = None,
+               owner: dict | None = None) -> Path:
+    """A Takeout folder holding one DM (and group_info.json, user_info.json when given): its messages.json."""
+    folder = root / "Google Chat" / "Groups" / "DM Vt3kPqAAAAE"
+    folder.mkdir(parents=True)
+    (folder / "messages.json").write_text(json.dumps({"messages": messages}, ensure_ascii=False), encoding="utf-8")
+    if members is not None:
+        (folder / "group_info.json").write_text(json.dumps({"members": members}), encoding="utf-8")
+    if owner is not None:
+        users = root / "Google Chat" / "Users" / "User 104958273615"
+        users.mkdir(parents=True)
+        (users / "user_info.json").write_text(json.dumps({"user": owner}), encoding="utf-8")
+    return folder / "messages.json"
+
+
+def creator(name: str | None, email: str) -> dict[str, str]:
+    return {"email": email, "user_type": "Human"} | ({"name": name} if name else {})
+
+
+def said(who: dict[str, str], date: str, text: str, **more: object) -> dict[str, object]:
+    return {"creator": who, "created_date": date, "text": text, **more}
+
+
+INES, INES_RENAMED = creator("Inès Moreau", "ines.moreau@example.net"), creator("Inès M.", "Ines.Moreau@example.net")
+TEODOR = creator("Teodor Baker", "teo.baker@example.org")
+
+
+def test_messages_in_the_fall_back_hour_keep_the_order_of_their_instants(tmp_path: Path) -> None:
+    # 00:45Z is 02:45 summer time in Berlin and 01:15Z is 02:15 winter time: an answer that came later
+    # shows an earlier clock, and the question must still come first
+    question = said(TEODOR, "Sunday, October 27, 2024 at 12:45:00\u202fAM UTC", "did the clocks go back yet?")
+    answer = said(INES, "Sunday, October 27, 2024 at 1:15:00\u202fAM UTC", "just now, an hour of extra sleep",
+                  quoted_message_metadata={"creator": TEODOR, "text": "did the clocks go back yet?"})
+    with local_time("Europe/Berlin"):
+        chat = read(write_chat(tmp_path, [question, answer]))
+    assert [(m.index, m.ts, m.author, m.reply_to) for m in chat.messages] == [
+        (0, datetime(2024, 10, 27, 2, 45), "Teodor Baker", None),
+        (1, datetime(2024, 10, 27, 2, 15), "Inès Moreau", 0),
+    ]
+
+
+def test_one_address_is_one_name_the_latest_its_messages_give(tmp_path: Path) -> None:
+    messages = [
+        said(INES, "Monday, May 6, 2024 at 7:00:00\u202fPM UTC", "the ferry leaves at 8"),
+        said(TEODOR, "Monday, May 6, 2024 at 7:01:00\u202fPM UTC", "see you at the pier",
+             reactions=[{"emoji": {"unicode": "⛴️"}, "reactor_emails": ["ines.moreau@example.net"]}]),
+        said(creator(None, "ines.moreau@example.net"), "Monday, May 6, 2024 at 7:02:00\u202fPM UTC", "bring a coat"),
+        said(INES_RENAMED, "Monday, May 6, 2024 at 7:03:00\u202fPM UTC", "changed my name, it was too long"),
+    ]
+    chat = read(write_chat(tmp_path, messages, owner=creator("Inès Moreau", "ines.moreau@example.net")))
+    # the address (compared without case) goes by one name in the whole conversation: its latest
+    assert [m.author for m in chat.messages] == ["Inès M.", "Teodor Baker", "Inès M.", "Inès M."]
+    assert chat.messages[1].reactions == (Reaction("Inès M.", "⛴️"),)
+    assert (chat.me, chat.title) == ("Inès M.", "Teodor Baker")  # user_info's address, by this conversation's name
+
+
+def test_a_creator_without_a_name_goes_by_group_info_or_user_info(tmp_path: Path) -> None:
+    messages = [said(creator(None, "teo.baker@example.org"), "Monday, May 6, 2024 at 7:00:00\u202fPM UTC", "hi"),
+                said(creator(None, "ines.moreau@example.net"), "Monday, May 6, 2024 at 7:01:00\u202fPM UTC", "hey")]
+    chat = read(write_chat(tmp_path, messages, members=[TEODOR], owner=INES))
+    assert [m.author for m in chat.messages] == ["Teodor Baker", "Inès Moreau"]
+    assert (chat.me, chat.title) == ("Inès Moreau", "Teodor Baker")
+
+
+def test_two_addresses_with_one_name_are_told_apart_by_address(tmp_path: Path) -> None:
+    namesake = creator("Teodor Baker", "teodor.b@example.com")
+    messages = [
+        said(TEODOR, "Monday, May 6, 2024 at 7:00:00\u202fPM UTC", "which Teodor are you?"),
+        said(namesake, "Monday, May 6, 2024 at 7:01:00\u202fPM UTC", "the one from the choir",
+             reactions=[{"emoji": {"unicode": "😄"}, "reactor_emails": ["teo.baker@example.org"]}]),
+        said(INES, "Monday, May 6, 2024 at 7:02:00\u202fPM UTC", "two of you now"),
+    ]
+    chat = read(write_chat(tmp_path, messages, members=[TEODOR, namesake, INES], owner=INES))
+    first, second = "Teodor Baker (teo.baker@example.org)", "Teodor Baker (teodor.b@example.com)"
+    assert [m.author for m in chat.messages] == [first, second, "Inès Moreau"]
+    assert chat.messages[1].reactions == (Reaction(first, "😄"),)
+    assert (chat.me, chat.title, chat.group) == ("Inès Moreau", f"{first}, {second}", True)
+
+
+def test_a_quote_by_id_goes_to_the_first_message_with_that_id(tmp_path: Path) -> None:
+    messages = [
+        said(TEODOR, "Monday, May 6, 2024 at 7:00:00\u202fPM UTC", "train or bus?", message_id="Vt3kPq/t1/m1"),
+        said(INES, "Monday, May 6, 2024 at 7:01:00\u202fPM UTC", "train", message_id="Vt3kPq/t1/m1"),
+        said(INES, "Monday, May 6, 2024 at 7:02:00\u202fPM UTC", "train, definitely", quoted_message_metadata={
+            "creator": TEODOR, "text": "train or bus?", "message_id": "Vt3kPq/t1/m1"}),
+    ]
+    assert [m.reply_to for m in read(write_chat(tmp_path, messages)).messages] == [None, None, 0]
+
+
+def hangouts_event(sender: str, microseconds: int, text: str) -> dict[str, object]:
+    return {"sender_id": {"gaia_id": sender, "chat_id": sender}, "timestamp": str(microseconds),
+            "chat_message": {"message_content": {"segment": [{"type": "TEXT", "text": text}]}}}
+
+
+def hangouts_document(participants: dict[str, str], events: list[dict[str, object]]) -> dict[str, object]:
+    meta = {"id": {"id": "UgzK4wPq8nXr2Ls6AaABAQ"}, "type": "GROUP",
+            "self_conversation_state": {"self_read_state": {"participant_id": {"gaia_id": "104"}}},
+            "participant_data": [{"id": {"gaia_id": person}, "fallback_name": name}
+                                 for person, name in participants.items()]}
+    return {"conversations": [{"conversation": {"conversation_id": {"id": meta["id"]}, "conversation": meta},
+                               "events": events}]}
+
+
+def test_hangouts_in_the_fall_back_hour_keep_the_order_of_their_instants() -> None:
+    question = 1_729_989_900_000_000  # 2024-10-27 00:45:00Z, 02:45 summer time in Berlin
+    document = hangouts_document({"104": "Inès Moreau", "207": "Teodor Baker"}, [
+        hangouts_event("207", question, "did the clocks go back yet?"),
+        hangouts_event("104", question + 30 * 60 * 10**6, "just now"),  # 01:15Z, 02:15 winter time
+    ])
+    with local_time("Europe/Berlin"):
+        [chat] = _parse_document(document, "Hangouts.json")
+    assert [(m.index, m.ts, m.author) for m in chat.messages] == [
+        (0, datetime(2024, 10, 27, 2, 45), "Teodor Baker"), (1, datetime(2024, 10, 27, 2, 15), "Inès Moreau"),
+    ]
+
+
+def test_hangouts_participants_with_one_name_are_told_apart_by_id() -> None:
+    document = hangouts_document({"104": "Inès Moreau", "207": "Sam Okafor", "311": "Sam Okafor"}, [
+        hangouts_event("207", 1_715_022_000_000_000, "hi from one Sam"),
+        hangouts_event("311", 1_715_022_001_000_000, "and from the other"),
+        hangouts_event("104", 1_715_022_002_000_000, "hello both"),
+    ])
+    [chat] = _parse_document(document, "Hangouts.json")
+    assert [m.author for m in chat.messages] == ["Sam Okafor (207)", "Sam Okafor (311)", "Inès Moreau"]
+    assert (chat.me, chat.title) == ("Inès Moreau", "Sam Okafor (207), Sam Okafor (311)")

@@ -21,8 +21,16 @@ account the export belongs to (``{"user": {"name", "email", "user_type"}, ...}``
 no ``name`` for a DM and ``"Group Chat"`` for a group nobody named. One file is one
 `Conversation`: titled by the space's name, else by the other members' names (the account owner,
 from ``user_info.json`` or ``--me``, left out; without ``group_info.json``, by the authors);
-``chat_id`` is the folder name, and a space, or a DM of more than two members, is a group. Each
-entry is one `Message` by its creator's ``name`` (else ``email``), read as follows:
+``chat_id`` is the folder name, and a space, or a DM of more than two members, is a group.
+
+People are told apart by email address (compared without case), and each address goes by one name
+in the whole conversation, for its messages, reactions, the title and `Conversation.me` alike: the
+latest ``name`` its entries give (in time order; someone renamed mid-way goes by the new name
+throughout, and an entry whose creator has no ``name`` by the name the others give), else its
+name in ``group_info.json``, else in ``user_info.json``, else the address itself. Two addresses
+that go by the same name are each written ``Name (address)``; a creator without an address is
+known by ``name`` alone. The account owner is ``user_info.json``'s address, so named. Each entry is
+one `Message` by its creator, read as follows:
 
 - ``created_date`` is UTC, written in the account's language: Google formats it as the
   language's full date and long time (Unicode CLDR patterns). Read: US English ``Tuesday, March
@@ -49,17 +57,19 @@ entry is one `Message` by its creator's ``name`` (else ``email``), read as follo
   message, its words kept as written; one that has lost its ``creator`` too (a shape not in the
   real files seen here) is a `SystemEvent` "message deleted" by nobody, at ``deleted_date``.
 - ``reactions`` name their reactors by email address; each becomes a `Reaction` by the name the
-  address goes by in the conversation (its messages, else ``group_info.json``; else the address
-  itself), without a time (none is exported). A custom emoji (``custom_emoji.shortcode``) is
-  kept as ``:name:``.
+  address goes by in the conversation (as above), without a time (none is exported). A custom
+  emoji (``custom_emoji.shortcode``) is kept as ``:name:``.
 - ``quoted_message_metadata`` (a reply quoting a message) carries the quoted creator, text and
   files but, in every real export seen, no id: `reply_to` is the latest earlier message by that
-  creator with that very text and those files (its ``message_id`` when it does carry one), or
-  None when no such message is in the file.
+  creator with that very text and those files (when it does carry a ``message_id``, the first
+  message with that id: an id written twice keeps its first message), or None when no such
+  message is in the file.
 - ``Updated room membership.``, ``Created room.`` and ``Renamed room.``, the notices Chat writes
   as messages (that text and nothing else), are `SystemEvent`s by their creator.
 - In a space with threads the file lists each thread together, so its replies come out of time
-  order: entries are put in time order (ties keep the file's order) before they are numbered.
+  order: entries are put in the order of their UTC instants (ties keep the file's order) before
+  they are numbered, and only then shown in local time, so that the hour a clock turns back in
+  autumn keeps its order.
   Threads (``topic_id``) are not replies and are not read.
 
 Not read: bots are authors like anyone else (``user_type`` and ``acting_user`` are ignored);
@@ -75,8 +85,10 @@ conversation, each becoming one `Conversation`. Two shapes are read: ``{"convers
 ``type`` (``STICKY_ONE_TO_ONE``, or ``GROUP``: a group), an optional ``name`` (the title; else the
 other participants, else whoever else wrote), ``participant_data`` (``id.gaia_id`` and
 ``fallback_name``) and, in ``self_conversation_state.self_read_state.participant_id``, the account
-owner (`Conversation.me`). An event has ``sender_id.gaia_id``, ``timestamp`` (microseconds since
-1970, a string; shown in this computer's local time) and one of: ``chat_message.message_content``,
+owner (`Conversation.me`); participants whose ``fallback_name`` is the same are each written
+``Name (gaia id)``. An event has ``sender_id.gaia_id``, ``timestamp`` (microseconds since 1970, a
+string; events are ordered by it, ties in the file's order, and only then shown in this
+computer's local time) and one of: ``chat_message.message_content``,
 a `Message` (``segment`` texts joined, ``LINE_BREAK`` a newline; an ``attachment`` makes it MEDIA,
 ``<photo>`` for ``PLUS_PHOTO``, ``<location>`` for ``PLACE_V2``, else ``<attachment>``);
 ``membership_change`` (``JOIN``/``LEAVE`` of ``participant_id``s), ``conversation_rename`` or
@@ -103,6 +115,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -231,12 +244,44 @@ class _Person:
 _Quote = tuple[str, str, tuple[str, ...]]  # (creator key, text, file names): what a reply quotes
 
 
+@dataclass(frozen=True)
+class _Names:
+    """How one conversation names people: one name per email address, told apart where two share one."""
+
+    names: dict[str, str]  # address key -> the name it goes by
+    addresses: dict[str, str]  # address key -> the address as first written
+    clashing: frozenset[str]  # names that two addresses go by
+
+    @classmethod
+    def of(cls, people: list[_Person]) -> _Names:
+        """From `people` in rising order of weight: a later name for an address replaces an earlier one."""
+        names: dict[str, str] = {}
+        addresses: dict[str, str] = {}
+        for person in people:
+            if person.email:
+                addresses.setdefault(person.key, person.email)
+                if person.name:
+                    names[person.key] = person.name
+        shown = Counter(names.get(key, address) for key, address in addresses.items())
+        return cls(names, addresses, frozenset(name for name, count in shown.items() if count > 1))
+
+    def address(self, email: str) -> str:
+        """The name of whoever has this address (the address itself when nobody in the file names it)."""
+        key = email.casefold()
+        name = self.names.get(key, email)
+        return f"{name} ({self.addresses.get(key, email)})" if name in self.clashing else name
+
+    def label(self, person: _Person) -> str:
+        return self.address(person.email) if person.email else person.shown
+
+
 @dataclass
 class _Entry:
     """One entry of messages.json, read but not yet numbered."""
 
     position: int
-    ts: datetime
+    instant: datetime  # aware, in UTC: what entries are ordered by
+    ts: datetime  # the same in this computer's local time, as Message.ts gives it
     author: _Person | None
     text: str  # as written, before any placeholder
     files: tuple[str, ...]
@@ -254,10 +299,10 @@ def _google_chat(doc: JsonDoc, root: JsonObject, options: ImportOptions) -> Conv
     entries = doc.field_list(root, "messages", "")
     members, space_name = _group_info(doc.source)
     read = [_entry(doc, doc.obj(raw, f"messages[{i}]"), f"messages[{i}]", i) for i, raw in enumerate(entries)]
-    read.sort(key=lambda e: (e.ts, e.position))  # threads are listed together, their replies out of time order
+    read.sort(key=lambda e: (e.instant, e.position))  # threads are listed together, their replies out of time order
 
-    names = {m.key: m.shown for m in members if m.email}
-    names.update((e.author.key, e.author.shown) for e in read if e.author is not None and e.author.email)
+    account = _account_owner(doc.source)
+    names = _Names.of([*([account] if account else []), *members, *(e.author for e in read if e.author)])
     messages: list[Message] = []
     events: list[SystemEvent] = []
     earlier: dict[_Quote, int] = {}
@@ -265,7 +310,7 @@ def _google_chat(doc: JsonDoc, root: JsonObject, options: ImportOptions) -> Conv
     for entry in read:
         if entry.notice is not None or entry.author is None:
             events.append(SystemEvent(entry.ts, entry.notice or MESSAGE_DELETED,
-                                      entry.author.shown if entry.author else None))
+                                      names.label(entry.author) if entry.author else None))
             continue
         index = len(messages)
         reply_to = None
@@ -273,17 +318,17 @@ def _google_chat(doc: JsonDoc, root: JsonObject, options: ImportOptions) -> Conv
             reply_to = by_id.get(entry.quoted_id)
         elif entry.quote is not None:
             reply_to = earlier.get(entry.quote)
-        reactions = tuple(Reaction(names.get(address.casefold(), address), emoji)
+        reactions = tuple(Reaction(names.address(address), emoji)
                           for emoji, addresses in entry.reactions for address in addresses)
-        messages.append(Message(index, entry.ts, entry.author.shown, entry.shown, entry.kind, reply_to,
+        messages.append(Message(index, entry.ts, names.label(entry.author), entry.shown, entry.kind, reply_to,
                                 entry.edited, reactions))
         earlier[(entry.author.key, entry.text, entry.files)] = index  # the latest such message wins
         if entry.message_id is not None:
-            by_id[entry.message_id] = index
+            by_id.setdefault(entry.message_id, index)  # an id written twice: the first message that has it
 
-    owner = _account_owner(doc.source) or (_Person(options.me, None) if options.me else None)
+    owner = account or (_Person(options.me, None) if options.me else None)
     people = members or list({e.author.key: e.author for e in read if e.author is not None}.values())
-    others = [p.shown for p in people if p.shown and (owner is None or not p.same(owner))]
+    others = [names.label(p) for p in people if p.shown and (owner is None or not p.same(owner))]
     folder = _folder(doc.source)
     title = space_name or ", ".join(dict.fromkeys(others)) or folder or "Google Chat"
     if folder is not None and folder.startswith("Space "):
@@ -297,7 +342,7 @@ def _google_chat(doc: JsonDoc, root: JsonObject, options: ImportOptions) -> Conv
         messages=messages,
         system_events=events,
         chat_id=folder,
-        me=owner.shown if owner is not None else None,
+        me=names.label(owner) if owner is not None else None,
         group=group,
     )
 
@@ -307,11 +352,11 @@ def _entry(doc: JsonDoc, entry: JsonObject, at: str, position: int) -> _Entry:
     deleted = state == "DELETED" or entry.get("deletion_metadata") is not None or entry.get("deleted_date") is not None
     if deleted and entry.get("creator") is None:  # Takeout kept only that something was deleted, and when
         when = "deleted_date" if entry.get("deleted_date") is not None else "created_date"
-        return _Entry(position, _date(doc, entry.get(when), child(at, when)), None, "", ())
+        return _Entry(position, *_date(doc, entry.get(when), child(at, when)), None, "", ())
     author = _person(doc, doc.field_obj(entry, "creator", at), child(at, "creator"))
     text = doc.optional_str(entry, "text", at) or ""
     files = _files(doc, entry, at)
-    read = _Entry(position, _sent(doc, entry, at), author, text, files, shown=text,
+    read = _Entry(position, *_sent(doc, entry, at), author, text, files, shown=text,
                   message_id=doc.optional_str(entry, "message_id", at))
     read.edited = entry.get("updated_date") is not None or bool(
         doc.field_list(entry, "previous_message_versions", at, optional=True))
@@ -431,7 +476,7 @@ def _card(doc: JsonDoc, gsuite: JsonObject, at: str) -> str | None:
     return None
 
 
-def _sent(doc: JsonDoc, entry: JsonObject, at: str) -> datetime:
+def _sent(doc: JsonDoc, entry: JsonObject, at: str) -> tuple[datetime, datetime]:
     """When the message was sent: ``created_date``; for an edited one its first version's."""
     if entry.get("created_date") is not None:
         return _date(doc, entry["created_date"], child(at, "created_date"))
@@ -446,11 +491,13 @@ def _sent(doc: JsonDoc, entry: JsonObject, at: str) -> datetime:
     doc.fail(child(at, "created_date"), DATE_EXPECTED)
 
 
-def _date(doc: JsonDoc, value: object, path: str) -> datetime:
+def _date(doc: JsonDoc, value: object, path: str) -> tuple[datetime, datetime]:
+    """A Takeout date: the instant (aware, UTC) and the same in this computer's local time."""
     if isinstance(value, str):
-        moment = takeout_time(value)
-        if moment is not None:
-            return moment
+        instant = takeout_instant(value)
+        local = _local(instant) if instant is not None else None
+        if instant is not None and local is not None:
+            return instant, local
     if value is None:
         doc.fail(path, DATE_EXPECTED)
     doc.fail(path, DATE_EXPECTED, value)
@@ -458,6 +505,20 @@ def _date(doc: JsonDoc, value: object, path: str) -> datetime:
 
 def takeout_time(text: str) -> datetime | None:
     """The local time of a Google Chat date (``created_date``), in any shape Takeout writes; else None."""
+    instant = takeout_instant(text)
+    return _local(instant) if instant is not None else None
+
+
+def _local(instant: datetime) -> datetime | None:
+    """An aware instant in this computer's local time (naive); None where the platform cannot show it."""
+    try:
+        return instant.astimezone().replace(tzinfo=None)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def takeout_instant(text: str) -> datetime | None:
+    """The instant (aware, in UTC) of a Google Chat date, in any shape Takeout writes; else None."""
     text = " ".join(text.replace("\u202f", " ").replace("\u00a0", " ").split())
     for shape in _DATE_SHAPES:
         found = shape.fullmatch(text)
@@ -474,10 +535,9 @@ def takeout_time(text: str) -> datetime | None:
         if month is None:
             return None
         try:
-            instant = datetime(int(found["year"]), month, int(found["day"]), hour, int(found["minute"]),
-                               int(found["second"]), tzinfo=UTC)
-            return instant.astimezone().replace(tzinfo=None)
-        except (ValueError, OverflowError, OSError):
+            return datetime(int(found["year"]), month, int(found["day"]), hour, int(found["minute"]),
+                            int(found["second"]), tzinfo=UTC)
+        except ValueError:
             return None
     return None
 
@@ -619,20 +679,24 @@ def _hangouts_conversation(doc: JsonDoc, meta: JsonObject, meta_at: str, events:
         names[person] = doc.optional_str(participant, "fallback_name", where) or f"{HANGOUTS_UNKNOWN} {person}"
     self_id = _self_id(doc, meta, meta_at)
 
-    def name_of(person: str) -> str:
-        return names.get(person) or f"{HANGOUTS_UNKNOWN} {person}"
+    shared = {name for name, count in Counter(names.values()).items() if count > 1}
 
-    read: list[tuple[datetime, int, str, JsonObject, str]] = []
+    def name_of(person: str) -> str:
+        name = names.get(person) or f"{HANGOUTS_UNKNOWN} {person}"
+        return f"{name} ({person})" if name in shared else name
+
+    read: list[tuple[int, int, datetime, str, JsonObject, str]] = []
     for k, raw in enumerate(events):
         at = f"{events_at}[{k}]"
         event = doc.obj(raw, at)
         sender = _gaia_id(doc, doc.field_obj(event, "sender_id", at), child(at, "sender_id"))
-        read.append((_microseconds(doc, event, at), k, sender, event, at))
-    read.sort(key=lambda item: (item[0], item[1]))
+        micros, ts = _microseconds(doc, event, at)
+        read.append((micros, k, ts, sender, event, at))
+    read.sort(key=lambda item: (item[0], item[1]))  # by the instant, ties in the file's order
 
     messages: list[Message] = []
     notices: list[SystemEvent] = []
-    for ts, _, sender, event, at in read:
+    for _, _, ts, sender, event, at in read:
         if event.get("chat_message") is not None:
             kind, text = _hangouts_content(doc, doc.field_obj(event, "chat_message", at), child(at, "chat_message"))
             messages.append(Message(len(messages), ts, name_of(sender), text, kind))
@@ -643,8 +707,8 @@ def _hangouts_conversation(doc: JsonDoc, meta: JsonObject, meta_at: str, events:
     if meta.get("id") is not None:
         chat_id = doc.optional_str(doc.field_obj(meta, "id", meta_at), "id", child(meta_at, "id"))
     title = doc.optional_str(meta, "name", meta_at)
-    others = [name for person, name in names.items() if person != self_id]
-    others = others or list(dict.fromkeys(name_of(sender) for _, _, sender, _, _ in read if sender != self_id))
+    others = [name_of(person) for person in names if person != self_id]
+    others = others or list(dict.fromkeys(name_of(sender) for _, _, _, sender, _, _ in read if sender != self_id))
     conversation_type = doc.optional_str(meta, "type", meta_at)
     return Conversation(
         source=doc.source.name,
@@ -676,13 +740,19 @@ def _self_id(doc: JsonDoc, meta: JsonObject, meta_at: str) -> str | None:
     return _gaia_id(doc, holder, where)
 
 
-def _microseconds(doc: JsonDoc, event: JsonObject, at: str) -> datetime:
+def _microseconds(doc: JsonDoc, event: JsonObject, at: str) -> tuple[int, datetime]:
+    """An event's ``timestamp``: microseconds since 1970, and that instant in this computer's local time."""
     value = event.get("timestamp")
-    number = int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else value
+    number = value
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        try:
+            number = int(value)
+        except ValueError:  # more digits than Python reads (4,300): far beyond any date
+            number = None
     if isinstance(number, int) and not isinstance(number, bool):
         seconds, micros = divmod(number, 1_000_000)
         try:
-            return datetime.fromtimestamp(seconds) + timedelta(microseconds=micros)
+            return number, datetime.fromtimestamp(seconds) + timedelta(microseconds=micros)
         except (OverflowError, OSError, ValueError):
             pass
     doc.fail(child(at, "timestamp"), "microseconds since 1970 (a string of digits)", value)
