@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.exporters.element import render_element, user_id
 from tests.ingest._json_fuzz import damaged, json_values
-from tests.ingest._records import Rec, parse_written
+from tests.ingest._records import INSTANTS_MS, Rec, instant_records, parse_written
 from tests.ingest._timezone import local_time
 
 from turntoward.errors import ImportFormatError
@@ -396,31 +396,15 @@ def test_a_rendered_export_is_detected_and_a_discord_export_is_not_sniffed() -> 
 
 AUTHORS = ["Tomás Brenner", "Mireille Okafor", "Ayşe Demir", "Kofi"]
 placeholders = sorted(set(MEDIA_PLACEHOLDERS.values()))
-
-
-@st.composite
-def chat_records(draw: st.DrawFn, authors: list[str]) -> list[Rec]:
-    # Start from real instants (whole milliseconds) so every time exists on this computer's clock.
-    ms = draw(st.integers(1_300_000_000_000, 1_900_000_000_000))
-    records = []
-    for i in range(draw(st.integers(1, 12))):
-        ms += draw(st.integers(0, 10**8))
-        kind = draw(st.sampled_from(["text", "text", "media", "deleted"]))
-        text = draw(st.text(st.characters(codec="utf-8"), min_size=1, max_size=40))
-        if kind == "media":
-            text = draw(st.sampled_from([*placeholders, "IMG_4410.jpg", "Screenshot 2024-03-12 at 21.04.05.png"]))
-        reply_to = draw(st.none() | st.integers(0, i - 1)) if i else None
-        records.append(Rec(datetime.fromtimestamp(ms / 1000), draw(st.sampled_from(authors)), text, kind, reply_to,
-                           edited=draw(st.booleans())))
-    return records
+MEDIA_TEXTS = [*placeholders, "IMG_4410.jpg", "Screenshot 2024-03-12 at 21.04.05.png"]
 
 
 @settings(max_examples=60, deadline=None)
-@given(chat_records(AUTHORS), st.sampled_from(["bundled", "events"]), st.booleans(), st.data())
+@given(instant_records(AUTHORS, MEDIA_TEXTS), st.sampled_from(["bundled", "events"]), st.booleans(), st.data())
 def test_a_rendered_export_parses_back_to_the_same_messages(
     records: list[Rec], edits: str, exported_by_id: bool, data: st.DataObject
 ) -> None:
-    when = st.integers(1_300_000_000_000, 1_900_000_000_000).map(lambda ms: datetime.fromtimestamp(ms / 1000))
+    when = INSTANTS_MS.map(lambda ms: datetime.fromtimestamp(ms / 1000))
     reaction = st.builds(Reaction, st.sampled_from(AUTHORS), st.sampled_from(["❤️", "👍", "😂", "👨‍🍳", "+1"]), when)
     reactions = data.draw(st.dictionaries(st.integers(0, len(records) - 1), st.lists(reaction, max_size=3)))
     export = render_element(records, room="Lisbon & co 🇵🇹", me="Kofi", reactions=reactions, edits=edits,

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.exporters.skype import account, render_skype
 from tests.ingest._json_fuzz import damaged, json_values
-from tests.ingest._records import Rec, parse_written
+from tests.ingest._records import INSTANTS_MS, Rec, instant_records, parse_written
 from tests.ingest._timezone import local_time
 
 from turntoward.errors import ImportFormatError, UnknownFormatError
@@ -377,31 +377,15 @@ AUTHORS = ["Tomás Brenner", "Mireille Okafor", "Ayşe Demir", "sam"]
 placeholders = sorted(set(MEDIA_PLACEHOLDERS.values()))
 
 
-@st.composite
-def chat_records(draw: st.DrawFn, authors: list[str]) -> list[Rec]:
-    # Start from real instants (whole milliseconds) so every time exists on this computer's clock.
-    ms = draw(st.integers(1_300_000_000_000, 1_900_000_000_000))
-    records = []
-    for i in range(draw(st.integers(1, 12))):
-        ms += draw(st.integers(0, 10**8))
-        kind = draw(st.sampled_from(["text", "text", "media", "deleted"]))
-        text = draw(st.text(st.characters(codec="utf-8"), min_size=1, max_size=40))
-        if kind == "media":
-            text = draw(st.sampled_from(placeholders))
-        reply_to = draw(st.none() | st.integers(0, i - 1)) if i else None
-        records.append(Rec(datetime.fromtimestamp(ms / 1000), draw(st.sampled_from(authors)), text, kind, reply_to,
-                           edited=draw(st.booleans())))
-    return records
-
-
 @settings(max_examples=60, deadline=None)
 @given(st.sampled_from([["Tomás Brenner", "Mireille Okafor"], AUTHORS]).flatmap(
-    lambda authors: st.tuples(st.just(len(authors) > 2), chat_records(authors))), st.booleans(), st.data())
+    lambda authors: st.tuples(st.just(len(authors) > 2), instant_records(authors, placeholders))),
+    st.booleans(), st.data())
 def test_a_rendered_chat_parses_back_to_the_same_messages(
     drawn: tuple[bool, list[Rec]], named_me: bool, data: st.DataObject
 ) -> None:
     group, records = drawn
-    when = st.integers(1_300_000_000_000, 1_900_000_000_000).map(lambda ms: datetime.fromtimestamp(ms / 1000))
+    when = INSTANTS_MS.map(lambda ms: datetime.fromtimestamp(ms / 1000))
     # someone the export names: a writer in the chat, the exporting user, or the other one of a 1:1 chat
     named = sorted({r.author for r in records} | {"Tomás Brenner"} | (set() if group else {"Mireille Okafor"}))
     reaction = st.builds(Reaction, st.sampled_from(named), st.sampled_from(["❤️", "👍", "😆", "🥹", "👨‍🍳"]), when)
