@@ -434,3 +434,88 @@ def test_an_empty_day_is_claimed_inside_an_export_and_a_list_of_messages_under_a
     assert found is not None and found.name == "slack"
     (chat,) = parse(loose)
     assert [(m.author, m.text) for m in chat.messages] == [("U05AN7L1MA", "hi")]  # no users.json above its folder
+
+
+def test_a_reply_written_before_the_message_it_names_as_its_thread_does_not_point_forward(tmp_path: Path) -> None:
+    day = write_day(tmp_path, [
+        {**GOOD, "text": "early", "ts": "1710277445.000001", "thread_ts": "1710277500.000000"},
+        {**GOOD, "text": "parent", "ts": "1710277500.000000", "thread_ts": "1710277500.000000"},
+        {**GOOD, "text": "reply", "ts": "1710277560.000000", "thread_ts": "1710277500.0"},  # spelt shorter
+    ])
+    (chat,) = parse(day)
+    assert [(m.text, m.reply_to) for m in chat.messages] == [("early", None), ("parent", None), ("reply", 1)]
+
+
+@pytest.mark.parametrize("zipped", [False, True])
+@pytest.mark.parametrize(("folder", "first_day", "content"), [
+    ("loose", "D07QX2M4KP/2024-06-01.json", b"[]"),  # an empty first day, no lists to tell it is Slack's
+    ("export", "general/2024-03-11.json", b""),  # a first day emptied, beside the lists
+    ("export", "general/2024-03-11.json", b"\xff\xfe[\x00]\x00"),  # saved as UTF-16
+    ("export", "general/2024-03-11.json", b"{\"oops\": 1}"),
+])
+def test_a_channel_whose_first_day_is_odd_is_read_or_an_error_never_silently_lost(
+        folder: str, first_day: str, content: bytes, zipped: bool, tmp_path: Path) -> None:
+    export = tmp_path / folder
+    shutil.copytree(SLACK / folder, export)
+    (export / first_day).write_bytes(content)
+    target = export
+    if zipped:
+        target = tmp_path / f"{folder}.zip"
+        with zipfile.ZipFile(target, "w") as zf:
+            for path in sorted(export.rglob("*")):
+                if path.is_file():
+                    zf.write(path, path.relative_to(export).as_posix())
+    try:
+        chats = [c for _, convs in read_paths([target]) for c in convs]
+    except ImportFormatError as error:
+        assert error.source.endswith(first_day)
+        assert content not in (b"[]", b"\xff\xfe[\x00]\x00")  # an empty day, in UTF-8 or UTF-16, is read
+    else:
+        (chat,) = [c for c in chats if c.chat_id in ("D07QX2M4KP", "C05GENERAL")]  # the later days all there
+        assert chat.messages[-1].text in ("see you at the station 🚉",
+                                          "yes! and the doc is at https://docs.example.com/carpool")
+
+
+@pytest.mark.parametrize(("entries", "path"), [
+    ([{**GOOD, "user": ""}], "[0].user"),
+    ([{**GOOD, "reactions": [{"name": "+1", "users": [""]}]}], "[0].reactions[0].users[0]"),
+    ([{**GOOD, "subtype": "tombstone", "user": "", "parent_user_id": ""}], "[0].user"),
+])
+def test_an_empty_user_id_is_an_error_not_a_nameless_author(entries: object, path: str, tmp_path: Path) -> None:
+    day = write_day(tmp_path, entries)
+    with pytest.raises(ImportFormatError) as caught:
+        parse(day)
+    assert (caught.value.source, caught.value.json_path) == (str(day), path)
+
+
+@pytest.mark.parametrize("me", [ANA, "ana.lima", "Ana Lima", "U05AN7L1MA"])
+def test_the_me_option_may_name_the_user_by_handle_real_name_or_id(me: str) -> None:
+    chats = read_all(EXPORT, ImportOptions(me=me))
+    assert {"Benedikt Okoro", "Chiara 🧗, zoe"} <= set(chats)
+    assert {c.me for c in chats.values()} == {ANA}
+
+
+def test_a_message_written_twice_in_a_channel_is_one_message(tmp_path: Path) -> None:
+    parent = {**GOOD, "text": "parent", "thread_ts": GOOD["ts"], "reply_count": 1}
+    reply = {**GOOD, "user": "U05BK0R0B3", "text": "reply", "ts": "1710363845.000100", "thread_ts": GOOD["ts"]}
+    write_day(tmp_path, [parent, reply])  # Slack's ts is unique in a channel: the same ts by the same user is a copy
+    write_day(tmp_path, [reply, {**reply, "user": "U05AN7L1MA", "text": "same instant, someone else"}],
+              "2024-03-13.json")
+    (chat,) = parse(tmp_path / "general" / "2024-03-12.json")
+    assert [(m.index, m.text, m.reply_to) for m in chat.messages] == [
+        (0, "parent", None), (1, "reply", 0), (2, "same instant, someone else", 0)]
+
+
+def test_two_people_of_one_name_stay_two_told_apart_by_their_ids(tmp_path: Path) -> None:
+    users = [{"id": "U01ALEXKIM", "name": "alex.kim", "profile": {"display_name": "Alex"}},
+             {"id": "U02ALEXROS", "name": "alex.ross", "profile": {"display_name": "Alex"}},
+             {"id": "U03NOORAHM", "name": "noor", "profile": {"display_name": "Noor"}}]
+    (tmp_path / "users.json").write_text(json.dumps(users), encoding="utf-8")
+    path = write_day(tmp_path, [
+        {"type": "message", "user": "U01ALEXKIM", "text": "climbing sunday?", "ts": "1710277445.000100"},
+        {"type": "message", "user": "U02ALEXROS", "text": "<@U01ALEXKIM> in!", "ts": "1710277500.000100"},
+        {"type": "message", "user": "U03NOORAHM", "text": "me too", "ts": "1710277600.000100"},
+    ])
+    (chat,) = parse(path)
+    assert chat.people == ["Alex (U01ALEXKIM)", "Alex (U02ALEXROS)", "Noor"]
+    assert chat.messages[1].text == "@Alex (U01ALEXKIM) in!"

@@ -35,7 +35,10 @@ reads all of them and its later day files give nothing, as the first ``message_1
 Messenger chat reads the pages after it. A first day file named by itself reads its whole folder
 too; a later one named by itself is refused with `LaterPageError`, which says which file (or the
 folder) to give instead: read alone it would be a chat without its beginning. A list of Slack
-messages under another file name is read as a conversation by itself. ``users.json`` and the
+messages under another file name is read as a conversation by itself. A day file is claimed
+whatever it holds (empty, broken, saved as UTF-16) where the export's lists are above its folder,
+or where it is its folder's first and a later day there is Slack's: were it passed over, its
+later days would give nothing and the channel would be lost without a word. ``users.json`` and the
 other lists, named by themselves, are refused with a message saying to give the folder or zip;
 found in the folder they give nothing by themselves (the channels read them).
 
@@ -45,13 +48,16 @@ found in the folder they give nothing by themselves (the channels read them).
 ``#name`` for a channel, the members' names for a DM or group DM (without the ``me`` option's
 name). Without such an entry a folder named like a DM's id (``D…``) is a DM titled by its
 writers, ``mpdm-…`` a group DM, anything else a channel. The export does not say who exported
-it: `Conversation.me` is the ``me`` option.
+it: `Conversation.me` is the ``me`` option, which may name the user by the name they are shown
+under, their user name, real name or id (``ana.lima``, ``Ana Lima``, ``U0123``): it becomes the
+name they are shown under, so that it is the name their messages carry.
 
 **Names.** A user id is named by ``users.json`` (or ``org_users.json``): the display name, else
 the real name, else the user name; else by the ``user_profile`` a message of theirs carries (a
 guest from another workspace), the same order; else the id itself (``USLACKBOT`` is
-"Slackbot"). ``<@U0456>`` mentions become ``@Name`` the same way, ``<#C0123|general>`` becomes
-``#general``, ``<!here>`` ``@here`` (a ``<!…|label>`` its label), a link ``<https://x.org|this>``
+"Slackbot"). Two people who go by one name are told apart by their ids (``Alex (U0123)``,
+``Alex (U0456)``), in every channel of the export. ``<@U0456>`` mentions become ``@Name`` the
+same way, ``<#C0123|general>`` becomes ``#general``, ``<!here>`` ``@here`` (a ``<!…|label>`` its label), a link ``<https://x.org|this>``
 ``this (https://x.org)`` (the address alone when it has no label of its own, or its label is the
 address without its scheme, as Slack writes ``<mailto:a@b.org|a@b.org>``), and ``&amp;``,
 ``&lt;``, ``&gt;`` (the only escapes Slack writes) are decoded. Emoji short codes (``:tada:``, in
@@ -67,7 +73,10 @@ standard ones (`EMOJI`); any other, custom emoji included, stays ``:name:``.
   by the first file's ``mimetype``; one with no words but ``attachments`` (a shared message, an
   unfurl) is MEDIA ``<attachment>``; one with nothing at all is MEDIA ``<unsupported message>``.
   ``edited`` marks it `Message.edited`. A reply (``thread_ts`` other than its ``ts``) gets
-  `reply_to`, the index of the thread's first message, where that is a message of this export.
+  `reply_to`, the index of the thread's first message, where that is an earlier message of this
+  export (``thread_ts`` is compared as an instant: ``…445.1`` is ``…445.100000``). An entry with
+  the ``ts`` and ``user`` of an earlier one (a ``ts`` is unique in a channel) is a copy of that
+  message, written twice: it is not read again.
 - ``tombstone``: a thread's first message, deleted while its replies stay ("This message was
   deleted.", written by ``USLACKBOT``): DELETED, its words kept, by ``parent_user_id`` (who wrote
   it) where given, else ``user`` (in a reply, ``parent_user_id`` is the thread's writer: not
@@ -92,7 +101,7 @@ computer's local wall-clock time, the whole seconds through `datetime.fromtimest
 Messenger importer does, the microseconds added exactly.
 
 **Errors.** A day file that is not a JSON list of objects, an entry without a readable ``ts``, a
-person's message without ``user``, or a field of the wrong type (``text``, ``reactions``,
+person's message without ``user`` (or with ``""``), or a field of the wrong type (``text``, ``reactions``,
 ``files``, ``edited``, ...) is an `ImportFormatError` naming the file and the JSON path
 (``[3].ts``); so is a ``users.json`` or ``channels.json`` of the wrong shape. ``null`` is read as
 absent wherever a list or object is optional (slackdump writes ``"blocks": null``).
@@ -106,6 +115,7 @@ from __future__ import annotations
 import os
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -208,6 +218,8 @@ class _Workspace:
     """What the export's lists say about people and conversations."""
 
     names: dict[str, str] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+    """Each member's name by every other way to call them (user name, real name): for the ``me`` option."""
     bots: set[str] = field(default_factory=set)
     channels: dict[str, _Channel] = field(default_factory=dict)
     """By name (channels, private channels, group DMs) and by id (all, DMs included)."""
@@ -220,17 +232,19 @@ class SlackImporter:
     description = "Slack workspace export (the export's zip or folder; a channel's day files YYYY-MM-DD.json)"
 
     def sniff(self, source: Source, head: bytes) -> float:
-        if not head.removeprefix(_BOM).lstrip(_WHITESPACE).startswith(b"["):
+        is_list = head.removeprefix(_BOM).lstrip(_WHITESPACE).startswith(b"[")
+        if DAY_NAME.fullmatch(source.filename):
+            if is_list and _slackish(head):
+                return 0.95
+            # An odd, empty or broken day inside an export is still one: claimed, its errors are
+            # reported. So is a channel's first day wherever a later day beside it is Slack's: the
+            # first day reads the whole channel, which would otherwise be lost without a word.
+            return 0.8 if _beside_export(source) or _first_of_slack_days(source) else 0.0
+        if not is_list:
             return 0.0
         if source.filename in METADATA_FILES:
             return 0.5 if source.named else 0.0  # refused with a pointer to the folder; skipped in one
-        slackish = _MESSAGE_MARK.search(head) is not None and _TS_MARK.search(head) is not None
-        if DAY_NAME.fullmatch(source.filename):
-            if slackish:
-                return 0.95
-            # an odd or empty day inside an export is still one: claimed, its errors are reported
-            return 0.8 if _beside_export(source) else 0.0
-        return 0.6 if slackish else 0.0
+        return 0.6 if _slackish(head) else 0.0
 
     def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
         if source.filename in METADATA_FILES:
@@ -244,6 +258,28 @@ class SlackImporter:
             return  # the channel's first day file reads this one
         workspace = _workspace(days[0])
         yield _conversation(source, days, workspace, options)
+
+
+def _slackish(head: bytes) -> bool:
+    """Whether `head` holds a Slack message's marks (``"type": "message"``, ``"ts": "1…``)."""
+    return _MESSAGE_MARK.search(head) is not None and _TS_MARK.search(head) is not None
+
+
+def _first_of_slack_days(source: Source) -> bool:
+    """Whether `source` is the first day file of its folder and a later one there is Slack's."""
+    if source.path is None and (source.archive is None or source.member is None):
+        return False
+    try:
+        names = _day_names(source)
+        if not names or names[0] != source.filename:
+            return False
+        for name in names[1:]:  # the later days, until one tells (all empty ones read little)
+            head = _day_source(source, name).head()
+            if head.removeprefix(_BOM).lstrip(_WHITESPACE).startswith(b"[") and _slackish(head):
+                return True
+    except (ImportFormatError, OSError):
+        return False
+    return False
 
 
 def _days(source: Source) -> list[Source]:
@@ -401,8 +437,18 @@ def _read_users(source: Source, workspace: _Workspace) -> None:
         name = _person_name(doc, [(profile, child(at, "profile")), (user, at)])
         if name:
             workspace.names[user_id] = name
+            _add_aliases(workspace.aliases, name, [profile, user])
         if user.get("is_bot") is True:
             workspace.bots.add(user_id)
+
+
+def _add_aliases(aliases: dict[str, str], name: str, places: list[JsonObject]) -> None:
+    """`name` under the user and real names `places` give (already read as strings or null)."""
+    for obj in places:
+        for key in ("real_name", "name"):
+            value = obj.get(key)
+            if isinstance(value, str) and value.strip():
+                aliases.setdefault(value.strip(), name)
 
 
 def _person_name(doc: JsonDoc, places: list[tuple[JsonObject, str]]) -> str | None:
@@ -425,7 +471,7 @@ def _read_conversations(source: Source, kind: str, workspace: _Workspace) -> Non
         entry = doc.obj(raw, at)
         members = doc.field_list(entry, "members", at, optional=True)
         for k, member in enumerate(members):
-            if not isinstance(member, str):
+            if not isinstance(member, str) or not member:
                 doc.fail(f"{child(at, 'members')}[{k}]", "a user id (a string)", member)
         channel = _Channel(kind, doc.field_str(entry, "id", at), doc.optional_str(entry, "name", at),
                            tuple(str(m) for m in members))
@@ -448,6 +494,7 @@ class _Entry:
 def _conversation(source: Source, days: list[Source], workspace: _Workspace, options: ImportOptions) -> Conversation:
     entries = sorted(_entries(days), key=lambda e: e.key)
     names = dict(workspace.names)
+    aliases = dict(workspace.aliases)
     for entry in entries:  # people missing from users.json, by the profile their messages carry
         user = entry.doc.optional_str(entry.raw, "user", entry.at)
         if user and user not in names and entry.raw.get("user_profile") is not None:
@@ -455,30 +502,46 @@ def _conversation(source: Source, days: list[Source], workspace: _Workspace, opt
             found = _person_name(entry.doc, [(profile, child(entry.at, "user_profile"))])
             if found:
                 names[user] = found
+                _add_aliases(aliases, found, [profile])
+    shared = {name for name, count in Counter(names.values()).items() if count > 1}
+    if shared:  # two people of one name ("Alex" twice) stay two, told apart by their ids, as everywhere
+        names = {uid: f"{name} ({uid})" if name in shared else name for uid, name in names.items()}
+        aliases = {alias: name for alias, name in aliases.items() if name not in shared}
+    me = options.me
+    if me is not None and me not in names.values():  # named by user name, real name or id
+        me = aliases.get(me) or names.get(me) or me
     channel_names = {c.id: c.name for c in workspace.channels.values() if c.name and c.kind != "dm"}
     text = _TextRenderer(names, channel_names)
 
     messages: list[Message] = []
     events: list[SystemEvent] = []
-    index_of: dict[str, int] = {}
-    replies: list[tuple[Message, str]] = []
+    index_of: dict[tuple[int, int], int] = {}
+    replies: list[tuple[Message, tuple[int, int]]] = []
+    seen: set[tuple[tuple[int, int], str]] = set()
     for entry in entries:
+        writer = entry.raw.get("user")
+        if isinstance(writer, str) and writer:  # ts is unique in a channel: the same ts by the same user is a copy
+            if (entry.key, writer) in seen:
+                continue
+            seen.add((entry.key, writer))
         item = _read_entry(entry, names, workspace, text)
         if isinstance(item, SystemEvent):
             events.append(item)
             continue
         item.index = len(messages)
-        index_of.setdefault(entry.ts_text, item.index)
-        thread = entry.doc.optional_str(entry.raw, "thread_ts", entry.at)
-        if thread is not None and thread != entry.ts_text:
+        index_of.setdefault(entry.key, item.index)
+        thread = _ts_key(entry.doc.optional_str(entry.raw, "thread_ts", entry.at))
+        if thread is not None and thread != entry.key:
             replies.append((item, thread))
         messages.append(item)
     for message, thread in replies:
-        message.reply_to = index_of.get(thread)  # None: the thread's first message is not a message here
+        # None: the thread's first message is not a message here, or (a clock gone wrong) not before it
+        target = index_of.get(thread)
+        message.reply_to = target if target is not None and target < message.index else None
 
     folder = _folder_name(days[0])
     channel = workspace.channels.get(folder)
-    title, group, chat_id = _identity(folder, channel, names, messages, options)
+    title, group, chat_id = _identity(folder, channel, names, messages, me)
     return Conversation(
         source=source.name,
         source_format="slack",
@@ -486,7 +549,7 @@ def _conversation(source: Source, days: list[Source], workspace: _Workspace, opt
         messages=messages,
         system_events=events,
         chat_id=chat_id,
-        me=options.me,
+        me=me,
         group=group,
     )
 
@@ -535,7 +598,7 @@ def _read_entry(entry: _Entry, names: dict[str, str], workspace: _Workspace,
         doc.fail(child(at, "ts"), TS_EXPECTED, entry.ts_text)
     entry_type = doc.optional_str(raw, "type", at)
     subtype = doc.optional_str(raw, "subtype", at)
-    user = doc.optional_str(raw, "user", at)
+    user = doc.optional_str(raw, "user", at) or None  # "": no one
     words = text.render(doc.optional_str(raw, "text", at) or "")
     is_message = entry_type in (None, "message") and (subtype is None or subtype in MESSAGE_SUBTYPES)
     if subtype == "tombstone" and entry_type in (None, "message"):
@@ -627,7 +690,7 @@ def _reactions(doc: JsonDoc, raw: JsonObject, at: str, names: dict[str, str]) ->
         reaction = doc.obj(item, where)
         emoji = emoji_of(doc.field_str(reaction, "name", where))
         for u, user in enumerate(doc.field_list(reaction, "users", where, optional=True)):
-            if not isinstance(user, str):
+            if not isinstance(user, str) or not user:
                 doc.fail(f"{child(where, 'users')}[{u}]", "a user id (a string)", user)
             found.append(Reaction(_name(user, names), emoji))
     return tuple(found)
@@ -647,16 +710,16 @@ def emoji_of(name: str) -> str:
 
 
 def _identity(folder: str, channel: _Channel | None, names: dict[str, str], messages: list[Message],
-              options: ImportOptions) -> tuple[str, bool, str | None]:
+              me: str | None) -> tuple[str, bool, str | None]:
     """The conversation's title, whether it is a group, and its id."""
     if channel is not None and channel.kind in ("channel", "private"):
         return f"#{channel.name or folder}", True, channel.id
     if channel is not None:
         people = [_name(m, names) for m in channel.members] or [m.author for m in messages]
-        return _people_title(people, options.me, folder), channel.kind != "dm", channel.id
+        return _people_title(people, me, folder), channel.kind != "dm", channel.id
     chat_id = folder if CHAT_ID.fullmatch(folder) else None
     if DM_FOLDER.fullmatch(folder) or folder.startswith("mpdm-"):
-        title = _people_title([m.author for m in messages], options.me, folder)
+        title = _people_title([m.author for m in messages], me, folder)
         return title, folder.startswith("mpdm-"), chat_id
     return f"#{folder}" if folder else "Slack", True, chat_id
 
