@@ -62,6 +62,7 @@ _BUILTIN = (
     "telegram",
     "telegram_html",
     "signal",
+    "signal_backup",
     "imessage",
     "imessage_txt",
     "imessage_html",
