@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data"
 SIZES = (10_000, 100_000)
 FORMATS = ("discord_html", "discord_txt", "messenger_html", "line", "google_chat", "skype", "snapchat", "qq", "element",
-           "slack")
+           "slack", "signal_backup")
 
 CHILD = r"""
 import json, resource, sys, time
@@ -47,7 +47,8 @@ def export(fmt: str, count: int) -> Path:
     target = folder / {"discord_html": "dm.html", "discord_txt": "dm.txt", "messenger_html": "message_1.html",
                        "line": "[LINE] Chat with Jonah.txt", "google_chat": "Google Chat",
                        "skype": "messages.json", "snapchat": "chat_history.json", "qq": "Jonah.txt",
-                       "element": "matrix - Jonah - Chat Export.json", "slack": "export"}[fmt]
+                       "element": "matrix - Jonah - Chat Export.json", "slack": "export",
+                       "signal_backup": "main.jsonl"}[fmt]
     if target.exists():
         return target
     folder.mkdir(parents=True, exist_ok=True)
@@ -79,6 +80,9 @@ def export(fmt: str, count: int) -> Path:
     elif fmt == "qq":
         from tests.exporters.qq import render_qq
         target.write_text(render_qq(records, title="Jonah", layout="friend"), encoding="utf-8")
+    elif fmt == "signal_backup":
+        from tests.exporters.signal_backup import render_signal_backup
+        target.write_text(render_signal_backup(records, me="Maya"), encoding="utf-8")
     elif fmt == "slack":  # a folder: users.json, channels.json and a day file a day
         from tests.exporters.slack import render_slack
         for name, text in render_slack(records, name="jonah").items():
