@@ -246,8 +246,8 @@ def _json_in_download(page: Source) -> bool:
     twice. The JSON must be inside the folder the user gave (a page found in ``mydata/html`` is read
     though ``mydata/json`` is there), or in the same archive."""
     if page.path is not None:
-        json = (page.path.parent.parent.parent / JSON_CHATS).resolve()
-        return page.root is not None and json.is_file() and json.is_relative_to(page.root.resolve())
+        chats = (page.path.parent.parent.parent / JSON_CHATS).resolve()
+        return page.root is not None and chats.is_file() and chats.is_relative_to(page.root.resolve())
     assert page.archive is not None and page.member is not None
     member = str(PurePosixPath(page.member).parent.parent.parent / JSON_CHATS)
     return member.removeprefix("./") in archive_members(page.archive)
