@@ -194,6 +194,52 @@ def test_broken_fields_are_format_errors_naming_the_line_and_json_path(
     assert not isinstance(caught.value, UnknownFormatError)
 
 
+@pytest.mark.parametrize(("field", "value"), [
+    ("dateSent", "1" * 5000), ("dateSent", "99999999999999999999"), ("authorId", "4" * 4400),
+    ("chatId", 10**30), ("dateSent", "-1"),
+])
+def test_numbers_of_thousands_of_digits_or_past_64_bits_are_format_errors(field: str, value: object) -> None:
+    frame = json.loads(item("x"))
+    frame["chatItem"][field] = value
+    with pytest.raises(ImportFormatError) as caught:
+        parse_text(lines(INFO, SELF, SAM, CHAT, json.dumps(frame)))
+    assert (caught.value.line, caught.value.json_path) == (5, f"chatItem.{field}")
+
+
+@pytest.mark.parametrize(("frame", "path"), [
+    ('{"recipient":{"id":"4","contact":{"profileGivenName":"Kim"}}}', "recipient.id"),
+    ('{"chat":{"id":"1","recipientId":"1"}}', "chat.id"),
+])
+def test_an_id_two_frames_share_is_a_format_error_not_a_silent_merge(frame: str, path: str) -> None:
+    # a second recipient 4 would rename Sam's messages; a second chat 1 would merge two chats into one
+    with pytest.raises(ImportFormatError) as caught:
+        parse_text(lines(INFO, SELF, SAM, CHAT, frame, item("hi")))
+    assert (caught.value.line, caught.value.json_path) == (5, path)
+
+
+def test_a_group_titled_like_a_person_leaves_the_person_their_name() -> None:
+    group = '{"recipient":{"id":"3","group":{"masterKey":"a2V5","snapshot":{"title":{"title":"Sam"}}}}}'
+    [chat] = parse_text(lines(INFO, SELF, group, SAM, CHAT, item("hi")))
+    assert (chat.title, chat.people) == ("Sam", ["Sam"])
+
+
+def test_a_blank_nickname_or_username_falls_back_to_the_next_name() -> None:
+    blank = '{"recipient":{"id":"4","contact":{"systemNickname":"  ","username":" ","profileGivenName":"Sam"}}}'
+    [chat] = parse_text(lines(INFO, SELF, blank, CHAT, item("hi")))
+    assert (chat.title, chat.people) == ("Sam", ["Sam"])
+
+
+def test_mentions_read_as_the_name_of_who_is_mentioned_not_as_a_placeholder() -> None:
+    sam = '{"recipient":{"id":"4","contact":{"aci":"c2Ft","profileGivenName":"Sam"}}}'
+    ranges = [{"start": 2, "length": 1, "mentionAci": "c2Ft"}, {"start": 0, "length": 2, "style": "BOLD"},
+              {"start": 8, "length": 1, "mentionAci": "bGVuYQ=="}]  # UTF-16 units: 🙂 is two
+    frame = {"chatItem": {"chatId": "1", "authorId": "4", "dateSent": "1773338531000", "incoming": {},
+                          "standardMessage": {"text": {"body": "🙂\ufffc and \ufffc?", "bodyRanges": ranges}}}}
+    [chat] = parse_text(lines(INFO, SELF, sam, CHAT, json.dumps(frame)), me="Lena")
+    # the user has no ACI in the file (Self carries none): a mention of someone no recipient is, is the user
+    assert chat.messages[0].text == "🙂@Sam and @Lena?"
+
+
 FRAMES = [json.loads(line) for line in MAIN.read_text(encoding="utf-8").splitlines()]
 
 
@@ -222,6 +268,21 @@ def test_bytes_that_are_not_utf8_are_an_error_naming_their_line() -> None:
         parse_written(data, "main.jsonl",
                       lambda p: list(SignalBackupImporter().parse(Source(str(p), path=p), ImportOptions())))
     assert caught.value.line == 3
+    assert caught.value.found is not None
+    assert caught.value.found.startswith("byte e9")  # the bad byte, not the line's first
+
+
+@pytest.mark.parametrize(("frame", "path"), [
+    ('{"chatItem":{"chatId":"1","dateSent":"1","standardMessage":{}}}', "chatItem.authorId"),
+    ('{"chatItem":{"chatId":"1","authorId":"0","dateSent":"1","standardMessage":{}}}', "chatItem.authorId"),
+    ('{"chatItem":{"authorId":"4","dateSent":"1","standardMessage":{}}}', "chatItem.chatId"),
+    ('{"recipient":{"self":{}}}', "recipient.id"),
+])
+def test_a_missing_field_is_reported_as_nothing_not_as_the_string_nothing(frame: str, path: str) -> None:
+    with pytest.raises(ImportFormatError) as caught:
+        parse_text(lines(INFO, SELF, SAM, CHAT, frame))
+    assert caught.value.json_path == path
+    assert caught.value.found in ("nothing", '"0"')
 
 
 @pytest.mark.parametrize("text", ["", '{"version":1}\n', '{"recipient":{"id":"1","self":{}}}\n', "id,text\n1,hi\n"])

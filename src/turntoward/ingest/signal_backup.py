@@ -12,8 +12,9 @@ Android and iOS clients got the same exporter in 2026). Its expected output
 are what this importer was checked against.
 
 One JSON object per line, in the proto3 JSON mapping: camelCase field names, 64-bit numbers
-(ids, times) as decimal strings (plain numbers are accepted too), bytes as base64, enums by
-name, fields at their default value (``false``, ``0``, ``""``, empty lists) left out:
+(ids, times) as decimal strings (plain numbers are accepted too; past 64 bits is an error),
+bytes as base64, enums by name, fields at their default value (``false``, ``0``, ``""``, empty
+lists) left out:
 
 * line 1 is the ``BackupInfo`` itself: ``{"version": "1", "backupTimeMs": "...", ...}``;
 * then one frame a line, each an object with one key: ``account`` (the user's
@@ -24,9 +25,11 @@ name, fields at their default value (``false``, ``0``, ``""``, empty lists) left
   ``nickname`` ``given``/``family``, ``systemGivenName``/``systemFamilyName``, ``systemNickname``,
   ``profileGivenName``/``profileFamilyName``, ``username``, ``e164``), ``group`` (titled by
   ``snapshot.title.title``), ``self`` (the exporting user), ``releaseNotes`` (Signal's own
-  chat), ``distributionList`` or ``callLink``. Each recipient gets one name; two that would
-  share one are told apart by `` (2)``, `` (3)``. The user is named by ``--me`` when given,
-  else by the account's profile name, else ``me``, and is `Conversation.me`;
+  chat), ``distributionList`` or ``callLink``. Each recipient gets one name; two people that
+  would share one are told apart by `` (2)``, `` (3)`` (groups among themselves: a group titled
+  like a person leaves the person their name). An id two recipients (or two chats) share is an
+  error. The user is named by ``--me`` when given, else by the account's profile name, else
+  ``me``, and is `Conversation.me`;
 * a ``chat`` has an ``id`` and the ``recipientId`` it is with; a ``chatItem`` has ``chatId``,
   ``authorId`` (a recipient id), ``dateSent`` (milliseconds since 1970, UTC) and one item:
   ``standardMessage`` (``text.body``, ``attachments``, ``quote``, ``reactions``),
@@ -39,7 +42,9 @@ What becomes what. One `Conversation` per ``chat`` that has at least one message
 the contact's name, the group's title, ``Note to Self`` or ``Signal``; ``chat_id`` is stable
 across exports (a contact's ACI, PNI or number; a hash of a group's master key, never the key).
 A message with attachments, a sticker, a contact card, a view-once photo, a payment or a gift
-badge is MEDIA, its text the body (a caption) or a placeholder (`MEDIA_PLACEHOLDERS`); a
+badge is MEDIA, its text the body (a caption) or a placeholder (`MEDIA_PLACEHOLDERS`). A mention
+(a ``bodyRanges`` entry with a ``mentionAci``, U+FFFC in the body) reads ``@`` and the name of the
+recipient with that ACI, or the user's where none has it (``self`` carries no ACI); a
 remote or admin deletion is DELETED with no text; a poll is TEXT (the question, then its
 options); an ``updateMessage`` is a `SystemEvent`; an item of a kind this importer does not know
 is a `SystemEvent` naming it, never dropped. Times become this computer's local wall-clock
@@ -98,6 +103,9 @@ _INFO_KEYS = ("backupTimeMs", "version", "mediaRootBackupKey", "currentAppVersio
 _FRAME_KEYS = ("account", "recipient", "chat", "chatItem", "stickerPack", "adHocCall", "notificationProfile",
                "chatFolder")
 _SNIFF_LINES = 8
+_UINT64_MAX = 2**64 - 1
+_ABSENT = object()
+_UINT64_DIGITS = len(str(_UINT64_MAX)) + 2  # a few leading zeros are harmless
 
 
 @dataclass
@@ -109,7 +117,7 @@ class _Line:
 
     def fail(self, path: str, expected: str, value: object) -> NoReturn:
         raise ImportFormatError(self.source.name, expected, line=self.number, json_path=path or "$",
-                                found=describe(value))
+                                found="nothing" if value is _ABSENT else describe(value))
 
     def obj(self, value: object, path: str) -> JsonObject:
         if not isinstance(value, dict):
@@ -138,20 +146,22 @@ class _Line:
 
     def field_uint(self, parent: JsonObject, key: str, path: str, *, default: int | None = 0,
                    expected: str = "a whole number (as a string of digits)") -> int | None:
-        """A 64-bit number, written as a decimal string (or a plain number); absent is `default`."""
+        """A 64-bit number, written as a decimal string (or a plain number); absent is `default`.
+
+        Anything past 64 bits is an error (a string of thousands of digits would not even convert)."""
         value = parent.get(key)
         if value is None:
             return default
-        if isinstance(value, str) and value.isascii() and value.isdigit():
-            return int(value)
-        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= _UINT64_DIGITS:
+            value = int(value)
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= _UINT64_MAX:
             return value
         self.fail(child(path, key), expected, value)
 
     def required_uint(self, parent: JsonObject, key: str, path: str, expected: str) -> int:
         number = self.field_uint(parent, key, path, default=None, expected=expected)
         if not number:
-            self.fail(child(path, key), expected, parent.get(key, "nothing"))
+            self.fail(child(path, key), expected, parent.get(key, _ABSENT))
         return number
 
     def time(self, parent: JsonObject, key: str, path: str) -> tuple[int, datetime]:
@@ -194,6 +204,7 @@ class _Item:
     edited: bool = False
     notice: bool = False
     quote: tuple[int, int] | None = None  # (authorId, targetSentTimestamp)
+    mentions: list[tuple[int, int, str]] = field(default_factory=list)  # (start, length, mentionAci), UTF-16 units
     reactions: list[_Reaction] = field(default_factory=list)
 
 
@@ -228,6 +239,8 @@ class SignalBackupImporter:
         export = _read(source)
         me = options.me or export.me or "me"
         names = _names(export, me)
+        by_aci = {recipient.stable_id.removeprefix("aci:"): names[rid] for rid, recipient in export.recipients.items()
+                  if recipient.stable_id is not None and recipient.stable_id.startswith("aci:")}
         for chat_id, (recipient_id, line) in export.chats.items():
             items = export.items.get(chat_id, [])
             if not any(not item.notice for item in items):
@@ -235,7 +248,7 @@ class SignalBackupImporter:
             recipient = export.recipients.get(recipient_id)
             if recipient is None:
                 line.fail("chat.recipientId", "the id of a recipient defined in the file", str(recipient_id))
-            yield _conversation(source, recipient, names[recipient_id], items, names, me)
+            yield _conversation(source, recipient, names[recipient_id], items, names, me, by_aci)
 
 
 def _is_backup_info(value: object) -> bool:
@@ -250,9 +263,9 @@ def _read(source: Source) -> _Export:
         for number, raw in enumerate(fh, 1):
             try:
                 text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError:
+            except UnicodeDecodeError as exc:
                 raise ImportFormatError(source.name, "UTF-8 text", line=number,
-                                        found=f"byte {raw.hex(' ')[:30]}, not UTF-8") from None
+                                        found=f"byte {exc.object[exc.start:exc.end].hex(' ')}, not UTF-8") from None
             if not text.strip():
                 continue
             line = _Line(source, number)
@@ -285,12 +298,16 @@ def _frame(export: _Export, line: _Line, frame: JsonObject) -> None:
         recipient = line.field_obj(frame, "recipient", "")
         rid = line.required_uint(recipient, "id", "recipient", "a recipient id (a number above 0)")
         assert rid is not None
+        if rid in export.recipients:  # a second definition would rename the first one's messages
+            line.fail("recipient.id", "a recipient id no earlier recipient has", recipient.get("id"))
         export.recipients[rid] = _recipient(line, recipient, rid)
     elif "chat" in frame:
         chat = line.field_obj(frame, "chat", "")
         cid = line.required_uint(chat, "id", "chat", "a chat id (a number above 0)")
         rid = line.required_uint(chat, "recipientId", "chat", "the id of the recipient the chat is with")
         assert cid is not None and rid is not None
+        if cid in export.chats:  # a second definition would merge two chats into one
+            line.fail("chat.id", "a chat id no earlier chat has", chat.get("id"))
         export.chats[cid] = (rid, line)
     elif "chatItem" in frame:
         item = line.field_obj(frame, "chatItem", "")
@@ -312,13 +329,14 @@ def _recipient(line: _Line, recipient: JsonObject, rid: int) -> _Recipient:
         candidates = [
             _join(line.field_str(nick, "given", nick_at), line.field_str(nick, "family", nick_at)),
             _join(line.field_str(contact, "systemGivenName", at), line.field_str(contact, "systemFamilyName", at)),
-            line.field_str(contact, "systemNickname", at),
+            _join(line.field_str(contact, "systemNickname", at)),
             _join(line.field_str(contact, "profileGivenName", at), line.field_str(contact, "profileFamilyName", at)),
-            line.field_str(contact, "username", at),
+            _join(line.field_str(contact, "username", at)),
         ]
         e164 = line.field_uint(contact, "e164", at, default=None)
         name = next((c for c in candidates if c), f"+{e164}" if e164 else f"Unknown contact {rid}")
-        ident = next((f"{key}:{contact[key]}" for key in ("aci", "pni") if isinstance(contact.get(key), str)),
+        ident = next((f"{key}:{value}" for key in ("aci", "pni")
+                      if isinstance(value := contact.get(key), str) and value),
                      f"e164:{e164}" if e164 else None)
         return _Recipient("contact", name, ident)
     if "group" in recipient:
@@ -370,11 +388,14 @@ def _chat_item(line: _Line, item: JsonObject, at: str) -> _Item | None:
         read.kind, read.notice, read.text, read.edited = MessageKind.SYSTEM, True, _notice(line, body, at), False
         return read
     if author_id is None:
-        line.fail(child(at.rsplit(".", 1)[0], "authorId"), "the recipient id of the message's author", "nothing")
+        line.fail(child(at.rsplit(".", 1)[0], "authorId"), "the recipient id of the message's author",
+                  item.get("authorId", _ABSENT))
     if key in ("remoteDeletedMessage", "adminDeletedMessage"):
         read.kind, read.edited = MessageKind.DELETED, False
         return read
     read.kind, read.text = _content(line, key, body, at)
+    if key == "standardMessage":
+        read.mentions = _mentions(line, line.field_obj(body, "text", at), child(at, "text"))
     read.reactions = _reactions(line, body, at)
     if key == "standardMessage" and "quote" in body:
         quote = line.field_obj(body, "quote", at)
@@ -414,6 +435,32 @@ def _content(line: _Line, key: str, body: JsonObject, at: str) -> tuple[MessageK
     return MessageKind.MEDIA, MEDIA_PLACEHOLDERS[placeholder]
 
 
+def _mentions(line: _Line, text: JsonObject, at: str) -> list[tuple[int, int, str]]:
+    """The ``bodyRanges`` of `text` that mention someone (the body holds U+FFFC in their place)."""
+    found = []
+    for i, raw in enumerate(line.field_list(text, "bodyRanges", at)):
+        path = child(at, f"bodyRanges[{i}]")
+        body_range = line.obj(raw, path)
+        aci = line.field_str(body_range, "mentionAci", path)
+        if aci:
+            start, length = (line.field_uint(body_range, key, path) for key in ("start", "length"))
+            assert start is not None and length is not None
+            found.append((start, length, aci))
+    return found
+
+
+def _with_mentions(text: str, mentions: list[tuple[int, int, str]], by_aci: dict[str, str], me: str) -> str:
+    """`text` with each mention's placeholder (U+FFFC) replaced by ``@`` and the name of who is
+    mentioned; an ACI no recipient has is the user's (``Self`` carries none)."""
+    units = text.encode("utf-16-le", "surrogatepass")
+    for start, length, aci in sorted(mentions, reverse=True):
+        begin, end = 2 * start, 2 * (start + length)
+        if units[begin:end] != "\ufffc".encode("utf-16-le"):
+            continue  # not the placeholder: leave the words as written
+        units = units[:begin] + f"@{by_aci.get(aci, me)}".encode("utf-16-le", "surrogatepass") + units[end:]
+    return units.decode("utf-16-le", "surrogatepass")
+
+
 def _attachment_placeholder(line: _Line, attachment: JsonObject, at: str) -> str:
     flag = attachment.get("flag")
     if flag == "VOICE_MESSAGE":
@@ -435,7 +482,7 @@ def _reactions(line: _Line, body: JsonObject, at: str) -> list[_Reaction]:
         reaction = line.obj(raw, path)
         emoji = line.field_str(reaction, "emoji", path)
         if not emoji:
-            line.fail(child(path, "emoji"), "an emoji", reaction.get("emoji", "nothing"))
+            line.fail(child(path, "emoji"), "an emoji", reaction.get("emoji", _ABSENT))
         author = line.required_uint(reaction, "authorId", path, "the recipient id of who reacted")
         assert author is not None
         ts = line.time(reaction, "sentTimestamp", path)[1] if line.field_uint(reaction, "sentTimestamp", path) else None
@@ -504,13 +551,18 @@ def _words(name: str) -> str:
 
 
 def _names(export: _Export, me: str) -> dict[int, str]:
-    """One name for each recipient: the user is `me`; names two recipients would share get `` (2)``."""
+    """One name for each recipient: the user is `me`; names two recipients would share get `` (2)``.
+
+    People (and Signal's release notes) are told apart among themselves, groups and lists among
+    themselves: a group titled like a person never takes that person's name from their messages."""
     names: dict[int, str] = {}
-    used = {me}
+    used_by_people: set[str] = {me}
+    used_by_groups: set[str] = set()
     for rid, recipient in export.recipients.items():
         if recipient.kind == "self":
             names[rid] = me
             continue
+        used = used_by_groups if recipient.kind in ("group", "distributionList", "callLink") else used_by_people
         name, n = recipient.name, 2
         while name in used:
             name, n = f"{recipient.name} ({n})", n + 1
@@ -526,7 +578,7 @@ def _name(names: dict[int, str], line: _Line, path: str, rid: int) -> str:
 
 
 def _conversation(source: Source, recipient: _Recipient, name: str, items: list[_Item],
-                  names: dict[int, str], me: str) -> Conversation:
+                  names: dict[int, str], me: str, by_aci: dict[str, str]) -> Conversation:
     ordered = sorted(items, key=lambda item: item.ms)  # by instant, stably: not by local time
     messages: list[Message] = []
     events: list[SystemEvent] = []
@@ -540,7 +592,8 @@ def _conversation(source: Source, recipient: _Recipient, name: str, items: list[
         index = len(messages)
         reply_to = sent.get(item.quote) if item.quote is not None else None
         reactions = tuple(Reaction(_name(names, r.line, r.path, r.author_id), r.emoji, r.ts) for r in item.reactions)
-        messages.append(Message(index, item.ts, author, item.text, item.kind, reply_to, item.edited, reactions))
+        text = _with_mentions(item.text, item.mentions, by_aci, me) if item.mentions else item.text
+        messages.append(Message(index, item.ts, author, text, item.kind, reply_to, item.edited, reactions))
         for stamp in item.sent_times:
             sent[(item.author_id, stamp)] = index
     title = {"self": SELF_CHAT_TITLE, "releaseNotes": RELEASE_NOTES_TITLE}.get(recipient.kind, name)
