@@ -76,6 +76,24 @@ def test_import_shows_how_many_lines_were_app_notices(
     assert row.split()[-6:-3] == ["1", "0", "2"]  # counted from the right: the path has spaces in it
 
 
+def test_import_shows_an_export_of_many_files_as_a_row_per_chat(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    channel = tmp_path / "slack" / "general"
+    channel.mkdir(parents=True)
+    for day in range(1, 4):  # a channel's day files: the first reads them all
+        ts = datetime(2024, 6, day, 9, 0).timestamp()
+        (channel / f"2024-06-0{day}.json").write_text(json.dumps([
+            {"type": "message", "user": "U01PRIYA", "text": f"day {day}: coffee?", "ts": f"{ts:.6f}",
+             "user_profile": {"display_name": "Priya"}}]), encoding="utf-8")
+    code, out, _ = run(capsys, "import", str(tmp_path / "slack"))
+    rows = [line for line in out.splitlines() if "2024-06-0" in line]
+    assert code == 0 and len(rows) == 1 and "2024-06-01.json" in rows[0]
+    assert "2 more file(s) read with the first file of their export" in out
+    listed = as_json(capsys, "import", str(tmp_path / "slack"))  # --json keeps every file
+    assert isinstance(listed, list) and len(listed) == 3
+
+
 def test_importing_the_same_export_twice_skips_every_message(
     db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

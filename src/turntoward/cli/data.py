@@ -165,7 +165,10 @@ def import_(
     table.add_column("people")
     table.add_column("from", no_wrap=True)
     table.add_column("to", no_wrap=True)
+    read_with_first = [s for s in summaries if not s.conversations and not s.format]
     for s in summaries:
+        if not s.conversations and not s.format:
+            continue  # a later page or day file of an export: its first file read it (row above)
         table.add_row(
             escape(s.source),
             s.format,
@@ -178,6 +181,9 @@ def import_(
             _day(s.last),
         )
     Console().print(table)
+    if read_with_first:
+        Console().print(f"{len(read_with_first)} more file(s) read with the first file of their export "
+                        "(later pages, day files)")
 
 
 class _ImportProgressBar:
