@@ -89,7 +89,7 @@ def test_import_shows_an_export_of_many_files_as_a_row_per_chat(
     code, out, _ = run(capsys, "import", str(tmp_path / "slack"))
     rows = [line for line in out.splitlines() if "2024-06-0" in line]
     assert code == 0 and len(rows) == 1 and "2024-06-01.json" in rows[0]
-    assert "2 more file(s) read with the first file of their export" in out
+    assert "2 more file(s) held no chat of their own" in out
     listed = as_json(capsys, "import", str(tmp_path / "slack"))  # --json keeps every file
     assert isinstance(listed, list) and len(listed) == 3
 

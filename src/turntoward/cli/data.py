@@ -165,10 +165,10 @@ def import_(
     table.add_column("people")
     table.add_column("from", no_wrap=True)
     table.add_column("to", no_wrap=True)
-    read_with_first = [s for s in summaries if not s.conversations and not s.format]
+    no_chat = [s for s in summaries if not s.conversations]
     for s in summaries:
-        if not s.conversations and not s.format:
-            continue  # a later page or day file of an export: its first file read it (row above)
+        if not s.conversations:
+            continue  # mostly a later page or day file of an export, which its first file read (a row above)
         table.add_row(
             escape(s.source),
             s.format,
@@ -181,9 +181,9 @@ def import_(
             _day(s.last),
         )
     Console().print(table)
-    if read_with_first:
-        Console().print(f"{len(read_with_first)} more file(s) read with the first file of their export "
-                        "(later pages, day files)")
+    if no_chat:
+        Console().print(f"{len(no_chat)} more file(s) held no chat of their own: later pages or day files that "
+                        "the first file of their export read, or empty exports (--json lists them)")
 
 
 class _ImportProgressBar:
@@ -210,6 +210,8 @@ class _ImportProgressBar:
         self._progress.stop()
 
     def update(self, event: api.ImportProgress) -> None:
+        if not event.total:
+            return  # nothing of its own to store (a later page its first page read): no bar for it
         task = self._tasks.get(event.source)
         if task is None:
             task = self._progress.add_task(f"storing {escape(event.source)}", total=event.total or 1)
