@@ -79,6 +79,7 @@ _BUILTIN = (
     "snapchat",
     "qq",
     "element",
+    "element_txt",
     "slack",
     "sms_xml",
     "tabular",
