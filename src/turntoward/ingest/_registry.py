@@ -80,6 +80,7 @@ _BUILTIN = (
     "qq",
     "element",
     "element_txt",
+    "element_html",
     "slack",
     "sms_xml",
     "tabular",
