@@ -3,7 +3,7 @@
 Layout as ``PlainTextExport.ts`` writes it (see `turntoward.ingest.element_txt`): no header, one
 ``<date> - <text>`` line per event, a message's further lines after it. ``Sam: words``; media
 ``Sam: clip.mp4 (Media omitted)``; deleted ``Sam: Message deleted``; a reply ``Sam: <@lee:example.org
-"first line of the quoted..."> words`` (the quote's first line cut at 32 characters). `style` picks
+"first line of the quoted..."> words`` (the quote's first line cut at 32 UTF-16 units, `js_cut`). `style` picks
 the date: ``en-US`` / ``en-GB`` (``toLocaleString``, until August 2023), ``fixed`` (``Fri, Apr 16
 2021 17:20:00``, August 2023) or ``intl-US`` / ``intl-GB`` (``Intl.DateTimeFormat``, since).
 """
@@ -39,8 +39,16 @@ def _reply_prefix(records: Sequence[Rec], record: Rec) -> str:
     first = next((line for line in quoted.text.split("\n") if line.strip()), "")
     if not first:
         return f"<{user}> "
-    cut = first[:32] + ("..." if len(first) > 32 else "")
-    return f'<{user} "{cut}"> '
+    return f'<{user} "{js_cut(first)}"> '
+
+
+def js_cut(line: str) -> str:
+    """`line` as Element quotes it: ``line.substring(0, 32)`` plus ``...`` when longer, counted in
+    JavaScript's UTF-16 units (an emoji is two); a pair cut in half is written as U+FFFD."""
+    units = line.encode("utf-16-le")
+    if len(units) <= 64:
+        return line
+    return units[:64].decode("utf-16-le", errors="replace") + "..."
 
 
 def stamp(ts: datetime, style: str) -> str:

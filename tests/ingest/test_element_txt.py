@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.exporters.element_txt import js_cut as _js_cut
 from tests.exporters.element_txt import render_element_txt
 from tests.ingest._records import Rec, parse_written
 
 from turntoward.errors import ImportFormatError
-from turntoward.ingest import ImportOptions, Source, detect
+from turntoward.ingest import ImportOptions, Source, detect, read_paths
 from turntoward.ingest.element_txt import ElementTextImporter
 from turntoward.model import Conversation, MessageKind
 
@@ -175,4 +177,78 @@ def test_round_trip(recs: list[Rec], style: str) -> None:
             assert message.reply_to is None
             continue
         assert message.reply_to is not None  # the latest earlier message with the quoted first line
-        assert _first_line(chat.messages[message.reply_to].text)[:32] == _first_line(target.text)[:32]
+        assert _js_cut(_first_line(chat.messages[message.reply_to].text)) == _js_cut(_first_line(target.text))
+
+
+def test_a_file_saved_again_as_utf16_is_still_detected_as_element_not_whatsapp() -> None:
+    text = RAINY.read_text(encoding="utf-8")
+    found = parse_written(text.encode("utf-16"), RAINY.name, lambda path: detect(Source(str(path), path=path)))
+    assert found is not None and found.name == "element_txt"
+
+
+def test_export_txt_in_elements_zip_takes_the_room_from_its_folder(tmp_path: Path) -> None:
+    folder = "Element - Rainy Tuesday - Chat Export - 2024-03-13T08-30-00.000Z"
+    archive = tmp_path / f"{folder}.zip"
+    with zipfile.ZipFile(archive, "w") as zf:  # numeric dates and no Matrix id: the name must say Element
+        zf.writestr(f"{folder}/export.txt", "12/03/2024, 21:04:05 - Sam: hi\n12/03/2024, 21:05:05 - Lee: hey\n")
+    ((_, (chat,)),) = list(read_paths([archive]))
+    assert (chat.source_format, chat.title, len(chat.messages)) == ("element_txt", "Rainy Tuesday", 2)
+
+
+def test_an_export_from_before_october_2022_is_known_by_its_file_name() -> None:
+    head = b"12/03/2024, 21:04:05 - Sam: hi\n12/03/2024, 21:05:05 - Lee: hello\n"
+    source = Source("matrix - Chat Export - 2022-03-13T08-30-00.000Z.txt")
+    assert ElementTextImporter().sniff(source, head) > 0.95
+
+
+def test_display_names_are_followed_in_time_order_to_each_persons_last() -> None:
+    chat = parse_text("3/12/2024, 9:00:00 PM - @sam:example.org: first\n"
+                      "3/12/2024, 9:01:00 PM - @sam:example.org set their display name to Sam\n"
+                      "3/12/2024, 9:02:00 PM - Sam: second\n"
+                      "3/12/2024, 9:03:00 PM - Sam changed their display name to Sammy\n"
+                      "3/12/2024, 9:04:00 PM - Sammy changed their display name to Sam\n"
+                      "3/12/2024, 9:05:00 PM - Sam changed their display name to Samuel\n"
+                      "3/12/2024, 9:06:00 PM - Samuel: third\n"
+                      "3/12/2024, 9:07:00 PM - Sam joined the room\n"  # someone else, under the freed name
+                      "3/12/2024, 9:08:00 PM - Sam: a newcomer\n")
+    assert [(m.author, m.text) for m in chat.messages] == [
+        ("Samuel", "first"), ("Samuel", "second"), ("Samuel", "third"), ("Sam", "a newcomer"),
+    ]
+    assert [e.author for e in chat.system_events] == ["Samuel"] * 4 + ["Sam"]
+
+
+def test_an_emote_by_someone_known_only_from_a_notice_keeps_their_whole_name() -> None:
+    chat = parse_text("3/12/2024, 9:00:00 PM - Zoë Ibáñez joined the room\n"
+                      "3/12/2024, 9:01:00 PM - * Zoë Ibáñez waves\n")
+    assert [(m.author, m.text) for m in chat.messages] == [("Zoë Ibáñez", "waves")]
+
+
+def test_a_quote_cut_in_utf16_units_as_element_cuts_it_still_finds_its_message() -> None:
+    first = "🌧️🌧️ rain again, and the bus is late 🚌🚌"
+    cut = _js_cut(first)
+    halved = "a" * 31 + "🚌 and more to say"  # the cut falls inside the bus's surrogate pair
+    assert _js_cut(halved) == "a" * 31 + "\ufffd..."
+    chat = parse_text(f"3/12/2024, 9:00:00 PM - Zoë: {first}\nsecond line\n"
+                      f"3/12/2024, 9:00:30 PM - Sam: {halved}\n"
+                      f'3/12/2024, 9:01:00 PM - Sam: <@zoe:matrix.org "{cut}"> tea?\n'
+                      f'3/12/2024, 9:02:00 PM - Zoë: <@sam:matrix.org "{_js_cut(halved)}"> go on\n')
+    assert [(m.text, m.reply_to) for m in chat.messages][2:] == [("tea?", 0), ("go on", 1)]
+
+
+def test_words_in_angle_brackets_that_are_not_a_reply_are_kept_whole() -> None:
+    chat = parse_text('3/12/2024, 9:00:00 PM - Sam: <3> love it\n3/12/2024, 9:01:00 PM - Sam: <b "x"> y\n')
+    assert [m.text for m in chat.messages] == ["<3> love it", '<b "x"> y']
+
+
+def test_a_dated_line_of_another_shape_inside_a_message_continues_it() -> None:
+    chat = parse_text("Fri, 16 Aug 2024, 17:20:00 - Priya: pasted from the old room:\n"
+                      "3/12/2024, 9:04:05 PM - Sam: hi\n"
+                      "13/13/2024, 21:04:05 - Sam: hi\n"
+                      "Fri, 16 Aug 2024, 17:21:00 - Ola: thanks\n")
+    assert [(m.author, m.text.count("\n")) for m in chat.messages] == [("Priya", 2), ("Ola", 0)]
+
+
+def test_midnight_written_as_hour_24_by_intl_in_english_is_the_hour_after_midnight() -> None:
+    # formatFullDate's Intl.DateTimeFormat("en", {hour: "2-digit", hour12: false}) writes 00:05 as 24:05
+    chat = parse_text("Fri, Aug 16, 2024, 24:05:07 - Sam: hi\nFri, Aug 16, 2024, 23:59:00 - Sam: late\n")
+    assert [m.ts for m in chat.messages] == [datetime(2024, 8, 16, 0, 5, 7), datetime(2024, 8, 16, 23, 59)]

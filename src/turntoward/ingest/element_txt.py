@@ -2,15 +2,18 @@
 
 Where we read it (Element's own source, matrix-org/matrix-react-sdk and element-hq/element-web
 after it: ``src/utils/exportUtils/PlainTextExport.ts``, ``Exporter.ts``, ``src/TextForEvent.tsx``,
-``src/DateUtils.ts``, with their git history, 2021-2024). The file, ``matrix - <room> - Chat Export
-- <date>.txt`` (``export.txt`` in a zip when media are included; before October 2022 ``matrix - Chat
-Export - <date>``), has NO header: no room name, export date or exporter. Each event Element draws a
-tile for is one entry, oldest first::
+``src/DateUtils.ts``, with their git history, 2021-2024). The file, ``<brand> - <room> - Chat Export
+- <date>.txt`` (the brand ``Element`` or ``matrix``; before October 2022 ``<brand> - Chat Export -
+<date>``; when media are included, ``export.txt`` in a folder of that name, zipped), has NO header:
+no room name, export date or exporter. Each event Element draws a tile for is one entry, oldest
+first::
 
     <date> - <text of the event>
 
 and an event's words that run over several lines simply go on, on the lines after it (a line that
-is not ``<date> - `` continues the entry before). The date is, by version:
+is not ``<date> - `` continues the entry before; so does one whose date is written in another shape
+than the first entry's, a line pasted into a message, as one export writes every date alike). The
+date is, by version:
 
 - until August 2023, the browser's ``new Date().toLocaleString()``: ``3/12/2024, 9:04:05 PM``
   (en-US), ``12/03/2024, 21:04:05`` (en-GB), ``12.3.2024, 21:04:05`` (de), ``2024-03-12
@@ -20,8 +23,9 @@ is not ``<date> - `` continues the entry before). The date is, by version:
   (``5:20:00PM`` with the 12-hour setting);
 - from August 2023 on, ``Intl.DateTimeFormat`` in Element's language: ``Fri, Apr 16, 2021,
   17:20:00``, ``Fri, 16 Apr 2021, 5:20:00 PM`` (a narrow no-break space before ``PM`` in newer
-  browsers). Only English month names are read; from September 2024 the clock is in the time zone
-  chosen in Element's settings. Times are read as written: local wall-clock time.
+  browsers; the first versions, in English with the 24-hour clock, wrote ``24:05:07`` for
+  ``00:05:07``, Intl's ``hour12: false``). Only English month names are read; from September 2024
+  the clock is in the time zone chosen in Element's settings. Times are read as written: local wall-clock time.
 
 The text of an event is ``textForEvent`` (English here; other languages are not read):
 
@@ -30,8 +34,10 @@ The text of an event is ``textForEvent`` (English here; other languages are not 
   or ``Sam: Message deleted by Lee`` (DELETED);
 - a reply: ``Sam: <@lee:example.org "first line of the quoted ..."> words``, built from the
   reply fallback (``> <@lee:example.org> quoted`` lines, which clients stopped sending in 2024;
-  without one the words come as they are). The quote's first line (at most 32 characters, then
-  ``...``) is looked for among the earlier messages to set `reply_to`;
+  without one the words come as they are; ``<`` before anything but a Matrix id is words). The
+  quote's first line (at most 32 UTF-16 units as JavaScript counts them, an emoji two, then
+  ``...``; an emoji cut in half is written U+FFFD) is looked for among the earlier messages to set
+  `reply_to`;
 - media (``m.image``, ``m.video``, ``m.audio``, ``m.file``, stickers) end with `` (Media
   omitted)``, `` (Media omitted - file size limit exceeded)``, `` (File Attached)`` or `` (Error
   fetching file)``: ``Sam: clip.mp4 (Media omitted)``, but an image is ``Sam sent an image.
@@ -44,13 +50,17 @@ The text of an event is ``textForEvent`` (English here; other languages are not 
   (the notice's actor is a name without ``": "``, so ``Sam: I joined the room`` stays a message);
   a line of neither kind is kept as a notice.
 
-Names: the sender's display name changes over the export; ``A changed their display name to B``
-notices let every message of one person go under the name they had last, as the JSON importer
-does. Nobody is marked as the exporter: the file does not say (the ``me`` option is honoured).
+Names: the sender's display name changes over the export. Read in file order, ``A changed their
+display name to B`` (``@a:example.org set their display name to A``, ``A removed their display name
+(B)``) moves whoever is A now to B, and a later A is someone else; every message and notice of one
+person then goes under the name they had last, as the JSON importer does. An emote's sender is the
+longest name known from the file that begins it. Nobody is marked as the exporter: the file does
+not say (the ``me`` option is honoured).
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -78,7 +88,8 @@ MEDIA_SUFFIX = re.compile(
     r" \((?:Media omitted(?: - file size limit exceeded)?|File Attached|Error fetching file)\)$"
 )
 DELETED = re.compile(r"Message deleted(?: by .+)?")
-REPLY = re.compile(r'<(?P<who>[^\s<>"]*)(?: "(?P<quote>[^\n]*?)")?> (?P<words>.*)', re.DOTALL)
+# the quoted sender is a Matrix id (the fallback's "> <@lee:example.org> ..."): "<3> love it" is words
+REPLY = re.compile(r'<(?P<who>@[^\s<>":]+:[^\s<>"]+)(?: "(?P<quote>[^\n]*?)")?> (?P<words>.*)', re.DOTALL)
 _QUOTE_MAX = 32
 _WHO = r"(?P<who>(?:(?!: )[^\n])+?)"  # an actor: a display name never holds ": " here
 _MEDIA_LINES = {
@@ -87,7 +98,10 @@ _MEDIA_LINES = {
 }
 _LOCATION = re.compile(rf"{_WHO} has shared their location")
 _POLL = re.compile(rf"{_WHO} has started a poll - (?P<question>.*)", re.DOTALL)
-RENAME = re.compile(rf"{_WHO} changed their display name to (?P<new>[^\n]+)")
+RENAMES = (  # the name before and after: "A changed ... to B", "@a:b.org set ... to A", "@a:b.org removed ... (A)"
+    re.compile(rf"{_WHO} (?:changed|set) their display name to (?P<new>[^\n]+)"),
+    re.compile(r"(?P<new>(?:(?!: )[^\n])+?) removed their display name \((?P<who>[^\n]+)\)"),
+)
 _NOTICE_TAILS = "|".join((
     r"joined the room", r"left the room(?:: .*)?", r"rejected the invitation", r"accepted (?:an|the) invitation.*",
     r"invited .+", r"(?:banned|removed|unbanned|kicked) .+", r"withdrew .+'s invitation(?:: .*)?",
@@ -106,7 +120,8 @@ _NOTICE_TAILS = "|".join((
 ))
 NOTICE = re.compile(rf"{_WHO} (?:{_NOTICE_TAILS})", re.DOTALL)
 SPEAKER = re.compile(r"(?P<who>[^\n]+?): (?P<words>.*)", re.DOTALL)
-FILE_NAME = re.compile(r"[^-]+ - (?P<room>.+) - Chat Export - .+")
+FILE_NAME = re.compile(r"[^-]+ - (?:(?P<room>.+) - )?Chat Export - .+")  # the brand (Element, matrix) first
+ZIP_MEMBER = "export.txt"  # the text file's name in the zip, in a folder of the export's name
 _ELEMENT_MARKS = re.compile(
     r"@[\w.=/+-]+:[\w-]+(?:\.[\w-]+)+|(?: joined the room| created and configured the room\.| sent an image\.)$"
     r"| \((?:Media omitted|File Attached)[^)]*\)$",
@@ -131,7 +146,8 @@ class ElementTextImporter:
     description = "Element (Matrix) room export (plain text)"
 
     def sniff(self, source: Source, head: bytes) -> float:
-        text = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "ignore")
+        utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))  # saved again in Notepad
+        text = head.removeprefix(b"\xef\xbb\xbf").decode("utf-16" if utf16 else "utf-8", "ignore")
         lines = [line for line in LINE_BREAK.split(text)[:200] if line.strip()][:SNIFF_LINES]
         found = [HEADER.fullmatch(line) for line in lines]
         if not lines or found[0] is None:
@@ -141,25 +157,26 @@ class ElementTextImporter:
             return 0.9 if headers >= 2 else 0.6
         # "3/12/2024, 9:04:05 PM - Sam: hi" is also how WhatsApp on Android writes a time with
         # seconds: claim it (above WhatsApp's 0.95) only where something says Matrix or Element
-        if FILE_NAME.fullmatch(PurePosixPath(source.filename).stem) or _ELEMENT_MARKS.search(text):
+        if FILE_NAME.fullmatch(_export_name(source)) or _ELEMENT_MARKS.search(text):
             return 0.97 if headers >= 2 else 0.7
         return 0.0
 
     def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
         entries = _entries(source)
-        times = read_times([entry.when for entry in entries], date_order=options.date_order)
+        times = read_times([_HOUR_24.sub("00", entry.when) for entry in entries], date_order=options.date_order)
         reader = _Reader()
         for entry, ts in zip(entries, times, strict=True):
             if ts is None:
                 raise ImportFormatError(source.name, "a real date and time before ' - '", line=entry.line,
                                         found=entry.when)
             reader.add(entry.text, ts)
+        messages, notices = reader.finish()
         yield Conversation(
             source=source.name,
             source_format=self.name,
             title=_title(source),
-            messages=reader.messages(),
-            system_events=reader.notices(),
+            messages=messages,
+            system_events=notices,
             me=options.me,
         )
 
@@ -173,9 +190,13 @@ def _entries(source: Source) -> list[_Entry]:
         lines.pop()  # the newline that ends the last entry
     entries: list[_Entry] = []
     parts: list[str] = []
+    shape = ""
     for number, line in enumerate(lines, start=1):
         found = HEADER.fullmatch(line)
+        if found is not None and entries and _shape(found["when"]) != shape:
+            found = None  # a line pasted into a message: one export writes every date alike
         if found is not None:
+            shape = shape or _shape(found["when"])
             if entries:
                 entries[-1].text = "\n".join(parts)
             entries.append(_Entry(number, found["when"], ""))
@@ -189,6 +210,18 @@ def _entries(source: Source) -> list[_Entry]:
     return entries
 
 
+_HOUR_24 = re.compile(r"(?<!\d)24(?=:\d\d:\d\d$)")
+"""Intl's English 24-hour clock (``hour12: false``, hour cycle h24) writes the hour after midnight as 24."""
+
+
+def _shape(when: str) -> str:
+    """A date's shape, its numbers and words left out: ``3/12/2024, 9:04:05 PM`` is ``0/0/0, 0:0:0 A``."""
+    return _NUMBERS.sub("0", _WORDS.sub("A", when))
+
+
+_NUMBERS, _WORDS = re.compile(r"\d+"), re.compile(r"[A-Za-z]+\.?")
+
+
 @dataclass
 class _Draft:
     ts: datetime
@@ -197,6 +230,17 @@ class _Draft:
     kind: MessageKind
     quote: tuple[str, bool] | None = None
     """The reply's quote: its text, and whether Element cut it (``...``)."""
+    person: int = -1
+
+
+@dataclass
+class _Notice:
+    ts: datetime
+    text: str
+    who: str | None
+    rename: tuple[str, str] | None = None
+    """A display-name change: the name before and the name after."""
+    person: int = -1
 
 
 class _Reader:
@@ -204,16 +248,20 @@ class _Reader:
 
     def __init__(self) -> None:
         self.drafts: list[_Draft] = []
-        self.events: list[tuple[datetime, str, str | None]] = []
-        self.renamed: dict[str, str] = {}
+        self.events: list[_Notice] = []
+        self.order: list[_Draft | _Notice] = []
 
     def add(self, text: str, ts: datetime) -> None:
+        drafts = len(self.drafts)
+        self._add(text, ts)
+        self.order.append(self.drafts[-1] if len(self.drafts) > drafts else self.events[-1])
+
+    def _add(self, text: str, ts: datetime) -> None:
         media = MEDIA_SUFFIX.search(text)
         body = text[: media.start()] if media else text
         if (found := NOTICE.fullmatch(body)) and not media:
-            if rename := RENAME.fullmatch(body):
-                self.renamed.setdefault(rename["who"], rename["new"])
-            self.events.append((ts, text, found["who"]))
+            rename = next((r for r in map(lambda p: p.fullmatch(body), RENAMES) if r), None)
+            self.events.append(_Notice(ts, text, found["who"], (rename["who"], rename["new"]) if rename else None))
         elif media and (kind := next((k for k, p in _MEDIA_LINES.items() if p.fullmatch(body)), None)):
             self.drafts.append(_Draft(ts, _MEDIA_LINES[kind].fullmatch(body)["who"],  # type: ignore[index]
                                       MEDIA_PLACEHOLDERS[kind], MessageKind.MEDIA))
@@ -226,28 +274,48 @@ class _Reader:
         elif found := SPEAKER.fullmatch(body):
             self.drafts.append(_said(ts, found["who"], found["words"], bool(media)))
         else:
-            self.events.append((ts, text, None))
+            self.events.append(_Notice(ts, text, None))
 
-    def messages(self) -> list[Message]:
-        speakers = sorted({d.author for d in self.drafts if d.author}, key=len, reverse=True)
-        out: list[Message] = []
-        for i, draft in enumerate(self.drafts):
+    def finish(self) -> tuple[list[Message], list[SystemEvent]]:
+        """The messages and notices, each person under the last name they had."""
+        known = {d.author for d in self.drafts if d.author} | {e.who for e in self.events if e.who}
+        known |= {e.rename[1] for e in self.events if e.rename}
+        speakers = sorted(known, key=len, reverse=True)
+        for draft in self.drafts:
             if not draft.author:  # an emote: "* Sam Lee waves", the longest known name that fits
                 draft.author, draft.text = _emote(draft.text[2:], speakers)
-            out.append(Message(index=i, ts=draft.ts, author=self._last_name(draft.author), text=draft.text,
-                               kind=draft.kind, reply_to=_quoted(self.drafts, i)))
-        return out
+        last = self._follow_names()
+        messages = [Message(index=i, ts=d.ts, author=last[d.person], text=d.text, kind=d.kind,
+                            reply_to=_quoted(self.drafts, i)) for i, d in enumerate(self.drafts)]
+        notices = [SystemEvent(e.ts, e.text, last[e.person] if e.who else None) for e in self.events]
+        return messages, notices
 
-    def notices(self) -> list[SystemEvent]:
-        return [SystemEvent(ts, text, self._last_name(who) if who else None) for ts, text, who in self.events]
+    def _follow_names(self) -> list[str]:
+        """Give every draft and notice its person, in file order: a name belongs to whoever has it
+        now, and ``A changed their display name to B`` moves A's person to B (a later ``A`` is
+        someone else). Returns each person's last name."""
+        holder: dict[str, int] = {}
+        last: list[str] = []
 
-    def _last_name(self, name: str) -> str:
-        """The name someone had last: follow ``A changed their display name to B`` to its end."""
-        seen = {name}
-        while name in self.renamed and self.renamed[name] not in seen:
-            name = self.renamed[name]
-            seen.add(name)
-        return name
+        def person(name: str) -> int:
+            if name not in holder:
+                holder[name] = len(last)
+                last.append(name)
+            return holder[name]
+
+        for item in self.order:
+            if isinstance(item, _Draft):
+                item.person = person(item.author)
+                continue
+            if item.who:
+                item.person = person(item.who)
+            if item.rename:
+                old, new = item.rename
+                moved = person(old)
+                del holder[old]
+                holder[new] = moved
+                last[moved] = new
+        return last
 
 
 def _said(ts: datetime, author: str, words: str, media: bool) -> _Draft:
@@ -259,8 +327,8 @@ def _said(ts: datetime, author: str, words: str, media: bool) -> _Draft:
     if reply := REPLY.fullmatch(words):
         draft.text = reply["words"]
         quote = reply["quote"] or ""
-        cut = quote.endswith("...") and len(quote) == _QUOTE_MAX + 3
-        draft.quote = (quote[:_QUOTE_MAX] if cut else quote, cut)
+        cut = quote.endswith("...") and _units(quote[:-3]) == _QUOTE_MAX
+        draft.quote = (quote[:-3] if cut else quote, cut)
     if media and not draft.text:
         draft.text = "<file>"
     return draft
@@ -286,16 +354,38 @@ def _quoted(drafts: list[_Draft], i: int) -> int | None:
         if earlier.kind is MessageKind.DELETED:
             continue
         first = next((line for line in earlier.text.split("\n") if line.strip()), "")
-        if (first.startswith(text) and len(first) > _QUOTE_MAX) if cut else first == text:
+        if (_units(first) > _QUOTE_MAX and _js_cut(first) == text) if cut else first == text:
             return k
     return None
 
 
+def _units(text: str) -> int:
+    """The length of `text` in JavaScript: UTF-16 units, two for a character beyond U+FFFF."""
+    return len(text) + sum(ord(char) > 0xFFFF for char in text)
+
+
+def _js_cut(text: str) -> str:
+    """``text.substring(0, 32)``: a character beyond U+FFFF cut in half is written as U+FFFD."""
+    return text.encode("utf-16-le", "surrogatepass")[: 2 * _QUOTE_MAX].decode("utf-16-le", "replace")
+
+
+def _export_name(source: Source) -> str:
+    """The export's name: the file's, without ``.txt``; for ``export.txt`` (the zip Element makes
+    when media are included holds ``<export's name>/export.txt``), its folder's or the archive's."""
+    if source.filename.lower() != ZIP_MEMBER:
+        return PurePosixPath(source.filename).stem
+    if source.member is not None and source.archive is not None:
+        folder = PurePosixPath(source.member).parent.name
+        return folder or source.archive.stem
+    return source.path.resolve().parent.name if source.path is not None else "export"
+
+
 def _title(source: Source) -> str:
-    """The room's name from ``matrix - <room> - Chat Export - <date>.txt``, else the file's name."""
-    stem = PurePosixPath(source.filename).stem
-    found = FILE_NAME.fullmatch(stem)
-    return found["room"] if found else stem
+    """The room's name from ``Element - <room> - Chat Export - <date>.txt`` (or the folder holding
+    ``export.txt``), else the export's name."""
+    name = _export_name(source)
+    found = FILE_NAME.fullmatch(name)
+    return found["room"] if found and found["room"] else name
 
 
 register(ElementTextImporter())
