@@ -79,6 +79,19 @@ def test_an_export_from_2023_takes_the_whole_time_to_the_second_from_the_title()
     assert parse(OLD, ImportOptions(me="Ben")).me == "Ben"
 
 
+@pytest.mark.parametrize("full_dates", [False, True])
+def test_the_hour_after_midnight_written_as_24_is_midnight(full_dates: bool) -> None:
+    # Element's first Intl clocks (2023, English, 24-hour) wrote 00:05 as 24:05, in tiles and tooltips
+    day = datetime(2024, 3, 12)
+    times = [day.replace(hour=23, minute=58), day + timedelta(days=1, minutes=5),
+             day + timedelta(days=1, minutes=7, seconds=9)]
+    said = zip(times, ["Nadia", "Omar", "Nadia"], ["still up?", "yes", "go to sleep"], strict=True)
+    page = render_element_html([Rec(*each) for each in said], room="R", full_dates=full_dates)
+    page = page.replace(">00:0", ">24:0").replace('"00:0', '"24:0').replace(" 00:0", " 24:0")
+    assert "00:0" not in page
+    assert [m.ts for m in parse_text(page).messages] == (times if full_dates else [t.replace(second=0) for t in times])
+
+
 def test_the_second_page_alone_is_refused_and_a_folder_reads_it_once() -> None:
     second = SINTRA.with_name("messages2.html")
     with pytest.raises(LaterPageError):

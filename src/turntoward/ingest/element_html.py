@@ -415,6 +415,8 @@ def _clock(text: str) -> time | None:
         if not 1 <= hour <= 12:
             return None
         hour = hour % 12 + (12 if found["ap"] in "Pp" else 0)
+    elif hour == 24:  # Intl's English 24-hour clock (hour cycle h24, Element 2023) writes 00:05 as 24:05
+        hour = 0
     if hour > 23 or minute > 59 or second > 59:
         return None
     return time(hour, minute, second)
