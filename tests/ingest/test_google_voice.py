@@ -140,6 +140,22 @@ def test_the_hour_the_clocks_go_back_keeps_the_order_things_happened_in() -> Non
     ]
 
 
+def test_calls_in_the_hour_the_clocks_go_back_keep_the_order_they_happened_in(tmp_path: Path) -> None:
+    # 05:40Z is 01:40 summer time in New York, 06:10Z is 01:10 winter time: the second call came later
+    numbers = {"Tove Lind": "+15035550111"}
+    (tmp_path / "Tove Lind - Text - 2024-11-03T04_00_00Z.html").write_text(
+        render_google_voice([Rec(at(11, 3, 0, 0), "Tove Lind", "Up late?")], numbers=numbers), encoding="utf-8")
+    for when, kind in ((datetime(2024, 11, 3, 1, 40, fold=0), "Missed"), (datetime(2024, 11, 3, 1, 10, fold=1),
+                                                                          "Received")):
+        page = render_google_voice_call(when, kind=kind, name="Tove Lind", number=numbers["Tove Lind"], seconds=5)
+        (tmp_path / f"Tove Lind - {kind} - 2024-11-03T0{when.hour}_00_00Z.html").write_text(page, encoding="utf-8")
+    [tove] = read(tmp_path)
+    assert [(e.ts, e.text) for e in tove.system_events] == [
+        (at(11, 3, 1, 40), "missed call"),
+        (at(11, 3, 1, 10), "call received (0:05)"),
+    ]
+
+
 def test_the_me_option_names_the_user_in_messages_notices_and_the_conversation() -> None:
     rowan = by_id(read(CALLS, options=ImportOptions(me="Sam Ortiz")))[ROWAN]
     assert rowan.me == "Sam Ortiz"

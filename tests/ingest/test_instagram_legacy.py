@@ -257,6 +257,18 @@ def test_notices_are_never_someones_words_and_their_likes_go_with_them() -> None
     ]
 
 
+def test_a_thread_of_notices_alone_is_no_chat() -> None:
+    document = [
+        {"participants": [MARA, TOBI, "wren.ash"],
+         "conversation": [one_entry(action="tobi_okafor named the group Kiln")]},
+        {"participants": [MARA, TOBI], "conversation": [one_entry(video_call_action="Video chat ended"),
+                                                        one_entry(text="see you at the kiln")]},
+    ]
+    [chat] = parse_text(json.dumps(document))
+    assert ([m.text for m in chat.messages], [e.text for e in chat.system_events]) == (
+        ["see you at the kiln"], ["Video chat ended"])
+
+
 def test_threads_with_the_same_participants_get_distinct_chat_ids() -> None:
     twice = edited(lambda d: d.append(json.loads(json.dumps(d[0]))))
     assert [c.chat_id for c in parse_text(twice)] == [

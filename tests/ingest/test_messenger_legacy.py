@@ -171,6 +171,26 @@ def test_the_list_page_named_reads_the_pages_it_links_once_and_a_page_alone_has_
     assert read(tmp_path / "1.html", ImportOptions(me="Mateo Silva"))[0].me == "Mateo Silva"
 
 
+def test_someone_in_most_thread_pages_by_their_id_is_not_taken_for_the_owner(tmp_path: Path) -> None:
+    gone = "100003334445556@facebook.com"  # a friend whose account is gone, in both of the owner's threads
+    (tmp_path / "html").mkdir()
+    (tmp_path / "messages").mkdir()
+    (tmp_path / "html" / "messages.htm").write_text(
+        '<html><head><title>Ivo Maas - Messages</title></head><body><div class="contents"><h1>Ivo Maas</h1><div>'
+        '<p><a href="../messages/0.html">a</a></p><p><a href="../messages/1.html">b</a></p></div></div></body></html>',
+        encoding="utf-8")
+    threads = [([Rec(datetime(2017, 11, 3, 9, 0), gone, "ferry at nine"),
+                 Rec(datetime(2017, 11, 3, 9, 5), "Ivo Maas", "on my way")], [gone]),
+               ([Rec(datetime(2017, 11, 4, 9, 0), gone, "who has the map"),
+                 Rec(datetime(2017, 11, 4, 9, 5), "Ivo Maas", "Nel does")], [gone, "Nel Bak"])]
+    for n, (records, others) in enumerate(threads):
+        page = render_messenger_legacy(records, owner="Ivo Maas", others=others, layout="page")
+        (tmp_path / "messages" / f"{n}.html").write_text(page, encoding="utf-8")
+    alone, group = read(tmp_path / "html" / "messages.htm")
+    assert [(m.author, m.text) for m in alone.messages] == [(gone, "ferry at nine"), ("Ivo Maas", "on my way")]
+    assert (alone.title, alone.group, group.title) == (gone, False, f"{gone}, Nel Bak")
+
+
 def test_a_zip_of_the_archive_reads_only_its_messages_and_reports_nothing_else(tmp_path: Path) -> None:
     archive = tmp_path / "facebook-sofiaberg.zip"
     with zipfile.ZipFile(archive, "w") as zf:
@@ -192,6 +212,22 @@ def test_a_block_the_file_repeats_is_read_once() -> None:
     block = text[start: text.index('<div class="thread">', start + 1)]
     chats = {c.title: c for c in read_text(text.replace(block, block * 2))}
     assert len(chats["Marek Novak"].messages) == 2 and len(chats["Marek Novak"].system_events) == 1
+
+
+def test_a_thread_whose_blocks_list_the_owner_once_by_name_and_once_by_id_is_one_chat() -> None:
+    def block(people: str, user: str, meta: str, words: str) -> str:
+        return (f'<div class="thread">{people}<div class="message"><div class="message_header"><span class="user">'
+                f'{user}</span><span class="meta">{meta}</span></div></div><p>{words}</p></div>')
+
+    owner_id = "100002223334445&#064;facebook.com"
+    page = ('<html><head><title>Lina Vos - Messages</title></head><body><div class="contents"><h1>Lina Vos</h1>'
+            + block("Lina Vos, Piet Dam", "Piet Dam", "Friday, 3 March 2017 at 10:05 UTC+01", "bring the oars")
+            + block(f"{owner_id}, Piet Dam", "Lina Vos", "Friday, 3 March 2017 at 10:01 UTC+01", "boat at ten?")
+            + block(f"{owner_id}, Saar Bos", "Saar Bos", "Thursday, 2 March 2017 at 09:00 UTC+01", "hoi")
+            + "</div></body></html>")
+    piet, saar = read_text(page)
+    assert (piet.title, saar.title) == ("Piet Dam", "Saar Bos")
+    assert [(m.author, m.text) for m in piet.messages] == [("Lina Vos", "boat at ten?"), ("Piet Dam", "bring the oars")]
 
 
 def test_detection_claims_the_archives_messages_and_no_other_file() -> None:
@@ -217,6 +253,9 @@ SAME_INSTANT = datetime(2017, 3, 14, 20, 4, tzinfo=UTC)
     "Tuesday, March 14, 2017 at 9:04pm UTC+01",  # English (US), 12-hour
     "Tuesday, March 14, 2017 at 21:04 UTC+01",  # English (US), 24-hour
     "Tuesday, March 14, 2017 at 1:04pm PDT",  # a US zone by name
+    "Tuesday, March 14, 2017 at 9:04 PM UTC+01",  # 12-hour, PM in capitals after a space: no zone name
+    "Tuesday, March 14, 2017 at 1:04 PM PDT",
+    "Wednesday, March 15, 2017 at 12:04 AM UTC+04",  # midnight
     "Tuesday, 14 March 2017 at 20:04 UTC",
     "Wednesday, 15 March 2017 at 01:34 UTC+05:30",
     "martes, 14 de marzo de 2017 a las 21:04 UTC+01",  # Spanish
@@ -246,6 +285,7 @@ def test_meta_times_in_each_language_facebook_wrote_are_one_instant(written: str
 @pytest.mark.parametrize(("written", "expected"), [
     ("Tuesday, 14 March 2017 at 21:04 IST", "could be more than one zone"),
     ("Tuesday, 14 March 2017 at 21:04", "a time zone at the end"),
+    ("Tuesday, March 14, 2017 at 9:04 PM", "a time zone at the end"),  # PM is no zone
     ("Tuesday, 30 February 2017 at 21:04 UTC+01", "a message time"),
     ("Tuesday, 14 March 2017 at 13:04pm UTC+01", "a message time"),
     ("14 listopada 2017 o 21:04 UTC+01", "a message time"),  # Polish November or Croatian October: not guessed

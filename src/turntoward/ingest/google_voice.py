@@ -655,7 +655,6 @@ def _conversation(source: Source, thread: _Thread, names: _Names, me: str) -> Co
             said.append(_Said(entry.when, author, entry.words, MessageKind.TEXT))
     if not said:
         return None
-    events.sort(key=lambda e: e.ts)
     messages = [Message(i, s.when.local, s.author, s.text, s.kind, reactions=tuple(s.reactions))
                 for i, s in enumerate(said)]
     if thread.group:

@@ -183,7 +183,7 @@ class InstagramLegacyImporter:
             raise UnknownFormatError(source.name, EXPECTED)
         doc = JsonDoc(source)
         threads = [_read_thread(doc, raw, f"[{i}]") for i, raw in enumerate(root)]
-        threads = [t for t in threads if t.drafts]
+        threads = [t for t in threads if any(d.kind is not None for d in t.drafts)]  # notices alone: no chat
         me = _exporter(source, threads) or options.me
         ids: Counter[str] = Counter()
         for thread in threads:

@@ -55,8 +55,9 @@ that would be two people is left as written). A message with no writer (fbchat-a
 saw them) is "Facebook User"'s.
 
 What. Words are the ``<p>``'s text (entities decoded; line breaks are written as line breaks, a
-``<br>`` is one too; markup Facebook escaped into the words, ``&lt;br /&gt;``, stays text as the page
-shows it). An empty ``<p>`` is something the archive did not hold (a photo, sticker or file sent,
+``<br>`` is one too, and so is the ``&lt;br clear='none' /&gt;`` Facebook escaped into the words of
+e-mails it merged into threads; other escaped markup stays text as the page shows it). An empty
+``<p>`` is something the archive did not hold (a photo, sticker or file sent,
 as the words around them show): a MEDIA message ``<media>``. A photo, sticker, video or voice clip
 is MEDIA (its words, else ``<photo>``, ``<sticker>``, ``<video>``, ``<audio>``). Messages written by
 "Facebook" ("This message was created automatically by Facebook...") and notices in Messenger's
@@ -167,7 +168,9 @@ ZONE_ABBREVIATIONS = {
     "PST": -8.0, "PDT": -7.0, "MST": -7.0, "MDT": -6.0, "CST": -6.0, "CDT": -5.0, "EST": -5.0, "EDT": -4.0,
     "AKST": -9.0, "AKDT": -8.0, "HST": -10.0, "HDT": -9.0, "AST": -4.0, "ADT": -3.0, "NST": -3.5, "NDT": -2.5,
 }
-_ZONE = re.compile(r"(?:\s[A-Z]{2,5})?\s(?:UTC(?P<sign>[+-−])(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?|(?P<abbr>[A-Z]{2,5}))$")
+# (a zone name may come before the offset: "21:04 CET UTC+01"; "9:04 PM UTC+01" is a clock's PM, not a zone)
+_ZONE = re.compile(r"(?:\s(?![AP]M\b)[A-Z]{2,5})?\s"
+                   r"(?:UTC(?P<sign>[+-−])(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?|(?P<abbr>(?![AP]M$)[A-Z]{2,5}))$")
 _CLOCK = re.compile(r"(?P<h>\d{1,2})[:.](?P<m>\d{2})\s?(?P<p>[ap])?\.?\s?(?:m\.?)?$", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+\.?|\d+\.?|[^\w\s]", re.UNICODE)
 
@@ -396,7 +399,8 @@ class LegacyMessengerImporter:
         chats: dict[tuple[str, ...], _Chat] = {}
         order: list[_Chat] = []
         rising = falling = 0
-        owner_id = _owner_id([_participants(t) for _, r in pages for t in r.threads], owner)
+        # a thread page lists the others only: an id in most of its lists is someone else's, never the owner's
+        owner_id = _owner_id([_participants(t) for _, r in pages for t in r.threads if not t.heading], owner)
         for page_source, reader in pages:
             for thread in reader.threads:
                 people = _participants(thread)
@@ -406,9 +410,10 @@ class LegacyMessengerImporter:
                 for a, b in pairwise(reads):
                     rising, falling = rising + (b.instant > a.instant), falling + (b.instant < a.instant)
                 key = tuple(sorted(set(people))) if people else (f"#{len(order)}",)
-                chat = chats.get(key)
+                same = tuple(sorted({owner if p == owner_id else p for p in key}))  # the owner by id is the owner
+                chat = chats.get(same)
                 if chat is None:
-                    chat = chats[key] = _Chat(people, key, bool(thread.heading))
+                    chat = chats[same] = _Chat(people, key, bool(thread.heading))
                     order.append(chat)
                 fingerprint = [(r.instant, r.author, r.words) for r in reads]
                 if any(fingerprint == [(r.instant, r.author, r.words) for r in seen] for seen in chat.reads):
