@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data"
 SIZES = (10_000, 100_000)
 FORMATS = ("discord_html", "discord_txt", "messenger_html", "line", "google_chat", "skype", "snapchat", "qq", "element",
-           "slack", "signal_backup")
+           "slack", "signal_backup", "google_voice", "twitter_dm", "instagram_legacy", "messenger_legacy")
 
 CHILD = r"""
 import json, resource, sys, time
@@ -48,7 +48,9 @@ def export(fmt: str, count: int) -> Path:
                        "line": "[LINE] Chat with Jonah.txt", "google_chat": "Google Chat",
                        "skype": "messages.json", "snapchat": "chat_history.json", "qq": "Jonah.txt",
                        "element": "matrix - Jonah - Chat Export.json", "slack": "export",
-                       "signal_backup": "main.jsonl"}[fmt]
+                       "signal_backup": "main.jsonl", "google_voice": "Jonah - Text - 2024-01-01T00_00_00Z.html",
+                       "twitter_dm": "direct-messages.js", "instagram_legacy": "messages.json",
+                       "messenger_legacy": "messages.htm"}[fmt]
     if target.exists():
         return target
     folder.mkdir(parents=True, exist_ok=True)
@@ -88,6 +90,18 @@ def export(fmt: str, count: int) -> Path:
         for name, text in render_slack(records, name="jonah").items():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             (target / name).write_text(text, encoding="utf-8")
+    elif fmt == "google_voice":  # one page of the Takeout's Voice/Calls (Takeout writes many: read alike)
+        from tests.exporters.google_voice import render_google_voice
+        target.write_text(render_google_voice(records, me="Maya"), encoding="utf-8")
+    elif fmt == "twitter_dm":
+        from tests.exporters.twitter_dm import render_twitter_dm
+        target.write_text(render_twitter_dm(records, me="Maya"), encoding="utf-8")
+    elif fmt == "instagram_legacy":
+        from tests.exporters.instagram_legacy import render_instagram_legacy
+        target.write_text(render_instagram_legacy(records, participants=["Maya", "Jonah"]), encoding="utf-8")
+    elif fmt == "messenger_legacy":
+        from tests.exporters.messenger_legacy import render_messenger_legacy
+        target.write_text(render_messenger_legacy(records, owner="Maya", others=["Jonah"]), encoding="utf-8")
     else:
         from tests.exporters.element import render_element
         target.write_text(render_element(records, room="Jonah", me="Maya"), encoding="utf-8")
