@@ -437,6 +437,12 @@ AUTHORS = [ME, "Jonas Weber", "Mirela Popescu", "sam"]
 placeholders = ["<photo>", "<GIF>", "<video>"]
 
 
+def kind_of(record: Rec) -> str:
+    """What a record reads back as: words that are only links are a shared link, media."""
+    links_only = re.fullmatch(r"\s*https?://\S+(?:\s+https?://\S+)*\s*", record.text)
+    return "media" if record.kind == "text" and links_only else record.kind
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.sampled_from([[ME, "Jonas Weber"], AUTHORS]).flatmap(
     lambda authors: st.tuples(st.just(len(authors) > 2), instant_records(authors, placeholders))), st.data())
@@ -460,7 +466,7 @@ def test_a_rendered_chat_parses_back_to_the_same_messages(drawn: tuple[bool, lis
     assert (chat.title, chat.me, chat.group) == (title if group else (others[0] if others else "user " + account(
         "nobody")), ME, group)
     assert [(m.ts, m.author, m.text, str(m.kind), m.reply_to, m.edited) for m in chat.messages] == [
-        (r.ts, label(r.author), "" if r.kind == "deleted" else r.text, r.kind, None, False) for r in records
+        (r.ts, label(r.author), "" if r.kind == "deleted" else r.text, kind_of(r), None, False) for r in records
     ]
     assert [m.reactions for m in chat.messages] == [
         tuple(Reaction(label(r.author), r.emoji, r.ts) for r in reactions.get(i, [])) for i in range(len(records))
