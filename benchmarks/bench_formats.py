@@ -48,7 +48,7 @@ def export(fmt: str, count: int) -> Path:
                        "line": "[LINE] Chat with Jonah.txt", "google_chat": "Google Chat",
                        "skype": "messages.json", "snapchat": "chat_history.json", "qq": "Jonah.txt",
                        "element": "matrix - Jonah - Chat Export.json", "slack": "export",
-                       "signal_backup": "main.jsonl", "google_voice": "Jonah - Text - 2024-01-01T00_00_00Z.html",
+                       "signal_backup": "main.jsonl", "google_voice": "Calls",
                        "twitter_dm": "direct-messages.js", "instagram_legacy": "messages.json",
                        "messenger_legacy": "messages.htm"}[fmt]
     if target.exists():
@@ -90,9 +90,14 @@ def export(fmt: str, count: int) -> Path:
         for name, text in render_slack(records, name="jonah").items():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             (target / name).write_text(text, encoding="utf-8")
-    elif fmt == "google_voice":  # one page of the Takeout's Voice/Calls (Takeout writes many: read alike)
+    elif fmt == "google_voice":  # Voice/Calls as Takeout writes it: a page for each stretch of texts
         from tests.exporters.google_voice import render_google_voice
-        target.write_text(render_google_voice(records, me="Maya"), encoding="utf-8")
+        target.mkdir(parents=True, exist_ok=True)
+        for start in range(0, len(records), 40):
+            stretch = records[start:start + 40]
+            page = f"Jonah - Text - {stretch[0].ts:%Y-%m-%dT%H_%M_%S}Z"
+            (target / f"{page}.html").write_text(render_google_voice(stretch, me="Maya", page=page),
+                                                         encoding="utf-8")
     elif fmt == "twitter_dm":
         from tests.exporters.twitter_dm import render_twitter_dm
         target.write_text(render_twitter_dm(records, me="Maya"), encoding="utf-8")

@@ -7,8 +7,9 @@ import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import IO
+from typing import IO, Any, TypeVar, cast
 
 from turntoward.errors import ImportFormatError, UsageError
 
@@ -177,6 +178,32 @@ def archive_members(archive: Path) -> frozenset[str]:
         return held.names
     with zipfile.ZipFile(archive) as zf:
         return frozenset(zf.namelist())
+
+
+T = TypeVar("T")
+
+
+def archive_index(archive: Path, index: Callable[[tuple[str, ...]], T]) -> T:
+    """`index` of the names of the zip `archive`'s files (not folders, in the archive's order), made
+    once while the archive is unchanged: an export of thousands of files asks once for each of them
+    (Slack's day files, Google Voice's pages), and listing the archive every time is quadratic.
+    `index` must be a module-level function (it is part of the cache's key). Raises ImportFormatError
+    where the archive cannot be read."""
+    try:
+        stat = archive.stat()
+    except OSError as exc:
+        raise ImportFormatError(str(archive), "a readable zip archive", found=str(exc)) from exc
+    return cast(T, _archive_index(str(archive), stat.st_mtime_ns, stat.st_size, index))
+
+
+@lru_cache(maxsize=4)
+def _archive_index(archive: str, mtime_ns: int, size: int, index: Callable[[tuple[str, ...]], Any]) -> Any:
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            names = tuple(i.filename for i in zf.infolist() if not i.is_dir())
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise ImportFormatError(archive, "a readable zip archive", found=str(exc)) from exc
+    return index(names)
 
 
 def _zip_members(archive: Path, shown: str) -> Iterator[Source]:

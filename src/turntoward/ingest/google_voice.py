@@ -97,7 +97,6 @@ from __future__ import annotations
 
 import os
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -107,7 +106,7 @@ from pathlib import Path, PurePosixPath
 from turntoward.errors import ImportFormatError, UnknownFormatError
 from turntoward.ingest._html import RoleParser, read_page
 from turntoward.ingest._registry import ImportOptions, register
-from turntoward.ingest._sources import Source
+from turntoward.ingest._sources import Source, archive_index
 from turntoward.model import Conversation, Message, MessageKind, Reaction, SystemEvent
 
 EXPECTED = "a Google Voice page from Google Takeout (Voice/Calls/*.html: <div class=\"hChatLog hfeed\">)"
@@ -459,22 +458,33 @@ def _folder(source: Source) -> str:
 
 def _pages_beside(source: Source) -> list[Source]:
     """Every HTML file in `source`'s folder (or archive folder), in name order, `source` among them."""
+    pages = [source if PurePosixPath(name).name == source.filename else _beside(source, name)
+             for name in _names_beside(source)]
+    if all(page is not source for page in pages):
+        pages.append(source)  # listed under another spelling: read with the rest all the same
+    return pages
+
+
+def _names_beside(source: Source) -> tuple[str, ...]:
+    """The names of the HTML files in `source`'s folder (members' paths in an archive), in name order."""
     if source.path is not None:
         folder = source.path.parent
         try:
-            names = _folder_pages(str(folder), folder.stat().st_mtime_ns)
+            return _folder_pages(str(folder), folder.stat().st_mtime_ns)
         except OSError as exc:
             raise ImportFormatError(source.name, "a readable folder of Google Voice pages", found=str(exc)) from exc
-        pages = [Source(str(Path(source.name).with_name(n)), path=folder / n, root=source.root) for n in names]
-    elif source.archive is not None and source.member is not None:
-        members = _archive_pages(source.archive).get(str(PurePosixPath(source.member).parent), ())
-        prefix = source.name[: -len(source.member)] if source.name.endswith(source.member) else f"{source.archive}!"
-        pages = [Source(prefix + m, archive=source.archive, member=m) for m in members]
-    else:
-        return [source]
-    if all(page.filename != source.filename for page in pages):
-        pages.append(source)  # listed under another spelling: read with the rest all the same
-    return [source if page.filename == source.filename else page for page in pages]
+    if source.archive is not None and source.member is not None:
+        return _archive_pages(source.archive).get(str(PurePosixPath(source.member).parent), ())
+    return ()
+
+
+def _beside(source: Source, name: str) -> Source:
+    """The file called `name` (a member's path in an archive) beside `source`."""
+    if source.path is not None:
+        return Source(str(Path(source.name).with_name(name)), path=source.path.parent / name, root=source.root)
+    assert source.archive is not None and source.member is not None
+    prefix = source.name[: -len(source.member)] if source.name.endswith(source.member) else f"{source.archive}!"
+    return Source(prefix + name, archive=source.archive, member=name)
 
 
 @lru_cache(maxsize=4)
@@ -487,21 +497,11 @@ def _folder_pages(folder: str, mtime_ns: int) -> tuple[str, ...]:
 
 
 def _archive_pages(archive: Path) -> dict[str, tuple[str, ...]]:
-    try:
-        stat = archive.stat()
-    except OSError as exc:
-        raise ImportFormatError(str(archive), "a readable zip archive", found=str(exc)) from exc
-    return _cached_archive_pages(str(archive), stat.st_mtime_ns, stat.st_size)
+    return archive_index(archive, _pages_by_folder)
 
 
-@lru_cache(maxsize=2)
-def _cached_archive_pages(archive: str, mtime_ns: int, size: int) -> dict[str, tuple[str, ...]]:
-    """The archive's HTML members by folder, in name order (as `_sources` offers them)."""
-    try:
-        with zipfile.ZipFile(archive) as zf:
-            names = [i.filename for i in zf.infolist() if not i.is_dir()]
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise ImportFormatError(archive, "a readable zip archive", found=str(exc)) from exc
+def _pages_by_folder(names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """An archive's HTML members by folder, in name order (as `_sources` offers them)."""
     folders: dict[str, list[str]] = {}
     for name in sorted(names):
         member = PurePosixPath(name)
@@ -511,13 +511,15 @@ def _cached_archive_pages(archive: str, mtime_ns: int, size: int) -> dict[str, t
     return {folder: tuple(found) for folder, found in folders.items()}
 
 
-def _first_page(source: Source, pages: list[Source]) -> bool:
-    """Whether `source` is the first Google Voice page among `pages` (the one that reads them all)."""
-    for page in pages:
-        if page.filename == source.filename:
+def _first_page(source: Source) -> bool:
+    """Whether `source` is the first Google Voice page in its folder (the one that reads them all).
+    Looks at the pages before it one at a time, and most often at one: a Takeout of thousands of
+    pages asks for each of them."""
+    for name in _names_beside(source):
+        if PurePosixPath(name).name == source.filename:
             return True
         try:
-            if _is_page(page.head()):
+            if _is_page(_beside(source, name).head()):
                 return False
         except ImportFormatError:
             continue
@@ -706,9 +708,9 @@ class GoogleVoiceImporter:
             raise UnknownFormatError(source.name, EXPECTED, found="another kind of file")
         if not source.named and _folder(source).lower() == SPAM_FOLDER:
             return  # texts and calls Google marked as spam: no one's conversation
-        pages = _pages_beside(source)
-        if not source.named and not _first_page(source, pages):
+        if not source.named and not _first_page(source):
             return  # the folder's first page reads this one
+        pages = _pages_beside(source)
         read = [_read(page) if page is source else _read_beside(page) for page in pages]
         found = [page for page in read if page is not None]
         names = _Names(found)

@@ -114,7 +114,6 @@ from __future__ import annotations
 
 import os
 import re
-import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -125,7 +124,7 @@ from pathlib import Path, PurePosixPath
 from turntoward.errors import ImportFormatError
 from turntoward.ingest._json_doc import JsonDoc, JsonObject, child, load_json
 from turntoward.ingest._registry import ImportOptions, register
-from turntoward.ingest._sources import LaterPageError, Source
+from turntoward.ingest._sources import LaterPageError, Source, archive_index
 from turntoward.model import Conversation, Message, MessageKind, Reaction, SystemEvent
 
 DAY_NAME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\.json")
@@ -307,8 +306,7 @@ def _day_names(source: Source) -> tuple[str, ...]:
         except OSError as exc:
             raise ImportFormatError(source.name, "a readable folder of day files", found=str(exc)) from exc
     assert source.archive is not None and source.member is not None
-    members = _zip_listing(source.archive)[1].get(str(PurePosixPath(source.member).parent), ())
-    return tuple(PurePosixPath(m).name for m in members)
+    return _zip_listing(source.archive)[1].get(str(PurePosixPath(source.member).parent), ())
 
 
 def _day_source(source: Source, name: str) -> Source:
@@ -334,27 +332,17 @@ def _zip_names(archive: Path) -> frozenset[str]:
 
 
 def _zip_listing(archive: Path) -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
-    """The archive's member names, and its day files by folder in date order (cached while the
-    archive is unchanged: every day file of every channel asks)."""
-    try:
-        stat = archive.stat()
-    except OSError as exc:
-        raise ImportFormatError(str(archive), "a readable zip archive", found=str(exc)) from exc
-    return _cached_zip_listing(str(archive), stat.st_mtime_ns, stat.st_size)
+    """The archive's member names, and the names of its day files by folder, in date order (made once
+    while the archive is unchanged: every day file of every channel asks)."""
+    return archive_index(archive, _days_by_folder)
 
 
-@lru_cache(maxsize=2)
-def _cached_zip_listing(archive: str, mtime_ns: int, size: int) -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
-    try:
-        with zipfile.ZipFile(archive) as zf:
-            names = [i.filename for i in zf.infolist() if not i.is_dir()]
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise ImportFormatError(archive, "a readable zip archive", found=str(exc)) from exc
+def _days_by_folder(names: tuple[str, ...]) -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
     days: dict[str, list[str]] = {}
     for name in names:
         member = PurePosixPath(name)
         if DAY_NAME.fullmatch(member.name):
-            days.setdefault(str(member.parent), []).append(name)
+            days.setdefault(str(member.parent), []).append(member.name)
     return frozenset(names), {folder: tuple(sorted(found)) for folder, found in days.items()}
 
 
