@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import codecs
+import os
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -96,15 +97,24 @@ class Source:
     def sibling(self, filename: str) -> Source | None:
         """The file called `filename` in the same folder (or archive folder), if it exists."""
         if self.path is not None:
-            other = self.path.with_name(filename)
-            if not other.is_file():
+            if not self.path.with_name(filename).is_file():
                 return None
-            return Source(str(Path(self.name).with_name(filename)), path=other)
+        else:
+            assert self.archive is not None and self.member is not None
+            if str(PurePosixPath(self.member).with_name(filename)) not in archive_members(self.archive):
+                return None
+        return self.beside(filename)
+
+    def beside(self, filename: str) -> Source:
+        """The file called `filename` in the same folder (or archive folder), not looked for: for a
+        name `names_beside` listed. Its name is spelt as this one's (the archive as the user gave it)."""
+        if self.path is not None:
+            return Source(str(Path(self.name).with_name(filename)), path=self.path.with_name(filename),
+                          root=self.root)
         assert self.archive is not None and self.member is not None
         member = str(PurePosixPath(self.member).with_name(filename))
-        if member not in archive_members(self.archive):
-            return None
-        return Source(f"{self.archive}!{member}", archive=self.archive, member=member)
+        shown = self.name[: -len(self.member)] if self.name.endswith(self.member) else f"{self.archive}!"
+        return Source(shown + member, archive=self.archive, member=member)
 
 
 class LaterPageError(UsageError):
@@ -183,27 +193,60 @@ def archive_members(archive: Path) -> frozenset[str]:
 T = TypeVar("T")
 
 
-def archive_index(archive: Path, index: Callable[[tuple[str, ...]], T]) -> T:
-    """`index` of the names of the zip `archive`'s files (not folders, in the archive's order), made
-    once while the archive is unchanged: an export of thousands of files asks once for each of them
-    (Slack's day files, Google Voice's pages), and listing the archive every time is quadratic.
-    `index` must be a module-level function (it is part of the cache's key). Raises ImportFormatError
-    where the archive cannot be read."""
+def archive_index(archive: Path, index: Callable[..., T], *args: Hashable) -> T:
+    """``index(names, *args)`` of the names of the zip `archive`'s files (not folders, in the
+    archive's order), made once while the archive is unchanged: an export of thousands of files asks
+    once for each of them (Slack's day files, Google Voice's pages), and listing the archive every
+    time is quadratic. `index` and `args` are part of the cache's key (a module-level function, not
+    a lambda made anew each call). Raises ImportFormatError where the archive cannot be read."""
     try:
         stat = archive.stat()
     except OSError as exc:
         raise ImportFormatError(str(archive), "a readable zip archive", found=str(exc)) from exc
-    return cast(T, _archive_index(str(archive), stat.st_mtime_ns, stat.st_size, index))
+    return cast(T, _archive_index(str(archive), stat.st_mtime_ns, stat.st_size, index, args))
 
 
 @lru_cache(maxsize=4)
-def _archive_index(archive: str, mtime_ns: int, size: int, index: Callable[[tuple[str, ...]], Any]) -> Any:
+def _archive_index(archive: str, mtime_ns: int, size: int, index: Callable[..., Any],
+                   args: tuple[Hashable, ...]) -> Any:
     try:
         with zipfile.ZipFile(archive) as zf:
             names = tuple(i.filename for i in zf.infolist() if not i.is_dir())
     except (OSError, zipfile.BadZipFile) as exc:
         raise ImportFormatError(archive, "a readable zip archive", found=str(exc)) from exc
-    return index(names)
+    return index(names, *args)
+
+
+def names_beside(source: Source, keep: Callable[[str], bool], expected: str) -> tuple[str, ...]:
+    """The names of the files in `source`'s folder (or archive folder) that `keep` takes, sorted: the
+    pages or day files of an export that spreads over many files. Listed once for all of them while
+    the folder or archive is unchanged (each of thousands of files asks); `keep` is part of the
+    cache's key (a module-level function). `expected` names the folder in an error."""
+    if source.path is not None:
+        folder = source.path.parent
+        try:
+            return _folder_names(str(folder), folder.stat().st_mtime_ns, keep)
+        except OSError as exc:
+            raise ImportFormatError(source.name, f"a readable folder of {expected}", found=str(exc)) from exc
+    if source.archive is None or source.member is None:
+        return ()
+    return archive_index(source.archive, _names_by_folder, keep).get(str(PurePosixPath(source.member).parent), ())
+
+
+@lru_cache(maxsize=4)
+def _folder_names(folder: str, mtime_ns: int, keep: Callable[[str], bool]) -> tuple[str, ...]:
+    with os.scandir(folder) as found:
+        return tuple(sorted(e.name for e in found if keep(e.name) and e.is_file()))
+
+
+def _names_by_folder(names: tuple[str, ...], keep: Callable[[str], bool]) -> dict[str, tuple[str, ...]]:
+    """The bare names `keep` takes among an archive's `names`, by folder, sorted."""
+    folders: dict[str, list[str]] = {}
+    for name in names:
+        member = PurePosixPath(name)
+        if keep(member.name):
+            folders.setdefault(str(member.parent), []).append(member.name)
+    return {folder: tuple(sorted(found)) for folder, found in folders.items()}
 
 
 def _zip_members(archive: Path, shown: str) -> Iterator[Source]:

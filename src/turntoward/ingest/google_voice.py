@@ -95,18 +95,16 @@ labels, ``Phones.vcf``, the attachments themselves; the pages have no replies, e
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from turntoward.errors import ImportFormatError, UnknownFormatError
 from turntoward.ingest._html import RoleParser, read_page
 from turntoward.ingest._registry import ImportOptions, register
-from turntoward.ingest._sources import Source, archive_index
+from turntoward.ingest._sources import Source, names_beside
 from turntoward.model import Conversation, Message, MessageKind, Reaction, SystemEvent
 
 EXPECTED = "a Google Voice page from Google Takeout (Voice/Calls/*.html: <div class=\"hChatLog hfeed\">)"
@@ -458,57 +456,19 @@ def _folder(source: Source) -> str:
 
 def _pages_beside(source: Source) -> list[Source]:
     """Every HTML file in `source`'s folder (or archive folder), in name order, `source` among them."""
-    pages = [source if PurePosixPath(name).name == source.filename else _beside(source, name)
-             for name in _names_beside(source)]
+    pages = [source if name == source.filename else source.beside(name) for name in _names_beside(source)]
     if all(page is not source for page in pages):
         pages.append(source)  # listed under another spelling: read with the rest all the same
     return pages
 
 
 def _names_beside(source: Source) -> tuple[str, ...]:
-    """The names of the HTML files in `source`'s folder (members' paths in an archive), in name order."""
-    if source.path is not None:
-        folder = source.path.parent
-        try:
-            return _folder_pages(str(folder), folder.stat().st_mtime_ns)
-        except OSError as exc:
-            raise ImportFormatError(source.name, "a readable folder of Google Voice pages", found=str(exc)) from exc
-    if source.archive is not None and source.member is not None:
-        return _archive_pages(source.archive).get(str(PurePosixPath(source.member).parent), ())
-    return ()
+    """The names of the HTML files in `source`'s folder (or archive folder), in name order."""
+    return names_beside(source, _is_html_name, "Google Voice pages")
 
 
-def _beside(source: Source, name: str) -> Source:
-    """The file called `name` (a member's path in an archive) beside `source`."""
-    if source.path is not None:
-        return Source(str(Path(source.name).with_name(name)), path=source.path.parent / name, root=source.root)
-    assert source.archive is not None and source.member is not None
-    prefix = source.name[: -len(source.member)] if source.name.endswith(source.member) else f"{source.archive}!"
-    return Source(prefix + name, archive=source.archive, member=name)
-
-
-@lru_cache(maxsize=4)
-def _folder_pages(folder: str, mtime_ns: int) -> tuple[str, ...]:
-    """The HTML files' names in `folder`, sorted: listed once while the folder is unchanged (every
-    one of thousands of pages asks)."""
-    with os.scandir(folder) as found:
-        return tuple(sorted(e.name for e in found
-                            if e.name.lower().endswith(".html") and not e.name.startswith(".") and e.is_file()))
-
-
-def _archive_pages(archive: Path) -> dict[str, tuple[str, ...]]:
-    return archive_index(archive, _pages_by_folder)
-
-
-def _pages_by_folder(names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
-    """An archive's HTML members by folder, in name order (as `_sources` offers them)."""
-    folders: dict[str, list[str]] = {}
-    for name in sorted(names):
-        member = PurePosixPath(name)
-        if name.startswith("__MACOSX/") or member.name.startswith(".") or not member.name.lower().endswith(".html"):
-            continue
-        folders.setdefault(str(member.parent), []).append(name)
-    return {folder: tuple(found) for folder, found in folders.items()}
+def _is_html_name(name: str) -> bool:
+    return name.lower().endswith(".html") and not name.startswith(".")
 
 
 def _first_page(source: Source) -> bool:
@@ -516,10 +476,10 @@ def _first_page(source: Source) -> bool:
     Looks at the pages before it one at a time, and most often at one: a Takeout of thousands of
     pages asks for each of them."""
     for name in _names_beside(source):
-        if PurePosixPath(name).name == source.filename:
+        if name == source.filename:
             return True
         try:
-            if _is_page(_beside(source, name).head()):
+            if _is_page(source.beside(name).head()):
                 return False
         except ImportFormatError:
             continue

@@ -112,19 +112,17 @@ message), formatting marks (``*bold*``, ``_italic_``), huddle transcripts, canva
 
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from turntoward.errors import ImportFormatError
 from turntoward.ingest._json_doc import JsonDoc, JsonObject, child, load_json
 from turntoward.ingest._registry import ImportOptions, register
-from turntoward.ingest._sources import LaterPageError, Source, archive_index
+from turntoward.ingest._sources import LaterPageError, Source, archive_index, names_beside
 from turntoward.model import Conversation, Message, MessageKind, Reaction, SystemEvent
 
 DAY_NAME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\.json")
@@ -273,7 +271,7 @@ def _first_of_slack_days(source: Source) -> bool:
         if not names or names[0] != source.filename:
             return False
         for name in names[1:]:  # the later days, until one tells (all empty ones read little)
-            head = _day_source(source, name).head()
+            head = source.beside(name).head()
             if head.removeprefix(_BOM).lstrip(_WHITESPACE).startswith(b"[") and _slackish(head):
                 return True
     except (ImportFormatError, OSError):
@@ -292,58 +290,18 @@ def _days(source: Source) -> list[Source]:
     position = names.index(source.filename)
     if position > 0:
         if source.named:
-            raise LaterPageError(source, position + 1, _day_source(source, names[0]))
+            raise LaterPageError(source, position + 1, source.beside(names[0]))
         return []
-    return [source if n == source.filename else _day_source(source, n) for n in names]
+    return [source if n == source.filename else source.beside(n) for n in names]
 
 
 def _day_names(source: Source) -> tuple[str, ...]:
     """The names of every file named like a day in `source`'s folder (or archive folder), sorted."""
-    if source.path is not None:
-        folder = source.path.parent
-        try:
-            return _folder_days(str(folder), folder.stat().st_mtime_ns)
-        except OSError as exc:
-            raise ImportFormatError(source.name, "a readable folder of day files", found=str(exc)) from exc
-    assert source.archive is not None and source.member is not None
-    return _zip_listing(source.archive)[1].get(str(PurePosixPath(source.member).parent), ())
+    return names_beside(source, _is_day_name, "day files")
 
 
-def _day_source(source: Source, name: str) -> Source:
-    """The day file called `name` beside `source`."""
-    if source.path is not None:
-        return Source(str(Path(source.name).with_name(name)), path=source.path.with_name(name))
-    assert source.archive is not None and source.member is not None
-    member = str(PurePosixPath(source.member).with_name(name))
-    return Source(f"{source.archive}!{member}", archive=source.archive, member=member)
-
-
-@lru_cache(maxsize=4)
-def _folder_days(folder: str, mtime_ns: int) -> tuple[str, ...]:
-    """The day files' names in `folder`, sorted: listed once for all of them while the folder is
-    unchanged (a channel of ten years has some 3,500, and every one of them asks)."""
-    with os.scandir(folder) as found:
-        return tuple(sorted(e.name for e in found if DAY_NAME.fullmatch(e.name) and e.is_file()))
-
-
-def _zip_names(archive: Path) -> frozenset[str]:
-    """The archive's member names."""
-    return _zip_listing(archive)[0]
-
-
-def _zip_listing(archive: Path) -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
-    """The archive's member names, and the names of its day files by folder, in date order (made once
-    while the archive is unchanged: every day file of every channel asks)."""
-    return archive_index(archive, _days_by_folder)
-
-
-def _days_by_folder(names: tuple[str, ...]) -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
-    days: dict[str, list[str]] = {}
-    for name in names:
-        member = PurePosixPath(name)
-        if DAY_NAME.fullmatch(member.name):
-            days.setdefault(str(member.parent), []).append(member.name)
-    return frozenset(names), {folder: tuple(sorted(found)) for folder, found in days.items()}
+def _is_day_name(name: str) -> bool:
+    return DAY_NAME.fullmatch(name) is not None
 
 
 def _folder_name(source: Source) -> str:
@@ -364,7 +322,7 @@ def _root_file(source: Source, filename: str) -> Source | None:
     if folder == PurePosixPath("."):
         return None  # a day file at the archive's top: there is no folder above it
     member = str(folder.parent / filename) if folder.parent != PurePosixPath(".") else filename
-    if member not in _zip_names(source.archive):
+    if member not in archive_index(source.archive, frozenset):
         return None
     return Source(f"{source.archive}!{member}", archive=source.archive, member=member)
 
