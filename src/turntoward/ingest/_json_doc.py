@@ -85,6 +85,17 @@ class JsonDoc:
             return []
         return self.items(value, child(path, key))
 
+    def field_strs(self, parent: JsonObject, key: str, path: str, expected: str, *,
+                   optional: bool = False) -> list[str]:
+        """The list of strings at `key` (`field_list`); an item that is not a string fails as not
+        `expected` ("a username (a string)"), at its own path."""
+        out = []
+        for k, value in enumerate(self.field_list(parent, key, path, optional=optional)):
+            if not isinstance(value, str):
+                self.fail(f"{child(path, key)}[{k}]", expected, value)
+            out.append(value)
+        return out
+
     def field_str(self, parent: JsonObject, key: str, path: str) -> str:
         value = parent.get(key, _MISSING)
         if not isinstance(value, str):

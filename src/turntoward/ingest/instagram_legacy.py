@@ -221,11 +221,7 @@ class _Thread:
 
 def _read_thread(doc: JsonDoc, raw: object, at: str) -> _Thread:
     thread = doc.obj(raw, at)
-    participants = []
-    for k, person in enumerate(doc.field_list(thread, "participants", at, optional=True)):
-        if not isinstance(person, str):
-            doc.fail(f"{child(at, 'participants')}[{k}]", "a username (a string)", person)
-        participants.append(person)
+    participants = doc.field_strs(thread, "participants", at, "a username (a string)", optional=True)
     drafts = []
     for j, item in enumerate(doc.field_list(thread, "conversation", at)):
         where = f"{child(at, 'conversation')}[{j}]"

@@ -105,11 +105,8 @@ class MessengerE2eeImporter:
         if "messages" not in root or ("participants" not in root and "threadName" not in root):
             expected = f"a {self.description}: an object with 'participants', 'threadName' and 'messages'"
             doc.fail("", expected, root)
-        names: list[str] = []
-        for k, raw in enumerate(doc.field_list(root, "participants", "", optional=True)):
-            if not isinstance(raw, str):
-                doc.fail(f"participants[{k}]", "a name (a string)", raw)
-            names.append(repair_mojibake(raw))
+        names = [repair_mojibake(raw) for raw in doc.field_strs(root, "participants", "", "a name (a string)",
+                                                                 optional=True)]
         thread_name = repair_mojibake(doc.optional_str(root, "threadName", "") or "")
 
         entries: list[tuple[datetime, JsonObject, str]] = []

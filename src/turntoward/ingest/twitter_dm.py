@@ -521,11 +521,7 @@ def _local_time(ms: int) -> datetime | None:
 def _words(doc: JsonDoc, event: JsonObject, at: str) -> tuple[MessageKind, str]:
     """What a message says, and what kind of message that makes it (see the module docstring)."""
     text = ESCAPED.sub(lambda m: UNESCAPED[m[1]], doc.field_str(event, "text", at))
-    media = []
-    for k, raw in enumerate(doc.field_list(event, "mediaUrls", at, optional=True)):
-        if not isinstance(raw, str):
-            doc.fail(f"{child(at, 'mediaUrls')}[{k}]", "a link to the media", raw)
-        media.append(raw)
+    media = doc.field_strs(event, "mediaUrls", at, "a link to the media", optional=True)
     links = []
     for k, raw in enumerate(doc.field_list(event, "urls", at, optional=True)):
         where = f"{child(at, 'urls')}[{k}]"
