@@ -135,3 +135,39 @@ def test_a_two_person_reply_gets_no_group_features() -> None:
     row = _outcome_row([(0, "Ana", "I got the job at the bakery!!"), (3, "Tom", "the bakery?? amazing")])
     assert "shared=1" in row
     assert not any(f.startswith("group") for f in row)
+
+
+@pytest.mark.parametrize("backend", ["hybrid", "rules"])
+def test_a_group_message_names_the_bidder_only_by_a_whole_word(backend: str) -> None:
+    """"also" does not name Al: passing talk is skipped for the first message that reacts."""
+    from turntoward.analysis import analyze_conversation
+    from turntoward.analysis.backends import get_backend
+
+    def answer(*lines: str) -> int | None:
+        bid = analyze_conversation(chat(*lines), get_backend(backend)).labels[0].bid
+        assert bid is not None
+        return bid.response_index
+
+    assert answer("+0m Al: we got the keys to the new flat!!",
+                  "+2m Ben: also traffic on the ring road is mad today",
+                  "+1m Cara: no way!! congrats") == 2
+    assert answer("+0m Al: we got the keys to the new flat!!",
+                  "+2m Ben: @al whaaat",
+                  "+1m Cara: no way!! congrats") == 1
+
+
+@pytest.mark.parametrize("backend", ["hybrid", "rules"])
+def test_a_bidder_with_no_name_to_call_them_by_is_analysed(backend: str) -> None:
+    """An export can give a sender as blanks (a deleted account): the group's answers are still read."""
+    from datetime import timedelta
+
+    from turntoward.analysis import analyze_conversation
+    from turntoward.analysis.backends import get_backend
+    from turntoward.model import Conversation
+
+    start = datetime(2024, 6, 1, 18, 0)
+    lines = [(" ", "we got the keys to the new flat!!"), ("Ben", "no way!! congrats"), ("Cara", "amazing 🎉")]
+    msgs = [Message(i, start + timedelta(minutes=i), who, text) for i, (who, text) in enumerate(lines)]
+    result = analyze_conversation(Conversation("g.txt", "g", "g", msgs), get_backend(backend))
+    bid = result.labels[0].bid
+    assert bid is not None and bid.response_index == 1 and bid.outcome == "toward"

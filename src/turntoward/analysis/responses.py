@@ -11,8 +11,10 @@ nothing) was seen and answered: the reaction decides, as a one-word reply would
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from turntoward.analysis._config import Thresholds
-from turntoward.analysis._text import Lexicon, TextCues
+from turntoward.analysis._text import Lexicon, TextCues, tokens
 from turntoward.analysis.context import MessageContext, waking_seconds
 from turntoward.analysis.findings import Bid, BidKind, Outcome
 from turntoward.model import Message, MessageKind, Reaction
@@ -42,13 +44,27 @@ def _is_negative(c: TextCues, lexicon: Lexicon) -> bool:
     return not warm or c.strong("contempt", lexicon) or c.strong("criticism", lexicon)
 
 
+@lru_cache(maxsize=4_096)
+def first_name(author: str) -> str | None:
+    """The first word of a name, if it is a word of two letters or more."""
+    first = next((t for t in tokens(author) if t[0].isalpha()), None)
+    return first if first is not None and len(first) >= 2 else None
+
+
+def names(author: str, m: Message) -> bool:
+    """Whether message `m` names `author` by their first name, as a word of its own ("priya!!",
+    "@Priya"; not "Al" in "also")."""
+    first = first_name(author)
+    return first is not None and m.kind is MessageKind.TEXT and first in tokens(m.text)
+
+
 def reacts(c: TextCues, m: Message, bid_msg: Message, bid_cues: TextCues) -> bool:
     """Does this group message react to the bid rather than to something else?"""
     if m.reply_to == bid_msg.index:
         return True
     if m.reply_to is not None:
         return False
-    if bid_msg.author.split()[0].lower() in m.text.lower():
+    if names(bid_msg.author, m):
         return True
     if c.has(*_REACTIONS) or m.kind is MessageKind.MEDIA:
         return True

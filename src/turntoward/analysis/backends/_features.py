@@ -17,6 +17,7 @@ import numpy as np
 from turntoward.analysis._text import Lexicon, TextCues, tokens
 from turntoward.analysis.context import MessageContext
 from turntoward.analysis.findings import Bid, MessageLabel
+from turntoward.analysis.responses import names
 from turntoward.model import Message, MessageKind
 
 BUCKETS = 1 << 17
@@ -504,7 +505,7 @@ def outcome_features(
         bidder = msgs[bid.index].author
         if follows is not None and follows != bid.index and msgs[follows].author != bidder:
             out.append("group&follows_other")
-        if _names(bidder, r):
+        if names(bidder, r):
             out.append("group&names_bidder")
     if follow_up is not None:
         _follow_up(bid, j, msgs, ctxs, lexicon, tones, *follow_up, out)
@@ -534,19 +535,6 @@ def _shared_words(bid: Message, reply: Message) -> int:
         return 0
     said = {w.removesuffix("s") for w in _content_words(bid.text)}
     return sum(1 for w in _content_words(reply.text) if w.removesuffix("s") in said)
-
-
-@lru_cache(maxsize=4_096)
-def _first_name(author: str) -> str | None:
-    """The first word of a name, if it is a word of two letters or more."""
-    first = next((t for t in tokens(author) if t[0].isalpha()), None)
-    return first if first is not None and len(first) >= 2 else None
-
-
-def _names(author: str, m: Message) -> bool:
-    """Whether message `m` names `author` (their first name, or "@" and it)."""
-    first = _first_name(author)
-    return first is not None and m.kind is MessageKind.TEXT and first in tokens(m.text)
 
 
 def _follow_up(
