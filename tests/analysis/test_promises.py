@@ -257,6 +257,10 @@ def test_a_burst_carries_its_bid_on_the_message_with_the_news(backend):
      "problem set :^)", "+5m Ana: omw with snacks"),
     ("+0m Wanja: the fundraiser is on saturday! if you can't go but want to sponsor someone, message me 🙏",
      "+1h Otieno: count me in for 2"),
+    # "or else" as "otherwise", and a rule that binds someone else, both read as control in real chats before
+    ("+0m Kiran: with a UK visa you can travel till London, or else they'll stop you in Hyderabad",
+     "+10m Meena: oh ok good to know"),
+    ("+0m Tom: the climbing gym says members are not allowed to bring guests after 8", "+2m Ella: boo"),
 ])
 def test_worry_and_favours_are_not_called_control(backend, lines):
     assert not any(lab.control for lab in labels(chat(*lines), backend))

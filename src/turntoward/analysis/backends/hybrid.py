@@ -340,9 +340,12 @@ class HybridBackend:
         # around it needs the model to be sure, not merely to lean that way. Most control in
         # real chats has no stock phrase ("fine. go be best friends with dev"): without one the
         # model must be sure and the message must sit in a quarrel or carry a conflict cue, so
-        # a worried "could you take him?" is never called controlling.
+        # a worried "could you take him?" is never called controlling. The rules' own call does
+        # not make a weak phrase sure: they count one anywhere within six hours of a sharp word,
+        # and in a busy real group that let "who has a curfew" and "if you go naked with me as
+        # well" through (the corpus's figures are the same without it).
         p_control = decided.control_p[row]
-        sure = c.strong("control", self.lexicon) or rp.heated[i] or rule.control or p_control >= _SURE_CONTROL
+        sure = c.strong("control", self.lexicon) or rp.heated[i] or p_control >= _SURE_CONTROL
         phrased = "control" in c.hits and sure and decided.chosen["control"][row] == 1
         heated = p_control >= _SURE_CONTROL and (rp.heated[i] or c.has(*_CONFLICT_CUES))
         lab.control = (phrased or heated) and not playful
