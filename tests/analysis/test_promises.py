@@ -172,6 +172,38 @@ def test_in_a_group_a_sharp_reply_is_put_to_the_one_who_wrote_it():
     assert against == [next(t for t in said if t.startswith("2 bids were answered by Sam"))]
 
 
+_BUSY_AFTER_A_SHARP_WORD = (
+    "+0m Rae: ugh stop, not now", "+1m Ola: ok ok", *(f"+2m {who}: {text}" for who, text in [
+        ("Ola", "anyone got the notes from tuesday"), ("Tim", "i do, one sec"), ("Tim", "sent"),
+        ("Ola", "legend"), ("Rae", "is the lab still at 2"), ("Tim", "yeah room 4"), ("Ola", "cool"),
+        ("Rae", "bringing snacks"), ("Tim", "nice"), ("Ola", "who has the charger"), ("Rae", "me"),
+        ("Tim", "ok see you there"), ("Ola", "👍"), ("Rae", "on my way")]),
+)
+"""A busy group an hour after one sharp word: "in conflict" by the clock, well past the quarrel's heat."""
+
+
+@pytest.mark.parametrize(("text", "cue", "found"), [
+    # a stock phrase inside plain talk, read as contempt or dismissal in real chats from other projects...
+    ("so what are we doing tomorrow", "dismissive", False),
+    ("check to be sure you were in the root directory first", "contempt", False),
+    # ...and the same phrase where it does what it says
+    ("so what? it's my money", "dismissive", True),
+    ("oh sure you were 🙄", "contempt", True),
+])
+def test_a_stock_phrase_inside_plain_talk_is_no_cue(text, cue, found):
+    from turntoward.analysis._text import default_lexicon, read_text
+
+    assert (cue in read_text(text, default_lexicon()).hits) is found
+
+
+@pytest.mark.parametrize("line", ["+5m Tim: oh great. let me do the same then", "+5m Tim: thanks a lot, it worked 😊"])
+def test_a_weak_conflict_phrase_past_the_heat_of_a_quarrel_is_no_horseman(line):
+    # "oh great" and "thanks a lot" are sarcasm only in a quarrel: an hour after one sharp word in
+    # a busy group, with a dozen messages since, they are what they say (read as contempt in a
+    # real group before). The rules backend keeps its six-hour window.
+    assert labels(chat(*_BUSY_AFTER_A_SHARP_WORD, line), "hybrid")[-1].horseman is None
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("line", [
     "that's a lot to hold babe. u always look after everyone else",

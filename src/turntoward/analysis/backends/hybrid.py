@@ -333,7 +333,11 @@ class HybridBackend:
         # "In a quarrel" here is its heat (`RulesPass.heated`), not any message within six hours of
         # a sharp word: in a busy group, banter hours after one insult is not part of a fight.
         playful = c.has(*WARM_CUES) and not rp.heated[i]  # "you always make me laugh 😂"
-        around = c.has(*_CONFLICT_CUES) or rp.heated[i] or 1.0 - decided.no_horseman_p[row] >= _SURE_HORSEMAN
+        # A phrase that is sarcasm only in a quarrel ("oh great", "thanks a lot", "crazy") opens
+        # the way only in its heat: an hour after one sharp word in a busy real group, "Oh great.
+        # Let me do the same then" and "Thanks a lot, it worked 😊" were read as contempt.
+        around = (any(c.strong(n, self.lexicon) for n in _CONFLICT_CUES if n in c.hits) or rp.heated[i]
+                  or 1.0 - decided.no_horseman_p[row] >= _SURE_HORSEMAN)
         if h != "none" and not playful and around:
             lab.horseman = Horseman(h)
         # A weak control phrase ("where were you", "home by") with nothing controlling
