@@ -444,3 +444,44 @@ def test_in_a_group_an_offer_of_help_is_not_turning_against():
     bid = labels(conv, "hybrid")[9].bid
     assert bid is not None and bid.response_index == 10
     assert bid.outcome.value != "against"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_wanting_to_die_is_a_bid_of_feelings_and_points_to_crisis_lines(backend):
+    # Shaped like a real group chat, where the hybrid read the second message as a humour bid.
+    from turntoward.analysis.suggest import help_resources
+
+    conv = chat("+0m Maya: mgt lecture is 3 hrs long", "+1m Maya: Actually want to end my life",
+                "+2m Leo: wait are you ok?? talk to me", "+1m Maya: idk. not really")
+    result = analyze_conversation(conv, get_backend(backend))
+    bid = result.labels[1].bid
+    assert bid is not None and bid.kind == "feelings" and bid.cues[0] == "self_harm:want to end my life"
+    first = result.suggestions[0]
+    assert first.crisis and first.evidence == [1] and "wanting to die" in first.text
+    lines = help_resources(result.suggestions)
+    assert "988" in lines[0] and "Samaritans 116 123" in lines[0]
+    assert not any("Domestic-abuse" in line for line in lines)  # nothing here calls for those
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("line", [
+    "this lecture makes me want to die 😂",  # a laugh marks the figure of speech
+    "I don't want to live my life without you baby",
+    "I'm not going to kill myself bro, it's one exam",
+    "oop cut myself off, anyway the point is",
+])
+def test_figures_of_speech_about_dying_are_no_crisis(backend, line):
+    result = analyze_conversation(chat("+0m Leo: how's it going", f"+1m Maya: {line}", "+2m Leo: haha"),
+                                  get_backend(backend))
+    assert not any(s.crisis for s in result.suggestions)
+
+
+def test_a_threat_to_kill_oneself_in_a_quarrel_gets_crisis_and_abuse_help():
+    from turntoward.analysis.suggest import help_resources
+
+    conv = chat("+0m Alex: where were you. answer me", "+1m Sam: out with the girls, I told you",
+                "+1m Alex: if you go out with them again I'll kill myself")
+    result = analyze_conversation(conv, get_backend("hybrid"))
+    assert result.labels[2].control
+    lines = help_resources(result.suggestions)
+    assert "988" in lines[0] and any("Domestic-abuse" in line for line in lines)

@@ -21,7 +21,14 @@ _PRIORITY = (
     BidKind.QUESTION, BidKind.AFFECTION, BidKind.HUMOR, BidKind.ATTENTION,
 )
 # Cues that reach out even in a reply (ANNOTATION: "a reply that also reaches out is a bid").
-_REACHING = {"asks_about_you", "invites", "affection", "asks_support", "checks_in", "apologises"}
+_REACHING = {"asks_about_you", "invites", "affection", "asks_support", "checks_in", "apologises", "self_harm"}
+
+
+def speaks_of_self_harm(c: TextCues) -> bool:
+    """Whether a message speaks of wanting to die or to hurt oneself, and no laugh marks it as a
+    figure of speech ("this lecture makes me want to die 😂"). Such a message is a bid of its
+    writer's feelings (or for support), never humour, and the analysis points to crisis lines."""
+    return "self_harm" in c.hits and "laughs" not in c.hits
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +89,9 @@ def detect_bid(
         add(BidKind.AFFECTION, 0.8)
     if "laughs" in hits and c.words >= 3:
         add(BidKind.HUMOR, 0.55)
+    distress = speaks_of_self_harm(c)
+    if distress:
+        add(BidKind.FEELINGS, 0.95)
     if not evidence:
         return None
 
@@ -106,6 +116,8 @@ def detect_bid(
     # The main kind is the highest in priority among the readings close to the strongest.
     strongest = max(evidence.values())
     kind = next(k for k in _PRIORITY if evidence.get(k, -1.0) >= strongest - 0.15)
+    if distress and kind is not BidKind.SUPPORT:
+        kind = BidKind.FEELINGS
     score = 1.0
     for w in evidence.values():
         score *= 1.0 - w

@@ -16,6 +16,7 @@ from turntoward.analysis import segments
 from turntoward.analysis._config import Thresholds, thresholds
 from turntoward.analysis._text import TextCues, default_lexicon
 from turntoward.analysis.backends import Backend, Labelling, get_backend
+from turntoward.analysis.bids import speaks_of_self_harm
 from turntoward.analysis.conflict import episodes as find_episodes
 from turntoward.analysis.context import read_conversation
 from turntoward.analysis.drift import drift as find_drift
@@ -158,8 +159,9 @@ def analyze_conversation(
     withheld = withholding(msgs, labelling.bids, th)
     signs = chat_signs(weekly, th, words_read=language.read, unread_weeks=unread_weeks)
     responders = {b.index: msgs[b.response_index].author for b in labelling.bids if b.response_index is not None}
+    distress = [i for i, c in enumerate(labelling.cues) if speaks_of_self_harm(c)] if language.read else []
     sugg = suggestions(conv.people, labelling.labels, labelling.bids, eps, withheld, signs, responders=responders,
-                       words_read=language.read)
+                       words_read=language.read, distress=distress)
     return ConversationAnalysis(conv, labelling.labels, labelling.bids, labelling.cues, eps, withheld, weekly,
                                 monthly, signs, sugg, language)
 

@@ -171,6 +171,8 @@ class Suggestion:
     practice: str
     evidence: list[int] = field(default_factory=list)
     help_resources: bool = False
+    crisis: bool = False
+    """It speaks of wanting to die or of self-harm: the help named with it starts with crisis lines."""
 
 
 @dataclass(slots=True)

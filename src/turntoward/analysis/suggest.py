@@ -7,6 +7,7 @@ never a score (DESIGN.md, Safety and consent). The wording lives in `suggestions
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -34,14 +35,19 @@ def _texts() -> dict[str, dict[str, Any]]:
     return tomllib.loads(raw)
 
 
-def help_resources() -> list[str]:
-    """Where to turn for help with control, threats or abuse (plain words, no score)."""
-    return list(_texts()["help"]["resources"])
+def help_resources(suggested: Sequence[Suggestion]) -> list[str]:
+    """Where to turn for help, when one of `suggested` calls for it: with control, threats or abuse
+    (plain words, no score), and first of all crisis lines where a message speaks of wanting to
+    die or of self-harm. Nothing when none calls for help."""
+    crisis = list(_texts()["help"]["crisis"]) if any(s.crisis for s in suggested) else []
+    abuse = any(s.help_resources and not s.crisis for s in suggested)
+    return crisis + (list(_texts()["help"]["resources"]) if abuse else [])
 
 
 def _make(key: str, evidence: list[int], **fmt: object) -> Suggestion:
     t = _texts()[key]
-    return Suggestion(t["text"].format(**fmt), t["practice"], evidence[:10], bool(t.get("help", False)))
+    return Suggestion(t["text"].format(**fmt), t["practice"], evidence[:10], bool(t.get("help", False)),
+                      bool(t.get("crisis", False)))
 
 
 def suggestions(
@@ -54,10 +60,12 @@ def suggestions(
     *,
     responders: dict[int, str],
     words_read: bool = True,
+    distress: Sequence[int] = (),
 ) -> list[Suggestion]:
     """What to try next, most important first. `responders` names who answered each bid (by the
     bid's index; unanswered bids are absent). Where the words were not read (a chat not in
-    English), nothing is said to be going well.
+    English), nothing is said to be going well. `distress`: the messages that speak of wanting to
+    die or of self-harm (`bids.speaks_of_self_harm`), which come first of all.
 
     In a chat of two, every bid one person makes is received by the other, answered or not. In
     a group a bid is received by whoever answered it, and one nobody answered by nobody in
@@ -66,6 +74,8 @@ def suggestions(
     """
     out: list[Suggestion] = []
     group = len(people) > 2
+    if distress:
+        out.append(_make("self_harm", list(distress), n=len(distress)))
     control = [lab.index for lab in labels if lab.control]
     if control:
         out.append(_make("control", control, n=len(control)))

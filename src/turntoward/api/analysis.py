@@ -187,7 +187,7 @@ def conversation_summary(result: ConversationAnalysis) -> dict[str, Any]:
                      "english": result.language.english, "read": result.language.read,
                      "months_not_read": list(result.language.months_not_read), "note": result.language.note()},
         "suggestions": [{"text": s.text, "practice": s.practice, "evidence": s.evidence} for s in result.suggestions],
-        "help": help_resources() if any(s.help_resources for s in result.suggestions) else [],
+        "help": help_resources(result.suggestions),
     }
 
 

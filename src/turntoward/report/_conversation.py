@@ -142,7 +142,7 @@ class ConversationBuilder:
                 (owns if lab.accountability.value == "owns" else deflects)[msgs[lab.index].author] += 1
         control_indices = r.control_messages
         control = [self.control_quote(i) for i in control_indices[:_QUOTED_EXAMPLES * 2]]
-        helps = help_resources() if any(s.help_resources for s in r.suggestions) else []
+        helps = help_resources(r.suggestions)
         view = ConversationView(
             number=self.n, anchor=f"conversation-{self.n}", title=nm.conversation(self.n, conv.title),
             source=self.src, relationship=conv.relationship.value, people=[nm.person(p) for p in shown],

@@ -42,6 +42,7 @@ from turntoward.analysis.backends._linear import (
 )
 from turntoward.analysis.backends._tone import tones, tones_of
 from turntoward.analysis.backends.rules import RulesBackend, RulesPass, answer_bid, reacted
+from turntoward.analysis.bids import speaks_of_self_harm
 from turntoward.analysis.conflict import WARM_CUES
 from turntoward.analysis.context import waking_seconds
 from turntoward.analysis.findings import Accountability, Bid, BidKind, Horseman, MessageLabel, Outcome
@@ -316,9 +317,19 @@ class HybridBackend:
             return
         k = decided.chosen["kind"][row]
         kind = m["kind"].classes[k]
+        c = rp.labelling.cues[i]
+        distress = speaks_of_self_harm(c) and kind not in ("feelings", "support")
+        if distress:
+            # Wanting to die or to hurt oneself is a bid of feelings whatever the model made of it
+            # (it read "Actually want to end my life" in a real group as humour): the phrase is the
+            # reason, not the features that pushed the model elsewhere.
+            kind = "feelings"
+            k = m["kind"].classes.index(kind)
         if kind != "none":
-            cues = rule.bid.cues if rule.bid is not None else []
-            cues = cues + [f"model:{f}" for f in top]
+            if distress:
+                cues = [f"self_harm:{p}" for p in c.hits["self_harm"]]
+            else:
+                cues = (rule.bid.cues if rule.bid is not None else []) + [f"model:{f}" for f in top]
             bid = Bid(index=msgs[i].index, author=msgs[i].author, kind=BidKind(kind),
                       score=round(decided.kind_p[row][k], 3), cues=cues)
             bids.append(bid)
@@ -328,7 +339,6 @@ class HybridBackend:
         # hasn't improved then" opens a quarrel with no stock phrase); control needs a control
         # cue. A playful or fond line outside a quarrel is never a horseman, and calling a warm
         # message controlling would be a harm of its own (DESIGN.md, Safety and consent).
-        c = rp.labelling.cues[i]
         h = m["horseman"].classes[decided.chosen["horseman"][row]]
         # "In a quarrel" here is its heat (`RulesPass.heated`), not any message within six hours of
         # a sharp word: in a busy group, banter hours after one insult is not part of a fight.
