@@ -62,6 +62,13 @@ def test_a_bin_is_told_as_the_range_it_holds():
     assert describe(f"model:lat={_bin(5000, LATENCY_MINUTES)}") == "answered 3 days or more later"
 
 
+def test_every_lexicon_cue_reads_as_words():
+    from turntoward.analysis._text import default_lexicon
+
+    unsaid = [name for name in default_lexicon().cues if describe(f"{name}:x") == f"{name}:x"]
+    assert unsaid == []
+
+
 def test_lexicon_rule_and_reaction_cues_read_as_words():
     assert describe("invites:wanna") == '"wanna" (an invitation)'
     assert describe("minimal_reply").startswith("a minimal reply")

@@ -31,6 +31,7 @@ _CUES = {
     "checks_in": "a check-in",
     "shares_news": "news",
     "feeling_word": "a feeling word",
+    "self_harm": "words about wanting to die or hurting oneself",
     "affection": "affection",
     "invites": "an invitation",
     "asks_support": "a request for support",
