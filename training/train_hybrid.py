@@ -234,13 +234,31 @@ def _train(name: str, rows: list[list[str]], answers: list[str | tuple[str, ...]
     return train(rows, answers, CLASSES[name], l2=l2, epochs=epochs, class_weight=weights)
 
 
+GAP_DROPOUT = 0.0
+"""With --gap-dropout P: the share of the kind models' timing features (how soon a message answered
+the one before, how soon the next reply came) left out of their training rows, each feature of each
+row by a coin seeded with the conversation, so the models cannot lean on our writers' timing alone
+(README, "Real chats, labelled"). The readings the second pass learns from still see every feature."""
+_GAPS = ("reply_gap=", "next_gap=")
+
+
+def _without_some_gaps(rows: list[list[str]], key: str) -> list[list[str]]:
+    def kept(i: int, f: str) -> bool:
+        return not f.startswith(_GAPS) or zlib.crc32(f"{key}#{i}#{f}".encode()) / 2**32 >= GAP_DROPOUT
+
+    return [[f for f in row if kept(i, f)] for i, row in enumerate(rows)]
+
+
 def _pool(prepared: list[Prepared], name: str) -> tuple[list[list[str]], list[str | tuple[str, ...]]]:
     """The rows of model `name` and what each should learn: the annotators' votes where known."""
     rows: list[list[str]] = []
     answers: list[str | tuple[str, ...]] = []
     for p in prepared:
         for q in (p, p.copy) if p.copy else (p,):
-            rows += q.rows.rows[name]
+            if name == "kind" and GAP_DROPOUT:
+                rows += _without_some_gaps(q.rows.rows[name], f"{Path(q.conv.source).name}#{q is p.copy}")
+            else:
+                rows += q.rows.rows[name]
             answers += q.votes[name] if q.votes and name in q.votes else q.rows.answers[name]
     return rows, answers
 
@@ -535,7 +553,11 @@ def main() -> int:
                     help="the casual copies of seeds N, N+1, ... (another set, to see how far an average moves)")
     ap.add_argument("--jobs", type=int, default=1, help="processes for --seeds (each needs about 1 GB)")
     ap.add_argument("--out", type=Path, default=OUT, help="where to write the models")
+    ap.add_argument("--gap-dropout", type=float, default=0.0,
+                    help="share of the kind models' timing features left out of training rows (see GAP_DROPOUT)")
     args = ap.parse_args()
+    global GAP_DROPOUT
+    GAP_DROPOUT = args.gap_dropout
     chats = cordial_conversations(args.cordial) if args.cordial else []
     items = load_corpus(args.corpus)
     print(f"{len(items)} labelled conversations, {sum(len(c.messages) for c, _ in items)} messages", flush=True)
