@@ -177,3 +177,19 @@ def test_the_import_command_still_refuses_a_spreadsheet_named_directly(
 
     assert code == 2
     assert err.count("\n") == 1 and err.startswith(f"error: {folder / 'expenses.csv'}: expected a column")
+
+
+def test_a_zip_whose_compressed_chat_is_damaged_is_an_error_naming_it(tmp_path: Path) -> None:
+    """Damaged deflate data raises zlib.error deep in zipfile (found by mutating our fixtures): it
+    must come out as an import error naming the member, not a traceback."""
+    archive = tmp_path / "WhatsApp Chat with Noor.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("WhatsApp Chat with Noor.txt", CHAT * 50)
+        info = zf.getinfo("WhatsApp Chat with Noor.txt")
+    data = bytearray(archive.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start:start + 8] = b"\xff" * 8  # a deflate block of the reserved type
+    archive.write_bytes(bytes(data))
+    with pytest.raises(ImportFormatError) as err:
+        api.load_conversations([str(archive)])
+    assert "WhatsApp Chat with Noor.zip" in str(err.value) and "damaged compressed data" in str(err.value)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import codecs
 import os
 import zipfile
+import zlib
 from collections.abc import Callable, Hashable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -35,6 +36,21 @@ def decode_text(name: str, data: bytes, expected: str) -> str:
         bad = data[exc.start : exc.end].hex(" ")
         raise ImportFormatError(name, expected, line=line,
                                 found=f"byte {bad}, not UTF-8: save or export the file as UTF-8") from exc
+
+
+_UNREADABLE: tuple[type[BaseException], ...] = (OSError, zipfile.BadZipFile, KeyError, zlib.error, EOFError)
+"""What reading a file or an archive's member raises where its bytes cannot be had: a damaged
+archive's deflated data raises zlib.error, a truncated one EOFError."""
+_UNOPENABLE: tuple[type[BaseException], ...] = (RuntimeError, NotImplementedError)
+"""What opening an archive's member raises where it is encrypted or compressed in a way zipfile
+cannot read: caught only around the opening, so a bug of the same type in a parser still shows."""
+
+
+def _why(exc: BaseException) -> str:
+    """An exception in words for an error message ("damaged compressed data: ...")."""
+    if isinstance(exc, zlib.error | EOFError):
+        return f"damaged compressed data ({exc or 'it ends too soon'})"
+    return str(exc)
 
 
 @dataclass(frozen=True)
@@ -67,8 +83,8 @@ class Source:
             assert self.archive is not None and self.member is not None
             with _zip(self.archive) as zf:
                 return zf.read(self.member)
-        except (OSError, zipfile.BadZipFile, KeyError) as exc:
-            raise ImportFormatError(self.name, "a readable file", found=str(exc)) from exc
+        except (*_UNREADABLE, *_UNOPENABLE) as exc:
+            raise ImportFormatError(self.name, "a readable file", found=_why(exc)) from exc
 
     def read_text(self, expected: str) -> str:
         """The file as text (`decode_text`); bytes it cannot decode raise ImportFormatError
@@ -77,17 +93,22 @@ class Source:
 
     @contextmanager
     def stream(self) -> Iterator[IO[bytes]]:
-        """The file as a binary stream, read as it goes (for exports too big to hold whole)."""
-        try:
-            if self.path is not None:
-                with self.path.open("rb") as fh:
-                    yield fh
-            else:
-                assert self.archive is not None and self.member is not None
-                with _zip(self.archive) as zf, zf.open(self.member) as fh:
-                    yield fh
-        except (OSError, zipfile.BadZipFile, KeyError) as exc:
-            raise ImportFormatError(self.name, "a readable file", found=str(exc)) from exc
+        """The file as a binary stream, read as it goes (for exports too big to hold whole). A member
+        of an archive that cannot be opened (encrypted, an unknown compression) or whose compressed
+        data is damaged raises ImportFormatError, whether it fails on opening or while read."""
+        with ExitStack() as stack:
+            try:
+                if self.path is not None:
+                    fh: IO[bytes] = stack.enter_context(self.path.open("rb"))
+                else:
+                    assert self.archive is not None and self.member is not None
+                    fh = stack.enter_context(stack.enter_context(_zip(self.archive)).open(self.member))
+            except (*_UNREADABLE, *_UNOPENABLE) as exc:
+                raise ImportFormatError(self.name, "a readable file", found=_why(exc)) from exc
+            try:
+                yield fh
+            except _UNREADABLE as exc:
+                raise ImportFormatError(self.name, "a readable file", found=_why(exc)) from exc
 
     def head(self, size: int = HEAD_BYTES) -> bytes:
         """The first `size` bytes, for format detection."""
