@@ -193,3 +193,17 @@ def test_a_zip_whose_compressed_chat_is_damaged_is_an_error_naming_it(tmp_path: 
     with pytest.raises(ImportFormatError) as err:
         api.load_conversations([str(archive)])
     assert "WhatsApp Chat with Noor.zip" in str(err.value) and "damaged compressed data" in str(err.value)
+
+
+def test_a_zip_that_claims_a_zip_version_from_the_future_is_an_error_naming_it(tmp_path: Path) -> None:
+    """zipfile refuses it with NotImplementedError (found by mutating our fixtures)."""
+    archive = tmp_path / "WhatsApp Chat with Noor.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("WhatsApp Chat with Noor.txt", CHAT)
+    data = bytearray(archive.read_bytes())
+    central = data.find(b"PK\x01\x02")
+    data[central + 6:central + 8] = (104).to_bytes(2, "little")  # "version needed to extract": 10.4
+    archive.write_bytes(bytes(data))
+    with pytest.raises(ImportFormatError) as err:
+        api.load_conversations([str(archive)])
+    assert "WhatsApp Chat with Noor.zip" in str(err.value) and "zip file version 10.4" in str(err.value)

@@ -46,6 +46,11 @@ _UNOPENABLE: tuple[type[BaseException], ...] = (RuntimeError, NotImplementedErro
 cannot read: caught only around the opening, so a bug of the same type in a parser still shows."""
 
 
+_BAD_ARCHIVE: tuple[type[BaseException], ...] = (OSError, zipfile.BadZipFile, NotImplementedError)
+"""What opening a zip archive raises where it cannot be read: zipfile also refuses a damaged
+directory that claims a "zip file version" it does not know with NotImplementedError."""
+
+
 def _why(exc: BaseException) -> str:
     """An exception in words for an error message ("damaged compressed data: ...")."""
     if isinstance(exc, zlib.error | EOFError):
@@ -203,7 +208,7 @@ def _zip(archive: Path) -> Iterator[zipfile.ZipFile]:
 
 def archive_members(archive: Path) -> frozenset[str]:
     """Every member name of the zip `archive` (kept while `_zip_members` goes through it). Raises
-    OSError or zipfile.BadZipFile where it cannot be read."""
+    one of `_BAD_ARCHIVE` where it cannot be read."""
     held = _OPEN.get(archive)
     if held is not None:
         return held.names
@@ -233,7 +238,7 @@ def _archive_index(archive: str, mtime_ns: int, size: int, index: Callable[..., 
     try:
         with zipfile.ZipFile(archive) as zf:
             names = tuple(i.filename for i in zf.infolist() if not i.is_dir())
-    except (OSError, zipfile.BadZipFile) as exc:
+    except _BAD_ARCHIVE as exc:
         raise ImportFormatError(archive, "a readable zip archive", found=str(exc)) from exc
     return index(names, *args)
 
@@ -273,7 +278,7 @@ def _names_by_folder(names: tuple[str, ...], keep: Callable[[str], bool]) -> dic
 def _zip_members(archive: Path, shown: str) -> Iterator[Source]:
     try:
         zf = zipfile.ZipFile(archive)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except _BAD_ARCHIVE as exc:
         raise ImportFormatError(shown, "a zip archive of a chat export", found=str(exc)) from exc
     with zf:
         outer = _OPEN.get(archive)
