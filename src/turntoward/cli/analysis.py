@@ -102,7 +102,7 @@ def _print_analysis(analysis: aa.Analysis) -> None:
             console.print(f"• {escape(sug.text)}")
         if len(result.suggestions) > 3:
             console.print(f"  (and {len(result.suggestions) - 3} more in the report and --summary-json)")
-        if any(sug.help_resources for sug in result.suggestions):
+        if s["help"]:  # `help_resources` of the suggestions: nothing when none calls for help
             console.print("[bold]Help:[/] " + " ".join(escape(h) for h in s["help"]))
         console.print()
     for d in analysis.drift:

@@ -44,8 +44,6 @@ archive's deflated data raises zlib.error, a truncated one EOFError."""
 _UNOPENABLE: tuple[type[BaseException], ...] = (RuntimeError, NotImplementedError)
 """What opening an archive's member raises where it is encrypted or compressed in a way zipfile
 cannot read: caught only around the opening, so a bug of the same type in a parser still shows."""
-
-
 _BAD_ARCHIVE: tuple[type[BaseException], ...] = (OSError, zipfile.BadZipFile, NotImplementedError)
 """What opening a zip archive raises where it cannot be read: zipfile also refuses a damaged
 directory that claims a "zip file version" it does not know with NotImplementedError."""
@@ -208,12 +206,15 @@ def _zip(archive: Path) -> Iterator[zipfile.ZipFile]:
 
 def archive_members(archive: Path) -> frozenset[str]:
     """Every member name of the zip `archive` (kept while `_zip_members` goes through it). Raises
-    one of `_BAD_ARCHIVE` where it cannot be read."""
+    ImportFormatError where the archive cannot be read."""
     held = _OPEN.get(archive)
     if held is not None:
         return held.names
-    with zipfile.ZipFile(archive) as zf:
-        return frozenset(zf.namelist())
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            return frozenset(zf.namelist())
+    except _BAD_ARCHIVE as exc:
+        raise ImportFormatError(str(archive), "a readable zip archive", found=str(exc)) from exc
 
 
 T = TypeVar("T")

@@ -114,7 +114,6 @@ groups "Group Chat" and read custom-emoji reactions.
 from __future__ import annotations
 
 import re
-import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -206,7 +205,7 @@ def _beside_group_info(source: Source) -> bool:
         return False  # a name only: nothing beside it to look at
     try:
         return source.sibling("group_info.json") is not None
-    except (OSError, zipfile.BadZipFile):
+    except ImportFormatError:  # an archive that cannot be listed: nothing to be found beside it
         return False
 
 
@@ -632,11 +631,8 @@ def _user_info(source: Source) -> Source | None:
     if groups_member.name != "Groups":
         return None
     users = "Users/" if str(groups_member.parent) == "." else f"{groups_member.parent}/Users/"
-    try:
-        names = [n for n in sorted(archive_members(source.archive)) if n.startswith(users)
-                 and n.endswith("/user_info.json") and n.count("/") == users.count("/") + 1]
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise ImportFormatError(str(source.archive), "a zip archive of a chat export", found=str(exc)) from exc
+    names = [n for n in sorted(archive_members(source.archive)) if n.startswith(users)
+             and n.endswith("/user_info.json") and n.count("/") == users.count("/") + 1]
     if len(names) != 1:
         return None
     return Source(f"{source.archive}!{names[0]}", archive=source.archive, member=names[0])
