@@ -204,17 +204,22 @@ def _zip(archive: Path) -> Iterator[zipfile.ZipFile]:
         yield zf
 
 
+def _open_zip(archive: Path | str, shown: str, expected: str = "a readable zip archive") -> zipfile.ZipFile:
+    """The zip `archive`, opened; one that cannot be read raises ImportFormatError naming it as `shown`."""
+    try:
+        return zipfile.ZipFile(archive)
+    except _BAD_ARCHIVE as exc:
+        raise ImportFormatError(shown, expected, found=str(exc)) from exc
+
+
 def archive_members(archive: Path) -> frozenset[str]:
     """Every member name of the zip `archive` (kept while `_zip_members` goes through it). Raises
     ImportFormatError where the archive cannot be read."""
     held = _OPEN.get(archive)
     if held is not None:
         return held.names
-    try:
-        with zipfile.ZipFile(archive) as zf:
-            return frozenset(zf.namelist())
-    except _BAD_ARCHIVE as exc:
-        raise ImportFormatError(str(archive), "a readable zip archive", found=str(exc)) from exc
+    with _open_zip(archive, str(archive)) as zf:
+        return frozenset(zf.namelist())
 
 
 T = TypeVar("T")
@@ -236,11 +241,8 @@ def archive_index(archive: Path, index: Callable[..., T], *args: Hashable) -> T:
 @lru_cache(maxsize=4)
 def _archive_index(archive: str, mtime_ns: int, size: int, index: Callable[..., Any],
                    args: tuple[Hashable, ...]) -> Any:
-    try:
-        with zipfile.ZipFile(archive) as zf:
-            names = tuple(i.filename for i in zf.infolist() if not i.is_dir())
-    except _BAD_ARCHIVE as exc:
-        raise ImportFormatError(archive, "a readable zip archive", found=str(exc)) from exc
+    with _open_zip(archive, archive) as zf:
+        names = tuple(i.filename for i in zf.infolist() if not i.is_dir())
     return index(names, *args)
 
 
@@ -277,11 +279,7 @@ def _names_by_folder(names: tuple[str, ...], keep: Callable[[str], bool]) -> dic
 
 
 def _zip_members(archive: Path, shown: str) -> Iterator[Source]:
-    try:
-        zf = zipfile.ZipFile(archive)
-    except _BAD_ARCHIVE as exc:
-        raise ImportFormatError(shown, "a zip archive of a chat export", found=str(exc)) from exc
-    with zf:
+    with _open_zip(archive, shown, "a zip archive of a chat export") as zf:
         outer = _OPEN.get(archive)
         _OPEN[archive] = _Held(zf, frozenset(zf.namelist()))
         try:
