@@ -43,6 +43,15 @@ def test_analyze_prints_a_readable_summary_without_a_database(tmp_path, monkeypa
     assert not (tmp_path / "never-created.db").exists()
 
 
+def test_analyze_says_once_after_all_its_chats_how_far_to_trust_a_single_reading():
+    friends = next((ROOT / "examples/friends").iterdir())
+    result = invoke("analyze", str(COUPLE), str(friends))
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())  # as the terminal wrapped it
+    assert text.count("These readings are often wrong about a single message.") == 1
+    assert text.endswith("`turntoward explain SOURCE:INDEX` shows why one message was read as it was.")
+
+
 def test_analysis_never_touches_the_network(tmp_path, monkeypatch):
     def refuse(*_a, **_k):
         raise AssertionError("the analysis tried to open a network connection")

@@ -21,7 +21,7 @@ from rich.table import Table
 
 from turntoward._runtime import write_whole
 from turntoward.analysis.backends import DEFAULT_BACKEND
-from turntoward.analysis.scoring import Scores, at, differences, score
+from turntoward.analysis.scoring import RELIABILITY_NOTE, Scores, at, differences, score
 from turntoward.api import analysis as aa
 from turntoward.cli import app
 from turntoward.cli.data import AnyLanguage, ColumnMap, Db, Passphrase, Workers, import_options
@@ -107,6 +107,9 @@ def _print_analysis(analysis: aa.Analysis) -> None:
         console.print()
     for d in analysis.drift:
         console.print(f"[bold]drift ({d.status.value}):[/] {escape(d.evidence)}")
+    if analysis.conversations:
+        console.print(f"[dim]{escape(RELIABILITY_NOTE)} `turntoward explain SOURCE:INDEX` shows why one "
+                      "message was read as it was.[/]")
 
 
 TargetsArg = Annotated[

@@ -10,6 +10,7 @@ from typing import Any
 
 from turntoward.analysis.checkin_signs import CHECKIN_SIGNS, CheckinSeries, checkin_signs
 from turntoward.analysis.engine import Analysis, ConversationAnalysis
+from turntoward.analysis.scoring import RELIABILITY_NOTE
 from turntoward.report._conversation import ConversationBuilder
 from turntoward.report._redact import Namer
 from turntoward.report.view import ConversationView, DriftView, ReportView, SignView, Summary, texts
@@ -107,4 +108,5 @@ def build_view(analysis: Analysis, *, redact: bool = False, checkins: list[Check
         me=namer.person(analysis.me) if analysis.me else None, summary=_overall(views, drift),
         conversations=views, drift=drift, contact=_contact(analysis.conversations, views) if len(views) > 1 else [],
         checkins=_checkin_rows(checkins or [], namer), reference=ref, reflection=list(words["reflection"]["questions"]),
+        reliability=RELIABILITY_NOTE,
     )

@@ -150,3 +150,5 @@ class ReportView:
     checkins: list[dict[str, Any]]
     reference: dict[str, Any]
     reflection: list[str]
+    reliability: str
+    """How far to trust one reading (`analysis.scoring.RELIABILITY_NOTE`)."""
