@@ -17,7 +17,7 @@ OUTCOMES = ("toward", "away", "against")
 RELIABILITY_NOTE = (
     "These readings are often wrong about a single message. Measured on real chats from other people "
     "against careful human readers, about half of the messages turntoward read as bids were bids to "
-    "them, and it missed about a third of the bids they saw. Trust a pattern over many messages more "
+    "them, and it missed more than a third of the bids they saw. Trust a pattern over many messages more "
     "than any one reading, and look at the messages behind it."
 )
 """How far to trust one reading, said wherever findings are shown (the report, `analyze`). The
