@@ -728,21 +728,28 @@ def test_notices_written_as_if_someone_said_them_are_not_messages() -> None:
         "A contact set your nickname to pulga.", "You pinned a message.", "Vaughn is waving at you!",
         "Dites bonjour à votre nouvelle amie Facebook Manon.", "Lan đã đổi chủ đề thành Tình yêu.",
         "Một người liên hệ đã đặt biệt danh của bạn là Mèo",
+        # seen in the third sweep: "A contact" and spelt-out or lower-case nicknames doing the rest
+        "A contact set the emoji to 🐬.", "A contact added you and 3 others to the group.",
+        "A contact changed the chat theme to Aqua.", "A contact set the nickname for Ines Navarro to Nessie.",
+        "A contact started sharing video.", "R  i  c  o added Thanh Vu to the group.", "I n e s changed the theme.",
+        "big spoon set the emoji to 🔥.", "big spoon changed the chat theme.",
+        "Thanh has taken your quiz. Find out their score!",
     ]
     words = ["Thought we voted for Sunday but I might be wrong", "she named the group after her cat.",
              "you changed the group photo?? why", "Sorry I missed your call.", "I created the group.",
              "Oh I joined the call.", "she responded", "I responded", "oh i joined the call.",
-             "so we changed the theme to red", "I pinned a message."]
+             "so we changed the theme to red", "I pinned a message.", "oh I set the emoji to 🔥.",
+             "I changed the chat theme.", "Rico has taken your quiz. Find out their score then"]
     entries = [_entry("Rico Lopez", k, text, type="Generic") for k, text in enumerate(notices)]
-    entries.append(_entry("Thanh Vu", 20, "The video call ended.", call_duration=926))  # newer exports: no type
-    entries += [_entry("Ines Navarro", 30 + k, text, type="Generic") for k, text in enumerate(words)]
-    entries.append(_entry("Rico Lopez", 40, "You sent an attachment.", share={"link": "https://example.org/reel/1"}))
-    entries.append(_entry("Rico Lopez", 41, "Rico sent an attachment."))
-    entries.append(_entry("Rico Lopez", 42, "Vợ yêu đã gửi một file đính kèm.",  # "... sent an attachment."
+    entries.append(_entry("Thanh Vu", 60, "The video call ended.", call_duration=926))  # newer exports: no type
+    entries += [_entry("Ines Navarro", 70 + k, text, type="Generic") for k, text in enumerate(words)]
+    entries.append(_entry("Rico Lopez", 100, "You sent an attachment.", share={"link": "https://example.org/reel/1"}))
+    entries.append(_entry("Rico Lopez", 101, "Rico sent an attachment."))
+    entries.append(_entry("Rico Lopez", 102, "Vợ yêu đã gửi một file đính kèm.",  # "... sent an attachment."
                           share={"link": "https://example.org/post/2"}))
-    entries.append(_entry("Rico Lopez", 43, "sudharsan sent an attachment.",  # a lower-case username (seen)
+    entries.append(_entry("Rico Lopez", 103, "sudharsan sent an attachment.",  # a lower-case username (seen)
                           share={"link": "https://example.org/reel/3"}))
-    entries.append(_entry("Rico Lopez", 44, "Manon a envoyé un lien.", share={"link": "https://example.org/4"}))
+    entries.append(_entry("Rico Lopez", 104, "Manon a envoyé un lien.", share={"link": "https://example.org/4"}))
     doc = {"participants": [{"name": "Rico Lopez"}, {"name": "Ines Navarro"}, {"name": "Thanh Vu"}],
            "title": "Viv Birthday Group", "messages": list(reversed(entries))}
     (conv,) = parse_text(json.dumps(doc))

@@ -96,7 +96,8 @@ REACTION_NOTICE_MAX = 260
 # Not a name: how people start their own sentences ("I created the group.", "Sorry I missed your call.").
 _NOT_A_NAME = (r"(?!(?:I|I'm|I've|We|She|He|They|It|Sorry|Oh|Ok|Okay|Yes|Yeah|No|So|And|But|Just|Also|Lol"
                r"|Haha|Omg|Did|Have|Has|Why|When|Who|Someone|Somebody|Everyone|Nobody|Je|J'ai|Eu)\b)")
-_ACTOR = rf"(?:{_NOT_A_NAME}(?![a-z])\S+(?: (?![a-z])\S+){{0,5}})"
+# Meta's own actors too: "A contact" (someone who left Facebook) and a nickname spelt out ("A  l  e  x").
+_ACTOR = rf"(?:A contact|\S(?: {{1,2}}\S){{2,30}}|{_NOT_A_NAME}(?![a-z])\S+(?: (?![a-z])\S+){{0,5}})"
 _ANYONE = r"(?:\S+(?: \S+){0,5})"  # before Meta's own term, "bate-papo de vídeo" (a username may be lower-case)
 # Whoever, before a phrase only Meta writes ("joined the video chat.", "sent an attachment."): a
 # lower-case username ("sudharsan"), a nickname spelt out ("J u l i a n a"), or "A contact".
@@ -106,14 +107,17 @@ GROUP_NOTICES = re.compile(
     rf"|{_ACTOR} (?:added|removed) .{{1,120}} (?:to|from) the group\."
     rf"|{_ACTOR} (?:added|removed) .{{1,120}} as a group admin\."
     rf"|{_ACTOR} named the group .{{1,200}}\.|{_ACTOR} removed the group name\."
-    rf"|{_ACTOR} (?:changed|removed) the group photo\.|{_ACTOR} changed the chat theme(?: to .{{1,80}})?\."
+    rf"|{_ACTOR} (?:changed|removed) the group photo\."
+    # a lower-case nickname does these too (seen): "big spoon changed the chat theme."
+    rf"|(?:{_ACTOR}|{_SOMEONE}) changed the (?:chat )?theme(?: to [^\n]{{1,80}})?\."
     rf"|{_SOMEONE} changed the theme to [^\n]{{1,80}}"  # Instagram: "… changed the theme to Monochrome" (seen)
     rf"|A contact (?:set your nickname to [^\n]{{1,120}}|changed the theme to [^\n]{{1,80}})"
     rf"|{_SOMEONE} (?:pinned|unpinned) a message\."
     rf"|{_SOMEONE} (?:is waving at you|waved at you)!"
     r"|Say hi to your new Facebook friend [^\n]{1,80}\.?"
     r"|Dites bonjour à votre nouvel(?:le)? ami(?:e)? Facebook [^\n]{1,80}\.?"
-    rf"|{_ACTOR} set (?:the|his|her|their|your) (?:own )?(?:emoji|quick reaction) to .{{1,40}}\."
+    rf"|(?:{_ACTOR}|{_SOMEONE}) set (?:the|his|her|their|your) (?:own )?(?:emoji|quick reaction) to [^\n]{{1,40}}\."
+    rf"|{_ACTOR} has taken your quiz\. Find out their score!"  # a quiz game's notice (seen)
     rf"|{_ACTOR} (?:set|cleared) (?:his|her|their|your) (?:own )?nickname(?: to .{{1,120}})?\."
     rf"|{_ACTOR} (?:set|cleared) the nickname for .{{1,120}}\."
     rf"|{_ACTOR} (?:voted for|changed (?:his|her|their|your) vote to) \".{{1,200}}\""
@@ -135,6 +139,7 @@ CALL_NOTICES = re.compile(
     # Instagram's, without a full stop; spelt-out nicknames and usernames joining (all seen)
     rf"|(?:Audio|Video) (?:call|chat) ended|{_SOMEONE} started (?:a|an) (?:video chat|audio call|video call)"
     rf"|{_SOMEONE} joined the (?:call|video chat|audio call)\."
+    rf"|{_SOMEONE} started sharing (?:video|(?:the |their )?screen)\."
     rf"|You missed a (?:video chat|call|video call) from [^\n]{{1,80}}\."
     rf"|{_ACTOR} missed (?:your|a) (?:video )?call(?: with .{{1,80}})?\."
     rf"|{_ACTOR} a manqué votre (?:appel|discussion vidéo)\.|Vous avez (?:manqué|reçu) un appel de .{{1,80}}\."
