@@ -733,13 +733,15 @@ def test_notices_written_as_if_someone_said_them_are_not_messages() -> None:
         "A contact changed the chat theme to Aqua.", "A contact set the nickname for Ines Navarro to Nessie.",
         "A contact started sharing video.", "R  i  c  o added Thanh Vu to the group.", "I n e s changed the theme.",
         "big spoon set the emoji to 🔥.", "big spoon changed the chat theme.",
+        "big spoon set the nickname for Rico Lopez to Ricochet.", "big spoon set her own nickname to Spoon.",
         "Thanh has taken your quiz. Find out their score!",
     ]
     words = ["Thought we voted for Sunday but I might be wrong", "she named the group after her cat.",
              "you changed the group photo?? why", "Sorry I missed your call.", "I created the group.",
              "Oh I joined the call.", "she responded", "I responded", "oh i joined the call.",
              "so we changed the theme to red", "I pinned a message.", "oh I set the emoji to 🔥.",
-             "I changed the chat theme.", "Rico has taken your quiz. Find out their score then"]
+             "I changed the chat theme.", "Rico has taken your quiz. Find out their score then",
+             "so I set the nickname for her to bestie."]
     entries = [_entry("Rico Lopez", k, text, type="Generic") for k, text in enumerate(notices)]
     entries.append(_entry("Thanh Vu", 60, "The video call ended.", call_duration=926))  # newer exports: no type
     entries += [_entry("Ines Navarro", 70 + k, text, type="Generic") for k, text in enumerate(words)]

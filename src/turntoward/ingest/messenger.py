@@ -118,8 +118,8 @@ GROUP_NOTICES = re.compile(
     r"|Dites bonjour à votre nouvel(?:le)? ami(?:e)? Facebook [^\n]{1,80}\.?"
     rf"|(?:{_ACTOR}|{_SOMEONE}) set (?:the|his|her|their|your) (?:own )?(?:emoji|quick reaction) to [^\n]{{1,40}}\."
     rf"|{_ACTOR} has taken your quiz\. Find out their score!"  # a quiz game's notice (seen)
-    rf"|{_ACTOR} (?:set|cleared) (?:his|her|their|your) (?:own )?nickname(?: to .{{1,120}})?\."
-    rf"|{_ACTOR} (?:set|cleared) the nickname for .{{1,120}}\."
+    rf"|(?:{_ACTOR}|{_SOMEONE}) (?:set|cleared) (?:his|her|their|your) (?:own )?nickname(?: to [^\n]{{1,120}})?\."
+    rf"|(?:{_ACTOR}|{_SOMEONE}) (?:set|cleared) the nickname for [^\n]{{1,120}}\."
     rf"|{_ACTOR} (?:voted for|changed (?:his|her|their|your) vote to) \".{{1,200}}\""
     rf"(?: and \d+ other options?)? in the poll: .{{0,200}}"
     rf"|{_ACTOR}'s poll has (?:multiple )?updates?\.|This poll is no longer available\.?"
