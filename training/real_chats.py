@@ -4,8 +4,9 @@
     .venv/bin/python training/real_chats.py --sources DIR --out /tmp/real
     .venv/bin/turntoward evaluate /tmp/real/A      # and /tmp/real/B: the two annotators
 
-Sixteen excerpts of 45 messages, cut from real English exports that other projects committed to
-public GitHub repositories. The chats are not ours to publish, so the repository keeps only where
+Twenty-eight excerpts of 45 messages, cut at random places from real English (and code-switched)
+exports that other projects committed to public GitHub repositories: real_01-16 first, real_17-28
+later, labelled the same way. The chats are not ours to publish, so the repository keeps only where
 each excerpt comes from (`real_chats/manifest.json`: repository, commit, the export's files with
 their git blob ids, and where the excerpt starts among the export's text and media messages) and what two
 independent annotators labelled on it, following ANNOTATION.md (`real_chats/labels_A.json`,
