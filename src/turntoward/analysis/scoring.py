@@ -16,14 +16,14 @@ OUTCOMES = ("toward", "away", "against")
 
 RELIABILITY_NOTE = (
     "These readings are often wrong about a single message. Measured on real chats from other people "
-    "against careful human readers, about half of the messages turntoward read as bids were bids to "
-    "them, and it missed more than a third of the bids they saw. Trust a pattern over many messages more "
-    "than any one reading, and look at the messages behind it."
+    "against careful human readers, a little over half of the messages turntoward read as bids were "
+    "bids to them, and it missed about two in five of the bids they saw. Trust a pattern over many "
+    "messages more than any one reading, and look at the messages behind it."
 )
 """How far to trust one reading, said wherever findings are shown (the report, `analyze`). The
 figures are the README's real-chat measurement ("Real chats, labelled": `training/real_chats.py`,
-then `turntoward evaluate` on each annotator's labels): bid precision 0.56 and 0.55, recall 0.64
-and 0.61. Say them again here when a model changes them."""
+then `turntoward evaluate` on each annotator's labels of the 28 excerpts): bid precision 0.58 and
+0.56, recall 0.61 and 0.59. Say them again here when a model changes them."""
 
 
 @dataclass(slots=True)
