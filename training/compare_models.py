@@ -34,8 +34,9 @@ def main() -> int:
     args = ap.parse_args()
     new, old = Scores(), Scores()
     for judged in judge(args.paths, (_models(args.new), _models(args.old))):  # each file read once for both
-        new.add(score(judged.gold, judged.labels[0]))
-        old.add(score(judged.gold, judged.labels[1]))
+        authors = [m.author for m in judged.conversation.messages]
+        new.add(score(judged.gold, judged.labels[0], authors=authors))
+        old.add(score(judged.gold, judged.labels[1], authors=authors))
     print(f"{new.conversations} conversations, {new.messages} messages; new, old, new minus old (95% interval)")
     for label, x, y, pair in differences(new, old):
         sure = f"({pair[0]:+.3f} to {pair[1]:+.3f})" if pair else ""

@@ -10,11 +10,13 @@ import pytest
 from typer.testing import CliRunner
 
 from turntoward.analysis.backends import get_backend
+from turntoward.analysis.findings import Bid, BidKind, MessageLabel
 from turntoward.analysis.scoring import Scores, score
 from turntoward.api import evaluate
 from turntoward.cli import _load_commands, app
 from turntoward.ingest import Source
 from turntoward.ingest.labelled import read_labelled
+from turntoward.model import GoldMessage
 
 ROOT = Path(__file__).resolve().parents[2]
 LABELLED = ROOT / "examples/labelled"
@@ -126,3 +128,35 @@ def test_a_measure_nothing_was_found_for_has_no_interval_and_the_json_stays_json
 
     out = json.loads(result.output, parse_constant=no_nan)
     assert out["ci95"]["outcome_macro_f1"] is None and out["ci95"]["kind_accuracy"] is None
+
+
+def test_a_bid_on_another_message_of_the_same_burst_is_missed_by_message_but_found_by_turn():
+    """Real bursts carry the bid first ("guess who got the flat!!" / "viewing was at 9" / "so
+    tired"); a reading that puts it on the last is wrong twice message by message, right by turn."""
+    def gold(kind: str | None) -> GoldMessage:
+        return GoldMessage(kind, "toward" if kind else None, 3 if kind else None, None, False, None, False)
+
+    def said(i: int, kind: BidKind | None) -> MessageLabel:
+        return MessageLabel(i, Bid(i, "Noor", kind, 0.7, []) if kind else None)
+
+    authors = ["Noor", "Noor", "Noor", "Sam", "Sam", "Noor"]
+    labels = [gold("news"), gold(None), gold(None), gold("question"), gold(None), gold(None)]
+    reading = [said(0, None), said(1, None), said(2, BidKind.NEWS), said(3, None), said(4, None),
+               said(5, BidKind.HUMOR)]
+    s = score(labels, reading, authors=authors)
+    assert (s.bid.tp, s.bid.fp, s.bid.fn) == (0, 2, 2)
+    assert (s.bid_turn.tp, s.bid_turn.fp, s.bid_turn.fn) == (1, 1, 1)  # Sam's question missed, Noor's last turn
+    assert s.as_dict()["bid_turn"]["f1"] == 0.5
+    assert (score(labels, reading).bid_turn.tp, score(labels, reading).bid_turn.fn) == (0, 0)  # no authors, no turns
+
+
+def test_the_table_counts_bids_by_turn_too():
+    out = _cli(str(LABELLED))
+    turn, message = out["bid_turn"], out["bid"]
+    assert 0 < turn["support"] <= message["support"]  # a turn holds one bid or more
+    low, high = out["ci95"]["bid_turn"]["f1"]
+    assert low <= turn["f1"] <= high
+    _load_commands()
+    result = CliRunner().invoke(app, ["evaluate", str(LABELLED)], env={"COLUMNS": "160"})
+    assert result.exit_code == 0, result.output
+    assert "bid by turn" in result.output

@@ -55,6 +55,12 @@ class Scores:
     """Agreement between the analysis and gold labels over a set of conversations."""
 
     bid: PRF = field(default_factory=PRF)
+    bid_turn: PRF = field(default_factory=PRF)
+    """Bid detection by turn (a run of one person's messages with nobody else's between): a turn
+    the labels give a bid counts as found when the analysis calls any of its messages a bid. Where
+    in a burst the bid sits is where our corpus and real chats differ most (README, "Where in a
+    burst the bid goes"); this says how much of `bid`'s miss is the place alone. Counted only when
+    `score` is given the messages' authors."""
     outcome: dict[str, PRF] = field(default_factory=lambda: {o: PRF() for o in OUTCOMES})
     kind_correct: int = 0
     kind_total: int = 0
@@ -139,6 +145,7 @@ class Scores:
             "conversations": self.conversations,
             "messages": self.messages,
             "bid": self.bid.as_dict(),
+            "bid_turn": self.bid_turn.as_dict(),
             "outcome_macro_f1": round(self.outcome_macro_f1, 3),
             "outcome": {o: p.as_dict() for o, p in self.outcome.items()},
             "kind_accuracy": round(self.kind_accuracy, 3),
@@ -149,7 +156,9 @@ class Scores:
         }
 
 
-_DETECTIONS = ("bid", "horseman", "control", "repair", "accountability")
+_DETECTIONS = ("bid", "bid_turn", "horseman", "control", "repair", "accountability")
+_NAMES = {"bid_turn": "bid by turn"}
+"""How `differences` names a detection whose key is not its name."""
 
 
 def _merge(into: PRF, other: PRF) -> None:
@@ -188,7 +197,7 @@ def differences(new: Scores, old: Scores) -> list[tuple[str, float, float, tuple
     """The headline measures by both, side by side, with the 95% interval of new minus old on the
     same resamples (`Scores.intervals(minus=old)`): (label, new, old, interval or None)."""
     a, b, diff = new.as_dict(), old.as_dict(), new.intervals(old)
-    paths: list[tuple[str, tuple[str, ...]]] = [(f"{k} F1", (k, "f1")) for k in _DETECTIONS]
+    paths: list[tuple[str, tuple[str, ...]]] = [(f"{_NAMES.get(k, k)} F1", (k, "f1")) for k in _DETECTIONS]
     paths += [(f"outcome {o} F1", ("outcome", o, "f1")) for o in OUTCOMES]
     paths += [("against recall", ("outcome", "against", "recall")), ("outcome macro-F1", ("outcome_macro_f1",)),
               ("kind accuracy", ("kind_accuracy",))]
@@ -213,16 +222,32 @@ def _count(prf: PRF, gold: object, pred: object) -> None:
         prf.fn += 1
 
 
-def score(gold: Sequence[GoldMessage], predicted: Sequence[MessageLabel], scores: Scores | None = None) -> Scores:
+def score(
+    gold: Sequence[GoldMessage],
+    predicted: Sequence[MessageLabel],
+    scores: Scores | None = None,
+    *,
+    authors: Sequence[str] | None = None,
+) -> Scores:
     """Add one conversation's comparison to `scores` (a new one when None).
 
     Bid detection is matched message by message; outcome and kind are scored on the bids
     both found (a missed bid already counts against detection). Horsemen must match in type.
+    With the messages' `authors`, bid detection is also counted by turn (`Scores.bid_turn`).
     For intervals, score each conversation on its own and `Scores.add` it to the total.
     """
     s = scores or Scores()
     s.conversations += 1
     s.messages += len(gold)
+    if authors is not None:
+        turns: list[tuple[bool, bool]] = []  # each turn: whether the labels have a bid in it, and the analysis
+        for k, (g, p) in enumerate(zip(gold, predicted, strict=True)):
+            if k == 0 or authors[k] != authors[k - 1]:
+                turns.append((False, False))
+            has_gold, has_pred = turns[-1]
+            turns[-1] = (has_gold or g.bid_kind is not None, has_pred or p.bid is not None)
+        for has_gold, has_pred in turns:
+            _count(s.bid_turn, has_gold or None, has_pred or None)
     for g, p in zip(gold, predicted, strict=True):
         pb = p.bid
         if g.bid_kind and pb:

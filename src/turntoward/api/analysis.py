@@ -402,5 +402,5 @@ def evaluate(
     each conversation scored on its own and added in, so that `Scores.intervals` can resample them."""
     scores = Scores()
     for j in judge(paths, (backend,), skipped=skipped):
-        scores.add(score(j.gold, j.labels[0]))
+        scores.add(score(j.gold, j.labels[0], authors=[m.author for m in j.conversation.messages]))
     return scores

@@ -280,10 +280,11 @@ def evaluate_command(
         task = progress.add_task("labelling")
         for judged in aa.judge(paths, backends, skipped=lambda error: err.print(
                 f"skipped, not a labelled conversation: {escape(str(error))}", soft_wrap=True)):
-            one = score(judged.gold, judged.labels[0])
+            authors = [m.author for m in judged.conversation.messages]
+            one = score(judged.gold, judged.labels[0], authors=authors)
             scores.add(one)
             if compare:
-                other.add(score(judged.gold, judged.labels[1]))
+                other.add(score(judged.gold, judged.labels[1], authors=authors))
             if by:
                 groups.setdefault(GROUPINGS[by](judged.conversation), Scores()).add(one)
             if out:
@@ -303,7 +304,8 @@ def evaluate_command(
 
     console.print(f"{d['conversations']} conversations, {d['messages']} messages")
     table = Table("measure", "precision", "recall", "F1", *(["F1, 95% CI"] if ci else []), "support", box=None)
-    rows = [(name, d[name], ci.get(name)) for name in ("bid", "horseman", "control", "repair", "accountability")]
+    rows = [(name.replace("_", " by "), d[name], ci.get(name))
+            for name in ("bid", "bid_turn", "horseman", "control", "repair", "accountability")]
     rows += [(f"outcome {o}", m, ci["outcome"][o] if ci else None) for o, m in d["outcome"].items()]
     for name, m, c in rows:
         table.add_row(name, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}",
