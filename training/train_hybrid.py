@@ -346,13 +346,32 @@ def _without_some_gaps(rows: list[list[str]], key: str) -> list[list[str]]:
     return [[f for f in row if kept(i, f)] for i, row in enumerate(rows)]
 
 
-def _pool(prepared: list[Prepared], name: str) -> tuple[list[list[str]], list[str | tuple[str, ...]]]:
-    """The rows of model `name` and what each should learn: the annotators' votes where known."""
+FIRST_WORDS_ONLY = False
+"""With --first-words-only: the first-pass models read a message's words, cues and tone alone (no
+neighbours, timing, turns or the rules' readings), so the readings the second pass compares across
+a burst say what each message's words are, not where it stands (README, "Where in a burst the bid
+goes"; four seeds: not shipped). The analysis itself cannot read such a model file yet: its first
+pass reads every feature."""
+
+
+def _first_rows(rows: list[list[str]]) -> list[list[str]]:
+    """A first pass's rows: all of them, or with FIRST_WORDS_ONLY the words, cues and tone alone."""
+    return [[f for f in r if f.startswith(_CARRIER_FEATURES) or f.startswith("tone=")] for r in rows] \
+        if FIRST_WORDS_ONLY else rows
+
+
+def _pool(
+    prepared: list[Prepared], name: str, first: bool = False
+) -> tuple[list[list[str]], list[str | tuple[str, ...]]]:
+    """The rows of model `name` and what each should learn: the annotators' votes where known;
+    `first`: for a first-pass model (`_first_rows`)."""
     rows: list[list[str]] = []
     answers: list[str | tuple[str, ...]] = []
     for p in prepared:
         for q in (p, p.copy) if p.copy else (p,):
-            if name == "kind" and GAP_DROPOUT:
+            if first:
+                rows += _first_rows(q.rows.rows[name])
+            elif name == "kind" and GAP_DROPOUT:
                 rows += _without_some_gaps(q.rows.rows[name], f"{Path(q.conv.source).name}#{q is p.copy}")
             else:
                 rows += q.rows.rows[name]
@@ -362,7 +381,7 @@ def _pool(prepared: list[Prepared], name: str) -> tuple[list[list[str]], list[st
 
 def _first_pass(models: list[LinearModel], p: Prepared) -> list[np.ndarray]:
     """Each first-pass model's class probabilities for every message of `p`."""
-    return predict_many(models, *feature_matrix(p.rows.rows["kind"]))
+    return predict_many(models, *feature_matrix(_first_rows(p.rows.rows["kind"])))
 
 
 def _readings(probs: list[np.ndarray]) -> np.ndarray:
@@ -384,7 +403,7 @@ def out_of_fold_readings(prepared: list[Prepared], folds: int = FIRST_FOLDS) -> 
     for k in range(folds):
         held = set(range(k, len(prepared), folds))
         rest = [p for i, p in enumerate(prepared) if i not in held]
-        models = [_train(name, *_pool(rest, name)) for name in FIRST_READINGS]
+        models = [_train(name, *_pool(rest, name, first=True)) for name in FIRST_READINGS]
         for i in held:
             copy = prepared[i].copy
             out[i] = (_readings(_first_pass(models, prepared[i])),
@@ -411,7 +430,7 @@ def first_pass_and_rows(
 ) -> tuple[dict[str, LinearModel], list[Prepared]]:
     """The first-pass models, and the rows the second-pass models learn from: the labelled
     conversations with out-of-fold readings, then the cordial chats (see `cordial_rows`)."""
-    models = {f"first.{name}": _train(name, *_pool(prepared, name)) for name in FIRST_READINGS}
+    models = {f"first.{name}": _train(name, *_pool(prepared, name, first=True)) for name in FIRST_READINGS}
     second = second_pass(prepared, out_of_fold_readings(prepared))
     extra = cordial_rows(chats, HybridBackend(models={}), [models[f"first.{name}"] for name in FIRST_READINGS])
     return models, [*second, *extra]
@@ -652,11 +671,13 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=OUT, help="where to write the models")
     ap.add_argument("--gap-dropout", type=float, default=0.0,
                     help="share of the kind models' timing features left out of training rows (see GAP_DROPOUT)")
+    ap.add_argument("--first-words-only", action="store_true",
+                    help="first-pass models of a message's words, cues and tone alone (see FIRST_WORDS_ONLY)")
     ap.add_argument("--burst", type=float, default=0.0,
                     help="share of the casual copies' longer bids sent as a burst of sentences (see BURST_SHARE)")
     args = ap.parse_args()
-    global GAP_DROPOUT, BURST_SHARE
-    GAP_DROPOUT, BURST_SHARE = args.gap_dropout, args.burst
+    global GAP_DROPOUT, BURST_SHARE, FIRST_WORDS_ONLY
+    GAP_DROPOUT, BURST_SHARE, FIRST_WORDS_ONLY = args.gap_dropout, args.burst, args.first_words_only
     chats = cordial_conversations(args.cordial) if args.cordial else []
     items = load_corpus(args.corpus)
     print(f"{len(items)} labelled conversations, {sum(len(c.messages) for c, _ in items)} messages", flush=True)
