@@ -145,7 +145,7 @@ def test_a_bid_on_another_message_of_the_same_burst_is_missed_by_message_but_fou
                said(5, BidKind.HUMOR)]
     s = score(labels, reading, authors=authors)
     assert (s.bid.tp, s.bid.fp, s.bid.fn) == (0, 2, 2)
-    assert (s.bid_turn.tp, s.bid_turn.fp, s.bid_turn.fn) == (1, 1, 1)  # Sam's question missed, Noor's last turn
+    assert (s.bid_turn.tp, s.bid_turn.fp, s.bid_turn.fn) == (1, 1, 1)  # Sam's missed, Noor's last false
     assert s.as_dict()["bid_turn"]["f1"] == 0.5
     assert (score(labels, reading).bid_turn.tp, score(labels, reading).bid_turn.fn) == (0, 0)  # no authors, no turns
 
