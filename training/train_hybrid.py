@@ -180,8 +180,8 @@ _CARRIER_FEATURES = ("bias", "w=", "b=", "first=", "last=", "end=", "len=", "cue
                      "capital")
 
 
-def _words_only(row: list[str]) -> list[str]:
-    return [f for f in row if f.startswith(_CARRIER_FEATURES)]
+def _words_only(row: list[str], prefixes: tuple[str, ...] = _CARRIER_FEATURES) -> list[str]:
+    return [f for f in row if f.startswith(prefixes)]
 
 
 def _train_carrier(prepared: list[Prepared]) -> LinearModel:
@@ -356,8 +356,7 @@ pass reads every feature."""
 
 def _first_rows(rows: list[list[str]]) -> list[list[str]]:
     """A first pass's rows: all of them, or with FIRST_WORDS_ONLY the words, cues and tone alone."""
-    return [[f for f in r if f.startswith(_CARRIER_FEATURES) or f.startswith("tone=")] for r in rows] \
-        if FIRST_WORDS_ONLY else rows
+    return [_words_only(r, (*_CARRIER_FEATURES, "tone=")) for r in rows] if FIRST_WORDS_ONLY else rows
 
 
 def _pool(

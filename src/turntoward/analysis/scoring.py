@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -157,8 +159,8 @@ class Scores:
 
 
 _DETECTIONS = ("bid", "bid_turn", "horseman", "control", "repair", "accountability")
-_NAMES = {"bid_turn": "bid by turn"}
-"""How `differences` names a detection whose key is not its name."""
+DETECTION_NAMES = {"bid_turn": "bid by turn"}
+"""How tables name a detection whose key is not its name (`evaluate`, `differences`)."""
 
 
 def _merge(into: PRF, other: PRF) -> None:
@@ -197,7 +199,7 @@ def differences(new: Scores, old: Scores) -> list[tuple[str, float, float, tuple
     """The headline measures by both, side by side, with the 95% interval of new minus old on the
     same resamples (`Scores.intervals(minus=old)`): (label, new, old, interval or None)."""
     a, b, diff = new.as_dict(), old.as_dict(), new.intervals(old)
-    paths: list[tuple[str, tuple[str, ...]]] = [(f"{_NAMES.get(k, k)} F1", (k, "f1")) for k in _DETECTIONS]
+    paths: list[tuple[str, tuple[str, ...]]] = [(f"{DETECTION_NAMES.get(k, k)} F1", (k, "f1")) for k in _DETECTIONS]
     paths += [(f"outcome {o} F1", ("outcome", o, "f1")) for o in OUTCOMES]
     paths += [("against recall", ("outcome", "against", "recall")), ("outcome macro-F1", ("outcome_macro_f1",)),
               ("kind accuracy", ("kind_accuracy",))]
@@ -240,14 +242,9 @@ def score(
     s.conversations += 1
     s.messages += len(gold)
     if authors is not None:
-        turns: list[tuple[bool, bool]] = []  # each turn: whether the labels have a bid in it, and the analysis
-        for k, (g, p) in enumerate(zip(gold, predicted, strict=True)):
-            if k == 0 or authors[k] != authors[k - 1]:
-                turns.append((False, False))
-            has_gold, has_pred = turns[-1]
-            turns[-1] = (has_gold or g.bid_kind is not None, has_pred or p.bid is not None)
-        for has_gold, has_pred in turns:
-            _count(s.bid_turn, has_gold or None, has_pred or None)
+        for _, turn in groupby(zip(authors, gold, predicted, strict=True), key=itemgetter(0)):
+            said = list(turn)
+            _count(s.bid_turn, any(g.bid_kind for _, g, _ in said) or None, any(p.bid for _, _, p in said) or None)
     for g, p in zip(gold, predicted, strict=True):
         pb = p.bid
         if g.bid_kind and pb:

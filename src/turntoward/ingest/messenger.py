@@ -102,24 +102,26 @@ _ANYONE = r"(?:\S+(?: \S+){0,5})"  # before Meta's own term, "bate-papo de víde
 # Whoever, before a phrase only Meta writes ("joined the video chat.", "sent an attachment."): a
 # lower-case username ("sudharsan"), a nickname spelt out ("J u l i a n a"), or "A contact".
 _SOMEONE = rf"(?:{_NOT_A_NAME.replace('(?!(?:', '(?!(?i:', 1)}[^\n]{{1,60}})"  # "oh i joined the call." is words
+# Either, before Meta's wording of a setting changed ("… set the emoji to 🔥."): a name, "A contact", a
+# nickname spelt out ("I n e s", which `_SOMEONE` takes for "I") or in lower case ("big spoon").
+_SETTER = rf"(?:{_ACTOR}|{_SOMEONE})"
 GROUP_NOTICES = re.compile(
     rf"{_ACTOR} (?:joined|left|created) the group\."
     rf"|{_ACTOR} (?:added|removed) .{{1,120}} (?:to|from) the group\."
     rf"|{_ACTOR} (?:added|removed) .{{1,120}} as a group admin\."
     rf"|{_ACTOR} named the group .{{1,200}}\.|{_ACTOR} removed the group name\."
     rf"|{_ACTOR} (?:changed|removed) the group photo\."
-    # a lower-case nickname does these too (seen): "big spoon changed the chat theme."
-    rf"|(?:{_ACTOR}|{_SOMEONE}) changed the (?:chat )?theme(?: to [^\n]{{1,80}})?\."
+    rf"|{_SETTER} changed the (?:chat )?theme(?: to [^\n]{{1,80}})?\."
     rf"|{_SOMEONE} changed the theme to [^\n]{{1,80}}"  # Instagram: "… changed the theme to Monochrome" (seen)
     rf"|A contact (?:set your nickname to [^\n]{{1,120}}|changed the theme to [^\n]{{1,80}})"
     rf"|{_SOMEONE} (?:pinned|unpinned) a message\."
     rf"|{_SOMEONE} (?:is waving at you|waved at you)!"
     r"|Say hi to your new Facebook friend [^\n]{1,80}\.?"
     r"|Dites bonjour à votre nouvel(?:le)? ami(?:e)? Facebook [^\n]{1,80}\.?"
-    rf"|(?:{_ACTOR}|{_SOMEONE}) set (?:the|his|her|their|your) (?:own )?(?:emoji|quick reaction) to [^\n]{{1,40}}\."
+    rf"|{_SETTER} set (?:the|his|her|their|your) (?:own )?(?:emoji|quick reaction) to [^\n]{{1,40}}\."
     rf"|{_ACTOR} has taken your quiz\. Find out their score!"  # a quiz game's notice (seen)
-    rf"|(?:{_ACTOR}|{_SOMEONE}) (?:set|cleared) (?:his|her|their|your) (?:own )?nickname(?: to [^\n]{{1,120}})?\."
-    rf"|(?:{_ACTOR}|{_SOMEONE}) (?:set|cleared) the nickname for [^\n]{{1,120}}\."
+    rf"|{_SETTER} (?:set|cleared) (?:his|her|their|your) (?:own )?nickname(?: to [^\n]{{1,120}})?\."
+    rf"|{_SETTER} (?:set|cleared) the nickname for [^\n]{{1,120}}\."
     rf"|{_ACTOR} (?:voted for|changed (?:his|her|their|your) vote to) \".{{1,200}}\""
     rf"(?: and \d+ other options?)? in the poll: .{{0,200}}"
     rf"|{_ACTOR}'s poll has (?:multiple )?updates?\.|This poll is no longer available\.?"
