@@ -24,8 +24,8 @@ from build import parse_script
 
 ROOT = Path(__file__).resolve().parent
 FIELDS = ("horseman", "control", "accountability", "repair")
-SPLITS = ("dev", "heldout")  # each settled where corpus/annotations/<split>/A and B exist
-TITLES = {"dev": "Development", "heldout": "Held-out"}
+SPLITS = ("dev", "heldout", "bursts")  # each settled where corpus/annotations/<split>/A and B exist
+TITLES = {"dev": "Development", "heldout": "Held-out", "bursts": "Bursts (a measurement set, not trained on)"}
 
 
 def _load(folder: Path) -> dict[str, dict]:
