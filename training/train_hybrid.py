@@ -367,15 +367,29 @@ def _pool(
     rows: list[list[str]] = []
     answers: list[str | tuple[str, ...]] = []
     for p in prepared:
+        times = _times(p.conv.source)
         for q in (p, p.copy) if p.copy else (p,):
             if first:
-                rows += _first_rows(q.rows.rows[name])
+                rows += _first_rows(q.rows.rows[name]) * times
             elif name == "kind" and GAP_DROPOUT:
-                rows += _without_some_gaps(q.rows.rows[name], f"{Path(q.conv.source).name}#{q is p.copy}")
+                rows += _without_some_gaps(q.rows.rows[name], f"{Path(q.conv.source).name}#{q is p.copy}") * times
             else:
-                rows += q.rows.rows[name]
-            answers += q.votes[name] if q.votes and name in q.votes else q.rows.answers[name]
+                rows += q.rows.rows[name] * times
+            answers += (q.votes[name] if q.votes and name in q.votes else q.rows.answers[name]) * times
     return rows, answers
+
+
+WEIGHTS: dict[str, int] = {}
+"""With --weight PREFIX=N: conversations whose file name starts with PREFIX count N times in every
+model's training rows (their casual copies too). A small set written for one pattern (burst_*:
+the bid on a burst's first or middle message, as real chats put it) would otherwise be lost among
+45,000 messages that teach the opposite. The repeats stay with their conversation, so no fold tests
+on a conversation it trained on."""
+
+
+def _times(source: str) -> int:
+    name = Path(source).name
+    return next((n for prefix, n in WEIGHTS.items() if name.startswith(prefix)), 1)
 
 
 def _first_pass(models: list[LinearModel], p: Prepared) -> list[np.ndarray]:
@@ -672,11 +686,18 @@ def main() -> int:
                     help="share of the kind models' timing features left out of training rows (see GAP_DROPOUT)")
     ap.add_argument("--first-words-only", action="store_true",
                     help="first-pass models of a message's words, cues and tone alone (see FIRST_WORDS_ONLY)")
+    ap.add_argument("--weight", action="append", default=[], metavar="PREFIX=N",
+                    help="conversations whose file name starts with PREFIX count N times (see WEIGHTS)")
     ap.add_argument("--burst", type=float, default=0.0,
                     help="share of the casual copies' longer bids sent as a burst of sentences (see BURST_SHARE)")
     args = ap.parse_args()
     global GAP_DROPOUT, BURST_SHARE, FIRST_WORDS_ONLY
     GAP_DROPOUT, BURST_SHARE, FIRST_WORDS_ONLY = args.gap_dropout, args.burst, args.first_words_only
+    for spec in args.weight:
+        prefix, _, times = spec.partition("=")
+        if not prefix or not times.isdigit() or int(times) < 1:
+            ap.error(f"--weight {spec!r}: expected PREFIX=N with N a whole number of at least 1")
+        WEIGHTS[prefix] = int(times)
     chats = cordial_conversations(args.cordial) if args.cordial else []
     items = load_corpus(args.corpus)
     print(f"{len(items)} labelled conversations, {sum(len(c.messages) for c, _ in items)} messages", flush=True)
