@@ -381,10 +381,11 @@ def _pool(
 
 WEIGHTS: dict[str, int] = {}
 """With --weight PREFIX=N: conversations whose file name starts with PREFIX count N times in every
-model's training rows (their casual copies too). A small set written for one pattern (burst_*:
-the bid on a burst's first or middle message, as real chats put it) would otherwise be lost among
-45,000 messages that teach the opposite. The repeats stay with their conversation, so no fold tests
-on a conversation it trained on."""
+model's training rows (their casual copies too). A small set written for one pattern would
+otherwise be lost among 45,000 messages that teach the opposite: `--corpus corpus/dev
+corpus/bursts --weight burst_=3` trains on the bursts set (the bid on a burst's first or middle
+message, as real chats put it) three times over. The repeats stay with their conversation, so no
+fold tests on a conversation it trained on."""
 
 
 def _times(source: str) -> int:
