@@ -370,11 +370,12 @@ def _pool(
         times = _times(p.conv.source)
         for q in (p, p.copy) if p.copy else (p,):
             if first:
-                rows += _first_rows(q.rows.rows[name]) * times
+                own = _first_rows(q.rows.rows[name])
             elif name == "kind" and GAP_DROPOUT:
-                rows += _without_some_gaps(q.rows.rows[name], f"{Path(q.conv.source).name}#{q is p.copy}") * times
+                own = _without_some_gaps(q.rows.rows[name], f"{Path(q.conv.source).name}#{q is p.copy}")
             else:
-                rows += q.rows.rows[name] * times
+                own = q.rows.rows[name]
+            rows += own * times
             answers += (q.votes[name] if q.votes and name in q.votes else q.rows.answers[name]) * times
     return rows, answers
 

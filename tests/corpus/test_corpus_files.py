@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ import build  # noqa: E402
 import validate  # noqa: E402
 
 SPLITS = sorted(p.name for p in (CORPUS / "src").iterdir() if p.is_dir())
+copies = cache(adjudicate.copies)  # each split's three copies, parsed once for every test here
 
 
 def test_every_split_with_scripts_is_settled_by_the_adjudication():
@@ -31,7 +33,7 @@ def test_every_split_with_scripts_is_settled_by_the_adjudication():
 
 @pytest.mark.parametrize("split", SPLITS)
 def test_each_json_is_its_scripts_settled_by_the_annotators(split: str):
-    original, a, b = adjudicate.copies(split)
+    original, a, b = copies(split)
     built = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in (CORPUS / split).glob("*.json")}
     assert set(built) == set(original), "a conversation was added or removed without rebuilding"
     for cid, conv in original.items():
@@ -48,7 +50,7 @@ def test_each_json_follows_the_annotation_guide(split: str):
 
 def test_annotators_label_the_same_messages_the_writer_wrote():
     for split in SPLITS:
-        original, a, b = adjudicate.copies(split)
+        original, a, b = copies(split)
         for copy in (a, b):
             for cid, conv in copy.items():
                 texts = [(m["ts"], m["author"], m["text"]) for m in conv["messages"]]

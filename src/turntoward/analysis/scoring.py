@@ -79,7 +79,7 @@ class Scores:
 
     def add(self, other: Scores) -> None:
         """Count another conversation's scores (or another set's) in, keeping them apart for `intervals`."""
-        for name in _DETECTIONS:
+        for name in DETECTIONS:
             _merge(getattr(self, name), getattr(other, name))
         for o in OUTCOMES:
             _merge(self.outcome[o], other.outcome[o])
@@ -158,7 +158,8 @@ class Scores:
         }
 
 
-_DETECTIONS = ("bid", "bid_turn", "horseman", "control", "repair", "accountability")
+DETECTIONS = ("bid", "bid_turn", "horseman", "control", "repair", "accountability")
+"""The detections `Scores` counts with precision, recall and F1, in the order tables show them."""
 DETECTION_NAMES = {"bid_turn": "bid by turn"}
 """How tables name a detection whose key is not its name (`evaluate`, `differences`)."""
 
@@ -172,7 +173,7 @@ def _merge(into: PRF, other: PRF) -> None:
 def _counts(s: Scores) -> list[int]:
     """A conversation's counts in a fixed order: tp, fp, fn of each detection, then of each
     outcome, then kind correct and total (what `Scores.intervals` resamples)."""
-    prfs = [getattr(s, name) for name in _DETECTIONS] + [s.outcome[o] for o in OUTCOMES]
+    prfs = [getattr(s, name) for name in DETECTIONS] + [s.outcome[o] for o in OUTCOMES]
     return [n for p in prfs for n in (p.tp, p.fp, p.fn)] + [s.kind_correct, s.kind_total]
 
 
@@ -180,12 +181,12 @@ def _measures(totals: np.ndarray) -> dict[str, np.ndarray]:
     """Every measure of `Scores.as_dict`, for each row of summed `_counts`, keyed by its path there."""
     out: dict[str, np.ndarray] = {}
     with np.errstate(invalid="ignore", divide="ignore"):
-        for k, key in enumerate([*_DETECTIONS, *(f"outcome.{o}" for o in OUTCOMES)]):
+        for k, key in enumerate([*DETECTIONS, *(f"outcome.{o}" for o in OUTCOMES)]):
             tp, fp, fn = totals[:, 3 * k], totals[:, 3 * k + 1], totals[:, 3 * k + 2]
             out[f"{key}.precision"] = np.where(tp + fp > 0, tp / (tp + fp), 0.0)
             out[f"{key}.recall"] = np.where(tp + fn > 0, tp / (tp + fn), 0.0)
             out[f"{key}.f1"] = np.where(tp > 0, 2 * tp / (2 * tp + fp + fn), 0.0)
-        first = 3 * len(_DETECTIONS)
+        first = 3 * len(DETECTIONS)
         tp, fn = totals[:, first:first + 3 * len(OUTCOMES):3], totals[:, first + 2:first + 3 * len(OUTCOMES):3]
         f1 = np.stack([out[f"outcome.{o}.f1"] for o in OUTCOMES], axis=1)
         present = tp + fn > 0  # as `outcome_macro_f1`: over the outcomes the gold labels have
@@ -199,7 +200,7 @@ def differences(new: Scores, old: Scores) -> list[tuple[str, float, float, tuple
     """The headline measures by both, side by side, with the 95% interval of new minus old on the
     same resamples (`Scores.intervals(minus=old)`): (label, new, old, interval or None)."""
     a, b, diff = new.as_dict(), old.as_dict(), new.intervals(old)
-    paths: list[tuple[str, tuple[str, ...]]] = [(f"{DETECTION_NAMES.get(k, k)} F1", (k, "f1")) for k in _DETECTIONS]
+    paths: list[tuple[str, tuple[str, ...]]] = [(f"{DETECTION_NAMES.get(k, k)} F1", (k, "f1")) for k in DETECTIONS]
     paths += [(f"outcome {o} F1", ("outcome", o, "f1")) for o in OUTCOMES]
     paths += [("against recall", ("outcome", "against", "recall")), ("outcome macro-F1", ("outcome_macro_f1",)),
               ("kind accuracy", ("kind_accuracy",))]

@@ -21,7 +21,7 @@ from rich.table import Table
 
 from turntoward._runtime import write_whole
 from turntoward.analysis.backends import DEFAULT_BACKEND
-from turntoward.analysis.scoring import DETECTION_NAMES, RELIABILITY_NOTE, Scores, at, differences, score
+from turntoward.analysis.scoring import DETECTION_NAMES, DETECTIONS, RELIABILITY_NOTE, Scores, at, differences, score
 from turntoward.api import analysis as aa
 from turntoward.cli import app
 from turntoward.cli.data import AnyLanguage, ColumnMap, Db, Passphrase, Workers, import_options
@@ -304,8 +304,7 @@ def evaluate_command(
 
     console.print(f"{d['conversations']} conversations, {d['messages']} messages")
     table = Table("measure", "precision", "recall", "F1", *(["F1, 95% CI"] if ci else []), "support", box=None)
-    rows = [(DETECTION_NAMES.get(name, name), d[name], ci.get(name))
-            for name in ("bid", "bid_turn", "horseman", "control", "repair", "accountability")]
+    rows = [(DETECTION_NAMES.get(name, name), d[name], ci.get(name)) for name in DETECTIONS]
     rows += [(f"outcome {o}", m, ci["outcome"][o] if ci else None) for o, m in d["outcome"].items()]
     for name, m, c in rows:
         table.add_row(name, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}",
