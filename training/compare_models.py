@@ -9,7 +9,7 @@ the same resamples of the conversations (`Scores.intervals(minus=...)`, a paired
 far the difference depends on which conversations happened to be labelled. An interval that holds
 zero is no evidence either way. (It does not cover how far a retrain itself moves the figures:
 three runs on the same data with different casual copies differed by up to 0.011 of held-out
-outcome macro-F1 and 0.09 of against recall; README, "Groups: an answer, or only the next words".)
+outcome macro-F1 and 0.09 of against recall; docs/accuracy.md, "Groups: an answer, or only the next words".)
 """
 
 from __future__ import annotations

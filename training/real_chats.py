@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Rebuild the labelled excerpts of real chats that the README's "Real chats, labelled" measures.
+"""Rebuild the labelled excerpts of real chats that docs/accuracy.md's "Real chats, labelled" measures.
 
     .venv/bin/python training/real_chats.py --sources DIR --out /tmp/real
     .venv/bin/turntoward evaluate /tmp/real/A      # and /tmp/real/B: the two annotators

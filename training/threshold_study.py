@@ -9,7 +9,7 @@ For each model, resamples the development conversations with replacement, choose
 width, and scores that choice on the conversations the resample left out (out of bag). Prints,
 per width, how much the chosen threshold moves between resamples (its standard deviation) and
 the mean out-of-bag score: a rule whose choice moves less at the same out-of-bag score is the
-steadier one (README, "Groups: an answer, or only the next words").
+steadier one (docs/accuracy.md, "Groups: an answer, or only the next words").
 """
 
 from __future__ import annotations

@@ -23,9 +23,9 @@ RELIABILITY_NOTE = (
     "messages more than any one reading, and look at the messages behind it."
 )
 """How far to trust one reading, said wherever findings are shown (the report, `analyze`). The
-figures are the README's real-chat measurement ("Real chats, labelled": `training/real_chats.py`,
-then `turntoward evaluate` on each annotator's labels of the 28 excerpts): bid precision 0.58 and
-0.56, recall 0.61 and 0.59. Say them again here when a model changes them."""
+figures are the real-chat measurement of docs/accuracy.md ("Real chats, labelled":
+`training/real_chats.py`, then `turntoward evaluate` on each annotator's labels of the 28 excerpts):
+bid precision 0.58 and 0.56, recall 0.61 and 0.59. Say them again here when a model changes them."""
 
 
 @dataclass(slots=True)
@@ -60,8 +60,8 @@ class Scores:
     bid_turn: PRF = field(default_factory=PRF)
     """Bid detection by turn (a run of one person's messages with nobody else's between): a turn
     the labels give a bid counts as found when the analysis calls any of its messages a bid. Where
-    in a burst the bid sits is where our corpus and real chats differ most (README, "Where in a
-    burst the bid goes"); this says how much of `bid`'s miss is the place alone. Counted only when
+    in a burst the bid sits is where our corpus and real chats differ most (docs/accuracy.md,
+    "Where in a burst the bid goes"); this says how much of `bid`'s miss is the place alone. Counted only when
     `score` is given the messages' authors."""
     outcome: dict[str, PRF] = field(default_factory=lambda: {o: PRF() for o in OUTCOMES})
     kind_correct: int = 0
