@@ -94,3 +94,24 @@ def test_a_cut_keeps_every_field_of_every_message_but_its_numbering():
             assert m == replace(original, index=original.index - seg.lo,
                                 reply_to=original.reply_to - seg.lo if inside else None)
         assert part.is_group == conv.is_group and part.source == conv.source
+
+
+@pytest.mark.parametrize("hours", [0, 7])
+def test_a_chat_without_times_is_planned_and_explained_as_it_is_read(hours):
+    # A transcript a line every seven hours rests between every two lines, and one at a single
+    # moment never does: read a minute a line (`context.steady`), it is planned and its context
+    # measured so, and explaining a message still says what the whole analysis says.
+    from datetime import datetime, timedelta
+
+    from turntoward.api.analysis import analyze_conversations, explain, explain_message
+
+    (conv,) = load_conversations(EXAMPLES[:1])
+    step = timedelta(hours=hours)
+    untimed = replace(conv, messages=[replace(m, ts=datetime(2001, 1, 1) + k * step)
+                                      for k, m in enumerate(conv.messages)])
+    assert len(segments.plan(untimed, 2, thresholds())) == 1  # no rest in a chat read a minute a line
+    whole = analyze_conversations([untimed])
+    bids = [b.index for b in whole.conversations[0].bids]
+    for i in (0, bids[len(bids) // 2], len(untimed.messages) - 1):
+        ref = f"{untimed.source}:{i}"
+        assert explain_message([untimed], ref) == explain(whole, ref), ref

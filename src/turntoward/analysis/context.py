@@ -6,8 +6,10 @@ records the timing facts the later stages need, so they never re-scan the conver
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from itertools import pairwise
 
 from turntoward.analysis._config import Thresholds
 from turntoward.analysis._text import Lexicon, TextCues, read_text
@@ -56,6 +58,46 @@ def read_conversation(conv: Conversation, lexicon: Lexicon, th: Thresholds) -> l
             last_other_by_author[m.author] = prev.index
         prev = m
     return out
+
+
+def has_times(messages: Sequence[Message]) -> bool:
+    """Whether a conversation's times say when its messages were sent.
+
+    A research corpus of dialogues has none: the table importer's ``ts=none`` puts its rows a minute
+    apart, and a transcript may be given one time for every line or times at one fixed step. Then
+    every gap is the same, and how soon a reply came, or how long a silence lasted, says nothing;
+    the models must not read a whole chat as answered within two minutes. Three messages or more
+    with every gap alike have no times; a real export's gaps differ within the first few.
+    """
+    if len(messages) < 3:
+        return True
+    step = messages[1].ts - messages[0].ts
+    return any(b.ts - a.ts != step for a, b in pairwise(messages))
+
+
+UNTIMED_NOTE = ("its messages carry no times of their own (every line at one moment or one fixed step apart), "
+                "so it is read from its words and turns alone: bids have no reply times, and the reply times "
+                "and trends of its metrics say nothing")
+"""What `analyze` and the summary say of a chat without times (`has_times`)."""
+
+STEADY_START = datetime(2000, 1, 1, 10, 0)
+"""Where `steady` starts a chat without times: mid-morning, so that its first 780 messages, a minute
+apart, fall before the night (`night_start_hour`)."""
+STEADY_STEP = timedelta(minutes=1)
+
+
+def steady(conv: Conversation) -> Conversation:
+    """`conv` with its messages a minute apart from `STEADY_START`, as the table importer's
+    ``ts=none`` places them (itself if they already are): how the backends read a chat whose
+    times say nothing (`has_times`), whatever times it came with (one moment for every line, a
+    second or an hour apart), so that a transcript gets the same labels at any step: turns by who
+    wrote, answers next to what they answer, a quarrel's heat over the next lines."""
+    msgs = conv.messages
+    if all(m.ts == STEADY_START + k * STEADY_STEP for k, m in enumerate(msgs)):
+        return conv
+    return replace(conv, messages=[  # built directly, as `segments.cut` builds its copies: cheaper than replace
+        Message(m.index, STEADY_START + k * STEADY_STEP, m.author, m.text, m.kind, m.reply_to, m.edited, m.reactions)
+        for k, m in enumerate(msgs)])
 
 
 def _night_before(t: datetime, th: Thresholds) -> float:

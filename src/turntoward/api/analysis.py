@@ -14,6 +14,7 @@ from turntoward._workers import analyze_in_workers, auto_workers, useful_workers
 from turntoward.analysis._text import TextCues
 from turntoward.analysis.backends import DEFAULT_BACKEND, Backend, get_backend
 from turntoward.analysis.backends.describe import describe
+from turntoward.analysis.context import UNTIMED_NOTE, has_times
 from turntoward.analysis.engine import Analysis, ConversationAnalysis, analyze, assemble, label_part
 from turntoward.analysis.findings import MessageLabel
 from turntoward.analysis.language import Language
@@ -183,6 +184,7 @@ def conversation_summary(result: ConversationAnalysis) -> dict[str, Any]:
         "control_messages": len(result.control_messages),
         "withholding": [{"asker": w.asker, "evader": w.evader, "questions": w.questions} for w in result.withholding],
         "lying": result.lying_note,
+        "timed": has_times(conv.messages),
         "language": {"code": result.language.code, "name": result.language.name,
                      "english": result.language.english, "read": result.language.read,
                      "months_not_read": list(result.language.months_not_read), "note": result.language.note()},
@@ -216,6 +218,8 @@ class Explanation:
     """The cues behind each label, said in words (`describe`): "cues" (the lexicon phrases that
     fired), "bid", "outcome", and for a horseman, control, accountability or repair a model
     decided, the features that pushed hardest toward it."""
+    times_note: str | None = None
+    """What a chat without times of its own is read from (`context.UNTIMED_NOTE`), where it has none."""
     near_bid: list[str] = field(default_factory=list, compare=False)
     """For a message that is not a bid, how near the model came to reading one and what held it
     back, in words: only `explain_message` reads that (an analysis keeps no reading of the
@@ -310,7 +314,8 @@ def _explanation(
     for name, model_cues in reasons.items():
         in_words[name] = [describe(c) for c in model_cues]
     return Explanation(record, fired, response, bid.response_cues if bid else [], context, reactions,
-                       None if read else language.note(), in_words, near_bid)
+                       None if read else language.note(), in_words,
+                       None if has_times(msgs) else UNTIMED_NOTE, near_bid)
 
 
 @dataclass(slots=True)

@@ -21,6 +21,7 @@ from rich.table import Table
 
 from turntoward._runtime import write_whole
 from turntoward.analysis.backends import DEFAULT_BACKEND
+from turntoward.analysis.context import UNTIMED_NOTE, has_times
 from turntoward.analysis.scoring import DETECTION_NAMES, DETECTIONS, RELIABILITY_NOTE, Scores, at, differences, score
 from turntoward.api import analysis as aa
 from turntoward.cli import app
@@ -89,6 +90,8 @@ def _print_analysis(analysis: aa.Analysis) -> None:
         lines = [f"{s['messages']} messages, {s['first'][:10]} to {s['last'][:10]}" if s["messages"] else "no messages"]
         if s["language"]["note"]:
             lines.append(f"[bold]not labelled:[/] {escape(s['language']['note'])} (--any-language labels it anyway)")
+        if not s["timed"]:
+            lines.append(f"[bold]no times:[/] {UNTIMED_NOTE}")
         for name, sign in s["signs"].items():
             lines.append(f"communication {name}: [bold]{sign['status']}[/] — {escape(sign['evidence'])}")
         if s["episodes"]:
@@ -157,6 +160,8 @@ def analyze_command(
         if note:
             err.print(f"[bold]{escape(result.conversation.source)}:[/] {escape(note)} "
                       "(--any-language labels it anyway)")
+        if not has_times(result.conversation.messages):
+            err.print(f"[bold]{escape(result.conversation.source)}:[/] {UNTIMED_NOTE}")
     if jsonl is not None:
         n = _write_whole(jsonl, "--jsonl", lambda fh: aa.write_jsonl(analysis, fh))
         err.print(f"wrote {n} messages to {escape(str(jsonl))}")
@@ -196,13 +201,16 @@ def explain_command(
                                "response_cues": ex.response_cues,
                                "in_words": {**ex.in_words, **({"bid": ex.near_bid} if ex.near_bid else {})},
                                "context": ex.context,
-                               "reactions": ex.reactions, "language_note": ex.language_note},
+                               "reactions": ex.reactions, "language_note": ex.language_note,
+                               "times_note": ex.times_note},
                               ensure_ascii=False, indent=2))
         return
     r = ex.record
     console.print(f"[bold]{escape(r['author'])}[/] ({r['ts']}): {escape(r['text'])}")
     if ex.language_note:
         console.print(f"[bold]not labelled:[/] {escape(ex.language_note)} (--any-language labels it anyway)")
+    if ex.times_note:
+        console.print(f"[bold]no times:[/] {ex.times_note}")
     console.print(f"cues that fired: {escape('; '.join(ex.in_words.get('cues', [])) or 'none')}")
     if ex.reactions:
         console.print("reactions: " + escape(", ".join(f"{x['emoji']} {x['author']}" for x in ex.reactions)))
@@ -212,7 +220,8 @@ def explain_command(
         _because(ex.in_words.get("bid", []))
         if ex.response:
             lat = b["latency_s"]
-            console.print(f"answered by message {b['response_index']} after {lat / 60:.0f} min: "
+            after = "" if lat is None else f" after {lat / 60:.0f} min"  # a chat without times has none
+            console.print(f"answered by message {b['response_index']}{after}: "
                           f"[italic]{escape(ex.response['text'])}[/]")
         console.print(f"outcome: [bold]{b['outcome']}[/]")
         _because(ex.in_words.get("outcome", []))

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from operator import attrgetter
 from typing import Any
 
+from turntoward.analysis.context import UNTIMED_NOTE, has_times
 from turntoward.analysis.engine import ConversationAnalysis
 from turntoward.analysis.findings import Bid, BidKind, Outcome, Status
 from turntoward.analysis.suggest import help_resources
@@ -156,6 +157,7 @@ class ConversationBuilder:
                 n=len(w.questions), asker=w.asker, evader=w.evader)) for w in r.withholding],
             help=helps, lying_note=r.lying_note, language_note=r.language.note(), signs=self.signs(),
             words_read=r.language.read, others=others,
+            times_note=None if has_times(r.conversation.messages) else UNTIMED_NOTE,
             suggestions=[SuggestionView(nm.scrub(s.text), s.practice, [self.ref(i) for i in s.evidence[:5]])
                          for s in r.suggestions],
         )

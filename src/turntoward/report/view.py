@@ -122,6 +122,8 @@ class ConversationView:
     suggestions: list[SuggestionView]
     words_read: bool = True
     """Whether the chat's words were read at all (False: nothing in it was labelled)."""
+    times_note: str | None = None
+    """What a chat without times of its own is read from (`analysis.context.UNTIMED_NOTE`)."""
     others: PersonBids | None = None
     """In a big group, everyone beyond the most active `people`, summed as one row (its `person`
     says how many); the charts show only `people`."""

@@ -23,7 +23,7 @@ from turntoward.model import Message, MessageKind
 BUCKETS = 1 << 17
 """Weight rows the features are hashed into. The bid model's rows on dev hold about 190,000
 distinct features; in 32,768 buckets six shared each row, and going to 131,072 gave the first
-pass 0.003 more bid F1 out of fold (README, "Fewer collisions")."""
+pass 0.003 more bid F1 out of fold (docs/accuracy.md, "Fewer collisions")."""
 
 
 class _BucketCache(dict[str, int]):
@@ -95,6 +95,10 @@ NEXT_LEN_WORDS = (1, 2, 4, 8)
 NEXT_GAP_MINUTES = (2, 10, 60, 480)
 LATENCY_MINUTES = (1, 5, 30, 120, 480, 1440, 4320)
 FOLLOW_GAP_MINUTES = (2, 10, 60)
+
+
+TIMING = ("new_session", "silence=", "reply_gap=", "next_gap=", "lat=", "late", "group&lat=", "f_gap=")
+"""The features (prefixes) read from times: left out of a chat whose times say nothing."""
 
 
 def _bin(value: float, edges: tuple[float, ...]) -> int:
@@ -206,19 +210,23 @@ def message_features(
     in_conflict: bool,
     tones: ToneCodes | None = None,
     words: Callable[[int], list[str]] | None = None,
+    timed: bool = True,
 ) -> list[str]:
     """Features of message `i` for the message-level decisions (bid and kind, horseman, control...).
 
     `words(j)`, when given, is the `tokens` of message j's text (of i and the next few), already read.
+    Without `timed` (a chat whose times say nothing, `context.has_times`) there are no features of
+    gaps and silences (`TIMING`).
     """
     m, ctx = msgs[i], ctxs[i]
     out = ["bias"]
     _text_features("", m, ctx.cues, lexicon, out, words(i) if words is not None else None)
     _tone("", tones[i] if tones is not None else None, out)
-    if ctx.new_session:
-        out.append("new_session")
-    if ctx.after_silence_s is not None:
-        out.append(f"silence={_bin(ctx.after_silence_s / 3600, SILENCE_HOURS)}")
+    if timed:
+        if ctx.new_session:
+            out.append("new_session")
+        if ctx.after_silence_s is not None:
+            out.append(f"silence={_bin(ctx.after_silence_s / 3600, SILENCE_HOURS)}")
     if ctx.first_of_turn:
         out.append("first_of_turn")
     else:
@@ -242,7 +250,7 @@ def message_features(
         if msgs[j].kind is MessageKind.MEDIA:
             out.append("prev_media")
         _tone("prev_", tones[j] if tones is not None else None, out)
-        if ctx.gap_s is not None:
+        if ctx.gap_s is not None and timed:
             out.append(f"reply_gap={_bin(ctx.gap_s / 60, REPLY_GAP_MINUTES)}")
     else:
         out.append("not_reply")
@@ -255,8 +263,8 @@ def message_features(
         for name in nc.hits:
             out.append(f"next_cue={name}")
         out.append(f"next_len={_bin(nc.words, NEXT_LEN_WORDS)}")
-        gap = (msgs[nxt].ts - m.ts).total_seconds()
-        out.append(f"next_gap={_bin(gap / 60, NEXT_GAP_MINUTES)}")
+        if timed:
+            out.append(f"next_gap={_bin((msgs[nxt].ts - m.ts).total_seconds() / 60, NEXT_GAP_MINUTES)}")
         if nc.question:
             out.append("next_question")
         if msgs[nxt].kind is MessageKind.TEXT:
@@ -439,8 +447,10 @@ def outcome_features(
     *,
     group: bool = False,
     reacts_to_bid: bool | None = None,
+    timed: bool = True,
 ) -> list[str]:
-    """Features of a bid's answer for the outcome decision.
+    """Features of a bid's answer for the outcome decision (without `timed`, none of its
+    latency: `TIMING`).
 
     With `follow_up` (messages, seconds: `Thresholds.follow_up_msgs` and `follow_up_s`), also
     the bidder's own next message after the answer, if it comes that soon, and the answerer's
@@ -488,8 +498,9 @@ def outcome_features(
         if in_conflict[bid.index]:
             out.append("bid_in_conflict")
     lat = (r.ts - msgs[bid.index].ts).total_seconds()
-    out.append(f"lat={_bin(lat / 60, LATENCY_MINUTES)}")
-    if late:
+    if timed:
+        out.append(f"lat={_bin(lat / 60, LATENCY_MINUTES)}")
+    if late and timed:
         out.append("late")
         out.append(f"late&kind={kind}")
     if j - bid.index > 1:
@@ -498,7 +509,8 @@ def outcome_features(
     out.append(shared)
     if group:
         out.append(f"group&{shared}")
-        out.append(f"group&lat={_bin(lat / 60, LATENCY_MINUTES)}")
+        if timed:
+            out.append(f"group&lat={_bin(lat / 60, LATENCY_MINUTES)}")
         if reacts_to_bid is not None:
             out.append("group&reacts" if reacts_to_bid else "group&passing")
         follows = ctxs[j].answers
@@ -508,7 +520,7 @@ def outcome_features(
         if names(bidder, r):
             out.append("group&names_bidder")
     if follow_up is not None:
-        _follow_up(bid, j, msgs, ctxs, lexicon, tones, *follow_up, out)
+        _follow_up(bid, j, msgs, ctxs, lexicon, tones, *follow_up, out, timed=timed)
     return out
 
 
@@ -539,7 +551,7 @@ def _shared_words(bid: Message, reply: Message) -> int:
 
 def _follow_up(
     bid: Bid, j: int, msgs: list[Message], ctxs: list[MessageContext], lexicon: Lexicon,
-    tones: ToneCodes | None, within_msgs: int, within_s: float, out: list[str],
+    tones: ToneCodes | None, within_msgs: int, within_s: float, out: list[str], *, timed: bool = True,
 ) -> None:
     """The bidder's next message after the answer `j` (within `within_msgs` messages and
     `within_s` seconds of it), as "f_" features, or "no_follow"; and the replier's next message
@@ -550,7 +562,8 @@ def _follow_up(
         return
     _text_features("f_", msgs[k], ctxs[k].cues, lexicon, out)
     _tone("f_", tones[k] if tones is not None else None, out)
-    out.append(f"f_gap={_bin((msgs[k].ts - msgs[j].ts).total_seconds() / 60, FOLLOW_GAP_MINUTES)}")
+    if timed:
+        out.append(f"f_gap={_bin((msgs[k].ts - msgs[j].ts).total_seconds() / 60, FOLLOW_GAP_MINUTES)}")
     k2 = _next_by(msgs[j].author, k, msgs, within_msgs, within_s)
     if k2 is not None:
         _text_features("f2_", msgs[k2], ctxs[k2].cues, lexicon, out)

@@ -44,7 +44,7 @@ from turntoward.analysis.backends._tone import tones, tones_of
 from turntoward.analysis.backends.rules import RulesBackend, RulesPass, answer_bid, reacted
 from turntoward.analysis.bids import speaks_of_self_harm
 from turntoward.analysis.conflict import WARM_CUES
-from turntoward.analysis.context import waking_seconds
+from turntoward.analysis.context import has_times, steady, waking_seconds
 from turntoward.analysis.findings import Accountability, Bid, BidKind, Horseman, MessageLabel, Outcome
 from turntoward.analysis.responses import reacts
 from turntoward.model import Conversation, GoldMessage, Message, MessageKind
@@ -119,7 +119,7 @@ def local_balance(p: np.ndarray, at: list[int], prior: np.ndarray | None, th: Th
     The model learned from our corpus, where about one answered bid in fifteen is turned against:
     it was written to hold every dynamic. Most real chats are calmer, and there the model's
     borderline "against" readings are mostly wrong (in a real 46,000-message college group, nearly
-    all; README). `prior` is the mean reading the model gives on corpus bids it never trained on;
+    all; docs/accuracy.md). `prior` is the mean reading the model gives on corpus bids it never trained on;
     the local balance is the mean reading over the other bids within `prior_window_msgs` messages
     either side, with `prior_pseudo_bids` bids of `prior` mixed in, so a short chat stays close
     to it (and a lone bid is read as the model reads it). The odds of "against" are multiplied by
@@ -170,8 +170,15 @@ class HybridBackend:
 
     name = "hybrid"
 
-    def __init__(self, models: dict[str, LinearModel] | None = None, lexicon: Lexicon | None = None) -> None:
+    def __init__(
+        self, models: dict[str, LinearModel] | None = None, lexicon: Lexicon | None = None, *,
+        timing: bool | None = None,
+    ) -> None:
         self.models = models if models is not None else _bundled()
+        self.timing = timing
+        """Whether to read the times of messages: None, where a chat has them (`context.has_times`;
+        a chat without them is read from its words and turns alone, `_features.TIMING`); True or
+        False, always or never (training)."""
         self.lexicon = lexicon or default_lexicon()
         self.th = thresholds()
         self.rules = RulesBackend(self.lexicon, self.th)
@@ -198,7 +205,8 @@ class HybridBackend:
         words = None if toks is None else (lambda j: toks[j - start])
         return [
             message_features(i, conv.messages, rp.contexts, lab.labels[i], rule_bids, self.lexicon,
-                             group=rp.group, in_conflict=rp.in_conflict[i], tones=tone, words=words)
+                             group=rp.group, in_conflict=rp.in_conflict[i], tones=tone, words=words,
+                             timed=rp.timed)
             for i in range(start, len(conv.messages) if stop is None else min(stop, len(conv.messages)))
         ]
 
@@ -207,8 +215,16 @@ class HybridBackend:
         texts = [m.text if m.kind is MessageKind.TEXT else "" for m in conv.messages]
         return b"".join(tone_codes(tones(texts[i:i + _CHUNK])) for i in range(0, len(texts), _CHUNK))
 
+    def _read(self, conv: Conversation) -> tuple[Conversation, RulesPass]:
+        """The chat as it is read (`context.steady` if its times are not, as `timing` says) and
+        the rules' pass over it."""
+        timed = has_times(conv.messages) if self.timing is None else self.timing
+        if not timed:
+            conv = steady(conv)
+        return conv, self.rules.read(conv, timed)
+
     def label(self, conv: Conversation) -> Labelling:
-        rp = self.rules.read(conv)
+        conv, rp = self._read(conv)
         msgs = conv.messages
         # Each text is read into tokens once, a chunk (and the next few messages, which its
         # features look at) at a time, for its tone and its other features alike; a message's tone
@@ -379,6 +395,8 @@ class HybridBackend:
             chunk = bids[start:start + _CHUNK]
             for bid in chunk:
                 answer_bid(bid, msgs, rp.contexts, rp.group, self.th, self.lexicon, reactions=False)
+                if not rp.timed:
+                    bid.latency_s = None
             # The rows are dropped with the chunk (a long history holds hundreds of thousands of
             # bids): the few whose decision needs its features named get theirs again below.
             found += predict_many([model], *feature_matrix([self._outcome_row(b, rp, conv, tone, readings)
@@ -413,11 +431,11 @@ class HybridBackend:
             reacting = reacts(rp.contexts[j].cues, msgs[j], msgs[bid.index], rp.contexts[bid.index].cues)
         return outcome_features(bid, bid.kind.value, msgs, rp.contexts, self.lexicon, bid.outcome.value,
                                 _late(bid, rp, conv, self.th), tone, rp.labelling.labels, rp.in_conflict,
-                                self._follow_up, group=rp.group, reacts_to_bid=reacting)
+                                self._follow_up, group=rp.group, reacts_to_bid=reacting, timed=rp.timed)
 
     def training_rows(self, conv: Conversation, gold: list[GoldMessage]) -> TrainingRows:
         """Rows for every model from one labelled conversation (used by training/train_hybrid.py)."""
-        rp = self.rules.read(conv)
+        conv, rp = self._read(conv)
         tone = self._tones(conv)
         rows = self._message_rows(conv, rp, tone)
         out = TrainingRows({k: [] for k in MODELS}, {k: [] for k in MODELS})

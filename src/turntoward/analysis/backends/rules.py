@@ -9,7 +9,7 @@ from turntoward.analysis._text import Lexicon, default_lexicon
 from turntoward.analysis.backends import Labelling, register_backend
 from turntoward.analysis.bids import detect_bid
 from turntoward.analysis.conflict import horseman_of, is_negative
-from turntoward.analysis.context import MessageContext, read_conversation
+from turntoward.analysis.context import MessageContext, has_times, read_conversation, steady
 from turntoward.analysis.findings import Bid, MessageLabel, Outcome
 from turntoward.analysis.killers import accountability_of, is_control
 from turntoward.analysis.responses import classify, classify_reaction, find_response, first_reaction
@@ -29,9 +29,17 @@ class RulesBackend:
     def label(self, conv: Conversation) -> Labelling:
         return self.read(conv).labelling
 
-    def read(self, conv: Conversation) -> RulesPass:
-        """The labelling plus the context it was made in (other backends build on it)."""
+    def read(self, conv: Conversation, timed: bool | None = None) -> RulesPass:
+        """The labelling plus the context it was made in (other backends build on it).
+
+        A chat whose times say nothing (`timed` false; by default, where `context.has_times`
+        finds none) is read with its messages a minute apart (`context.steady`), and its bids
+        have no latency."""
         lx, th = self.lexicon, self.th
+        if timed is None:
+            timed = has_times(conv.messages)
+        if not timed:
+            conv = steady(conv)
         msgs = conv.messages
         ctxs = read_conversation(conv, lx, th)
         group = conv.is_group
@@ -76,7 +84,9 @@ class RulesBackend:
                 last_control[m.author] = now
         for bid in bids:
             answer_bid(bid, msgs, ctxs, group, th, lx)
-        return RulesPass(Labelling(labels, bids, [ctx.cues for ctx in ctxs]), ctxs, conflict, group, heated)
+            if not timed:
+                bid.latency_s = None
+        return RulesPass(Labelling(labels, bids, [ctx.cues for ctx in ctxs]), ctxs, conflict, group, heated, timed)
 
 
 @dataclass(slots=True)
@@ -90,6 +100,8 @@ class RulesPass:
     group: bool
     heated: list[bool]
     """In conflict and at most `heated_msgs` messages after the last negative one: the heat of a quarrel."""
+    timed: bool = True
+    """Whether the chat's times were read (`context.has_times`); if not, it was read `context.steady`."""
 
 
 def answer_bid(

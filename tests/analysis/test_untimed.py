@@ -1,0 +1,118 @@
+"""A chat whose times say nothing (a research corpus, a transcript) is read from its words and turns."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from tests.analysis._chats import chat
+
+from turntoward.analysis import analyze
+from turntoward.analysis.backends._features import TIMING
+from turntoward.analysis.backends.hybrid import HybridBackend
+from turntoward.analysis.context import has_times
+from turntoward.ingest import Source
+from turntoward.ingest.labelled import read_labelled
+from turntoward.model import Conversation, GoldMessage
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "labelled"
+
+
+def _retimed(conv: Conversation, step: timedelta) -> Conversation:
+    """The same messages, one every `step` (all at one moment for a zero step)."""
+    start = datetime(2000, 1, 1)
+    msgs = [type(m)(m.index, start + k * step, m.author, m.text, m.kind) for k, m in enumerate(conv.messages)]
+    return Conversation(conv.source, conv.source_format, conv.title, msgs)
+
+
+def _example(name: str) -> Conversation:
+    path = EXAMPLES / f"{name}.json"
+    conv, _ = read_labelled(Source(str(path), path=path))
+    return conv
+
+
+def test_times_at_one_fixed_step_or_one_moment_say_nothing() -> None:
+    assert not has_times(chat("+0m Ana: hi", "+1m Tom: hey", "+1m Ana: how was it?").messages)
+    assert not has_times(chat("+0m Ana: hi", "+0m Tom: hey", "+0m Ana: how was it?", "+0m Tom: fine").messages)
+    assert has_times(chat("+0m Ana: hi", "+1m Tom: hey", "+3m Ana: how was it?").messages)
+    # a real export differs within its first gaps, or later: one different gap is enough
+    assert has_times(chat("+0m Ana: hi", *["+1m Tom: ok"] * 30, "+2h Ana: back").messages)
+    assert has_times(chat("+0m Ana: hi", "+1m Tom: hey").messages)  # too short to tell: read as given
+
+
+@pytest.mark.parametrize("name", ["couple", "friends"])
+def test_a_chat_without_times_gets_the_same_labels_at_any_step(name: str) -> None:
+    # A transcript given a time a second, a minute or an hour apart, or one time for every line,
+    # says the same thing; read with those times, an hour between every line made every bid
+    # look ignored and a second made every reply instant.
+    conv = _example(name)
+    runs = [analyze([_retimed(conv, timedelta(seconds=s))]).conversations[0] for s in (0, 1, 60, 3600)]
+    labels = [[(lab.bid and (lab.bid.kind, lab.bid.outcome, lab.bid.response_index), lab.horseman, lab.control,
+                lab.repair, lab.accountability) for lab in run.labels] for run in runs]
+    assert labels[0] == labels[1] == labels[2] == labels[3]
+    assert sum(1 for lab in runs[0].labels if lab.bid) > 10  # and it is still read: bids, answered or not
+
+
+def test_no_feature_of_the_models_reads_times_in_such_a_chat() -> None:
+    be = HybridBackend()
+    conv = _retimed(_example("couple"), timedelta(minutes=1))
+    plain = GoldMessage(None, None, None, None, False, None, False)
+    gold = [GoldMessage("news", "toward", None, None, False, None, False)] * len(conv.messages)
+    rows = be.training_rows(conv, gold).rows
+    assert rows["kind"] and rows["outcome"]
+    assert not [f for model in rows.values() for row in model for f in row if f.startswith(TIMING)]
+    timed = be.training_rows(_example("couple"), [plain] * len(conv.messages)).rows
+    assert any(f.startswith(("reply_gap=", "next_gap=")) for row in timed["kind"] for f in row)
+
+
+def test_a_research_corpus_read_with_ts_none_has_no_reply_times(tmp_path: Path) -> None:
+    # The table importer puts such rows a minute apart: a bid's answer is still found and judged
+    # from its words, but "answered after 60 s" would be invented.
+    from turntoward.api import analyze_conversations, load_conversations
+    from turntoward.ingest import ImportOptions
+
+    corpus = tmp_path / "dialogues.csv"
+    rows = [("A", "i finally finished the painting for mum's birthday!!"), ("B", "so? it's just a painting"),
+            ("A", "wow ok"), ("B", "did you pay the gas bill"), ("A", "yes this morning")]
+    corpus.write_text("speaker,utterance\n" + "".join(f"{a},{json.dumps(t)}\n" for a, t in rows), encoding="utf-8")
+    [conv] = load_conversations([str(corpus)], options=ImportOptions(column_map={"ts": "none"}))
+    [result] = analyze_conversations([conv]).conversations
+    first = result.labels[0].bid
+    assert first is not None and (first.outcome.value, first.response_index, first.latency_s) == ("against", 1, None)
+    assert all(bid.latency_s is None for bid in result.bids)
+
+
+def test_analyze_says_when_a_chat_has_no_times(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests._cli import run
+
+    corpus = tmp_path / "dialogues.csv"
+    corpus.write_text("speaker,utterance\nA,how did the interview go?\nB,i got it!!\nA,\"no way, congrats!!\"\n",
+                      encoding="utf-8")
+    summary = tmp_path / "s.json"
+    code, _, err = run(capsys, "analyze", str(corpus), "--map", "ts=none", "--summary-json", str(summary))
+    assert code == 0, err
+    assert "no times of their own" in " ".join(err.split())
+    [conv] = json.loads(summary.read_text(encoding="utf-8"))["conversations"]
+    assert conv["timed"] is False
+    code, out, _ = run(capsys, "analyze", str(corpus), "--map", "ts=none")
+    assert code == 0 and "no times:" in out
+    code, out, _ = run(capsys, "explain", f"{corpus}:1", "--map", "ts=none")
+    assert code == 0 and "no times:" in out
+    code, out, _ = run(capsys, "explain", f"{corpus}:1", "--map", "ts=none", "--json")
+    assert code == 0 and "no times of their own" in json.loads(out)["times_note"]
+    timed = EXAMPLES.parent / "couple" / "WhatsApp Chat with Jonah.txt"
+    code, _, err = run(capsys, "analyze", str(timed), "--summary-json", str(summary))
+    assert code == 0 and "no times" not in err
+    assert json.loads(summary.read_text(encoding="utf-8"))["conversations"][0]["timed"] is True
+    code, out, _ = run(capsys, "explain", f"{timed}:3", "--json")
+    assert code == 0 and json.loads(out)["times_note"] is None
+
+
+def test_the_report_says_when_a_chat_has_no_times() -> None:
+    from turntoward.report import build_report
+
+    untimed = _retimed(_example("couple"), timedelta(0))
+    page = build_report(analyze([untimed, _example("friends")])).html()
+    assert page.count("No times.") == 1 and "Its messages carry no times of their own" in page
