@@ -111,6 +111,17 @@ def cordial_conversations(limit: int = CORDIAL_LIMIT) -> list[Conversation]:
     return chats[:limit]
 
 
+TIMING = True
+"""Whether the models read the times of messages. The shipped models do, in every chat they learn
+from (the Topical-Chat chats too, whose turns are a minute apart); with --untimed none do: models for
+chats whose times say nothing (`context.has_times`)."""
+
+
+def _backend(models: dict[str, LinearModel]) -> HybridBackend:
+    """A hybrid backend with these models, reading times as TIMING says (no models: for the features)."""
+    return HybridBackend(models=models, timing=TIMING)
+
+
 def cordial_rows(chats: list[Conversation], be: HybridBackend, first: list[LinearModel]) -> list[Prepared]:
     """Second-pass rows of the cordial chats for CORDIAL_MODELS only: no horseman, no control, and
     the messages the first pass reads as bids (all but the last, which nobody answered) turned toward."""
@@ -170,7 +181,7 @@ BURST_SHARE = 0.0
 of one message per sentence (`burst_copy`). Where one person sends several messages in a row and
 one is a bid, our writers put it last in 88% of such turns (an answer, then a new reach); real
 chats put it first as often as last (the bid, then what follows it), and a quarter of the bids
-the models miss on real chats are a burst's other message (README, "Where in a burst the bid goes")."""
+the models miss on real chats are a burst's other message (docs/accuracy.md, "Where in a burst the bid goes")."""
 _SENTENCES = re.compile(r"(?<=[.!?])\s+(?=\S)|\s*\n+\s*")
 CARRIER_LEAD = 0.2
 """How much more bid-like the words of the sentence that keeps a bid must read than any other
@@ -335,7 +346,7 @@ GAP_DROPOUT = 0.0
 """With --gap-dropout P: the share of the kind models' timing features (how soon a message answered
 the one before, how soon the next reply came) left out of their training rows, each feature of each
 row by a coin seeded with the conversation, so the models cannot lean on our writers' timing alone
-(README, "Real chats, labelled"). The readings the second pass learns from still see every feature."""
+(docs/accuracy.md, "Real chats, labelled"). The readings the second pass learns from still see every feature."""
 _GAPS = ("reply_gap=", "next_gap=")
 
 
@@ -349,7 +360,7 @@ def _without_some_gaps(rows: list[list[str]], key: str) -> list[list[str]]:
 FIRST_WORDS_ONLY = False
 """With --first-words-only: the first-pass models read a message's words, cues and tone alone (no
 neighbours, timing, turns or the rules' readings), so the readings the second pass compares across
-a burst say what each message's words are, not where it stands (README, "Where in a burst the bid
+a burst say what each message's words are, not where it stands (docs/accuracy.md, "Where in a burst the bid
 goes"; four seeds: not shipped). The analysis itself cannot read such a model file yet: its first
 pass reads every feature."""
 
@@ -447,7 +458,7 @@ def first_pass_and_rows(
     conversations with out-of-fold readings, then the cordial chats (see `cordial_rows`)."""
     models = {f"first.{name}": _train(name, *_pool(prepared, name, first=True)) for name in FIRST_READINGS}
     second = second_pass(prepared, out_of_fold_readings(prepared))
-    extra = cordial_rows(chats, HybridBackend(models={}), [models[f"first.{name}"] for name in FIRST_READINGS])
+    extra = cordial_rows(chats, _backend({}), [models[f"first.{name}"] for name in FIRST_READINGS])
     return models, [*second, *extra]
 
 
@@ -642,7 +653,7 @@ def one_seed(
 ) -> tuple[dict[str, LinearModel], OutOfFold | None]:
     """Both passes' models, trained with the casual copies of `seed`, and (with `folds`) the
     second-pass models' out-of-fold probabilities."""
-    prepared = prepare(items, HybridBackend(models={}), casual=casual, seed=seed)  # rules only, for the features
+    prepared = prepare(items, _backend({}), casual=casual, seed=seed)  # rules only, for the features
     models, rows = first_pass_and_rows(prepared, chats)
     second, extra = rows[:len(prepared)], rows[len(prepared):]
     print(f"  seed {seed}: {len(extra)} cordial chats ({sum(len(p.rows.answers['outcome']) for p in extra)} bids) "
@@ -658,8 +669,8 @@ def average(runs: list[dict[str, LinearModel]]) -> dict[str, LinearModel]:
     logits are the mean of the runs' logits: an ensemble that costs nothing at run time. Runs on
     different casual copies differ by more than one would think (three retrains on the same
     corpus: held-out outcome macro-F1 0.859, 0.848, 0.848); an average of four moves less: a second
-    average, on seeds 4-7, read held-out outcome macro-F1 0.850 against the shipped 0.847 (README,
-    "An average of four trainings")."""
+    average, on seeds 4-7, read held-out outcome macro-F1 0.850 against the shipped 0.847
+    (docs/accuracy.md, "An average of four trainings")."""
     first = runs[0]
     return {name: LinearModel(m.classes, np.mean([r[name].weights for r in runs], axis=0, dtype=np.float32),
                               np.mean([r[name].bias for r in runs], axis=0, dtype=np.float32))
@@ -690,11 +701,14 @@ def main() -> int:
                     help="first-pass models of a message's words, cues and tone alone (see FIRST_WORDS_ONLY)")
     ap.add_argument("--weight", action="append", default=[], metavar="PREFIX=N",
                     help="conversations whose file name starts with PREFIX count N times (see WEIGHTS)")
+    ap.add_argument("--untimed", action="store_true",
+                    help="models that read no times, for chats without them (see TIMING)")
     ap.add_argument("--burst", type=float, default=0.0,
                     help="share of the casual copies' longer bids sent as a burst of sentences (see BURST_SHARE)")
     args = ap.parse_args()
-    global GAP_DROPOUT, BURST_SHARE, FIRST_WORDS_ONLY
+    global GAP_DROPOUT, BURST_SHARE, FIRST_WORDS_ONLY, TIMING
     GAP_DROPOUT, BURST_SHARE, FIRST_WORDS_ONLY = args.gap_dropout, args.burst, args.first_words_only
+    TIMING = not args.untimed
     for spec in args.weight:
         prefix, _, times = spec.partition("=")
         if not prefix or not times.isdigit() or int(times) < 1:
@@ -704,14 +718,14 @@ def main() -> int:
     items = load_corpus(args.corpus)
     print(f"{len(items)} labelled conversations, {sum(len(c.messages) for c, _ in items)} messages", flush=True)
     if args.cv:
-        prepared = prepare(items, HybridBackend(models={}), casual=not args.no_casual)
+        prepared = prepare(items, _backend({}), casual=not args.no_casual)
         rng = random.Random(7)
         order = list(range(len(items)))
         rng.shuffle(order)
         scores = Scores()
         for k in range(args.cv):
             held = set(order[k::args.cv])
-            be = HybridBackend(models=fit([prepared[i] for i in order if i not in held], chats))
+            be = _backend(fit([prepared[i] for i in order if i not in held], chats))
             for i in held:
                 conv, gold = items[i]
                 score(gold, be.label(conv).labels, scores)
