@@ -107,3 +107,29 @@ def test_a_folder_with_other_json_beside_the_conversations_is_evaluated(tmp_path
     empty = tmp_path / "empty"
     empty.mkdir()
     assert CliRunner().invoke(app, ["evaluate", str(empty)]).exit_code != 0
+
+
+@pytest.mark.parametrize("without", ["missing", "null"])
+def test_a_conversation_labelled_without_times_is_read_as_one(tmp_path, without):
+    # A research corpus's dialogues have no times: labelled from the words alone, they are read a
+    # minute a line and evaluated like any other; the same file with one time lost is an error.
+    doc = json.loads(FRIENDS.read_text(encoding="utf-8"))
+    for m in doc["messages"]:
+        if without == "missing":
+            del m["ts"]
+        else:
+            m["ts"] = None
+    untimed = tmp_path / "dialogue.json"
+    untimed.write_text(json.dumps(doc), encoding="utf-8")
+    conv, _ = read_labelled(Source(str(untimed), path=untimed))
+    assert [m.ts.isoformat() for m in conv.messages[:2]] == ["2000-01-01T00:00:00", "2000-01-01T00:01:00"]
+    scores = _evaluate(untimed)
+    assert scores["bid"]["f1"] > 0.7
+    [result] = analyze([conv]).conversations
+    assert all(b.latency_s is None for b in result.bids)
+    one_lost = json.loads(FRIENDS.read_text(encoding="utf-8"))
+    del one_lost["messages"][5]["ts"]
+    bad = tmp_path / "one_lost.json"
+    bad.write_text(json.dumps(one_lost), encoding="utf-8")
+    with pytest.raises(ImportFormatError, match=r"messages\[5\]"):
+        read_labelled(Source(str(bad), path=bad))

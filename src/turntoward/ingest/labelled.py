@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from turntoward.errors import ImportFormatError
 from turntoward.ingest._registry import ImportOptions, register
-from turntoward.ingest._sources import Source
+from turntoward.ingest._sources import NO_TIMES_START, Source
 from turntoward.model import Conversation, GoldMessage, Message, MessageKind, Relationship
 
 _RELATIONSHIP = {"partner": Relationship.PARTNER, "friend": Relationship.FRIEND, "group": Relationship.FRIEND,
@@ -90,8 +90,12 @@ def read_labelled(source: Source) -> tuple[Conversation, list[GoldMessage]]:
     """The conversation in a labelled file and its gold labels.
 
     Times are read as the wall-clock time written ("...T19:04:00+02:00" is 19:04), like every
-    export's; labels are matched whatever their case, and a label ANNOTATION.md does not know
-    is an error naming the message, never a silent miscount in `evaluate`.
+    export's. A conversation labelled without times (a research corpus's dialogue: no message has
+    a ``ts``, or every one is null) is placed a minute a line, as the table importer's ``ts=none``
+    places one, and read as a chat without times (`analysis.context.has_times`); one message
+    without a time among timed ones is an error naming it. Labels are matched whatever their case,
+    and a label ANNOTATION.md does not know is an error naming the message, never a silent
+    miscount in `evaluate`.
     """
     try:
         doc = json.loads(source.read_bytes().decode("utf-8-sig"))
@@ -102,12 +106,14 @@ def read_labelled(source: Source) -> tuple[Conversation, list[GoldMessage]]:
     if not isinstance(doc, dict) or not isinstance(doc.get("messages"), list):
         raise ImportFormatError(source.name, "a labelled conversation with a 'messages' list", json_path="$")
     raws: list[Any] = doc["messages"]
+    untimed = all(isinstance(raw, dict) and raw.get("ts") is None for raw in raws)
     messages: list[Message] = []
     gold: list[GoldMessage] = []
     for i, raw in enumerate(raws):
         path = f"messages[{i}]"
         try:
-            ts = datetime.fromisoformat(raw["ts"]).replace(tzinfo=None)
+            ts = (NO_TIMES_START + timedelta(minutes=i) if untimed
+                  else datetime.fromisoformat(raw["ts"]).replace(tzinfo=None))
             author, text = str(raw["author"]), "" if raw["text"] is None else str(raw["text"])
             bid: Any = raw.get("bid")
         except (KeyError, TypeError, ValueError, AttributeError) as exc:

@@ -63,7 +63,7 @@ import polars as pl
 
 from turntoward.errors import ImportFormatError, UnknownFormatError
 from turntoward.ingest._registry import ImportOptions, register
-from turntoward.ingest._sources import Source, decode_text
+from turntoward.ingest._sources import NO_TIMES_START, Source, decode_text
 from turntoward.ingest._table_times import read_times
 from turntoward.ingest._whatsapp_dates import time_table
 from turntoward.ingest._whatsapp_markers import load_markers
@@ -107,7 +107,6 @@ PARQUET_MAGIC = b"PAR1"
 TIMESTAMP_EXAMPLE = "a timestamp like 2024-03-12 21:04"
 NO_TIMES = "none"
 """The column map's ``ts=none``: a table without times (see the module's docstring)."""
-NO_TIMES_START = datetime(2000, 1, 1)
 _KINDS = {"": MessageKind.TEXT} | {kind.value: kind for kind in MessageKind}
 
 
