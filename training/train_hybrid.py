@@ -181,7 +181,8 @@ BURST_SHARE = 0.0
 of one message per sentence (`burst_copy`). Where one person sends several messages in a row and
 one is a bid, our writers put it last in 88% of such turns (an answer, then a new reach); real
 chats put it first as often as last (the bid, then what follows it), and a quarter of the bids
-the models miss on real chats are a burst's other message (docs/accuracy.md, "Where in a burst the bid goes")."""
+the models miss on real chats are a burst's other message (docs/accuracy.md, "Where in a burst the
+bid goes")."""
 _SENTENCES = re.compile(r"(?<=[.!?])\s+(?=\S)|\s*\n+\s*")
 CARRIER_LEAD = 0.2
 """How much more bid-like the words of the sentence that keeps a bid must read than any other
@@ -346,7 +347,8 @@ GAP_DROPOUT = 0.0
 """With --gap-dropout P: the share of the kind models' timing features (how soon a message answered
 the one before, how soon the next reply came) left out of their training rows, each feature of each
 row by a coin seeded with the conversation, so the models cannot lean on our writers' timing alone
-(docs/accuracy.md, "Real chats, labelled"). The readings the second pass learns from still see every feature."""
+(docs/accuracy.md, "Real chats, labelled"). The readings the second pass learns from still see
+every feature."""
 _GAPS = ("reply_gap=", "next_gap=")
 
 
@@ -360,8 +362,8 @@ def _without_some_gaps(rows: list[list[str]], key: str) -> list[list[str]]:
 FIRST_WORDS_ONLY = False
 """With --first-words-only: the first-pass models read a message's words, cues and tone alone (no
 neighbours, timing, turns or the rules' readings), so the readings the second pass compares across
-a burst say what each message's words are, not where it stands (docs/accuracy.md, "Where in a burst the bid
-goes"; four seeds: not shipped). The analysis itself cannot read such a model file yet: its first
+a burst say what each message's words are, not where it stands (docs/accuracy.md, "Where in a
+burst the bid goes"; four seeds: not shipped). The analysis itself cannot read such a model file yet: its first
 pass reads every feature."""
 
 

@@ -61,8 +61,8 @@ class Scores:
     """Bid detection by turn (a run of one person's messages with nobody else's between): a turn
     the labels give a bid counts as found when the analysis calls any of its messages a bid. Where
     in a burst the bid sits is where our corpus and real chats differ most (docs/accuracy.md,
-    "Where in a burst the bid goes"); this says how much of `bid`'s miss is the place alone. Counted only when
-    `score` is given the messages' authors."""
+    "Where in a burst the bid goes"); this says how much of `bid`'s miss is the place alone.
+    Counted only when `score` is given the messages' authors."""
     outcome: dict[str, PRF] = field(default_factory=lambda: {o: PRF() for o in OUTCOMES})
     kind_correct: int = 0
     kind_total: int = 0

@@ -119,8 +119,8 @@ def local_balance(p: np.ndarray, at: list[int], prior: np.ndarray | None, th: Th
     The model learned from our corpus, where about one answered bid in fifteen is turned against:
     it was written to hold every dynamic. Most real chats are calmer, and there the model's
     borderline "against" readings are mostly wrong (in a real 46,000-message college group, nearly
-    all; docs/accuracy.md). `prior` is the mean reading the model gives on corpus bids it never trained on;
-    the local balance is the mean reading over the other bids within `prior_window_msgs` messages
+    all; docs/accuracy.md). `prior` is the mean reading the model gives on corpus bids it never
+    trained on; the local balance is the mean reading over the other bids within `prior_window_msgs` messages
     either side, with `prior_pseudo_bids` bids of `prior` mixed in, so a short chat stays close
     to it (and a lone bid is read as the model reads it). The odds of "against" are multiplied by
     local balance / prior. Only "against": re-weighting "away" as well made a real chat full of
