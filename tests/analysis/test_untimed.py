@@ -12,7 +12,7 @@ from tests.analysis._chats import chat
 from turntoward.analysis import analyze
 from turntoward.analysis.backends._features import TIMING
 from turntoward.analysis.backends.hybrid import HybridBackend
-from turntoward.analysis.context import has_times
+from turntoward.analysis.context import has_times, steady
 from turntoward.ingest import Source
 from turntoward.ingest.labelled import read_labelled
 from turntoward.model import Conversation, GoldMessage
@@ -40,6 +40,10 @@ def test_times_at_one_fixed_step_or_one_moment_say_nothing() -> None:
     # a real export differs within its first gaps, or later: one different gap is enough
     assert has_times(chat("+0m Ana: hi", *["+1m Tom: ok"] * 30, "+2h Ana: back").messages)
     assert has_times(chat("+0m Ana: hi", "+1m Tom: hey").messages)  # too short to tell: read as given
+    # dates alone (a table that kept each message's day, not its time): every line at midnight
+    midnight = datetime(2024, 5, 2)
+    assert not has_times(chat("+0m Ana: hi", "+0m Tom: hey", "+1d Ana: morning!", start=midnight).messages)
+    assert has_times(chat("+0m Ana: hi", "+0m Tom: hey", "+1d Ana: morning!", "+1m Tom: hi", start=midnight).messages)
 
 
 @pytest.mark.parametrize("name", ["couple", "friends"])
@@ -51,8 +55,22 @@ def test_a_chat_without_times_gets_the_same_labels_at_any_step(name: str) -> Non
     runs = [analyze([_retimed(conv, timedelta(seconds=s))]).conversations[0] for s in (0, 1, 60, 3600)]
     labels = [[(lab.bid and (lab.bid.kind, lab.bid.outcome, lab.bid.response_index), lab.horseman, lab.control,
                 lab.repair, lab.accountability) for lab in run.labels] for run in runs]
-    assert labels[0] == labels[1] == labels[2] == labels[3]
+    assert all(other == labels[0] for other in labels[1:])
     assert sum(1 for lab in runs[0].labels if lab.bid) > 10  # and it is still read: bids, answered or not
+
+
+def test_a_chat_of_dates_alone_is_read_a_minute_a_line_within_each_day() -> None:
+    # A table that kept each message's day, not its time: an answer two days later is still late,
+    # so the days are kept; within a day, the lines follow each other a minute apart.
+    dated = chat("+0m Ana: I got the job!!", "+0m Ana: can't believe it", "+2d Tom: congrats!! when do you start?",
+                 "+0m Ana: june", start=datetime(2024, 5, 2))
+    assert not has_times(dated.messages)
+    read = steady(dated)
+    assert [m.ts for m in read.messages] == [datetime(2024, 5, 2, 10, 0), datetime(2024, 5, 2, 10, 1),
+                                             datetime(2024, 5, 4, 10, 0), datetime(2024, 5, 4, 10, 1)]
+    assert steady(read) is read and [m.text for m in read.messages] == [m.text for m in dated.messages]
+    [result] = analyze([dated]).conversations
+    assert result.labels[0].bid is not None and result.labels[0].bid.latency_s is None
 
 
 def test_no_feature_of_the_models_reads_times_in_such_a_chat() -> None:
