@@ -705,6 +705,8 @@ def main() -> int:
                     help="conversations whose file name starts with PREFIX count N times (see WEIGHTS)")
     ap.add_argument("--untimed", action="store_true",
                     help="models that read no times, for chats without them (see TIMING)")
+    ap.add_argument("--keep", nargs="+", choices=MODELS, metavar="MODEL",
+                    help="save only these models (the shipped hybrid_untimed.npz: --untimed --keep outcome)")
     ap.add_argument("--burst", type=float, default=0.0,
                     help="share of the casual copies' longer bids sent as a burst of sentences (see BURST_SHARE)")
     args = ap.parse_args()
@@ -753,7 +755,7 @@ def main() -> int:
     for name in MODELS:
         models[name].default_threshold, models[name].last_floor, models[name].prior = thresholds.get(
             name, (0.5, 1.0, None))
-    save(models, str(args.out))
+    save({name: m for name, m in models.items() if not args.keep or name in args.keep}, str(args.out))
     print(f"saved {args.out} ({args.out.stat().st_size // 1024} KiB)")
     return 0
 

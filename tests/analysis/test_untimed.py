@@ -134,3 +134,21 @@ def test_the_report_says_when_a_chat_has_no_times() -> None:
     untimed = _retimed(_example("couple"), timedelta(0))
     page = build_report(analyze([untimed, _example("friends")])).html()
     assert page.count("No times.") == 1 and "Its messages carry no times of their own" in page
+
+
+def test_a_chat_without_times_is_answered_by_the_outcome_model_trained_without_times() -> None:
+    # hybrid_untimed.npz holds one model, trained on the corpus read a minute a line: it decides
+    # the outcomes of such a chat; every other decision is the timed models' (read without times).
+    from turntoward.analysis.backends.hybrid import UNTIMED_FILE, _bundled
+
+    assert set(_bundled(UNTIMED_FILE)) == {"outcome"}
+    timed_models_only = HybridBackend(models=_bundled())
+    shipped = HybridBackend()
+    for name in ("couple", "friends"):
+        conv = _retimed(_example(name), timedelta(minutes=1))
+        a, b = shipped.label(conv), timed_models_only.label(conv)
+        assert [(x.index, x.kind) for x in a.bids] == [(x.index, x.kind) for x in b.bids]
+        assert [x.outcome for x in a.bids] != [x.outcome for x in b.bids]
+        timed = _example(name)  # with its times, the file is not read at all
+        outcomes = [[x.outcome for x in be.label(timed).bids] for be in (shipped, timed_models_only)]
+        assert outcomes[0] == outcomes[1]

@@ -67,13 +67,21 @@ FIRST = tuple(f"first.{name}" for name in FIRST_READINGS)
 
 @cache
 def load_models(raw: bytes) -> dict[str, LinearModel]:
-    """Every model of a hybrid model file (`.npz`, as training/train_hybrid.py writes it)."""
+    """Every model of a hybrid model file (`.npz`, as training/train_hybrid.py writes it; a file
+    of some models only, such as `UNTIMED_FILE`, gives those)."""
     data = dict(np.load(BytesIO(raw), allow_pickle=False))
-    return {name: load(data, name) for name in (*MODELS, *FIRST)}
+    return {name: load(data, name) for name in (*MODELS, *FIRST) if f"{name}.classes" in data}
 
 
-def _bundled() -> dict[str, LinearModel]:
-    return load_models(resources.files("turntoward.analysis.models").joinpath("hybrid.npz").read_bytes())
+UNTIMED_FILE = "hybrid_untimed.npz"
+"""The outcome model for chats without times (`context.has_times`), trained on the same corpus read
+a minute a line with no feature of times (`training/train_hybrid.py --untimed --keep outcome`). The
+message models stay the timed ones, read without those features: a whole set trained so gained as
+much on outcomes and no more elsewhere (docs/accuracy.md, "Chats without times")."""
+
+
+def _bundled(name: str = "hybrid.npz") -> dict[str, LinearModel]:
+    return load_models(resources.files("turntoward.analysis.models").joinpath(name).read_bytes())
 
 
 @dataclass(slots=True)
@@ -172,9 +180,13 @@ class HybridBackend:
 
     def __init__(
         self, models: dict[str, LinearModel] | None = None, lexicon: Lexicon | None = None, *,
-        timing: bool | None = None,
+        timing: bool | None = None, untimed: dict[str, LinearModel] | None = None,
     ) -> None:
         self.models = models if models is not None else _bundled()
+        self._untimed = untimed
+        """Models that replace some of `models` in a chat without times: `untimed`, or with the
+        bundled models `UNTIMED_FILE`'s, loaded when first needed (`_models_for`)."""
+        self._bundled_untimed = models is None and untimed is None
         self.timing = timing
         """Whether to read the times of messages: None, where a chat has them (`context.has_times`;
         a chat without them is read from its words and turns alone, `_features.TIMING`); True or
@@ -214,6 +226,14 @@ class HybridBackend:
     def _tones(conv: Conversation) -> ToneCodes:
         texts = [m.text if m.kind is MessageKind.TEXT else "" for m in conv.messages]
         return b"".join(tone_codes(tones(texts[i:i + _CHUNK])) for i in range(0, len(texts), _CHUNK))
+
+    def _models_for(self, rp: RulesPass) -> dict[str, LinearModel]:
+        """The models for the chat `rp` read: `models`, with `untimed`'s in place in a chat without times."""
+        if rp.timed:
+            return self.models
+        if self._bundled_untimed and self._untimed is None:
+            self._untimed = _bundled(UNTIMED_FILE)
+        return {**self.models, **(self._untimed or {})}
 
     def _read(self, conv: Conversation) -> tuple[Conversation, RulesPass]:
         """The chat as it is read (`context.steady` if its times are not, as `timing` says) and
@@ -388,7 +408,7 @@ class HybridBackend:
         self, bids: list[Bid], rp: RulesPass, conv: Conversation, tone: ToneCodes, readings: np.ndarray
     ) -> None:
         """Find each bid's response and decide how it was answered."""
-        m, msgs = self.models, conv.messages
+        m, msgs = self._models_for(rp), conv.messages
         model = m["outcome"]
         found: list[np.ndarray] = []
         for start in range(0, len(bids), _CHUNK):  # a chunk at a time, like the messages
