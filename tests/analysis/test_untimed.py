@@ -56,6 +56,8 @@ def test_a_chat_without_times_gets_the_same_labels_at_any_step(name: str) -> Non
     labels = [[(lab.bid and (lab.bid.kind, lab.bid.outcome, lab.bid.response_index), lab.horseman, lab.control,
                 lab.repair, lab.accountability) for lab in run.labels] for run in runs]
     assert all(other == labels[0] for other in labels[1:])
+    quarrels = [[(e.start_index, e.end_index, e.negative) for e in run.episodes] for run in runs]
+    assert all(other == quarrels[0] for other in quarrels[1:])  # not one quarrel of every line at one moment
     assert sum(1 for lab in runs[0].labels if lab.bid) > 10  # and it is still read: bids, answered or not
 
 

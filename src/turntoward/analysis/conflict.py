@@ -84,7 +84,7 @@ def episodes(
         taken = [i for i in attempts if i in repair_bids and repair_bids[i].outcome is Outcome.TOWARD]
         inside = range(start, end + 1)
         positive = sum(1 for i in inside if is_positive(labels[i], cues[i]))
-        neg = sum(1 for i in inside if i in g)
+        neg = len(g)  # every negative message from the first to the last: each in `inside`
         out.append(ConflictEpisode(
             start_index=start, end_index=end, start=messages[start].ts, end=messages[end].ts,
             horsemen=horsemen, repair_attempts=attempts, repairs_taken_up=taken,
