@@ -10,6 +10,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+NO_TIMES_START = datetime(2000, 1, 1, 10, 0)
+"""Where a chat written down without times of its own begins (a table read with ``ts=none``, a
+labelled file whose messages have no ``ts``): the rest follow a minute apart, the way the analysis
+reads any chat without times (`analysis.context.steady`). Mid-morning, so that its first 780 lines
+fall before the night."""
+
 
 class MessageKind(StrEnum):
     """What a message is: words, a photo or file, a deleted message, or an app notice."""

@@ -122,7 +122,7 @@ def test_a_conversation_labelled_without_times_is_read_as_one(tmp_path, without)
     untimed = tmp_path / "dialogue.json"
     untimed.write_text(json.dumps(doc), encoding="utf-8")
     conv, _ = read_labelled(Source(str(untimed), path=untimed))
-    assert [m.ts.isoformat() for m in conv.messages[:2]] == ["2000-01-01T00:00:00", "2000-01-01T00:01:00"]
+    assert [m.ts.isoformat() for m in conv.messages[:2]] == ["2000-01-01T10:00:00", "2000-01-01T10:01:00"]
     scores = _evaluate(untimed)
     assert scores["bid"]["f1"] > 0.7
     [result] = analyze([conv]).conversations

@@ -254,8 +254,8 @@ def test_a_research_corpus_without_times_is_read_with_ts_none(tmp_path: Path) ->
         parse(corpus)
     first, second = parse(corpus, {"ts": "none"})
     assert (first.title, [m.author for m in first.messages], second.title) == ("7", ["A", "B", "A"], "8")
-    assert [m.ts for m in first.messages] == [datetime(2000, 1, 1, 0, k) for k in range(3)]  # a minute apart
-    assert second.messages[0].ts == datetime(2000, 1, 1) and second.messages[1].text == "sure"
+    assert [m.ts for m in first.messages] == [datetime(2000, 1, 1, 10, k) for k in range(3)]  # a minute apart
+    assert second.messages[0].ts == datetime(2000, 1, 1, 10) and second.messages[1].text == "sure"
 
 
 # Shapes seen in real tables written by other tools (a sweep of public repositories); the rows

@@ -13,7 +13,7 @@ from itertools import pairwise
 
 from turntoward.analysis._config import Thresholds
 from turntoward.analysis._text import Lexicon, TextCues, read_text
-from turntoward.model import Conversation, Message, MessageKind
+from turntoward.model import NO_TIMES_START, Conversation, Message, MessageKind
 
 
 @dataclass(slots=True)
@@ -85,9 +85,9 @@ UNTIMED_NOTE = ("its messages carry no times of their own (every line at one mom
                 "the reply times of its metrics say nothing")
 """What `analyze` and the summary say of a chat without times (`has_times`)."""
 
-STEADY_START = datetime(2000, 1, 1, 10, 0)
-"""Where `steady` starts a chat without times: mid-morning, so that its first 780 messages, a minute
-apart, fall before the night (`night_start_hour`)."""
+STEADY_START = NO_TIMES_START
+"""Where `steady` starts a chat without times: where the importers put one, so that a table read
+with ``ts=none`` is read as it was imported, without a copy."""
 STEADY_STEP = timedelta(minutes=1)
 
 

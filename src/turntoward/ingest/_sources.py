@@ -9,7 +9,6 @@ import zlib
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from datetime import datetime
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, TypeVar, cast
@@ -17,9 +16,6 @@ from typing import IO, Any, TypeVar, cast
 from turntoward.errors import ImportFormatError, UsageError
 
 HEAD_BYTES = 64 * 1024
-NO_TIMES_START = datetime(2000, 1, 1)
-"""Where an importer puts the first message of a chat written down without times (a table read with
-``ts=none``, a labelled file whose messages have no ``ts``): the rest follow a minute apart."""
 PAGE_GAP = 3
 """How many page numbers past a missing one are looked for, to tell a gap from the end."""
 

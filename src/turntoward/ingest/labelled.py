@@ -14,8 +14,8 @@ from typing import Any
 
 from turntoward.errors import ImportFormatError
 from turntoward.ingest._registry import ImportOptions, register
-from turntoward.ingest._sources import NO_TIMES_START, Source
-from turntoward.model import Conversation, GoldMessage, Message, MessageKind, Relationship
+from turntoward.ingest._sources import Source
+from turntoward.model import NO_TIMES_START, Conversation, GoldMessage, Message, MessageKind, Relationship
 
 _RELATIONSHIP = {"partner": Relationship.PARTNER, "friend": Relationship.FRIEND, "group": Relationship.FRIEND,
                  "family": Relationship.FAMILY, "sibling": Relationship.FAMILY}

@@ -12,9 +12,9 @@ common names (`GUESSES`, case-insensitive). The fields:
   `_table_times`: numeric dates' day/month order is decided over the whole column, or by the
   ``date_order`` option); times with an offset are converted to naive local time. A table without
   times (a research corpus of dialogues) is read with the map ``ts=none``: each conversation's rows
-  are then placed a minute apart from 2000-01-01 00:00, in file order; the analysis reads such a
-  chat from its words and turns (`analysis.context.has_times`), and its reply times and weekly
-  trends mean nothing;
+  are then placed a minute apart from ``model.NO_TIMES_START`` (2000-01-01 10:00), in file order;
+  the analysis reads such a chat from its words and turns (`analysis.context.has_times`), and its
+  reply times and weekly trends mean nothing;
 * ``time``: the clock time, where ``ts`` holds only the date (``Date`` and ``Time`` columns);
 * ``author`` (required; an empty cell is "(no name)", or the user where ``from_me`` says so) and ``text``;
 * ``from_me``: which rows the exporting user sent (``Outgoing``/``Incoming``, ``true``/``false``,
@@ -63,11 +63,11 @@ import polars as pl
 
 from turntoward.errors import ImportFormatError, UnknownFormatError
 from turntoward.ingest._registry import ImportOptions, register
-from turntoward.ingest._sources import NO_TIMES_START, Source, decode_text
+from turntoward.ingest._sources import Source, decode_text
 from turntoward.ingest._table_times import read_times
 from turntoward.ingest._whatsapp_dates import time_table
 from turntoward.ingest._whatsapp_markers import load_markers
-from turntoward.model import Conversation, Message, MessageKind, SystemEvent
+from turntoward.model import NO_TIMES_START, Conversation, Message, MessageKind, SystemEvent
 
 FIELDS = ("ts", "author", "text", "conversation", "kind", "reply_to", "id", "time", "from_me", "attachments")
 REQUIRED = ("ts", "author")
