@@ -124,12 +124,16 @@ def _label_stretch(packed: Packed, seg: segments.Segment) -> tuple[list[MessageL
 
 def _label_in_stretches(
     pool: ProcessPoolExecutor, conv: Conversation, parts: int
-) -> Callable[[Conversation], Labelling]:
+) -> Callable[[Conversation], Labelling] | None:
     """A labeller for `analyze_conversation` that shares `conv` out over the pool in `parts` stretches.
 
     The stretches are handed out at once, so the workers label while this process reads the
-    chat's language; a chat whose words are not read then ignores what they return."""
+    chat's language; a chat whose words are not read then ignores what they return. None where
+    the chat is one stretch (it never rests: a chat without times, `context.has_times`): it is
+    labelled here, not copied to a worker to be labelled whole."""
     plan = segments.plan(conv, parts, thresholds())
+    if len(plan) == 1:
+        return None
     futures = [pool.submit(_label_stretch, _pack(segments.cut(conv, seg)), seg) for seg in plan]
 
     def label(_: Conversation) -> Labelling:
@@ -187,8 +191,10 @@ def analyze_in_workers(
             # Labelled by the pool stretch by stretch, all of them handed out at once so no worker
             # waits for the next conversation; the rest of each analysis is found here.
             labellers = {i: _label_in_stretches(pool, conversations[i], parts) for i in split}
+            here = get_backend(backend) if isinstance(backend, str) else backend  # for a chat of one stretch
             for i in split:
-                results[i] = analyze_conversation(conversations[i], any_language=any_language, label=labellers[i])
+                results[i] = analyze_conversation(conversations[i], here, any_language=any_language,
+                                                  label=labellers[i])
                 if progress is not None:
                     progress(conversations[i])
             while pending:

@@ -135,3 +135,20 @@ def test_two_long_conversations_share_the_workers_and_give_the_same_results(monk
     shared = analyze_conversations(convs, workers=4)
     assert calls == [2, 2]
     assert _everything(shared) == _everything(analyze_conversations(convs, workers=1))
+
+
+def test_a_long_chat_without_times_is_labelled_here_not_copied_to_a_worker_whole(monkeypatch):
+    # A chat without times never rests, so it is one stretch: sending it whole to a worker only
+    # copied it (a million lines: 1.9 GB in the worker, and slower than one process).
+    monkeypatch.setattr(_workers, "SPLIT_MIN_MESSAGES", 1_000)
+    (couple,) = load_conversations(EXAMPLES[:1])
+    untimed = Conversation("dialogues.csv", "table", "dialogues", [
+        Message(m.index, datetime(2000, 1, 1, 10) + timedelta(minutes=k), m.author, m.text, m.kind)
+        for k, m in enumerate(couple.messages)])
+    labellers: list[object] = []
+    real = _workers._label_in_stretches
+    monkeypatch.setattr(_workers, "_label_in_stretches",
+                        lambda pool, conv, parts: labellers.append(real(pool, conv, parts)) or labellers[-1])
+    shared = analyze_conversations([untimed], workers=2)
+    assert labellers == [None]  # no stretches handed out: labelled in this process
+    assert _everything(shared) == _everything(analyze_conversations([untimed], workers=1))
