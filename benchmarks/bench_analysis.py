@@ -3,6 +3,7 @@
 
     .venv/bin/python benchmarks/bench_analysis.py [--sizes 10000 100000 1000000] [--backend hybrid rules]
     .venv/bin/python benchmarks/bench_analysis.py --sizes 200000 --conversations 8 --workers 1 2
+    .venv/bin/python benchmarks/bench_analysis.py --sizes 1000000 --backend hybrid --untimed
 
 Builds a conversation of N messages by replaying the bundled labelled example chats (real
 wording, a realistic mix of bids, replies, logistics and conflict) with shifted timestamps,
@@ -10,6 +11,8 @@ then times the full analysis (labels, bids and outcomes, conflict, metrics, sign
 suggestions) in a fresh subprocess per size, reporting messages/s and peak RSS. With
 --conversations K the messages are shared out over K conversations (a folder of exports), which
 --workers W processes analyse side by side (peak RSS: the main process's, and the largest worker's).
+With --untimed the messages carry no times of their own, a minute apart from 2000-01-01 10:00 as
+``--map ts=none`` places a research corpus's lines (`analysis.context.has_times`).
 """
 
 from __future__ import annotations
@@ -26,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def build(n: int):
-    from turntoward.model import Conversation, Message, MessageKind
+def build(n: int, untimed: bool = False):
+    from turntoward.model import NO_TIMES_START, Conversation, Message, MessageKind
 
     base = []
     for name in ("couple", "friends"):
@@ -48,15 +51,17 @@ def build(n: int):
     msgs.sort(key=lambda m: m.ts)
     for k, m in enumerate(msgs):
         m.index = k
+        if untimed:
+            m.ts = NO_TIMES_START + timedelta(minutes=k)
     return Conversation("bench.txt", "bench", "bench", msgs)
 
 
-def child(n: int, backend: str, conversations: int = 1, workers: int = 1) -> None:
+def child(n: int, backend: str, conversations: int = 1, workers: int = 1, untimed: int = 0) -> None:
     from turntoward.api.analysis import analyze_conversations
 
     convs = []
     for k in range(conversations):  # n messages in all, shared out evenly
-        conv = build(n // conversations)
+        conv = build(n // conversations, bool(untimed))
         conv.source = f"bench-{k}.txt"
         convs.append(conv)
     t = time.perf_counter()
@@ -75,7 +80,8 @@ def main() -> int:
                     help="share each size out over this many conversations (a folder of exports)")
     ap.add_argument("--workers", nargs="+", type=int, default=[1],
                     help="processes to analyse in (each count is timed; >1 needs several conversations)")
-    ap.add_argument("--child", nargs=4)
+    ap.add_argument("--untimed", action="store_true", help="messages without times of their own (see above)")
+    ap.add_argument("--child", nargs=5)
     args = ap.parse_args()
     if args.child:
         child(*(int(a) if a.isdigit() else a for a in args.child))
@@ -86,7 +92,8 @@ def main() -> int:
         for n in args.sizes:
             for w in args.workers:
                 out = subprocess.run([sys.executable, __file__, "--child", str(n), backend, str(args.conversations),
-                                      str(w)], capture_output=True, text=True, check=True).stdout
+                                      str(w), str(int(args.untimed))], capture_output=True, text=True,
+                                     check=True).stdout
                 r = json.loads(out.strip().splitlines()[-1])
                 print(f"{backend:8} {n:>10,} {args.conversations:>5} {w:>7} {r['seconds']:>9.2f} "
                       f"{n / r['seconds']:>9,.0f} {r['rss_mb']:>12,.0f} {r['worker_rss_mb']:>10,.0f}", flush=True)
