@@ -154,3 +154,21 @@ def test_a_chat_without_times_is_answered_by_the_outcome_model_trained_without_t
         timed = _example(name)  # with its times, the file is not read at all
         outcomes = [[x.outcome for x in be.label(timed).bids] for be in (shipped, timed_models_only)]
         assert outcomes[0] == outcomes[1]
+
+
+def test_evaluate_says_how_many_labelled_chats_have_no_times_and_measures_them_apart(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests._cli import run
+
+    doc = json.loads((EXAMPLES / "friends.json").read_text(encoding="utf-8"))
+    (tmp_path / "timed.json").write_text(json.dumps(doc), encoding="utf-8")
+    for m in doc["messages"]:
+        del m["ts"]
+    (tmp_path / "untimed.json").write_text(json.dumps(doc), encoding="utf-8")
+    code, out, _ = run(capsys, "evaluate", str(tmp_path), "--by", "times")
+    said = " ".join(out.split())
+    assert code == 0 and "2 conversations" in said and "1 of them without times of their own" in said
+    assert "with times 1" in said and "without times 1" in said
+    code, out, _ = run(capsys, "evaluate", str(tmp_path / "timed.json"))
+    assert code == 0 and "without times" not in out

@@ -254,6 +254,7 @@ def _because(reasons: list[str]) -> None:
 GROUPINGS = {
     "relationship": lambda conv: conv.relationship.value,
     "people": lambda conv: "group" if conv.is_group else "two people",
+    "times": lambda conv: "with times" if has_times(conv.messages) else "without times",
 }
 
 
@@ -266,8 +267,8 @@ def evaluate_command(
         "--compare", help="Also measure this backend on the same conversations, and how sure the difference is.",
     )] = None,
     by: Annotated[str | None, typer.Option(
-        "--by", help="Also measure each kind of conversation apart: 'relationship', or 'people' (two people "
-                     "against groups).",
+        "--by", help="Also measure each kind of conversation apart: 'relationship', 'people' (two people "
+                     "against groups), or 'times' (chats with times of their own against those without).",
     )] = None,
     errors: Annotated[Path | None, typer.Option(
         "--errors", dir_okay=False, writable=True,
@@ -282,6 +283,7 @@ def evaluate_command(
     backends = [backend, compare] if compare else [backend]
     scores, other = Scores(), Scores()
     groups: dict[str, Scores] = {}
+    untimed = 0
     with ExitStack() as stack:
         out = stack.enter_context(_open_for_writing(errors, "--errors")) if errors else None
         progress = stack.enter_context(Progress(
@@ -290,6 +292,7 @@ def evaluate_command(
         for judged in aa.judge(paths, backends, skipped=lambda error: err.print(
                 f"skipped, not a labelled conversation: {escape(str(error))}", soft_wrap=True)):
             authors = [m.author for m in judged.conversation.messages]
+            untimed += not has_times(judged.conversation.messages)
             one = score(judged.gold, judged.labels[0], authors=authors)
             scores.add(one)
             if compare:
@@ -312,6 +315,9 @@ def evaluate_command(
         return
 
     console.print(f"{d['conversations']} conversations, {d['messages']} messages")
+    if untimed:
+        console.print(f"{untimed} of them without times of their own: read from their words and turns "
+                      "(README, \"Chats without times\"; --by times measures them apart)")
     table = Table("measure", "precision", "recall", "F1", *(["F1, 95% CI"] if ci else []), "support", box=None)
     rows = [(DETECTION_NAMES.get(name, name), d[name], ci.get(name)) for name in DETECTIONS]
     rows += [(f"outcome {o}", m, ci["outcome"][o] if ci else None) for o, m in d["outcome"].items()]
