@@ -99,8 +99,8 @@ def steady(conv: Conversation) -> Conversation:
     wrote, answers next to what they answer, a quarrel's heat over the next lines.
 
     A chat of dates alone keeps its days: each day's lines a minute apart from mid-morning, so an
-    answer the next day is still a late one (held-out split with dates alone, against one read
-    as a single run of lines: outcome macro-F1 0.802 against 0.757)."""
+    answer the next day is still a late one (read as a single run of lines instead, the held-out
+    split with dates alone lost outcome macro-F1: docs/accuracy.md, "Chats without times")."""
     msgs = conv.messages
     times = _steady_days(msgs) if _dated(msgs) else [STEADY_START + k * STEADY_STEP for k in range(len(msgs))]
     if all(m.ts == t for m, t in zip(msgs, times, strict=True)):

@@ -128,12 +128,12 @@ def local_balance(p: np.ndarray, at: list[int], prior: np.ndarray | None, th: Th
     it was written to hold every dynamic. Most real chats are calmer, and there the model's
     borderline "against" readings are mostly wrong (in a real 46,000-message college group, nearly
     all; docs/accuracy.md). `prior` is the mean reading the model gives on corpus bids it never
-    trained on; the local balance is the mean reading over the other bids within `prior_window_msgs` messages
-    either side, with `prior_pseudo_bids` bids of `prior` mixed in, so a short chat stays close
-    to it (and a lone bid is read as the model reads it). The odds of "against" are multiplied by
-    local balance / prior. Only "against": re-weighting "away" as well made a real chat full of
-    unanswered photos call a laughing reply to the next one "away" (31 of 480 bids changed in a
-    two-friend WhatsApp chat, nearly all wrongly). The window is counted in messages so that a
+    trained on; the local balance is the mean reading over the other bids within
+    `prior_window_msgs` messages either side, with `prior_pseudo_bids` bids of `prior` mixed in,
+    so a short chat stays close to it (and a lone bid is read as the model reads it). The odds of
+    "against" are multiplied by local balance / prior. Only "against": re-weighting "away" as well
+    made a real chat full of unanswered photos call a laughing reply to the next one "away" (31 of
+    480 bids changed in a two-friend WhatsApp chat, nearly all wrongly). The window is counted in messages so that a
     long chat labelled in stretches (`segments`) gets the same labels as labelled whole."""
     if prior is None or not len(at):
         return p
