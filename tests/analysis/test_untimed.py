@@ -172,3 +172,22 @@ def test_evaluate_says_how_many_labelled_chats_have_no_times_and_measures_them_a
     assert "with times 1" in said and "without times 1" in said
     code, out, _ = run(capsys, "evaluate", str(tmp_path / "timed.json"))
     assert code == 0 and "without times" not in out
+
+
+def test_a_chat_without_times_judges_no_trend_and_no_drift() -> None:
+    # A transcript a line a day looks like a year of chat: Jo "stopped writing" only in where its
+    # lines were placed, so neither the signs nor drift may read weeks into it.
+    lines = []
+    for k in range(400):
+        who = ("Ana", "Sam", "Jo")[k % 3] if k < 250 else ("Ana", "Sam")[k % 2]
+        lines.append(f"+1d {who}: {'how was the week?' if k % 7 == 0 else 'same as ever, long days'}")
+    group = chat(*lines)
+    assert not has_times(group.messages)
+    analysis = analyze([group], me="Ana")
+    [result] = analysis.conversations
+    assert all(sign.evidence.startswith("not judged") for sign in result.signs.values())
+    assert analysis.drift == []
+    dated = chat(*(line.replace("+1d", "+0m" if k % 2 else "+1d") for k, line in enumerate(lines)),
+                 start=datetime(2024, 1, 1))  # dates alone, two lines a day: its weeks are real
+    assert not has_times(dated.messages)
+    assert [d.person for d in analyze([dated], me="Ana").drift] == ["Jo"]

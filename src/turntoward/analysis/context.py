@@ -74,10 +74,21 @@ def has_times(messages: Sequence[Message]) -> bool:
     """
     if len(messages) < 3:
         return True
-    step = messages[1].ts - messages[0].ts
-    if all(b.ts - a.ts == step for a, b in pairwise(messages)):
+    if _one_step(messages):
         return False
     return not all(m.ts.hour == m.ts.minute == m.ts.second == m.ts.microsecond == 0 for m in messages)
+
+
+def has_dates(messages: Sequence[Message]) -> bool:
+    """Whether a conversation's times say on which days its messages were sent: those of
+    `has_times`, and dates alone too, but not one moment or one fixed step for every line (how
+    often people wrote, week by week, cannot be read from those)."""
+    return len(messages) < 3 or not _one_step(messages)
+
+
+def _one_step(messages: Sequence[Message]) -> bool:
+    step = messages[1].ts - messages[0].ts
+    return all(b.ts - a.ts == step for a, b in pairwise(messages))
 
 
 UNTIMED_NOTE = ("its messages carry no times of their own (every line at one moment or one fixed step apart, or "

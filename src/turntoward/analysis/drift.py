@@ -12,6 +12,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 from turntoward.analysis._config import Thresholds
+from turntoward.analysis.context import has_dates
 from turntoward.analysis.findings import Drift, Outcome, Status
 from turntoward.analysis.metrics import week_of
 from turntoward.model import Conversation
@@ -59,6 +60,8 @@ def drift(analyses: list, me: str | None, th: Thresholds) -> list[Drift]:
         me_here = spelled_here(me, conv.people)
         others = [p for p in conv.people if p != me_here]
         if me_here is None or not others:  # the user did not write here, or nobody else did
+            continue
+        if not has_dates(conv.messages):  # one moment or one step for every line: its weeks say nothing
             continue
         group = len(others) > 1
         prev_author: str | None = None

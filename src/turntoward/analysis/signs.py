@@ -84,7 +84,8 @@ MAX_WEEKS = 104  # "rarer lately" is about the last two years, not a decade of h
 
 
 def chat_signs(
-    weekly: list[PeriodMetrics], th: Thresholds, *, words_read: bool = True, unread_weeks: Set[date] = frozenset()
+    weekly: list[PeriodMetrics], th: Thresholds, *, words_read: bool = True, unread_weeks: Set[date] = frozenset(),
+    dated: bool = True,
 ) -> dict[str, Sign]:
     """"rarer" and "shallower" from the conversation's weekly rows (person None), last two years.
 
@@ -92,7 +93,13 @@ def chat_signs(
     judged: disclosures and questions are found by English words; for the same reason its
     series (words per message, disclosures and questions) leave out `unread_weeks` (weeks of
     months written in another language), and weeks without messages, which are "rarer".
+    Without `dated` (one moment or one fixed step for every line: `context.has_dates`) neither is
+    judged: its weeks are only where the lines were placed.
     """
+    if not dated:
+        note = ("not judged: its messages carry no times of their own, so how often and how deeply "
+                "people wrote, week by week, cannot be read")
+        return {"rarer": Sign("rarer", Status.OK, note), "shallower": Sign("shallower", Status.OK, note)}
     rows = [r for r in weekly if r.person is None][-MAX_WEEKS:]
     unread = Sign("shallower", Status.OK, "not judged: this chat is not in English, and depth is read from "
                   "English words (disclosures, feelings, questions about the other)")
