@@ -363,8 +363,8 @@ FIRST_WORDS_ONLY = False
 """With --first-words-only: the first-pass models read a message's words, cues and tone alone (no
 neighbours, timing, turns or the rules' readings), so the readings the second pass compares across
 a burst say what each message's words are, not where it stands (docs/accuracy.md, "Where in a
-burst the bid goes"; four seeds: not shipped). The analysis itself cannot read such a model file yet: its first
-pass reads every feature."""
+burst the bid goes"; four seeds: not shipped). The analysis itself cannot read such a model file
+yet: its first pass reads every feature."""
 
 
 def _first_rows(rows: list[list[str]]) -> list[list[str]]:

@@ -6,8 +6,8 @@
     .venv/bin/turntoward evaluate /tmp/heldout-untimed
 
 Each conversation of SRC (ANNOTATION.md files) is written to DST with the same messages and labels,
-its times replaced: every message a minute apart from 2000-01-01 00:00, as a research corpus's lines
-come in without times, or with --dates the day alone (every message at midnight, as a table that
+its times replaced: every message a minute apart from 2000-01-01 10:00 (`model.NO_TIMES_START`), as a
+research corpus's lines come in without times, or with --dates the day alone (every message at midnight, as a table that
 kept only the date). docs/accuracy.md, "Chats without times", gives what the analysis reads on them.
 """
 
@@ -16,15 +16,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
+
+from turntoward.model import NO_TIMES_START
 
 
 def retimed(doc: dict, dates: bool) -> dict:
     """The labelled conversation `doc` with its messages' times replaced (see the module's docstring)."""
     out = json.loads(json.dumps(doc))
     for k, m in enumerate(out["messages"]):
-        m["ts"] = (m["ts"][:10] + "T00:00:00") if dates else (datetime(2000, 1, 1) + timedelta(minutes=k)).isoformat()
+        m["ts"] = (m["ts"][:10] + "T00:00:00") if dates else (NO_TIMES_START + timedelta(minutes=k)).isoformat()
     return out
 
 

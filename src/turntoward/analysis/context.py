@@ -74,9 +74,7 @@ def has_times(messages: Sequence[Message]) -> bool:
     """
     if len(messages) < 3:
         return True
-    if _one_step(messages):
-        return False
-    return not all(m.ts.hour == m.ts.minute == m.ts.second == m.ts.microsecond == 0 for m in messages)
+    return not (_one_step(messages) or _at_midnight(messages))
 
 
 def has_dates(messages: Sequence[Message]) -> bool:
@@ -89,6 +87,10 @@ def has_dates(messages: Sequence[Message]) -> bool:
 def _one_step(messages: Sequence[Message]) -> bool:
     step = messages[1].ts - messages[0].ts
     return all(b.ts - a.ts == step for a, b in pairwise(messages))
+
+
+def _at_midnight(messages: Sequence[Message]) -> bool:
+    return all(m.ts.hour == m.ts.minute == m.ts.second == m.ts.microsecond == 0 for m in messages)
 
 
 UNTIMED_NOTE = ("its messages carry no times of their own (every line at one moment or one fixed step apart, or "
@@ -121,12 +123,17 @@ def steady(conv: Conversation) -> Conversation:
         for m, t in zip(msgs, times, strict=True)])
 
 
+def as_read(conv: Conversation) -> Conversation:
+    """`conv` with the times the analysis reads it with: its own, or `steady` where it has none."""
+    return conv if has_times(conv.messages) else steady(conv)
+
+
 def _dated(msgs: Sequence[Message]) -> bool:
     """Whether every message is at midnight (dates alone) or, read already, at mid-morning of its
     day and a minute after the one before it that day."""
     if len(msgs) < 3:
         return False
-    if all(m.ts.hour == m.ts.minute == m.ts.second == m.ts.microsecond == 0 for m in msgs):
+    if _at_midnight(msgs):
         return True
     return all(m.ts.time() >= STEADY_START.time() for m in msgs) and _steady_days(msgs) == [m.ts for m in msgs]
 

@@ -18,7 +18,7 @@ from turntoward.analysis._text import TextCues, default_lexicon
 from turntoward.analysis.backends import Backend, Labelling, get_backend
 from turntoward.analysis.bids import speaks_of_self_harm
 from turntoward.analysis.conflict import episodes as find_episodes
-from turntoward.analysis.context import has_dates, has_times, read_conversation, steady
+from turntoward.analysis.context import as_read, has_dates, read_conversation
 from turntoward.analysis.drift import drift as find_drift
 from turntoward.analysis.drift import guess_me
 from turntoward.analysis.findings import (
@@ -157,8 +157,7 @@ def analyze_conversation(
     weekly, monthly = weekly_and_monthly(msgs, labelling.cues, labelling.bids, new_session)
     # A quarrel's messages are grouped by the times the labels were read with: in a chat without
     # times, a minute a line (one moment for every line would make one quarrel of them all).
-    timeline = msgs if has_times(msgs) else steady(conv).messages
-    eps = find_episodes(timeline, labelling.labels, labelling.cues, labelling.bids, default_lexicon(), th)
+    eps = find_episodes(as_read(conv).messages, labelling.labels, labelling.cues, labelling.bids, default_lexicon(), th)
     withheld = withholding(msgs, labelling.bids, th)
     signs = chat_signs(weekly, th, words_read=language.read, unread_weeks=unread_weeks, dated=has_dates(msgs))
     responders = {b.index: msgs[b.response_index].author for b in labelling.bids if b.response_index is not None}

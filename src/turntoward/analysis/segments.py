@@ -25,7 +25,7 @@ from itertools import pairwise
 
 from turntoward.analysis._config import Thresholds
 from turntoward.analysis.backends import Labelling
-from turntoward.analysis.context import has_times, steady
+from turntoward.analysis.context import as_read
 from turntoward.analysis.findings import MessageLabel
 from turntoward.model import Conversation, Message
 
@@ -51,7 +51,7 @@ def context_before_s(th: Thresholds) -> float:
 def plan(conv: Conversation, parts: int, th: Thresholds) -> list[Segment]:
     """`parts` stretches of about equal length (fewer where the conversation is short), each cut
     at the first rest (a silence of `session_gap_s`) after the even split, with its context."""
-    conv = _as_read(conv)
+    conv = as_read(conv)  # a chat without times: its stretches and their context measured a minute a line
     msgs = conv.messages
     n = len(msgs)
     if parts <= 1 or n < 2 * parts * CONTEXT_MESSAGES:
@@ -76,13 +76,7 @@ def around(conv: Conversation, cuts: list[int], th: Thresholds) -> list[Segment]
 
 def part(conv: Conversation, start: int, stop: int, th: Thresholds) -> Segment:
     """Messages ``start..stop-1`` (at least one) with their context."""
-    return _with_context([m.ts.timestamp() for m in _as_read(conv).messages], start, stop, th)
-
-
-def _as_read(conv: Conversation) -> Conversation:
-    """The conversation with the times the backends read it with: a chat without times of its own
-    is read a minute a line (`context.steady`), and its stretches and their context are measured so."""
-    return conv if has_times(conv.messages) else steady(conv)
+    return _with_context([m.ts.timestamp() for m in as_read(conv).messages], start, stop, th)
 
 
 def _with_context(seconds: list[float], start: int, stop: int, th: Thresholds) -> Segment:

@@ -183,10 +183,10 @@ class HybridBackend:
         timing: bool | None = None, untimed: dict[str, LinearModel] | None = None,
     ) -> None:
         self.models = models if models is not None else _bundled()
-        self._untimed = untimed
-        """Models that replace some of `models` in a chat without times: `untimed`, or with the
-        bundled models `UNTIMED_FILE`'s, loaded when first needed (`_models_for`)."""
-        self._bundled_untimed = models is None and untimed is None
+        self._untimed = untimed if untimed is not None or models is None else {}
+        """Models that replace some of `models` in a chat without times: `untimed`; with the bundled
+        models, `UNTIMED_FILE`'s, loaded when first needed (None until then: `_models_for`); with
+        models of one's own and no `untimed`, none."""
         self.timing = timing
         """Whether to read the times of messages: None, where a chat has them (`context.has_times`;
         a chat without them is read from its words and turns alone, `_features.TIMING`); True or
@@ -231,9 +231,9 @@ class HybridBackend:
         """The models for the chat `rp` read: `models`, with `untimed`'s in place in a chat without times."""
         if rp.timed:
             return self.models
-        if self._bundled_untimed and self._untimed is None:
+        if self._untimed is None:
             self._untimed = _bundled(UNTIMED_FILE)
-        return {**self.models, **(self._untimed or {})}
+        return {**self.models, **self._untimed}
 
     def _read(self, conv: Conversation) -> tuple[Conversation, RulesPass]:
         """The chat as it is read (`context.steady` if its times are not, as `timing` says) and
@@ -414,9 +414,7 @@ class HybridBackend:
         for start in range(0, len(bids), _CHUNK):  # a chunk at a time, like the messages
             chunk = bids[start:start + _CHUNK]
             for bid in chunk:
-                answer_bid(bid, msgs, rp.contexts, rp.group, self.th, self.lexicon, reactions=False)
-                if not rp.timed:
-                    bid.latency_s = None
+                answer_bid(bid, msgs, rp.contexts, rp.group, self.th, self.lexicon, reactions=False, timed=rp.timed)
             # The rows are dropped with the chunk (a long history holds hundreds of thousands of
             # bids): the few whose decision needs its features named get theirs again below.
             found += predict_many([model], *feature_matrix([self._outcome_row(b, rp, conv, tone, readings)
@@ -473,7 +471,7 @@ class HybridBackend:
             add("accountability", feats, g.accountability or "none")
             if g.bid_kind:
                 bid = Bid(index=i, author=msgs[i].author, kind=BidKind(g.bid_kind), score=1.0, cues=[])
-                answer_bid(bid, msgs, rp.contexts, rp.group, self.th, self.lexicon, reactions=False)
+                answer_bid(bid, msgs, rp.contexts, rp.group, self.th, self.lexicon, reactions=False, timed=rp.timed)
                 add("outcome", self._outcome_features(bid, rp, conv, tone), g.bid_outcome or "away")
                 out.responses.append(bid.response_index)
         return out

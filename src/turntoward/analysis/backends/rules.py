@@ -83,9 +83,7 @@ class RulesBackend:
             if lab.control:
                 last_control[m.author] = now
         for bid in bids:
-            answer_bid(bid, msgs, ctxs, group, th, lx)
-            if not timed:
-                bid.latency_s = None
+            answer_bid(bid, msgs, ctxs, group, th, lx, timed=timed)
         return RulesPass(Labelling(labels, bids, [ctx.cues for ctx in ctxs]), ctxs, conflict, group, heated, timed)
 
 
@@ -106,16 +104,17 @@ class RulesPass:
 
 def answer_bid(
     bid: Bid, msgs: list[Message], ctxs: list[MessageContext], group: bool, th: Thresholds, lexicon: Lexicon,
-    *, reactions: bool = True,
+    *, reactions: bool = True, timed: bool = True,
 ) -> None:
     """Find the response to `bid` and decide the outcome by rules (fills the bid in place); with
-    `reactions`, then let a reaction to the bid have its say (`reacted`)."""
+    `reactions`, then let a reaction to the bid have its say (`reacted`). Without `timed` (a chat
+    without times of its own, `context.has_times`) the bid has no latency."""
     j = find_response(bid, msgs, ctxs, group, th)
     response = msgs[j] if j is not None else None
     bid.outcome, bid.response_cues = classify(bid, msgs[bid.index], response,
                                               ctxs[j].cues if j is not None else None, th, lexicon)
     bid.response_index = j
-    bid.latency_s = max(0.0, (response.ts - msgs[bid.index].ts).total_seconds()) if response else None
+    bid.latency_s = max(0.0, (response.ts - msgs[bid.index].ts).total_seconds()) if response and timed else None
     if reactions:
         reacted(bid, msgs[bid.index])
 
