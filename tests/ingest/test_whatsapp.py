@@ -768,6 +768,17 @@ def test_dates_that_fit_both_orders_take_the_order_in_which_they_run_forward() -
     ]
 
 
+def test_dates_that_run_forward_both_ways_take_the_order_in_which_they_run_closer(tmp_path: Path) -> None:
+    # a US week, 2 to 9 March: day first would read the 3rd of eight months running, forward too
+    lines = [f"3/{day}/25, 9:{day:02d} PM - {'Ada' if day % 2 else 'Bo'}: day {day}" for day in range(2, 10)]
+    chat = parse_text(tmp_path, "\n".join(lines) + "\n")
+    assert [m.ts for m in chat.messages] == [datetime(2025, 3, day, 21, day) for day in range(2, 10)]
+    # and the same week written day first, 2 to 9 March
+    lines = [f"{day}/3/25, 21:{day:02d} - {'Ada' if day % 2 else 'Bo'}: day {day}" for day in range(2, 10)]
+    chat = parse_text(tmp_path, "\n".join(lines) + "\n")
+    assert [m.ts for m in chat.messages] == [datetime(2025, 3, day, 21, day) for day in range(2, 10)]
+
+
 def test_the_user_can_force_the_date_order() -> None:
     chat = read_one("ambiguous_dates.txt", date_order="dmy")
     assert chat.messages[0].ts == datetime(2024, 2, 1, 10, 0)

@@ -289,8 +289,10 @@ def resolve_date_order(dates: Sequence[str], sep: str, forced: str | None = None
 
     A four-digit first field means year first. Otherwise a first field above 12 can only be a
     day and a second field above 12 only a day; when every date fits both readings, the reading
-    in which the dates run forward (the file is chronological) wins, and day first breaks a tie,
-    being the more common order worldwide. `forced` (the user's choice) overrides all of this.
+    in which the dates run forward (the file is chronological) wins; where both do, the one in
+    which they run closer together (a week of March, 3/2 to 3/9, rather than the 3rd of eight
+    months running), and day first breaks a tie, being the more common order worldwide. `forced`
+    (the user's choice) overrides all of this.
     """
     if forced is not None:
         return forced
@@ -307,21 +309,24 @@ def resolve_date_order(dates: Sequence[str], sep: str, forced: str | None = None
         return "dmy" if day_first else "mdy"
     if day_first:  # both readings are impossible somewhere; let validation name the date
         return "dmy"
-    dmy_steps_back = _steps_back(dates, sep, "dmy")
-    mdy_steps_back = _steps_back(dates, sep, "mdy")
-    return "mdy" if mdy_steps_back < dmy_steps_back else "dmy"
+    return "mdy" if _reading(dates, sep, "mdy") < _reading(dates, sep, "dmy") else "dmy"
 
 
-def _steps_back(dates: Iterable[str], sep: str, order: str) -> int:
-    """How often the dates go back in time when read in `order` (invalid dates count too)."""
-    back = 0
+def _reading(dates: Iterable[str], sep: str, order: str) -> tuple[int, float]:
+    """How often the dates go back in time when read in `order` (invalid dates count too), and
+    how many days they travel from each to the next (an invalid date: infinitely many)."""
+    back, days = 0, 0.0
     previous: tuple[int, int, int] | None = None
     for date in dates:
         key = _ymd(date, sep, order)
-        if previous is not None and key < previous:
-            back += 1
+        if previous is not None:
+            back += key < previous
+            try:
+                days += abs((datetime(*key) - datetime(*previous)).days)
+            except ValueError:
+                days = float("inf")
         previous = key
-    return back
+    return back, days
 
 
 def _ymd(date: str, sep: str, order: str) -> tuple[int, int, int]:
