@@ -78,3 +78,11 @@ def test_lexicon_rule_and_reaction_cues_read_as_words():
     assert describe("model:feelings&r_cue=minimal") == (
         "a feelings bid, and the reply has minimal words ('ok', 'k')")
     assert describe("balance:against 0.34->0.25 (how common it is in the bids around)").endswith("from 0.34 to 0.25")
+
+
+def test_a_bid_kind_takes_its_article():
+    assert describe("model:kind=attention") == "an attention bid"
+    assert describe("model:kind=question") == "a question bid"
+    assert describe("model:rule_bid=invitation") == "the lexicons read an invitation bid in it"
+    assert describe("model:affection&r_cue=minimal") == (
+        "an affection bid, and the reply has minimal words ('ok', 'k')")

@@ -120,6 +120,11 @@ _BALANCE = re.compile(r"balance:against (\S+)->(\S+)")
 _READING = re.compile(r"reading:bid ([\d.]+)<([\d.]+)")
 
 
+def _a(kind: str) -> str:
+    """A bid kind with its article: "an attention", "a question"."""
+    return f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind}"
+
+
 def _has(subject: str, value: str) -> str:
     return f'{subject} has "{value}"'
 
@@ -167,9 +172,9 @@ _VALUED: dict[str, Callable[[str], str]] = {  # the conversation around a messag
     "lat": lambda value: f"answered {_span(int(value), LATENCY_MINUTES)}",
     "shared": lambda value: ("the reply takes up none of the bid's words", "the reply takes up a word of the bid",
                              "the reply takes up two or more of the bid's words")[int(value)],
-    "kind": lambda value: f"a {value} bid",
+    "kind": lambda value: f"{_a(value)} bid",
     "rule_o": lambda value: f"the lexicons read the reply as turning {value}",
-    "rule_bid": lambda value: f"the lexicons read a {value} bid in it",
+    "rule_bid": lambda value: f"the lexicons read {_a(value)} bid in it",
     "rule_h": lambda value: f"the lexicons read {value} in it",
     "r_rule_h": lambda value: f"the lexicons read {value} in the reply",
     "rule_acc": lambda value: f"the lexicons read it as {'owning a fault' if value == 'owns' else 'deflecting blame'}",
@@ -207,11 +212,11 @@ def describe_feature(feature: str) -> str:
         if kind == "group":
             return f"in a group chat, {describe_feature(rest)}"
         if kind == "late":
-            return f"a {value} bid answered late"
+            return f"{_a(value)} bid answered late"
         if kind == "kind":
             bid_kind, _, rule = value.partition(":")
-            return f"a {bid_kind} bid the lexicons read as turned {rule}"
-        return f"a {kind} bid, and {describe_feature(rest)}"
+            return f"{_a(bid_kind)} bid the lexicons read as turned {rule}"
+        return f"{_a(kind)} bid, and {describe_feature(rest)}"
     if not sep:
         return _flag(feature)
     said = _VALUED.get(name)
