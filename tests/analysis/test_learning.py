@@ -62,3 +62,15 @@ def test_decisions_and_top_features_of_many_rows_are_those_of_each_row():
                 assert model.top_features_many([(rows, None)], wanted, n) == expected
                 parts = [(halves[0], hashed(halves[0])), (halves[1], None)]
                 assert model.top_features_many(parts, wanted, n) == expected
+
+
+def test_a_feature_is_named_for_the_class_it_pushes_toward_not_for_its_raw_weight():
+    # "sorry" weighs for both answers, more for turning toward: it pulls away from "away"
+    weights = np.zeros((BUCKETS, 3), dtype=np.float32)
+    for feature, w in (("r_w=sorry", (0.6, 0.2, 0.0)), ("lat=4", (-0.3, 0.6, 0.1))):
+        weights[hashed([[feature]])[0]] = w
+    model = LinearModel(["toward", "away", "against"], weights, np.zeros(3, dtype=np.float32))
+    row = ["r_w=sorry", "lat=4"]
+    assert model.top_features(row, "away") == ["lat=4"]
+    assert model.top_features(row, "toward") == ["r_w=sorry"]
+    assert model.top_features_many([([row, row], None)], ["away", "toward"], 4) == [["lat=4"], ["r_w=sorry"]]

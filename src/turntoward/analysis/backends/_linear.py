@@ -45,8 +45,11 @@ class LinearModel:
         return k.tolist()
 
     def scores(self, features: list[str]) -> np.ndarray:
-        idx = buckets(features)
-        logits = self.weights[_unique(idx)].sum(axis=0, dtype=np.float32) + self.bias
+        return self.scores_of(_unique(buckets(features)))
+
+    def scores_of(self, ids: np.ndarray) -> np.ndarray:
+        """The class probabilities of a row given as its distinct buckets."""
+        logits = self.weights[ids].sum(axis=0, dtype=np.float32) + self.bias
         logits = logits - logits.max()
         p = np.exp(logits)
         return p / p.sum()
@@ -56,19 +59,30 @@ class LinearModel:
         k = int(p.argmax())
         return self.classes[k], float(p[k])
 
-    def top_features(self, features: list[str], cls: str, n: int = 6) -> list[str]:
-        """The features that pushed hardest toward `cls` (for explanations)."""
+    def top_features(self, features: list[str], cls: str, n: int = 6, p: np.ndarray | None = None) -> list[str]:
+        """The features that pushed hardest toward `cls` (for explanations): those that raised its
+        probability most, given the row's probabilities `p` (by default, `scores(features)`).
+
+        Softmax reads only how a feature weighs one class against the others: one that weighs for
+        both turning toward and away, more for toward ("sorry"), pulls an answer read as away
+        toward toward, though its weight for away is positive. A feature's push is its weight for
+        the class less its weight for each class as likely as the model finds it (the change in
+        log-probability it makes): named only where positive.
+        """
         k = self.classes.index(cls)
         unique = list(dict.fromkeys(features))
-        w = self.weights[buckets(unique), k]
+        rows = self.weights[buckets(unique)]
+        probs = self.scores(features) if p is None else np.asarray(p, dtype=rows.dtype)
+        w = rows[:, k] - rows @ probs
         best = np.argsort(-w)[:n]
         return [unique[i] for i in best if w[i] > 0]
 
     def top_features_many(
         self, parts: Sequence[tuple[Sequence[Sequence[str]], np.ndarray | None]], classes: Sequence[str | None],
-        n: int = 6,
+        n: int = 6, p: np.ndarray | None = None,
     ) -> list[list[str]]:
-        """`top_features(row, classes[r], n)` of every row r whose class is given ([] where None).
+        """`top_features(row, classes[r], n, p[r])` of every row r whose class is given ([] where
+        None); `p`: the rows' probabilities (by default, found here).
 
         Row r is the concatenation of row r of each part (a message's own features, its neighbours');
         each part comes with the buckets of its features, row after row, where already known
@@ -90,10 +104,18 @@ class LinearModel:
             ids.append(hashed(rows) if known is None else known)
             row_of.append(np.repeat(np.arange(n_rows), [len(r) for r in rows]))
         rows_of = np.concatenate(row_of)
+        all_ids = np.concatenate(ids)
+        if p is None:
+            by_row = all_ids[np.argsort(rows_of, kind="stable")]  # the parts' features, row by row
+            whole = np.split(by_row, np.cumsum(np.bincount(rows_of, minlength=n_rows))[:-1])
+            p = np.stack([self.scores_of(_unique(row)) for row in whole])
+        p = np.asarray(p, dtype=self.weights.dtype)
         cols = np.array([-1 if c is None else column[c] for c in classes], dtype=np.int64)
         asked = np.flatnonzero(cols[rows_of] >= 0)  # the features of rows with a class
         w = np.zeros(len(rows_of), dtype=self.weights.dtype)
-        w[asked] = self.weights[np.concatenate(ids)[asked], cols[rows_of[asked]]]
+        gathered = self.weights[all_ids[asked]]
+        w[asked] = (gathered[np.arange(len(asked)), cols[rows_of[asked]]]
+                    - np.einsum("ij,ij->i", gathered, p[rows_of[asked]]))
         chosen = np.flatnonzero(w > 0)  # only features that push toward the class are named
         order = chosen[np.lexsort((-w[chosen], rows_of[chosen]))]  # by row, strongest first
         # Each row's few strongest are enough unless the same feature repeats among them.
@@ -124,7 +146,7 @@ class LinearModel:
             cls = classes[r]
             if not done:
                 row = [f for rows, _ in parts for f in rows[r]]
-                picked = self.top_features(row, cls, n) if cls is not None else []
+                picked = self.top_features(row, cls, n, p[r]) if cls is not None else []
             out.append(picked)
         return out
 
