@@ -311,7 +311,7 @@ class HybridBackend:
         # A bid's cues name the features that pushed hardest toward its kind: found for the
         # chunk's bids together, and only for them.
         bid_kinds = [None if kind_classes[k] == "none" else kind_classes[k] for k in chosen["kind"]]
-        top = self.models["kind"].top_features_many([(rows, ids), (extra, extra_ids)], bid_kinds, 4)
+        top = self.models["kind"].top_features_many([(rows, ids), (extra, extra_ids)], bid_kinds, 4, probs["kind"])
         for offset in range(len(rows)):
             self._label_one(start + offset, offset, top[offset], decided, rp, msgs, labels, bids)
             lab = labels[-1]
@@ -322,7 +322,8 @@ class HybridBackend:
                 read = 1.0 - decided.kind_p[offset][0]
                 lab.reasons = {**(lab.reasons or {}), "bid": [
                     f"reading:bid {read:.2f}<{1.0 - model.default_threshold:.2f}",
-                    *(f"model:{f}" for f in model.top_features(rows[offset] + extra[offset], "none", 4))]}
+                    *(f"model:{f}" for f in model.top_features(rows[offset] + extra[offset], "none", 4,
+                                                                probs["kind"][offset]))]}
 
     def _reasons(self, lab: MessageLabel, features: list[str]) -> dict[str, list[str]]:
         """For explain: the features that pushed hardest toward each of a message's horseman,
@@ -427,8 +428,11 @@ class HybridBackend:
                 if outcome == "against" and rp.group and _passing(bid, rp, msgs, tone, readings):
                     outcome = "toward" if p[0] >= p[1] else "away"
                 if outcome != bid.outcome.value:
+                    # The model overrode the lexicons: their cues pointed the other way ("ah sorry"
+                    # is empathy, and "away" was read anyway), so say what they read, then what
+                    # the model weighed, rather than list their cues as the outcome's reasons.
                     feats = self._outcome_row(bid, rp, conv, tone, readings)
-                    bid.response_cues = [*bid.response_cues,
+                    bid.response_cues = [f"model:rule_o={bid.outcome.value}",
                                          *(f"model:{f}" for f in model.top_features(feats, outcome, 4))]
                     if outcome == balanced != model.classes[model.decide(p0)]:
                         bid.response_cues.append(_balance_cue(p0, p, model))
