@@ -86,3 +86,21 @@ def test_a_bid_kind_takes_its_article():
     assert describe("model:rule_bid=invitation") == "the lexicons read an invitation bid in it"
     assert describe("model:affection&r_cue=minimal") == (
         "an affection bid, and the reply has minimal words ('ok', 'k')")
+
+
+def test_an_outcome_decided_against_the_lexicons_names_what_they_read_then_the_models_reasons():
+    from turntoward.analysis import analyze_conversation
+
+    overridden = 0
+    for name in ("couple", "friends", "family"):
+        path = ROOT / f"examples/labelled/{name}.json"
+        conv, _ = read_labelled(Source(str(path), path=path))
+        for lab in analyze_conversation(conv, HybridBackend()).labels:
+            bid = lab.bid
+            if bid is None or not any(c.startswith("model:") for c in bid.response_cues):
+                continue
+            overridden += 1
+            read, *reasons = bid.response_cues
+            assert read.startswith("model:rule_o=") and read != f"model:rule_o={bid.outcome.value}"
+            assert reasons and all(c.startswith(("model:", "balance:")) for c in reasons), bid.response_cues
+    assert overridden > 10
