@@ -26,8 +26,10 @@ class ImportFormatError(TurntowardError):
         line: int | None = None,
         json_path: str | None = None,
         found: str | None = None,
+        found_quoted: bool = True,
     ) -> None:
         self.source = str(source)
+        self.found_quoted = found_quoted  # False: `found` describes what is there ("an empty file")
         self.expected = expected
         self.line = line
         self.json_path = json_path
@@ -43,7 +45,7 @@ class ImportFormatError(TurntowardError):
         text = f"{where}: expected {self.expected}"
         if self.found is not None:
             shown = self.found if len(self.found) <= 60 else self.found[:57] + "..."
-            text += f", found {shown!r}"
+            text += f", found {shown!r}" if self.found_quoted else f", found {shown}"
         return text
 
 

@@ -207,3 +207,25 @@ def test_a_zip_that_claims_a_zip_version_from_the_future_is_an_error_naming_it(t
     with pytest.raises(ImportFormatError) as err:
         api.load_conversations([str(archive)])
     assert "WhatsApp Chat with Noor.zip" in str(err.value) and "zip file version 10.4" in str(err.value)
+
+
+@pytest.mark.parametrize(("content", "where", "found"), [
+    (b"", "", "found an empty file"),
+    (b"\n  \n", "", "found only blank space"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "", "found binary data"),
+    ("\ufeff\nshopping list\nmilk\n".encode(), ":2", "found 'shopping list'"),
+])
+def test_a_file_named_that_no_importer_reads_says_what_it_found(
+    store: Store, tmp_path: Path, content: bytes, where: str, found: str,
+) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_bytes(content)
+
+    with pytest.raises(UnknownFormatError) as caught:
+        api.import_paths([path], store=store)
+
+    message = str(caught.value)
+    assert message.startswith(f"{path}{where}: expected a chat export in one of the ")
+    assert "`turntoward formats` lists (or name one with --format)" in message
+    assert message.endswith(found)
+    assert len(message) < 200 + len(str(path))

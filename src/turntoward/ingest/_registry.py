@@ -144,9 +144,26 @@ def parse_source(source: Source, options: ImportOptions, fmt: str | None = None)
     else:
         importer = detect(source)
     if importer is None:
-        known = ", ".join(i.description for i in _REGISTRY.values())
-        raise UnknownFormatError(source.name, f"a chat export ({known})")
+        line, found = _first_words(source)
+        raise UnknownFormatError(
+            source.name, f"a chat export in one of the {len(_REGISTRY)} formats `turntoward formats` lists "
+            "(or name one with --format)", line=line, found=found, found_quoted=line is not None)
     return list(importer.parse(source, options))
+
+
+def _first_words(source: Source) -> tuple[int | None, str]:
+    """Where a file no importer reads shows what it is: its first line with words on it (and
+    that line's number), or that it is empty, or binary data."""
+    head = source.head()
+    if not head.strip():
+        return None, "an empty file" if not head else "only blank space"
+    if b"\0" in head[:1024]:
+        return None, "binary data"
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip():
+            return number, line.strip()
+    return None, "only blank space"
 
 
 def read_paths(
