@@ -104,3 +104,8 @@ def test_an_outcome_decided_against_the_lexicons_names_what_they_read_then_the_m
             assert read.startswith("model:rule_o=") and read != f"model:rule_o={bid.outcome.value}"
             assert reasons and all(c.startswith(("model:", "balance:")) for c in reasons), bid.response_cues
     assert overridden > 10
+
+
+def test_a_reading_just_short_of_a_bid_is_told_apart_from_the_threshold():
+    assert describe("reading:bid 0.230<0.550") == "the model read it as a bid at 23%; it takes 55%"
+    assert describe("reading:bid 0.547<0.550") == "the model read it as a bid at 54.7%; it takes 55.0%"

@@ -190,7 +190,9 @@ def describe(cue: str) -> str:
         return (f"turning against is rarer (or commoner) in the bids around than in our corpus: "
                 f"its reading went from {m[1]} to {m[2]}")
     if m := _READING.match(cue):
-        return f"the model read it as a bid at {float(m[1]):.0%}; it takes {float(m[2]):.0%}"
+        read, needed = float(m[1]), float(m[2])
+        shown = ".0%" if f"{read:.0%}" != f"{needed:.0%}" else ".1%"  # not "at 55%; it takes 55%"
+        return f"the model read it as a bid at {read:{shown}}; it takes {needed:{shown}}"
     if cue in _RULE_CUES:
         return _RULE_CUES[cue]
     if cue.startswith("reaction:"):

@@ -321,7 +321,7 @@ class HybridBackend:
                 model = self.models["kind"]
                 read = 1.0 - decided.kind_p[offset][0]
                 lab.reasons = {**(lab.reasons or {}), "bid": [
-                    f"reading:bid {read:.2f}<{1.0 - model.default_threshold:.2f}",
+                    f"reading:bid {read:.3f}<{1.0 - model.default_threshold:.3f}",
                     *(f"model:{f}" for f in model.top_features(rows[offset] + extra[offset], "none", 4,
                                                                 probs["kind"][offset]))]}
 
