@@ -77,12 +77,15 @@ def test_an_unknown_label_names_the_file_and_the_message(tmp_path, field, value,
 
 def test_photos_written_the_ways_transcripts_write_them_are_attention_bids(tmp_path):
     texts = ["[photo]", "<image>", "(voice note)", "[sends a photo]", "📷 Photo", "IMG_2291.jpg",
-             "we got the keys!! [photo]"]
+             "we got the keys!! [photo]",
+             # cut from WhatsApp exports: iOS before 2017, Spanish, a caption on Android
+             "2016-09-23-PHOTO-00013416.jpg <\u200eattached>", "\u200eimagen omitida",
+             "Boys asleep on the sofa. Covered in mud, as predicted, the lot of them. IMG_0943.JPG (file attached)"]
     messages = []
     for i, text in enumerate(texts):
-        messages.append({"ts": f"2025-04-0{1 + i}T18:00:00", "author": "Ana", "text": text, "bid": None})
-        messages.append({"ts": f"2025-04-0{1 + i}T18:05:00", "author": "Tom", "text": "haha love it", "bid": None})
-    messages.append({"ts": "2025-04-09T09:00:00", "author": "Ana", "text": "send me a photo of the plan?", "bid": None})
+        messages.append({"ts": f"2025-04-{1 + i:02d}T18:00:00", "author": "Ana", "text": text, "bid": None})
+        messages.append({"ts": f"2025-04-{1 + i:02d}T18:05:00", "author": "Tom", "text": "haha love it", "bid": None})
+    messages.append({"ts": "2025-04-19T09:00:00", "author": "Ana", "text": "send me a photo of the plan?", "bid": None})
     path = tmp_path / "photos.json"
     path.write_text(json.dumps({"id": "photos", "relationship": "partner", "people": ["Ana", "Tom"],
                                 "messages": messages}), encoding="utf-8")
@@ -133,3 +136,15 @@ def test_a_conversation_labelled_without_times_is_read_as_one(tmp_path, without)
     bad.write_text(json.dumps(one_lost), encoding="utf-8")
     with pytest.raises(ImportFormatError, match=r"messages\[5\]"):
         read_labelled(Source(str(bad), path=bad))
+
+
+def test_a_deleted_message_cut_from_an_export_is_read_as_deleted(tmp_path):
+    texts = ["This message was deleted.", "\u200eYou deleted this message.", "Se eliminó este mensaje."]
+    messages = [{"ts": f"2025-04-0{1 + i}T18:00:00", "author": "Ana", "text": text, "bid": None}
+                for i, text in enumerate(texts)]
+    path = tmp_path / "deleted.json"
+    path.write_text(json.dumps({"id": "deleted", "relationship": "friend", "people": ["Ana", "Tom"],
+                                "messages": messages}), encoding="utf-8")
+    conv, _ = read_labelled(Source(str(path), path=path))
+    assert [m.kind.value for m in conv.messages] == ["deleted"] * len(texts)
+    assert all(lab.bid is None for lab in analyze([conv]).conversations[0].labels)
