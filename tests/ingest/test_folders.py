@@ -163,7 +163,8 @@ def test_the_import_command_names_the_skipped_file_and_imports_the_chat(
     assert "whatsapp" in out and "Noor, Tomas" in out
     assert err.strip().splitlines() == [
         f"skipped, not a chat: {folder / 'expenses.csv'}: expected a column for author (one of author, sender, "
-        "from, user, name, sender_name, speaker, …, or set with a column map); the file has 'Date', 'Description', "
+        "from, user, name, sender_name, speaker, …, or set with a column map: --map author=COLUMN); the file has "
+        "'Date', 'Description', "
         "'Amount', 'Paid by'"
     ]
 

@@ -283,10 +283,10 @@ def _columns(source: Source, frame: pl.DataFrame, column_map: dict[str, str]) ->
                     source.name, "a first row of column names (ts, author, text, ...): this one reads like a "
                     "message, so the table has none; add one, or map the columns", found=", ".join(present))
             looked_for = ", ".join(GUESSES[field_name][:7]) + (", …" if len(GUESSES[field_name]) > 7 else "")
-            without = ", or ts=none for a table without times" if field_name == "ts" else ""
+            without = "; --map ts=none for a table without times" if field_name == "ts" else ""
             raise UnknownFormatError(
-                source.name, f"a column for {field_name} (one of {looked_for}, or set with a column map{without});"
-                " the file has " + ", ".join(repr(c) for c in present))
+                source.name, f"a column for {field_name} (one of {looked_for}, or set with a column map: "
+                f"--map {field_name}=COLUMN{without}); the file has " + ", ".join(repr(c) for c in present))
     return columns
 
 
