@@ -64,10 +64,10 @@ class LinearModel:
         probability most, given the row's probabilities `p` (by default, `scores(features)`).
 
         Softmax reads only how a feature weighs one class against the others: one that weighs for
-        both turning toward and away, more for toward ("sorry"), pulls an answer read as away
-        toward toward, though its weight for away is positive. A feature's push is its weight for
-        the class less its weight for each class as likely as the model finds it (the change in
-        log-probability it makes): named only where positive.
+        both turning toward and away, more for toward ("sorry"), makes "away" less likely though
+        its weight for away is positive. A feature's push is its weight for the class less its
+        weight for each class as likely as the model finds it (the change in log-probability it
+        makes): named only where positive.
         """
         k = self.classes.index(cls)
         unique = list(dict.fromkeys(features))
