@@ -171,3 +171,22 @@ def test_a_bidder_with_no_name_to_call_them_by_is_analysed(backend: str) -> None
     result = analyze_conversation(Conversation("g.txt", "g", "g", msgs), get_backend(backend))
     bid = result.labels[0].bid
     assert bid is not None and bid.response_index == 1 and bid.outcome == "toward"
+
+
+def test_an_answer_first_thing_in_the_morning_is_read_by_its_waking_latency() -> None:
+    from turntoward.analysis.backends._features import LATENCY_MINUTES, _bin
+    from turntoward.analysis.backends.hybrid import HybridBackend
+    from turntoward.model import GoldMessage
+
+    def latency(start: datetime, after: str) -> list[str]:
+        conv = chat("+0m Ana: just booked us a table at the thai place for saturday!! 🥳",
+                    f"{after} Ben: morning! amazing, can't wait", start=start)
+        gold = [GoldMessage("invitation", "toward", None, None, False, None, False),
+                GoldMessage(None, None, None, None, False, None, False)]
+        (row,) = HybridBackend(models={}).training_rows(conv, gold).rows["outcome"]
+        return [f for f in row if f.startswith("lat=")]
+
+    # 23:50 to 07:20: twenty minutes of the day (the night, 23:00 to 07:00, does not count)
+    assert latency(datetime(2025, 5, 14, 23, 50), "+450m") == [f"lat={_bin(20, LATENCY_MINUTES)}"]
+    # the same seven and a half hours in the afternoon are seven and a half hours
+    assert latency(datetime(2025, 5, 14, 12, 0), "+450m") == [f"lat={_bin(450, LATENCY_MINUTES)}"]

@@ -448,9 +448,13 @@ def outcome_features(
     group: bool = False,
     reacts_to_bid: bool | None = None,
     timed: bool = True,
+    waking_s: float | None = None,
 ) -> list[str]:
     """Features of a bid's answer for the outcome decision (without `timed`, none of its
-    latency: `TIMING`).
+    latency: `TIMING`). Its latency is read as `waking_s`, the waking time between bid and
+    answer (`context.waking_seconds`), where given: "amazing, can't wait" at 07:30 to a bid at
+    23:50 came half an hour into the day, not nearly eight hours later (DESIGN.md: time windows
+    respect night).
 
     With `follow_up` (messages, seconds: `Thresholds.follow_up_msgs` and `follow_up_s`), also
     the bidder's own next message after the answer, if it comes that soon, and the answerer's
@@ -497,7 +501,7 @@ def outcome_features(
             out.append("r_in_conflict")
         if in_conflict[bid.index]:
             out.append("bid_in_conflict")
-    lat = (r.ts - msgs[bid.index].ts).total_seconds()
+    lat = (r.ts - msgs[bid.index].ts).total_seconds() if waking_s is None else waking_s
     if timed:
         out.append(f"lat={_bin(lat / 60, LATENCY_MINUTES)}")
     if late and timed:

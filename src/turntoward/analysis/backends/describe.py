@@ -169,7 +169,7 @@ _VALUED: dict[str, Callable[[str], str]] = {  # the conversation around a messag
     "next_len": lambda value: _length(_NEXT, value, NEXT_LEN_WORDS),
     "next_gap": lambda value: f"{_NEXT} came {_span(int(value), NEXT_GAP_MINUTES)}",
     "f_gap": lambda value: f"the bidder's next message came {_span(int(value), FOLLOW_GAP_MINUTES)}",
-    "lat": lambda value: f"answered {_span(int(value), LATENCY_MINUTES)}",
+    "lat": lambda value: f"answered {_span(int(value), LATENCY_MINUTES)}, not counting the night",
     "shared": lambda value: ("the reply takes up none of the bid's words", "the reply takes up a word of the bid",
                              "the reply takes up two or more of the bid's words")[int(value)],
     "kind": lambda value: f"{_a(value)} bid",

@@ -94,11 +94,12 @@ class TrainingRows:
     """For each outcome row, the message the rules took for the bid's response."""
 
 
-def _late(bid: Bid, rp: RulesPass, conv: Conversation, th: Thresholds) -> bool:
+def _waking(bid: Bid, conv: Conversation, th: Thresholds) -> float | None:
+    """The waking seconds between a bid and its answer (None where nobody answered)."""
     if bid.response_index is None:
-        return False
+        return None
     msgs = conv.messages
-    return waking_seconds(msgs[bid.index].ts, msgs[bid.response_index].ts, th) > th.late_waking_s
+    return waking_seconds(msgs[bid.index].ts, msgs[bid.response_index].ts, th)
 
 
 def _passing(bid: Bid, rp: RulesPass, msgs: list[Message], tone: ToneCodes, readings: np.ndarray) -> bool:
@@ -451,9 +452,11 @@ class HybridBackend:
         reacting = None
         if rp.group and j is not None:
             reacting = reacts(rp.contexts[j].cues, msgs[j], msgs[bid.index], rp.contexts[bid.index].cues)
+        waking = _waking(bid, conv, self.th)
         return outcome_features(bid, bid.kind.value, msgs, rp.contexts, self.lexicon, bid.outcome.value,
-                                _late(bid, rp, conv, self.th), tone, rp.labelling.labels, rp.in_conflict,
-                                self._follow_up, group=rp.group, reacts_to_bid=reacting, timed=rp.timed)
+                                waking is not None and waking > self.th.late_waking_s, tone, rp.labelling.labels,
+                                rp.in_conflict, self._follow_up, group=rp.group, reacts_to_bid=reacting,
+                                timed=rp.timed, waking_s=waking)
 
     def training_rows(self, conv: Conversation, gold: list[GoldMessage]) -> TrainingRows:
         """Rows for every model from one labelled conversation (used by training/train_hybrid.py)."""
