@@ -59,7 +59,8 @@ def test_a_bin_is_told_as_the_range_it_holds():
     assert describe("model:len=0") == "it has no words"
     assert describe(f"model:lat={_bin(90, LATENCY_MINUTES)}") == "answered 30 min to 2 h later, not counting the night"
     assert describe(f"model:lat={_bin(0.5, LATENCY_MINUTES)}") == "answered within 1 min, not counting the night"
-    assert describe(f"model:lat={_bin(5000, LATENCY_MINUTES)}") == "answered 3 days or more later, not counting the night"
+    assert describe(f"model:lat={_bin(5000, LATENCY_MINUTES)}") == (
+        "answered 3 days or more later, not counting the night")
 
 
 def test_every_lexicon_cue_reads_as_words():
