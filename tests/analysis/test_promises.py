@@ -485,3 +485,15 @@ def test_a_threat_to_kill_oneself_in_a_quarrel_gets_crisis_and_abuse_help():
     assert result.labels[2].control
     lines = help_resources(result.suggestions)
     assert "988" in lines[0] and any("Domestic-abuse" in line for line in lines)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_eager_answer_first_thing_in_the_morning_to_a_late_night_bid_is_turning_toward(backend):
+    from datetime import datetime
+
+    conv = chat("+0m Ana: just booked us a table at that thai place for saturday!! 🥳",
+                "+460m Ben: morning! amazing, can't wait", start=datetime(2025, 5, 14, 23, 50))
+    bid = labels(conv, backend)[0].bid
+    assert bid is not None and bid.response_index == 1
+    assert bid.outcome == "toward"
+    assert bid.latency_s == 460 * 60  # the contract's latency is the clock's
