@@ -44,7 +44,7 @@ from turntoward.analysis.backends._tone import tones, tones_of
 from turntoward.analysis.backends.rules import RulesBackend, RulesPass, answer_bid, reacted
 from turntoward.analysis.bids import speaks_of_self_harm
 from turntoward.analysis.conflict import WARM_CUES
-from turntoward.analysis.context import has_times, steady, waking_seconds
+from turntoward.analysis.context import waking_seconds
 from turntoward.analysis.findings import Accountability, Bid, BidKind, Horseman, MessageLabel, Outcome
 from turntoward.analysis.responses import reacts
 from turntoward.model import Conversation, GoldMessage, Message, MessageKind
@@ -239,10 +239,8 @@ class HybridBackend:
     def _read(self, conv: Conversation) -> tuple[Conversation, RulesPass]:
         """The chat as it is read (`context.steady` if its times are not, as `timing` says) and
         the rules' pass over it."""
-        timed = has_times(conv.messages) if self.timing is None else self.timing
-        if not timed:
-            conv = steady(conv)
-        return conv, self.rules.read(conv, timed)
+        rp = self.rules.read(conv, self.timing)
+        return rp.conv, rp
 
     def label(self, conv: Conversation) -> Labelling:
         conv, rp = self._read(conv)

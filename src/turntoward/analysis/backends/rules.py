@@ -84,7 +84,8 @@ class RulesBackend:
                 last_control[m.author] = now
         for bid in bids:
             answer_bid(bid, msgs, ctxs, group, th, lx, timed=timed)
-        return RulesPass(Labelling(labels, bids, [ctx.cues for ctx in ctxs]), ctxs, conflict, group, heated, timed)
+        return RulesPass(Labelling(labels, bids, [ctx.cues for ctx in ctxs]), ctxs, conflict, group, heated, conv,
+                         timed)
 
 
 @dataclass(slots=True)
@@ -98,6 +99,8 @@ class RulesPass:
     group: bool
     heated: list[bool]
     """In conflict and at most `heated_msgs` messages after the last negative one: the heat of a quarrel."""
+    conv: Conversation
+    """The chat as it was read: itself, or `context.steady`'s copy where `timed` is false."""
     timed: bool = True
     """Whether the chat's times were read (`context.has_times`); if not, it was read `context.steady`."""
 
