@@ -16,11 +16,11 @@ from turntoward.errors import ImportFormatError
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
 from turntoward.ingest._whatsapp_markers import load_markers
+from turntoward.ingest.whatsapp import TEXT_MARKS
 from turntoward.model import NO_TIMES_START, Conversation, GoldMessage, Message, MessageKind, Relationship
 
 _RELATIONSHIP = {"partner": Relationship.PARTNER, "friend": Relationship.FRIEND, "group": Relationship.FRIEND,
                  "family": Relationship.FAMILY, "sibling": Relationship.FAMILY}
-_MARKS = "\u200e\u200f"  # the left-to-right and right-to-left marks iOS writes before a placeholder
 _MEDIA_MARKERS = ("<media omitted>", " omitted", "(file attached)", "<attached:")
 _MEDIA_WORDS = (r"(?:sends?\s+(?:a\s+|an\s+)?)?(?:photo|image|picture|pic|video|gif|sticker"
                 r"|voice(?:\s*(?:note|message|memo))?|audio|file|attachment|document|media|meme|selfie|screenshot)s?")
@@ -44,7 +44,7 @@ def _kind(text: str) -> MessageKind:
     # A transcript cut from a WhatsApp export keeps its placeholders, in the app's language and
     # with its marks: "2016-09-23-PHOTO-00013416.jpg <\u200eattached>" (iOS before 2017),
     # "imagen omitida", "Se eliminó este mensaje." The importer's own list reads them here too.
-    kind = load_markers().kind_of(text.strip().lstrip(_MARKS))
+    kind = load_markers().kind_of(text.strip().lstrip(TEXT_MARKS))  # iOS's marks before a placeholder
     if kind is MessageKind.MEDIA or kind is MessageKind.DELETED:
         return kind
     return MessageKind.TEXT
