@@ -8,7 +8,7 @@ the end of input) leaves a draft that the next ``turntoward checkin`` resumes.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -17,12 +17,17 @@ from rich.panel import Panel
 from rich.prompt import Prompt
 from rich.table import Table
 
-from turntoward.api import checkin as api
+from turntoward._lazy import lazy_module
 from turntoward.checkin.instruments import Instrument, Item
 from turntoward.checkin.scoring import Answer, Score
 from turntoward.cli import app
 from turntoward.cli.data import AsJson, Db, Passphrase, _print_json, _store
 from turntoward.errors import UsageError
+
+if TYPE_CHECKING:
+    from turntoward.api import checkin as api
+else:
+    api = lazy_module("turntoward.api.checkin")  # the store, imported when a command needs it
 
 PANEL = "Check-ins"
 DEFAULT_INSTRUMENT = "five_signs"

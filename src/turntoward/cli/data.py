@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from enum import Enum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -25,7 +25,10 @@ from turntoward import api
 from turntoward.cli import app
 from turntoward.errors import UsageError
 from turntoward.model import Relationship
-from turntoward.store import DB_ENV, PASSPHRASE_ENV, Store
+from turntoward.store import DB_ENV, PASSPHRASE_ENV
+
+if TYPE_CHECKING:
+    from turntoward.store import Store
 
 PANEL = "Data"
 DATE_ORDERS = ("dmy", "mdy", "ymd")

@@ -13,7 +13,6 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from turntoward.api.report import report
 from turntoward.cli import app
 from turntoward.cli.analysis import store_if_needed
 from turntoward.cli.data import AnyLanguage, ColumnMap, Db, Passphrase, Workers, import_options
@@ -50,6 +49,8 @@ def report_command(
     wanted = [*(targets or []), *(conversation or [])]
     with ExitStack() as stack:
         store = store_if_needed(wanted, all_, db, passphrase, stack)
+        from turntoward.api.report import report  # Altair and the report's templates: only here
+
         files = report(wanted, out=out, store=store, all_conversations=all_, png_dir=png, pdf=pdf, redact=redact,
                        me=me, options=options, fmt=fmt, any_language=any_language, workers=workers)
     console = Console(stderr=True, highlight=False)

@@ -57,13 +57,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import pairwise, repeat
 from pathlib import PurePosixPath
-from typing import Any, NamedTuple
-
-import polars as pl
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from turntoward.errors import ImportFormatError, UnknownFormatError
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source, decode_text
+
+if TYPE_CHECKING:  # polars is imported when a table is read: most imports never read one
+    import polars as pl
 from turntoward.ingest._table_times import read_times
 from turntoward.ingest._whatsapp_dates import time_table
 from turntoward.ingest._whatsapp_markers import load_markers
@@ -180,6 +181,8 @@ def _extension(source: Source) -> str:
 
 
 def _read(source: Source, data: bytes) -> pl.DataFrame:
+    import polars as pl
+
     ext = _extension(source)
     if not data.strip():
         raise ImportFormatError(source.name, "a table with a header row and messages", found="an empty file")
@@ -275,6 +278,8 @@ def _columns(source: Source, frame: pl.DataFrame, column_map: dict[str, str]) ->
     for field_name in REQUIRED:
         if field_name not in columns and not (field_name == "ts" and untimed):
             # a table, but not of messages: no importer reads it as a chat
+            import polars as pl
+
             nested = [name for name, dtype in frame.schema.items() if isinstance(dtype, pl.Struct)]
             if nested:
                 raise _nested(UnknownFormatError, source, nested)

@@ -20,9 +20,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from turntoward.errors import StoreError
-
-DB_ENV = "TURNTOWARD_DB"
-PASSPHRASE_ENV = "TURNTOWARD_PASSPHRASE"
+from turntoward.store._names import DB_ENV, PASSPHRASE_ENV
 
 # Per-connection settings for SQLite. WAL lets readers work while an import writes;
 # synchronous=NORMAL is durable at every checkpoint and safe against corruption in WAL mode;
