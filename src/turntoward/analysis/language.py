@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from importlib import resources
+from threading import Lock, Thread
 from typing import Any
 
 from turntoward.analysis._config import Thresholds
@@ -102,12 +103,27 @@ def _when(months: tuple[str, ...]) -> str:
     return f"in {len(months)} months between {months[0]} and {months[-1]}"
 
 
-@cache
-def _identifier() -> Any:  # py3langid ships no type hints
-    """py3langid's identifier, loaded once (about a second: its model is xz-compressed)."""
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+_IDENTIFIER: list[Any] = []  # py3langid's identifier, once loaded (py3langid ships no type hints)
+_IDENTIFIER_LOCK = Lock()
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+def _identifier() -> Any:
+    """py3langid's identifier, loaded once, by whichever thread asks first (a third of a second:
+    its model is xz-compressed); another thread asking meanwhile waits for that one."""
+    with _IDENTIFIER_LOCK:
+        if not _IDENTIFIER:
+            from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+            _IDENTIFIER.append(LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True))
+        return _IDENTIFIER[0]
+
+
+def prepare() -> None:
+    """Start loading the language identifier in the background, for a caller that will read a
+    chat's language after other work (reading the export, loading the models): most of the load
+    is decompression, which runs beside that work on another core. Harmless if it is loaded."""
+    if not _IDENTIFIER:
+        Thread(target=_identifier, name="turntoward-language", daemon=True).start()
 
 
 @cache

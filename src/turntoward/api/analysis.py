@@ -18,6 +18,7 @@ from turntoward.analysis.context import UNTIMED_NOTE, has_times
 from turntoward.analysis.engine import Analysis, ConversationAnalysis, analyze, assemble, label_part
 from turntoward.analysis.findings import MessageLabel
 from turntoward.analysis.language import Language
+from turntoward.analysis.language import prepare as prepare_language
 from turntoward.analysis.scoring import Scores, disagreements, score
 from turntoward.analysis.suggest import help_resources
 from turntoward.errors import ImportFormatError, NotFoundError, UsageError
@@ -46,6 +47,7 @@ def load_conversations(
     so message indices stay unique per source.
     """
     targets = list(targets)
+    prepare_language()  # the analysis that follows reads each chat's language: load its model meanwhile
     if all_conversations:
         if store is None:
             raise UsageError("--all needs a database to read the stored conversations from")
