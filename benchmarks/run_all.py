@@ -13,7 +13,10 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ("bench_whatsapp.py", "bench_formats.py", "bench_import.py", "bench_analysis.py", "bench_report.py")
+SCRIPTS = (
+    "bench_startup.py", "bench_whatsapp.py", "bench_formats.py", "bench_import.py", "bench_analysis.py",
+    "bench_report.py",
+)
 
 
 def main() -> int:
