@@ -5,7 +5,9 @@
 Each command runs in a fresh process (``python -m turntoward.cli``), `--runs` times; the median
 and the fastest wall-clock times are printed. On a chat of a thousand or two messages most of a
 run is start-up: importing libraries and loading models, not labelling. The chat is generated
-(a couple's WhatsApp export, two messages every few minutes) so any checkout can run this.
+(a couple's WhatsApp export, two messages every few minutes) so any checkout can run this. Where
+PYTHONDONTWRITEBYTECODE is set, every run compiles turntoward's sources again (an editable install
+has no bytecode of them otherwise): unset it to measure what an installed package does.
 """
 
 from __future__ import annotations
