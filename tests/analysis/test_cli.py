@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 from pathlib import Path
 
@@ -257,3 +258,23 @@ def test_a_failed_write_leaves_the_earlier_output_whole(tmp_path, monkeypatch, c
     assert code == 2 and "No space left on device" in err
     assert out.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["messages.jsonl"]  # nothing half-written beside it
+
+
+def test_each_suggestion_names_the_messages_behind_it_and_how_to_see_why(tmp_path):
+    out = tmp_path / "m.jsonl"
+    assert invoke("analyze", str(COUPLE), "--jsonl", str(out)).exit_code == 0
+    result = invoke("analyze", str(COUPLE))
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())  # as the terminal wrapped it
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+
+    refs = re.findall(r"messages? ([^(]+?) \(see why: turntoward explain '([^']+)'\)", text)
+    assert refs, result.output
+    contempt = {r["index"] for r in records if r["horseman"] == "contempt"}
+    listed = re.sub(r" and \d+ more$", "", refs[0][0])  # the first suggestion here: contempt
+    named = [int(i) for i in re.findall(r"\d+", listed)]
+    assert named and set(named) <= contempt
+    for _, ref in refs:  # each hint works as printed
+        explained = invoke("explain", ref)
+        assert explained.exit_code == 0, explained.output
+        assert ref.rpartition(":")[2] in {str(i) for i in range(len(records))}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
@@ -72,6 +73,24 @@ def _rate(v: float | None) -> str:
     return "-" if v is None else f"{v:.0%}"
 
 
+SHOWN_EVIDENCE = 5
+"""Messages named under a suggestion in `analyze`'s output (the report quotes them)."""
+
+
+def _evidence_line(source: str, evidence: list[int]) -> str:
+    """Where a suggestion comes from, as messages to look at: "messages 17, 203 and 340 (see why:
+    turntoward explain 'chat.txt:17')"; the first few of them where there are many."""
+    shown = [str(i) for i in evidence[:SHOWN_EVIDENCE]]
+    more = len(evidence) - len(shown)
+    if len(shown) == 1:
+        named = f"message {shown[0]}"
+    elif more:
+        named = f"messages {', '.join(shown)} and {more} more"
+    else:
+        named = f"messages {', '.join(shown[:-1])} and {shown[-1]}"
+    return f"{named} (see why: turntoward explain {shlex.quote(f'{source}:{evidence[0]}')})"
+
+
 def _print_analysis(analysis: aa.Analysis) -> None:
     for result in analysis.conversations:
         conv = result.conversation
@@ -103,6 +122,8 @@ def _print_analysis(analysis: aa.Analysis) -> None:
         console.print(table)
         for sug in result.suggestions[:3]:
             console.print(f"• {escape(sug.text)}")
+            if sug.evidence:
+                console.print(f"  [dim]{escape(_evidence_line(conv.source, sug.evidence))}[/]")
         if len(result.suggestions) > 3:
             console.print(f"  (and {len(result.suggestions) - 3} more in the report and --summary-json)")
         if s["help"]:  # `help_resources` of the suggestions: nothing when none calls for help
