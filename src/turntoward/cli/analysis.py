@@ -10,6 +10,7 @@ import os
 import shlex
 from collections.abc import Callable
 from contextlib import ExitStack
+from itertools import groupby
 from pathlib import Path
 from typing import Annotated, Any, TextIO, TypeVar
 
@@ -131,6 +132,9 @@ def _print_analysis(analysis: aa.Analysis) -> None:
         console.print()
     for d in analysis.drift:
         console.print(f"[bold]drift ({d.status.value}):[/] {escape(d.evidence)}")
+        if d.unanswered_bids:  # the bids to them that went unanswered, by chat
+            for source, group in groupby(d.unanswered_bids, key=lambda bid: bid[0]):
+                console.print(f"  [dim]{escape(_evidence_line(source, [index for _, index in group]))}[/]")
     if analysis.conversations:
         console.print(f"[dim]{escape(RELIABILITY_NOTE)} `turntoward explain SOURCE:INDEX` shows why one "
                       "message was read as it was.[/]")
