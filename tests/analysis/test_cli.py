@@ -278,3 +278,19 @@ def test_each_suggestion_names_the_messages_behind_it_and_how_to_see_why(tmp_pat
         explained = invoke("explain", ref)
         assert explained.exit_code == 0, explained.output
         assert ref.rpartition(":")[2] in {str(i) for i in range(len(records))}
+
+
+def test_a_drift_finding_names_the_unanswered_bids_behind_it(tmp_path):
+    chats = [str(ROOT / "examples" / name) for name in ("couple", "friends", "family")]
+    out = tmp_path / "m.jsonl"
+    assert invoke("analyze", *chats, "--me", "Maya", "--jsonl", str(out)).exit_code == 0
+    result = invoke("analyze", *chats, "--me", "Maya")
+    text = " ".join(result.output.split())
+    records = {(r["source"], r["index"]): r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+
+    drift = text[text.index("drift (concern): you and Priya"):]
+    listed, ref = re.search(r"messages? ([^(]+?) \(see why: turntoward explain '?([^' )]+)'?\)", drift).groups()
+    source = ref.rpartition(":")[0]
+    for index in map(int, re.findall(r"\d+", listed)):
+        record = records[source, index]
+        assert record["author"] == "Maya" and record["bid"] is not None and record["bid"]["outcome"] == "away"
