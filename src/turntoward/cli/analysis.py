@@ -80,7 +80,8 @@ SHOWN_EVIDENCE = 5
 
 def _evidence_line(source: str, evidence: list[int]) -> str:
     """Where a suggestion comes from, as messages to look at: "messages 17, 203 and 340 (see why:
-    turntoward explain 'chat.txt:17')"; the first few of them where there are many."""
+    turntoward explain 'chat.txt:17')"; the first few of them where there are many. Printed
+    without line breaks of its own (`soft_wrap`), so the command copies whole from the terminal."""
     shown = [str(i) for i in evidence[:SHOWN_EVIDENCE]]
     more = len(evidence) - len(shown)
     if len(shown) == 1:
@@ -124,7 +125,7 @@ def _print_analysis(analysis: aa.Analysis) -> None:
         for sug in result.suggestions[:3]:
             console.print(f"• {escape(sug.text)}")
             if sug.evidence:
-                console.print(f"  [dim]{escape(_evidence_line(conv.source, sug.evidence))}[/]")
+                console.print(f"  [dim]{escape(_evidence_line(conv.source, sug.evidence))}[/]", soft_wrap=True)
         if len(result.suggestions) > 3:
             console.print(f"  (and {len(result.suggestions) - 3} more in the report and --summary-json)")
         if s["help"]:  # `help_resources` of the suggestions: nothing when none calls for help
@@ -134,7 +135,8 @@ def _print_analysis(analysis: aa.Analysis) -> None:
         console.print(f"[bold]drift ({d.status.value}):[/] {escape(d.evidence)}")
         if d.unanswered_bids:  # the bids to them that went unanswered, by chat
             for source, group in groupby(d.unanswered_bids, key=lambda bid: bid[0]):
-                console.print(f"  [dim]{escape(_evidence_line(source, [index for _, index in group]))}[/]")
+                console.print(f"  [dim]{escape(_evidence_line(source, [index for _, index in group]))}[/]",
+                              soft_wrap=True)
     if analysis.conversations:
         console.print(f"[dim]{escape(RELIABILITY_NOTE)} `turntoward explain SOURCE:INDEX` shows why one "
                       "message was read as it was.[/]")
