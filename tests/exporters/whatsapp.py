@@ -1,7 +1,8 @@
 """Writes chats the way WhatsApp's "Export chat" does, for tests, benchmarks and the examples.
 
 `render_whatsapp` lays out records (anything with ``ts``, ``author``, ``text`` and ``kind``,
-optionally ``edited``) as an Android or iOS export in a chosen date order and clock;
+optionally ``edited``) as an Android or iOS export in a chosen date order and clock, or as messages
+copied from WhatsApp Web or Desktop (layout ``web``: time first; text messages only);
 `zip_whatsapp` packs such a text into the zip WhatsApp shares, with media files beside it.
 """
 
@@ -47,7 +48,7 @@ class ChatRecord:
 def render_whatsapp(
     messages: Iterable[Any],
     *,
-    layout: Literal["android", "ios"] = "android",
+    layout: Literal["android", "ios", "web"] = "android",
     date_order: Literal["dmy", "mdy", "ymd"] = "dmy",
     clock: Literal["24h", "12h"] = "24h",
     seconds: bool | None = None,
@@ -98,6 +99,9 @@ def render_whatsapp(
 
 
 def _line(layout: str, stamp: str, author: str | None, text: str, kind: str) -> str:
+    if layout == "web":  # what WhatsApp Web gives a copied message: "[21:04, 12/03/2024] Sam: hi"
+        date, _, time = stamp.partition(", ")
+        return f"[{time}, {date}] {author}: {text}"
     if layout == "android":
         return f"{stamp} - {text}" if kind == "system" or author is None else f"{stamp} - {author}: {text}"
     # iOS marks app notices and media with U+200E, before the line and before the text

@@ -657,6 +657,73 @@ def test_ios_media_and_notices_are_told_apart_by_their_text_after_the_mark() -> 
     assert [m.text for m in chat.messages if m.edited] == ["ok sleep now, celebrate tomorrow?"]
 
 
+# --- Copied from WhatsApp Web or Desktop ---------------------------------------------------------
+# Those apps have no export: people select the messages and paste them into a file, time first.
+
+
+def test_messages_copied_from_whatsapp_web_read_time_first_with_their_dates(tmp_path: Path) -> None:
+    chat = parse_text(
+        tmp_path,
+        "[18:02, 14/03/2025] Noor: guess who got the flat!!\n"
+        "[18:05, 14/03/2025] Sami: NO WAY the one with the balcony?\n"
+        "[18:05, 14/03/2025] Sami: [screenshot later]\n"
+        "tell me everything\n"
+        "[07:40, 15/03/2025] Noor: Sami: you're helping me move 😄\n",
+        name="noor and sami.txt",
+    )
+    assert [(m.ts, m.author, m.text) for m in chat.messages] == [
+        (datetime(2025, 3, 14, 18, 2), "Noor", "guess who got the flat!!"),
+        (datetime(2025, 3, 14, 18, 5), "Sami", "NO WAY the one with the balcony?"),
+        (datetime(2025, 3, 14, 18, 5), "Sami", "[screenshot later]\ntell me everything"),
+        (datetime(2025, 3, 15, 7, 40), "Noor", "Sami: you're helping me move 😄"),
+    ]
+    assert chat.source_format == "whatsapp" and chat.title == "noor and sami"
+
+
+def test_a_us_copy_with_am_and_pm_reads_the_month_first_from_its_dates(tmp_path: Path) -> None:
+    chat = parse_text(
+        tmp_path,
+        "[9:58 PM, 3/14/2025] Noor: home safe?\n"
+        "[10:01 PM, 3/14/2025] Sami: yes! thank you for tonight\n"
+        "[8:15 AM, 3/15/2025] Noor: coffee later?\n",
+    )
+    assert [(m.ts, m.author) for m in chat.messages] == [
+        (datetime(2025, 3, 14, 21, 58), "Noor"),
+        (datetime(2025, 3, 14, 22, 1), "Sami"),
+        (datetime(2025, 3, 15, 8, 15), "Noor"),
+    ]
+
+
+def test_a_german_copy_with_dotted_dates_is_detected_among_the_formats(tmp_path: Path) -> None:
+    path = tmp_path / "chat.txt"
+    path.write_text("[21:04, 2.11.2024] Lena: bist du schon da?\n[21:06, 2.11.2024] Jonas: fast!\n"
+                    "[21:30, 2.11.2024] Lena: super\n", encoding="utf-8")
+    assert detect(Source(str(path), path=path)).name == "whatsapp"
+    (chat,) = [c for _, convs in read_paths([path], ImportOptions()) for c in convs]
+    assert [(m.ts, m.author) for m in chat.messages] == [
+        (datetime(2024, 11, 2, 21, 4), "Lena"),
+        (datetime(2024, 11, 2, 21, 6), "Jonas"),
+        (datetime(2024, 11, 2, 21, 30), "Lena"),
+    ]
+
+
+@pytest.mark.parametrize("date_order", ["dmy", "mdy"])
+@pytest.mark.parametrize("clock", ["24h", "12h"])
+def test_copied_messages_read_back_to_the_same_messages(tmp_path: Path, date_order: str, clock: str) -> None:
+    rng = random.Random(f"web{date_order}{clock}")
+    records = [r for r in random_records(rng, 80, False) if r.kind == "text" and not r.edited]
+    text = render_whatsapp(records, layout="web", date_order=date_order, clock=clock,
+                           year_digits=rng.choice([2, 4]), am_pm_space=rng.choice([" ", "\u202f"]))
+    chat = parse_text(tmp_path, text)
+    assert [(m.ts, m.author, m.text) for m in chat.messages] == [(r.ts, r.author, r.text) for r in records]
+
+
+def test_a_copy_cut_off_inside_its_last_header_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "cut.txt"
+    path.write_text("[18:02, 14/03/2025] Noor: guess who got the flat!!\n[18:05, 14/0", encoding="utf-8")
+    expect_error(path, 2, "it may have been cut off")
+
+
 # --- Groups and names ---------------------------------------------------------------------------
 
 

@@ -15,6 +15,10 @@ an optional Arabic comma, ص/م after the time; ASCII or Arabic-Indic digits ٠-
 first header (`Dialect`) and compiles one tight pattern for the whole file. Day/month order
 cannot be read from one line; `resolve_date_order` decides it from every distinct date in the file.
 
+WhatsApp Web and Desktop have no export: their users copy the messages, which come out time first,
+``[21:04, 12/03/2024] Sam: hi`` (``[9:04 PM, 3/12/2024] Sam: hi`` where the clock has AM/PM), the
+header the page itself gives each message (layout ``web``).
+
 Android exports from before about 2016 name the month, as the phone's date format did:
 ``26 Sep 2014 12:53 - Sam: hi`` or ``Jan 4, 2013, 7:21 PM - Sam: hi``, and leave out the year for
 the year the export was made in (``1 Jan 00:00 - Sam: happy new year``). `named_date_table` reads
@@ -108,6 +112,11 @@ HEADER_SHAPE = re.compile(
     r"(?(open)\] |(?P<dash>\.? [-–] |: ))"  # some phones put a dot after the time: "13:34. - "; iOS
     # before 2017 wrote neither brackets nor a dash: "4/21/16, 12:20:43 AM: Sam: hi"
 )
+# A message copied from WhatsApp Web or Desktop: the time first, then the date, in brackets.
+WEB_HEADER_SHAPE = re.compile(
+    rf"[{LEADING_MARKS}]*\[(?P<time>{TIME}),?{_SPACE}"
+    rf"(?P<a>\d{{1,4}})(?P<sep>[./-])(?P<b>\d{{1,2}})(?P=sep)(?P<c>\d{{1,4}})\] "
+)
 # A header whose date names the month (old Android exports; `NAMED_DATES`).
 NAMED_HEADER_SHAPE = re.compile(
     rf"[{LEADING_MARKS}]*(?P<open>\[[{LEADING_MARKS}]*)?"
@@ -122,8 +131,9 @@ _TIME_PARTS = re.compile(
 
 @dataclass(frozen=True)
 class Dialect:
-    """How one export writes its headers: layout (android, ios), date separator, clock, and
-    the words around the time where the locale writes them.
+    """How one export writes its headers: layout (android, ios, or web: copied from WhatsApp Web or
+    Desktop, time first), date separator, clock, and the words around the time where the locale
+    writes them.
 
     WhatsApp writes every header of a file the same way, so a pattern made for exactly this
     shape (seconds or not, 12- or 24-hour clock) finds them faster than one for all shapes.
@@ -188,6 +198,9 @@ def _splitter(dialect: Dialect) -> re.Pattern[str]:
     gap += f"{re.escape(dialect.time_word)}{_SPACE}" if dialect.time_word else ""
     if dialect.layout == "ios":
         return re.compile(rf"\n[{LEADING_MARKS}]*\[[{LEADING_MARKS}]*{date}{gap}({time})\] ")
+    if dialect.layout == "web":  # time first: the date is captured first, in a lookahead, as elsewhere
+        return re.compile(rf"\n[{LEADING_MARKS}]*\[(?={time},?{_SPACE}{date}\] )({time}),?{_SPACE}"
+                          rf"{date_pattern(dialect)}\] ")
     return re.compile(rf"\n[{LEADING_MARKS}]*{date}{gap}({time}){re.escape(dialect.dash)}")
 
 
@@ -221,6 +234,11 @@ def _byte_splitter(dialect: Dialect) -> re.Pattern[bytes]:
     gap += re.escape(dialect.time_word.encode()) + space if dialect.time_word else b""
     if dialect.layout == "ios":
         return re.compile(start + rb"\[" + either(LEADING_MARKS) + b"*" + date + gap + time + rb"\] ")
+    if dialect.layout == "web":  # time first: the date is captured first, in a lookahead (see `_splitter`)
+        comma = b",?" + space
+        bare_date = date[1:-1]  # the same pattern without its group
+        return re.compile(start + rb"\[(?=" + clock + comma + date + rb"\] )" + time + comma + b"(?:" + bare_date
+                          + rb")\] ")
     return re.compile(start + date + gap + time + re.escape(dialect.dash.encode()))
 
 
@@ -228,7 +246,7 @@ def dialect_of(line: str) -> Dialect | None:
     """The dialect of `line` when it is a message header, else None."""
     found = HEADER_SHAPE.match(line)
     if found is None:
-        return _named_dialect_of(line)
+        return _web_dialect_of(line) or _named_dialect_of(line)
     clock, time_sep, word = found["time"], found["time_sep"], found["word"] or ""
     seconds = clock.count(time_sep) == 2
     twelve_hour = clock[-1] in "mM."
@@ -241,6 +259,15 @@ def dialect_of(line: str) -> Dialect | None:
     return Dialect(
         layout, found["sep"], dash, seconds, twelve_hour, time_sep, word, date_end, period, arabic_digits
     )
+
+
+def _web_dialect_of(line: str) -> Dialect | None:
+    found = WEB_HEADER_SHAPE.match(line)
+    if found is None:
+        return None
+    clock, time_sep = found["time"], found["time_sep"]
+    return Dialect("web", found["sep"], seconds=clock.count(time_sep) == 2, twelve_hour=clock[-1] in "mM.",
+                   time_sep=time_sep)
 
 
 def _named_dialect_of(line: str) -> Dialect | None:

@@ -1,4 +1,5 @@
-"""WhatsApp's "Export chat" text files, from Android and iOS, in any language and date style.
+"""WhatsApp's "Export chat" text files, from Android and iOS, in any language and date style, and
+the messages WhatsApp Web and Desktop users copy out (those apps have no export).
 
 One export is one conversation: ``WhatsApp Chat with Sam.txt`` (Android, alone or in a zip
 with the media) or ``_chat.txt`` inside ``WhatsApp Chat - Family.zip`` (iOS). The title comes
@@ -84,7 +85,7 @@ class WhatsAppImporter:
     """Reads WhatsApp chat exports (.txt, alone or inside the zip WhatsApp shares)."""
 
     name = "whatsapp"
-    description = "WhatsApp chat export (.txt or .zip, Android or iOS)"
+    description = "WhatsApp chat export (.txt or .zip, Android or iOS), or messages copied from WhatsApp Web"
 
     def sniff(self, source: Source, head: bytes) -> float:
         utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
@@ -264,6 +265,10 @@ def _cut_header(dialect: Dialect) -> re.Pattern[str]:
     """
     space = "[ \u00a0\u202f]"
     tsep = re.escape(dialect.time_sep)
+    if dialect.layout == "web":  # "[21:04, 12/0": a whole clock time, then only the start of the date
+        clock = rf"\d{{1,2}}{tsep}\d{{2}}" + (rf"{tsep}\d{{2}}" if dialect.seconds else "")
+        clock += rf"{space}?[aApP]\.?{space}?[mM]\.?" if dialect.twelve_hour else ""
+        return re.compile(rf"[{LEADING_MARKS}]*\[{clock},?{space}[\d./-]*\]?")
     pieces = [f"{re.escape(dialect.date_end)}?", space]
     if dialect.time_word:
         pieces += [re.escape(dialect.time_word), space]
