@@ -106,7 +106,9 @@ class LineImporter:
         for number in range(start, len(lines)):
             line = lines[number]
             blank_before = number == start or not lines[number - 1].strip()
-            date = _date(line) if (blank_before or not rows) and _day_follows(lines, number) else None
+            date = _date(line) if blank_before or not rows else None
+            if date is not None and not _day_follows(lines, number):
+                date = None
             if date is not None:
                 days.append((number, *date))
                 continue
@@ -181,7 +183,8 @@ def _date(line: str) -> tuple[str, bool] | None:
 def _day_follows(lines: list[str], number: int) -> bool:
     """Whether the date line at `number` starts a day: a message, another date or the end follows
     it (a date someone wrote on a line of its own, inside a message, is followed by more words)."""
-    after = next((line for line in lines[number + 1 :] if line.strip()), None)
+    # (by index: a slice would copy the rest of the file for every day, quadratic in a long export)
+    after = next((lines[k] for k in range(number + 1, len(lines)) if lines[k].strip()), None)
     return after is None or MESSAGE.fullmatch(after) is not None or _date(after) is not None
 
 
