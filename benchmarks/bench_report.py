@@ -91,8 +91,9 @@ def repeat(r: ConversationAnalysis, messages: int, start: datetime) -> Conversat
     big = Conversation(conv.source, conv.source_format, conv.title, out_msgs, chat_id=conv.chat_id, me=conv.me,
                        relationship=conv.relationship)
     withheld = withholding(out_msgs, bids, th)
-    sugg = suggestions(big.people, labels, bids, episodes, withheld, signs)
-    return ConversationAnalysis(big, labels, bids, cues, episodes, withheld, weekly, monthly, signs, sugg)
+    responders = {b.index: out_msgs[b.response_index].author for b in bids if b.response_index is not None}
+    sugg = suggestions(big.people, labels, bids, episodes, withheld, signs, responders=responders)
+    return ConversationAnalysis(big, labels, bids, cues, episodes, withheld, weekly, monthly, signs, sugg, r.language)
 
 
 def long_history(total: int) -> Analysis:
