@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -18,7 +19,7 @@ from tests.ingest._records import Rec
 from tests.ingest._timezone import local_time
 
 from turntoward.errors import ImportFormatError, UnknownFormatError
-from turntoward.ingest import ImportOptions, Source, detect
+from turntoward.ingest import ImportOptions, Source, detect, read_paths
 from turntoward.ingest.tabular import NO_NAME, TableImporter, parse_timestamp
 from turntoward.model import MessageKind
 
@@ -256,6 +257,30 @@ def test_a_research_corpus_without_times_is_read_with_ts_none(tmp_path: Path) ->
     assert (first.title, [m.author for m in first.messages], second.title) == ("7", ["A", "B", "A"], "8")
     assert [m.ts for m in first.messages] == [datetime(2000, 1, 1, 10, k) for k in range(3)]  # a minute apart
     assert second.messages[0].ts == datetime(2000, 1, 1, 10) and second.messages[1].text == "sure"
+
+
+def test_a_corpus_named_by_the_user_is_read_without_times_and_one_in_a_folder_is_skipped(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus" / "dialogues.csv"
+    corpus.parent.mkdir()
+    corpus.write_text("dialogue_id,turn,speaker,utterance\n7,0,A,how did the interview go?\n7,1,B,i got it!!\n"
+                      "8,0,A,can you feed the cat tonight\n8,1,B,sure\n", encoding="utf-8")
+
+    named = [c for _, convs in read_paths([corpus], ImportOptions()) for c in convs]
+
+    assert [(c.title, [m.ts for m in c.messages]) for c in named] == [
+        ("7", [datetime(2000, 1, 1, 10, 0), datetime(2000, 1, 1, 10, 1)]),  # the turn numbers are no times
+        ("8", [datetime(2000, 1, 1, 10, 0), datetime(2000, 1, 1, 10, 1)]),
+    ]
+    with pytest.raises(UnknownFormatError, match="containing a chat export"):  # a folder's stray table
+        list(read_paths([corpus.parent], ImportOptions()))
+
+
+def test_times_under_a_name_not_guessed_are_named_rather_than_dropped(tmp_path: Path) -> None:
+    chat = tmp_path / "chat.csv"
+    chat.write_text("fecha,remitente,mensaje\n2024-03-01 10:00,Ana,hola!\n2024-03-01 10:05,Luis,qué tal\n",
+                    encoding="utf-8")
+    with pytest.raises(ImportFormatError, match=re.escape("the column 'fecha' holds times (--map ts=fecha")):
+        list(read_paths([chat], ImportOptions(column_map={"author": "remitente", "text": "mensaje"})))
 
 
 # Shapes seen in real tables written by other tools (a sweep of public repositories); the rows

@@ -14,7 +14,9 @@ common names (`GUESSES`, case-insensitive). The fields:
   times (a research corpus of dialogues) is read with the map ``ts=none``: each conversation's rows
   are then placed a minute apart from ``model.NO_TIMES_START`` (2000-01-01 10:00), in file order;
   the analysis reads such a chat from its words and turns (`analysis.context.has_times`), and its
-  reply times and weekly trends mean nothing;
+  reply times and weekly trends mean nothing. A table the user names itself, with columns for the
+  author and the words and none for times, is read so without the map, unless another column
+  holds times under a name not guessed (an error then names it); found in a folder, it is skipped;
 * ``time``: the clock time, where ``ts`` holds only the date (``Date`` and ``Time`` columns);
 * ``author`` (required; an empty cell is "(no name)", or the user where ``from_me`` says so) and ``text``;
 * ``from_me``: which rows the exporting user sent (``Outgoing``/``Incoming``, ``true``/``false``,
@@ -277,6 +279,16 @@ def _columns(source: Source, frame: pl.DataFrame, column_map: dict[str, str]) ->
             columns[field_name] = guess
     for field_name in REQUIRED:
         if field_name not in columns and not (field_name == "ts" and untimed):
+            if field_name == "ts" and source.named and {"author", "text"} <= columns.keys():
+                # Named by the user, with speakers and words but no column of times: a corpus of
+                # dialogues, read a minute a line as ``--map ts=none`` reads it (the analysis says
+                # so). Unless another column holds times under a name not guessed: then that one.
+                held = _times_held(frame, set(columns.values()))
+                if held is None:
+                    continue
+                raise ImportFormatError(
+                    source.name, f"a column for ts: the column {held!r} holds times (--map ts={held}, or "
+                    "--map ts=none to read the table without them)")
             # a table, but not of messages: no importer reads it as a chat
             import polars as pl
 
@@ -293,6 +305,26 @@ def _columns(source: Source, frame: pl.DataFrame, column_map: dict[str, str]) ->
                 source.name, f"a column for {field_name} (one of {looked_for}, or set with a column map: "
                 f"--map {field_name}=COLUMN{without}); the file has " + ", ".join(repr(c) for c in present))
     return columns
+
+
+TIMES_SAMPLE = 20
+"""Cells of a column read to tell whether it holds times (`_times_held`)."""
+_EARLIEST_CHAT_YEAR = 1990
+"""A cell read as a time before this year is a number, not a time: 0, 1, 2 of a "turn" column read as
+Unix seconds are in 1970."""
+
+
+def _times_held(frame: pl.DataFrame, taken: set[str]) -> str | None:
+    """The first column, of those not `taken`, whose first non-empty cells read as times of a chat."""
+    for name in frame.columns:
+        if name in taken:
+            continue
+        cells = [v for v in frame.get_column(name).head(TIMES_SAMPLE * 5).to_list() if v not in (None, "")]
+        cells = cells[:TIMES_SAMPLE]
+        times = [parse_timestamp(v) if isinstance(v, str | int | float) else None for v in cells]
+        if cells and sum(t is not None and t.year >= _EARLIEST_CHAT_YEAR for t in times) * 5 >= len(cells) * 4:
+            return name
+    return None
 
 
 def _key(column: str) -> str:
