@@ -275,6 +275,39 @@ def test_a_corpus_named_by_the_user_is_read_without_times_and_one_in_a_folder_is
         list(read_paths([corpus.parent], ImportOptions()))
 
 
+def test_a_json_array_of_messages_named_by_the_user_is_a_table(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus" / "dialogue.json"
+    corpus.parent.mkdir()
+    corpus.write_text(json.dumps([
+        {"speaker": "Ife", "text": "did the landlord ever call back?", "sent_at": "2024-05-02T19:04:00"},
+        {"speaker": "Tolu", "text": "yes!! we can move in on the 1st", "sent_at": "2024-05-02T19:09:30"},
+    ]), encoding="utf-8")
+
+    (chat,) = [c for _, convs in read_paths([corpus], ImportOptions()) for c in convs]
+
+    assert [(m.ts, m.author, m.text) for m in chat.messages] == [
+        (datetime(2024, 5, 2, 19, 4), "Ife", "did the landlord ever call back?"),
+        (datetime(2024, 5, 2, 19, 9, 30), "Tolu", "yes!! we can move in on the 1st"),
+    ]
+    with pytest.raises(UnknownFormatError):  # in a folder, an array of objects may be any export's file
+        list(read_paths([corpus.parent], ImportOptions()))
+
+
+@pytest.mark.parametrize(("content", "where", "found"), [
+    ('[{"speaker": "A", "text": "hi"}, 3]', " at $[1]", "'int'"),
+    ('[{"speaker": "A", "text": "hi"}', ":1", "Expecting ',' delimiter"),
+    ('[{"user": {"name": "A"}, "msg": "hi"}]', "", "nested objects (user)"),
+])
+def test_a_json_array_that_is_not_flat_messages_is_refused_naming_where(
+    tmp_path: Path, content: str, where: str, found: str
+) -> None:
+    path = tmp_path / "messages.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ImportFormatError) as caught:
+        list(read_paths([path], ImportOptions()))
+    assert str(caught.value).startswith(f"{path}{where}:") and found in str(caught.value)
+
+
 def test_times_under_a_name_not_guessed_are_named_rather_than_dropped(tmp_path: Path) -> None:
     chat = tmp_path / "chat.csv"
     chat.write_text("fecha,remitente,mensaje\n2024-03-01 10:00,Ana,hola!\n2024-03-01 10:05,Luis,qué tal\n",

@@ -1,4 +1,5 @@
-"""Generic tables: CSV, TSV, JSON Lines and Parquet files with one message per row.
+"""Generic tables: CSV, TSV, JSON Lines and Parquet files with one message per row, and JSON
+arrays of message objects.
 
 For exports no dedicated importer reads, and for research corpora. Columns are found by
 name: ``ImportOptions.column_map`` maps our fields to the table's columns, e.g.
@@ -103,7 +104,8 @@ NO_NAME = "(no name)"
 """The author of a row whose author cell is empty (a deleted account, a row the tool left blank)."""
 _MINE = frozenset({"outgoing", "out", "sent", "true", "yes", "1", "me"})
 _THEIRS = frozenset({"incoming", "in", "received", "false", "no", "0", ""})
-EXTENSIONS = {".csv": ",", ".tsv": "\t", ".jsonl": None, ".ndjson": None, ".parquet": None}
+EXTENSIONS = {".csv": ",", ".tsv": "\t", ".jsonl": None, ".ndjson": None, ".parquet": None, ".json": None}
+_JSON_ARRAY_OF_OBJECTS = re.compile(rb"\s*\[\s*\{")
 # Real formats are recognised by their content; a table is only a guess from its extension.
 SNIFF_CONFIDENCE = 0.3
 PARQUET_MAGIC = b"PAR1"
@@ -152,10 +154,17 @@ class TableImporter:
     """Reads CSV, TSV, JSON Lines and Parquet tables of messages."""
 
     name = "tabular"
-    description = "CSV / TSV / JSON Lines / Parquet table with one message per row"
+    description = "CSV / TSV / JSON Lines / Parquet table with one message per row, or a JSON array of messages"
 
     def sniff(self, source: Source, head: bytes) -> float:
-        return SNIFF_CONFIDENCE if _extension(source) in EXTENSIONS else 0.0
+        ext = _extension(source)
+        if ext == ".json":
+            # An array of message objects, in a file the user named: an export's own JSON files
+            # (Slack's users.json and day files, Instagram's messages.json) are arrays of objects too,
+            # and belong to their importers when a folder or zip is read.
+            array = _JSON_ARRAY_OF_OBJECTS.match(head.removeprefix(b"\xef\xbb\xbf"))
+            return SNIFF_CONFIDENCE if array and source.named else 0.0
+        return SNIFF_CONFIDENCE if ext in EXTENSIONS else 0.0
 
     def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
         data = source.read_bytes()
@@ -195,6 +204,8 @@ def _read(source: Source, data: bytes) -> pl.DataFrame:
                 raise ImportFormatError(source.name, "a Parquet file (PAR1 at its start and end)",
                                         found=repr(data[:4])[2:-1])
             return pl.read_parquet(io.BytesIO(data))
+        if ext == ".json":
+            return pl.from_dicts(_json_rows(source, data), infer_schema_length=None)
         if ext in (".jsonl", ".ndjson"):
             try:
                 return pl.read_ndjson(io.BytesIO(data), infer_schema_length=None)
@@ -208,7 +219,8 @@ def _read(source: Source, data: bytes) -> pl.DataFrame:
     except BaseException as exc:  # polars raises its own errors, and panics as BaseException
         if isinstance(exc, KeyboardInterrupt | SystemExit):
             raise
-        kind = {".parquet": "a Parquet file", ".jsonl": "JSON Lines", ".ndjson": "JSON Lines"}.get(ext, "CSV")
+        kind = {".parquet": "a Parquet file", ".jsonl": "JSON Lines", ".ndjson": "JSON Lines",
+                ".json": "a JSON array"}.get(ext, "CSV")
         raise ImportFormatError(source.name, f"{kind} with one message per row",
                                 found=str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
 
@@ -221,6 +233,28 @@ def _separator(ext: str, data: bytes) -> str:
         return EXTENSIONS.get(ext) or ","
     header = data[: data.find(b"\n")] if b"\n" in data else data
     return ";" if header.count(b";") > header.count(b",") else ","
+
+
+def _json_rows(source: Source, data: bytes) -> list[dict[str, Any]]:
+    """The objects of a JSON array of messages (a research corpus's ``[{"speaker": ..., "text": ...}]``),
+    checked: an error names the element that is not a flat object."""
+    try:
+        rows = json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        line = exc.lineno if isinstance(exc, json.JSONDecodeError) else None
+        raise ImportFormatError(source.name, "a JSON array of message objects", line=line,
+                                found=str(exc).split(":")[0]) from exc
+    if not isinstance(rows, list) or not rows:
+        raise ImportFormatError(source.name, "a JSON array of message objects", json_path="$",
+                                found="an empty array" if rows == [] else type(rows).__name__)
+    for k, row in enumerate(rows):
+        if not isinstance(row, dict):
+            raise ImportFormatError(source.name, "a JSON array of message objects", json_path=f"$[{k}]",
+                                    found=type(row).__name__)
+    nested = [key for key, value in rows[0].items() if isinstance(value, dict | list)]
+    if nested and not any(_key(key) in GUESSES["text"] for key in rows[0]):
+        raise _nested(ImportFormatError, source, nested)
+    return rows
 
 
 def _check_json_lines(source: Source, data: bytes) -> None:
@@ -304,6 +338,13 @@ def _columns(source: Source, frame: pl.DataFrame, column_map: dict[str, str]) ->
             raise UnknownFormatError(
                 source.name, f"a column for {field_name} (one of {looked_for}, or set with a column map: "
                 f"--map {field_name}=COLUMN{without}); the file has " + ", ".join(repr(c) for c in present))
+    import polars as pl
+
+    # A name or words inside an object ({"user": {"name": ...}}) would be read as the object's text.
+    nested = [columns[f] for f in ("ts", "author", "text") if f in columns
+              and isinstance(frame.schema[columns[f]], pl.Struct | pl.List)]
+    if nested:
+        raise _nested(ImportFormatError, source, nested)
     return columns
 
 
@@ -457,6 +498,8 @@ def _location(source: Source, data: bytes, row: int) -> tuple[int | None, str | 
     ext = _extension(source)
     if ext == ".parquet":
         return None, f"row {row + 1}"
+    if ext == ".json":
+        return None, f"$[{row}]"
     text = data.decode("utf-8")  # parse made it UTF-8
     if ext in (".jsonl", ".ndjson"):
         lines = [n for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
