@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.exporters.tabular import render_table
+from tests.ingest._json_fuzz import json_values
 from tests.ingest._records import Rec
 from tests.ingest._timezone import local_time
 
@@ -450,3 +451,13 @@ def test_a_notice_row_without_an_author_is_a_notice(tmp_path: Path) -> None:
     [chat] = parse(path)
     assert [m.author for m in chat.messages] == ["Priya Nair"]
     assert [e.text for e in chat.system_events] == ["Tom Reyes left the conversation."]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.dictionaries(st.sampled_from(["speaker", "text", "ts", "x"]), json_values, max_size=4),
+                max_size=4) | json_values)
+def test_any_json_array_either_reads_or_raises_a_format_error(tmp_path: Path, document: object) -> None:
+    path = tmp_path / "messages.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with contextlib.suppress(ImportFormatError):
+        list(read_paths([path], ImportOptions(), fmt="tabular"))

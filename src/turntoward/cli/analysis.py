@@ -74,6 +74,8 @@ def _rate(v: float | None) -> str:
     return "-" if v is None else f"{v:.0%}"
 
 
+SHOWN_UNTIMED = 3
+"""Chats without times named one by one on stderr; more are counted in one line."""
 SHOWN_EVIDENCE = 5
 """Messages named under a suggestion in `analyze`'s output (the report quotes them)."""
 
@@ -182,13 +184,20 @@ def analyze_command(
         task = bar.add_task("analyse", total=total)
         analysis = aa.analyze_conversations(convs, backend=backend, me=me, any_language=any_language,
                                             progress=lambda c: bar.advance(task, len(c.messages)), workers=workers)
+    untimed: list[str] = []
     for result in analysis.conversations if jsonl is not None or summary_json is not None else []:
         note = result.language.note()
         if note:
             err.print(f"[bold]{escape(result.conversation.source)}:[/] {escape(note)} "
                       "(--any-language labels it anyway)")
         if not has_times(result.conversation.messages):
-            err.print(f"[bold]{escape(result.conversation.source)}:[/] {UNTIMED_NOTE}")
+            untimed.append(result.conversation.source)
+    if len(untimed) > SHOWN_UNTIMED:  # a research corpus: one line for all its chats, not one each
+        err.print(f"[bold]{len(untimed)} of the {len(analysis.conversations)} conversations[/] (the first: "
+                  f"{escape(untimed[0])}), each: {UNTIMED_NOTE}")
+    else:
+        for source in untimed:
+            err.print(f"[bold]{escape(source)}:[/] {UNTIMED_NOTE}")
     if jsonl is not None:
         n = _write_whole(jsonl, "--jsonl", lambda fh: aa.write_jsonl(analysis, fh))
         err.print(f"wrote {n} messages to {escape(str(jsonl))}")

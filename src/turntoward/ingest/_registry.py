@@ -87,6 +87,7 @@ _BUILTIN = (
     "slack",
     "sms_xml",
     "google_voice",
+    "topical_chat",
     "tabular",
     "labelled",
 )
