@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import random
 import zipfile
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -844,6 +844,16 @@ def test_dates_that_run_forward_both_ways_take_the_order_in_which_they_run_close
     lines = [f"{day}/3/25, 21:{day:02d} - {'Ada' if day % 2 else 'Bo'}: day {day}" for day in range(2, 10)]
     chat = parse_text(tmp_path, "\n".join(lines) + "\n")
     assert [m.ts for m in chat.messages] == [datetime(2025, 3, day, 21, day) for day in range(2, 10)]
+
+
+def test_one_long_silence_does_not_outweigh_the_days_around_it(tmp_path: Path) -> None:
+    # seen in a real iOS export cut short: a group's old notices from 2021, then three days in a row
+    # of June 2024. Month first travels fewer days in all (943 + 31 + 31 against 1,091 + 1 + 1),
+    # but day first moves a day at a time.
+    text = ("[12/06/2021, 14:25:47] Rui: olá\n[07/06/2024, 13:52:35] Bia: bom dia\n"
+            "[08/06/2024, 10:17:33] Rui: tudo bem?\n[09/06/2024, 04:16:04] Bia: sim!\n")
+    assert [m.ts.date() for m in parse_text(tmp_path, text).messages] == [
+        date(2021, 6, 12), date(2024, 6, 7), date(2024, 6, 8), date(2024, 6, 9)]
 
 
 def test_the_user_can_force_the_date_order() -> None:

@@ -33,6 +33,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
+from math import log1p
 
 DATE_ORDERS = ("dmy", "mdy", "ymd")
 # Marks WhatsApp (or the platform's text layout) may put before a header, or just inside its "[".
@@ -317,8 +318,8 @@ def resolve_date_order(dates: Sequence[str], sep: str, forced: str | None = None
     A four-digit first field means year first. Otherwise a first field above 12 can only be a
     day and a second field above 12 only a day; when every date fits both readings, the reading
     in which the dates run forward (the file is chronological) wins; where both do, the one in
-    which they run closer together (a week of March, 3/2 to 3/9, rather than the 3rd of eight
-    months running), and day first breaks a tie, being the more common order worldwide. `forced`
+    which they run closer together, step by step (a week of March, 3/2 to 3/9, rather than the 3rd
+    of eight months running; `_reading`), and day first breaks a tie, being the more common order worldwide. `forced`
     (the user's choice) overrides all of this.
     """
     if forced is not None:
@@ -341,19 +342,23 @@ def resolve_date_order(dates: Sequence[str], sep: str, forced: str | None = None
 
 def _reading(dates: Iterable[str], sep: str, order: str) -> tuple[int, float]:
     """How often the dates go back in time when read in `order` (invalid dates count too), and
-    how many days they travel from each to the next (an invalid date: infinitely many)."""
-    back, days = 0, 0.0
+    how far they travel from each to the next, each step counted by its order of magnitude
+    (log(1 + days); an invalid date: infinitely far). By magnitude, so that one long silence does
+    not outweigh the days around it: 12/06/2021 then 07/06/2024, 08/06/2024, 09/06/2024 read day
+    first travel 1,091 + 1 + 1 days and month first 943 + 31 + 31, fewer in all, though it is the
+    day that moves from each date to the next."""
+    back, distance = 0, 0.0
     previous: tuple[int, int, int] | None = None
     for date in dates:
         key = _ymd(date, sep, order)
         if previous is not None:
             back += key < previous
             try:
-                days += abs((datetime(*key) - datetime(*previous)).days)
+                distance += log1p(abs((datetime(*key) - datetime(*previous)).days))
             except ValueError:
-                days = float("inf")
+                distance = float("inf")
         previous = key
-    return back, days
+    return back, distance
 
 
 def _ymd(date: str, sep: str, order: str) -> tuple[int, int, int]:
