@@ -214,3 +214,12 @@ def test_dates_that_fit_both_orders_take_the_one_the_message_ids_agree_with() ->
     page = page.replace("3/12/2024", "3/1/2024").replace("3/13/2024", "3/2/2024")
     chat = parse_text(page)
     assert {m.ts.date() for m in chat.messages} == {date(2024, 3, 1), date(2024, 3, 2)}
+
+
+def test_iso_dates_with_a_dotted_twelve_hour_clock_are_read() -> None:
+    # as a Canadian-English culture writes them in newer exports: "2024-03-12 9:04 p.m."
+    page = DM.read_text(encoding="utf-8")
+    page = re.sub(r"3/(\d{1,2})/2024 (\d{1,2}:\d\d) ([AP])M",
+                  lambda m: f"2024-03-{int(m[1]):02d} {m[2]} {m[3].lower()}.m.", page)
+    assert "2024-03-12 9:04 p.m." in page and "2024-03-13 8:15 a.m." in page
+    assert [m.ts for m in parse_text(page).messages] == [m.ts for m in parse(DM).messages]

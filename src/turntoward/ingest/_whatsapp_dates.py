@@ -315,20 +315,22 @@ def named_date_table(dates: Iterable[str], today: datetime) -> dict[str, datetim
 def resolve_date_order(dates: Sequence[str], sep: str, forced: str | None = None) -> str:
     """``dmy``, ``mdy`` or ``ymd`` for a file's distinct dates, given in order of first appearance.
 
-    A four-digit first field means year first. Otherwise a first field above 12 can only be a
+    A four-digit first field means year first, even where the user forced another order (which
+    says which of day and month comes first: ``2025-11-14 4:29 a.m.`` read day first was no date at
+    all, in a DiscordChatExporter page). Otherwise a first field above 12 can only be a
     day and a second field above 12 only a day; when every date fits both readings, the reading
     in which the dates run forward (the file is chronological) wins; where both do, the one in
     which they run closer together, step by step (a week of March, 3/2 to 3/9, rather than the 3rd
     of eight months running; `_reading`), and day first breaks a tie, being the more common order worldwide. `forced`
     (the user's choice) overrides all of this.
     """
+    if any(len(date.split(sep, 1)[0]) == 4 for date in dates):
+        return "ymd"  # a year first, whatever order the user gave for day and month
     if forced is not None:
         return forced
     firsts, seconds = [], []
     for date in dates:
         a, b, _ = date.split(sep)
-        if len(a) == 4:
-            return "ymd"
         firsts.append(int(a))
         seconds.append(int(b))
     day_first = max(firsts, default=0) > 12
