@@ -176,3 +176,12 @@ def test_a_facebook_download_kept_in_a_folder_named_after_instagram_is_still_mes
     (folder / "message_1.html").write_bytes((FACEBOOK / "message_2.html").read_bytes())
     (chat,) = read(folder / "message_1.html")
     assert chat.source_format == "messenger_html"
+
+
+def test_a_page_renamed_and_named_by_the_user_is_read(tmp_path: Path) -> None:
+    renamed = tmp_path / "index.html"  # as people upload a thread's page
+    renamed.write_bytes((INSTAGRAM / "message_1.html").read_bytes())
+    assert detect(Source(str(renamed), path=renamed, named=True)).name == "instagram_html"  # type: ignore[union-attr]
+    (chat,) = read(renamed)
+    (original,) = read(INSTAGRAM / "message_1.html")
+    assert chat.messages == original.messages

@@ -145,7 +145,10 @@ class MetaHtmlImporter:
         self.unknown_sender = unknown_sender
 
     def sniff(self, source: Source, head: bytes) -> float:
-        if PAGE_NAME.fullmatch(source.filename) is None or (b"uiBoxWhite" not in head and b"_a6-g" not in head):
+        # A page renamed (index.html, "chat with mum.html") is read when the user names it itself:
+        # in a download's folder, Meta's other pages share its markup.
+        named_page = PAGE_NAME.fullmatch(source.filename) is not None or source.named
+        if not named_page or (b"uiBoxWhite" not in head and b"_a6-g" not in head):
             return 0.0
         if b"_a6-h" not in head and b"_2lek" not in head and b"_a6-p" not in head and b"_2let" not in head:
             return 0.0
