@@ -230,3 +230,21 @@ def test_a_file_named_that_no_importer_reads_says_what_it_found(
     assert "`turntoward formats` lists (or name one with --format)" in message
     assert message.endswith(found)
     assert len(message) < 200 + len(str(path))
+
+
+@pytest.mark.parametrize(("content", "where", "found"), [
+    (b'"conversations": [\n  {"participants": []}\n]\n', ":1", "(Extra data, column 16)"),  # a fragment
+    (b'{"messages": [\n  {"text": "see you at 6"},\n', ":3", "(Expecting value, column 1)"),  # cut off
+])
+def test_a_json_file_no_importer_reads_says_where_its_json_breaks(
+    store: Store, tmp_path: Path, content: bytes, where: str, found: str,
+) -> None:
+    path = tmp_path / "Hangouts.json"
+    path.write_bytes(content)
+
+    with pytest.raises(UnknownFormatError) as caught:
+        api.import_paths([path], store=store)
+
+    message = str(caught.value)
+    assert message.startswith(f"{path}{where}: expected a chat export")
+    assert message.endswith(f"found JSON that does not parse there {found}")

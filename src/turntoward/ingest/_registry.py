@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import import_module
@@ -146,10 +147,27 @@ def parse_source(source: Source, options: ImportOptions, fmt: str | None = None)
         importer = detect(source)
     if importer is None:
         line, found = _first_words(source)
+        quoted = line is not None
+        broken = _broken_json(source)
+        if broken is not None:  # a JSON export cut off or hand-edited: say where it breaks
+            (line, found), quoted = broken, False
         raise UnknownFormatError(
             source.name, f"a chat export in one of the {len(_REGISTRY)} formats `turntoward formats` lists "
-            "(or name one with --format)", line=line, found=found, found_quoted=line is not None)
+            "(or name one with --format)", line=line, found=found, found_quoted=quoted)
     return list(importer.parse(source, options))
+
+
+def _broken_json(source: Source) -> tuple[int, str] | None:
+    """For a ``.json`` file that is not valid JSON: the line where it breaks, and how."""
+    if not source.filename.lower().endswith(".json"):
+        return None
+    try:
+        json.loads(source.read_bytes())
+    except json.JSONDecodeError as exc:
+        return exc.lineno, f"JSON that does not parse there ({exc.msg}, column {exc.colno})"
+    except (ValueError, RecursionError, ImportFormatError):
+        return None
+    return None
 
 
 def _first_words(source: Source) -> tuple[int | None, str]:
