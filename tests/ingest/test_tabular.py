@@ -461,3 +461,21 @@ def test_any_json_array_either_reads_or_raises_a_format_error(tmp_path: Path, do
     path.write_text(json.dumps(document), encoding="utf-8")
     with contextlib.suppress(ImportFormatError):
         list(read_paths([path], ImportOptions(), fmt="tabular"))
+
+
+def test_an_hour_column_beside_full_timestamps_is_not_taken_for_their_clock(tmp_path: Path) -> None:
+    # a WhatsApp chat turned into a table by pandas: the timestamp, then its parts in columns of their own
+    table = tmp_path / "whatsapp_chat.csv"
+    table.write_text(",datetime,sender,message,year,month,day,hour,minute\n"
+                     "0,2021-03-03 23:58:00,Ayo,you up?,2021,March,3,23,58\n"
+                     "1,2021-03-04 00:00:00,Kemi,happy birthday!!! 🎉,2021,March,4,0,0\n", encoding="utf-8")
+    (chat,) = [c for _, convs in read_paths([table], ImportOptions()) for c in convs]
+    assert [m.ts for m in chat.messages] == [datetime(2021, 3, 3, 23, 58), datetime(2021, 3, 4)]
+
+
+def test_direction_marks_around_an_author_are_not_part_of_the_name(tmp_path: Path) -> None:
+    table = tmp_path / "chat.csv"  # as WhatsApp-to-CSV converters keep them around phone numbers
+    table.write_text("date,author,message\n2024-05-02 19:04,\u202a+44 7700 900123\u202c,on my way\n"
+                     "2024-05-02 19:05,Ivy,see you soon\n2024-05-02 19:30,+44 7700 900123,here!\n", encoding="utf-8")
+    (chat,) = [c for _, convs in read_paths([table], ImportOptions()) for c in convs]
+    assert chat.people == ["+44 7700 900123", "Ivy"]

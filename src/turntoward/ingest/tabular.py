@@ -100,6 +100,9 @@ ATTACHMENT = "<attachment>"
 """The words of a row with an attachment and no words of its own."""
 ME = "Me"
 """The user's name, where the table leaves their rows' author empty and the user gave none (``--me``)."""
+AUTHOR_MARKS = " \t\n\u00a0\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+"""What is stripped around an author: spaces, and the direction marks WhatsApp puts around phone numbers
+and right-to-left names, which converters of its exports to tables keep (``\u202a+52 1 444 …\u202c``)."""
 NO_NAME = "(no name)"
 """The author of a row whose author cell is empty (a deleted account, a row the tool left blank)."""
 _MINE = frozenset({"outgoing", "out", "sent", "true", "yes", "1", "me"})
@@ -338,6 +341,10 @@ def _columns(source: Source, frame: pl.DataFrame, column_map: dict[str, str]) ->
             raise UnknownFormatError(
                 source.name, f"a column for {field_name} (one of {looked_for}, or set with a column map: "
                 f"--map {field_name}=COLUMN{without}); the file has " + ", ".join(repr(c) for c in present))
+    if "time" in columns and "time" not in column_map and "ts" in columns and _holds_clocks(frame, columns["ts"]):
+        # the timestamps carry their own clock: a guessed "hour" column (0-23) beside them is not one
+        # to complete them with (a row at midnight, "2021-03-04 00:00:00", would have been read as a date)
+        del columns["time"]
     import polars as pl
 
     # A name or words inside an object ({"user": {"name": ...}}) would be read as the object's text.
@@ -348,6 +355,19 @@ def _columns(source: Source, frame: pl.DataFrame, column_map: dict[str, str]) ->
     return columns
 
 
+def _holds_clocks(frame: pl.DataFrame, column: str) -> bool:
+    """Whether most of the first cells of `column` hold a clock time of their own (or are datetimes)."""
+    import polars as pl
+
+    if isinstance(frame.schema[column], pl.Datetime):
+        return True
+    cells = [v for v in frame.get_column(column).head(TIMES_SAMPLE * 5).to_list() if v not in (None, "")]
+    cells = cells[:TIMES_SAMPLE]
+    with_clock = sum(1 for v in cells if isinstance(v, str) and _CLOCK.search(v))
+    return bool(cells) and with_clock * 2 > len(cells)
+
+
+_CLOCK = re.compile(r"\d:\d\d")
 TIMES_SAMPLE = 20
 """Cells of a column read to tell whether it holds times (`_times_held`)."""
 _EARLIEST_CHAT_YEAR = 1990
@@ -398,7 +418,7 @@ def _conversations(source: Source, frame: pl.DataFrame, columns: dict[str, str],
                 raise _BadRow(row, columns["time"], "a clock time like 21:04 or 9:04 PM",
                               frame.get_column(columns["time"])[row])
             raise _BadRow(row, columns["ts"], TIMESTAMP_EXAMPLE, frame.get_column(columns["ts"])[row])
-        author = _text(raw_author).strip()
+        author = _text(raw_author).strip(AUTHOR_MARKS)
         kind = _kind(row, columns, raw_kind)
         words = _text(text)
         if raw_kind is None and _text(attached).strip():  # a file sent: media, as the apps' own exports read it
