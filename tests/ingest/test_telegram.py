@@ -68,6 +68,23 @@ def test_an_entry_with_only_unix_seconds_takes_that_instant_on_the_local_clock()
     assert chat.system_events[0].ts == datetime.fromtimestamp(1714641360)
 
 
+def test_an_entry_the_app_could_not_read_is_left_out_and_the_rest_read() -> None:
+    # Telegram Desktop writes a message it cannot read as {"id", "type": "unsupported"} alone
+    doc = {
+        "name": "Ines",
+        "type": "personal_chat",
+        "id": 42,
+        "messages": [
+            {"id": 1, "type": "message", "date": "2024-05-02T08:15:00", "from": "Ines", "text": "morning"},
+            {"id": 2, "type": "unsupported"},
+            {"id": 3, "type": "message", "date": "2024-05-02T08:16:00", "from": "Omar", "text": "hey you",
+             "reply_to_message_id": 1},
+        ],
+    }
+    [chat] = parse_text(json.dumps(doc))
+    assert [(m.index, m.text, m.reply_to) for m in chat.messages] == [(0, "morning", None), (1, "hey you", 0)]
+
+
 def test_unix_seconds_that_are_not_digits_name_their_json_path() -> None:
     doc = {"messages": [{"type": "message", "date_unixtime": "soon", "from": "Omar", "text": "hi"}]}
     with pytest.raises(ImportFormatError) as caught:

@@ -13,6 +13,8 @@ when it has none.
 ``reply_to_message_id`` becomes the index of the quoted message, or None when that message is
 not in the export. A forwarded message counts as said by the person who forwarded it: they
 chose to share it. A message from a deleted account (``"from": null``) is by "Deleted Account".
+An entry Telegram Desktop could not read itself is written as ``{"id": N, "type": "unsupported"}``
+(``SerializeMessage`` in ``export_output_json.cpp``), with no time, sender or words: it is left out.
 
 Reactions (Telegram Desktop 5.5.7, October 2024, and later; ``export_output_json.cpp`` writes
 them from ``ParseReactions`` in ``export/data/export_data_types.cpp``) are a list on the message::
@@ -52,6 +54,8 @@ from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
 from turntoward.model import Conversation, Message, MessageKind, Reaction, SystemEvent
 
+UNREADABLE = "unsupported"
+"""The ``type`` of an entry Telegram Desktop could not read (a message of a kind newer than the app)."""
 # What a message without a caption says, by the ``media_type`` Telegram records for a file.
 MEDIA_PLACEHOLDERS: dict[str, str] = {
     "sticker": "<sticker>",
@@ -146,6 +150,8 @@ def _conversation(doc: JsonDoc, chat: JsonObject, where: str, me: str | None) ->
     for i, raw in enumerate(entries):
         at = f"{path}[{i}]"
         entry = doc.obj(raw, at)
+        if entry.get("type") == UNREADABLE:
+            continue  # no time, sender or words: nothing to place in the chat (see the module's docstring)
         ts = _entry_time(doc, entry, at)
         entry_type = doc.field_str(entry, "type", at)
         if entry_type == "service":
