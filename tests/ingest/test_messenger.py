@@ -292,6 +292,45 @@ def test_a_malformed_reaction_names_the_file_and_json_path(
     assert expected in str(caught.value)
 
 
+def test_a_sticker_given_as_a_reaction_is_a_reaction(tmp_path: Path) -> None:
+    # Instagram, 2026: an empty emoji beside the sticker or picture given
+    path = _noor_with_first_reactions(tmp_path, [
+        {"reaction": "", "sticker_reaction": {"uri": "your_instagram_activity/messages/photos/1.jpg"},
+         "actor": "Noor Haddad", "timestamp": 1707079290}])
+    (chat, *_) = parse(path)
+    assert ("Noor Haddad", "<sticker>") in [(r.author, r.emoji) for m in chat.messages for r in m.reactions]
+
+
+@pytest.mark.parametrize("notice", [
+    "margin minimalist named the group When Did We Become Hikers?",  # a lower-case name, no full stop after "?"
+    "l botti removed Pia from the group.",
+    "Sam Okoye set the nickname for Pia Ruiz to dont leave!!!",
+    "Sam Okoye created a poll: Pizza or tacos?",
+    "Sam Okoye turned on member approval and will review requests to join the group.",
+    "The video chat ended.",
+])
+def test_notices_written_as_words_in_more_ways_are_notices(tmp_path: Path, notice: str) -> None:
+    for page in ("message_1.json", "message_2.json"):
+        shutil.copy(NOOR / page, tmp_path / page)
+    doc = json.loads((tmp_path / "message_1.json").read_text(encoding="utf-8"))
+    doc["messages"][0]["content"] = notice
+    (tmp_path / "message_1.json").write_text(json.dumps(doc), encoding="utf-8")
+    (chat, *_) = parse(tmp_path / "message_1.json")
+    assert notice in [e.text for e in chat.system_events]
+    assert notice not in [m.text for m in chat.messages]
+
+
+def test_a_location_sent_is_an_attachment_not_words(tmp_path: Path) -> None:
+    for page in ("message_1.json", "message_2.json"):
+        shutil.copy(NOOR / page, tmp_path / page)
+    doc = json.loads((tmp_path / "message_1.json").read_text(encoding="utf-8"))
+    doc["messages"][0]["content"] = "You sent a live location."
+    (tmp_path / "message_1.json").write_text(json.dumps(doc), encoding="utf-8")
+    (chat, *_) = parse(tmp_path / "message_1.json")
+    located = [m for m in chat.messages if m.text == "You sent a live location."]
+    assert [m.kind for m in located] == [MessageKind.MEDIA]
+
+
 def test_a_bad_reaction_in_a_later_file_names_that_file(tmp_path: Path) -> None:
     for page in ("message_1.json", "message_2.json"):
         shutil.copy(NOOR / page, tmp_path / page)

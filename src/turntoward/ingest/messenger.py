@@ -105,12 +105,19 @@ _SOMEONE = rf"(?:{_NOT_A_NAME.replace('(?!(?:', '(?!(?i:', 1)}[^\n]{{1,60}})"  #
 # Either, before Meta's wording of a setting changed ("… set the emoji to 🔥."): a name, "A contact", a
 # nickname spelt out ("I n e s", which `_SOMEONE` takes for "I") or in lower case ("big spoon").
 _SETTER = rf"(?:{_ACTOR}|{_SOMEONE})"
+# Where a phrase only Meta writes follows, the actor may be any display name, lower-case ones too
+# ("margin minimalist named the group …", "l botti removed … from the group."), and a name given
+# with "!" or "?" at its end gets no full stop after it (all seen in real exports).
+_END = r"(?:\.|(?<=[!?]))"
 GROUP_NOTICES = re.compile(
     rf"{_ACTOR} (?:joined|left|created) the group\."
-    rf"|{_ACTOR} (?:added|removed) .{{1,120}} (?:to|from) the group\."
-    rf"|{_ACTOR} (?:added|removed) .{{1,120}} as a group admin\."
-    rf"|{_ACTOR} named the group .{{1,200}}\.|{_ACTOR} removed the group name\."
-    rf"|{_ACTOR} (?:changed|removed) the group photo\."
+    rf"|{_SETTER} (?:joined|left) the group\.?"
+    rf"|{_SETTER} (?:added|removed) .{{1,120}} (?:to|from) the group\."
+    rf"|{_SETTER} (?:added|removed) .{{1,120}} as a group admin\."
+    rf"|{_SETTER} named the group .{{1,200}}{_END}|{_SETTER} removed the group name\."
+    rf"|{_SETTER} (?:changed|removed) the group photo\."
+    rf"|{_SETTER} turned (?:on|off) member approval[^\n]{{0,120}}\."
+    rf"|{_SETTER} created a poll: .{{1,300}}"
     rf"|{_SETTER} changed the (?:chat )?theme(?: to [^\n]{{1,80}})?\."
     rf"|{_SOMEONE} changed the theme to [^\n]{{1,80}}"  # Instagram: "… changed the theme to Monochrome" (seen)
     rf"|A contact (?:set your nickname to [^\n]{{1,120}}|changed the theme to [^\n]{{1,80}})"
@@ -120,8 +127,8 @@ GROUP_NOTICES = re.compile(
     r"|Dites bonjour à votre nouvel(?:le)? ami(?:e)? Facebook [^\n]{1,80}\.?"
     rf"|{_SETTER} set (?:the|his|her|their|your) (?:own )?(?:emoji|quick reaction) to [^\n]{{1,40}}\."
     rf"|{_ACTOR} has taken your quiz\. Find out their score!"  # a quiz game's notice (seen)
-    rf"|{_SETTER} (?:set|cleared) (?:his|her|their|your) (?:own )?nickname(?: to [^\n]{{1,120}})?\."
-    rf"|{_SETTER} (?:set|cleared) the nickname for [^\n]{{1,120}}\."
+    rf"|{_SETTER} (?:set|cleared) (?:his|her|their|your) (?:own )?nickname(?: to [^\n]{{1,120}})?{_END}"
+    rf"|{_SETTER} (?:set|cleared) the nickname for [^\n]{{1,120}}{_END}"
     rf"|{_ACTOR} (?:voted for|changed (?:his|her|their|your) vote to) \".{{1,200}}\""
     rf"(?: and \d+ other options?)? in the poll: .{{0,200}}"
     rf"|{_ACTOR}'s poll has (?:multiple )?updates?\.|This poll is no longer available\.?"
@@ -137,7 +144,7 @@ GROUP_NOTICES = re.compile(
 )
 # Calls, where a newer export gives no "type": Call (a "call_duration" always says it).
 CALL_NOTICES = re.compile(
-    rf"The (?:video )?call ended\.|{_ACTOR} (?:started|joined) (?:a |the )?(?:video )?(?:call|chat)\."
+    rf"The (?:video )?(?:call|chat) ended\.|{_ACTOR} (?:started|joined) (?:a |the )?(?:video )?(?:call|chat)\."
     # Instagram's, without a full stop; spelt-out nicknames and usernames joining (all seen)
     rf"|(?:Audio|Video) (?:call|chat) ended|{_SOMEONE} started (?:a|an) (?:video chat|audio call|video call)"
     rf"|{_SOMEONE} joined the (?:call|video chat|audio call)\."
@@ -152,10 +159,14 @@ CALL_NOTICES = re.compile(
 # "X sent an attachment." stands in for a shared link's words: the link is the message.
 ATTACHMENT_NOTICES = re.compile(
     rf"{_SOMEONE} sent an attachment\.|{_SOMEONE} a envoyé une pièce jointe\.|Vous avez envoyé une pièce jointe\."
+    rf"|{_SOMEONE} sent a (?:live )?location\."
     rf"|{_SOMEONE} a envoyé (?:un lien|une position actuelle)\."  # French: a link, a location (seen)
     rf"|(?:Você|{_ACTOR}) enviou um anexo\.|{_ANYONE} đã gửi một (?:file đính kèm|liên kết|nhóm)\."
 )
 UNSUPPORTED = "<unsupported message>"
+STICKER_REACTION = "<sticker>"
+"""The reaction of someone who reacted with a sticker or a picture rather than an emoji: Instagram writes
+``{"reaction": "", "sticker_reaction": {"uri": "…/photos/….jpg"}, "actor": …}`` (seen in a 2026 export)."""
 # Reaction times are seconds since 1970; a value this large could only be milliseconds (1973 on).
 MILLISECONDS_FROM = 10**11
 
@@ -318,6 +329,8 @@ def read_reactions(
         item = doc.obj(raw, where)
         actor = doc.optional_str(item, "actor", where)
         emoji = item.get("reaction")
+        if emoji == "" and isinstance(item.get("sticker_reaction"), dict):
+            emoji = STICKER_REACTION  # a sticker or picture given as a reaction (Instagram, 2026)
         if not isinstance(emoji, str) or not emoji:
             if "reaction" not in item:
                 doc.fail(child(where, "reaction"), "an emoji (a non-empty string)")
