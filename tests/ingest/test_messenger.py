@@ -83,6 +83,14 @@ def test_repairing_leaves_text_that_is_not_mojibake_alone() -> None:
     assert repair_mojibake("😂 plain") == "😂 plain"
 
 
+def test_a_string_partly_repaired_already_is_repaired_where_it_still_needs_it() -> None:
+    # a file someone opened and saved again: real "ă" and "ł" beside Meta's Latin-1 reading of UTF-8
+    assert repair_mojibake("bun\u0103 \u00c3\u00aen sear\u0103 \u00f0\u009f\u0098\u008a") == "bună în seară 😊"
+    assert repair_mojibake("\u0142adna pogoda, prawda? \u00c5\u00bc\u00c3\u00b3\u00c5\u0082w") == (
+        "ładna pogoda, prawda? żółw")
+    assert repair_mojibake("NÃO, \u0103") == "NÃO, ă"  # a capital Ã of its own is a letter, not mojibake
+
+
 def test_media_and_unsent_messages_keep_their_place() -> None:
     [chat] = parse(NOOR / "message_1.json")
     assert [(m.kind, m.text) for m in chat.messages if m.kind is not MessageKind.TEXT] == [
@@ -824,7 +832,7 @@ def test_an_encrypted_chat_written_in_mojibake_is_repaired_where_the_repair_reve
                  "text": "yes! the crème brûlée place",  # proper UTF-8: no clean reversal, kept
                  "reactions": [{"actor": _mojibake("Zoë Adeyemi"), "reaction": "😍"}]},
                 {"senderName": "Noor Haddad", "timestamp": 1717430220000, "type": "text",
-                 "text": "Ã la carte, Â£12"},  # Latin-1 that is not UTF-8 underneath: kept
+                 "text": "Ã la carte, Â£12"},  # not UTF-8 underneath as a whole: each run that is, repaired
             ],
         }),
         encoding="utf-8",
@@ -834,5 +842,5 @@ def test_an_encrypted_chat_written_in_mojibake_is_repaired_where_the_repair_reve
     assert [(m.author, m.text, m.reactions) for m in chat.messages] == [
         ("Zoë Adeyemi", "café after work? ☕", (Reaction("Noor Haddad", "❤"),)),
         ("Noor Haddad", "yes! the crème brûlée place", (Reaction("Zoë Adeyemi", "😍"),)),
-        ("Noor Haddad", "Ã la carte, Â£12", ()),
+        ("Noor Haddad", "Ã la carte, £12", ()),
     ]

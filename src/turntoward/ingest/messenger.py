@@ -172,13 +172,27 @@ MILLISECONDS_FROM = 10**11
 
 
 def repair_mojibake(text: str) -> str:
-    """Undo Meta's Latin-1 reading of UTF-8 ("cafÃ©" -> "café"); text that is not mojibake stays."""
+    """Undo Meta's Latin-1 reading of UTF-8 ("cafÃ©" -> "café"); text that is not mojibake stays.
+
+    A string that mixes both (a file someone opened and saved again, partly repaired: "bună Ã®n"
+    with its "ă" whole) is repaired run by run: each run of characters U+0080-U+00FF that reads as
+    UTF-8 is turned back, and the rest stays as it is."""
     if text.isascii():
         return text
     try:
         return text.encode("latin-1").decode("utf-8")
     except (UnicodeEncodeError, UnicodeDecodeError):
-        return text
+        return _LATIN1_RUN.sub(_repaired_run, text)
+
+
+_LATIN1_RUN = re.compile("[\u0080-\u00ff]{2,}")
+
+
+def _repaired_run(run: re.Match[str]) -> str:
+    try:
+        return run[0].encode("latin-1").decode("utf-8")
+    except UnicodeDecodeError:
+        return run[0]
 
 
 @dataclass(frozen=True)

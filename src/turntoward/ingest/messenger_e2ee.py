@@ -20,10 +20,11 @@ writes this download's text as proper UTF-8 or, like the older export, as mojiba
 byte as a Latin-1 character, "cafÃ©" for "café") we cannot tell: we have seen no real download,
 only hand-made samples of both kinds. So the older export's `repair_mojibake` is applied to
 ``participants``, ``threadName``, ``senderName``, ``text`` and each reaction's actor and emoji;
-it changes a string only where the repair cleanly reverses (every character is Latin-1, and
-those bytes decode as UTF-8 to something else), which proper UTF-8 text practically never is
-("café", "Élise", "❤" and any emoji are kept as written). ``timestamp`` is milliseconds since 1970 (UTC) and becomes
-naive local time of this computer, like every other importer.
+it changes a string, or a run of two or more Latin-1 characters in it, only where the repair
+cleanly reverses (those characters' bytes decode as UTF-8 to something else), which proper UTF-8
+text practically never does ("café", "Élise", "NÃO", "❤" and any emoji are kept as written).
+``timestamp`` is milliseconds since 1970 (UTC) and becomes naive local time of this computer, like
+every other importer.
 
 ``type`` is ``text``, ``link`` (the text is the link), ``media`` or ``placeholder``. An unsent
 message (``isUnsent``; Meta writes it as a ``placeholder`` saying the user unsent a message) is
