@@ -65,13 +65,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from turntoward.errors import ImportFormatError, UnknownFormatError
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source, decode_text
-
-if TYPE_CHECKING:  # polars is imported when a table is read: most imports never read one
-    import polars as pl
 from turntoward.ingest._table_times import read_times
 from turntoward.ingest._whatsapp_dates import time_table
 from turntoward.ingest._whatsapp_markers import load_markers
 from turntoward.model import NO_TIMES_START, Conversation, Message, MessageKind, SystemEvent
+
+if TYPE_CHECKING:  # polars is imported when a table is read: most imports never read one
+    import polars as pl
 
 FIELDS = ("ts", "author", "text", "conversation", "kind", "reply_to", "id", "time", "from_me", "attachments")
 REQUIRED = ("ts", "author")
@@ -154,7 +154,7 @@ class _Rows:
 
 
 class TableImporter:
-    """Reads CSV, TSV, JSON Lines and Parquet tables of messages."""
+    """Reads CSV, TSV, JSON Lines and Parquet tables of messages, and JSON arrays of them."""
 
     name = "tabular"
     description = "CSV / TSV / JSON Lines / Parquet table with one message per row, or a JSON array of messages"
@@ -355,6 +355,14 @@ def _columns(source: Source, frame: pl.DataFrame, column_map: dict[str, str]) ->
     return columns
 
 
+_CLOCK = re.compile(r"\d:\d\d")
+TIMES_SAMPLE = 20
+"""Cells of a column read to tell whether it holds times (`_times_held`, `_holds_clocks`)."""
+_EARLIEST_CHAT_YEAR = 1990
+"""A cell read as a time before this year is a number, not a time: 0, 1, 2 of a "turn" column read as
+Unix seconds are in 1970."""
+
+
 def _holds_clocks(frame: pl.DataFrame, column: str) -> bool:
     """Whether most of the first cells of `column` hold a clock time of their own (or are datetimes)."""
     import polars as pl
@@ -365,14 +373,6 @@ def _holds_clocks(frame: pl.DataFrame, column: str) -> bool:
     cells = cells[:TIMES_SAMPLE]
     with_clock = sum(1 for v in cells if isinstance(v, str) and _CLOCK.search(v))
     return bool(cells) and with_clock * 2 > len(cells)
-
-
-_CLOCK = re.compile(r"\d:\d\d")
-TIMES_SAMPLE = 20
-"""Cells of a column read to tell whether it holds times (`_times_held`)."""
-_EARLIEST_CHAT_YEAR = 1990
-"""A cell read as a time before this year is a number, not a time: 0, 1, 2 of a "turn" column read as
-Unix seconds are in 1970."""
 
 
 def _times_held(frame: pl.DataFrame, taken: set[str]) -> str | None:
