@@ -263,14 +263,19 @@ def test_an_instagram_thread_reads_its_reactions() -> None:
     ]
 
 
-def _noor_with_first_reactions(tmp_path: Path, reactions: object) -> Path:
-    """The Noor chat with the reactions of message_1.json's messages[0] replaced."""
+def _noor_with_first_entry(tmp_path: Path, **fields: object) -> Path:
+    """The Noor chat with `fields` of message_1.json's messages[0] replaced."""
     for page in ("message_1.json", "message_2.json"):
         shutil.copy(NOOR / page, tmp_path / page)
     doc = json.loads((tmp_path / "message_1.json").read_text(encoding="utf-8"))
-    doc["messages"][0]["reactions"] = reactions
+    doc["messages"][0].update(fields)
     (tmp_path / "message_1.json").write_text(json.dumps(doc), encoding="utf-8")
     return tmp_path / "message_1.json"
+
+
+def _noor_with_first_reactions(tmp_path: Path, reactions: object) -> Path:
+    """The Noor chat with the reactions of message_1.json's messages[0] replaced."""
+    return _noor_with_first_entry(tmp_path, reactions=reactions)
 
 
 @pytest.mark.parametrize(
@@ -318,23 +323,13 @@ def test_a_sticker_given_as_a_reaction_is_a_reaction(tmp_path: Path) -> None:
     "The video chat ended.",
 ])
 def test_notices_written_as_words_in_more_ways_are_notices(tmp_path: Path, notice: str) -> None:
-    for page in ("message_1.json", "message_2.json"):
-        shutil.copy(NOOR / page, tmp_path / page)
-    doc = json.loads((tmp_path / "message_1.json").read_text(encoding="utf-8"))
-    doc["messages"][0]["content"] = notice
-    (tmp_path / "message_1.json").write_text(json.dumps(doc), encoding="utf-8")
-    (chat, *_) = parse(tmp_path / "message_1.json")
+    (chat, *_) = parse(_noor_with_first_entry(tmp_path, content=notice))
     assert notice in [e.text for e in chat.system_events]
     assert notice not in [m.text for m in chat.messages]
 
 
 def test_a_location_sent_is_an_attachment_not_words(tmp_path: Path) -> None:
-    for page in ("message_1.json", "message_2.json"):
-        shutil.copy(NOOR / page, tmp_path / page)
-    doc = json.loads((tmp_path / "message_1.json").read_text(encoding="utf-8"))
-    doc["messages"][0]["content"] = "You sent a live location."
-    (tmp_path / "message_1.json").write_text(json.dumps(doc), encoding="utf-8")
-    (chat, *_) = parse(tmp_path / "message_1.json")
+    (chat, *_) = parse(_noor_with_first_entry(tmp_path, content="You sent a live location."))
     located = [m for m in chat.messages if m.text == "You sent a live location."]
     assert [m.kind for m in located] == [MessageKind.MEDIA]
 

@@ -52,36 +52,29 @@ def test_times_are_the_wall_clock_the_export_shows() -> None:
     assert [m.ts for m in chat.messages] == sorted(m.ts for m in chat.messages)
 
 
+def ines_chat(*entries: dict[str, object]) -> str:
+    """A one-chat export of `entries`, as Telegram Desktop writes one."""
+    return json.dumps({"name": "Ines", "type": "personal_chat", "id": 42, "messages": list(entries)})
+
+
 def test_an_entry_with_only_unix_seconds_takes_that_instant_on_the_local_clock() -> None:
-    doc = {
-        "name": "Ines",
-        "type": "personal_chat",
-        "id": 42,
-        "messages": [
-            {"id": 1, "type": "message", "date": "2024-05-02T08:15:00", "from": "Ines", "text": "morning"},
-            {"id": 2, "type": "message", "date_unixtime": "1714641300", "from": "Omar", "text": "hey you"},
-            {"id": 3, "type": "service", "date_unixtime": "1714641360", "actor": "Omar", "action": "pin_message"},
-        ],
-    }
-    [chat] = parse_text(json.dumps(doc))
+    [chat] = parse_text(ines_chat(
+        {"id": 1, "type": "message", "date": "2024-05-02T08:15:00", "from": "Ines", "text": "morning"},
+        {"id": 2, "type": "message", "date_unixtime": "1714641300", "from": "Omar", "text": "hey you"},
+        {"id": 3, "type": "service", "date_unixtime": "1714641360", "actor": "Omar", "action": "pin_message"},
+    ))
     assert [m.ts for m in chat.messages] == [datetime(2024, 5, 2, 8, 15), datetime.fromtimestamp(1714641300)]
     assert chat.system_events[0].ts == datetime.fromtimestamp(1714641360)
 
 
 def test_an_entry_the_app_could_not_read_is_left_out_and_the_rest_read() -> None:
     # Telegram Desktop writes a message it cannot read as {"id", "type": "unsupported"} alone
-    doc = {
-        "name": "Ines",
-        "type": "personal_chat",
-        "id": 42,
-        "messages": [
-            {"id": 1, "type": "message", "date": "2024-05-02T08:15:00", "from": "Ines", "text": "morning"},
-            {"id": 2, "type": "unsupported"},
-            {"id": 3, "type": "message", "date": "2024-05-02T08:16:00", "from": "Omar", "text": "hey you",
-             "reply_to_message_id": 1},
-        ],
-    }
-    [chat] = parse_text(json.dumps(doc))
+    [chat] = parse_text(ines_chat(
+        {"id": 1, "type": "message", "date": "2024-05-02T08:15:00", "from": "Ines", "text": "morning"},
+        {"id": 2, "type": "unsupported"},
+        {"id": 3, "type": "message", "date": "2024-05-02T08:16:00", "from": "Omar", "text": "hey you",
+         "reply_to_message_id": 1},
+    ))
     assert [(m.index, m.text, m.reply_to) for m in chat.messages] == [(0, "morning", None), (1, "hey you", 0)]
 
 
