@@ -35,7 +35,8 @@ _NAMED = re.compile(
     rf"(?:(?:,\s*|\s+|T)(?P<time>{_CLOCK}))?{_ZONE}"
 )
 _FRACTION = re.compile(r"(\d{2}[:.]\d{2}[:.]\d{2})[.,]\d+")
-_HAS_CLOCK = re.compile(r"\d:\d\d")
+HAS_CLOCK = re.compile(r"\d:\d\d")
+"""A cell that holds a clock time of its own ("2021-03-04 00:00:00", "9:04 PM")."""
 _MIDNIGHT = re.compile(r"[ T]00:00(?::00(?:\.0+)?)?$")
 _DATED_CLOCK = re.compile(r"\d{4}-\d{2}-\d{2}[ T](\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)")
 
@@ -105,7 +106,7 @@ def read_times(
             cell = _MIDNIGHT.sub("", cell)
         if isinstance(cell, date) and not isinstance(cell, datetime) and clock:
             cell = f"{cell.isoformat()} {clock}"
-        elif isinstance(cell, str) and clock and not number(cell.strip()) and not _HAS_CLOCK.search(cell):
+        elif isinstance(cell, str) and clock and not number(cell.strip()) and not HAS_CLOCK.search(cell):
             cell = f"{cell.strip()} {clock}"
         found = iso_or_epoch(cell)
         if found is not None or not isinstance(cell, str):

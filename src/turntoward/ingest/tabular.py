@@ -65,7 +65,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from turntoward.errors import ImportFormatError, UnknownFormatError
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source, decode_text
-from turntoward.ingest._table_times import read_times
+from turntoward.ingest._table_times import HAS_CLOCK, read_times
 from turntoward.ingest._whatsapp_dates import time_table
 from turntoward.ingest._whatsapp_markers import load_markers
 from turntoward.model import NO_TIMES_START, Conversation, Message, MessageKind, SystemEvent
@@ -355,12 +355,17 @@ def _columns(source: Source, frame: pl.DataFrame, column_map: dict[str, str]) ->
     return columns
 
 
-_CLOCK = re.compile(r"\d:\d\d")
 TIMES_SAMPLE = 20
 """Cells of a column read to tell whether it holds times (`_times_held`, `_holds_clocks`)."""
 _EARLIEST_CHAT_YEAR = 1990
 """A cell read as a time before this year is a number, not a time: 0, 1, 2 of a "turn" column read as
 Unix seconds are in 1970."""
+
+
+def _first_cells(frame: pl.DataFrame, column: str) -> list[Any]:
+    """Up to `TIMES_SAMPLE` of the first non-empty cells of `column`."""
+    cells = [v for v in frame.get_column(column).head(TIMES_SAMPLE * 5).to_list() if v not in (None, "")]
+    return cells[:TIMES_SAMPLE]
 
 
 def _holds_clocks(frame: pl.DataFrame, column: str) -> bool:
@@ -369,9 +374,8 @@ def _holds_clocks(frame: pl.DataFrame, column: str) -> bool:
 
     if isinstance(frame.schema[column], pl.Datetime):
         return True
-    cells = [v for v in frame.get_column(column).head(TIMES_SAMPLE * 5).to_list() if v not in (None, "")]
-    cells = cells[:TIMES_SAMPLE]
-    with_clock = sum(1 for v in cells if isinstance(v, str) and _CLOCK.search(v))
+    cells = _first_cells(frame, column)
+    with_clock = sum(1 for v in cells if isinstance(v, str) and HAS_CLOCK.search(v))
     return bool(cells) and with_clock * 2 > len(cells)
 
 
@@ -380,8 +384,7 @@ def _times_held(frame: pl.DataFrame, taken: set[str]) -> str | None:
     for name in frame.columns:
         if name in taken:
             continue
-        cells = [v for v in frame.get_column(name).head(TIMES_SAMPLE * 5).to_list() if v not in (None, "")]
-        cells = cells[:TIMES_SAMPLE]
+        cells = _first_cells(frame, name)
         times = [parse_timestamp(v) if isinstance(v, str | int | float) else None for v in cells]
         if cells and sum(t is not None and t.year >= _EARLIEST_CHAT_YEAR for t in times) * 5 >= len(cells) * 4:
             return name
