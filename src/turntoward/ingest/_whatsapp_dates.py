@@ -184,13 +184,19 @@ def date_pattern(dialect: Dialect) -> str:
     return rf"{digit}{{1,4}}{sep}{digit}{{1,2}}{sep}{digit}{{1,4}}"
 
 
+def clock_pattern(dialect: Dialect) -> str:
+    """The pattern of one clock time as `dialect` writes it (AM/PM included, a locale's day-period
+    words not), without a group."""
+    digit = _DIGIT if dialect.arabic_digits else r"\d"
+    tsep = re.escape(dialect.time_sep)
+    clock = rf"{digit}{{1,2}}{tsep}{digit}{{2}}" + (rf"{tsep}{digit}{{2}}" if dialect.seconds else "")
+    return clock + (_AM_PM if dialect.twelve_hour else "")
+
+
 @cache
 def _splitter(dialect: Dialect) -> re.Pattern[str]:
-    digit = _DIGIT if dialect.arabic_digits else r"\d"
     date = f"({date_pattern(dialect)})"
-    tsep = re.escape(dialect.time_sep)
-    time = rf"{digit}{{1,2}}{tsep}{digit}{{2}}" + (rf"{tsep}{digit}{{2}}" if dialect.seconds else "")
-    time += _AM_PM if dialect.twelve_hour else ""
+    time = clock_pattern(dialect)
     before, words = period_words(dialect)
     if words:
         either = "|".join(map(re.escape, words))
@@ -321,8 +327,8 @@ def resolve_date_order(dates: Sequence[str], sep: str, forced: str | None = None
     day and a second field above 12 only a day; when every date fits both readings, the reading
     in which the dates run forward (the file is chronological) wins; where both do, the one in
     which they run closer together, step by step (a week of March, 3/2 to 3/9, rather than the 3rd
-    of eight months running; `_reading`), and day first breaks a tie, being the more common order worldwide. `forced`
-    (the user's choice) overrides all of this.
+    of eight months running; `_reading`), and day first breaks a tie, being the more common order
+    worldwide. `forced` (the user's choice) overrides all of this but a year first.
     """
     if any(len(date.split(sep, 1)[0]) == 4 for date in dates):
         return "ymd"  # a year first, whatever order the user gave for day and month

@@ -45,6 +45,7 @@ from turntoward.ingest._whatsapp_dates import (
     DATE_ORDERS,
     LEADING_MARKS,
     Dialect,
+    clock_pattern,
     date_pattern,
     date_table,
     dialect_of,
@@ -266,9 +267,7 @@ def _cut_header(dialect: Dialect) -> re.Pattern[str]:
     space = "[ \u00a0\u202f]"
     tsep = re.escape(dialect.time_sep)
     if dialect.layout == "web":  # "[21:04, 12/0": a whole clock time, then only the start of the date
-        clock = rf"\d{{1,2}}{tsep}\d{{2}}" + (rf"{tsep}\d{{2}}" if dialect.seconds else "")
-        clock += rf"{space}?[aApP]\.?{space}?[mM]\.?" if dialect.twelve_hour else ""
-        return re.compile(rf"[{LEADING_MARKS}]*\[{clock},?{space}[\d./-]*\]?")
+        return re.compile(rf"[{LEADING_MARKS}]*\[{clock_pattern(dialect)},?{space}[\d./-]*\]?")
     pieces = [f"{re.escape(dialect.date_end)}?", space]
     if dialect.time_word:
         pieces += [re.escape(dialect.time_word), space]
