@@ -110,7 +110,7 @@ _SETTER = rf"(?:{_ACTOR}|{_SOMEONE})"
 # with "!" or "?" at its end gets no full stop after it (all seen in real exports).
 _END = r"(?:\.|(?<=[!?]))"
 GROUP_NOTICES = re.compile(
-    rf"{_ACTOR} (?:joined|left|created) the group\."
+    rf"{_ACTOR} created the group\."
     rf"|{_SETTER} (?:joined|left) the group\.?"
     rf"|{_SETTER} (?:added|removed) .{{1,120}} (?:to|from) the group\."
     rf"|{_SETTER} (?:added|removed) .{{1,120}} as a group admin\."
