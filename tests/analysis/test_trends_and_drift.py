@@ -67,3 +67,25 @@ def test_the_user_named_with_plain_spaces_is_found_where_the_phone_wrote_no_brea
              for k in range(12)]  # then twelve weeks of the user alone
     analysis = analyze([Conversation("chat.txt", "whatsapp", "Bea", busy + quiet)], me="+91 99874 44995")
     assert [d.person for d in analysis.drift] == ["Bea"]
+
+
+def test_someone_who_rarely_wrote_in_a_big_group_has_not_drifted_when_they_stop():
+    """A real club's group of 123 people flagged 113 of them "from about 0 messages a week to 0"."""
+    from datetime import datetime, timedelta
+
+    from turntoward.analysis import analyze
+    from turntoward.model import Conversation, Message
+
+    start = datetime(2023, 1, 2, 18)
+    messages: list[Message] = []
+    for week in range(60):
+        at = start + timedelta(weeks=week)
+        if week < 50:  # Rae, the user's close friend, writes every day until ten weeks before the end
+            messages += [Message(0, at + timedelta(days=d), "Rae", "anyone at the table tonight?") for d in range(7)]
+        messages.append(Message(0, at + timedelta(hours=1), "Me", "I'm in, who else?"))
+        if week in (3, 20, 41):  # Otto wrote three times in fourteen months, then never again
+            messages.append(Message(0, at + timedelta(hours=2), "Otto", "count me in too"))
+    for i, m in enumerate(messages := sorted(messages, key=lambda m: m.ts)):
+        m.index = i
+    analysis = analyze([Conversation("club.json", "groupme", "Pool club", messages, group=True)], me="Me")
+    assert [d.person for d in analysis.drift] == ["Rae"]

@@ -36,6 +36,7 @@ class Thresholds:
     drift_concern_drop: float
     drift_watch_drop: float
     drift_unanswered_run: int
+    drift_min_weekly: float
     language_min_english: float
     language_min_messages: int
     language_month_sample: int

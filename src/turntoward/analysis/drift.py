@@ -92,7 +92,8 @@ def drift(analyses: list, me: str | None, th: Thresholds) -> list[Drift]:
         run.reverse()
         if (cut - first).days < 7 * th.drift_recent_weeks or before <= 0:
             continue
-        drop = 1 - recent / before
+        # a drop from less than a message or so a week is no drift, only someone who rarely wrote
+        drop = 1 - recent / before if before >= th.drift_min_weekly else 0.0
         status = None
         if drop >= th.drift_concern_drop or (drop >= th.drift_watch_drop and len(run) >= th.drift_unanswered_run):
             status = Status.CONCERN
