@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data"
 SIZES = (10_000, 100_000)
 FORMATS = ("discord_html", "discord_txt", "messenger_html", "line", "google_chat", "skype", "snapchat", "qq", "element",
-           "slack", "signal_backup", "google_voice", "twitter_dm", "instagram_legacy", "messenger_legacy")
+           "slack", "signal_backup", "google_voice", "twitter_dm", "instagram_legacy", "messenger_legacy", "groupme")
 
 CHILD = r"""
 import json, resource, sys, time
@@ -50,7 +50,7 @@ def export(fmt: str, count: int) -> Path:
                        "element": "matrix - Jonah - Chat Export.json", "slack": "export",
                        "signal_backup": "main.jsonl", "google_voice": "Calls",
                        "twitter_dm": "direct-messages.js", "instagram_legacy": "messages.json",
-                       "messenger_legacy": "messages.htm"}[fmt]
+                       "messenger_legacy": "messages.htm", "groupme": "71204388"}[fmt]
     if target.exists():
         return target
     folder.mkdir(parents=True, exist_ok=True)
@@ -107,6 +107,11 @@ def export(fmt: str, count: int) -> Path:
     elif fmt == "messenger_legacy":
         from tests.exporters.messenger_legacy import render_messenger_legacy
         target.write_text(render_messenger_legacy(records, owner="Maya", others=["Jonah"]), encoding="utf-8")
+    elif fmt == "groupme":
+        from tests.exporters.groupme import render_groupme
+        for name, text in render_groupme(records, title="Jonah", me="Maya").items():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            (target / name).write_text(text, encoding="utf-8")
     else:
         from tests.exporters.element import render_element
         target.write_text(render_element(records, room="Jonah", me="Maya"), encoding="utf-8")

@@ -11,6 +11,7 @@ import pytest
 from tests.exporters.discord import render_discord
 from tests.exporters.discord_html import render_discord_html
 from tests.exporters.discord_txt import render_discord_txt
+from tests.exporters.groupme import render_groupme
 from tests.exporters.messenger import render_messenger
 from tests.exporters.messenger_html import render_messenger_html_files
 from tests.exporters.telegram import render_telegram
@@ -72,6 +73,15 @@ def test_the_same_chat_exported_by_each_app_and_in_each_format_gets_identical_la
     meta_html = tmp_path / "facebook" / "message_1.html"
     meta_html.write_text(render_messenger_html_files(records, title="Jonah")["message_1.html"], encoding="utf-8")
     assert labels_of(meta_html) == expected
+    assert labels_of(write_files(tmp_path / "groupme", render_groupme(records, title="Jonah"))) == expected
+
+
+def write_files(folder: Path, files: dict[str, str]) -> Path:
+    """An export's files written into `folder`; its messages' file (the first) is what to give."""
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder / next(iter(files))
 
 
 @dataclass
@@ -83,7 +93,7 @@ class Reacted:
     reactions: tuple[Reaction, ...] = ()
 
 
-def test_reactions_answer_bids_alike_in_telegram_discord_and_messenger_json_and_html(tmp_path, records):
+def test_reactions_answer_bids_alike_in_telegram_discord_groupme_and_messenger_json_and_html(tmp_path, records):
     plain = tmp_path / "WhatsApp Chat with Jonah.txt"  # WhatsApp exports no reactions
     plain.write_text(render_whatsapp(records, layout="android"), encoding="utf-8")
     without = labels_of(plain)
@@ -114,7 +124,9 @@ def test_reactions_answer_bids_alike_in_telegram_discord_and_messenger_json_and_
         messenger_html = tmp_path / "facebook" / "message_1.html"
         messenger_html.write_text(
             render_messenger_html_files(reacted, title="Jonah", reactions=by_index)["message_1.html"], encoding="utf-8")
+        groupme = write_files(tmp_path / "groupme", render_groupme(reacted, title="Jonah", reactions=by_index))
         expected = labels_of(telegram)
+        assert labels_of(groupme) == expected
         assert labels_of(messenger) == expected
         assert labels_of(messenger_html) == expected
         assert labels_of(discord) == expected

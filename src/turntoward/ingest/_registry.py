@@ -81,6 +81,7 @@ _BUILTIN = (
     "skype",
     "snapchat",
     "twitter_dm",
+    "groupme",
     "qq",
     "element",
     "element_txt",
