@@ -90,6 +90,8 @@ _BUILTIN = (
     "sms_xml",
     "google_voice",
     "topical_chat",
+    "dailydialog",
+    "empathetic_dialogues",
     "tabular",
     "labelled",
 )

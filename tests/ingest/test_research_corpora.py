@@ -1,0 +1,158 @@
+"""DailyDialog's and EmpatheticDialogues' files read as chats of two without times (the turns are ours)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests._cli import run
+
+from turntoward.errors import ImportFormatError
+from turntoward.ingest import ImportOptions, Source, detect, read_paths
+from turntoward.ingest.dailydialog import detokenise
+from turntoward.model import NO_TIMES_START, Conversation
+
+DAILY = (
+    "Hey , Priya , are you coming to the picnic on Saturday ? __eou__ I ’ d love to , but I have to work . "
+    "__eou__ Oh no.That ' s too bad . Maybe next time ! __eou__ Definitely . Save me a sandwich ! __eou__\n"
+    "\n"
+    "I passed my driving test today ! __eou__ Congratulations ! I knew you would . __eou__\n"
+)
+ACTS = "2 4 1 3\n\n1 1\n"
+EMPATHETIC = (
+    "conv_id,utterance_idx,context,prompt,speaker_idx,utterance,selfeval,tags\n"
+    "hit:7_conv:14,1,lonely,I moved to a new city_comma_ and I eat dinner alone most nights.,31,"
+    "I moved here in June and I still eat dinner alone most nights.,4|4|5_3|3|4,\n"
+    "hit:7_conv:14,2,lonely,I moved to a new city_comma_ and I eat dinner alone most nights.,12,"
+    "That sounds hard. Have you found any groups or clubs nearby?,4|4|5_3|3|4,\n"
+    "hit:7_conv:14,3,lonely,I moved to a new city_comma_ and I eat dinner alone most nights.,31,"
+    "Not yet_comma_ but there is a running club I keep meaning to try.,4|4|5_3|3|4,\n"
+    "hit:8_conv:16,1,proud,My son read his first book by himself.,5,My son read a whole book by himself last night!,,\n"
+    "hit:8_conv:16,2,proud,My son read his first book by himself.,40,That is wonderful! What book was it?,,"
+    "It was great|Tell me more_comma_ please\n"
+)
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def imported(*paths: Path, options: ImportOptions | None = None) -> list[Conversation]:
+    return [c for _, convs in read_paths(list(paths), options) for c in convs]
+
+
+def detected(path: Path) -> str | None:
+    importer = detect(Source(str(path), path=path))
+    return importer.name if importer else None
+
+
+def test_each_dailydialog_line_is_a_chat_of_two_a_minute_a_turn_in_the_words_as_written(tmp_path: Path) -> None:
+    folder = tmp_path / "train"
+    write(folder, "dialogues_train.txt", DAILY)
+    write(folder, "dialogues_act_train.txt", ACTS)  # the labels beside it are no chat
+    write(folder, "dialogues_emotion_train.txt", ACTS)
+    first, second = imported(folder)
+    assert (first.title, first.chat_id, first.source_format, first.group) == ("dialogue 1", "1", "dailydialog", False)
+    assert [(m.ts, m.author, m.text) for m in first.messages] == [
+        (NO_TIMES_START, "A", "Hey, Priya, are you coming to the picnic on Saturday?"),
+        (NO_TIMES_START.replace(minute=1), "B", "I’d love to, but I have to work."),
+        (NO_TIMES_START.replace(minute=2), "A", "Oh no. That's too bad. Maybe next time!"),
+        (NO_TIMES_START.replace(minute=3), "B", "Definitely. Save me a sandwich!"),
+    ]
+    assert (second.title, [m.text for m in second.messages]) == (
+        "dialogue 3", ["I passed my driving test today!", "Congratulations! I knew you would."])
+
+
+@pytest.mark.parametrize(("tokenised", "written"), [
+    ("Say , Jim , how about a few beers ?", "Say, Jim, how about a few beers?"),
+    ("Let ' s go , it ’ s late .", "Let's go, it’s late."),
+    ("I don ' t know ( really ) , it costs $ 20 !", "I don't know (really), it costs $20!"),
+    ("right.But what shall we do ?", "right. But what shall we do?"),
+    ("The U.S. is big .", "The U.S. is big."),
+])
+def test_dailydialog_turns_lose_the_spaces_tokenising_put_in(tokenised: str, written: str) -> None:
+    assert detokenise(tokenised) == written
+
+
+def test_a_dailydialog_line_without_end_of_turn_marks_names_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "dialogues_text.txt", DAILY + "this line lost its markers\n")
+    with pytest.raises(ImportFormatError) as error:
+        imported(path)
+    assert error.value.line == 4 and "__eou__" in error.value.expected
+
+
+def test_each_empatheticdialogues_conversation_is_a_chat_of_the_speaker_and_the_listener(tmp_path: Path) -> None:
+    folder = tmp_path / "empatheticdialogues"
+    write(folder, "train.csv", EMPATHETIC)
+    first, second = imported(folder)
+    assert (first.title, first.chat_id, first.source_format, first.group) == (
+        "hit:7_conv:14 (lonely)", "hit:7_conv:14", "empathetic_dialogues", False)
+    assert [(m.ts, m.author, m.text) for m in first.messages] == [
+        (NO_TIMES_START, "Speaker", "I moved here in June and I still eat dinner alone most nights."),
+        (NO_TIMES_START.replace(minute=1), "Listener", "That sounds hard. Have you found any groups or clubs nearby?"),
+        (NO_TIMES_START.replace(minute=2), "Speaker", "Not yet, but there is a running club I keep meaning to try."),
+    ]
+    # a test row's ninth field (candidate replies) is not a turn
+    assert [(m.author, m.text) for m in second.messages] == [
+        ("Speaker", "My son read a whole book by himself last night!"),
+        ("Listener", "That is wonderful! What book was it?")]
+
+
+def test_empatheticdialogues_turns_are_put_in_their_numbered_order(tmp_path: Path) -> None:
+    header, *rows = EMPATHETIC.splitlines()
+    path = write(tmp_path, "valid.csv", "\n".join([header, rows[1], rows[0], rows[2]]) + "\n")
+    [chat] = imported(path)
+    assert [m.text[:7] for m in chat.messages] == ["I moved", "That so", "Not yet"]
+    assert [m.author for m in chat.messages] == ["Speaker", "Listener", "Speaker"]  # who wrote turn 1 is the Speaker
+
+
+@pytest.mark.parametrize(("row", "expected"), [
+    ("hit:9_conv:18,1,sad,My dog died.", "a row conv_id,utterance_idx"),
+    ("hit:9_conv:18,first,sad,My dog died.,3,My dog died last week.,,", "a turn number"),
+])
+def test_a_broken_empatheticdialogues_row_names_its_line(tmp_path: Path, row: str, expected: str) -> None:
+    path = write(tmp_path, "test.csv", EMPATHETIC + row + "\n")
+    with pytest.raises(ImportFormatError) as error:
+        imported(path)
+    assert error.value.line == 7 and error.value.expected.startswith(expected)
+
+
+def test_detection_picks_each_corpus_and_nothing_else(tmp_path: Path) -> None:
+    assert detected(write(tmp_path, "dialogues_text.txt", DAILY)) == "dailydialog"
+    assert detected(write(tmp_path, "dialogues_act.txt", ACTS)) is None
+    assert detected(write(tmp_path, "train.csv", EMPATHETIC)) == "empathetic_dialogues"
+    chats = Path(__file__).parent.parent / "fixtures"
+    others = [*(chats / "whatsapp").glob("*.txt"), *(chats / "line").glob("*.txt"), *(chats / "tabular").glob("*.csv")]
+    for path in others:
+        assert detected(path) not in ("dailydialog", "empathetic_dialogues"), path
+
+
+def test_analyze_reads_a_corpus_file_from_its_words_and_turns(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "dialogues_test.txt", DAILY)
+    code, _out, err = run(capsys, "analyze", str(path), "--jsonl", str(tmp_path / "out.jsonl"))
+    assert code == 0, err
+    lines = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 6 and '"latency_s": null' in "".join(lines)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(st.characters(codec="utf-8", exclude_characters="\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"),
+               max_size=80), st.sampled_from(["dailydialog", "empathetic_dialogues"]))
+def test_any_line_either_parses_or_raises_a_format_error(line: str, fmt: str) -> None:
+    import tempfile
+
+    text = (DAILY + line + " __eou__\n") if fmt == "dailydialog" else (EMPATHETIC + line + "\n")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / ("dialogues_text.txt" if fmt == "dailydialog" else "train.csv")
+        path.write_text(text, encoding="utf-8")
+        try:
+            chats = imported(path)
+        except ImportFormatError:
+            return
+        assert all(m.text for c in chats for m in c.messages)
