@@ -89,3 +89,28 @@ def test_someone_who_rarely_wrote_in_a_big_group_has_not_drifted_when_they_stop(
         m.index = i
     analysis = analyze([Conversation("club.json", "groupme", "Pool club", messages, group=True)], me="Me")
     assert [d.person for d in analysis.drift] == ["Rae"]
+
+
+def test_in_a_large_group_only_exchanges_with_the_user_are_contact():
+    """A class group of 88: writing less in it is not drifting from each reader of it."""
+    from datetime import datetime, timedelta
+
+    from turntoward.analysis import analyze
+    from turntoward.model import Conversation, Message
+
+    start = datetime(2023, 1, 2, 9)
+    classmates = [f"Student {n}" for n in range(10)]
+    messages: list[Message] = []
+    for day in range(7 * 30):
+        at = start + timedelta(days=day)
+        quiet = day >= 7 * 22  # everyone posts less in the last eight weeks
+        for k, who in enumerate(classmates[: 3 if quiet else 10]):
+            messages.append(Message(0, at + timedelta(minutes=k), who, "notes for thursday are up"))
+        messages.append(Message(0, at + timedelta(hours=1), "Me", "thanks! anyone free to study tonight?"))
+        if not quiet or day % 7 == 0:  # Student 9 answered the user every day, now once a week
+            messages.append(Message(0, at + timedelta(hours=1, minutes=2), "Student 9", "yes, library at 7?"))
+    for i, m in enumerate(messages):
+        m.index = i
+    analysis = analyze([Conversation("class.json", "groupme", "Class of 2024", messages, group=True)], me="Me")
+    assert [d.person for d in analysis.drift] == ["Student 9"]
+    assert analysis.drift[0].evidence.startswith("you and Student 9 went from about 14 messages a week to 1 message")

@@ -37,6 +37,7 @@ class Thresholds:
     drift_watch_drop: float
     drift_unanswered_run: int
     drift_min_weekly: float
+    drift_large_group: int
     language_min_english: float
     language_min_messages: int
     language_month_sample: int

@@ -64,6 +64,10 @@ def drift(analyses: list, me: str | None, th: Thresholds) -> list[Drift]:
         if not has_dates(conv.messages):  # one moment or one step for every line: its weeks say nothing
             continue
         group = len(others) > 1
+        # In a large group (a class, a club), what someone writes is to everyone: only their
+        # exchanges with the user (a message right after the user's, or quoting it) are contact.
+        crowd = len(others) >= th.drift_large_group
+        mine = {m.index for m in conv.messages if m.author == me_here}
         prev_author: str | None = None
         for m in conv.messages:
             # In a one-to-one chat every message is contact; in a group only what a person
@@ -71,14 +75,15 @@ def drift(analyses: list, me: str | None, th: Thresholds) -> list[Drift]:
             if not group:
                 weekly.setdefault(others[0], Counter())[week_of(m.ts)] += 1
             elif m.author != me_here:
-                weekly.setdefault(m.author, Counter())[week_of(m.ts)] += 1
+                if not crowd or prev_author == me_here or m.reply_to in mine:
+                    weekly.setdefault(m.author, Counter())[week_of(m.ts)] += 1
             elif prev_author is not None and prev_author != me_here:
                 weekly.setdefault(prev_author, Counter())[week_of(m.ts)] += 1
             prev_author = m.author
         for b in a.bids:
             if b.author == me_here and len(others) == 1:
                 bids.setdefault(others[0], []).append((conv.source, b.index, b.outcome))
-    out: list[Drift] = []
+    out: list[tuple[float, Drift]] = []
     for person, counts in weekly.items():
         first = min(counts)
         before_weeks = max(1, (cut - first).days // 7)
@@ -101,10 +106,17 @@ def drift(analyses: list, me: str | None, th: Thresholds) -> list[Drift]:
             status = Status.WATCH
         if status is None:
             continue
-        text = (f"you and {person} went from about {before:.0f} messages a week to {recent:.0f} "
+        text = (f"you and {person} went from about {_messages(before)} a week to {_messages(recent)} "
                 f"in the last {th.drift_recent_weeks} weeks (since {cut.isoformat()})")
         if len(run) >= 2:
             text += f"; your last {len(run)} bids to {person} were not answered"
-        out.append(Drift(person, status, text, run))
-    out.sort(key=lambda d: (d.status != Status.CONCERN, d.person))
-    return out
+        out.append((before - recent, Drift(person, status, text, run)))
+    # concerns first, each kind the largest fall in messages first
+    out.sort(key=lambda pair: (pair[1].status != Status.CONCERN, -pair[0], pair[1].person))
+    return [d for _, d in out]
+
+
+def _messages(per_week: float) -> str:
+    """``about 1 message``, ``about 12 messages`` (rounded as shown)."""
+    shown = f"{per_week:.0f}"
+    return f"{shown} message" if shown == "1" else f"{shown} messages"
