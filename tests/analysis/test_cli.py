@@ -63,6 +63,18 @@ def test_analysis_never_touches_the_network(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
 
 
+def test_a_contract_written_to_a_dash_goes_to_standard_output_and_the_notes_to_standard_error(tmp_path, capsys):
+    code, out, err = run(capsys, "analyze", str(COUPLE), "--jsonl", "-", "--summary-json", str(tmp_path / "s.json"))
+    assert code == 0, err
+    records = [json.loads(line) for line in out.splitlines()]
+    assert len(records) > 100 and records[0]["index"] == 0 and records[0]["source"] == str(COUPLE)
+    assert "to standard output" in err and not (Path.cwd() / "-").exists()
+    code, out, err = run(capsys, "analyze", str(COUPLE), "--summary-json", "-")
+    assert code == 0 and json.loads(out)["conversations"][0]["source"] == str(COUPLE)
+    code, out, err = run(capsys, "analyze", str(COUPLE), "--summary-json", "-", "--jsonl", "-")
+    assert code == 2 and "only one of them" in err and out == ""
+
+
 def test_explain_shows_the_cues_and_the_response(tmp_path):
     invoke("analyze", str(COUPLE), "--jsonl", str(tmp_path / "m.jsonl"))
     records = [json.loads(x) for x in (tmp_path / "m.jsonl").read_text(encoding="utf-8").splitlines()]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import sys
 from collections.abc import Callable
 from contextlib import ExitStack
 from itertools import groupby
@@ -76,6 +77,8 @@ def _rate(v: float | None) -> str:
 
 SHOWN_UNTIMED = 3
 """Chats without times named one by one on stderr; more are counted in one line."""
+SHOWN_DRIFT = 8
+"""Drift findings the terminal shows; the report and the summary hold them all."""
 SHOWN_EVIDENCE = 5
 """Messages named under a suggestion in `analyze`'s output (the report quotes them)."""
 
@@ -133,12 +136,14 @@ def _print_analysis(analysis: aa.Analysis) -> None:
         if s["help"]:  # `help_resources` of the suggestions: nothing when none calls for help
             console.print("[bold]Help:[/] " + " ".join(escape(h) for h in s["help"]))
         console.print()
-    for d in analysis.drift:
+    for d in analysis.drift[:SHOWN_DRIFT]:  # concerns first, the largest falls first (`analysis.drift`)
         console.print(f"[bold]drift ({d.status.value}):[/] {escape(d.evidence)}")
         if d.unanswered_bids:  # the bids to them that went unanswered, by chat
             for source, group in groupby(d.unanswered_bids, key=lambda bid: bid[0]):
                 console.print(f"  [dim]{escape(_evidence_line(source, [index for _, index in group]))}[/]",
                               soft_wrap=True)
+    if len(analysis.drift) > SHOWN_DRIFT:
+        console.print(f"  (and {len(analysis.drift) - SHOWN_DRIFT} more people in the report and --summary-json)")
     if analysis.conversations:
         console.print(f"[dim]{escape(RELIABILITY_NOTE)} `turntoward explain SOURCE:INDEX` shows why one "
                       "message was read as it was.[/]")
@@ -153,9 +158,11 @@ BackendOpt = Annotated[str, typer.Option("--backend", help="Analysis backend: hy
 @app.command("analyze", rich_help_panel=PANEL)
 def analyze_command(
     targets: TargetsArg = None,
-    jsonl: Annotated[Path | None, typer.Option("--jsonl", help="Write the per-message JSONL contract here.")] = None,
+    jsonl: Annotated[Path | None, typer.Option(
+        "--jsonl", help="Write the per-message JSONL contract here (- for standard output).")] = None,
     summary_json: Annotated[
-        Path | None, typer.Option("--summary-json", help="Write the per-conversation summary contract here.")
+        Path | None, typer.Option("--summary-json",
+                                  help="Write the per-conversation summary contract here (- for standard output).")
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Analyse every stored conversation.")] = False,
     fmt: Annotated[str | None, typer.Option("--format", help="Force an export format (see `formats`).")] = None,
@@ -172,8 +179,10 @@ def analyze_command(
 
     Works directly on export files (no database needed) and on stored conversations.
     """
+    if jsonl is not None and summary_json is not None and str(jsonl) == str(summary_json) == STDOUT:
+        raise UsageError("--jsonl - and --summary-json -: only one of them can go to standard output")
     for path, option in ((jsonl, "--jsonl"), (summary_json, "--summary-json")):
-        if path is not None:
+        if path is not None and str(path) != STDOUT:
             _check_writable(path, option)  # before the long work, not after it
     with ExitStack() as stack:
         convs = _load(list(targets or []), all_, db, passphrase, import_options(date_order, me, column_map), fmt, stack)
@@ -200,11 +209,12 @@ def analyze_command(
             err.print(f"[bold]{escape(source)}:[/] {UNTIMED_NOTE}")
     if jsonl is not None:
         n = _write_whole(jsonl, "--jsonl", lambda fh: aa.write_jsonl(analysis, fh))
-        err.print(f"wrote {n} messages to {escape(str(jsonl))}")
+        err.print(f"wrote {n} messages to {escape(_shown(jsonl))}")
     if summary_json is not None:
         _write_whole(summary_json, "--summary-json",
                      lambda fh: fh.write(json.dumps(aa.summary(analysis), ensure_ascii=False, indent=2) + "\n"))
-        err.print(f"wrote the summary of {len(analysis.conversations)} conversation(s) to {escape(str(summary_json))}")
+        err.print(f"wrote the summary of {len(analysis.conversations)} conversation(s) to "
+                  f"{escape(_shown(summary_json))}")
     if jsonl is None and summary_json is None:
         _print_analysis(analysis)
 
@@ -379,6 +389,14 @@ def evaluate_command(
                       "(`turntoward explain SOURCE:INDEX` shows why a message was labelled as it was)")
 
 
+STDOUT = "-"
+"""The file name that means standard output (``--jsonl -``), as in most command-line tools."""
+
+
+def _shown(path: Path) -> str:
+    return "standard output" if str(path) == STDOUT else str(path)
+
+
 def _check_writable(path: Path, option: str) -> None:
     """A usage error now if `path` plainly cannot be written: a folder, in a missing or read-only folder."""
     folder = path.parent
@@ -391,7 +409,13 @@ def _check_writable(path: Path, option: str) -> None:
 
 
 def _write_whole(path: Path, option: str, write: Callable[[TextIO], T]) -> T:
-    """`write_whole`, with a failure said as a usage error naming the option."""
+    """`write_whole`, with a failure said as a usage error naming the option; ``-`` is standard output."""
+    if str(path) == STDOUT:
+        if hasattr(sys.stdout, "reconfigure"):  # the contract is UTF-8 whatever the terminal's locale
+            sys.stdout.reconfigure(encoding="utf-8")
+        written = write(sys.stdout)
+        sys.stdout.flush()
+        return written
     try:
         return write_whole(path, write)
     except OSError as exc:
