@@ -66,13 +66,12 @@ liked any, GroupMe does not say who exported, and ``--me`` names the user.
   ``favorited_by``, as ❤️ (``favorited_by`` lists everyone who reacted, so it is not read beside
   ``reactions``). The export keeps no time for them.
 
-**Chats.** One `Conversation` per group: titled by ``conversation.json``'s ``name``, else
-``GroupMe <group id>``; ``chat_id`` is the group's id. A group of more than two people (members in
-``conversation.json`` and those who wrote) is a group chat, even where only two of them wrote; of two,
-it is not; without
-``conversation.json`` (an API list), it is one where more than two people wrote. A direct message
-(``conversation_id``/``recipient_id`` on its messages, or a folder named ``<id>+<id>``) is not a
-group, and is titled by the other person's name.
+**Chats.** One `Conversation` per group with messages (one of notices only gives none): titled by
+``conversation.json``'s ``name``, else ``GroupMe <group id>``; ``chat_id`` is the group's id. A group
+of more than two people (members in ``conversation.json`` and those who wrote) is a group chat, even
+where only two of them wrote; of two, it is not; without ``conversation.json`` (an API list), it is
+one where more than two people wrote. A direct message (``conversation_id``/``recipient_id`` on its
+messages, or a folder named ``<id>+<id>``) is not a group, and is titled by the other person's name.
 
 **Errors.** A file that is not such a list is an `UnknownFormatError`; bad JSON (a cut-off file) an
 `ImportFormatError` naming its line; a message that is not an object, or without an ``id``, a
@@ -164,7 +163,7 @@ class GroupMeImporter:
         exporter = _exporter(source)
         for chat in groups.values():
             conversation = chat.conversation(source, info, exporter, options, len(groups) == 1)
-            if conversation.messages or conversation.system_events:
+            if conversation.messages:  # a group of notices only (members joining) is no chat yet
                 yield conversation
 
 
