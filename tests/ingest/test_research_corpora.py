@@ -156,3 +156,51 @@ def test_any_line_either_parses_or_raises_a_format_error(line: str, fmt: str) ->
         except ImportFormatError:
             return
         assert all(m.text for c in chats for m in c.messages)
+
+
+HF_ROWS = [
+    {"dialog": ["Say , Jim , how about going for a few beers after dinner ? ", "You know that is tempting . "],
+     "act": [3, 4], "emotion": [0, 0]},
+    {"dialog": ["I passed my driving test today ! ", "Congratulations ! I knew you would . ", " "],
+     "act": [1, 1, 1], "emotion": [4, 4, 0]},
+]
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".jsonl", ".json"])
+def test_a_table_of_one_dialogue_a_row_reads_each_row_as_a_chat_of_two(tmp_path: Path, suffix: str) -> None:
+    """Hugging Face's copy of DailyDialog: {"dialog": [turn, ...], "act": [...], "emotion": [...]} a row."""
+    import json
+
+    import polars as pl
+
+    path = tmp_path / f"train{suffix}"
+    if suffix == ".parquet":
+        pl.DataFrame(HF_ROWS).write_parquet(path)
+    elif suffix == ".jsonl":
+        path.write_text("".join(json.dumps(row) + "\n" for row in HF_ROWS), encoding="utf-8")
+    else:
+        path.write_text(json.dumps(HF_ROWS), encoding="utf-8")
+    first, second = imported(path)
+    assert (first.title, [(m.ts, m.author, m.text) for m in first.messages]) == ("dialogue 1", [
+        (NO_TIMES_START, "A", "Say, Jim, how about going for a few beers after dinner?"),
+        (NO_TIMES_START.replace(minute=1), "B", "You know that is tempting.")])
+    assert (second.title, [m.text for m in second.messages]) == (
+        "dialogue 2", ["I passed my driving test today!", "Congratulations! I knew you would."])
+
+
+def test_dialogues_in_lists_keep_their_words_where_they_are_not_tokenised_and_are_titled_by_their_ids(
+        tmp_path: Path) -> None:
+    import json
+
+    rows = [{"dialogue_id": "d-7", "turns": ["hey, are you free tonight?", "maybe! what's the plan?"]},
+            {"dialogue_id": "d-9", "turns": ["I'm so proud of you.", "thank you, that means a lot."]}]
+    path = write(tmp_path, "chats.jsonl", "".join(json.dumps(row) + "\n" for row in rows))
+    chats = imported(path)
+    assert [(c.title, [m.text for m in c.messages]) for c in chats] == [
+        ("d-7", ["hey, are you free tonight?", "maybe! what's the plan?"]),
+        ("d-9", ["I'm so proud of you.", "thank you, that means a lot."])]
+    # a table of one message a row stays one: its author column says so, whatever lists it holds
+    rows = [{"author": "Ana", "text": "see you at 7", "turns": ["x"]}, {"author": "Ben", "text": "ok!", "turns": []}]
+    path = write(tmp_path, "messages.jsonl", "".join(json.dumps(row) + "\n" for row in rows))
+    [chat] = imported(path)
+    assert [(m.author, m.text) for m in chat.messages] == [("Ana", "see you at 7"), ("Ben", "ok!")]

@@ -35,6 +35,12 @@ common names (`GUESSES`, case-insensitive). The fields:
   index of the replied-to message in its conversation (as ``turntoward analyze --jsonl``
   writes it); a reply to a message outside the file points nowhere.
 
+A research corpus of one dialogue a row, its turns in a list (``dialog``, ``dialogue``, ``turns`` or
+``utterances``, as the Hugging Face copy of DailyDialog writes them in Parquet and JSON Lines) and no
+column of authors, is read one chat a row: the two speakers taking turns as ``A`` and ``B``, titled by
+an id column where there is one (`_dialogue_rows`), a minute a turn, the words put back as written
+where most turns are tokenised (``Say , Jim`` -> ``Say, Jim``).
+
 A CSV's fields are separated by commas, or by semicolons where its header has more of those
 (spreadsheets in locales with decimal commas, DiscordChatExporter's CSV before 2020).
 
@@ -68,6 +74,7 @@ from turntoward.ingest._sources import Source, decode_text
 from turntoward.ingest._table_times import HAS_CLOCK, read_times
 from turntoward.ingest._whatsapp_dates import time_table
 from turntoward.ingest._whatsapp_markers import load_markers
+from turntoward.ingest.dailydialog import detokenise
 from turntoward.model import NO_TIMES_START, Conversation, Message, MessageKind, SystemEvent
 
 if TYPE_CHECKING:  # polars is imported when a table is read: most imports never read one
@@ -174,7 +181,11 @@ class TableImporter:
         if _extension(source) != ".parquet":  # polars would replace bytes that are not UTF-8 silently
             data = decode_text(source.name, data, "UTF-8 text (or UTF-16 with a byte-order mark)").encode("utf-8")
         frame = _read(source, data)
-        columns = _columns(source, frame, options.column_map)
+        dialogues = _dialogue_rows(frame)
+        if dialogues is not None and not options.column_map:
+            frame, columns = dialogues, {"conversation": "conversation", "author": "author", "text": "text"}
+        else:
+            columns = _columns(source, frame, options.column_map)
         try:
             yield from _conversations(source, frame, columns, options)
         except _BadRow as bad:
@@ -255,9 +266,46 @@ def _json_rows(source: Source, data: bytes) -> list[dict[str, Any]]:
             raise ImportFormatError(source.name, "a JSON array of message objects", json_path=f"$[{k}]",
                                     found=type(row).__name__)
     nested = [key for key, value in rows[0].items() if isinstance(value, dict | list)]
-    if nested and not any(_key(key) in GUESSES["text"] for key in rows[0]):
+    if nested and not any(_key(key) in GUESSES["text"] or _key(key) in DIALOGUE_LISTS for key in rows[0]):
         raise _nested(ImportFormatError, source, nested)
     return rows
+
+
+DIALOGUE_LISTS = ("dialog", "dialogue", "turns", "utterances")
+"""Columns that hold a whole dialogue as a list of its turns, one dialogue a row (`_dialogue_rows`)."""
+DIALOGUE_IDS = ("dialog_id", "dialogue_id", "conv_id", "conversation_id", "id")
+DIALOGUE_SPEAKERS = ("A", "B")
+_TOKENISED_END = re.compile(r"\w \S*[.?!,]$")
+
+
+def _dialogue_rows(frame: pl.DataFrame) -> pl.DataFrame | None:
+    """A research corpus of one dialogue a row, as the Hugging Face copies of DailyDialog write it
+    (``{"dialog": ["Say , Jim , ...", "You know ..."], "act": [3, 4], "emotion": [0, 0]}`` in Parquet
+    or JSON Lines), as one turn a row: the turns in order, the two speakers taking turns as ``A`` and
+    ``B``, each dialogue titled by its id column, else ``dialogue N`` by its row; None for any other
+    table (one with a column for authors is one message a row, whatever else it holds)."""
+    import polars as pl
+
+    keys = {_key(name): name for name in frame.columns}
+    if any(key in GUESSES["author"] for key in keys):
+        return None
+    lists = [keys[k] for k in DIALOGUE_LISTS if k in keys and frame.schema[keys[k]] == pl.List(pl.String)]
+    if not lists:
+        return None
+    ids = next((keys[k] for k in DIALOGUE_IDS if k in keys and frame.schema[keys[k]] in (pl.String, pl.Int64)), None)
+    titles = [str(v) for v in frame.get_column(ids).to_list()] if ids else [f"dialogue {n}" for n in
+                                                                            range(1, frame.height + 1)]
+    dialogues = [[t.strip() for t in turns or [] if t and t.strip()] for turns in frame.get_column(lists[0]).to_list()]
+    # DailyDialog's turns are tokenised ("Say , Jim , how about it ?"): where most are, their spaces go
+    tokenised = [t for turns in dialogues[:200] for t in turns if _TOKENISED_END.search(t)]
+    if len(tokenised) * 2 > sum(len(turns) for turns in dialogues[:200]):
+        dialogues = [[detokenise(t) for t in turns] for turns in dialogues]
+    out: dict[str, list[str]] = {"conversation": [], "author": [], "text": []}
+    for title, said in zip(titles, dialogues, strict=True):
+        out["conversation"] += [title] * len(said)
+        out["author"] += [DIALOGUE_SPEAKERS[i % 2] for i in range(len(said))]
+        out["text"] += said
+    return pl.DataFrame(out, schema={name: pl.String for name in out})
 
 
 def _check_json_lines(source: Source, data: bytes) -> None:
