@@ -204,3 +204,20 @@ def test_dialogues_in_lists_keep_their_words_where_they_are_not_tokenised_and_ar
     path = write(tmp_path, "messages.jsonl", "".join(json.dumps(row) + "\n" for row in rows))
     [chat] = imported(path)
     assert [(m.author, m.text) for m in chat.messages] == [("Ana", "see you at 7"), ("Ben", "ok!")]
+
+
+def test_hugging_faces_empatheticdialogues_reads_through_the_table_importer(tmp_path: Path) -> None:
+    """Its Parquet copy: one turn a row under the CSV's column names, commas still written _comma_."""
+    import polars as pl
+
+    rows = [dict(conv_id="hit:3_conv:6", utterance_idx=i + 1, context="lonely", prompt="I moved_comma_ alone.",
+                 speaker_idx=speaker, utterance=words, selfeval="", tags="")
+            for i, (speaker, words) in enumerate([(31, "I eat dinner alone most nights_comma_ it's hard."),
+                                                  (12, "That sounds hard. Have you found any clubs nearby?")])]
+    path = tmp_path / "train-00000-of-00001.parquet"
+    pl.DataFrame(rows).write_parquet(path)
+    [chat] = imported(path)
+    assert (chat.title, [(m.author, m.text) for m in chat.messages]) == ("hit:3_conv:6", [
+        ("31", "I eat dinner alone most nights, it's hard."),
+        ("12", "That sounds hard. Have you found any clubs nearby?")])
+    assert chat.messages[1].ts == NO_TIMES_START.replace(minute=1)

@@ -19,7 +19,8 @@ common names (`GUESSES`, case-insensitive). The fields:
   author and the words and none for times, is read so without the map, unless another column
   holds times under a name not guessed (an error then names it); found in a folder, it is skipped;
 * ``time``: the clock time, where ``ts`` holds only the date (``Date`` and ``Time`` columns);
-* ``author`` (required; an empty cell is "(no name)", or the user where ``from_me`` says so) and ``text``;
+* ``author`` (required; an empty cell is "(no name)", or the user where ``from_me`` says so) and ``text``
+  (``_comma_``, EmpatheticDialogues' way of writing a comma in its words, is read as one);
 * ``from_me``: which rows the exporting user sent (``Outgoing``/``Incoming``, ``true``/``false``,
   ``1``/``0``): iMessage tables from iMazing leave the sender of the user's own rows empty;
 * ``conversation``: splits the rows into several conversations, titled by its value (one
@@ -89,9 +90,10 @@ GUESSES: dict[str, tuple[str, ...]] = {
     "ts": ("timestamp", "datetime", "ts", "date", "time", "sent_at", "created_at", "timestamp_ms", "message_date",
            "date_sent", "sent_date", "date_time", "sent", "created", "start_time", "tmi_sent_ts"),
     "author": ("author", "sender", "from", "user", "name", "sender_name", "speaker", "display_name", "username",
-               "user_name", "from_name", "author_name", "user_first_name", "speaker_id"),
+               "user_name", "from_name", "author_name", "user_first_name", "speaker_id", "speaker_idx"),
     "text": ("text", "message", "body", "content", "utterance", "msg", "message_text", "message_body"),
-    "conversation": ("conversation", "conversation_id", "chat", "chat_id", "thread", "dialog_id", "dialogue_id",
+    "conversation": ("conversation", "conversation_id", "conv_id", "chat", "chat_id", "thread", "dialog_id",
+                     "dialogue_id",
                      "chat_session", "chat_name", "chat_title", "channel", "channel_name", "channel_id", "room",
                      "room_id", "session", "session_id", "group_id", "discussion_id"),
     "kind": ("kind",),
@@ -271,6 +273,8 @@ def _json_rows(source: Source, data: bytes) -> list[dict[str, Any]]:
     return rows
 
 
+CORPUS_COMMA = "_comma_"
+"""How EmpatheticDialogues writes a comma in its words (Hugging Face's copy keeps it): read as one."""
 DIALOGUE_LISTS = ("dialog", "dialogue", "turns", "utterances")
 """Columns that hold a whole dialogue as a list of its turns, one dialogue a row (`_dialogue_rows`)."""
 DIALOGUE_IDS = ("dialog_id", "dialogue_id", "conv_id", "conversation_id", "id")
@@ -471,7 +475,7 @@ def _conversations(source: Source, frame: pl.DataFrame, columns: dict[str, str],
             raise _BadRow(row, columns["ts"], TIMESTAMP_EXAMPLE, frame.get_column(columns["ts"])[row])
         author = _text(raw_author).strip(AUTHOR_MARKS)
         kind = _kind(row, columns, raw_kind)
-        words = _text(text)
+        words = _text(text).replace(CORPUS_COMMA, ",")
         if raw_kind is None and _text(attached).strip():  # a file sent: media, as the apps' own exports read it
             kind, words = MessageKind.MEDIA, words or ATTACHMENT
         elif raw_kind is None:
