@@ -221,3 +221,39 @@ def test_hugging_faces_empatheticdialogues_reads_through_the_table_importer(tmp_
         ("31", "I eat dinner alone most nights, it's hard."),
         ("12", "That sounds hard. Have you found any clubs nearby?")])
     assert chat.messages[1].ts == NO_TIMES_START.replace(minute=1)
+
+
+CONVABUSE = (
+    "example_id,conv_id,prev_agent,prev_user,agent,user,bot,Annotator1_is_abuse.1,Annotator1_is_abuse.0\n"
+    "12.0,5501.0,_,hello,Please go on.,i had a long day at work,E.L.I.Z.A.,1,0\n"
+    '13.0,5501.0,Please go on.,i had a long day at work,"Why do you say ""a long day""?",stop asking me that,'
+    "E.L.I.Z.A.,1,0\n"
+    "14.0,8802,Where will you be flying from?,london,Where would you like to go?,,CarbonBot,1,0\n"
+)
+CONVABUSE_FULL = (
+    "example_no,annotator_id,conv_id,prev_agent,prev_user,agent,user,bot,is_abuse.1\n"
+    "12,Annotator1,5501.0,_,hello,Please go on.,i had a long day at work,E.L.I.Z.A.,1\n"
+    "12,Annotator2,5501.0,_,hello,Please go on.,i had a long day at work,E.L.I.Z.A.,1\n"
+)
+
+
+def test_each_convabuse_example_is_a_chat_between_the_agent_and_the_person(tmp_path: Path) -> None:
+    first, second, third = imported(write(tmp_path, "ConvAbuseEMNLPvalid.csv", CONVABUSE))
+    assert (first.title, first.chat_id, first.source_format, first.group) == ("example 12", "12", "convabuse", False)
+    assert [(m.ts, m.author, m.text) for m in first.messages] == [  # "_": the agent had not spoken yet
+        (NO_TIMES_START, "user", "hello"),
+        (NO_TIMES_START.replace(minute=1), "E.L.I.Z.A.", "Please go on."),
+        (NO_TIMES_START.replace(minute=2), "user", "i had a long day at work"),
+    ]
+    assert [m.text for m in second.messages][-2:] == ['Why do you say "a long day"?', "stop asking me that"]
+    assert [m.author for m in third.messages] == ["CarbonBot", "user", "CarbonBot"]  # no reply rated
+
+
+def test_convabuses_full_file_reads_each_example_once_and_a_broken_row_names_its_line(tmp_path: Path) -> None:
+    [chat] = imported(write(tmp_path, "ConvAbuseEMNLPfull.csv", CONVABUSE_FULL))  # a row per annotator
+    assert chat.title == "example 12" and len(chat.messages) == 3
+    assert detected(tmp_path / "ConvAbuseEMNLPfull.csv") == "convabuse"
+    path = write(tmp_path, "broken.csv", "example_id,conv_id,prev_agent,prev_user,agent,user,bot\n"
+                                         '1,2,hi,"there,you\n')
+    with pytest.raises(ImportFormatError):
+        imported(path)

@@ -92,6 +92,7 @@ _BUILTIN = (
     "topical_chat",
     "dailydialog",
     "empathetic_dialogues",
+    "convabuse",
     "tabular",
     "labelled",
 )
