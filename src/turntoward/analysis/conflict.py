@@ -10,6 +10,7 @@ from turntoward.model import Message
 # When a message shows several, the one named is the first here: contempt is the strongest
 # predictor of harm in Gottman's work, stonewalling is named where someone shuts down.
 _ORDER = (
+    ("insult", Horseman.CONTEMPT),
     ("contempt", Horseman.CONTEMPT),
     ("criticism", Horseman.CRITICISM),
     ("defensiveness", Horseman.DEFENSIVENESS),

@@ -18,6 +18,9 @@ LYING_NOTE = (
 
 def is_control(c: TextCues, lexicon: Lexicon, *, in_conflict: bool, controlled_recently: bool) -> bool:
     """Monitoring, ordering, isolating, threatening or guilt-tripping into compliance."""
+    if "threat" in c.hits and (in_conflict or c.strong("threat", lexicon)) and not (
+            c.has("laughs", "affection", "endearment") and not in_conflict):
+        return True  # "i'll hurt you" said plainly: a threat by its words
     if "control" not in c.hits:
         return False
     if c.strong("control", lexicon):

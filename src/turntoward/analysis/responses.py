@@ -24,7 +24,7 @@ EMOTIONAL = {BidKind.NEWS, BidKind.FEELINGS, BidKind.SUPPORT, BidKind.AFFECTION,
              BidKind.CHECKIN}
 _ENGAGING = ("enthusiasm", "empathy", "declines_warmly", "affection", "asks_about_you", "laughs", "owns_it",
              "apologises")
-_NEGATIVE = ("dismissive", "contempt", "criticism", "defensiveness", "stonewalling")
+_NEGATIVE = ("dismissive", "insult", "contempt", "criticism", "defensiveness", "stonewalling")
 _REACTIONS = _ENGAGING + _NEGATIVE + ("minimal", "acknowledgement")
 
 

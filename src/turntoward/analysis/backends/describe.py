@@ -51,6 +51,8 @@ _CUES = {
     "defensiveness": "defensiveness",
     "stonewalling": "stonewalling",
     "control": "control",
+    "insult": "an insult",
+    "threat": "a threat",
     "owns_it": "an admission of fault",
     "deflects": "blame deflected",
 }

@@ -19,7 +19,7 @@ from io import BytesIO
 import numpy as np
 
 from turntoward.analysis._config import Thresholds, thresholds
-from turntoward.analysis._text import Lexicon, default_lexicon, tokens
+from turntoward.analysis._text import Lexicon, TextCues, default_lexicon, tokens
 from turntoward.analysis.backends import Labelling, register_backend
 from turntoward.analysis.backends._features import (
     FIRST_READINGS,
@@ -49,7 +49,8 @@ from turntoward.analysis.findings import Accountability, Bid, BidKind, Horseman,
 from turntoward.analysis.responses import reacts
 from turntoward.model import Conversation, GoldMessage, Message, MessageKind
 
-_CONFLICT_CUES = ("criticism", "contempt", "defensiveness", "stonewalling", "dismissive", "deflects")
+_CONFLICT_CUES = ("criticism", "contempt", "defensiveness", "stonewalling", "dismissive", "deflects", "insult",
+                  "threat")
 _CHUNK = 5_000
 _SURE_HORSEMAN = 0.6
 """A model this sure may call a horseman without a lexicon cue or conflict around it (dev split, out
@@ -118,6 +119,21 @@ def _passing(bid: Bid, rp: RulesPass, msgs: list[Message], tone: ToneCodes, read
 
 
 _HORSEMAN, _CONTROL = FIRST_READINGS.index("horseman"), FIRST_READINGS.index("control")
+
+
+def said_plainly(c: TextCues, heated: bool, lexicon: Lexicon) -> tuple[bool, bool]:
+    """Whether a message insults or threatens the other in so many words ("fuck you", "i'll hurt you"):
+    contempt and control by their words alone (ANNOTATION.md: "insults", "threatening"), whatever the
+    models made of phrases our corpus seldom holds. Not with laughter or affection outside a quarrel
+    ("fuck off 😂"), and a phrase that is one only in a quarrel ("you suck at this", "you're dead")
+    only in its heat."""
+    if "insult" not in c.hits and "threat" not in c.hits:
+        return False, False
+    if c.has(*WARM_CUES) and not heated:
+        return False, False
+    insult = "insult" in c.hits and (heated or c.strong("insult", lexicon))
+    threat = "threat" in c.hits and (heated or c.strong("threat", lexicon))
+    return insult, threat
 
 
 def local_balance(p: np.ndarray, at: list[int], prior: np.ndarray | None, th: Thresholds) -> np.ndarray:
@@ -386,6 +402,9 @@ class HybridBackend:
                   or 1.0 - decided.no_horseman_p[row] >= _SURE_HORSEMAN)
         if h != "none" and not playful and around:
             lab.horseman = Horseman(h)
+        insult, threat = said_plainly(c, rp.heated[i], self.lexicon)
+        if insult and lab.horseman is None:
+            lab.horseman = Horseman.CONTEMPT  # "fuck you", "you suck.": the words are the reason
         # A weak control phrase ("where were you", "home by") with nothing controlling
         # around it needs the model to be sure, not merely to lean that way. Most control in
         # real chats has no stock phrase ("fine. go be best friends with dev"): without one the
@@ -398,7 +417,7 @@ class HybridBackend:
         sure = c.strong("control", self.lexicon) or rp.heated[i] or p_control >= _SURE_CONTROL
         phrased = "control" in c.hits and sure and decided.chosen["control"][row] == 1
         heated = p_control >= _SURE_CONTROL and (rp.heated[i] or c.has(*_CONFLICT_CUES))
-        lab.control = (phrased or heated) and not playful
+        lab.control = ((phrased or heated) and not playful) or threat
         lab.repair = decided.chosen["repair"][row] == 1
         acc = m["accountability"].classes[decided.chosen["accountability"][row]]
         lab.accountability = Accountability(acc) if acc != "none" else None
@@ -426,6 +445,10 @@ class HybridBackend:
                 outcome = balanced = model.classes[model.decide(p)]
                 if outcome == "against" and rp.group and _passing(bid, rp, msgs, tone, readings):
                     outcome = "toward" if p[0] >= p[1] else "away"
+                j = bid.response_index
+                if outcome != "against" and (not rp.group or msgs[j].reply_to == bid.index) and any(
+                        said_plainly(rp.contexts[j].cues, rp.heated[j], self.lexicon)):
+                    outcome = "against"  # answered with an insult or a threat, whatever else it held
                 if outcome != bid.outcome.value:
                     # The model overrode the lexicons: their cues pointed the other way ("ah sorry"
                     # is empathy, and "away" was read anyway), so say what they read, then what
