@@ -138,22 +138,23 @@ def test_the_report_says_when_a_chat_has_no_times() -> None:
     assert page.count("No times.") == 1 and "Its messages carry no times of their own" in page
 
 
-def test_a_chat_without_times_is_answered_by_the_outcome_model_trained_without_times() -> None:
-    # hybrid_untimed.npz holds one model, trained on the corpus read a minute a line: it decides
-    # the outcomes of such a chat; every other decision is the timed models' (read without times).
-    from turntoward.analysis.backends.hybrid import UNTIMED_FILE, _bundled
+def test_a_chat_without_times_is_read_by_the_models_trained_without_times() -> None:
+    # hybrid_untimed.npz holds a whole set, trained on the corpus read a minute a line: it makes every
+    # decision in such a chat (bids, kinds, horsemen, outcomes); with its times a chat never reads it.
+    from turntoward.analysis.backends.hybrid import FIRST, MODELS, UNTIMED_FILE, _bundled
 
-    assert set(_bundled(UNTIMED_FILE)) == {"outcome"}
+    assert set(_bundled(UNTIMED_FILE)) == {*MODELS, *FIRST}
     timed_models_only = HybridBackend(models=_bundled())
     shipped = HybridBackend()
     for name in ("couple", "friends"):
         conv = _retimed(_example(name), timedelta(minutes=1))
         a, b = shipped.label(conv), timed_models_only.label(conv)
-        assert [(x.index, x.kind) for x in a.bids] == [(x.index, x.kind) for x in b.bids]
-        assert [x.outcome for x in a.bids] != [x.outcome for x in b.bids]
+        assert [(x.index, x.kind, x.outcome) for x in a.bids] != [(x.index, x.kind, x.outcome) for x in b.bids]
         timed = _example(name)  # with its times, the file is not read at all
-        outcomes = [[x.outcome for x in be.label(timed).bids] for be in (shipped, timed_models_only)]
-        assert outcomes[0] == outcomes[1]
+        labels = [[(x.index, x.kind, x.outcome) for x in be.label(timed).bids] for be in (shipped, timed_models_only)]
+        assert labels[0] == labels[1]
+    # and the models are given back after each chat: a timed chat after an untimed one reads as before
+    assert shipped.models is _bundled()
 
 
 def test_evaluate_says_how_many_labelled_chats_have_no_times_and_measures_them_apart(

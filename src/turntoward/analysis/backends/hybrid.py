@@ -75,10 +75,12 @@ def load_models(raw: bytes) -> dict[str, LinearModel]:
 
 
 UNTIMED_FILE = "hybrid_untimed.npz"
-"""The outcome model for chats without times (`context.has_times`), trained on the same corpus read
-a minute a line with no feature of times (`training/train_hybrid.py --untimed --keep outcome`). The
-message models stay the timed ones, read without those features: a whole set trained so gained as
-much on outcomes and no more elsewhere (docs/accuracy.md, "Chats without times")."""
+"""The models for chats without times (`context.has_times`), every one of them, trained on the same
+corpus read a minute a line with no feature of times (`training/train_hybrid.py --seeds 4 --jobs 2
+--untimed --out src/turntoward/analysis/models/hybrid_untimed.npz`). Until 2026-11-28 only the
+outcome model was, the message models being the timed ones read without those features: they took
+Topical-Chat's friendly talk for hostility (73 horsemen in 23,530 messages, 23 now; docs/accuracy.md,
+"The whole set trained without times")."""
 
 
 def _bundled(name: str = "hybrid.npz") -> dict[str, LinearModel]:
@@ -260,6 +262,16 @@ class HybridBackend:
 
     def label(self, conv: Conversation) -> Labelling:
         conv, rp = self._read(conv)
+        # A chat without times is read by the models trained without them (`UNTIMED_FILE`), every
+        # one of them: the passes, the explanations and the outcomes alike.
+        timed_models = self.models
+        self.models = self._models_for(rp)
+        try:
+            return self._label(conv, rp)
+        finally:
+            self.models = timed_models
+
+    def _label(self, conv: Conversation, rp: RulesPass) -> Labelling:
         msgs = conv.messages
         # Each text is read into tokens once, a chunk (and the next few messages, which its
         # features look at) at a time, for its tone and its other features alike; a message's tone
