@@ -119,13 +119,14 @@ class Source:
             return fh.read(size)
 
     def sibling(self, filename: str) -> Source | None:
-        """The file called `filename` in the same folder (or archive folder), if it exists."""
+        """The file called `filename` in the same folder (or archive folder), if it exists; `filename`
+        may go down into a folder there (GroupMe's ``likes/for_me.json`` beside ``message.json``)."""
         if self.path is not None:
-            if not self.path.with_name(filename).is_file():
+            if not (self.path.parent / filename).is_file():
                 return None
         else:
             assert self.archive is not None and self.member is not None
-            if str(PurePosixPath(self.member).with_name(filename)) not in archive_members(self.archive):
+            if str(PurePosixPath(self.member).parent / filename) not in archive_members(self.archive):
                 return None
         return self.beside(filename)
 
@@ -133,10 +134,9 @@ class Source:
         """The file called `filename` in the same folder (or archive folder), not looked for: for a
         name `names_beside` listed. Its name is spelt as this one's (the archive as the user gave it)."""
         if self.path is not None:
-            return Source(str(Path(self.name).with_name(filename)), path=self.path.with_name(filename),
-                          root=self.root)
+            return Source(str(Path(self.name).parent / filename), path=self.path.parent / filename, root=self.root)
         assert self.archive is not None and self.member is not None
-        member = str(PurePosixPath(self.member).with_name(filename))
+        member = str(PurePosixPath(self.member).parent / filename)
         shown = self.name[: -len(self.member)] if self.name.endswith(self.member) else f"{self.archive}!"
         return Source(shown + member, archive=self.archive, member=member)
 

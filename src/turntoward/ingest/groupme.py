@@ -103,7 +103,7 @@ from pathlib import Path, PurePosixPath
 from turntoward.errors import ImportFormatError, UnknownFormatError
 from turntoward.ingest._json_doc import JsonDoc, JsonObject, child, load_json
 from turntoward.ingest._registry import ImportOptions, register
-from turntoward.ingest._sources import Source, archive_members
+from turntoward.ingest._sources import Source
 from turntoward.model import Conversation, Message, MessageKind, Reaction, SystemEvent
 
 EXPECTED = ("a GroupMe message.json (a list of messages, each with 'id', 'created_at', 'sender_id', "
@@ -137,7 +137,7 @@ class GroupMeImporter:
             return 0.95 if source.named and all(m in head for m in MARKS) else 0.0
         if not all(mark in head for mark in MARKS):
             if source.filename == MESSAGES and head[:1] == b"[" and head[1:].strip()[:1] == b"]":
-                return 0.6 if _beside(source, CONVERSATION) is not None else 0.0  # a group nobody wrote in yet
+                return 0.6 if source.sibling(CONVERSATION) is not None else 0.0  # a group nobody wrote in yet
             return 0.0
         if _HEAD_ARRAY.match(head) or _HEAD_WRAPPED.match(head):
             return 0.95
@@ -194,19 +194,17 @@ def _is_likes(source: Source) -> bool:
     return source.filename in LIKES and where.parent.name == "likes"
 
 
-def _beside(source: Source, relative: str) -> Source | None:
-    """The file at `relative` (``conversation.json``, ``likes/for_me.json``) in the folder of `source`."""
-    if source.path is not None:
-        path = source.path.parent / relative
-        return Source(str(Path(source.name).parent / relative), path=path, root=source.root) if path.is_file() \
-            else None
-    if source.archive is None or source.member is None:
+def _json_beside(source: Source, relative: str) -> object | None:
+    """The JSON document of the file at `relative` beside `source` (``conversation.json``,
+    ``likes/for_me.json``), or None where there is none or it does not parse: the messages do not
+    depend on it."""
+    beside = source.sibling(relative)
+    if beside is None:
         return None
-    member = str(PurePosixPath(source.member).parent / relative)
-    if member not in archive_members(source.archive):
+    try:
+        return load_json(beside)
+    except ImportFormatError:
         return None
-    shown = source.name[: -len(source.member)] if source.name.endswith(source.member) else f"{source.archive}!"
-    return Source(shown + member, archive=source.archive, member=member)
 
 
 def _folder(source: Source) -> str:
@@ -224,18 +222,12 @@ class _Info:
 
 
 def _conversation_info(source: Source) -> _Info:
-    beside = _beside(source, CONVERSATION)
-    if beside is None:
-        return _Info()
-    try:
-        root = load_json(beside)
-    except ImportFormatError:
-        return _Info()  # not the messages' file: the chat reads without it
+    root = _json_beside(source, CONVERSATION)
     if not isinstance(root, dict):
         return _Info()
     info = _Info()
     group_id = root.get("group_id", root.get("id"))
-    info.group_id = str(group_id) if isinstance(group_id, str | int) and not isinstance(group_id, bool) else None
+    info.group_id = _as_id(group_id)
     name = root.get("name")
     info.name = name.strip() if isinstance(name, str) and name.strip() else None
     for member in root.get("members") or []:
@@ -253,13 +245,7 @@ def _conversation_info(source: Source) -> _Info:
 
 def _exporter(source: Source) -> str | None:
     """The exporting user's id: the one sender of ``likes/for_me.json`` (their messages others liked)."""
-    beside = _beside(source, "likes/for_me.json")
-    if beside is None:
-        return None
-    try:
-        root = load_json(beside)
-    except ImportFormatError:
-        return None
+    root = _json_beside(source, "likes/for_me.json")
     response = root.get("response") if isinstance(root, dict) else None
     messages = response.get("messages") if isinstance(response, dict) else None
     senders = {str(m.get("sender_id")) for m in messages or [] if isinstance(m, dict)
@@ -331,9 +317,9 @@ class _Chat:
                 self.latest_name[sender] = (order, name.strip())
         if "recipient_id" in message or "conversation_id" in message:
             self.direct = True
-            recipient = message.get("recipient_id")
-            if isinstance(recipient, str | int) and not isinstance(recipient, bool):
-                self.recipients.add(str(recipient))
+            recipient = _as_id(message.get("recipient_id"))
+            if recipient is not None:
+                self.recipients.add(recipient)
         kind, words, reply_id = _words(doc, message, text, at)
         self.drafts.append(_Draft(order, ts, sender, kind, words, message.get("updated_at") not in (None, 0),
                                   reply_id, _reactions(doc, message, at), message_id))
@@ -411,9 +397,8 @@ def _event_person(event: object) -> str | None:
         return None
     for key in PEOPLE_IN_EVENTS:
         person = data.get(key)
-        if isinstance(person, dict) and isinstance(person.get("id"), str | int) and not isinstance(
-                person.get("id"), bool):
-            return str(person["id"])
+        if isinstance(person, dict) and (found := _as_id(person.get("id"))) is not None:
+            return found
     return None
 
 
@@ -422,19 +407,19 @@ def _event_person(event: object) -> str | None:
 
 def _chat_key(doc: JsonDoc, message: JsonObject, at: str, source: Source) -> str:
     for key in ("group_id", "conversation_id"):
-        value = message.get(key)
-        if isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip():
-            return str(value).strip()
+        value = _as_id(message.get(key))
+        if value is not None and value.strip():
+            return value.strip()
     return _folder(source) or source.filename
 
 
 def _id(doc: JsonDoc, message: JsonObject, key: str, at: str) -> str:
-    value = message.get(key)
-    if isinstance(value, bool) or not isinstance(value, str | int) or not str(value).strip():
+    value = _as_id(message.get(key))
+    if value is None or not value.strip():
         if key not in message:
             doc.fail(child(at, key), "an id (a string of digits)")
-        doc.fail(child(at, key), "an id (a string of digits)", value)
-    return str(value).strip()
+        doc.fail(child(at, key), "an id (a string of digits)", message[key])
+    return value.strip()
 
 
 def _created(doc: JsonDoc, message: JsonObject, at: str) -> tuple[int, datetime]:
@@ -465,8 +450,7 @@ def _words(doc: JsonDoc, message: JsonObject, text: str, at: str) -> tuple[Messa
         attachment = doc.obj(raw, f"{child(at, 'attachments')}[{k}]")
         kind = attachment.get("type") if isinstance(attachment.get("type"), str) else None
         if kind == "reply":
-            target = attachment.get("reply_id")
-            reply_id = str(target) if isinstance(target, str | int) and not isinstance(target, bool) else None
+            reply_id = _as_id(attachment.get("reply_id"))
         elif kind == "emoji":
             placeholder = attachment.get("placeholder")
             if isinstance(placeholder, str) and placeholder and placeholder in text:
@@ -497,15 +481,21 @@ def _reactions(doc: JsonDoc, message: JsonObject, at: str) -> list[tuple[str, st
         code = reaction.get("code")
         emoji = code.strip() if reaction.get("type") == "unicode" and isinstance(code, str) and code.strip() \
             else OTHER_EMOJI
-        for who in doc.field_list(reaction, "user_ids", where, optional=True):
-            if isinstance(who, str | int) and not isinstance(who, bool) and str(who) != "system":
-                out.append((str(who), emoji))
+        out += [(who, emoji) for who in _people(doc.field_list(reaction, "user_ids", where, optional=True))]
     if listed:
         return out
-    for who in doc.field_list(message, "favorited_by", at, optional=True):
-        if isinstance(who, str | int) and not isinstance(who, bool) and str(who) != "system":
-            out.append((str(who), LIKE))
-    return out
+    return [(who, LIKE) for who in _people(doc.field_list(message, "favorited_by", at, optional=True))]
+
+
+def _people(ids: list[object]) -> list[str]:
+    """The user ids of a list of them (who reacted), less GroupMe's own ``system``."""
+    return [who for who in map(_as_id, ids) if who is not None and who != "system"]
+
+
+def _as_id(value: object) -> str | None:
+    """An id as GroupMe writes them, a string or (inside a notice's data, often) a number; None for
+    anything else."""
+    return str(value) if isinstance(value, str | int) and not isinstance(value, bool) else None
 
 
 register(GroupMeImporter())
