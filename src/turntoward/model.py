@@ -6,8 +6,9 @@ behaviour beyond small conveniences, so any layer can build them in tests.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 NO_TIMES_START = datetime(2000, 1, 1, 10, 0)
@@ -15,6 +16,12 @@ NO_TIMES_START = datetime(2000, 1, 1, 10, 0)
 labelled file whose messages have no ``ts``): the rest follow a minute apart, the way the analysis
 reads any chat without times (`analysis.context.steady`). Mid-morning, so that its first 780 lines
 fall before the night."""
+
+
+def untimed_ts(line: int) -> datetime:
+    """When line `line` (from 0) of a chat without times of its own is placed: `NO_TIMES_START`, and
+    a minute after the line before."""
+    return NO_TIMES_START + timedelta(minutes=line)
 
 
 class MessageKind(StrEnum):
@@ -74,6 +81,12 @@ class Message:
     reply_to: int | None = None
     edited: bool = False
     reactions: tuple[Reaction, ...] = ()
+
+
+def untimed_messages(said: Iterable[tuple[str, str]]) -> list[Message]:
+    """The messages of a chat without times (a research corpus's dialogue), from its turns in order
+    as (author, words), each at `untimed_ts` of its place."""
+    return [Message(i, untimed_ts(i), author, words) for i, (author, words) in enumerate(said)]
 
 
 @dataclass(slots=True)

@@ -22,12 +22,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from datetime import timedelta
 
 from turntoward.errors import ImportFormatError
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
-from turntoward.model import NO_TIMES_START, Conversation, Message, Relationship
+from turntoward.model import Conversation, Relationship, untimed_messages
 
 HEADERS = (b"example_id,conv_id,prev_agent,prev_user,agent,user,bot",
            b"example_no,annotator_id,conv_id,prev_agent,prev_user,agent,user,bot")
@@ -65,8 +64,7 @@ class ConvAbuseImporter:
                                                 line=reader.line_num)
                     if words.strip() and words.strip() != ABSENT:
                         said.append((agent if who else PERSON, words.strip()))
-                messages = [Message(i, NO_TIMES_START + timedelta(minutes=i), who, words)
-                            for i, (who, words) in enumerate(said)]
+                messages = untimed_messages(said)
                 yield Conversation(source=source.name, source_format=self.name, title=f"example {key}",
                                    messages=messages, chat_id=key, me=options.me,
                                    relationship=Relationship.OTHER, group=False)

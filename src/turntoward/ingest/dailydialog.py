@@ -24,12 +24,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import timedelta
 
 from turntoward.errors import ImportFormatError
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
-from turntoward.model import NO_TIMES_START, Conversation, Message, Relationship
+from turntoward.model import Conversation, Relationship, untimed_messages
 
 EOU = "__eou__"
 SPEAKERS = ("A", "B")
@@ -58,8 +57,7 @@ class DailyDialogImporter:
                 raise ImportFormatError(source.name, f"a conversation whose turns each end with {EOU}", line=number,
                                         found=line.strip())
             turns = [detokenise(t) for t in line.split(EOU)]
-            messages = [Message(i, NO_TIMES_START + timedelta(minutes=i), SPEAKERS[i % 2], t)
-                        for i, t in enumerate(t for t in turns if t)]
+            messages = untimed_messages((SPEAKERS[i % 2], t) for i, t in enumerate(t for t in turns if t))
             yield Conversation(source=source.name, source_format=self.name, title=f"dialogue {number}",
                                messages=messages, chat_id=str(number), me=options.me,
                                relationship=Relationship.OTHER, group=False)

@@ -22,12 +22,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from turntoward.errors import ImportFormatError
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
-from turntoward.model import NO_TIMES_START, Conversation, Message, Relationship
+from turntoward.model import Conversation, Relationship, untimed_messages
 
 HEADER = "conv_id,utterance_idx,context,prompt,speaker_idx,utterance"
 ROLES = ("Speaker", "Listener")
@@ -76,8 +75,7 @@ class _Chat:
         speakers = list(dict.fromkeys(speaker for _, speaker, _ in turns))
         names = {s: ROLES[i] if len(speakers) <= 2 else f"speaker {s}" for i, s in enumerate(speakers)}
         said = [(names[speaker], words) for _, speaker, words in turns if words]
-        messages = [Message(i, NO_TIMES_START + timedelta(minutes=i), who, words)
-                    for i, (who, words) in enumerate(said)]
+        messages = untimed_messages(said)
         title = f"{self.conv_id} ({self.feeling})" if self.feeling else self.conv_id
         return Conversation(source=source.name, source_format=EmpatheticDialoguesImporter.name, title=title,
                             messages=messages, chat_id=self.conv_id, me=options.me,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from turntoward.errors import ImportFormatError
@@ -17,7 +17,7 @@ from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
 from turntoward.ingest._whatsapp_markers import load_markers
 from turntoward.ingest.whatsapp import TEXT_MARKS
-from turntoward.model import NO_TIMES_START, Conversation, GoldMessage, Message, MessageKind, Relationship
+from turntoward.model import Conversation, GoldMessage, Message, MessageKind, Relationship, untimed_ts
 
 _RELATIONSHIP = {"partner": Relationship.PARTNER, "friend": Relationship.FRIEND, "group": Relationship.FRIEND,
                  "family": Relationship.FAMILY, "sibling": Relationship.FAMILY}
@@ -120,7 +120,7 @@ def read_labelled(source: Source) -> tuple[Conversation, list[GoldMessage]]:
     for i, raw in enumerate(raws):
         path = f"messages[{i}]"
         try:
-            ts = (NO_TIMES_START + timedelta(minutes=i) if untimed
+            ts = (untimed_ts(i) if untimed
                   else datetime.fromisoformat(raw["ts"]).replace(tzinfo=None))
             author, text = str(raw["author"]), "" if raw["text"] is None else str(raw["text"])
             bid: Any = raw.get("bid")

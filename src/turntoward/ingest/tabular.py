@@ -64,7 +64,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from itertools import pairwise, repeat
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -76,7 +76,7 @@ from turntoward.ingest._table_times import HAS_CLOCK, read_times
 from turntoward.ingest._whatsapp_dates import time_table
 from turntoward.ingest._whatsapp_markers import load_markers
 from turntoward.ingest.dailydialog import detokenise
-from turntoward.model import NO_TIMES_START, Conversation, Message, MessageKind, SystemEvent
+from turntoward.model import Conversation, Message, MessageKind, SystemEvent, untimed_ts
 
 if TYPE_CHECKING:  # polars is imported when a table is read: most imports never read one
     import polars as pl
@@ -467,7 +467,7 @@ def _conversations(source: Source, frame: pl.DataFrame, columns: dict[str, str],
     for row, (raw_author, text, conversation, raw_kind, reply_to, key, attached) in enumerate(cells):
         chat = _text(conversation)
         group = groups.get(chat) or groups.setdefault(chat, _Rows(chat or stem, chat or None))
-        ts = times[row] if timed else NO_TIMES_START + timedelta(minutes=len(group.entries))
+        ts = times[row] if timed else untimed_ts(len(group.entries))
         if ts is None:
             if "time" in columns and not _clock_reads(frame.get_column(columns["time"])[row]):
                 raise _BadRow(row, columns["time"], "a clock time like 21:04 or 9:04 PM",

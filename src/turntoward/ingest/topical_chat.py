@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import timedelta
 
 from turntoward.ingest._json_doc import JsonDoc, child, load_json, looks_like_json_object
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
-from turntoward.model import NO_TIMES_START, Conversation, Message, Relationship
+from turntoward.model import Conversation, Relationship, untimed_messages
 
 # The first conversation's start, as the corpus writes it: a key, then its fields (in any order;
 # the turns' fields among them).
@@ -50,7 +49,7 @@ class TopicalChatImporter:
         for key, value in chats.items():
             chat = doc.obj(value, key)
             turns = doc.field_list(chat, "content", key)
-            messages: list[Message] = []
+            said: list[tuple[str, str]] = []
             for k, raw in enumerate(turns):
                 path = f"{child(key, 'content')}[{k}]"
                 turn = doc.obj(raw, path)
@@ -59,9 +58,8 @@ class TopicalChatImporter:
                 if not agent:
                     doc.fail(child(path, "agent"), "the agent who wrote the turn (agent_1 or agent_2)", agent)
                 if words:
-                    messages.append(Message(len(messages), NO_TIMES_START + timedelta(minutes=len(messages)),
-                                            agent, words))
-            yield Conversation(source=source.name, source_format=self.name, title=key, messages=messages,
+                    said.append((agent, words))
+            yield Conversation(source=source.name, source_format=self.name, title=key, messages=untimed_messages(said),
                                chat_id=key, me=options.me, relationship=Relationship.OTHER)
 
 
