@@ -30,6 +30,8 @@ from turntoward.model import Conversation, Relationship, untimed_messages
 
 HEADER = "conv_id,utterance_idx,context,prompt,speaker_idx,utterance"
 ROLES = ("Speaker", "Listener")
+COMMA = "_comma_"
+"""How the corpus writes a comma in its words (its Hugging Face copy keeps it too: `tabular`)."""
 EXPECTED_ROW = "a row conv_id,utterance_idx,context,prompt,speaker_idx,utterance,… (commas in the words as _comma_)"
 
 
@@ -58,8 +60,8 @@ class EmpatheticDialoguesImporter:
             if chat is None or chat.conv_id != conv_id:
                 if chat is not None:
                     yield chat.conversation(source, options)
-                chat = _Chat(conv_id, feeling.replace("_comma_", ","))
-            chat.turns.append((int(turn), speaker, words.replace("_comma_", ",").replace("_pipe_", "|")))
+                chat = _Chat(conv_id, feeling.replace(COMMA, ","))
+            chat.turns.append((int(turn), speaker, words.replace(COMMA, ",").replace("_pipe_", "|")))
         if chat is not None:
             yield chat.conversation(source, options)
 

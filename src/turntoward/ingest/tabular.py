@@ -75,7 +75,8 @@ from turntoward.ingest._sources import Source, decode_text
 from turntoward.ingest._table_times import HAS_CLOCK, read_times
 from turntoward.ingest._whatsapp_dates import time_table
 from turntoward.ingest._whatsapp_markers import load_markers
-from turntoward.ingest.dailydialog import detokenise
+from turntoward.ingest.dailydialog import SPEAKERS, detokenise
+from turntoward.ingest.empathetic_dialogues import COMMA as CORPUS_COMMA
 from turntoward.model import Conversation, Message, MessageKind, SystemEvent, untimed_ts
 
 if TYPE_CHECKING:  # polars is imported when a table is read: most imports never read one
@@ -273,12 +274,9 @@ def _json_rows(source: Source, data: bytes) -> list[dict[str, Any]]:
     return rows
 
 
-CORPUS_COMMA = "_comma_"
-"""How EmpatheticDialogues writes a comma in its words (Hugging Face's copy keeps it): read as one."""
 DIALOGUE_LISTS = ("dialog", "dialogue", "turns", "utterances")
 """Columns that hold a whole dialogue as a list of its turns, one dialogue a row (`_dialogue_rows`)."""
 DIALOGUE_IDS = ("dialog_id", "dialogue_id", "conv_id", "conversation_id", "id")
-DIALOGUE_SPEAKERS = ("A", "B")
 _TOKENISED_END = re.compile(r"\w \S*[.?!,]$")
 
 
@@ -307,7 +305,7 @@ def _dialogue_rows(frame: pl.DataFrame) -> pl.DataFrame | None:
     out: dict[str, list[str]] = {"conversation": [], "author": [], "text": []}
     for title, said in zip(titles, dialogues, strict=True):
         out["conversation"] += [title] * len(said)
-        out["author"] += [DIALOGUE_SPEAKERS[i % 2] for i in range(len(said))]
+        out["author"] += [SPEAKERS[i % 2] for i in range(len(said))]
         out["text"] += said
     return pl.DataFrame(out, schema={name: pl.String for name in out})
 
@@ -475,7 +473,7 @@ def _conversations(source: Source, frame: pl.DataFrame, columns: dict[str, str],
             raise _BadRow(row, columns["ts"], TIMESTAMP_EXAMPLE, frame.get_column(columns["ts"])[row])
         author = _text(raw_author).strip(AUTHOR_MARKS)
         kind = _kind(row, columns, raw_kind)
-        words = _text(text).replace(CORPUS_COMMA, ",")
+        words = _text(text).replace(CORPUS_COMMA, ",")  # EmpatheticDialogues' Parquet copy
         if raw_kind is None and _text(attached).strip():  # a file sent: media, as the apps' own exports read it
             kind, words = MessageKind.MEDIA, words or ATTACHMENT
         elif raw_kind is None:
