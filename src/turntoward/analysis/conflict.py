@@ -22,6 +22,22 @@ WARM_CUES = ("laughs", "affection", "endearment")
 after everyone else babe" is not criticism."""
 
 
+def said_plainly(c: TextCues, heated: bool, lexicon: Lexicon) -> tuple[bool, bool]:
+    """Whether a message insults or threatens the other in so many words ("fuck you", "i'll hurt you"):
+    contempt and control by their words alone (ANNOTATION.md: "insults", "threatening"), whatever the
+    models made of phrases our corpus seldom holds (the hybrid's `_label_one`; the rules' `is_control`).
+    Not with laughter or affection outside a quarrel ("fuck off 😂"), and a phrase that is one only in
+    a quarrel ("you suck at this", "you're dead") only in its `heated` words (the hybrid: a quarrel's
+    heat; the rules: inside a conflict)."""
+    if "insult" not in c.hits and "threat" not in c.hits:
+        return False, False
+    if c.has(*WARM_CUES) and not heated:
+        return False, False
+    insult = "insult" in c.hits and (heated or c.strong("insult", lexicon))
+    threat = "threat" in c.hits and (heated or c.strong("threat", lexicon))
+    return insult, threat
+
+
 def horseman_of(c: TextCues, lexicon: Lexicon, *, in_conflict: bool) -> Horseman | None:
     """The horseman a message shows, if any. Weak phrases count only inside conflict."""
     playful = c.has(*WARM_CUES) and not in_conflict

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from turntoward.analysis._config import Thresholds
 from turntoward.analysis._text import Lexicon, TextCues
+from turntoward.analysis.conflict import said_plainly
 from turntoward.analysis.findings import Accountability, Bid, BidKind, Outcome, Withholding
 from turntoward.model import Message
 
@@ -18,8 +19,7 @@ LYING_NOTE = (
 
 def is_control(c: TextCues, lexicon: Lexicon, *, in_conflict: bool, controlled_recently: bool) -> bool:
     """Monitoring, ordering, isolating, threatening or guilt-tripping into compliance."""
-    if "threat" in c.hits and (in_conflict or c.strong("threat", lexicon)) and not (
-            c.has("laughs", "affection", "endearment") and not in_conflict):
+    if said_plainly(c, in_conflict, lexicon)[1]:
         return True  # "i'll hurt you" said plainly: a threat by its words
     if "control" not in c.hits:
         return False

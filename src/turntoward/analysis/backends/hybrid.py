@@ -19,7 +19,7 @@ from io import BytesIO
 import numpy as np
 
 from turntoward.analysis._config import Thresholds, thresholds
-from turntoward.analysis._text import Lexicon, TextCues, default_lexicon, tokens
+from turntoward.analysis._text import Lexicon, default_lexicon, tokens
 from turntoward.analysis.backends import Labelling, register_backend
 from turntoward.analysis.backends._features import (
     FIRST_READINGS,
@@ -43,7 +43,7 @@ from turntoward.analysis.backends._linear import (
 from turntoward.analysis.backends._tone import tones, tones_of
 from turntoward.analysis.backends.rules import RulesBackend, RulesPass, answer_bid, reacted
 from turntoward.analysis.bids import speaks_of_self_harm
-from turntoward.analysis.conflict import WARM_CUES
+from turntoward.analysis.conflict import WARM_CUES, said_plainly
 from turntoward.analysis.context import waking_seconds
 from turntoward.analysis.findings import Accountability, Bid, BidKind, Horseman, MessageLabel, Outcome
 from turntoward.analysis.responses import reacts
@@ -121,21 +121,6 @@ def _passing(bid: Bid, rp: RulesPass, msgs: list[Message], tone: ToneCodes, read
 
 
 _HORSEMAN, _CONTROL = FIRST_READINGS.index("horseman"), FIRST_READINGS.index("control")
-
-
-def said_plainly(c: TextCues, heated: bool, lexicon: Lexicon) -> tuple[bool, bool]:
-    """Whether a message insults or threatens the other in so many words ("fuck you", "i'll hurt you"):
-    contempt and control by their words alone (ANNOTATION.md: "insults", "threatening"), whatever the
-    models made of phrases our corpus seldom holds. Not with laughter or affection outside a quarrel
-    ("fuck off 😂"), and a phrase that is one only in a quarrel ("you suck at this", "you're dead")
-    only in its heat."""
-    if "insult" not in c.hits and "threat" not in c.hits:
-        return False, False
-    if c.has(*WARM_CUES) and not heated:
-        return False, False
-    insult = "insult" in c.hits and (heated or c.strong("insult", lexicon))
-    threat = "threat" in c.hits and (heated or c.strong("threat", lexicon))
-    return insult, threat
 
 
 def local_balance(p: np.ndarray, at: list[int], prior: np.ndarray | None, th: Thresholds) -> np.ndarray:
