@@ -153,7 +153,7 @@ def test_a_chat_without_times_is_read_by_the_models_trained_without_times() -> N
         timed = _example(name)  # with its times, the file is not read at all
         labels = [[(x.index, x.kind, x.outcome) for x in be.label(timed).bids] for be in (shipped, timed_models_only)]
         assert labels[0] == labels[1]
-    # and the models are given back after each chat: a timed chat after an untimed one reads as before
+    # the timed models stay the backend's own: a timed chat after an untimed one reads as before
     assert shipped.models is _bundled()
 
 

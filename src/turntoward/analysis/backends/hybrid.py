@@ -249,21 +249,14 @@ class HybridBackend:
         conv, rp = self._read(conv)
         # A chat without times is read by the models trained without them (`UNTIMED_FILE`), every
         # one of them: the passes, the explanations and the outcomes alike.
-        timed_models = self.models
-        self.models = self._models_for(rp)
-        try:
-            return self._label(conv, rp)
-        finally:
-            self.models = timed_models
-
-    def _label(self, conv: Conversation, rp: RulesPass) -> Labelling:
+        models = self._models_for(rp)
         msgs = conv.messages
         # Each text is read into tokens once, a chunk (and the next few messages, which its
         # features look at) at a time, for its tone and its other features alike; a message's tone
         # is found before the rows that read it (its own, its neighbours', the answers' to it).
         tone = bytearray(len(msgs))
         toned = 0
-        first = [self.models[name] for name in FIRST]
+        first = [models[name] for name in FIRST]
         readings = np.zeros((len(msgs), len(FIRST)), dtype=np.float32)
         rule_bids = {b.index for b in rp.labelling.bids}  # once, not once a chunk
         labels: list[MessageLabel] = []
@@ -283,11 +276,11 @@ class HybridBackend:
             for k, p in enumerate(predict_many(first, *matrix)):
                 readings[start:start + len(rows), k] = 1.0 - p[:, 0]
             if waiting is not None:
-                self._second_pass(*waiting, readings, rp, msgs, labels, bids)
+                self._second_pass(*waiting, readings, rp, msgs, labels, bids, models)
             waiting = (start, rows, ids, *matrix)
         if waiting is not None:
-            self._second_pass(*waiting, readings, rp, msgs, labels, bids)
-        self._answer(bids, rp, conv, bytes(tone), readings)
+            self._second_pass(*waiting, readings, rp, msgs, labels, bids, models)
+        self._answer(bids, rp, conv, bytes(tone), readings, models)
         return Labelling(labels, bids, rp.labelling.cues)
 
     def _second_pass(
@@ -302,16 +295,18 @@ class HybridBackend:
         msgs: list[Message],
         labels: list[MessageLabel],
         bids: list[Bid],
+        models: dict[str, LinearModel],
     ) -> None:
-        """Decide the messages of one chunk, with their neighbours' first-pass readings added."""
+        """Decide the messages of one chunk, with their neighbours' first-pass readings added (by
+        `models`: the timed ones, or in a chat without times those trained without them)."""
         extra = neighbour_rows(start, start + len(rows), msgs, readings)
         extra_ids = hashed(extra)
         matrix = add_features(indices, indptr, extra, extra_ids)
-        probs = dict(zip(STACKED, predict_many([self.models[n] for n in STACKED], *matrix), strict=True))
+        probs = dict(zip(STACKED, predict_many([models[n] for n in STACKED], *matrix), strict=True))
         # Every model's decision for the whole chunk at once, as plain lists: NumPy calls on one
         # row at a time cost more than the decisions themselves.
-        chosen = {name: self.models[name].decide_many(probs[name]) for name in STACKED}
-        kind_classes = self.models["kind"].classes
+        chosen = {name: models[name].decide_many(probs[name]) for name in STACKED}
+        kind_classes = models["kind"].classes
         attention = kind_classes.index("attention")
         cues = rp.labelling.cues
         for offset in range(len(rows)):  # ANNOTATION.md: a media placeholder or URL is always an attention bid
@@ -323,27 +318,27 @@ class HybridBackend:
         # A bid's cues name the features that pushed hardest toward its kind: found for the
         # chunk's bids together, and only for them.
         bid_kinds = [None if kind_classes[k] == "none" else kind_classes[k] for k in chosen["kind"]]
-        top = self.models["kind"].top_features_many([(rows, ids), (extra, extra_ids)], bid_kinds, 4, probs["kind"])
+        top = models["kind"].top_features_many([(rows, ids), (extra, extra_ids)], bid_kinds, 4, probs["kind"])
         for offset in range(len(rows)):
-            self._label_one(start + offset, offset, top[offset], decided, rp, msgs, labels, bids)
+            self._label_one(start + offset, offset, top[offset], decided, rp, msgs, labels, bids, models)
             lab = labels[-1]
             if lab.horseman or lab.control or lab.repair or lab.accountability:  # rare
-                lab.reasons = self._reasons(lab, rows[offset] + extra[offset])
+                lab.reasons = self._reasons(lab, rows[offset] + extra[offset], models)
             if self.explain_all and lab.bid is None and msgs[start + offset].kind is MessageKind.TEXT:
-                model = self.models["kind"]
+                model = models["kind"]
                 read = 1.0 - decided.kind_p[offset][0]
                 lab.reasons = {**(lab.reasons or {}), "bid": [
                     f"reading:bid {read:.3f}<{1.0 - model.default_threshold:.3f}",
                     *(f"model:{f}" for f in model.top_features(rows[offset] + extra[offset], "none", 4,
                                                                 probs["kind"][offset]))]}
 
-    def _reasons(self, lab: MessageLabel, features: list[str]) -> dict[str, list[str]]:
+    def _reasons(self, lab: MessageLabel, features: list[str], models: dict[str, LinearModel]) -> dict[str, list[str]]:
         """For explain: the features that pushed hardest toward each of a message's horseman,
         control, repair and accountability."""
         said = {"horseman": lab.horseman.value if lab.horseman else None,
                 "control": "yes" if lab.control else None, "repair": "yes" if lab.repair else None,
                 "accountability": lab.accountability.value if lab.accountability else None}
-        return {name: [f"model:{f}" for f in self.models[name].top_features(features, value, 4)]
+        return {name: [f"model:{f}" for f in models[name].top_features(features, value, 4)]
                 for name, value in said.items() if value}
 
     def _label_one(
@@ -356,9 +351,10 @@ class HybridBackend:
         msgs: list[Message],
         labels: list[MessageLabel],
         bids: list[Bid],
+        models: dict[str, LinearModel],
     ) -> None:
         """Label message `i` (row `row` of its chunk's decisions; `top`: its kind's strongest features)."""
-        m = self.models
+        m = models
         rule = rp.labelling.labels[i]
         lab = MessageLabel(index=msgs[i].index)
         if not msgs[i].kind.readable:  # a deleted message or a notice: nothing of its writer's to judge
@@ -421,11 +417,12 @@ class HybridBackend:
         labels.append(lab)
 
     def _answer(
-        self, bids: list[Bid], rp: RulesPass, conv: Conversation, tone: ToneCodes, readings: np.ndarray
+        self, bids: list[Bid], rp: RulesPass, conv: Conversation, tone: ToneCodes, readings: np.ndarray,
+        models: dict[str, LinearModel],
     ) -> None:
         """Find each bid's response and decide how it was answered."""
-        m, msgs = self._models_for(rp), conv.messages
-        model = m["outcome"]
+        msgs = conv.messages
+        model = models["outcome"]
         found: list[np.ndarray] = []
         for start in range(0, len(bids), _CHUNK):  # a chunk at a time, like the messages
             chunk = bids[start:start + _CHUNK]
