@@ -22,14 +22,13 @@ from tests.ingest._timezone import local_time
 from turntoward.errors import ImportFormatError, UnknownFormatError
 from turntoward.ingest import ImportOptions, Source, detect, read_paths
 from turntoward.ingest.groupme import GroupMeImporter
-from turntoward.model import Conversation, MessageKind, Reaction
+from turntoward.model import Conversation, Reaction
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "groupme"
 EXPORT = FIXTURES / "export"
 GROUP = EXPORT / "71204388"
 MESSAGES = GROUP / "message.json"
 API = FIXTURES / "api" / "messages.json"
-TEXT, MEDIA, DELETED = MessageKind.TEXT, MessageKind.MEDIA, MessageKind.DELETED
 
 
 @pytest.fixture(autouse=True)
