@@ -39,6 +39,8 @@ from turntoward.model import Message, MessageKind
 
 HERE = Path(__file__).resolve().parent / "real_chats"
 WINDOW = 45
+SHIFT = 20
+"""How many places an excerpt is looked for on either side of where it was cut (see `excerpt`)."""
 
 
 def git_blob_id(data: bytes) -> str:
@@ -70,9 +72,12 @@ def _text(m: Message) -> str:
     return "\n".join([lines[0].strip() or ".", *(line.strip() for line in lines[1:] if line.strip())])
 
 
-def excerpt(files: dict[str, bytes], entry: dict) -> list[Message]:
+def excerpt(files: dict[str, bytes], entry: dict) -> list[Message] | None:
     """The excerpt's messages: the export read as turntoward reads it (every page of it, side by
-    side as in the repository), then `WINDOW` text and media messages from `start`."""
+    side as in the repository), then the `WINDOW` text and media messages from `start` whose digest
+    is the labelled one's. An importer that has since learnt to tell a notice from a message ("The
+    video chat ended.") moves the excerpt by as many places as notices it drops before it, so the
+    places up to `SHIFT` away are tried too; None when none of them holds the excerpt."""
     with tempfile.TemporaryDirectory() as tmp:
         for path, data in files.items():
             (Path(tmp) / Path(path).name).write_bytes(data)
@@ -80,7 +85,12 @@ def excerpt(files: dict[str, bytes], entry: dict) -> list[Message]:
         convs = [c for _, found in read_paths([str(first)]) for c in found]
     conv = next(c for c in convs if entry.get("title") is None or c.title == entry["title"])
     msgs = [m for m in conv.messages if m.kind in (MessageKind.TEXT, MessageKind.MEDIA)]
-    return msgs[entry["start"]:entry["start"] + WINDOW]
+    cut = entry["start"]
+    for start in sorted(range(max(cut - SHIFT, 0), cut + SHIFT + 1), key=lambda s: abs(s - cut)):
+        window = msgs[start:start + WINDOW]
+        if len(window) == WINDOW and digest(window) == entry["digest"]:
+            return window
+    return None
 
 
 def digest(msgs: list[Message]) -> str:
@@ -115,7 +125,7 @@ def main() -> int:
             if git_blob_id(data) != f["blob"]:
                 sys.exit(f"{entry['id']}: {f['path']} is not the file that was labelled (blob {f['blob']})")
         msgs = excerpt(files, entry)
-        if len(msgs) != WINDOW or digest(msgs) != entry["digest"]:
+        if msgs is None:
             sys.exit(f"{entry['id']}: the excerpt read differently from the one labelled: has an importer changed?")
         for who, labels in annotators.items():
             folder = args.out / who
