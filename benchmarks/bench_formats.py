@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data"
 SIZES = (10_000, 100_000)
 FORMATS = ("discord_html", "discord_txt", "messenger_html", "line", "google_chat", "skype", "snapchat", "qq", "element",
-           "slack", "signal_backup", "google_voice", "twitter_dm", "instagram_legacy", "messenger_legacy", "groupme")
+           "slack", "signal_backup", "google_voice", "twitter_dm", "instagram_legacy", "messenger_legacy", "groupme",
+           "convokit")
 
 CHILD = r"""
 import json, resource, sys, time
@@ -50,7 +51,7 @@ def export(fmt: str, count: int) -> Path:
                        "element": "matrix - Jonah - Chat Export.json", "slack": "export",
                        "signal_backup": "main.jsonl", "google_voice": "Calls",
                        "twitter_dm": "direct-messages.js", "instagram_legacy": "messages.json",
-                       "messenger_legacy": "messages.htm", "groupme": "71204388"}[fmt]
+                       "messenger_legacy": "messages.htm", "groupme": "71204388", "convokit": "corpus"}[fmt]
     if target.exists():
         return target
     folder.mkdir(parents=True, exist_ok=True)
@@ -111,6 +112,11 @@ def export(fmt: str, count: int) -> Path:
         from tests.exporters.groupme import render_groupme
         for name, text in render_groupme(records, title="Jonah", me="Maya").items():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
+            (target / name).write_text(text, encoding="utf-8")
+    elif fmt == "convokit":
+        from tests.exporters.convokit import render_convokit
+        target.mkdir(parents=True, exist_ok=True)
+        for name, text in render_convokit(records, title="Jonah").items():
             (target / name).write_text(text, encoding="utf-8")
     else:
         from tests.exporters.element import render_element

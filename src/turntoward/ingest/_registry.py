@@ -93,6 +93,7 @@ _BUILTIN = (
     "dailydialog",
     "empathetic_dialogues",
     "convabuse",
+    "convokit",
     "tabular",
     "labelled",
 )
