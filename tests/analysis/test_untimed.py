@@ -15,7 +15,7 @@ from turntoward.analysis.backends.hybrid import HybridBackend
 from turntoward.analysis.context import has_times, steady
 from turntoward.ingest import Source
 from turntoward.ingest.labelled import read_labelled
-from turntoward.model import Conversation, GoldMessage
+from turntoward.model import NO_TIMES_START, Conversation, GoldMessage
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "labelled"
 
@@ -40,6 +40,10 @@ def test_times_at_one_fixed_step_or_one_moment_say_nothing() -> None:
     # a real export differs within its first gaps, or later: one different gap is enough
     assert has_times(chat("+0m Ana: hi", *["+1m Tom: ok"] * 30, "+2h Ana: back").messages)
     assert has_times(chat("+0m Ana: hi", "+1m Tom: hey").messages)  # too short to tell: read as given
+    # unless placed as the importers place a corpus's lines without times (a film's exchange of two)
+    assert not has_times(chat("+0m Ana: hi", "+1m Tom: hey", start=NO_TIMES_START).messages)
+    assert has_times(chat("+0m Ana: hi", "+2m Tom: hey", start=NO_TIMES_START).messages)
+    assert has_times(chat("+0m Ana: hi", "+1m Tom: hey", start=NO_TIMES_START + timedelta(minutes=3)).messages)
     # dates alone (a table that kept each message's day, not its time): every line at midnight
     midnight = datetime(2024, 5, 2)
     assert not has_times(chat("+0m Ana: hi", "+0m Tom: hey", "+1d Ana: morning!", start=midnight).messages)

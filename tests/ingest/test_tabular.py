@@ -276,6 +276,21 @@ def test_a_corpus_named_by_the_user_is_read_without_times_and_one_in_a_folder_is
         list(read_paths([corpus.parent], ImportOptions()))
 
 
+def test_a_column_of_times_with_none_in_it_reads_as_a_table_without_times(tmp_path: Path) -> None:
+    # ConvoKit's table of a corpus without times (`get_utterances_dataframe().to_csv()`): "timestamp" empty
+    corpus = tmp_path / "utterances.csv"
+    corpus.write_text("id,timestamp,text,speaker,reply_to,conversation_id\n"
+                      "L1,,are you coming to the harbour tonight?,u0,,L1\nL2,,only if you bring the torch,u1,L1,L1\n",
+                      encoding="utf-8")
+    (film,) = [c for _, convs in read_paths([corpus], ImportOptions()) for c in convs]
+    assert [(m.ts, m.author) for m in film.messages] == [(datetime(2000, 1, 1, 10, 0), "u0"),
+                                                         (datetime(2000, 1, 1, 10, 1), "u1")]
+    # one empty cell among times is still an error naming its row
+    corpus.write_text("id,timestamp,text,speaker\nL1,2024-05-02 19:04,hi,u0\nL2,,hey,u1\n", encoding="utf-8")
+    with pytest.raises(ImportFormatError, match="timestamp"):
+        list(read_paths([corpus], ImportOptions()))
+
+
 def test_a_json_array_of_messages_named_by_the_user_is_a_table(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus" / "dialogue.json"
     corpus.parent.mkdir()

@@ -70,10 +70,12 @@ def has_times(messages: Sequence[Message]) -> bool:
     table that kept the day of each message, not its time: every one at midnight), which make
     every reply instant and every morning's first line a day's silence. Three messages or more
     with every gap alike, or all at midnight, have no times; a real export's gaps differ within
-    its first few, and a real message is seldom sent on the stroke of midnight.
+    its first few, and a real message is seldom sent on the stroke of midnight. Fewer messages have
+    times unless they sit where the importers place the lines of a corpus without times (a film's
+    exchange of two lines: `model.untimed_ts`).
     """
     if len(messages) < 3:
-        return True
+        return not _placed_untimed(messages)
     return not (_one_step(messages) or _at_midnight(messages))
 
 
@@ -81,7 +83,14 @@ def has_dates(messages: Sequence[Message]) -> bool:
     """Whether a conversation's times say on which days its messages were sent: those of
     `has_times`, and dates alone too, but not one moment or one fixed step for every line (how
     often people wrote, week by week, cannot be read from those)."""
-    return len(messages) < 3 or not _one_step(messages)
+    return (not _placed_untimed(messages)) if len(messages) < 3 else not _one_step(messages)
+
+
+def _placed_untimed(messages: Sequence[Message]) -> bool:
+    """Whether a message or two sit as the importers place a corpus's lines without times: the first
+    at `NO_TIMES_START`, a minute apart (a chat of two lines exported at 21:04 and 21:05 has times)."""
+    return bool(messages) and messages[0].ts == NO_TIMES_START and all(
+        b.ts - a.ts == timedelta(minutes=1) for a, b in pairwise(messages))
 
 
 def _one_step(messages: Sequence[Message]) -> bool:

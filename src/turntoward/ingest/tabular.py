@@ -17,7 +17,9 @@ common names (`GUESSES`, case-insensitive). The fields:
   the analysis reads such a chat from its words and turns (`analysis.context.has_times`), and its
   reply times and weekly trends mean nothing. A table the user names itself, with columns for the
   author and the words and none for times, is read so without the map, unless another column
-  holds times under a name not guessed (an error then names it); found in a folder, it is skipped;
+  holds times under a name not guessed (an error then names it); found in a folder, it is skipped.
+  So is one whose column of times holds none at all (ConvoKit's tables of a corpus without times:
+  ``timestamp`` empty on every row); one empty cell among times is an error naming its row;
 * ``time``: the clock time, where ``ts`` holds only the date (``Date`` and ``Time`` columns);
 * ``author`` (required; an empty cell is "(no name)", or the user where ``from_me`` says so) and ``text``
   (``_comma_``, EmpatheticDialogues' way of writing a comma in its words, is read as one);
@@ -391,6 +393,11 @@ def _columns(source: Source, frame: pl.DataFrame, column_map: dict[str, str]) ->
             raise UnknownFormatError(
                 source.name, f"a column for {field_name} (one of {looked_for}, or set with a column map: "
                 f"--map {field_name}=COLUMN{without}); the file has " + ", ".join(repr(c) for c in present))
+    if ("ts" in columns and "ts" not in column_map and source.named and {"author", "text"} <= columns.keys()
+            and _empty(frame, columns["ts"])):
+        # Named by the user, a column of times with none in it (ConvoKit's tables of a corpus without
+        # times: "timestamp" null on every row): read a minute a line, as without the column.
+        del columns["ts"]
     if "time" in columns and "time" not in column_map and "ts" in columns and _holds_clocks(frame, columns["ts"]):
         # the timestamps carry their own clock: a guessed "hour" column (0-23) beside them is not one
         # to complete them with (a row at midnight, "2021-03-04 00:00:00", would have been read as a date)
@@ -416,6 +423,18 @@ def _first_cells(frame: pl.DataFrame, column: str) -> list[Any]:
     """Up to `TIMES_SAMPLE` of the first non-empty cells of `column`."""
     cells = [v for v in frame.get_column(column).head(TIMES_SAMPLE * 5).to_list() if v not in (None, "")]
     return cells[:TIMES_SAMPLE]
+
+
+def _empty(frame: pl.DataFrame, column: str) -> bool:
+    """Whether every cell of `column` is empty (null, or a blank string)."""
+    if _first_cells(frame, column):
+        return False
+    import polars as pl
+
+    cells = frame.get_column(column)
+    if cells.dtype == pl.String:
+        return bool(cells.fill_null("").str.strip_chars().eq("").all())
+    return cells.null_count() == len(cells)
 
 
 def _holds_clocks(frame: pl.DataFrame, column: str) -> bool:
