@@ -2,9 +2,9 @@
 
 The analysis of one conversation does not depend on any other (only drift looks across them,
 and it is found afterwards from the results), so a folder of exports is shared out among worker
-processes, one conversation at a time, the longest first. Each worker loads the backend once;
-a conversation travels to it and its analysis comes back without the messages, which the
-parent already holds. Where there are fewer conversations than workers, a long one
+processes, the longest first, a conversation at a time or short ones together (`BATCH_MESSAGES`).
+Each worker loads the backend once; a conversation travels to it and its analysis comes back
+without the messages, which the parent already holds. Where there are fewer conversations than workers, a long one
 (`SPLIT_MIN_MESSAGES`) is labelled in stretches, one per worker it has (`analysis.segments`),
 and the rest of its analysis (metrics, conflict episodes, signs) is found here from the stitched
 labels. The results are the same as one process gives, in the same order.
@@ -18,7 +18,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import replace
 
@@ -37,6 +37,11 @@ models) takes about as long as analysing ten thousand messages."""
 
 SPLIT_MIN_MESSAGES = 50_000
 """A conversation at least this long is labelled in stretches when workers would otherwise idle."""
+
+BATCH_MESSAGES = 2_000
+"""Short conversations travel to a worker together, about this many messages a batch: a corpus of
+ten thousand four-line dialogues, sent one a task, spent more time passing them to and fro than
+analysing them (11.4 s on two workers against 11.5 s on one; 8.2 s batched)."""
 
 _backend: Backend | None = None
 
@@ -91,6 +96,10 @@ def _unpack(packed: Packed) -> Conversation:
     messages = [Message(i, ts, author, text, kinds[kind], reply_to, edited, reactions)
                 for i, ts, author, text, kind, reply_to, edited, reactions in rows]
     return replace(shell, messages=messages)
+
+
+def _analyze_batch(batch: list[Packed], any_language: bool) -> list[tuple[ConversationAnalysis, list[MessageLabel]]]:
+    return [_analyze_one(packed, any_language) for packed in batch]
 
 
 def _analyze_one(packed: Packed, any_language: bool) -> tuple[ConversationAnalysis, list[MessageLabel]]:
@@ -152,6 +161,21 @@ def _put_back(result: ConversationAnalysis, said: list[MessageLabel], conv: Conv
     return result
 
 
+def _batches(order: list[int], conversations: list[Conversation]) -> Iterator[list[int]]:
+    """`order` cut into runs of conversations of about `BATCH_MESSAGES` messages in all (a longer
+    conversation is a batch of its own), in that order."""
+    batch: list[int] = []
+    size = 0
+    for i in order:
+        batch.append(i)
+        size += len(conversations[i].messages)
+        if size >= BATCH_MESSAGES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
 def analyze_in_workers(
     conversations: list[Conversation],
     *,
@@ -175,14 +199,15 @@ def analyze_in_workers(
     context = multiprocessing.get_context("spawn")
     with paused_gc(), ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start,
                                           initargs=(backend,)) as pool:
-        pending: dict[Future[tuple[ConversationAnalysis, list[MessageLabel]]], int] = {}
-        queue = iter([i for i in longest_first if i not in split])
+        pending: dict[Future[list[tuple[ConversationAnalysis, list[MessageLabel]]]], list[int]] = {}
+        batches = iter(_batches([i for i in longest_first if i not in split], conversations))
 
         def hand_out() -> None:
-            # Two conversations per worker at most are packed and waiting at any time, so a
-            # folder of long histories is not copied into tuples all at once.
-            for i in queue:
-                pending[pool.submit(_analyze_one, _pack(conversations[i]), any_language)] = i
+            # Two batches per worker at most are packed and waiting at any time, so a folder of
+            # long histories is not copied into tuples all at once.
+            for batch in batches:
+                packed = [_pack(conversations[i]) for i in batch]
+                pending[pool.submit(_analyze_batch, packed, any_language)] = batch
                 if len(pending) >= 2 * workers:
                     return
 
@@ -200,10 +225,10 @@ def analyze_in_workers(
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
-                    i = pending.pop(future)
-                    results[i] = _put_back(*future.result(), conversations[i])
-                    if progress is not None:
-                        progress(conversations[i])
+                    for i, found in zip(pending.pop(future), future.result(), strict=True):
+                        results[i] = _put_back(*found, conversations[i])
+                        if progress is not None:
+                            progress(conversations[i])
                 hand_out()
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)

@@ -94,7 +94,10 @@ def test_an_error_in_a_worker_is_raised_to_the_caller():
         analyze_conversations(convs, backend=_Failing(), workers=2)
 
 
-def test_more_conversations_than_workers_are_handed_out_as_workers_free_up():
+@pytest.mark.parametrize("batch", [_workers.BATCH_MESSAGES, 150, 1])
+def test_more_conversations_than_workers_are_handed_out_as_workers_free_up(monkeypatch, batch):
+    # Short chats travel together (all seven in one batch, two or three a batch, or one each).
+    monkeypatch.setattr(_workers, "BATCH_MESSAGES", batch)
     (couple,) = load_conversations(EXAMPLES[:1])
     parts = []
     for k in range(7):  # seven chats of different lengths: more than two per worker wait their turn
