@@ -10,10 +10,11 @@ for every field they read: paths are only spelled out when something is wrong.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import datetime
 from typing import NoReturn
 
-from turntoward.errors import ImportFormatError
+from turntoward.errors import ImportFormatError, UnknownFormatError
 from turntoward.ingest._sources import Source
 
 _MISSING = object()
@@ -38,6 +39,32 @@ def load_json(source: Source) -> object:
         raise ImportFormatError(source.name, where, line=exc.lineno) from exc
     except (ValueError, RecursionError) as exc:  # over-long integers, absurd nesting
         raise ImportFormatError(source.name, "a JSON document", found=str(exc)) from exc
+
+
+def json_lines(source: Source, expected: str) -> Iterator[tuple[int, object]]:
+    """Each value of a JSON Lines file with its line number, read as the file streams (blank lines
+    passed over). Bytes that are not UTF-8 or a value that does not parse raise ImportFormatError
+    naming the line, `expected` saying what a line should be ("one JSON object a line"); a line that
+    does not parse before any did raises UnknownFormatError, as the file is then no such export."""
+    read_one = False
+    with source.stream() as fh:
+        for number, raw in enumerate(fh, 1):
+            try:
+                text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise ImportFormatError(source.name, "UTF-8 text", line=number,
+                                        found=f"byte {exc.object[exc.start:exc.end].hex(' ')}, not UTF-8") from None
+            if not text.strip():
+                continue
+            try:
+                value = json.loads(text)
+            except json.JSONDecodeError as exc:
+                error = ImportFormatError if read_one else UnknownFormatError
+                raise error(source.name, f"{expected} (column {exc.colno}: {exc.msg})", line=number) from None
+            except (ValueError, RecursionError) as exc:
+                raise ImportFormatError(source.name, expected, line=number, found=str(exc)) from None
+            read_one = True
+            yield number, value
 
 
 def child(path: str, key: str) -> str:

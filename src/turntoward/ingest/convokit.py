@@ -32,14 +32,13 @@ left out. A line that is not an utterance is an `ImportFormatError` naming its l
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NoReturn
 
 from turntoward.errors import ImportFormatError, UnknownFormatError
-from turntoward.ingest._json_doc import describe, load_json
+from turntoward.ingest._json_doc import describe, json_lines, load_json
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
 from turntoward.ingest._table_times import iso_or_epoch
@@ -113,24 +112,8 @@ def _read(source: Source) -> list[_Utterance]:
             raise ImportFormatError(source.name, "a JSON list of ConvoKit utterances", json_path="$")
         return [_utterance(source, None, k, value) for k, value in enumerate(values)]
     out: list[_Utterance] = []
-    with source.stream() as fh:
-        for number, raw in enumerate(fh, 1):
-            try:
-                text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError as exc:
-                raise ImportFormatError(source.name, "UTF-8 text", line=number,
-                                        found=f"byte {exc.object[exc.start:exc.end].hex(' ')}, not UTF-8") from None
-            if not text.strip():
-                continue
-            try:
-                value = json.loads(text)
-            except json.JSONDecodeError as exc:
-                error = UnknownFormatError if not out else ImportFormatError
-                raise error(source.name, f"one ConvoKit utterance (a JSON object) a line (column {exc.colno}: "
-                            f"{exc.msg})", line=number) from None
-            except (ValueError, RecursionError) as exc:
-                raise ImportFormatError(source.name, "one JSON object a line", line=number, found=str(exc)) from None
-            out.append(_utterance(source, number, len(out), value))
+    for number, value in json_lines(source, "one ConvoKit utterance (a JSON object) a line"):
+        out.append(_utterance(source, number, len(out), value))
     return out
 
 

@@ -74,7 +74,7 @@ from datetime import datetime, timedelta
 from typing import NoReturn
 
 from turntoward.errors import ImportFormatError, UnknownFormatError
-from turntoward.ingest._json_doc import JsonObject, child, describe, looks_like_json_object
+from turntoward.ingest._json_doc import JsonObject, child, describe, json_lines, looks_like_json_object
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
 from turntoward.model import Conversation, Message, MessageKind, Reaction, SystemEvent
@@ -259,31 +259,15 @@ def _is_backup_info(value: object) -> bool:
 def _read(source: Source) -> _Export:
     export = _Export()
     seen_info = False
-    with source.stream() as fh:
-        for number, raw in enumerate(fh, 1):
-            try:
-                text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError as exc:
-                raise ImportFormatError(source.name, "UTF-8 text", line=number,
-                                        found=f"byte {exc.object[exc.start:exc.end].hex(' ')}, not UTF-8") from None
-            if not text.strip():
-                continue
-            line = _Line(source, number)
-            try:
-                value = json.loads(text)
-            except json.JSONDecodeError as exc:
-                error = UnknownFormatError if not seen_info else ImportFormatError
-                raise error(source.name, f"one JSON object a line (column {exc.colno}: {exc.msg})",
-                            line=number) from None
-            except (ValueError, RecursionError) as exc:
-                raise ImportFormatError(source.name, "one JSON object a line", line=number, found=str(exc)) from None
-            if not seen_info:
-                if not _is_backup_info(value):
-                    raise UnknownFormatError(source.name, f"{EXPECTED_FILE}, starting with its BackupInfo line",
-                                             line=number, found=describe(value))
-                seen_info = True
-                continue
-            _frame(export, line, line.obj(value, ""))
+    for number, value in json_lines(source, "one JSON object a line"):
+        if not seen_info:
+            if not _is_backup_info(value):
+                raise UnknownFormatError(source.name, f"{EXPECTED_FILE}, starting with its BackupInfo line",
+                                         line=number, found=describe(value))
+            seen_info = True
+            continue
+        line = _Line(source, number)
+        _frame(export, line, line.obj(value, ""))
     if not seen_info:
         raise UnknownFormatError(source.name, EXPECTED_FILE, found="an empty file")
     return export
