@@ -128,6 +128,25 @@ def test_the_inbox_folder_imports_each_conversation_once_and_skips_photos() -> N
     ]
 
 
+REPORTED = {"reported_conversations_v2": [{
+    "timestamp": 1729796604, "is_reporter": True, "reporter": {"name": "Noor Haddad"}, "reportee": {"name": ""},
+    "messages": [{"sender_name": "", "timestamp_ms": 1729740596156, "content": "win a free phone!!", "photos": []}],
+}]}
+
+
+def test_the_chats_the_user_reported_beside_the_inbox_are_passed_over(tmp_path: Path) -> None:
+    # Meta's download keeps the chats the user reported beside inbox/, their messages further in:
+    # a folder import reads the inbox and passes over that file; named by itself, it is refused.
+    messages = tmp_path / "messages"
+    shutil.copytree(INBOX, messages / "inbox")
+    reported = messages / "conversations_that_you've_reported.json"
+    reported.write_text(json.dumps(REPORTED), encoding="utf-8")
+    found = [c.title for _, convs in read_paths([messages]) for c in convs]
+    assert sorted(found) == ["Sunday Hikers 🥾", "Élise Marchand"]
+    with pytest.raises(ImportFormatError, match="'participants' and 'messages'"):
+        list(read_paths([reported]))
+
+
 def test_a_zipped_download_merges_the_files_of_a_conversation(tmp_path: Path) -> None:
     archive = tmp_path / "facebook-noor-2024.zip"
     with zipfile.ZipFile(archive, "w") as zf:

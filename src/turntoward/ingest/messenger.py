@@ -56,7 +56,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from turntoward.ingest._json_doc import JsonDoc, JsonObject, child, load_json, looks_like_json_object
+from turntoward.errors import UnknownFormatError
+from turntoward.ingest._json_doc import JsonDoc, JsonObject, child, describe, load_json, looks_like_json_object
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source, export_pages
 from turntoward.model import Conversation, Message, MessageKind, Reaction, SystemEvent
@@ -234,7 +235,13 @@ class MetaInboxImporter:
             doc = JsonDoc(page_source)
             root = doc.obj(load_json(page_source), "")
             if "messages" not in root or ("participants" not in root and not _has_senders(root)):
-                doc.fail("", f"a {self.description}: an object with 'participants' and 'messages'", root)
+                expected = f"a {self.description}: an object with 'participants' and 'messages'"
+                if i == 0 and "messages" not in root:
+                    # Another file of Meta's download that holds messages further in, such as the
+                    # chats the user reported ({"reported_conversations_v2": [{"messages": ...}]},
+                    # beside inbox/): not a chat to read, so a folder import passes over it.
+                    raise UnknownFormatError(page_source.name, expected, json_path="$", found=describe(root))
+                doc.fail("", expected, root)
             if i == 0:
                 header = root
             for j, raw in enumerate(doc.field_list(root, "messages", "")):
