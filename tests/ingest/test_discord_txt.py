@@ -77,12 +77,15 @@ def test_older_exports_with_a_fixed_month_name_format_are_read() -> None:
 
 
 def test_a_bracketed_paragraph_after_a_blank_line_stays_in_its_message() -> None:
+    # a line pasted from another chat, its time without a date, too: DiscordChatExporter dates every header
     text = PREAMBLE + (
         "[5/1/2020 10:00 AM] sam\nnotes for the trip\n\n[draft] packing list below\n\n"
+        "[11:48 AM] kai: bring the stove\n\n"
         "[5/1/2020 10:02 AM] ali\nlove it\n\n"
     )
     chat = parse_text(text)
-    assert [m.text for m in chat.messages] == ["notes for the trip\n\n[draft] packing list below", "love it"]
+    assert [m.text for m in chat.messages] == [
+        "notes for the trip\n\n[draft] packing list below\n\n[11:48 AM] kai: bring the stove", "love it"]
 
 
 def test_legacy_discriminators_keep_two_people_of_one_name_apart_but_a_bots_zeros_go() -> None:

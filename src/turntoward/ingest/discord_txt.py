@@ -51,6 +51,9 @@ DIRECT_MESSAGES = "Direct Messages"
 _HEADER = re.compile(
     r"\[(?P<when>[^\]\n]{0,30}\d{1,2}[:.]\d{2}[^\]\n]{0,12})\] (?P<author>.+?)(?P<pinned> \(pinned\))?"
 )
+_CLOCK_ONLY = re.compile(r"\s*\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:[AaPp]\.?\s?[Mm]\.?)?\s*")
+"""A time without a date: DiscordChatExporter always writes the date, so "[11:48 AM] Sam: wait for it"
+after a blank line is a message someone pasted into theirs (seen in a real export), not a header."""
 _NO_DISCRIMINATOR = re.compile(r"#0000$")
 LINE_BREAK = re.compile(r"\r\n|\n|\r")  # not str.splitlines, which also breaks at \x1d, \x85, \u2028...
 _SECTIONS = ("{Attachments}", "{Embed}", "{Stickers}", "{Reactions}")
@@ -113,7 +116,8 @@ class _Part:
             if line == RULE and number + 1 < len(lines) and lines[number + 1].startswith("Exported "):
                 self.end = number
                 break
-            if (number == start or not lines[number - 1]) and (found := _HEADER.fullmatch(line)):
+            if ((number == start or not lines[number - 1]) and (found := _HEADER.fullmatch(line))
+                    and _CLOCK_ONLY.fullmatch(found["when"]) is None):
                 self.heads.append((number, found))
             elif not self.heads and line.strip():
                 raise ImportFormatError(source.name, "a message header like '[5/1/2020 10:00 AM] name'",
