@@ -14,7 +14,7 @@ from tests.exporters.element_html import render_element_html
 from tests.ingest._records import Rec, parse_written
 
 from turntoward.errors import ImportFormatError
-from turntoward.ingest import ImportOptions, Source, detect
+from turntoward.ingest import ImportOptions, Source, detect, read_paths
 from turntoward.ingest._sources import LaterPageError
 from turntoward.ingest.element_html import ElementHtmlImporter
 from turntoward.model import Conversation, MessageKind
@@ -97,6 +97,16 @@ def test_the_second_page_alone_is_refused_and_a_folder_reads_it_once() -> None:
     with pytest.raises(LaterPageError):
         list(ElementHtmlImporter().parse(Source(str(second), path=second, named=True), ImportOptions()))
     assert list(ElementHtmlImporter().parse(Source(str(second), path=second), ImportOptions())) == []
+
+
+def test_a_later_page_without_its_first_says_to_give_the_first(tmp_path: Path) -> None:
+    # A later page usually goes on with the day the page before it began: without that page, no date.
+    page = SINTRA.with_name("messages2.html").read_text(encoding="utf-8")
+    first_separator = page.index("<li><div class=\"mx_TimelineSeparator\"")
+    mid_day = page[:first_separator] + page[page.index("</li>", first_separator) + len("</li>"):]
+    (tmp_path / "messages2.html").write_text(mid_day, encoding="utf-8")
+    with pytest.raises(ImportFormatError, match=r"first page, messages\.html, beside page 2"):
+        list(read_paths([tmp_path / "messages2.html"]))
 
 
 def test_two_people_with_one_name_are_told_apart_by_their_ids() -> None:

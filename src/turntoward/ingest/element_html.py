@@ -65,6 +65,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from pathlib import PurePath
 from urllib.parse import unquote
 
 from turntoward.errors import ImportFormatError
@@ -386,6 +387,11 @@ def _time(entry: _Entry) -> datetime:
         raise ImportFormatError(entry.page, "the event's time (mx_MessageTimestamp, like 21:04)", line=entry.line,
                                 found=entry.full or entry.clock or "none")
     if entry.day is None:
+        page = PAGE_NAME.fullmatch(PurePath(entry.page).name)
+        if page is not None and page["n"] is not None and int(page["n"]) > 1:  # a later page goes on a day
+            raise ImportFormatError(entry.page, f"the export's first page, messages.html, beside page {page['n']}: "
+                                    "a later page starts in the middle of a day, whose date only the pages before "
+                                    "it give", line=entry.line, found="no date before this event")
         raise ImportFormatError(entry.page, "a date separator before the event (like 'Thu, Mar 14, 2024', in "
                                 "English)", line=entry.line, found="none")
     return datetime.combine(entry.day, clock)
