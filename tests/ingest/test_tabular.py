@@ -14,6 +14,7 @@ import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests._cli import run
 from tests.exporters.tabular import render_table
 from tests.ingest._json_fuzz import json_values
 from tests.ingest._records import Rec
@@ -494,3 +495,32 @@ def test_direction_marks_around_an_author_are_not_part_of_the_name(tmp_path: Pat
                      "2024-05-02 19:05,Ivy,see you soon\n2024-05-02 19:30,+44 7700 900123,here!\n", encoding="utf-8")
     (chat,) = [c for _, convs in read_paths([table], ImportOptions()) for c in convs]
     assert chat.people == ["+44 7700 900123", "Ivy"]
+
+
+OTHER_TABLES = {  # what lies beside chats in a real folder: none of it a table of messages
+    "budget.csv": "Datum;Betrag;Zweck\n01.03.2024;12,50;Bäckerei\n".encode("cp1252"),  # another encoding
+    "empty.csv": b"",
+    "Stocks.csv": b"Date,AAPL,MSFT\n2024-03-01,179.66,415.50,extra\n2024-03-04,175.10\n",  # ragged rows
+    "notes.jsonl": b'{"a": 1}\nnot json\n',
+}
+
+
+def test_tables_beside_the_chats_that_are_no_tables_of_messages_are_passed_over(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    for name, data in OTHER_TABLES.items():
+        (folder / name).write_bytes(data)
+    (folder / "chat.csv").write_text("timestamp,sender,message\n2024-05-02 19:04,Ife,landlord called back!\n"
+                                     "2024-05-02 19:06,Tolu,and??\n", encoding="utf-8")
+    skipped: list[str] = []
+    found = [c for _, convs in read_paths([folder], ImportOptions(), on_skip=lambda s, _: skipped.append(s.filename))
+             for c in convs]
+    assert [m.text for c in found for m in c.messages] == ["landlord called back!", "and??"]
+    assert sorted(skipped) == sorted(OTHER_TABLES)
+    for name in OTHER_TABLES:  # named by themselves, each is still an error that says why
+        with pytest.raises(ImportFormatError):
+            list(read_paths([folder / name], ImportOptions()))
+    code, _out, err = run(capsys, "analyze", str(folder), "--jsonl", str(tmp_path / "m.jsonl"))
+    assert code == 0, err
+    assert err.count("skipped, not a chat:") == len(OTHER_TABLES) and "budget.csv" in err

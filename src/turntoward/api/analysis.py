@@ -38,13 +38,15 @@ def load_conversations(
     options: ImportOptions | None = None,
     fmt: str | None = None,
     progress: Progress | None = None,
+    skipped: Callable[[ImportFormatError], None] | None = None,
 ) -> list[Conversation]:
     """Conversations from export files, folders and archives, or stored ones named by id or title.
 
     A target that exists on disk is read as an export (no database needed); anything else is
     looked up in `store`, and `all_conversations` adds every stored one. When one file holds
     several chats (a Telegram full export), each conversation's `source` becomes ``FILE#chat``
-    so message indices stay unique per source.
+    so message indices stay unique per source. A file in a folder or archive that turns out to be
+    no chat at all is passed over and given to `skipped` with the reason (`read_paths`).
     """
     targets = list(targets)
     prepare_language()  # the analysis that follows reads each chat's language: load its model meanwhile
@@ -59,7 +61,8 @@ def load_conversations(
     # messages*.html) is read by that page, not refused (`read_paths`).
     for on_disk, group in groupby(targets, key=lambda target: Path(target).exists()):
         if on_disk:
-            for source, convs in read_paths(list(group), options or ImportOptions(), fmt):
+            on_skip = None if skipped is None else lambda _, error: skipped(error)
+            for source, convs in read_paths(list(group), options or ImportOptions(), fmt, on_skip):
                 for conv in convs:
                     if len(convs) > 1:
                         conv.source = f"{source.name}#{conv.chat_id or conv.title}"

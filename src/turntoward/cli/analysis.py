@@ -55,7 +55,10 @@ def store_if_needed(targets: list[str], all_: bool, db: str | None, passphrase: 
 def _load(targets: list[str], all_: bool, db: str | None, passphrase: str | None, options: ImportOptions,
           fmt: str | None, stack: ExitStack) -> list[Any]:
     store = store_if_needed(targets, all_, db, passphrase, stack)
-    return aa.load_conversations(targets, store=store, all_conversations=all_, options=options, fmt=fmt)
+    err = Console(stderr=True)
+    return aa.load_conversations(
+        targets, store=store, all_conversations=all_, options=options, fmt=fmt,
+        skipped=lambda error: err.print(f"skipped, not a chat: {escape(str(error))}", soft_wrap=True))
 
 
 def _default_database_exists() -> bool:

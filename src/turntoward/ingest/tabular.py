@@ -182,15 +182,19 @@ class TableImporter:
         return SNIFF_CONFIDENCE if ext in EXTENSIONS else 0.0
 
     def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
-        data = source.read_bytes()
-        if _extension(source) != ".parquet":  # polars would replace bytes that are not UTF-8 silently
-            data = decode_text(source.name, data, "UTF-8 text (or UTF-16 with a byte-order mark)").encode("utf-8")
-        frame = _read(source, data)
-        dialogues = _dialogue_rows(frame)
-        if dialogues is not None and not options.column_map:
-            frame, columns = dialogues, {"conversation": "conversation", "author": "author", "text": "text"}
-        else:
-            columns = _columns(source, frame, options.column_map)
+        try:
+            data, frame, columns = _table(source, options)
+        except UnknownFormatError:
+            raise
+        except ImportFormatError as exc:
+            if source.named:
+                raise
+            # Found in a folder or zip, a file is taken for a table only by its name: one that cannot
+            # be read as a table of messages at all (another encoding, an empty file, rows of another
+            # shape: a spreadsheet of expenses, a library's sample data) is another file beside the
+            # chats, passed over and reported (`read_paths`), not an error that stops the import.
+            raise UnknownFormatError(exc.source, exc.expected, line=exc.line, json_path=exc.json_path,
+                                     found=exc.found, found_quoted=exc.found_quoted) from None
         try:
             yield from _conversations(source, frame, columns, options)
         except _BadRow as bad:
@@ -204,6 +208,18 @@ class TableImporter:
                 json_path=(f"{path}, " if path else "") + f"column {bad.column!r}",
                 found=str(bad.found),
             ) from None
+
+
+def _table(source: Source, options: ImportOptions) -> tuple[bytes, pl.DataFrame, dict[str, str]]:
+    """The file's bytes (as UTF-8), its table, and which of its columns hold which field."""
+    data = source.read_bytes()
+    if _extension(source) != ".parquet":  # polars would replace bytes that are not UTF-8 silently
+        data = decode_text(source.name, data, "UTF-8 text (or UTF-16 with a byte-order mark)").encode("utf-8")
+    frame = _read(source, data)
+    dialogues = _dialogue_rows(frame)
+    if dialogues is not None and not options.column_map:
+        return data, dialogues, {"conversation": "conversation", "author": "author", "text": "text"}
+    return data, frame, _columns(source, frame, options.column_map)
 
 
 def _extension(source: Source) -> str:
