@@ -502,6 +502,7 @@ OTHER_TABLES = {  # what lies beside chats in a real folder: none of it a table 
     "empty.csv": b"",
     "Stocks.csv": b"Date,AAPL,MSFT\n2024-03-01,179.66,415.50,extra\n2024-03-04,175.10\n",  # ragged rows
     "notes.jsonl": b'{"a": 1}\nnot json\n',
+    "header.csv": b"timestamp,sender,message\n",  # the columns of a chat, and no rows
 }
 
 

@@ -522,8 +522,9 @@ def _conversations(source: Source, frame: pl.DataFrame, columns: dict[str, str],
             else:
                 author = NO_NAME
         group.entries.append(_Entry(row, ts, author, words, kind, _text(reply_to), _text(key) or None))
-    if not groups:
-        raise ImportFormatError(source.name, "at least one message row", found="only a header")
+    if not groups:  # in a folder, a table of no rows is no chat either: passed over, as in `parse`
+        raise (ImportFormatError if source.named else UnknownFormatError)(
+            source.name, "at least one message row", found="only a header")
     for group in groups.values():
         yield _conversation(source, group, columns, options)
 
