@@ -4,10 +4,10 @@ The analysis of one conversation does not depend on any other (only drift looks 
 and it is found afterwards from the results), so a folder of exports is shared out among worker
 processes, the longest first, a conversation at a time or short ones together (`BATCH_MESSAGES`).
 Each worker loads the backend once; a conversation travels to it and its analysis comes back
-without the messages, which the parent already holds. Where there are fewer conversations than workers, a long one
-(`SPLIT_MIN_MESSAGES`) is labelled in stretches, one per worker it has (`analysis.segments`),
-and the rest of its analysis (metrics, conflict episodes, signs) is found here from the stitched
-labels. The results are the same as one process gives, in the same order.
+without the messages, which the parent already holds. Where there are fewer conversations than
+workers, a long one (`SPLIT_MIN_MESSAGES`) is labelled in stretches, one per worker it has
+(`analysis.segments`), and the rest of its analysis (metrics, conflict episodes, signs) is found
+here from the stitched labels. The results are the same as one process gives, in the same order.
 
 It sits beside the layers rather than in `turntoward.api` (which uses it) so that a worker
 imports only the analysis, not the store and the report (a second saved per worker).

@@ -161,6 +161,18 @@ def test_detection_takes_the_utterances_and_leaves_the_files_beside_them(tmp_pat
     assert importer is not None and importer.name == "convokit"
 
 
+def test_a_file_of_another_shape_called_utterances_is_passed_over_in_a_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "dataset"
+    folder.mkdir()
+    (folder / "utterances.jsonl").write_text('{"text": "hello there", "label": 3}\n', encoding="utf-8")
+    (folder / "chat.txt").write_text("12/03/2024, 21:04 - Sam: are you home?\n12/03/2024, 21:06 - Alex: yes!\n",
+                                     encoding="utf-8")
+    skipped: list[str] = []
+    found = [c.source_format for _, convs in read_paths([folder], on_skip=lambda s, _: skipped.append(s.filename))
+             for c in convs]
+    assert (found, skipped) == (["whatsapp"], ["utterances.jsonl"])
+
+
 @pytest.mark.parametrize(("line", "expected"), [
     ('{"id": "x", "conversation_id": "x", "reply_to": null, "timestamp": null, "text": "hi"}', "speaker"),
     ('{"id": "x", "speaker": "a", "conversation_id": "x", "reply_to": null, "timestamp": null, "text": 5}',

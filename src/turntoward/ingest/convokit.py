@@ -15,8 +15,8 @@ utterance it answers (null for that first one); ConvoKit's own ``Corpus.dump`` s
 ``reply-to``, and an utterance without a conversation belongs to the one of the utterance it
 answers, as ConvoKit loads it. Corpora saved before ConvoKit 2.0 name the speaker ``user`` and the
 conversation ``root``, and some keep the utterances as one JSON list (``utterances.json``); all of
-these are read. ``timestamp`` is a Unix time (Reddit, Wikipedia), an ISO
-date-time, or null where the corpus has no times (the movie dialogs, Switchboard).
+these are read. ``timestamp`` is a Unix time (Reddit, Wikipedia), an ISO date-time, or null where
+the corpus has no times (the movie dialogs, Switchboard).
 
 Each conversation becomes one chat, titled by ``conversations.json``'s title (a Reddit post's, a
 film's name) or else its id (its ``chat_id`` either way). Speakers are named by the name
@@ -55,6 +55,7 @@ DELETED = frozenset({"[deleted]", "[removed]"})
 """What Reddit leaves of a comment its writer deleted or a moderator removed."""
 _UTTERANCE_KEYS = (b'"text"', b'"timestamp"')
 _EXPECTED = "a ConvoKit utterance: an object with id, speaker, conversation_id, reply_to, timestamp and text"
+"""What every line of ``utterances.jsonl`` is (``conversation_id`` may be left out, `_conversations`)."""
 
 
 @dataclass(slots=True)
@@ -120,14 +121,16 @@ def _read(source: Source) -> list[_Utterance]:
 def _utterance(source: Source, line: int | None, order: int, value: object) -> _Utterance:
     where = "$" if line is not None else f"[{order}]"
 
+    # The first utterance decides whether the file is a corpus at all: a file of another shape that
+    # happens to be called utterances.jsonl is passed over in a folder, not an error that stops it.
+    error = UnknownFormatError if order == 0 else ImportFormatError
+
     def fail(key: str, expected: str, found: object) -> NoReturn:
         path = key if line is not None else f"{where}.{key}"
-        raise ImportFormatError(source.name, expected, line=line, json_path=path, found=describe(found))
+        raise error(source.name, expected, line=line, json_path=path, found=describe(found))
 
     if not isinstance(value, dict):
-        if line is not None and order == 0:
-            raise UnknownFormatError(source.name, _EXPECTED, line=line, found=describe(value))
-        raise ImportFormatError(source.name, _EXPECTED, line=line, json_path=where, found=describe(value))
+        raise error(source.name, _EXPECTED, line=line, json_path=where, found=describe(value))
     uid = _id(value.get("id"))
     if uid is None:
         fail("id", "the utterance's id (a string or number)", value.get("id", "nothing"))
