@@ -18,8 +18,9 @@ common names (`GUESSES`, case-insensitive). The fields:
   reply times and weekly trends mean nothing. A table the user names itself, with columns for the
   author and the words and none for times, is read so without the map, unless another column
   holds times under a name not guessed (an error then names it); found in a folder, it is skipped.
-  So is one whose column of times holds none at all (ConvoKit's tables of a corpus without times:
-  ``timestamp`` empty on every row); one empty cell among times is an error naming its row;
+  A named table whose column of times holds none at all (ConvoKit's tables of a corpus without
+  times: ``timestamp`` empty on every row) is read without times too; one empty cell among times is
+  an error naming its row;
 * ``time``: the clock time, where ``ts`` holds only the date (``Date`` and ``Time`` columns);
 * ``author`` (required; an empty cell is "(no name)", or the user where ``from_me`` says so) and ``text``
   (``_comma_``, EmpatheticDialogues' way of writing a comma in its words, is read as one);
@@ -55,7 +56,9 @@ is sorted by time, keeping file order among equal times.
 
 A table that is not one of messages (no timestamp or author column, or a timestamp column
 holding no timestamps at all) raises `UnknownFormatError`, so importing a folder skips it;
-a table of messages with a bad row raises `ImportFormatError` and stops the import.
+a table of messages with a bad row raises `ImportFormatError` and stops the import. Found in a
+folder or zip, a file that cannot be read as a table at all (not UTF-8, empty, ragged rows, no
+rows) is skipped the same way; named by the user, each of these is an error saying why.
 """
 
 from __future__ import annotations
