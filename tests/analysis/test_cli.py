@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -306,3 +307,20 @@ def test_a_drift_finding_names_the_unanswered_bids_behind_it(tmp_path):
     for index in map(int, re.findall(r"\d+", listed)):
         record = records[source, index]
         assert record["author"] == "Maya" and record["bid"] is not None and record["bid"]["outcome"] == "away"
+
+
+def test_a_corpus_of_many_chats_shows_a_panel_for_twenty_those_that_call_for_help_first(tmp_path, capsys):
+    rows = [("conversation_id", "speaker", "utterance")]
+    for k in range(25):
+        rows += [(f"d{k:02}", "A", "how was the interview today?"), (f"d{k:02}", "B", "really good! back friday")]
+        if k < 24:  # the longer ones
+            rows += [(f"d{k:02}", "A", "that's amazing, I'm so proud of you"), (f"d{k:02}", "B", "thank you!!")]
+    rows += [("d24", "A", "if you go out with them again don't expect me to be here")]  # short, and controlling
+    corpus = tmp_path / "dialogues.csv"
+    with corpus.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    code, out, err = run(capsys, "analyze", str(corpus))
+    assert code == 0, err
+    assert out.count("╭") == 20 and "d24" in out  # the controlling chat is among them
+    assert "and 5 more conversations (20 messages), each with its findings in" in " ".join(out.split())
+

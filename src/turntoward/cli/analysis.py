@@ -78,6 +78,10 @@ def _rate(v: float | None) -> str:
     return "-" if v is None else f"{v:.0%}"
 
 
+SHOWN_CONVERSATIONS = 20
+"""Conversations `analyze` gives a panel of their own. A folder or corpus of more shows those where
+control, threats or contempt call for help first, then the longest, and counts the rest: a corpus of
+two thousand dialogues printed 36,000 lines. The summary, the JSONL and the report hold them all."""
 SHOWN_UNTIMED = 3
 """Chats without times named one by one on stderr; more are counted in one line."""
 SHOWN_DRIFT = 8
@@ -101,10 +105,25 @@ def _evidence_line(source: str, evidence: list[int]) -> str:
     return f"{named} (see why: turntoward explain {shlex.quote(f'{source}:{evidence[0]}')})"
 
 
+def _shown_conversations(summaries: list[dict[str, Any]]) -> set[int]:
+    """Which conversations (by place) get a panel: at most `SHOWN_CONVERSATIONS`, those that call for
+    help (control, threats, contempt) first, then the longest."""
+    if len(summaries) <= SHOWN_CONVERSATIONS:
+        return set(range(len(summaries)))
+    def rank(k: int) -> tuple[bool, int, int]:
+        s = summaries[k]
+        return not (s["help"] or s["control_messages"]), -s["messages"], k
+
+    return set(sorted(range(len(summaries)), key=rank)[:SHOWN_CONVERSATIONS])
+
+
 def _print_analysis(analysis: aa.Analysis) -> None:
-    for result in analysis.conversations:
+    summaries = [aa.conversation_summary(result) for result in analysis.conversations]
+    shown_chats = _shown_conversations(summaries)
+    for k, (result, s) in enumerate(zip(analysis.conversations, summaries, strict=True)):
+        if k not in shown_chats:
+            continue
         conv = result.conversation
-        s = aa.conversation_summary(result)
         table = Table("person", "bids made", "toward", "away", "against", "turns toward (received)", box=None)
         shown = result.most_active(list(s["bids"]), SHOWN_PEOPLE)  # a big group: the rest in one line
         for person in shown:
@@ -139,6 +158,12 @@ def _print_analysis(analysis: aa.Analysis) -> None:
         if s["help"]:  # `help_resources` of the suggestions: nothing when none calls for help
             console.print("[bold]Help:[/] " + " ".join(escape(h) for h in s["help"]))
         console.print()
+    if len(shown_chats) < len(summaries):
+        rest = [s for k, s in enumerate(summaries) if k not in shown_chats]
+        flagged = sum(1 for s in rest if s["help"] or s["control_messages"])
+        among = f"; {flagged:,} of them with control, threats or contempt" if flagged else ""
+        console.print(f"and {len(rest):,} more conversations ({sum(s['messages'] for s in rest):,} messages{among}), "
+                      "each with its findings in --summary-json, --jsonl and the report\n")
     for d in analysis.drift[:SHOWN_DRIFT]:  # concerns first, the largest falls first (`analysis.drift`)
         console.print(f"[bold]drift ({d.status.value}):[/] {escape(d.evidence)}")
         if d.unanswered_bids:  # the bids to them that went unanswered, by chat
