@@ -525,3 +525,13 @@ def test_tables_beside_the_chats_that_are_no_tables_of_messages_are_passed_over(
     code, _out, err = run(capsys, "analyze", str(folder), "--jsonl", str(tmp_path / "m.jsonl"))
     assert code == 0, err
     assert err.count("skipped, not a chat:") == len(OTHER_TABLES) and "budget.csv" in err
+
+
+def test_an_error_about_a_wide_table_names_its_first_columns_and_counts_the_rest(tmp_path: Path) -> None:
+    # a Meta export flattened to CSV: a column per field of every message
+    header = ",".join(f"messages.{k}.{field}" for k in range(300) for field in ("sender_name", "content"))
+    wide = tmp_path / "flattened.csv"
+    wide.write_text(header + "\n" + ",".join(["x"] * 600) + "\n", encoding="utf-8")
+    with pytest.raises(UnknownFormatError) as caught:
+        list(read_paths([wide], ImportOptions()))
+    assert "'messages.5.content' and 588 more" in str(caught.value) and len(str(caught.value)) < 800

@@ -378,7 +378,7 @@ def _columns(source: Source, frame: pl.DataFrame, column_map: dict[str, str]) ->
             if column_map[field_name] not in present:
                 raise ImportFormatError(
                     source.name, f"a column {column_map[field_name]!r} for {field_name} (the file has "
-                    + ", ".join(repr(c) for c in present) + ")")
+                    + _names(present) + ")")
             columns[field_name] = column_map[field_name]
             continue
         taken = set(columns.values())
@@ -406,12 +406,12 @@ def _columns(source: Source, frame: pl.DataFrame, column_map: dict[str, str]) ->
             if any(parse_timestamp(name.strip(" '\"")) is not None for name in present if _DATE_LIKE.search(name)):
                 raise UnknownFormatError(
                     source.name, "a first row of column names (ts, author, text, ...): this one reads like a "
-                    "message, so the table has none; add one, or map the columns", found=", ".join(present))
+                    "message, so the table has none; add one, or map the columns", found=_names(present, quoted=False))
             looked_for = ", ".join(GUESSES[field_name][:7]) + (", …" if len(GUESSES[field_name]) > 7 else "")
             without = "; --map ts=none for a table without times" if field_name == "ts" else ""
             raise UnknownFormatError(
                 source.name, f"a column for {field_name} (one of {looked_for}, or set with a column map: "
-                f"--map {field_name}=COLUMN{without}); the file has " + ", ".join(repr(c) for c in present))
+                f"--map {field_name}=COLUMN{without}); the file has " + _names(present))
     if ("ts" in columns and "ts" not in column_map and source.named and {"author", "text"} <= columns.keys()
             and _empty(frame, columns["ts"])):
         # Named by the user, a column of times with none in it (ConvoKit's tables of a corpus without
@@ -477,6 +477,17 @@ def _times_held(frame: pl.DataFrame, taken: set[str]) -> str | None:
         if cells and sum(t is not None and t.year >= _EARLIEST_CHAT_YEAR for t in times) * 5 >= len(cells) * 4:
             return name
     return None
+
+
+SHOWN_COLUMNS = 12
+"""Column names an error lists: a table flattened from JSON has thousands ("messages.478.type")."""
+
+
+def _names(columns: list[str], *, quoted: bool = True) -> str:
+    """The table's column names for an error message: the first `SHOWN_COLUMNS`, and how many more."""
+    shown = ", ".join(repr(c) if quoted else c for c in columns[:SHOWN_COLUMNS])
+    more = len(columns) - SHOWN_COLUMNS
+    return shown + (f" and {more:,} more" if more > 0 else "")
 
 
 def _key(column: str) -> str:
