@@ -116,6 +116,28 @@ def test_control_is_named_plainly_with_help_and_never_scored() -> None:
     assert not re.search(r"control(ling)? score|coercion score", text, re.I)
 
 
+def test_past_its_limit_the_report_gives_sections_to_chats_calling_for_help_first_and_counts_the_rest(
+        monkeypatch: pytest.MonkeyPatch, examples_analysis: Analysis) -> None:
+    from turntoward.report import _content
+
+    monkeypatch.setattr(_content, "DETAILED", 2)
+    start = datetime(2024, 5, 3, 21, 0)
+    messages = [Message(i, start + timedelta(minutes=3 * i), a, t) for i, (a, t) in enumerate(CONTROLLING)]
+    control = analyze_conversations([Conversation("control.txt", "test", "Alex", messages)]).conversations[0]
+    analysis = Analysis([*examples_analysis.conversations, control], examples_analysis.drift, examples_analysis.me)
+    report = build_report(analysis, generated=datetime(2024, 8, 1))
+    titles = [v.title for v in report.view.conversations]
+    assert len(titles) == 2 and "Alex" in titles  # the shortest, but it calls for help
+    assert sorted(titles + [o.title for o in report.view.others]) == sorted(
+        r.conversation.title for r in analysis.conversations)
+    others = section(report.html(), "others")
+    assert "The other 2 conversations" in others and all(o.title in others for o in report.view.others)
+    assert report.view.title == "Connection report: 4 conversations"
+    redacted = build_report(analysis, redact=True, generated=datetime(2024, 8, 1))
+    hidden = section(redacted.html(), "others")
+    assert not any(o.title in hidden for o in report.view.others)
+
+
 def test_the_example_chats_which_have_no_control_are_not_called_controlling(examples_analysis: Analysis) -> None:
     assert [r.control_messages for r in examples_analysis.conversations] == [[], [], []]
 

@@ -11,9 +11,18 @@ from typing import Any
 from turntoward.analysis.checkin_signs import CHECKIN_SIGNS, CheckinSeries, checkin_signs
 from turntoward.analysis.engine import Analysis, ConversationAnalysis
 from turntoward.analysis.scoring import RELIABILITY_NOTE
+from turntoward.analysis.suggest import help_resources
 from turntoward.report._conversation import ConversationBuilder
 from turntoward.report._redact import Namer
-from turntoward.report.view import ConversationView, DriftView, ReportView, SignView, Summary, texts
+from turntoward.report.view import (
+    ConversationView,
+    DriftView,
+    OtherConversation,
+    ReportView,
+    SignView,
+    Summary,
+    texts,
+)
 
 
 def _contact(results: list[ConversationAnalysis], views: list[ConversationView]) -> list[dict[str, Any]]:
@@ -79,6 +88,33 @@ def _checkin_rows(checkins: list[CheckinSeries], namer: Namer) -> list[dict[str,
             for series in checkins for x in series.readings]
 
 
+DETAILED = 50
+"""Conversations the report gives a section of their own. A folder or corpus of more gives one to
+those where control, threats or contempt appear first, then to the longest, and lists the rest in a
+table: a corpus of two thousand dialogues made a 34 MB page in 69 s."""
+
+
+def _calls_for_help(r: ConversationAnalysis) -> bool:
+    """Whether control, threats or contempt appear as the suggestions point to help for (as `analyze` says)."""
+    return bool(r.control_messages) or bool(help_resources(r.suggestions))
+
+
+def _detailed(results: list[ConversationAnalysis]) -> list[int]:
+    """Which conversations (by place, in order) get a section: at most `DETAILED`."""
+    if len(results) <= DETAILED:
+        return list(range(len(results)))
+    ranked = sorted(range(len(results)),
+                    key=lambda k: (not _calls_for_help(results[k]), -len(results[k].conversation.messages), k))
+    return sorted(ranked[:DETAILED])
+
+
+def _other(number: int, r: ConversationAnalysis, namer: Namer) -> OtherConversation:
+    return OtherConversation(
+        title=namer.conversation(number, r.conversation.title), source=namer.source(number, r.conversation.source),
+        messages=len(r.conversation.messages), bids=len(r.bids),
+        toward=sum(1 for b in r.bids if b.outcome.value == "toward"), calls_for_help=_calls_for_help(r))
+
+
 def build_view(analysis: Analysis, *, redact: bool = False, checkins: list[CheckinSeries] | None = None,
                generated: datetime | None = None) -> ReportView:
     """The report's content for `analysis`; with `redact`, no name or message text survives."""
@@ -90,23 +126,27 @@ def build_view(analysis: Analysis, *, redact: bool = False, checkins: list[Check
         namer.add_people(names)
     for d in analysis.drift:
         namer.add_people([d.person])
-    views = [ConversationBuilder(i, r, names, namer).build()
-             for i, (r, names) in enumerate(zip(analysis.conversations, people, strict=True), start=1)]
+    results = analysis.conversations
+    detailed = _detailed(results)
+    views = [ConversationBuilder(k + 1, results[k], people[k], namer).build() for k in detailed]
+    shown = set(detailed)
+    others = [_other(k + 1, r, namer) for k, r in enumerate(results) if k not in shown]
     words = texts()
     drift = [DriftView(namer.person(d.person), d.status.value, namer.scrub(d.evidence),
                        words["drift"]["nudge"].format(person=namer.person(d.person)))
              for d in analysis.drift]
     ref = words["reference"]
-    for v, r, names in zip(views, analysis.conversations, people, strict=True):
-        v.signs.extend(_checkin_signs(r, names, checkins or [], namer))
-    if len(views) == 1 and analysis.conversations:
+    for v, k in zip(views, detailed, strict=True):
+        v.signs.extend(_checkin_signs(results[k], people[k], checkins or [], namer))
+    if len(results) == 1:
         title = f"Connection report: {views[0].title}"
     else:
-        title = f"Connection report: {len(views)} conversations"
+        title = f"Connection report: {len(results):,} conversations"
     return ReportView(
         title=title, generated=(generated or datetime.now()).strftime("%Y-%m-%d %H:%M"), redacted=redact,
         me=namer.person(analysis.me) if analysis.me else None, summary=_overall(views, drift),
-        conversations=views, drift=drift, contact=_contact(analysis.conversations, views) if len(views) > 1 else [],
+        conversations=views, drift=drift,
+        contact=_contact([results[k] for k in detailed], views) if len(views) > 1 else [],
         checkins=_checkin_rows(checkins or [], namer), reference=ref, reflection=list(words["reflection"]["questions"]),
-        reliability=RELIABILITY_NOTE,
+        reliability=RELIABILITY_NOTE, others=others,
     )

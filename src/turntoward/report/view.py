@@ -138,6 +138,19 @@ class DriftView:
 
 
 @dataclass(slots=True)
+class OtherConversation:
+    """A conversation past the report's `DETAILED`: one row of the table that counts them."""
+
+    title: str
+    source: str
+    messages: int
+    bids: int
+    toward: int
+    calls_for_help: bool
+    """Whether control, threats or contempt appear in it (each such chat gets a section first)."""
+
+
+@dataclass(slots=True)
 class ReportView:
     """The whole report as data: what the template renders and the charts draw."""
 
@@ -154,3 +167,5 @@ class ReportView:
     reflection: list[str]
     reliability: str
     """How far to trust one reading (`analysis.scoring.RELIABILITY_NOTE`)."""
+    others: list[OtherConversation] = field(default_factory=list)
+    """The conversations past `DETAILED` (a research corpus of thousands): a row each, no section."""
