@@ -36,7 +36,7 @@ from turntoward.analysis.killers import LYING_NOTE, withholding
 from turntoward.analysis.language import Language, read_language
 from turntoward.analysis.metrics import week_of, weekly_and_monthly
 from turntoward.analysis.signs import chat_signs
-from turntoward.analysis.suggest import suggestions
+from turntoward.analysis.suggest import help_resources, suggestions
 from turntoward.model import Conversation, Message
 
 
@@ -120,6 +120,11 @@ class ConversationAnalysis:
     def control_messages(self) -> list[int]:
         return [lab.index for lab in self.labels if lab.control]
 
+    @property
+    def calls_for_help(self) -> bool:
+        """Whether control, threats or contempt appear in it, as its suggestions point to help for."""
+        return bool(self.control_messages) or bool(help_resources(self.suggestions))
+
 
 @dataclass(slots=True)
 class Analysis:
@@ -128,6 +133,19 @@ class Analysis:
     conversations: list[ConversationAnalysis]
     drift: list[Drift] = field(default_factory=list)
     me: str | None = None
+
+    def most_pressing(self, n: int) -> list[int]:
+        """The places of at most `n` of the conversations, in their order: every one when there are no
+        more, else those that call for help first, then the longest (a view of a corpus of thousands
+        shows these whole and counts the rest: `analyze`'s panels, the report's sections)."""
+        results = self.conversations
+        if len(results) <= n:
+            return list(range(len(results)))
+
+        def rank(k: int) -> tuple[bool, int, int]:
+            return not results[k].calls_for_help, -len(results[k].conversation.messages), k
+
+        return sorted(sorted(range(len(results)), key=rank)[:n])
 
 
 def analyze_conversation(

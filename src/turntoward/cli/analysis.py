@@ -105,21 +105,9 @@ def _evidence_line(source: str, evidence: list[int]) -> str:
     return f"{named} (see why: turntoward explain {shlex.quote(f'{source}:{evidence[0]}')})"
 
 
-def _shown_conversations(summaries: list[dict[str, Any]]) -> set[int]:
-    """Which conversations (by place) get a panel: at most `SHOWN_CONVERSATIONS`, those that call for
-    help (control, threats, contempt) first, then the longest."""
-    if len(summaries) <= SHOWN_CONVERSATIONS:
-        return set(range(len(summaries)))
-    def rank(k: int) -> tuple[bool, int, int]:
-        s = summaries[k]
-        return not (s["help"] or s["control_messages"]), -s["messages"], k
-
-    return set(sorted(range(len(summaries)), key=rank)[:SHOWN_CONVERSATIONS])
-
-
 def _print_analysis(analysis: aa.Analysis) -> None:
     summaries = [aa.conversation_summary(result) for result in analysis.conversations]
-    shown_chats = _shown_conversations(summaries)
+    shown_chats = set(analysis.most_pressing(SHOWN_CONVERSATIONS))
     for k, (result, s) in enumerate(zip(analysis.conversations, summaries, strict=True)):
         if k not in shown_chats:
             continue
@@ -160,7 +148,7 @@ def _print_analysis(analysis: aa.Analysis) -> None:
         console.print()
     if len(shown_chats) < len(summaries):
         rest = [s for k, s in enumerate(summaries) if k not in shown_chats]
-        flagged = sum(1 for s in rest if s["help"] or s["control_messages"])
+        flagged = sum(1 for k, r in enumerate(analysis.conversations) if k not in shown_chats and r.calls_for_help)
         among = f"; {flagged:,} of them with control, threats or contempt" if flagged else ""
         console.print(f"and {len(rest):,} more conversations ({sum(s['messages'] for s in rest):,} messages{among}), "
                       "each with its findings in --summary-json, --jsonl and the report\n")

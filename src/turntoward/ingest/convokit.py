@@ -256,22 +256,22 @@ def _beside(source: Source, *filenames: str) -> dict[str, dict[str, object]]:
     return {}
 
 
-def _speaker_names(source: Source) -> dict[str, str]:
+def _named(entries: dict[str, dict[str, object]], keys: tuple[str, ...]) -> dict[str, str]:
+    """Each entry's first non-blank text among `keys` (a speaker's name, a conversation's title), by id."""
     out = {}
-    for sid, meta in _beside(source, SPEAKERS, SPEAKERS_BEFORE_2).items():
-        name = next((v.strip() for k in NAME_KEYS if isinstance(v := meta.get(k), str) and v.strip()), None)
-        if name:
-            out[sid] = name
+    for key, meta in entries.items():
+        text = next((v.strip() for k in keys if isinstance(v := meta.get(k), str) and v.strip()), None)
+        if text:
+            out[key] = text
     return out
+
+
+def _speaker_names(source: Source) -> dict[str, str]:
+    return _named(_beside(source, SPEAKERS, SPEAKERS_BEFORE_2), NAME_KEYS)
 
 
 def _titles(source: Source) -> dict[str, str]:
-    out = {}
-    for cid, meta in _beside(source, CONVERSATIONS).items():
-        title = next((v.strip() for k in TITLE_KEYS if isinstance(v := meta.get(k), str) and v.strip()), None)
-        if title:
-            out[cid] = title
-    return out
+    return _named(_beside(source, CONVERSATIONS), TITLE_KEYS)
 
 
 register(ConvoKitImporter())

@@ -11,7 +11,6 @@ from typing import Any
 from turntoward.analysis.checkin_signs import CHECKIN_SIGNS, CheckinSeries, checkin_signs
 from turntoward.analysis.engine import Analysis, ConversationAnalysis
 from turntoward.analysis.scoring import RELIABILITY_NOTE
-from turntoward.analysis.suggest import help_resources
 from turntoward.report._conversation import ConversationBuilder
 from turntoward.report._redact import Namer
 from turntoward.report.view import (
@@ -94,25 +93,11 @@ those where control, threats or contempt appear first, then to the longest, and 
 table: a corpus of two thousand dialogues made a 34 MB page in 69 s."""
 
 
-def _calls_for_help(r: ConversationAnalysis) -> bool:
-    """Whether control, threats or contempt appear as the suggestions point to help for (as `analyze` says)."""
-    return bool(r.control_messages) or bool(help_resources(r.suggestions))
-
-
-def _detailed(results: list[ConversationAnalysis]) -> list[int]:
-    """Which conversations (by place, in order) get a section: at most `DETAILED`."""
-    if len(results) <= DETAILED:
-        return list(range(len(results)))
-    ranked = sorted(range(len(results)),
-                    key=lambda k: (not _calls_for_help(results[k]), -len(results[k].conversation.messages), k))
-    return sorted(ranked[:DETAILED])
-
-
 def _other(number: int, r: ConversationAnalysis, namer: Namer) -> OtherConversation:
     return OtherConversation(
         title=namer.conversation(number, r.conversation.title), source=namer.source(number, r.conversation.source),
         messages=len(r.conversation.messages), bids=len(r.bids),
-        toward=sum(1 for b in r.bids if b.outcome.value == "toward"), calls_for_help=_calls_for_help(r))
+        toward=sum(1 for b in r.bids if b.outcome.value == "toward"), calls_for_help=r.calls_for_help)
 
 
 def build_view(analysis: Analysis, *, redact: bool = False, checkins: list[CheckinSeries] | None = None,
@@ -127,7 +112,7 @@ def build_view(analysis: Analysis, *, redact: bool = False, checkins: list[Check
     for d in analysis.drift:
         namer.add_people([d.person])
     results = analysis.conversations
-    detailed = _detailed(results)
+    detailed = analysis.most_pressing(DETAILED)
     views = [ConversationBuilder(k + 1, results[k], people[k], namer).build() for k in detailed]
     shown = set(detailed)
     others = [_other(k + 1, r, namer) for k, r in enumerate(results) if k not in shown]
