@@ -94,6 +94,7 @@ _BUILTIN = (
     "empathetic_dialogues",
     "convabuse",
     "convokit",
+    "cornell_movies",
     "tabular",
     "labelled",
 )
