@@ -535,3 +535,55 @@ def test_an_error_about_a_wide_table_names_its_first_columns_and_counts_the_rest
     with pytest.raises(UnknownFormatError) as caught:
         list(read_paths([wide], ImportOptions()))
     assert "'messages.5.content' and 588 more" in str(caught.value) and len(str(caught.value)) < 800
+
+
+def test_camel_case_columns_are_found_as_their_words(tmp_path: Path) -> None:
+    # The Ubuntu Dialogue Corpus's columns: each dialogueID one chat, `from` its author, `to` unread.
+    path = tmp_path / "dialogues.csv"
+    path.write_text(
+        "folder,dialogueID,date,from,to,text\n"
+        "3,126125.tsv,2008-04-23T14:55:00.000Z,mira_k,,my laptop won't wake from suspend since the update\n"
+        "3,126125.tsv,2008-04-23T14:56:00.000Z,tbone,mira_k,which kernel are you on?\n"
+        "3,64545.tsv,2009-08-01T06:22:00.000Z,dave_r,,anyone know how to mount a usb stick\n"
+        "3,64545.tsv,2009-08-01T06:23:00.000Z,lisa,dave_r,plug it in and it should show in the file manager\n",
+        encoding="utf-8")
+    chats = parse(path)
+    assert [(c.chat_id, [m.author for m in c.messages]) for c in chats] == [
+        ("126125.tsv", ["mira_k", "tbone"]), ("64545.tsv", ["dave_r", "lisa"])]
+    stamped = tmp_path / "export.json"
+    stamped.write_text(json.dumps([
+        {"conversationId": "c1", "senderName": "Ana", "TimeStamp": "2024-05-01T10:00:00", "messageText": "hi!"},
+        {"conversationId": "c1", "senderName": "Bo", "TimeStamp": "2024-05-01T10:02:00", "messageText": "hey you"},
+    ]), encoding="utf-8")
+    [chat] = parse(stamped)
+    assert (chat.chat_id, [(m.ts.minute, m.author, m.text) for m in chat.messages]) == (
+        "c1", [(0, "Ana", "hi!"), (2, "Bo", "hey you")])
+
+
+def test_reddit_comments_are_a_chat_per_post_each_answering_its_parent(tmp_path: Path) -> None:
+    rows = [  # Pushshift's comment dumps: Unix times (some written as strings), full names for parents
+        {"author": "bakes_at_night", "body": "First sourdough that rose. Does the crumb look right to you?",
+         "created_utc": 1700000000, "id": "k1", "link_id": "t3_abc", "parent_id": "t3_abc", "score": 4},
+        {"author": "crumbshot", "body": "That crumb is gorgeous, well done", "created_utc": "1700000300", "id": "k2",
+         "link_id": "t3_abc", "parent_id": "t1_k1", "score": 2},
+        {"author": "someone", "body": "[deleted]", "created_utc": 1700000400, "id": "k3", "link_id": "t3_abc",
+         "parent_id": "t1_k2", "score": 1},
+        {"author": "ovenless", "body": "what oven do you use?", "created_utc": 1700000500, "id": "z1",
+         "link_id": "t3_zzz", "parent_id": "t3_zzz", "score": 1},
+    ]
+    path = tmp_path / "RC_2023-11.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    post, other = parse(path)
+    assert (post.chat_id, other.chat_id) == ("t3_abc", "t3_zzz")
+    assert [(m.author, m.reply_to, m.kind) for m in post.messages] == [
+        ("bakes_at_night", None, MessageKind.TEXT), ("crumbshot", 0, MessageKind.TEXT),
+        ("someone", 1, MessageKind.DELETED)]
+    assert post.messages[1].ts - post.messages[0].ts == (datetime(2000, 1, 1, 0, 5) - datetime(2000, 1, 1))
+
+
+def test_a_parent_id_without_ids_to_find_it_among_is_not_read_as_a_reply(tmp_path: Path) -> None:
+    path = tmp_path / "threads.csv"
+    path.write_text("timestamp,author,text,parent_id\n2024-05-01 10:00,Ana,hi!,t3_x\n"
+                    "2024-05-01 10:01,Bo,hello,t1_y\n", encoding="utf-8")
+    [chat] = parse(path)
+    assert [m.reply_to for m in chat.messages] == [None, None]

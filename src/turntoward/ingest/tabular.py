@@ -80,6 +80,7 @@ from turntoward.ingest._sources import Source, decode_text
 from turntoward.ingest._table_times import HAS_CLOCK, read_times
 from turntoward.ingest._whatsapp_dates import time_table
 from turntoward.ingest._whatsapp_markers import load_markers
+from turntoward.ingest.convokit import DELETED as REDDIT_DELETED
 from turntoward.ingest.dailydialog import SPEAKERS, detokenise
 from turntoward.ingest.empathetic_dialogues import COMMA as CORPUS_COMMA
 from turntoward.model import Conversation, Message, MessageKind, SystemEvent, untimed_ts
@@ -94,16 +95,16 @@ REQUIRED = ("ts", "author")
 # LinkedIn's export, ConvoKit corpora, Slack dumps, WhatsApp-to-CSV converters, Twitch logs.
 GUESSES: dict[str, tuple[str, ...]] = {
     "ts": ("timestamp", "datetime", "ts", "date", "time", "sent_at", "created_at", "timestamp_ms", "message_date",
-           "date_sent", "sent_date", "date_time", "sent", "created", "start_time", "tmi_sent_ts"),
+           "date_sent", "sent_date", "date_time", "sent", "created", "start_time", "tmi_sent_ts", "created_utc"),
     "author": ("author", "sender", "from", "user", "name", "sender_name", "speaker", "display_name", "username",
                "user_name", "from_name", "author_name", "user_first_name", "speaker_id", "speaker_idx"),
     "text": ("text", "message", "body", "content", "utterance", "msg", "message_text", "message_body"),
     "conversation": ("conversation", "conversation_id", "conv_id", "chat", "chat_id", "thread", "dialog_id",
                      "dialogue_id",
                      "chat_session", "chat_name", "chat_title", "channel", "channel_name", "channel_id", "room",
-                     "room_id", "session", "session_id", "group_id", "discussion_id"),
+                     "room_id", "session", "session_id", "group_id", "discussion_id", "link_id"),
     "kind": ("kind",),
-    "reply_to": ("reply_to", "in_reply_to", "reply_to_id", "reply_to_message_id", "reply_parent_msg_id"),
+    "reply_to": ("reply_to", "in_reply_to", "reply_to_id", "reply_to_message_id", "reply_parent_msg_id", "parent_id"),
     "id": ("id", "message_id", "msg_id"),
     "time": ("time", "hour", "time_of_day"),
     "from_me": ("from_me", "is_from_me", "is_outgoing", "outgoing", "direction", "type"),
@@ -290,7 +291,7 @@ def _json_rows(source: Source, data: bytes) -> list[dict[str, Any]]:
             raise ImportFormatError(source.name, "a JSON array of message objects", json_path=f"$[{k}]",
                                     found=type(row).__name__)
     nested = [key for key, value in rows[0].items() if isinstance(value, dict | list)]
-    if nested and not any(_key(key) in GUESSES["text"] or _key(key) in DIALOGUE_LISTS for key in rows[0]):
+    if nested and not any(k in GUESSES["text"] or k in DIALOGUE_LISTS for key in rows[0] for k in _keys(key)):
         raise _nested(ImportFormatError, source, nested)
     return rows
 
@@ -309,7 +310,7 @@ def _dialogue_rows(frame: pl.DataFrame) -> pl.DataFrame | None:
     table (one with a column for authors is one message a row, whatever else it holds)."""
     import polars as pl
 
-    keys = {_key(name): name for name in frame.columns}
+    keys = {key: name for name in frame.columns for key in _keys(name)}
     if any(key in GUESSES["author"] for key in keys):
         return None
     lists = [keys[k] for k in DIALOGUE_LISTS if k in keys and frame.schema[keys[k]] == pl.List(pl.String)]
@@ -351,7 +352,7 @@ def _check_flat(source: Source, data: bytes) -> None:
     ``{"envelope": {...}}``), which polars reports as a clash of struct types."""
     first = json.loads(next(line for line in data.splitlines() if line.strip()))
     nested = [key for key, value in first.items() if isinstance(value, dict)]
-    if nested and not any(_key(key) in GUESSES["text"] for key in first):
+    if nested and not any(k in GUESSES["text"] for key in first for k in _keys(key)):
         raise _nested(ImportFormatError, source, nested, line=1)
 
 
@@ -368,7 +369,8 @@ def _columns(source: Source, frame: pl.DataFrame, column_map: dict[str, str]) ->
         raise ImportFormatError(source.name, "a column map over " + ", ".join(FIELDS), found=unknown[0])
     by_key: dict[str, str] = {}
     for name in present:
-        by_key.setdefault(_key(name), name)
+        for key in _keys(name):
+            by_key.setdefault(key, name)
     untimed = column_map.get("ts", "").lower() == NO_TIMES
     columns: dict[str, str] = {}
     for field_name in FIELDS:
@@ -385,6 +387,8 @@ def _columns(source: Source, frame: pl.DataFrame, column_map: dict[str, str]) ->
         guess = next((by_key[g] for g in GUESSES[field_name] if g in by_key and by_key[g] not in taken), None)
         if guess is not None:
             columns[field_name] = guess
+    if "id" not in columns and "reply_to" not in column_map and _key(columns.get("reply_to", "")) == "parent_id":
+        del columns["reply_to"]  # a parent's id with no ids to find it among (Reddit's comments have them)
     for field_name in REQUIRED:
         if field_name not in columns and not (field_name == "ts" and untimed):
             if field_name == "ts" and source.named and {"author", "text"} <= columns.keys():
@@ -496,6 +500,17 @@ def _key(column: str) -> str:
     return re.sub(r"[\s_-]+", "_", column.strip().lower()).strip("_")
 
 
+def _keys(column: str) -> tuple[str, ...]:
+    """`_key` of a column name, and of its words where it is written in camel case, as JSON exports
+    and corpora name their fields ("dialogueID", "senderName", "timestampMs": dialogue_id, sender_name,
+    timestamp_ms); "TimeStamp" is both timestamp and time_stamp."""
+    return tuple(dict.fromkeys((_key(column), _key(_CAMEL.sub("_", column.strip())))))
+
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_REDDIT_TYPE = re.compile(r"\At\d_")
+
+
 def _conversations(source: Source, frame: pl.DataFrame, columns: dict[str, str],
                    options: ImportOptions) -> Iterator[Conversation]:
     def column(name: str) -> Iterable[Any]:
@@ -528,6 +543,8 @@ def _conversations(source: Source, frame: pl.DataFrame, columns: dict[str, str],
         elif raw_kind is None:
             # a WhatsApp chat turned into a table keeps WhatsApp's placeholders ("<Media omitted>") and notices
             kind = markers.kind_of(words) or kind
+            if words.strip() in REDDIT_DELETED:  # what Reddit leaves of a deleted or removed comment
+                kind = MessageKind.DELETED
         if not author and raw_kind is None and _LEFT_OR_JOINED.fullmatch(words):
             kind = MessageKind.SYSTEM  # "Sam left the conversation." with nobody as its author (LinkedIn's export)
         if not author and kind is not MessageKind.SYSTEM:
@@ -558,7 +575,10 @@ def _conversation(
         if not entry.reply_to:
             return None
         if "id" in columns:
-            return index_of_id.get(entry.reply_to)
+            # Reddit's comments answer their parent by its full name, the id with its type before it
+            # ("t1_" a comment, "t3_" the post): "t1_k2x9p" answers the row of id "k2x9p".
+            found = index_of_id.get(entry.reply_to)
+            return found if found is not None else index_of_id.get(_REDDIT_TYPE.sub("", entry.reply_to))
         if not re.fullmatch(r"\d+(\.0+)?", entry.reply_to):
             raise _BadRow(entry.row, columns["reply_to"], "the index of an earlier message", entry.reply_to)
         position = int(float(entry.reply_to))
