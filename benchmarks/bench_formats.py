@@ -24,7 +24,7 @@ DATA = ROOT / "benchmarks" / "data"
 SIZES = (10_000, 100_000)
 FORMATS = ("discord_html", "discord_txt", "messenger_html", "line", "google_chat", "skype", "snapchat", "qq", "element",
            "slack", "signal_backup", "google_voice", "twitter_dm", "instagram_legacy", "messenger_legacy", "groupme",
-           "convokit")
+           "convokit", "cornell_movies")
 
 CHILD = r"""
 import json, resource, sys, time
@@ -51,7 +51,8 @@ def export(fmt: str, count: int) -> Path:
                        "element": "matrix - Jonah - Chat Export.json", "slack": "export",
                        "signal_backup": "main.jsonl", "google_voice": "Calls",
                        "twitter_dm": "direct-messages.js", "instagram_legacy": "messages.json",
-                       "messenger_legacy": "messages.htm", "groupme": "71204388", "convokit": "corpus"}[fmt]
+                       "messenger_legacy": "messages.htm", "groupme": "71204388", "convokit": "corpus",
+                       "cornell_movies": "cornell movie-dialogs corpus"}[fmt]
     if target.exists():
         return target
     folder.mkdir(parents=True, exist_ok=True)
@@ -118,6 +119,11 @@ def export(fmt: str, count: int) -> Path:
         target.mkdir(parents=True, exist_ok=True)
         for name, text in render_convokit(records, title="Jonah").items():
             (target / name).write_text(text, encoding="utf-8")
+    elif fmt == "cornell_movies":
+        from tests.exporters.cornell_movies import render_cornell_movies
+        target.mkdir(parents=True, exist_ok=True)
+        for name, data in render_cornell_movies(records, title="Jonah").items():
+            (target / name).write_bytes(data)
     else:
         from tests.exporters.element import render_element
         target.write_text(render_element(records, room="Jonah", me="Maya"), encoding="utf-8")
