@@ -95,6 +95,7 @@ _BUILTIN = (
     "convabuse",
     "convokit",
     "cornell_movies",
+    "personachat",
     "tabular",
     "labelled",
 )

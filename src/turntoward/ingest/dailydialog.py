@@ -37,6 +37,8 @@ _BEFORE_PUNCTUATION = re.compile(r"\s+([,.!?;:%)\]])")
 _AFTER_OPENING = re.compile(r"([(\[$])\s+")
 _APOSTROPHE = re.compile(r"(?<=\w) ?(['’]) ?(?=(?:s|m|t|d|ll|re|ve)\b)", re.IGNORECASE)
 _JOINED = re.compile(r"(?<=[a-z])([.?!])(?=[A-Z][a-z])")
+_NEGATION = re.compile(r"(?<=\w) (n['’]t)\b", re.IGNORECASE)
+"""``do n't``, ``ca n't``: the negation split off as Penn Treebank's tokeniser splits it (PersonaChat)."""
 
 
 class DailyDialogImporter:
@@ -64,9 +66,11 @@ class DailyDialogImporter:
 
 
 def detokenise(turn: str) -> str:
-    """A tokenised turn as it was written: ``Good.Let ' s go , Jim !`` -> ``Good. Let's go, Jim!``."""
+    """A tokenised turn as it was written: ``Good.Let ' s go , Jim !`` -> ``Good. Let's go, Jim!``,
+    ``i do n't know`` -> ``i don't know``."""
     turn = " ".join(turn.split())
     turn = _APOSTROPHE.sub(r"\1", turn)
+    turn = _NEGATION.sub(r"\1", turn)
     turn = _BEFORE_PUNCTUATION.sub(r"\1", turn)
     turn = _JOINED.sub(r"\1 ", turn)
     return _AFTER_OPENING.sub(r"\1", turn)
