@@ -83,6 +83,7 @@ _BUILTIN = (
     "twitter_dm",
     "groupme",
     "qq",
+    "wechat",
     "element",
     "element_txt",
     "element_html",
