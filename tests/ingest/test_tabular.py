@@ -587,3 +587,20 @@ def test_a_parent_id_without_ids_to_find_it_among_is_not_read_as_a_reply(tmp_pat
                     "2024-05-01 10:01,Bo,hello,t1_y\n", encoding="utf-8")
     [chat] = parse(path)
     assert [m.reply_to for m in chat.messages] == [None, None]
+
+
+def test_a_corpus_of_tv_lines_with_places_in_the_video_is_read_without_times(tmp_path: Path) -> None:
+    # MELD's layout: StartTime and EndTime are places in the episode; Windows-1252's ’ as U+0092.
+    path = tmp_path / "train_sent_emo.csv"
+    path.write_text(
+        "Sr No.,Utterance,Speaker,Emotion,Sentiment,Dialogue_ID,Utterance_ID,Season,Episode,StartTime,EndTime\n"
+        '1,I couldn\u0092t find the keys anywhere.,Dana,sadness,negative,0,0,2,4,"00:16:16,059","00:16:19,100"\n'
+        '2,Did you check the fridge? You always do that.,Mo,neutral,neutral,0,1,2,4,"00:16:19,500","00:16:22,012"\n'
+        '3,Oh my God!,Dana,surprise,positive,1,0,3,7,"00:05:57,023","00:05:58,108"\n', encoding="utf-8")
+    first, second = [c for _, convs in read_paths([path]) for c in convs]
+    assert (first.chat_id, second.chat_id) == ("0", "1")
+    assert [(m.author, m.text) for m in first.messages] == [
+        ("Dana", "I couldn’t find the keys anywhere."), ("Mo", "Did you check the fridge? You always do that.")]
+    assert first.messages[1].ts - first.messages[0].ts == datetime(2000, 1, 1, 0, 1) - datetime(2000, 1, 1)
+    with pytest.raises(ImportFormatError, match="StartTime"):  # mapped by the user, it is read as times
+        list(read_paths([path], ImportOptions(column_map={"ts": "StartTime"})))

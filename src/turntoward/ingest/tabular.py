@@ -421,6 +421,11 @@ def _columns(source: Source, frame: pl.DataFrame, column_map: dict[str, str]) ->
         # Named by the user, a column of times with none in it (ConvoKit's tables of a corpus without
         # times: "timestamp" null on every row): read a minute a line, as without the column.
         del columns["ts"]
+    if ("ts" in columns and "ts" not in column_map and source.named and {"author", "text"} <= columns.keys()
+            and _clip_offsets(frame, columns["ts"])):
+        # Named by the user, a "time" column of places in a video as subtitles write them (MELD's
+        # StartTime, "00:16:16,059", the TV series its lines come from): no times of a chat.
+        del columns["ts"]
     if "time" in columns and "time" not in column_map and "ts" in columns and _holds_clocks(frame, columns["ts"]):
         # the timestamps carry their own clock: a guessed "hour" column (0-23) beside them is not one
         # to complete them with (a row at midnight, "2021-03-04 00:00:00", would have been read as a date)
@@ -446,6 +451,20 @@ def _first_cells(frame: pl.DataFrame, column: str) -> list[Any]:
     """Up to `TIMES_SAMPLE` of the first non-empty cells of `column`."""
     cells = [v for v in frame.get_column(column).head(TIMES_SAMPLE * 5).to_list() if v not in (None, "")]
     return cells[:TIMES_SAMPLE]
+
+
+_CLIP_OFFSET = r"^\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*$"
+
+
+def _clip_offsets(frame: pl.DataFrame, column: str) -> bool:
+    """Whether every cell of `column` is a place in a recording (``00:16:16,059``), none a time of day."""
+    import polars as pl
+
+    cells = frame.get_column(column)
+    if cells.dtype != pl.String or not _first_cells(frame, column):
+        return False
+    filled = cells.drop_nulls()
+    return bool(filled.str.contains(_CLIP_OFFSET).all())
 
 
 def _empty(frame: pl.DataFrame, column: str) -> bool:
@@ -507,6 +526,10 @@ def _keys(column: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((_key(column), _key(_CAMEL.sub("_", column.strip())))))
 
 
+_C1_AS_CP1252 = {code: bytes([code]).decode("cp1252") for code in range(0x80, 0xA0)
+                 if code not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+"""The control characters U+0080-U+009F that a Windows-1252 text read as Latin-1 holds, as the
+characters Windows-1252 meant (U+0092 -> ’, U+0085 -> …); chat text never holds them otherwise."""
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _REDDIT_TYPE = re.compile(r"\At\d_")
 
@@ -537,7 +560,9 @@ def _conversations(source: Source, frame: pl.DataFrame, columns: dict[str, str],
             raise _BadRow(row, columns["ts"], TIMESTAMP_EXAMPLE, frame.get_column(columns["ts"])[row])
         author = _text(raw_author).strip(AUTHOR_MARKS)
         kind = _kind(row, columns, raw_kind)
-        words = _text(text).replace(CORPUS_COMMA, ",")  # EmpatheticDialogues' Parquet copy
+        # EmpatheticDialogues' Parquet copy writes commas "_comma_"; MELD's CSV has Windows-1252's
+        # curly quotes as control characters (U+0092 for ’): both put back.
+        words = _text(text).replace(CORPUS_COMMA, ",").translate(_C1_AS_CP1252)
         if raw_kind is None and _text(attached).strip():  # a file sent: media, as the apps' own exports read it
             kind, words = MessageKind.MEDIA, words or ATTACHMENT
         elif raw_kind is None:
