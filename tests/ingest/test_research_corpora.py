@@ -257,3 +257,32 @@ def test_convabuses_full_file_reads_each_example_once_and_a_broken_row_names_its
                                          '1,2,hi,"there,you\n')
     with pytest.raises(ImportFormatError):
         imported(path)
+
+
+def test_dialogues_whose_turns_name_their_speakers_keep_those_names(tmp_path: Path) -> None:
+    """ESConv's turns as objects ({"speaker", "content"}, beside nested surveys), ShareGPT's
+    ({"from", "value"}), and SODA's words with a list of speakers beside them."""
+    import json
+
+    esconv = [{"emotion_type": "anxiety", "problem_type": "job crisis", "situation": "lost my job",
+               "survey_score": {"seeker": {"initial_emotion_intensity": "5"}},
+               "dialog": [{"speaker": "seeker", "annotation": {}, "content": "Hello\n"},
+                          {"speaker": "supporter", "annotation": {"strategy": "Question"},
+                           "content": "Hi, how are you feeling today?"},
+                          {"speaker": "seeker", "annotation": {"feedback": "4"},
+                           "content": "Not great. I lost my job."},
+                          {"speaker": "supporter", "annotation": {}, "content": " "}]}]
+    [chat] = imported(write(tmp_path, "ESConv.json", json.dumps(esconv)))
+    assert [(m.author, m.text) for m in chat.messages] == [
+        ("seeker", "Hello"), ("supporter", "Hi, how are you feeling today?"), ("seeker", "Not great. I lost my job.")]
+    sharegpt = [{"id": "c1", "conversations": [{"from": "human", "value": "I miss my sister."},
+                                               {"from": "gpt", "value": "When did you last talk?"}]}]
+    [chat] = imported(write(tmp_path, "sharegpt.json", json.dumps(sharegpt)))
+    assert (chat.title, [m.author for m in chat.messages]) == ("c1", ["human", "gpt"])
+    soda = [{"narrative": "Kai asks Mo to the fair.", "PersonX": "Kai",
+             "dialogue": ["Want to go to the fair?", "Yes! When?", "Saturday."], "speakers": ["Kai", "Mo", "Kai"]},
+            {"narrative": "", "dialogue": ["hi", "hello"], "speakers": ["Ana"]}]  # a list that does not fit: A and B
+    first, second = imported(write(tmp_path, "soda.jsonl", "".join(json.dumps(r) + "\n" for r in soda)))
+    assert [(m.author, m.text) for m in first.messages] == [
+        ("Kai", "Want to go to the fair?"), ("Mo", "Yes! When?"), ("Kai", "Saturday.")]
+    assert [m.author for m in second.messages] == ["A", "B"]

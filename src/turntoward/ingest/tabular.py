@@ -296,39 +296,76 @@ def _json_rows(source: Source, data: bytes) -> list[dict[str, Any]]:
     return rows
 
 
-DIALOGUE_LISTS = ("dialog", "dialogue", "turns", "utterances")
+DIALOGUE_LISTS = ("dialog", "dialogue", "turns", "utterances", "conversations")
 """Columns that hold a whole dialogue as a list of its turns, one dialogue a row (`_dialogue_rows`)."""
 DIALOGUE_IDS = ("dialog_id", "dialogue_id", "conv_id", "conversation_id", "id")
+DIALOGUE_SPEAKERS = ("speakers", "speaker_names", "roles")
+"""A list beside the turns naming who said each (SODA's ``speakers``)."""
+TURN_SPEAKER = ("speaker", "role", "from", "author", "user", "name")
+TURN_TEXT = ("content", "text", "utterance", "value", "message")
+"""Where a turn written as an object says who said it and what (ESConv's ``{"speaker": "seeker",
+"content": ...}``, ShareGPT's ``{"from": "human", "value": ...}``)."""
 _TOKENISED_END = re.compile(r"\w \S*[.?!,]$")
 
 
+def _turn_fields(dtype: object) -> tuple[str, str] | None:
+    """For a list of turn objects: the fields of its speaker and its words; None for anything else."""
+    import polars as pl
+
+    if not isinstance(dtype, pl.List) or not isinstance(dtype.inner, pl.Struct):
+        return None
+    names = {_key(field.name): field.name for field in dtype.inner.fields}
+    speaker = next((names[k] for k in TURN_SPEAKER if k in names), None)
+    text = next((names[k] for k in TURN_TEXT if k in names), None)
+    return (speaker, text) if speaker and text else None
+
+
 def _dialogue_rows(frame: pl.DataFrame) -> pl.DataFrame | None:
-    """A research corpus of one dialogue a row, as the Hugging Face copies of DailyDialog write it
-    (``{"dialog": ["Say , Jim , ...", "You know ..."], "act": [3, 4], "emotion": [0, 0]}`` in Parquet
-    or JSON Lines), as one turn a row: the turns in order, the two speakers taking turns as ``A`` and
-    ``B``, each dialogue titled by its id column, else ``dialogue N`` by its row; None for any other
-    table (one with a column for authors is one message a row, whatever else it holds)."""
+    """A research corpus of one dialogue a row, as one turn a row. The Hugging Face copies of
+    DailyDialog write the turns as a list of words (``{"dialog": ["Say , Jim , ...", "You know ..."],
+    "act": [3, 4]}`` in Parquet or JSON Lines): the two speakers take turns as ``A`` and ``B``, unless a
+    list beside them names each turn's speaker (SODA's ``speakers``). ESConv and ShareGPT write each
+    turn as an object that names its speaker (``{"speaker": "seeker", "content": ...}``). Each dialogue
+    is titled by its id column, else ``dialogue N`` by its row; None for any other table (one with a
+    column for authors is one message a row, whatever else it holds)."""
     import polars as pl
 
     keys = {key: name for name in frame.columns for key in _keys(name)}
     if any(key in GUESSES["author"] for key in keys):
         return None
-    lists = [keys[k] for k in DIALOGUE_LISTS if k in keys and frame.schema[keys[k]] == pl.List(pl.String)]
+    lists = [keys[k] for k in DIALOGUE_LISTS if k in keys
+             and (frame.schema[keys[k]] == pl.List(pl.String) or _turn_fields(frame.schema[keys[k]]))]
     if not lists:
         return None
     ids = next((keys[k] for k in DIALOGUE_IDS if k in keys and frame.schema[keys[k]] in (pl.String, pl.Int64)), None)
     titles = [str(v) for v in frame.get_column(ids).to_list()] if ids else [f"dialogue {n}" for n in
                                                                             range(1, frame.height + 1)]
-    dialogues = [[t.strip() for t in turns or [] if t and t.strip()] for turns in frame.get_column(lists[0]).to_list()]
-    # DailyDialog's turns are tokenised ("Say , Jim , how about it ?"): where most are, their spaces go
-    tokenised = [t for turns in dialogues[:200] for t in turns if _TOKENISED_END.search(t)]
-    if len(tokenised) * 2 > sum(len(turns) for turns in dialogues[:200]):
-        dialogues = [[detokenise(t) for t in turns] for turns in dialogues]
+    fields = _turn_fields(frame.schema[lists[0]])
+    dialogues: list[list[tuple[str, str]]]
+    if fields is not None:
+        who, said = fields
+        dialogues = [[(str(t.get(who) or "").strip() or "(no name)", str(t.get(said) or "").strip())
+                      for t in turns or [] if t and str(t.get(said) or "").strip()]
+                     for turns in frame.get_column(lists[0]).to_list()]
+    else:
+        named = next((keys[k] for k in DIALOGUE_SPEAKERS if k in keys and frame.schema[keys[k]] == pl.List(pl.String)),
+                     None)
+        speakers = frame.get_column(named).to_list() if named else [None] * frame.height
+        dialogues = []
+        for turns, names in zip(frame.get_column(lists[0]).to_list(), speakers, strict=True):
+            turns = turns or []
+            names = names if names and len(names) == len(turns) else [SPEAKERS[i % 2] for i in range(len(turns))]
+            dialogues.append([(str(n).strip() or "(no name)", t.strip()) for n, t in zip(names, turns, strict=True)
+                              if t and t.strip()])
+        # DailyDialog's turns are tokenised ("Say , Jim , how about it ?"): where most are, their spaces go
+        tokenised = [t for turns in dialogues[:200] for _, t in turns if _TOKENISED_END.search(t)]
+        if len(tokenised) * 2 > sum(len(turns) for turns in dialogues[:200]):
+            dialogues = [[(n, detokenise(t)) for n, t in turns] for turns in dialogues]
     out: dict[str, list[str]] = {"conversation": [], "author": [], "text": []}
-    for title, said in zip(titles, dialogues, strict=True):
-        out["conversation"] += [title] * len(said)
-        out["author"] += [SPEAKERS[i % 2] for i in range(len(said))]
-        out["text"] += said
+    for title, turns in zip(titles, dialogues, strict=True):
+        out["conversation"] += [title] * len(turns)
+        out["author"] += [n for n, _ in turns]
+        out["text"] += [t for _, t in turns]
     return pl.DataFrame(out, schema={name: pl.String for name in out})
 
 
