@@ -12,12 +12,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests._cli import run
 from tests.ingest.test_convokit import write_corpus
 
 from turntoward.api.analysis import analyze_conversations, load_conversations, message_records
 from turntoward.errors import ImportFormatError
 from turntoward.ingest import Source, detect, read_paths
+from turntoward.ingest.cornell_movies import BESIDE
 from turntoward.model import NO_TIMES_START, Conversation
 
 SEP = " +++$+++ "
@@ -171,3 +174,20 @@ def test_analyze_reads_the_corpus_folder(tmp_path, capsys):
     code, stdout, stderr = run(capsys, "analyze", str(folder), "--jsonl", str(out))
     assert code == 0, stdout + stderr
     assert len(out.read_text(encoding="utf-8").splitlines()) == 7
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(st.characters(codec="utf-8", exclude_characters="\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"),
+               max_size=80), st.sampled_from(["movie_lines.txt", *BESIDE[:2]]))
+def test_any_line_in_any_of_the_files_either_parses_or_raises_a_format_error(line: str, name: str) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        corpus = write_film(Path(folder) / "corpus", encoding="utf-8")
+        with (corpus / name).open("a", encoding="utf-8") as fh:
+            fh.write(line + "\n")
+        try:
+            chats = imported(corpus)
+        except ImportFormatError:
+            return
+        assert all(m.text for c in chats for m in c.messages)

@@ -9,6 +9,9 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.ingest._json_fuzz import damaged
 
 from turntoward.errors import ImportFormatError
 from turntoward.ingest import Source, detect, read_paths
@@ -99,3 +102,37 @@ def test_a_json_dialogue_without_its_reply_names_where(tmp_path):
                     encoding="utf-8")
     with pytest.raises(ImportFormatError, match=r"train\[0\]\.utterances\[0\]\.candidates"):
         imported(path)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(st.characters(codec="utf-8", exclude_characters="\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"),
+               max_size=80))
+def test_any_line_either_parses_or_raises_a_format_error(line: str) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "train_self_original.txt"
+        path.write_text(PARLAI + line + "\n", encoding="utf-8")
+        try:
+            chats = imported(path)
+        except ImportFormatError:
+            return
+        assert chats and all(m.text for c in chats for m in c.messages)
+
+
+DOC = {"train": [{"personality": ["i bake bread ."], "utterances": [
+    {"history": ["hi !"], "candidates": ["no", "hello ! do you bake ?"]}]}]}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(damaged(DOC))
+def test_any_damaged_json_either_parses_or_raises_a_format_error(document: object) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "personachat_self_original.json"
+        path.write_text(json.dumps(document), encoding="utf-8")
+        try:
+            imported(path)
+        except ImportFormatError:
+            return

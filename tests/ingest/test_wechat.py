@@ -11,6 +11,9 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.ingest._json_fuzz import damaged
 
 from turntoward.errors import ImportFormatError
 from turntoward.ingest import Source, detect, read_paths
@@ -174,3 +177,47 @@ def test_a_log_of_name_and_words_on_the_time_line_is_not_taken_for_the_text_expo
     path.write_text("2010-10-20 14:34:33 Sam Reyes: hey, are we still on for friday?\nI can bring the tent\n"
                     "2010-10-20 15:02:10 Alex Kim: yes! can't wait\n", encoding="utf-8")
     assert getattr(detect(Source(path.name, path=path)), "name", None) != "wechat"
+
+
+LINE_TEXT = st.text(st.characters(codec="utf-8", exclude_characters="\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"),
+                    max_size=80)
+
+
+@settings(max_examples=150, deadline=None)
+@given(LINE_TEXT, st.sampled_from(["new.csv", "old.csv", "txt", "chatlog.csv"]))
+def test_any_line_either_parses_or_raises_a_format_error(line: str, shape: str) -> None:
+    import tempfile
+
+    base = {"new.csv": NEW_CSV, "old.csv": OLD_CSV, "txt": TXT,
+            "chatlog.csv": "Time,SenderName,Sender,TalkerName,Talker,Content\n"
+                           "2025-03-02 09:00:05,小红,wxid_red,小红,wxid_red,早\n"}[shape]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / ("小红.txt" if shape == "txt" else "小红.csv")
+        path.write_text(base + line + "\n", encoding="utf-8")
+        try:
+            chats = imported(path)
+        except ImportFormatError:
+            return
+        assert chats and all(c.messages or c.system_events for c in chats)
+
+
+CHATLOG_JSON = [
+    {"seq": 1, "time": "2025-03-02T09:00:05+08:00", "talker": "wxid_red", "talkerName": "小红", "isChatRoom": False,
+     "sender": "wxid_red", "senderName": "小红", "isSelf": False, "type": 1, "subType": 0, "content": "早"},
+    {"seq": 2, "time": "2025-03-02T09:01:40+08:00", "talker": "wxid_red", "talkerName": "小红", "isChatRoom": False,
+     "sender": "wxid_ming", "senderName": "阿明", "isSelf": True, "type": 3, "subType": 0, "content": ""},
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(damaged(CHATLOG_JSON))
+def test_any_damaged_chatlog_json_either_parses_or_raises_a_format_error(document: object) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "messages.json"
+        path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+        try:
+            imported(path)
+        except ImportFormatError:
+            return

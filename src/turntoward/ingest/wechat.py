@@ -334,15 +334,16 @@ def _chatlog_json(source: Source, options: ImportOptions) -> Iterator[Conversati
         ts = _stamp(entry.get("time"))
         if ts is None:
             doc.fail(f"{at}.time", "when it was sent (an ISO date-time or a Unix time)", entry.get("time"))
-        talker = str(entry.get("talker") or "")
-        name = str(entry.get("talkerName") or talker)
-        who = str(entry.get("senderName") or entry.get("sender") or "")
+        talker, name, sender, who = (doc.optional_str(entry, key, at) or "" for key in
+                                     ("talker", "talkerName", "sender", "senderName"))
+        name, who = name or talker, who or sender
         kind_number = entry.get("type", 1)
-        content = entry.get("content")
-        text = _words(content) if isinstance(content, str) else ""
+        if not isinstance(kind_number, int) or isinstance(kind_number, bool):
+            doc.fail(f"{at}.type", "the message's type (a number: 1 words, 3 photo, …)", kind_number)
+        text = _words(doc.optional_str(entry, "content", at) or "")
         if kind_number in _NOTICE_TYPES:
             row = _Row(k, ts, "", text, MessageKind.SYSTEM)
-        elif isinstance(kind_number, int) and kind_number in _MEDIA_TYPES:
+        elif kind_number in _MEDIA_TYPES:
             row = _Row(k, ts, who, text or _MEDIA_TYPES[kind_number], MessageKind.MEDIA, entry.get("isSelf") is True)
         else:
             row = _Row(k, ts, who, text, MessageKind.TEXT, entry.get("isSelf") is True)
