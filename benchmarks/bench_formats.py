@@ -24,7 +24,7 @@ DATA = ROOT / "benchmarks" / "data"
 SIZES = (10_000, 100_000)
 FORMATS = ("discord_html", "discord_txt", "messenger_html", "line", "google_chat", "skype", "snapchat", "qq", "element",
            "slack", "signal_backup", "google_voice", "twitter_dm", "instagram_legacy", "messenger_legacy", "groupme",
-           "convokit", "cornell_movies")
+           "convokit", "cornell_movies", "irc")
 
 CHILD = r"""
 import json, resource, sys, time
@@ -52,7 +52,7 @@ def export(fmt: str, count: int) -> Path:
                        "signal_backup": "main.jsonl", "google_voice": "Calls",
                        "twitter_dm": "direct-messages.js", "instagram_legacy": "messages.json",
                        "messenger_legacy": "messages.htm", "groupme": "71204388", "convokit": "corpus",
-                       "cornell_movies": "cornell movie-dialogs corpus"}[fmt]
+                       "cornell_movies": "cornell movie-dialogs corpus", "irc": "#jonah.log"}[fmt]
     if target.exists():
         return target
     folder.mkdir(parents=True, exist_ok=True)
@@ -119,6 +119,9 @@ def export(fmt: str, count: int) -> Path:
         target.mkdir(parents=True, exist_ok=True)
         for name, text in render_convokit(records, title="Jonah").items():
             (target / name).write_text(text, encoding="utf-8")
+    elif fmt == "irc":
+        from tests.exporters.irc import render_irc
+        target.write_text(render_irc(records), encoding="utf-8")
     elif fmt == "cornell_movies":
         from tests.exporters.cornell_movies import render_cornell_movies
         target.mkdir(parents=True, exist_ok=True)

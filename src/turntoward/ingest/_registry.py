@@ -84,6 +84,7 @@ _BUILTIN = (
     "groupme",
     "qq",
     "wechat",
+    "irc",
     "element",
     "element_txt",
     "element_html",
