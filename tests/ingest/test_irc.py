@@ -232,3 +232,12 @@ def test_any_line_either_parses_or_raises_a_format_error(line, render):
         except ImportFormatError:
             return
         assert chats and chats[0].messages
+
+
+def test_an_irc_log_dated_as_whatsapp_dates_its_lines_is_not_read_as_a_chat_of_notices(tmp_path):
+    from turntoward.errors import UnknownFormatError
+
+    path = tmp_path / "hikers.txt"  # WhatsApp's importer, asked, refuses it rather than keep no message
+    path.write_text(quassel(), encoding="utf-8")
+    with pytest.raises(UnknownFormatError, match="no line names who wrote it"):
+        list(read_paths([path], fmt="whatsapp"))

@@ -38,7 +38,7 @@ from functools import cache
 from operator import add
 from pathlib import PurePosixPath
 
-from turntoward.errors import ImportFormatError
+from turntoward.errors import ImportFormatError, UnknownFormatError
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source, decode_text
 from turntoward.ingest._whatsapp_dates import (
@@ -58,6 +58,8 @@ from turntoward.ingest._whatsapp_markers import Markers, load_markers
 from turntoward.model import Conversation, Message, MessageKind, SystemEvent
 
 EXPECTED_HEADER = "a WhatsApp message line like '12/03/2024, 21:04 - Name: text'"
+NOTICES_ALONE = 3
+"""A file of this many app notices and no message is not a WhatsApp chat (`_parse`)."""
 BLOCK_BYTES = 4 << 20  # big enough to amortise the per-block work, small enough to bound memory
 # Direction marks WhatsApp and phones wrap around names (phone numbers, right-to-left names).
 NAME_MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -152,9 +154,16 @@ def _parse(data: bytes, source: str, title: str, date_order: str | None) -> Conv
         raise ImportFormatError(source, EXPECTED_HEADER, line=1, found="an empty file" if not data else "blank lines")
     _check_not_cut_off(source, data, reader.dialect)
     try:
-        return reader.conversation(date_order)
+        conversation = reader.conversation(date_order)
     except ValueError as exc:
         raise _bad_header(source, data, reader.dialect, str(exc)) from None
+    if not conversation.messages and len(conversation.system_events) >= NOTICES_ALONE:
+        # Lines dated as WhatsApp dates them, none with a "Name:" after the time: another app's log
+        # ("[2024-02-01 21:04:12] <alice> hi") read as notices would be a chat that lost every message.
+        first = conversation.system_events[0].text.partition("\n")[0]
+        raise UnknownFormatError(source, EXPECTED_HEADER + ": here no line names who wrote it", line=1,
+                                 found=first)
+    return conversation
 
 
 # Each byte 0x80-0xFF as Windows-1252 shows it, back to that byte (the five bytes Windows-1252
