@@ -191,3 +191,10 @@ def test_any_line_in_any_of_the_files_either_parses_or_raises_a_format_error(lin
         except ImportFormatError:
             return
         assert all(m.text for c in chats for m in c.messages)
+
+
+def test_a_line_id_that_is_not_a_number_keeps_its_place_before_the_numbered_ones(tmp_path):
+    lines = [("L2", "u1", "m0", "TEDDY", "Second."), ("L\u00b2", "u0", "m0", "MARGO", "Odd one."),
+             ("L1", "u0", "m0", "MARGO", "First.")]
+    [chat] = imported(write_film(tmp_path / "corpus", exchanges=False, titles=False, lines=lines))
+    assert [m.text for m in chat.messages] == ["Odd one.", "First.", "Second."]

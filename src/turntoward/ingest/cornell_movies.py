@@ -152,7 +152,7 @@ def _films(lines: dict[str, _Line]) -> list[tuple[str, list[_Line]]]:
 
 def _number(line_id: str) -> tuple[int, str]:
     digits = line_id[1:]
-    return (int(digits), "") if digits.isdigit() else (0, line_id)
+    return (int(digits), "") if digits.isascii() and digits.isdigit() else (0, line_id)
 
 
 def _titles(source: Source) -> dict[str, str]:

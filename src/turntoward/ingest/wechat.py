@@ -178,7 +178,7 @@ def _stamp(value: object) -> datetime | None:
             return datetime.strptime(text, "%Y-%m-%d %H:%M:%S")
         except ValueError:
             pass
-        if text.isdigit():
+        if text.isascii() and text.isdigit():  # not "²", which isdigit() also takes
             return iso_or_epoch(int(text))
         try:  # chatlog's ISO times with the offset of where they were read: the clock as written
             return datetime.fromisoformat(text).replace(tzinfo=None)
@@ -194,7 +194,8 @@ def _words(text: str) -> str:
 
 def _new_csv(source: Source, reader: csv.DictReader[str]) -> list[_Row]:
     rows = []
-    for line, row in enumerate(reader, 2):
+    for row in reader:
+        line = reader.line_num  # where the row ends: its words may run over several lines
         ts = _time(source, line, row.get("时间"), "时间")
         kind_name = (row.get("类型") or "").strip()
         text = _words(row.get("内容") or "")
@@ -209,9 +210,10 @@ def _new_csv(source: Source, reader: csv.DictReader[str]) -> list[_Row]:
 
 def _old_csv(source: Source, reader: csv.DictReader[str]) -> list[_Row]:
     rows = []
-    for line, row in enumerate(reader, 2):
+    for row in reader:
+        line = reader.line_num  # where the row ends: its words may run over several lines
         raw_type = (row.get("Type") or "1").strip()
-        if not raw_type.isdigit():
+        if not (raw_type.isascii() and raw_type.isdigit()):
             raise _fail(source, line, "a message type number in Type (1 words, 3 photo, …)", raw_type)
         kind_number, sub = int(raw_type), (row.get("SubType") or "").strip()
         stamp = row.get("StrTime") or ""
@@ -312,7 +314,8 @@ def _conversation(source: Source, rows: list[_Row], title: str, chat_id: str, op
 
 def _chatlog_csv(source: Source, reader: csv.DictReader[str], options: ImportOptions) -> Iterator[Conversation]:
     chats: dict[str, tuple[str, list[_Row]]] = {}
-    for line, row in enumerate(reader, 2):
+    for row in reader:
+        line = reader.line_num  # where the row ends: its words may run over several lines
         ts = _time(source, line, row.get("Time"), "Time")
         talker = (row.get("Talker") or "").strip()
         name = (row.get("TalkerName") or "").strip() or talker
