@@ -241,3 +241,12 @@ def test_an_irc_log_dated_as_whatsapp_dates_its_lines_is_not_read_as_a_chat_of_n
     path.write_text(quassel(), encoding="utf-8")
     with pytest.raises(UnknownFormatError, match="no line names who wrote it"):
         list(read_paths([path], fmt="whatsapp"))
+
+
+def test_day_files_named_by_their_date_alone_take_their_channel_from_their_folder(tmp_path):
+    folder = tmp_path / "libera" / "#hikers"  # ZNC's newer layout
+    folder.mkdir(parents=True)
+    (folder / "2024-02-01.log").write_text(znc("2024-02-01"), encoding="utf-8")
+    (folder / "2024-02-02.log").write_text(znc("2024-02-02"), encoding="utf-8")
+    [chat] = imported(tmp_path / "libera")
+    assert (chat.title, said(chat)) == ("#hikers", EXPECTED)

@@ -293,14 +293,19 @@ def _date_of_name(source: Source) -> date | None:
 
 def _title(source: Source) -> str:
     """The channel a log is of, from its file's name (``#python.log``, ``irc.libera.#python.weechatlog``,
-    ``#python_20240201.log``), else the file's name."""
+    ``#python_20240201.log``) or, for a file named by its date alone, its folder's; else the file's name."""
     stem = PurePosixPath(source.filename).stem
     channel = _CHANNEL.search(stem)
     if channel:
         day = _DAY_LOG.fullmatch(channel.group(0) + ".log")
         return day.group("channel") if day and day.group("channel") else channel.group(0)
     day = _DAY_LOG.fullmatch(source.filename)
-    return day.group("channel") if day and day.group("channel") else stem
+    if day and day.group("channel"):
+        return day.group("channel")
+    if day:  # ZNC's newer layout, <network>/<#channel>/2024-02-01.log: the folder is the channel
+        folder = PurePosixPath(source.name.replace("\\", "/").split("!")[-1]).parent.name
+        return folder or stem
+    return stem
 
 
 def _is_day_log(name: str) -> bool:
