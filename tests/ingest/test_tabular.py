@@ -604,3 +604,20 @@ def test_a_corpus_of_tv_lines_with_places_in_the_video_is_read_without_times(tmp
     assert first.messages[1].ts - first.messages[0].ts == datetime(2000, 1, 1, 0, 1) - datetime(2000, 1, 1)
     with pytest.raises(ImportFormatError, match="StartTime"):  # mapped by the user, it is read as times
         list(read_paths([path], ImportOptions(column_map={"ts": "StartTime"})))
+
+
+def test_a_table_naming_the_contact_on_every_row_gives_the_sent_rows_to_the_user(tmp_path: Path) -> None:
+    # A phone's texts as a table: the contact on every row, the direction beside it.
+    path = tmp_path / "texts.csv"
+    path.write_text("Name,Type,Date,Message\nSam,Incoming,2024-05-01 18:00,are you home yet?\n"
+                    "Sam,Outgoing,2024-05-01 18:04,10 min! want anything from the shop?\n"
+                    "Sam,Incoming,2024-05-01 18:05,ice cream pls\n", encoding="utf-8")
+    [chat] = parse(path)
+    assert [m.author for m in chat.messages] == ["Sam", "Me", "Sam"] and chat.me == "Me"
+    [named] = parse(path, me="Ana")
+    assert [m.author for m in named.messages] == ["Sam", "Ana", "Sam"]
+    both = tmp_path / "both.csv"  # a writer's name on each row: the direction changes nothing
+    both.write_text("Name,Type,Date,Message\nSam,Incoming,2024-05-01 18:00,home yet?\n"
+                    "Ana,Outgoing,2024-05-01 18:04,10 min!\n", encoding="utf-8")
+    [chat] = parse(both)
+    assert [m.author for m in chat.messages] == ["Sam", "Ana"]

@@ -582,6 +582,7 @@ def _conversations(source: Source, frame: pl.DataFrame, columns: dict[str, str],
     times = read_times(list(column("ts")), list(column("time")) if "time" in columns else None,
                        options.date_order) if timed else []
     mine = _from_me(frame, columns, mapped="from_me" in options.column_map)
+    naming_contact = _names_the_contact(column("author"), column("conversation"), mine)
     markers = load_markers()
     # Absent columns repeat None forever, so zip stops with the real ones.
     fields = ("author", "text", "conversation", "kind", "reply_to", "id", "attachments")
@@ -609,6 +610,8 @@ def _conversations(source: Source, frame: pl.DataFrame, columns: dict[str, str],
                 kind = MessageKind.DELETED
         if not author and raw_kind is None and _LEFT_OR_JOINED.fullmatch(words):
             kind = MessageKind.SYSTEM  # "Sam left the conversation." with nobody as its author (LinkedIn's export)
+        if mine is not None and mine[row] and chat in naming_contact and kind is not MessageKind.SYSTEM:
+            author = group.me = options.me or ME  # the author column names the contact on every row
         if not author and kind is not MessageKind.SYSTEM:
             if mine is not None and mine[row]:
                 author = group.me = options.me or ME
@@ -666,6 +669,21 @@ def _from_me(frame: pl.DataFrame, columns: dict[str, str], *, mapped: bool) -> l
                 raise _BadRow(row, columns["from_me"], "a direction (Outgoing or Incoming, true or false)", value)
             return None
     return [v in _MINE for v in values]
+
+
+def _names_the_contact(authors: Iterable[Any], chats: Iterable[Any], mine: list[bool] | None) -> set[str]:
+    """The conversations whose author column holds one name on every row, the user's sent rows
+    among them (a phone's table of texts: ``Contact, Type, Date, Body``): that name is the contact's,
+    and the rows a direction column marks as sent are the user's."""
+    if mine is None:
+        return set()
+    seen: dict[str, tuple[set[str], set[bool]]] = {}
+    for author, chat, sent in zip(authors, chats, mine, strict=False):
+        names, directions = seen.setdefault(_text(chat), (set(), set()))
+        names.add(_text(author).strip(AUTHOR_MARKS))
+        directions.add(sent)
+    return {chat for chat, (names, directions) in seen.items()
+            if directions == {True, False} and len(names) == 1 and "" not in names}
 
 
 def _clock_reads(value: object) -> bool:
