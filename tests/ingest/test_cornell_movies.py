@@ -198,3 +198,29 @@ def test_a_line_id_that_is_not_a_number_keeps_its_place_before_the_numbered_ones
              ("L1", "u0", "m0", "MARGO", "First.")]
     [chat] = imported(write_film(tmp_path / "corpus", exchanges=False, titles=False, lines=lines))
     assert [m.text for m in chat.messages] == ["Odd one.", "First.", "Second."]
+
+
+def test_kaggles_tab_separated_copy_reads_as_the_published_files(tmp_path):
+    published = imported(write_film(tmp_path / "published"))
+    folder = tmp_path / "kaggle"
+    folder.mkdir()
+
+    def row(fields: tuple[str, ...]) -> str:
+        line = "\t".join(fields)
+        return f'"{line.replace(chr(34), chr(34) * 2)}"' if '"' in line else line
+
+    (folder / "movie_lines.tsv").write_text("".join(row(f) + "\n" for f in LINES), encoding="utf-8")
+    (folder / "movie_conversations.tsv").write_text("".join(
+        f"{a}\t{b}\t{film}\t[{' '.join(repr(i) for i in ids)}]\n" for a, b, film, ids in EXCHANGES), encoding="utf-8")
+    (folder / "movie_titles_metadata.tsv").write_text("".join(
+        f"{film}\t{title}\t{year}\t7.10\t1204\t['drama']\n" for film, title, year in TITLES), encoding="utf-8")
+    kaggle = imported(folder)
+    assert [(c.chat_id, c.title, said(c)) for c in kaggle] == [(c.chat_id, c.title, said(c)) for c in published]
+    quoted = folder / "movie_lines.tsv"
+    quoted.write_text('"L1\tu0\tm9\tANA\tShe said ""no"" twice."\nL2\tu1\tm9\tBO\tWhy?\n'
+                      '"L3\tu0\tm9\tANA\tBefore you even ""hello you ask me that?\n', encoding="utf-8")  # never closed
+    (folder / "movie_conversations.tsv").unlink()
+    [chat] = imported(quoted)
+    assert said(chat) == [("ANA", 'She said "no" twice.'), ("BO", "Why?"),
+                          ("ANA", 'Before you even "hello you ask me that?')]
+    assert [c.title for c in imported(folder / "movie_titles_metadata.tsv")] == ["m9"]

@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from turntoward.errors import ImportFormatError, UnknownFormatError
 from turntoward.ingest._registry import ImportOptions, register
@@ -42,13 +43,19 @@ CONVERSATIONS = "movie_conversations.txt"
 TITLES = "movie_titles_metadata.txt"
 BESIDE = (CONVERSATIONS, TITLES, "movie_characters_metadata.txt")
 SEPARATOR = " +++$+++ "
+TAB = "\t"
+"""The separator of the copy on Kaggle (``movie_lines.tsv``, …): tabs, a line holding quotes wrapped
+in quotes as CSV wraps it, the lists of line ids without commas (``['L194' 'L195']``)."""
 _LINE = re.compile(rb"\A(?:\xef\xbb\xbf)?L\d+ \+\+\+\$\+\+\+ [^\n]*? \+\+\+\$\+\+\+ [^\n]*? \+\+\+\$\+\+\+ "
                    rb"[^\n]* \+\+\+\$\+\+\+ ")
-_OTHER = re.compile(rb"\A(?:\xef\xbb\xbf)?[^\s+]+ \+\+\+\$\+\+\+ ")
+_TSV_LINE = re.compile(rb"\A(?:\xef\xbb\xbf)?\"?L\d+\tu\d+\tm\d+\t[^\t\n]*\t")
+_OTHER = re.compile(rb"\A(?:\xef\xbb\xbf)?[^\s+]+(?: \+\+\+\$\+\+\+ |\t)")
 _LINE_IDS = re.compile(r"""['"]([^'"]+)['"]""")
 _MARKS = re.compile(r"</?[ibu]>", re.IGNORECASE)
-_EXPECTED_LINE = "a line of the film: its id, character id, film id, character's name and words, separated by +++$+++"
-_EXPECTED_EXCHANGE = "an exchange: two character ids, a film id and the list of its line ids, separated by +++$+++"
+_EXPECTED_LINE = ("a line of the film: its id, character id, film id, character's name and words, separated by "
+                  "+++$+++ (or tabs)")
+_EXPECTED_EXCHANGE = ("an exchange: two character ids, a film id and the list of its line ids, separated by +++$+++ "
+                      "(or tabs)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,23 +75,25 @@ class CornellMoviesImporter:
                    "movie_conversations.txt): film dialogue, no times")
 
     def sniff(self, source: Source, head: bytes) -> float:
-        if _LINE.match(head):
+        if _LINE.match(head) or _TSV_LINE.match(head):
             return 0.95
         # The files beside it read through it when named; in a folder the lines file reads them.
-        if source.named and source.filename.lower() in BESIDE and _OTHER.match(head):
+        if source.named and _beside_name(source.filename) in BESIDE and _OTHER.match(head):
             return 0.9
         return 0.0
 
     def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
-        if not _LINE.match(source.head()):
-            lines_file = source.sibling(LINES)
+        suffix = PurePosixPath(source.filename).suffix.lower() or ".txt"
+        if not (_LINE.match(source.head()) or _TSV_LINE.match(source.head())):
+            wanted = _named(LINES, suffix)
+            lines_file = source.sibling(wanted)
             if lines_file is None:
-                raise ImportFormatError(source.name, f"{LINES} beside it (the film lines that it lists)",
-                                        found=f"no {LINES} in its folder")
+                raise ImportFormatError(source.name, f"{wanted} beside it (the film lines that it lists)",
+                                        found=f"no {wanted} in its folder")
             source = lines_file
         lines = _lines(source)
-        titles = _titles(source)
-        exchanges = _exchanges(source, lines)
+        titles = _titles(source, suffix)
+        exchanges = _exchanges(source, lines, suffix)
         if not exchanges:  # no exchange file, or none of its exchanges in this sample of the lines
             exchanges = _films(lines)
         for key, said in exchanges:
@@ -107,34 +116,59 @@ def _text(source: Source) -> str:
         return data.decode("latin-1")
 
 
-def _fields(text: str) -> Iterator[tuple[int, list[str]]]:
+def _named(name: str, suffix: str) -> str:
+    """A file of the corpus as this copy names it (``movie_conversations.tsv`` beside ``.tsv`` lines)."""
+    return str(PurePosixPath(name).with_suffix(suffix))
+
+
+def _beside_name(filename: str) -> str:
+    """`filename` as the published corpus names it (``movie_conversations.tsv``: its ``.txt``)."""
+    path = PurePosixPath(filename.lower())
+    return str(path.with_suffix(".txt")) if path.suffix == ".tsv" else str(path)
+
+
+def _fields(text: str) -> Iterator[tuple[int, list[str], str]]:
+    """Each line's fields: separated by `` +++$+++ `` as published, or by tabs in Kaggle's copy (a
+    line holding quotes wrapped in quotes there, each quote doubled; on one real line of that copy
+    the closing quote is missing)."""
+    tabbed: bool | None = None
     for number, raw in enumerate(text.splitlines(), 1):
-        if raw.strip():
-            yield number, raw.rstrip("\r").split(SEPARATOR)
+        line = raw.rstrip("\r")
+        if not line.strip():
+            continue
+        if tabbed is None:
+            tabbed = SEPARATOR not in line and TAB in line
+        if tabbed:
+            if line.startswith('"'):  # quoted as CSV quotes it; a real one never closes its quote
+                line = line[1:-1] if len(line) > 1 and line.endswith('"') else line[1:]
+                line = line.replace('""', '"')
+            yield number, line.split(TAB), TAB
+        else:
+            yield number, line.split(SEPARATOR), SEPARATOR
 
 
 def _lines(source: Source) -> dict[str, _Line]:
     out: dict[str, _Line] = {}
-    for number, fields in _fields(_text(source)):
+    for number, fields, sep in _fields(_text(source)):
         if len(fields) < 5 or not fields[0].startswith("L"):
             error = UnknownFormatError if not out else ImportFormatError
-            raise error(source.name, _EXPECTED_LINE, line=number, found=SEPARATOR.join(fields).strip())
+            raise error(source.name, _EXPECTED_LINE, line=number, found=sep.join(fields).strip())
         line_id, character, film, name = (f.strip() for f in fields[:4])
-        words = _MARKS.sub("", SEPARATOR.join(fields[4:])).strip()  # the words may hold the separator
+        words = _MARKS.sub("", sep.join(fields[4:])).strip()  # the words may hold the separator
         out[line_id] = _Line(line_id, character, film, name or character, words)
     return out
 
 
-def _exchanges(source: Source, lines: dict[str, _Line]) -> list[tuple[str, list[_Line]]]:
+def _exchanges(source: Source, lines: dict[str, _Line], suffix: str) -> list[tuple[str, list[_Line]]]:
     """The exchanges ``movie_conversations.txt`` lists, each as its lines found in `lines`."""
-    found = source.sibling(CONVERSATIONS)
+    found = source.sibling(_named(CONVERSATIONS, suffix))
     if found is None:
         return []
     out = []
-    for number, fields in _fields(_text(found)):
+    for number, fields, sep in _fields(_text(found)):
         ids = _LINE_IDS.findall(fields[-1])
         if len(fields) < 4 or not ids:
-            raise ImportFormatError(found.name, _EXPECTED_EXCHANGE, line=number, found=SEPARATOR.join(fields).strip())
+            raise ImportFormatError(found.name, _EXPECTED_EXCHANGE, line=number, found=sep.join(fields).strip())
         said = [lines[i] for i in ids if i in lines and lines[i].text]
         if said:
             out.append((ids[0], said))
@@ -155,13 +189,13 @@ def _number(line_id: str) -> tuple[int, str]:
     return (int(digits), "") if digits.isascii() and digits.isdigit() else (0, line_id)
 
 
-def _titles(source: Source) -> dict[str, str]:
+def _titles(source: Source, suffix: str) -> dict[str, str]:
     """Each film's title from ``movie_titles_metadata.txt`` ({} where there is none)."""
-    found = source.sibling(TITLES)
+    found = source.sibling(_named(TITLES, suffix))
     if found is None:
         return {}
     out = {}
-    for _, fields in _fields(_text(found)):
+    for _, fields, _sep in _fields(_text(found)):
         if len(fields) >= 2 and fields[1].strip():
             out[fields[0].strip()] = fields[1].strip()
     return out
