@@ -236,3 +236,20 @@ def test_the_installed_command_reports_errors_without_a_traceback(tmp_path: Path
     assert result.stderr.strip().splitlines() == [
         f"error: {missing}: expected an existing file or folder, found 'no such file'"
     ]
+
+
+def test_a_list_of_hundreds_of_chats_prints_a_plain_row_each(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = tmp_path / "dialogues.jsonl"  # a research corpus: a dialogue a row, long ids for titles
+    corpus.write_text("".join(json.dumps({"dialogue_id": f"weekend-plans-between-two-old-friends-number-{k:03d}",
+                                          "turns": ["are you free saturday?", "yes, all afternoon"]}) + "\n"
+                              for k in range(260)), encoding="utf-8")
+    run(capsys, "import", str(corpus))
+
+    code, out, _ = run(capsys, "conversations")
+
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 261  # the header, then one line a chat: no cell wrapped
+    assert lines[0].split() == ["id", "title", "format", "relationship", "messages", "people", "from", "to"]
+    assert lines[260].split()[:3] == ["260", "weekend-plans-between-two-old-friends-n…", "tabular"]
