@@ -131,7 +131,9 @@ class IrcImporter:
             found_title, found = _events(log, text)
             title = found_title or title
             events.extend(found)
-        said = [e for e in events if e.nick is not None]
+        # In time order: a client's log of several sessions appends each where it left off, and
+        # a session's clock may have started again earlier (a laptop's clock set right).
+        said = sorted((e for e in events if e.nick is not None), key=lambda e: e.ts)
         if not said:
             raise ImportFormatError(source.name, EXPECTED, found="no messages")
         messages = [Message(k, e.ts, e.nick or "", e.words, MessageKind.TEXT) for k, e in enumerate(said)]
