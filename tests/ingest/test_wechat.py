@@ -221,3 +221,51 @@ def test_any_damaged_chatlog_json_either_parses_or_raises_a_format_error(documen
             imported(path)
         except ImportFormatError:
             return
+
+
+def test_the_json_beside_wechatmsgs_html_page_is_read_and_the_page_reads_through_it(tmp_path):
+    folder = tmp_path / "小红(wxid_red)"
+    folder.mkdir()
+    messages = [
+        {"type": "1", "is_send": False, "timestamp": 1706792652, "server_id": "1", "display_name": "小红",
+         "avatar_src": "", "xml_dict": {}, "text": "下班了吗"},
+        {"type": "1", "is_send": True, "timestamp": 1706792980, "server_id": "2", "display_name": "阿明",
+         "avatar_src": "", "xml_dict": {}, "text": "刚到家"},
+        {"type": "3", "is_send": False, "timestamp": 1706793003, "server_id": "3", "display_name": "小红",
+         "avatar_src": "", "xml_dict": {"msg": {"img": {}}}},
+        {"type": "244813135921", "is_send": True, "timestamp": 1706793175, "server_id": "4", "display_name": "阿明",
+         "avatar_src": "", "xml_dict": {}, "text": "好看！", "quote_server_id": "3", "quote_text": "小红: 【图片】"},
+        {"type": "266287972401", "is_send": False, "timestamp": 1706793191, "server_id": "5", "display_name": "小红",
+         "avatar_src": "", "xml_dict": {}},
+    ]
+    (folder / "小红.html").write_text("<!DOCTYPE html>\n<html><head><title>小红</title></head></html>\n",
+                                      encoding="utf-8")
+    (folder / "小红.html.json").write_text(json.dumps(messages, ensure_ascii=False, indent=4), encoding="utf-8")
+    [chat] = imported(folder)
+    assert (chat.title, chat.chat_id, chat.me) == ("小红", "wxid_red", "阿明")
+    assert [(m.author, m.text, m.kind.value) for m in chat.messages] == [
+        ("小红", "下班了吗", "text"), ("阿明", "刚到家", "text"), ("小红", "[图片]", "media"),
+        ("阿明", "好看！", "text")]
+    assert len(chat.system_events) == 1
+    [page] = imported(folder / "小红.html")
+    assert [m.text for m in page.messages] == [m.text for m in chat.messages]
+
+
+HTML_JSON = [
+    {"type": "1", "is_send": False, "timestamp": 1706792652, "display_name": "小红", "xml_dict": {}, "text": "在吗"},
+    {"type": "3", "is_send": True, "timestamp": 1706792980, "display_name": "阿明", "xml_dict": {"msg": {}}},
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(damaged(HTML_JSON))
+def test_any_damaged_wechatmsg_json_either_parses_or_raises_a_format_error(document: object) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "小红.html.json"
+        path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+        try:
+            imported(path)
+        except ImportFormatError:
+            return

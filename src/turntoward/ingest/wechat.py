@@ -72,6 +72,14 @@ _MEDIA_TYPES = {3: "[图片]", 34: "[语音]", 43: "[视频]", 47: "[表情]", 4
                 66: "[名片]", 62: "[视频]"}
 _NOTICE_TYPES = frozenset({50, 10000, 10002})
 _QUOTE_SUBTYPE = 57
+# WeChatMsg's newer type numbers (WeChat 4's, the subtype folded in): media, the quote, notices.
+_NEW_MEDIA_TYPES = {25769803825: "[文件]", 21474836529: "[链接]", 292057776177: "[链接]", 4294967345: "[链接]",
+                    326417514545: "[链接]", 17179869233: "[链接]", 12884901937: "[音乐]", 8594229559345: "[红包]",
+                    8589934592049: "[转账]", 81604378673: "[聊天记录]", 141733920817: "[小程序]",
+                    154618822705: "[小程序]", 219043332145: "[视频号]", 103079215153: "[笔记]"}
+_NEW_QUOTE = 244813135921
+_NEW_NOTICE_TYPES = frozenset({266287972401})  # "pat" (拍一拍)
+_HTML_JSON_KEYS = frozenset({b"is_send", b"timestamp", b"display_name", b"type"})
 # The text export's placeholders: a message of one of these is media; a call is a notice.
 _MEDIA_MARK = re.compile(r"\A【(?:图片|视频|语音|表情包|文件|分享链接|位置分享|音乐分享|小程序|视频号|名片|笔记|"
                          r"红包|转账|合并转发的聊天记录|收藏笔记)[^】]*】")
@@ -108,13 +116,26 @@ class WeChatImporter:
         start = head.removeprefix(_BOM).lstrip()[:2048]
         if start[:1] == b"[" and b'"isSelf"' in start and b'"talker"' in start:
             return 0.9
+        if start[:1] == b"[" and _HTML_JSON_KEYS.issubset(re.findall(rb'"(\w+)"\s*:', start)):
+            return 0.9
+        if source.named and source.filename.lower().endswith(".html") and _html_json(source) is not None:
+            return 0.9  # WeChatMsg's page: its messages are in the JSON written beside it
         if source.filename.lower().endswith(".txt") and _TXT_SNIFF.match(head) and _txt_blocks(head):
             return 0.6
         return 0.0
 
     def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
+        if source.filename.lower().endswith(".html"):
+            beside = _html_json(source)
+            if beside is None:
+                raise ImportFormatError(source.name, f"{source.filename}.json beside it (WeChatMsg writes the "
+                                        "page's messages there)", found="no such file")
+            source = beside
         head = source.head().removeprefix(_BOM).lstrip()
         title, chat_id = _title(source)
+        if head[:1] == b"[" and _HTML_JSON_KEYS.issubset(re.findall(rb'"(\w+)"\s*:', head[:2048])):
+            yield _conversation(source, _html_rows(source), title, chat_id, options)
+            return
         if head[:1] == b"[":
             yield from _chatlog_json(source, options)
             return
@@ -150,11 +171,50 @@ def _txt_blocks(head: bytes) -> bool:
     return heads >= 2
 
 
+def _html_json(source: Source) -> Source | None:
+    """The JSON of messages WeChatMsg writes beside its HTML page (``小红.html.json``), if there."""
+    beside = source.sibling(source.filename + ".json")
+    if beside is None:
+        return None
+    start = beside.head(2048).removeprefix(_BOM).lstrip()
+    return beside if start[:1] == b"[" and _HTML_JSON_KEYS.issubset(re.findall(rb'"(\w+)"\s*:', start)) else None
+
+
+def _html_rows(source: Source) -> list[_Row]:
+    """The messages of WeChatMsg's ``<name>.html.json``: ``type`` (a number, as a string),
+    ``is_send``, ``timestamp`` (Unix seconds), ``display_name``, and ``text`` for words."""
+    doc = JsonDoc(source)
+    rows = []
+    for k, raw in enumerate(doc.items(load_json(source), "$")):
+        at = f"[{k}]"
+        entry = doc.obj(raw, at)
+        stamp = entry.get("timestamp")
+        ts = _stamp(stamp) if isinstance(stamp, int | str) and not isinstance(stamp, bool) else None
+        if ts is None:
+            doc.fail(f"{at}.timestamp", "when it was sent (a Unix time)", stamp)
+        raw_type = entry.get("type")
+        kind_number = int(raw_type) if isinstance(raw_type, str) and raw_type.isascii() and raw_type.isdigit() else (
+            raw_type if isinstance(raw_type, int) and not isinstance(raw_type, bool) else None)
+        if kind_number is None:
+            doc.fail(f"{at}.type", "the message's type (a number)", raw_type)
+        mine = entry.get("is_send") is True
+        who = doc.optional_str(entry, "display_name", at) or ""  # the user's own name on their messages
+        text = _words(doc.optional_str(entry, "text", at) or "")
+        if kind_number in _NOTICE_TYPES or kind_number in _NEW_NOTICE_TYPES:
+            rows.append(_Row(k, ts, "", text, MessageKind.SYSTEM))
+        elif kind_number in _TEXT_TYPES or kind_number == _NEW_QUOTE:
+            rows.append(_Row(k, ts, who, text, MessageKind.TEXT, mine))
+        else:
+            shown = _MEDIA_TYPES.get(kind_number) or _NEW_MEDIA_TYPES.get(kind_number, "[消息]")
+            rows.append(_Row(k, ts, who, text or shown, MessageKind.MEDIA, mine))
+    return rows
+
+
 def _title(source: Source) -> tuple[str, str]:
-    """The chat's name from its file (``小红.csv``) and its id from the folder the tools put it in
-    (``小红(wxid_red)``), else the name."""
+    """The chat's name from its file (``小红.csv``, ``小红.html.json``) and its id from the folder the
+    tools put it in (``小红(wxid_red)``), else the name."""
     path = PurePosixPath(source.name.replace("\\", "/").split("!")[-1])
-    title = path.stem
+    title = path.stem.removesuffix(".html")
     folder = _FOLDER_ID.match(path.parent.name)
     return title, folder.group("id") if folder else title
 
