@@ -19,13 +19,16 @@ common names (`GUESSES`, case-insensitive). The fields:
   author and the words and none for times, is read so without the map, unless another column
   holds times under a name not guessed (an error then names it); found in a folder, it is skipped.
   A named table whose column of times holds none at all (ConvoKit's tables of a corpus without
-  times: ``timestamp`` empty on every row) is read without times too; one empty cell among times is
+  times: ``timestamp`` empty on every row), or whose column of "times" holds places in a video
+  (MELD's ``StartTime``, ``00:16:16,059``), is read without times too; one empty cell among times is
   an error naming its row;
 * ``time``: the clock time, where ``ts`` holds only the date (``Date`` and ``Time`` columns);
 * ``author`` (required; an empty cell is "(no name)", or the user where ``from_me`` says so) and ``text``
-  (``_comma_``, EmpatheticDialogues' way of writing a comma in its words, is read as one);
+  (``_comma_``, EmpatheticDialogues' way of writing a comma in its words, is read as one, and the
+  control characters U+0080-U+009F a Windows-1252 text read as Latin-1 holds as the characters meant);
 * ``from_me``: which rows the exporting user sent (``Outgoing``/``Incoming``, ``true``/``false``,
-  ``1``/``0``): iMessage tables from iMazing leave the sender of the user's own rows empty;
+  ``1``/``0``): iMessage tables from iMazing leave the sender of the user's own rows empty, and a
+  phone's table of texts names the contact on every row: there the sent rows are the user's;
 * ``conversation``: splits the rows into several conversations, titled by its value (one
   conversation titled after the file otherwise);
 * ``kind``: ``text``, ``media``, ``deleted`` or ``system`` (system rows become `SystemEvent`s);
@@ -35,21 +38,25 @@ common names (`GUESSES`, case-insensitive). The fields:
   (``<Media omitted>``, ``This message was deleted``, the encryption notice; every language the
   WhatsApp importer knows) are media, deleted messages and notices here too, as WhatsApp-to-CSV
   converters keep them;
-* ``reply_to``: the ``id`` of the replied-to row when an ``id`` column exists, else the 0-based
-  index of the replied-to message in its conversation (as ``turntoward analyze --jsonl``
-  writes it); a reply to a message outside the file points nowhere.
+* ``reply_to``: the ``id`` of the replied-to row when an ``id`` column exists (Reddit's ``parent_id``,
+  ``t1_k2x9p``, is the id with its type before it), else the 0-based index of the replied-to message
+  in its conversation (as ``turntoward analyze --jsonl`` writes it); a reply to a message outside
+  the file points nowhere. Reddit's ``[deleted]`` and ``[removed]`` are deleted messages.
 
-A research corpus of one dialogue a row, its turns in a list (``dialog``, ``dialogue``, ``turns`` or
-``utterances``, as the Hugging Face copy of DailyDialog writes them in Parquet and JSON Lines) and no
-column of authors, is read one chat a row: the two speakers taking turns as ``A`` and ``B``, titled by
-an id column where there is one (`_dialogue_rows`), a minute a turn, the words put back as written
-where most turns are tokenised (``Say , Jim`` -> ``Say, Jim``).
+A research corpus of one dialogue a row, its turns in a list (``dialog``, ``dialogue``, ``turns``,
+``utterances`` or ``conversations``, as the Hugging Face copy of DailyDialog writes them in Parquet
+and JSON Lines) and no column of authors, is read one chat a row: the two speakers taking turns as
+``A`` and ``B`` (or named by a list beside the turns, SODA's ``speakers``, or by each turn where the
+turns are objects, ESConv's and ShareGPT's), titled by an id column where there is one
+(`_dialogue_rows`), a minute a turn, the words put back as written where most turns are tokenised
+(``Say , Jim`` -> ``Say, Jim``).
 
 A CSV's fields are separated by commas, or by semicolons where its header has more of those
 (spreadsheets in locales with decimal commas, DiscordChatExporter's CSV before 2020).
 
-Column names are compared without regard to case, spaces, ``-`` and ``_`` (``Message Date``,
-``reply-to`` and ``display_name`` are found); author names are stripped of spaces around them.
+Column names are compared without regard to case, spaces, ``-`` and ``_``, camel case read as words
+(``Message Date``, ``reply-to``, ``display_name`` and ``dialogueID`` are found); author names are
+stripped of spaces around them.
 
 Rows keep file order unless the file is not in chronological order; then each conversation
 is sorted by time, keeping file order among equal times.
