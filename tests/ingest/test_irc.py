@@ -211,6 +211,7 @@ def test_other_text_is_not_taken_for_a_log(tmp_path):
                      "[12/03/2024, 21:06:00] Sam: ok\n"),
         ("notes.txt", "21:04 buy milk\n21:05 call <mum>\n21:06 <b>bold</b>\n"),
         ("page.html", "<html>\n<body>\n<p>hi</p>\n</body>\n</html>\n"),
+        ("timetable.txt", "09:00\tMath\tRoom 4\n10:00\tArt\tRoom 2\n11:00\tPE\tGym\n12:00\tLunch\tHall\n"),
     ]:
         path = tmp_path / name
         path.write_text(text, encoding="utf-8")

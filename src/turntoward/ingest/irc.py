@@ -148,20 +148,13 @@ def _shape(line: str) -> str | None:
         return "marker"
     if _UNTIMED_NOTICE.fullmatch(line):
         return "notice"
-    for stamp in _STAMPS:
-        found = stamp.fullmatch(line)
-        if found is None:
-            continue
-        if found.groupdict().get("month") is not None and found.group("month").lower() not in MONTHS:
-            continue
-        body = found.group("body").lstrip(" ")
-        if _SAID.fullmatch(body) or (_ACTION.fullmatch(body) and not _EVENT.match(body[1:].lstrip())) or (
-                "\t" in body and _WEECHAT_SAID.fullmatch(body) and "date" in found.groupdict()):
-            return "said"
-        if _NOTICE.fullmatch(body):
-            return "notice"
+    stamped = _stamped(line)
+    if stamped is None:
         return None
-    return None
+    found, body = stamped
+    if _event(0, NO_TIMES_START, body, weechat="date" in found.groupdict()).nick is not None:
+        return "said"
+    return "notice" if _NOTICE.fullmatch(body.lstrip(" ")) else None
 
 
 def _events(source: Source, text: str) -> tuple[str | None, list[_Event]]:
@@ -216,7 +209,7 @@ def _events(source: Source, text: str) -> tuple[str | None, list[_Event]]:
         if last is not None and not dated and ts + timedelta(hours=12) < last:
             ts += timedelta(days=1)  # past midnight, with no line to say so
         day, last = ts.date(), ts
-        events.append(_event(number, ts, body))
+        events.append(_event(number, ts, body, weechat="date" in found.groupdict()))
     return title, events
 
 
@@ -231,7 +224,10 @@ def _stamped(line: str) -> tuple[re.Match[str], str] | None:
     return None
 
 
-def _event(number: int, ts: datetime, body: str) -> _Event:
+def _event(number: int, ts: datetime, body: str, *, weechat: bool) -> _Event:
+    """The event a line's `body` (what follows its time) is; `weechat`: whether the time is a whole
+    date-time, as WeeChat writes it before its tab, nick, tab and words (a clock alone and two tabs
+    are a table's row, not a log's)."""
     body = body.lstrip(" ")
     said = _SAID.fullmatch(body)
     if said:
@@ -239,9 +235,9 @@ def _event(number: int, ts: datetime, body: str) -> _Event:
     action = _ACTION.fullmatch(body)  # also WeeChat's and HexChat's "*<TAB>alice waves"
     if action and not _EVENT.match(body[1:].lstrip()):
         return _Event(number, ts, action.group("nick"), action.group("words").strip())
-    weechat = _WEECHAT_SAID.fullmatch(body) if "\t" in body else None
-    if weechat and not _NOTICE.fullmatch(body.split("\t", 1)[0]):
-        return _Event(number, ts, weechat.group("nick"), weechat.group("words").strip())
+    tabbed = _WEECHAT_SAID.fullmatch(body) if weechat and "\t" in body else None
+    if tabbed and not _NOTICE.fullmatch(body.split("\t", 1)[0]):
+        return _Event(number, ts, tabbed.group("nick"), tabbed.group("words").strip())
     return _Event(number, ts, None, body.replace("\t", " ").strip())
 
 
