@@ -211,6 +211,8 @@ def test_other_text_is_not_taken_for_a_log(tmp_path):
                      "[12/03/2024, 21:06:00] Sam: ok\n"),
         ("notes.txt", "21:04 buy milk\n21:05 call <mum>\n21:06 <b>bold</b>\n"),
         ("page.html", "<html>\n<body>\n<p>hi</p>\n</body>\n</html>\n"),
+        ("server.log", "[21:04:12] <INFO> starting\n[21:04:13] <INFO> listening on 8080\n[21:04:20] <WARN> slow disk\n"
+                       "[21:05:00] <ERROR> request failed\n"),
         ("timetable.txt", "09:00\tMath\tRoom 4\n10:00\tArt\tRoom 2\n11:00\tPE\tGym\n12:00\tLunch\tHall\n"),
     ]:
         path = tmp_path / name

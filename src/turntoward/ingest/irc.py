@@ -82,6 +82,8 @@ _DAY_LOG = re.compile(r"(?P<channel>.*?)[_.-]?(?P<date>(?:19|20)\d{2}-?\d{2}-?\d
 _NICK_AFTER_TIME = re.compile(r"\d[\]\s]+<[ @+%~&!]?[^\s<>]+>")
 _CHANNEL = re.compile(r"[#&!+][^\s,]+")
 SNIFF_LINES = 60
+LOG_LEVELS = frozenset({"INFO", "WARN", "WARNING", "ERROR", "DEBUG", "TRACE", "FATAL", "CRITICAL", "NOTICE"})
+"""What a program's log puts where a nick would be (``21:04:12 <INFO> started``): no one's words."""
 EXPECTED = "an IRC log: a line an event, its time first, then <nick> and the words, an action or a notice"
 
 
@@ -152,7 +154,8 @@ def _shape(line: str) -> str | None:
     if stamped is None:
         return None
     found, body = stamped
-    if _event(0, NO_TIMES_START, body, weechat="date" in found.groupdict()).nick is not None:
+    nick = _event(0, NO_TIMES_START, body, weechat="date" in found.groupdict()).nick
+    if nick is not None and nick.upper() not in LOG_LEVELS:
         return "said"
     return "notice" if _NOTICE.fullmatch(body.lstrip(" ")) else None
 
