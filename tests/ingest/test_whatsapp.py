@@ -1224,3 +1224,21 @@ def test_an_empty_ios_message_from_someone_not_in_the_contacts_is_theirs(tmp_pat
     ))
     assert [(m.author, m.kind) for m in chat.messages] == [("Ruth", TEXT), ("~\u202fFemke Manuel", MEDIA),
                                                            ("~\u202fFemke Manuel", TEXT)]
+
+
+def test_a_group_exported_before_anyone_wrote_reads_as_its_notices(tmp_path: Path) -> None:
+    text = ("[02/03/2024, 10:00:00] Trip 2024: \u200eMessages and calls are end-to-end encrypted. No one outside of "
+            "this chat, not even WhatsApp, can read or listen to them.\n"
+            "[02/03/2024, 10:00:00] Trip 2024: \u200eAna created group \u201cTrip 2024\u201d\n"
+            "[02/03/2024, 10:00:05] Trip 2024: \u200eAna added you\n")
+    chat = parse_text(tmp_path, text, name="_chat.txt")
+    assert chat.messages == [] and len(chat.system_events) == 3
+
+
+def test_a_log_of_another_app_dated_as_whatsapp_dates_its_lines_is_refused(tmp_path: Path) -> None:
+    from turntoward.errors import UnknownFormatError
+
+    path = tmp_path / "log.txt"
+    path.write_text("".join(f"[2024-02-01 21:04:{k:02d}] --> ana line {k}\n" for k in range(5)), encoding="utf-8")
+    with pytest.raises(UnknownFormatError, match="no line names who wrote it"):
+        list(read_paths([path], fmt="whatsapp"))

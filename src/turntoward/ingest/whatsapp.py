@@ -157,9 +157,12 @@ def _parse(data: bytes, source: str, title: str, date_order: str | None) -> Conv
         conversation = reader.conversation(date_order)
     except ValueError as exc:
         raise _bad_header(source, data, reader.dialect, str(exc)) from None
-    if not conversation.messages and len(conversation.system_events) >= NOTICES_ALONE:
-        # Lines dated as WhatsApp dates them, none with a "Name:" after the time: another app's log
-        # ("[2024-02-01 21:04:12] <alice> hi") read as notices would be a chat that lost every message.
+    if not conversation.messages and len(conversation.system_events) >= NOTICES_ALONE and not any(
+            load_markers().kind_of(e.text) is MessageKind.SYSTEM for e in conversation.system_events):
+        # Lines dated as WhatsApp dates them, none with a "Name:" after the time and none a notice
+        # WhatsApp writes: another app's log ("[2024-02-01 21:04:12] <alice> hi") read as notices
+        # would be a chat that lost every message. (A group exported before anyone wrote holds
+        # WhatsApp's own notices, the encryption one first.)
         first = conversation.system_events[0].text.partition("\n")[0]
         raise UnknownFormatError(source, EXPECTED_HEADER + ": here no line names who wrote it", line=1,
                                  found=first)
