@@ -15,6 +15,7 @@ from tests.exporters.groupme import render_groupme
 from tests.exporters.messenger import render_messenger
 from tests.exporters.messenger_html import render_messenger_html_files
 from tests.exporters.telegram import render_telegram
+from tests.exporters.wechat import render_wechat_csv
 from tests.exporters.whatsapp import render_whatsapp
 from tests.ingest._timezone import local_time
 
@@ -74,6 +75,10 @@ def test_the_same_chat_exported_by_each_app_and_in_each_format_gets_identical_la
     meta_html.write_text(render_messenger_html_files(records, title="Jonah")["message_1.html"], encoding="utf-8")
     assert labels_of(meta_html) == expected
     assert labels_of(write_files(tmp_path / "groupme", render_groupme(records, title="Jonah"))) == expected
+    wechat = tmp_path / "聊天记录" / "Jonah(wxid_jonah)" / "Jonah.csv"
+    wechat.parent.mkdir(parents=True)
+    wechat.write_text(render_wechat_csv(records), encoding="utf-8")
+    assert labels_of(wechat) == expected
 
 
 def write_files(folder: Path, files: dict[str, str]) -> Path:
