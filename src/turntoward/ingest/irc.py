@@ -1,6 +1,6 @@
 """IRC logs, as the clients and bouncers that keep them write them: irssi, WeeChat, HexChat / XChat,
-mIRC, ZNC's log module, Limnoria's ChannelLogger, Quassel's and Textual's exports, and the public
-logs of channels such as irclogs.ubuntu.com.
+mIRC, ZNC's log module, Limnoria's ChannelLogger, Textual and the tools that write out Quassel's
+database, and the public logs of channels such as irclogs.ubuntu.com.
 
 Every such log is one line an event, a time first, then a message (``<nick> words``, the nick
 perhaps marked with its channel mode: ``<@bob>``, ``< alice>``), an action (``* alice waves``) or a
@@ -17,7 +17,8 @@ written in one of these ways::
                                                          folders, ``2024/02/01/#ubuntu.txt``, or
                                                          mIRC's "Session Start" line)
     2024-02-01T21:04:12  <alice> hi                     Limnoria
-    [2024-02-01 21:04:12] <alice> hi                    Quassel, Textual (an offset after the time
+    [2024-02-01 21:04:12] <alice> hi                    Textual, Quassel's exporters, Twitch chat
+                                                         loggers (an offset after the time
                                                          is dropped: the clock as written)
 
 Each log is one chat, titled by its channel (``#python`` from ``#python.log``,
@@ -51,7 +52,7 @@ MONTHS = {m: k for k, m in enumerate(
 _CLOCK = r"(?P<clock>\d{1,2}:\d{2}(?::\d{2})?)"
 _ISO = r"(?P<date>\d{4}-\d{2}-\d{2})[ T]" + _CLOCK + r"(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?"
 _STAMPS = (
-    re.compile(r"\[" + _ISO + r"\][ \t]+(?P<body>.*)"),  # Quassel, Textual
+    re.compile(r"\[" + _ISO + r"\][ \t]+(?P<body>.*)"),  # Textual, Quassel's exporters, Twitch loggers
     re.compile(_ISO + r"(?:\t|  ?)(?P<body>.*)"),  # WeeChat (tab), Limnoria (two spaces)
     re.compile(r"(?P<month>[A-Za-z]{3}) (?P<day>[ \d]\d) " + _CLOCK + r"[ \t](?P<body>.*)"),  # HexChat
     re.compile(r"\[" + _CLOCK + r"\][ \t](?P<body>.*)"),  # ZNC, mIRC, Ubuntu
@@ -100,7 +101,7 @@ class IrcImporter:
     """Reads the logs IRC clients and bouncers keep (irssi, WeeChat, HexChat, mIRC, ZNC, …)."""
 
     name = "irc"
-    description = "IRC logs (irssi, WeeChat, HexChat / XChat, mIRC, ZNC, Limnoria, Quassel, Textual): a channel a chat"
+    description = "IRC logs (irssi, WeeChat, HexChat / XChat, mIRC, ZNC, Limnoria, Textual): a channel a chat"
 
     def sniff(self, source: Source, head: bytes) -> float:
         if b"\0" in head[:1024]:
