@@ -79,6 +79,14 @@ class Source:
         """The bare file name (``_chat.txt``, ``message_1.json``)."""
         return PurePosixPath(self.member).name if self.member else Path(self.name).name
 
+    @property
+    def folder_name(self) -> str:
+        """The name of the folder the file is in, on disk or inside its archive ("" at an archive's top):
+        a Slack channel's, a Google Voice ``Spam`` folder, a WeChat chat's ``小红(wxid_…)``."""
+        if self.path is not None:
+            return self.path.parent.name
+        return PurePosixPath(self.member or "").parent.name
+
     def read_bytes(self) -> bytes:
         try:
             if self.path is not None:

@@ -99,7 +99,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import PurePosixPath
 
 from turntoward.errors import ImportFormatError, UnknownFormatError
 from turntoward.ingest._html import RoleParser, read_page
@@ -448,12 +447,6 @@ def _is_page(head: bytes) -> bool:
     return TEXT_MARK in head or all(mark in head for mark in CALL_MARKS)
 
 
-def _folder(source: Source) -> str:
-    if source.path is not None:
-        return source.path.parent.name
-    return PurePosixPath(source.member or "").parent.name
-
-
 def _pages_beside(source: Source) -> list[Source]:
     """Every HTML file in `source`'s folder (or archive folder), in name order, `source` among them."""
     pages = [source if name == source.filename else source.beside(name) for name in _names_beside(source)]
@@ -666,7 +659,7 @@ class GoogleVoiceImporter:
     def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
         if not _is_page(source.head()):
             raise UnknownFormatError(source.name, EXPECTED, found="another kind of file")
-        if not source.named and _folder(source).lower() == SPAM_FOLDER:
+        if not source.named and source.folder_name.lower() == SPAM_FOLDER:
             return  # texts and calls Google marked as spam: no one's conversation
         if not source.named and not _first_page(source):
             return  # the folder's first page reads this one

@@ -283,8 +283,8 @@ def _hexchat_day(found: re.Match[str], year: int | None, last: datetime | None) 
 def _date_of_name(source: Source) -> date | None:
     """The day a log of one day is of, from its file's name or folders (``#chan_20240201.log``,
     ``2024/02/01/#ubuntu.txt``)."""
-    path = source.name.replace("\\", "/").split("!")[-1]
-    found = _NAME_DATE.search(PurePosixPath(path).name) or _PATH_DATE.search(path)
+    path = source.path.as_posix() if source.path is not None else source.member or ""
+    found = _NAME_DATE.search(source.filename) or _PATH_DATE.search(path)
     if found is None:
         return None
     try:
@@ -305,8 +305,7 @@ def _title(source: Source) -> str:
     if day and day.group("channel"):
         return day.group("channel")
     if day:  # ZNC's newer layout, <network>/<#channel>/2024-02-01.log: the folder is the channel
-        folder = PurePosixPath(source.name.replace("\\", "/").split("!")[-1]).parent.name
-        return folder or stem
+        return source.folder_name or stem
     return stem
 
 

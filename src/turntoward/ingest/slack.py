@@ -304,12 +304,6 @@ def _is_day_name(name: str) -> bool:
     return DAY_NAME.fullmatch(name) is not None
 
 
-def _folder_name(source: Source) -> str:
-    if source.path is not None:
-        return source.path.parent.name
-    return PurePosixPath(source.member or "").parent.name
-
-
 def _root_file(source: Source, filename: str) -> Source | None:
     """The file `filename` in the folder above `source`'s folder (the export's top), if there."""
     if source.path is not None:
@@ -485,7 +479,7 @@ def _conversation(source: Source, days: list[Source], workspace: _Workspace, opt
         target = index_of.get(thread)
         message.reply_to = target if target is not None and target < message.index else None
 
-    folder = _folder_name(days[0])
+    folder = days[0].folder_name
     channel = workspace.channels.get(folder)
     title, group, chat_id = _identity(folder, channel, names, messages, me)
     return Conversation(

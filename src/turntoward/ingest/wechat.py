@@ -213,9 +213,8 @@ def _html_rows(source: Source) -> list[_Row]:
 def _title(source: Source) -> tuple[str, str]:
     """The chat's name from its file (``小红.csv``, ``小红.html.json``) and its id from the folder the
     tools put it in (``小红(wxid_red)``), else the name."""
-    path = PurePosixPath(source.name.replace("\\", "/").split("!")[-1])
-    title = path.stem.removesuffix(".html")
-    folder = _FOLDER_ID.match(path.parent.name)
+    title = PurePosixPath(source.filename).stem.removesuffix(".html")
+    folder = _FOLDER_ID.match(source.folder_name)
     return title, folder.group("id") if folder else title
 
 
