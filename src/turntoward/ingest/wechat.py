@@ -116,7 +116,7 @@ class WeChatImporter:
         start = head.removeprefix(_BOM).lstrip()[:2048]
         if start[:1] == b"[" and b'"isSelf"' in start and b'"talker"' in start:
             return 0.9
-        if start[:1] == b"[" and _HTML_JSON_KEYS.issubset(re.findall(rb'"(\w+)"\s*:', start)):
+        if _html_json_start(start):
             return 0.9
         if source.named and source.filename.lower().endswith(".html") and _html_json(source) is not None:
             return 0.9  # WeChatMsg's page: its messages are in the JSON written beside it
@@ -133,7 +133,7 @@ class WeChatImporter:
             source = beside
         head = source.head().removeprefix(_BOM).lstrip()
         title, chat_id = _title(source)
-        if head[:1] == b"[" and _HTML_JSON_KEYS.issubset(re.findall(rb'"(\w+)"\s*:', head[:2048])):
+        if _html_json_start(head[:2048]):
             yield _conversation(source, _html_rows(source), title, chat_id, options)
             return
         if head[:1] == b"[":
@@ -176,8 +176,21 @@ def _html_json(source: Source) -> Source | None:
     beside = source.sibling(source.filename + ".json")
     if beside is None:
         return None
-    start = beside.head(2048).removeprefix(_BOM).lstrip()
-    return beside if start[:1] == b"[" and _HTML_JSON_KEYS.issubset(re.findall(rb'"(\w+)"\s*:', start)) else None
+    return beside if _html_json_start(beside.head(2048).removeprefix(_BOM).lstrip()) else None
+
+
+def _html_json_start(start: bytes) -> bool:
+    """Whether a JSON file starts (`start`, its first bytes) as WeChatMsg's ``<name>.html.json``: a list
+    whose first message has ``type``, ``is_send``, ``timestamp`` and ``display_name``."""
+    return start[:1] == b"[" and _HTML_JSON_KEYS.issubset(re.findall(rb'"(\w+)"\s*:', start))
+
+
+def _number(value: object) -> int | None:
+    """A type or a time written as a whole number, or as its ASCII digits ("²" passes str.isdigit and
+    int() refuses it); None for anything else."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else None
 
 
 def _html_rows(source: Source) -> list[_Row]:
@@ -193,8 +206,7 @@ def _html_rows(source: Source) -> list[_Row]:
         if ts is None:
             doc.fail(f"{at}.timestamp", "when it was sent (a Unix time)", stamp)
         raw_type = entry.get("type")
-        kind_number = int(raw_type) if isinstance(raw_type, str) and raw_type.isascii() and raw_type.isdigit() else (
-            raw_type if isinstance(raw_type, int) and not isinstance(raw_type, bool) else None)
+        kind_number = _number(raw_type)
         if kind_number is None:
             doc.fail(f"{at}.type", "the message's type (a number)", raw_type)
         mine = entry.get("is_send") is True
@@ -237,8 +249,8 @@ def _stamp(value: object) -> datetime | None:
             return datetime.strptime(text, "%Y-%m-%d %H:%M:%S")
         except ValueError:
             pass
-        if text.isascii() and text.isdigit():  # not "²", which isdigit() also takes
-            return iso_or_epoch(int(text))
+        if (seconds := _number(text)) is not None:
+            return iso_or_epoch(seconds)
         try:  # chatlog's ISO times with the offset of where they were read: the clock as written
             return datetime.fromisoformat(text).replace(tzinfo=None)
         except ValueError:
@@ -272,9 +284,10 @@ def _old_csv(source: Source, reader: csv.DictReader[str]) -> list[_Row]:
     for row in reader:
         line = reader.line_num  # where the row ends: its words may run over several lines
         raw_type = (row.get("Type") or "1").strip()
-        if not (raw_type.isascii() and raw_type.isdigit()):
+        kind_number = _number(raw_type)
+        if kind_number is None:
             raise _fail(source, line, "a message type number in Type (1 words, 3 photo, …)", raw_type)
-        kind_number, sub = int(raw_type), (row.get("SubType") or "").strip()
+        sub = (row.get("SubType") or "").strip()
         stamp = row.get("StrTime") or ""
         ts = _stamp(stamp) or _stamp(row.get("CreateTime") or "")
         if ts is None:
