@@ -147,7 +147,7 @@ class IrcImporter:
 
 def _shape(line: str) -> str | None:
     """What a log line is: "said" (a message or an action), "notice", "marker" (a date line), or None."""
-    if _OPENED.fullmatch(line) or _BEGIN.fullmatch(line) or _SESSION.fullmatch(line) or _MARKER.fullmatch(line):
+    if _date_line(line) or _MARKER.fullmatch(line):
         return "marker"
     if _UNTIMED_NOTICE.fullmatch(line):
         return "notice"
@@ -172,7 +172,7 @@ def _events(source: Source, text: str) -> tuple[str | None, list[_Event]]:
         line = raw.rstrip("\r")
         if not line.strip():
             continue
-        marked = _OPENED.fullmatch(line) or _BEGIN.fullmatch(line) or _SESSION.fullmatch(line)
+        marked = _date_line(line)
         if marked:
             found_day = _day(marked.group("year"), marked.group("month"), marked.group("day"))
             if found_day is None:
@@ -215,6 +215,12 @@ def _events(source: Source, text: str) -> tuple[str | None, list[_Event]]:
         day, last = ts.date(), ts
         events.append(_event(number, ts, body, weechat="date" in found.groupdict()))
     return title, events
+
+
+def _date_line(line: str) -> re.Match[str] | None:
+    """A line that says the date the lines after it are of: irssi's "--- Log opened" and "--- Day
+    changed", HexChat's "**** BEGIN LOGGING AT", mIRC's "Session Start" and "Session Time"."""
+    return _OPENED.fullmatch(line) or _BEGIN.fullmatch(line) or _SESSION.fullmatch(line)
 
 
 def _stamped(line: str) -> tuple[re.Match[str], str] | None:
@@ -320,9 +326,9 @@ def _days(source: Source) -> list[Source]:
     if mine is None or source.named:
         return [source]
     channel = mine.group("channel")
-    names = [n for n in names_beside(source, _is_day_log, "IRC day logs")
-             if (found := _DAY_LOG.fullmatch(n)) is not None and found.group("channel") == channel]
-    names.sort(key=lambda n: _DAY_LOG.fullmatch(n).group("date").replace("-", ""))  # type: ignore[union-attr]
+    dated = sorted((found.group("date").replace("-", ""), n) for n in names_beside(source, _is_day_log, "IRC day logs")
+                   if (found := _DAY_LOG.fullmatch(n)) is not None and found.group("channel") == channel)
+    names = [n for _, n in dated]
     if source.filename not in names:
         return [source]
     if names[0] != source.filename:
