@@ -31,82 +31,52 @@ EXPECTED = [
 ]
 
 
-def irssi() -> str:
-    lines = ["--- Log opened Thu Feb 01 21:04:12 2024"]
+def lines(stamp: str, said: str, action: str, notice: str, only: str | None = None) -> list[str]:
+    """The evening as a client writes it: each line `stamp` then `said`, `action` or `notice`, with
+    ``{day}`` (``{dd}``, its day of the month), ``{clock}``, ``{nick}``, ``{words}`` and ``{mode}`` ("@"
+    for bob, the channel's operator) filled in; `only` keeps one day's lines."""
+    out = []
     for day, clock, nick, words in EVENING:
-        if day == "2024-02-02" and "Day changed" not in lines[-1]:
-            lines.append("--- Day changed Fri Feb 02 2024")
-        mode = "@" if nick == "bob" else " "
-        if nick is None:
-            lines.append(f"{clock} -!- alice [~alice@host.example] has joined #hikers")
-        elif words.startswith("* "):
-            lines.append(f"{clock}  * {nick} {words[2:]}")
-        else:
-            lines.append(f"{clock} <{mode}{nick}> {words}")
-    return "\n".join(lines) + "\n--- Log closed Fri Feb 02 01:00:00 2024\n"
+        if only is not None and day != only:
+            continue
+        shape = notice if nick is None else action if words.startswith("* ") else said
+        out.append((stamp + shape).format(day=day, dd=day[-2:], clock=clock, nick=nick,
+                                          words=words.removeprefix("* "), mode="@" if nick == "bob" else ""))
+    return out
+
+
+def irssi() -> str:
+    first, second = (lines("{clock} ", "<{mode:<1}{nick}> {words}", " * {nick} {words}",
+                           "-!- alice [~alice@host.example] has joined #hikers", only=d)
+                     for d in ("2024-02-01", "2024-02-02"))
+    return "\n".join(["--- Log opened Thu Feb 01 21:04:12 2024", *first, "--- Day changed Fri Feb 02 2024", *second,
+                      "--- Log closed Fri Feb 02 01:00:00 2024"]) + "\n"
 
 
 def weechat() -> str:
-    lines = []
-    for day, clock, nick, words in EVENING:
-        if nick is None:
-            lines.append(f"{day} {clock}\t-->\talice (~alice@host.example) has joined #hikers")
-        elif words.startswith("* "):
-            lines.append(f"{day} {clock}\t *\t{nick} {words[2:]}")
-        else:
-            lines.append(f"{day} {clock}\t{'@' if nick == 'bob' else ''}{nick}\t{words}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines("{day} {clock}\t", "{mode}{nick}\t{words}", " *\t{nick} {words}",
+                           "-->\talice (~alice@host.example) has joined #hikers")) + "\n"
 
 
 def hexchat() -> str:
-    lines = ["**** BEGIN LOGGING AT Thu Feb  1 21:04:10 2024", ""]
-    for day, clock, nick, words in EVENING:
-        stamp = f"Feb {day[-2:]} {clock}"
-        if nick is None:
-            lines.append(f"{stamp} -->\talice (~alice@host.example) has joined #hikers")
-        elif words.startswith("* "):
-            lines.append(f"{stamp} *\t{nick} {words[2:]}")
-        else:
-            lines.append(f"{stamp} <{nick}>\t{words}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(["**** BEGIN LOGGING AT Thu Feb  1 21:04:10 2024", "",
+                      *lines("Feb {dd} {clock} ", "<{nick}>\t{words}", "*\t{nick} {words}",
+                             "-->\talice (~alice@host.example) has joined #hikers")]) + "\n"
 
 
 def znc(day: str) -> str:
-    lines = []
-    for d, clock, nick, words in EVENING:
-        if d != day:
-            continue
-        if nick is None:
-            lines.append(f"[{clock}] *** Joins: alice (~alice@host.example)")
-        elif words.startswith("* "):
-            lines.append(f"[{clock}] * {nick} {words[2:]}")
-        else:
-            lines.append(f"[{clock}] <{nick}> {words}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines("[{clock}] ", "<{nick}> {words}", "* {nick} {words}",
+                           "*** Joins: alice (~alice@host.example)", only=day)) + "\n"
 
 
 def limnoria() -> str:
-    lines = []
-    for day, clock, nick, words in EVENING:
-        if nick is None:
-            lines.append(f"{day}T{clock}  *** alice <~alice@host.example> has joined #hikers")
-        elif words.startswith("* "):
-            lines.append(f"{day}T{clock}  * {nick} {words[2:]}")
-        else:
-            lines.append(f"{day}T{clock}  <{nick}> {words}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines("{day}T{clock}  ", "<{nick}> {words}", "* {nick} {words}",
+                           "*** alice <~alice@host.example> has joined #hikers")) + "\n"
 
 
 def quassel() -> str:
-    lines = []
-    for day, clock, nick, words in EVENING:
-        if nick is None:
-            lines.append(f"[{day} {clock}] --> alice (~alice@host.example) has joined #hikers")
-        elif words.startswith("* "):
-            lines.append(f"[{day} {clock}] -*- {nick} {words[2:]}")
-        else:
-            lines.append(f"[{day} {clock}] <{nick}> {words}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines("[{day} {clock}] ", "<{nick}> {words}", "-*- {nick} {words}",
+                           "--> alice (~alice@host.example) has joined #hikers")) + "\n"
 
 
 def imported(path: Path, **options: str) -> list[Conversation]:
