@@ -212,10 +212,15 @@ CHATLOG_JSON = [
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(damaged(CHATLOG_JSON))
 def test_any_damaged_chatlog_json_either_parses_or_raises_a_format_error(document: object) -> None:
+    parses_or_fails_plainly(document, "messages.json")
+
+
+def parses_or_fails_plainly(document: object, name: str) -> None:
+    """`document` saved as `name` reads, or raises ImportFormatError: never anything else."""
     import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "messages.json"
+        path = Path(folder) / name
         path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
         try:
             imported(path)
@@ -260,12 +265,4 @@ HTML_JSON = [
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(damaged(HTML_JSON))
 def test_any_damaged_wechatmsg_json_either_parses_or_raises_a_format_error(document: object) -> None:
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "小红.html.json"
-        path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
-        try:
-            imported(path)
-        except ImportFormatError:
-            return
+    parses_or_fails_plainly(document, "小红.html.json")
