@@ -589,11 +589,12 @@ def _conversations(source: Source, frame: pl.DataFrame, columns: dict[str, str],
     times = read_times(list(column("ts")), list(column("time")) if "time" in columns else None,
                        options.date_order) if timed else []
     mine = _from_me(frame, columns, mapped="from_me" in options.column_map)
-    naming_contact = _names_the_contact(column("author"), column("conversation"), mine)
-    markers = load_markers()
-    # Absent columns repeat None forever, so zip stops with the real ones.
+    # Each column read out once. Absent columns repeat None forever, so zip stops with the real ones.
     fields = ("author", "text", "conversation", "kind", "reply_to", "id", "attachments")
-    cells = zip(*(column(name) for name in fields), strict=False)
+    read = {name: column(name) for name in fields}
+    naming_contact = _names_the_contact(read["author"], read["conversation"], mine)
+    markers = load_markers()
+    cells = zip(*read.values(), strict=False)
     for row, (raw_author, text, conversation, raw_kind, reply_to, key, attached) in enumerate(cells):
         chat = _text(conversation)
         group = groups.get(chat) or groups.setdefault(chat, _Rows(chat or stem, chat or None))
