@@ -59,21 +59,18 @@ notice, a message no longer there) is dropped.
 from __future__ import annotations
 
 import sqlite3
-import tempfile
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
-from urllib.parse import quote
 
 from turntoward.errors import ImportFormatError
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
+from turntoward.ingest._sqlite import SQLITE_HEADER, as_text, connect, local_copy, tables
 from turntoward.ingest._typedstream import TypedstreamError, string_of
 from turntoward.model import Conversation, Message, MessageKind, Reaction, SystemEvent
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 APPLE_EPOCH = 978_307_200  # 2001-01-01T00:00:00Z as a Unix time
 # Nanosecond dates are ~1e17 today; second dates stay below ~1e9 for centuries.
 _NANOSECOND_THRESHOLD = 10**11
@@ -127,35 +124,6 @@ def apple_time(value: int) -> datetime:
     return datetime.fromtimestamp(APPLE_EPOCH + seconds)
 
 
-@contextmanager
-def _local_copy(source: Source) -> Iterator[tuple[Path, bool]]:
-    """A path SQLite can open, and whether it may be opened as immutable.
-
-    Messages keeps its database in WAL mode: the newest messages may still sit in
-    ``chat.db-wal`` beside it, which an immutable open would ignore. Then both files are
-    copied to a temporary folder and read there, so the originals are never touched (reading
-    a WAL creates a ``-shm`` file next to it). A zip member is copied the same way.
-    """
-    wal = source.sibling(source.filename + "-wal")
-    if source.path is not None and (wal is None or not wal.head(1)):
-        yield source.path, True
-        return
-    with tempfile.TemporaryDirectory(prefix="turntoward-imessage-") as tmp:
-        path = Path(tmp) / "chat.db"
-        path.write_bytes(source.read_bytes())
-        if wal is not None:
-            path.with_name("chat.db-wal").write_bytes(wal.read_bytes())
-        yield path, wal is None
-
-
-def _connect(path: Path, immutable: bool = True) -> sqlite3.Connection:
-    uri = f"file:{quote(str(path.resolve()))}?mode=ro" + ("&immutable=1" if immutable else "")
-    db = sqlite3.connect(uri, uri=True)
-    # A damaged row should not hide the rest of a decade of messages; U+FFFD shows where it was.
-    db.text_factory = lambda data: data.decode("utf-8", "replace")
-    return db
-
-
 class IMessageImporter:
     """Reads the Messages database of macOS."""
 
@@ -171,8 +139,8 @@ class IMessageImporter:
             # Inside an archive only the first bytes are at hand; the schema is often there.
             return 0.9 if b"chat_message_join" in head else 0.0
         try:
-            with closing(_connect(source.path)) as db:
-                return 0.9 if _tables(db) >= _REQUIRED_TABLES else 0.0
+            with closing(connect(source.path)) as db:
+                return 0.9 if tables(db) >= _REQUIRED_TABLES else 0.0
         except (sqlite3.Error, UnicodeDecodeError):
             return 0.0
 
@@ -180,9 +148,9 @@ class IMessageImporter:
         head = source.head(len(SQLITE_HEADER))
         if not head.startswith(SQLITE_HEADER):
             raise ImportFormatError(source.name, _EXPECTED, found=repr(head[:16])[2:-1] or "an empty file")
-        with _local_copy(source) as (path, immutable):
+        with local_copy(source) as (path, immutable):
             try:
-                with closing(_connect(path, immutable)) as db:
+                with closing(connect(path, immutable)) as db:
                     conversations = list(_read(db, source, options))
             except (sqlite3.Error, UnicodeDecodeError) as exc:  # a damaged schema fails to decode
                 raise ImportFormatError(source.name, _EXPECTED, found=str(exc)) from exc
@@ -190,7 +158,7 @@ class IMessageImporter:
 
 
 def _read(db: sqlite3.Connection, source: Source, options: ImportOptions) -> Iterator[Conversation]:
-    missing = _REQUIRED_TABLES - _tables(db)
+    missing = _REQUIRED_TABLES - tables(db)
     if missing:
         raise ImportFormatError(source.name, _EXPECTED, found="no table " + ", ".join(sorted(missing)))
     present = {row[1] for row in db.execute("PRAGMA table_info(message)")}
@@ -216,9 +184,6 @@ def _read(db: sqlite3.Connection, source: Source, options: ImportOptions) -> Ite
         conversation.title = display_name or _title(db, chat_rowid, identifier or guid)
         yield conversation
 
-
-def _tables(db: sqlite3.Connection) -> set[str]:
-    return {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
 def _title(db: sqlite3.Connection, chat_rowid: int, fallback: str) -> str:
@@ -250,7 +215,7 @@ def _conversation(rows: list[tuple], source: Source, me: str, other: str) -> Con
          date_edited, date_retracted, item_type, group_title, action, has_attachments) = row
         # SQLite keeps whatever type a row was written with; a damaged row may hold any.
         guid, text, handle, thread_guid, group_title, assoc_guid, assoc_emoji = map(
-            _as_text, (guid, text, handle, thread_guid, group_title, assoc_guid, assoc_emoji))
+            as_text, (guid, text, handle, thread_guid, group_title, assoc_guid, assoc_emoji))
         if isinstance(body, str):
             body = body.encode("utf-8", "surrogatepass")
         elif not isinstance(body, bytes | None):
@@ -347,14 +312,6 @@ def _attach(tapbacks: list[_Tapback], messages: list[Message], index_of_guid: di
         on_message.setdefault(index, []).append(reaction)
     for index, reactions in on_message.items():
         messages[index].reactions = tuple(reactions)
-
-
-def _as_text(value: object) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    return str(value)
 
 
 def _event_text(item_type: int, action: int | None, group_title: str | None) -> str:

@@ -1,0 +1,65 @@
+"""Reading an app's own SQLite database (iMessage's ``chat.db``, WhatsApp's ``msgstore.db``) without
+ever writing to it."""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+from turntoward.ingest._sources import Source
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+@contextmanager
+def local_copy(source: Source) -> Iterator[tuple[Path, bool]]:
+    """A path SQLite can open, and whether it may be opened as immutable.
+
+    Apps keep their databases in WAL mode: the newest rows may still sit in ``<name>-wal`` beside
+    the file, which an immutable open would ignore. Then both files are copied to a temporary
+    folder and read there, so the originals are never touched (reading a WAL creates a ``-shm``
+    file next to it). A zip member is copied the same way.
+    """
+    wal = source.sibling(source.filename + "-wal")
+    if source.path is not None and (wal is None or not wal.head(1)):
+        yield source.path, True
+        return
+    with tempfile.TemporaryDirectory(prefix="turntoward-sqlite-") as tmp:
+        path = Path(tmp) / (source.filename or "database.db")
+        path.write_bytes(source.read_bytes())
+        if wal is not None:
+            path.with_name(path.name + "-wal").write_bytes(wal.read_bytes())
+        yield path, wal is None
+
+
+def connect(path: Path, immutable: bool = True) -> sqlite3.Connection:
+    """`path` opened read-only; text that is not UTF-8 is read with U+FFFD where it breaks."""
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro" + ("&immutable=1" if immutable else "")
+    db = sqlite3.connect(uri, uri=True)
+    # A damaged row should not hide the rest of a decade of messages; U+FFFD shows where it was.
+    db.text_factory = lambda data: data.decode("utf-8", "replace")
+    return db
+
+
+def tables(db: sqlite3.Connection) -> set[str]:
+    """The names of the database's tables."""
+    return {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def columns(db: sqlite3.Connection, table: str) -> set[str]:
+    """The names of `table`'s columns (none when there is no such table)."""
+    return {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+
+
+def as_text(value: object) -> str | None:
+    """A cell read as text: SQLite keeps whatever type a row was written with, and a damaged row
+    may hold any."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
