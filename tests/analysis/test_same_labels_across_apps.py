@@ -17,9 +17,11 @@ from tests.exporters.messenger_html import render_messenger_html_files
 from tests.exporters.telegram import render_telegram
 from tests.exporters.wechat import render_wechat_csv
 from tests.exporters.whatsapp import render_whatsapp
+from tests.exporters.whatsapp_db import render_contacts, render_msgstore
 from tests.ingest._timezone import local_time
 
 from turntoward.api.analysis import analyze_conversations, load_conversations, message_records
+from turntoward.ingest import ImportOptions
 from turntoward.model import Reaction
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,8 +45,8 @@ def records() -> list[Record]:
     return out
 
 
-def labels_of(path: Path) -> list[tuple]:
-    analysis = analyze_conversations(load_conversations([str(path)]))
+def labels_of(path: Path, options: ImportOptions | None = None) -> list[tuple]:
+    analysis = analyze_conversations(load_conversations([str(path)], options=options))
     out = []
     for r in message_records(analysis.conversations[0]):
         bid = r["bid"] and (r["bid"]["kind"], r["bid"]["outcome"], r["bid"]["response_index"])
@@ -79,6 +81,14 @@ def test_the_same_chat_exported_by_each_app_and_in_each_format_gets_identical_la
     wechat.parent.mkdir(parents=True)
     wechat.write_text(render_wechat_csv(records), encoding="utf-8")
     assert labels_of(wechat) == expected
+    numbers = {"Maya": "447700900123", "Jonah": "447700900456"}
+    for layout, both in (("new", False), ("legacy", False), ("legacy", True)):
+        phone = tmp_path / f"phone-{layout}-{both}"
+        phone.mkdir()
+        render_msgstore(phone / "msgstore.db", records, me="Maya", numbers=numbers, layout=layout,
+                        other_layout_too=both)
+        render_contacts(phone / "wa.db", {"Jonah": numbers["Jonah"]})
+        assert labels_of(phone / "msgstore.db", ImportOptions(me="Maya")) == expected, (layout, both)
 
 
 def write_files(folder: Path, files: dict[str, str]) -> Path:

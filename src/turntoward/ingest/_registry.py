@@ -60,6 +60,7 @@ class Importer(Protocol):
 _REGISTRY: dict[str, Importer] = {}
 _BUILTIN = (
     "whatsapp",
+    "whatsapp_db",
     "telegram",
     "telegram_html",
     "signal",
