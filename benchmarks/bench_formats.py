@@ -24,7 +24,7 @@ DATA = ROOT / "benchmarks" / "data"
 SIZES = (10_000, 100_000)
 FORMATS = ("discord_html", "discord_txt", "messenger_html", "line", "google_chat", "skype", "snapchat", "qq", "element",
            "slack", "signal_backup", "google_voice", "twitter_dm", "instagram_legacy", "messenger_legacy", "groupme",
-           "convokit", "cornell_movies", "irc")
+           "convokit", "cornell_movies", "irc", "whatsapp_db")
 
 CHILD = r"""
 import json, resource, sys, time
@@ -52,7 +52,8 @@ def export(fmt: str, count: int) -> Path:
                        "signal_backup": "main.jsonl", "google_voice": "Calls",
                        "twitter_dm": "direct-messages.js", "instagram_legacy": "messages.json",
                        "messenger_legacy": "messages.htm", "groupme": "71204388", "convokit": "corpus",
-                       "cornell_movies": "cornell movie-dialogs corpus", "irc": "#jonah.log"}[fmt]
+                       "cornell_movies": "cornell movie-dialogs corpus", "irc": "#jonah.log",
+                       "whatsapp_db": "msgstore.db"}[fmt]
     if target.exists():
         return target
     folder.mkdir(parents=True, exist_ok=True)
@@ -127,6 +128,11 @@ def export(fmt: str, count: int) -> Path:
         target.mkdir(parents=True, exist_ok=True)
         for name, data in render_cornell_movies(records, title="Jonah").items():
             (target / name).write_bytes(data)
+    elif fmt == "whatsapp_db":  # the newer layout, with wa.db beside it for the names
+        from tests.exporters.whatsapp_db import render_contacts, render_msgstore
+        numbers = {"Maya": "447700900123", "Jonah": "447700900456"}
+        render_msgstore(target, records, me="Maya", numbers=numbers)
+        render_contacts(folder / "wa.db", {"Jonah": numbers["Jonah"]})
     else:
         from tests.exporters.element import render_element
         target.write_text(render_element(records, room="Jonah", me="Maya"), encoding="utf-8")
