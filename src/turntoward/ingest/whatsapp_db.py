@@ -51,14 +51,23 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 
 from turntoward.errors import ImportFormatError
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
 from turntoward.ingest._sqlite import SQLITE_HEADER, as_text, columns, connect, local_copy, tables
-from turntoward.model import Conversation, Message, MessageKind, Reaction, SystemEvent
+from turntoward.ingest._whatsapp_db_common import (
+    NOT_PEOPLE,
+    Chat,
+    People,
+    Row,
+    conversation,
+    int_of,
+    listed,
+    optional,
+    text_of,
+)
+from turntoward.model import Conversation, MessageKind
 
 _EXPECTED = "a WhatsApp msgstore.db (SQLite with message, chat and jid tables, or before 2022 a messages table)"
 _CONTACTS_EXPECTED = "WhatsApp's contacts database (wa.db, with a wa_contacts table)"
@@ -68,6 +77,7 @@ SYSTEM_TYPE = 7
 REVOKED_TYPE = 15
 REVOKED_EDIT_VERSION = 7  # before 2022, a message deleted for everyone kept its type and got this
 TEXT_TYPE = 0
+WAITING_TYPE = 11  # "Waiting for this message": the phone never got the key to read it
 # message_type (media_wa_type before 2022) of what shows as a photo, a file, a place...
 MEDIA_TYPES = frozenset({
     1,  # photo
@@ -84,6 +94,7 @@ MEDIA_TYPES = frozenset({
     43,  # video to view once
     82,  # voice note to hear once
 })
+CARD_TYPES = frozenset({4, 14})  # their text column holds the vCard itself, not words to read
 REACTION_ADD_ON = 56  # message_add_on_type of a reaction
 # message_system.action_type (the media_size column of a notice before 2022): what happened.
 NOTICES = {
@@ -104,7 +115,7 @@ NOTICES = {
     27: "changed the group's description",
     67: "messages in this chat are end-to-end encrypted",
 }
-_NOT_PEOPLE = ("@broadcast", "@newsletter")
+_NAMING_NOTICES = (1, 11, 27)  # their text column holds the new name or description
 
 
 class WhatsAppDbImporter:
@@ -136,15 +147,15 @@ class WhatsAppDbImporter:
                 with closing(connect(path, immutable)) as db:
                     layout = _layout(db)
                     if layout is None:
-                        raise ImportFormatError(source.name, _EXPECTED, found="tables " + _listed(tables(db)))
+                        raise ImportFormatError(source.name, _EXPECTED, found="tables " + listed(tables(db)))
                     chats = _read_new(db, source) if layout == "new" else _read_legacy(db, source)
             except (sqlite3.Error, UnicodeDecodeError) as exc:  # a damaged schema fails to decode
                 raise ImportFormatError(source.name, _EXPECTED, found=str(exc)) from exc
-        people = _People(names)
+        people = People(names)
         me = options.me or "Me"
         for chat in chats:
             if chat.rows:
-                yield _conversation(chat, source, me, people)
+                yield conversation(chat, source, self.name, me, people)
 
 
 def _layout(db: sqlite3.Connection) -> str | None:
@@ -159,57 +170,53 @@ def _layout(db: sqlite3.Connection) -> str | None:
     return "new" if new else "legacy" if legacy else None
 
 
-def _listed(names: set[str]) -> str:
-    shown = sorted(names)
-    return ", ".join(shown[:8]) + (f" and {len(shown) - 8} more" if len(shown) > 8 else "") if shown else "none"
+def _row(rowid: int, from_me: object, ms: object, words: str | None, caption: str | None, kind: int | None,
+         status: int | None, sender: str | None, key: str | None, action: int | None, quoted_key: str | None,
+         revoked: bool, source: Source) -> Row:
+    """One message row of either layout in common terms: what it is, and its words."""
+    at = _millis(source, rowid, ms)
+
+    def made(what: MessageKind, text: str) -> Row:
+        return Row(rowid, bool(from_me), at, what, text, sender, key, quoted_key)
+
+    if status == SYSTEM_STATUS or kind == SYSTEM_TYPE or (key or "").startswith("call:"):
+        return made(MessageKind.SYSTEM, _notice(action, words, key))
+    if kind == WAITING_TYPE:
+        return made(MessageKind.SYSTEM, "a message WhatsApp was still waiting for (it could not be read)")
+    if revoked:
+        return made(MessageKind.DELETED, "")
+    if kind in MEDIA_TYPES:
+        return made(MessageKind.MEDIA, "" if kind in CARD_TYPES else caption or "")
+    text = words or caption or ""
+    if kind not in (TEXT_TYPE, None) and not text.strip():
+        return made(MessageKind.SYSTEM, f"a WhatsApp message of a kind not read here (type {kind})")
+    if not text.strip():
+        return made(MessageKind.DELETED, "")  # a text message whose words were taken out: deleted before 2017
+    return made(MessageKind.TEXT, text)
 
 
-@dataclass(slots=True)
-class _Row:
-    """One message row of either layout, in the same terms."""
-
-    rowid: int
-    from_me: bool
-    ms: int
-    text: str | None
-    kind: int | None
-    status: int | None
-    sender: str | None
-    key_id: str | None
-    action: int | None
-    quoted_key: str | None
-    revoked: bool
+def _notice(action: int | None, words: str | None, key: str | None) -> str:
+    if (key or "").startswith("call:"):
+        return "a call"
+    if action in NOTICES:
+        return f"{NOTICES[action]}: {words}" if action in _NAMING_NOTICES and words else NOTICES[action]
+    return f"a WhatsApp notice (action {action})" if action is not None else "a WhatsApp notice"
 
 
-@dataclass(slots=True)
-class _Chat:
-    jid: str
-    subject: str | None
-    rows: list[_Row] = field(default_factory=list)
-    # (message rowid, reactor's JID or None for the user, emoji or "" when taken back, ms)
-    reactions: list[tuple[int, str | None, str, int]] = field(default_factory=list)
-
-
-def _optional(present: set[str], table: str, wanted: tuple[str, ...]) -> str:
-    return ", ".join(f"{table}.{name}" if name in present else f"NULL AS {name}" for name in wanted)
-
-
-def _read_new(db: sqlite3.Connection, source: Source) -> list[_Chat]:
+def _read_new(db: sqlite3.Connection, source: Source) -> list[Chat]:
     present = tables(db)
-    jid_columns = columns(db, "jid")
-    raw = "raw_string" if "raw_string" in jid_columns else "user || '@' || server"
+    raw = "raw_string" if "raw_string" in columns(db, "jid") else "user || '@' || server"
     jids: dict[int, str] = {rowid: as_text(text) or "" for rowid, text in db.execute(f"SELECT _id, {raw} FROM jid")}
     if "jid_map" in present and {"lid_row_id", "jid_row_id"} <= columns(db, "jid_map"):
         for lid, number in db.execute("SELECT lid_row_id, jid_row_id FROM jid_map"):
             if number in jids:
                 jids[lid] = jids[number]
-    chats: dict[int, _Chat] = {}
+    chats: dict[int, Chat] = {}
     for rowid, jid_row, subject in db.execute("SELECT _id, jid_row_id, subject FROM chat ORDER BY _id"):
         jid = jids.get(jid_row, "")
-        if jid and not jid.endswith(_NOT_PEOPLE):
-            chats[rowid] = _Chat(jid, as_text(subject))
-    wanted = columns(db, "message")
-    cols = _optional(wanted, "m", ("text_data", "message_type", "status", "sender_jid_row_id", "key_id"))
+        if jid and not jid.endswith(NOT_PEOPLE):
+            chats[rowid] = Chat(jid, as_text(subject))
+    cols = optional(columns(db, "message"), "m", ("text_data", "message_type", "status", "sender_jid_row_id", "key_id"))
     joins, extra = "", []
     if "message_system" in present:
         joins += " LEFT JOIN message_system AS s ON s.message_row_id = m._id"
@@ -229,33 +236,35 @@ def _read_new(db: sqlite3.Connection, source: Source) -> list[_Chat]:
         if chat is None or rowid in seen:
             continue  # WhatsApp's placeholder row, status updates, or a row joined twice
         seen.add(rowid)
+        kind = int_of(kind)
+        words = text_of(text)
         sender = jids.get(sender_row) if sender_row else None
-        chat.rows.append(_Row(rowid, bool(from_me), _millis(source, rowid, ms), _text_of(text), _int(kind),
-                              _int(status), sender, as_text(key_id), _int(action), as_text(quoted),
-                              _int(kind) == REVOKED_TYPE))
+        # since 2022 a photo's caption is in the same column as a message's words
+        chat.rows.append(_row(rowid, from_me, ms, words, words, kind, int_of(status), sender, as_text(key_id),
+                              int_of(action), as_text(quoted), kind == REVOKED_TYPE, source))
     if {"message_add_on", "message_add_on_reaction"} <= present:
         add_on = columns(db, "message_add_on")
         if {"parent_message_row_id", "chat_row_id", "from_me"} <= add_on:
-            kind_filter = " WHERE a.message_add_on_type = 56" if "message_add_on_type" in add_on else ""
+            only = f" WHERE a.message_add_on_type = {REACTION_ADD_ON}" if "message_add_on_type" in add_on else ""
             sender = "a.sender_jid_row_id" if "sender_jid_row_id" in add_on else "NULL"
-            stamp = "a.timestamp" if "timestamp" in add_on else "0"
+            stamp = "a.timestamp" if "timestamp" in add_on else "NULL"
             for parent, chat_row, from_me, sender_row, emoji, ms in db.execute(
                 f"SELECT a.parent_message_row_id, a.chat_row_id, a.from_me, {sender}, r.reaction, {stamp}"
                 " FROM message_add_on AS a JOIN message_add_on_reaction AS r ON r.message_add_on_row_id = a._id"
-                f"{kind_filter} ORDER BY {stamp}, a._id"
+                f"{only} ORDER BY {stamp}, a._id"
             ):
                 chat = chats.get(chat_row)
                 if chat is not None:
                     reactor = None if from_me else (jids.get(sender_row) if sender_row else chat.jid)
-                    chat.reactions.append((parent, reactor, as_text(emoji) or "", _int(ms) or 0))
+                    chat.reactions.append((parent, reactor, as_text(emoji) or "", int_of(ms)))
     return list(chats.values())
 
 
-def _read_legacy(db: sqlite3.Connection, source: Source) -> list[_Chat]:
+def _read_legacy(db: sqlite3.Connection, source: Source) -> list[Chat]:
     present = tables(db)
     wanted = columns(db, "messages")
-    cols = _optional(wanted, "m", ("data", "media_wa_type", "status", "remote_resource", "key_id", "media_size",
-                                   "media_caption", "edit_version"))
+    cols = optional(wanted, "m", ("data", "media_wa_type", "status", "remote_resource", "key_id", "media_size",
+                                  "media_caption", "edit_version"))
     joins, quoted = "", "NULL"
     if "quoted_row_id" in wanted and "messages_quotes" in present and "key_id" in columns(db, "messages_quotes"):
         joins, quoted = " LEFT JOIN messages_quotes AS q ON q._id = m.quoted_row_id AND m.quoted_row_id > 0", "q.key_id"
@@ -263,57 +272,34 @@ def _read_legacy(db: sqlite3.Connection, source: Source) -> list[_Chat]:
     if "chat_list" in present and "subject" in columns(db, "chat_list"):
         subjects = {as_text(jid) or "": as_text(subject) for jid, subject in
                     db.execute("SELECT key_remote_jid, subject FROM chat_list")}
-    chats: dict[str, _Chat] = {}
+    chats: dict[str, Chat] = {}
     seen: set[int] = set()
     for row in db.execute(f"SELECT m._id, m.key_remote_jid, m.key_from_me, m.timestamp, {cols}, {quoted}"
                           f" FROM messages AS m{joins} WHERE m.key_remote_jid <> '-1' ORDER BY m.timestamp, m._id"):
         rowid, jid, from_me, ms, data, kind, status, sender, key_id, size, caption, edit_version, quoted_key = row
         jid = as_text(jid) or ""
-        if not jid or jid.endswith(_NOT_PEOPLE) or rowid in seen:
+        if not jid or jid.endswith(NOT_PEOPLE) or rowid in seen:
             continue
         seen.add(rowid)
         chat = chats.get(jid)
         if chat is None:
-            chat = chats[jid] = _Chat(jid, subjects.get(jid))
-        kind = _int(kind)
-        system = _int(status) == SYSTEM_STATUS
-        # a photo's words are its caption; a notice's (a group's new name) and a message's are the data
-        text = _text_of(caption) if kind in MEDIA_TYPES and not system else _text_of(data) or _text_of(caption)
-        revoked = kind == REVOKED_TYPE or _int(edit_version) == REVOKED_EDIT_VERSION
-        chat.rows.append(_Row(rowid, bool(from_me), _millis(source, rowid, ms), text, kind, _int(status),
-                              as_text(sender) or None, as_text(key_id), _int(size) if system else None,
-                              as_text(quoted_key), revoked))
+            chat = chats[jid] = Chat(jid, subjects.get(jid))
+        kind, status = int_of(kind), int_of(status)
+        revoked = kind == REVOKED_TYPE or int_of(edit_version) == REVOKED_EDIT_VERSION
+        # a notice's media_size says what happened; its data holds a group's new name
+        chat.rows.append(_row(rowid, from_me, ms, text_of(data), text_of(caption), kind, status,
+                              as_text(sender) or None, as_text(key_id),
+                              int_of(size) if status == SYSTEM_STATUS else None, as_text(quoted_key), revoked,
+                              source))
     return list(chats.values())
 
 
-def _int(value: object) -> int | None:
-    """A number column read as a number: before 2022 ``media_wa_type`` is text ("1")."""
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().removeprefix("-").isdigit():
-        return int(value)
-    return None
-
-
-def _text_of(value: object) -> str | None:
-    """A text column's words; a row whose text is binary data (a payment, a template) has none."""
-    return value if isinstance(value, str) else None
-
-
 def _millis(source: Source, rowid: int, value: object) -> int:
-    ms = _int(value)
+    ms = int_of(value)
     if ms is None:
         raise ImportFormatError(source.name, "a message time in milliseconds since 1970",
                                 json_path=f"message {rowid}", found=repr(value))
     return ms
-
-
-def _local_time(source: Source, rowid: int, ms: int) -> datetime:
-    try:
-        return datetime.fromtimestamp(ms // 1000) + timedelta(milliseconds=ms % 1000)
-    except (OverflowError, OSError, ValueError) as exc:
-        raise ImportFormatError(source.name, "a message time in milliseconds since 1970",
-                                json_path=f"message {rowid}", found=str(ms)) from exc
 
 
 def _contact_names(source: Source) -> dict[str, str]:
@@ -325,16 +311,16 @@ def _contact_names(source: Source) -> dict[str, str]:
     try:
         with local_copy(contacts) as (path, immutable), closing(connect(path, immutable)) as db:
             if "wa_contacts" not in tables(db):
-                raise ImportFormatError(contacts.name, _CONTACTS_EXPECTED, found="tables " + _listed(tables(db)))
+                raise ImportFormatError(contacts.name, _CONTACTS_EXPECTED, found="tables " + listed(tables(db)))
             present = columns(db, "wa_contacts")
             picked = [name for name in ("display_name", "wa_name") if name in present]
             if "jid" not in present or not picked:
                 raise ImportFormatError(contacts.name, _CONTACTS_EXPECTED + " (jid, display_name or wa_name)",
-                                        found="columns " + _listed(present))
+                                        found="columns " + listed(present))
+            order = " ORDER BY _id" if "_id" in present else ""
             names: dict[str, str] = {}
             best: dict[str, int] = {}
-            for jid, *given in db.execute(f"SELECT jid, {', '.join(picked)} FROM wa_contacts ORDER BY _id"
-                                          if "_id" in present else f"SELECT jid, {', '.join(picked)} FROM wa_contacts"):
+            for jid, *given in db.execute(f"SELECT jid, {', '.join(picked)} FROM wa_contacts{order}"):
                 jid = as_text(jid)
                 for rank, name in enumerate(map(as_text, given)):
                     if jid and name and name.strip() and rank < best.get(jid, len(picked)):
@@ -343,86 +329,6 @@ def _contact_names(source: Source) -> dict[str, str]:
             return names
     except (sqlite3.Error, UnicodeDecodeError) as exc:
         raise ImportFormatError(contacts.name, _CONTACTS_EXPECTED, found=str(exc)) from exc
-
-
-class _People:
-    """Names for JIDs: ``wa.db``'s, else the number the JID holds."""
-
-    def __init__(self, names: dict[str, str]) -> None:
-        self.names = names
-
-    def name(self, jid: str) -> str:
-        named = self.names.get(jid)
-        if named:
-            return named
-        user, _, server = jid.partition("@")
-        user = user.partition(":")[0].partition(".")[0]  # a device's JID: 4915112345678.0:1@...
-        if server == "s.whatsapp.net" and user.isdigit():
-            return "+" + user
-        return user or jid
-
-
-def _conversation(chat: _Chat, source: Source, me: str, people: _People) -> Conversation:
-    group = chat.jid.endswith("@g.us")
-    other = people.name(chat.jid)
-    title = chat.subject or (other if not group else chat.jid.partition("@")[0])
-    messages: list[Message] = []
-    events: list[SystemEvent] = []
-    index_of_row: dict[int, int] = {}
-    index_of_key: dict[str, int] = {}
-    for row in chat.rows:
-        ts = _local_time(source, row.rowid, row.ms)
-        author = me if row.from_me else people.name(row.sender) if row.sender else other
-        if row.status == SYSTEM_STATUS or row.kind == SYSTEM_TYPE or (row.key_id or "").startswith("call:"):
-            events.append(SystemEvent(ts, _notice(row), None if row.from_me else author))
-            continue
-        kind, text = MessageKind.TEXT, row.text or ""
-        if row.revoked:
-            kind, text = MessageKind.DELETED, ""
-        elif row.kind in MEDIA_TYPES:
-            kind = MessageKind.MEDIA
-            if row.kind in (4, 14):  # the text column holds the vCard itself, not words to read
-                text = ""
-        elif row.kind not in (TEXT_TYPE, None) and not text.strip():
-            events.append(SystemEvent(ts, f"a WhatsApp message of a kind not read here (type {row.kind})", author))
-            continue
-        elif not text.strip():
-            kind = MessageKind.DELETED  # a text message whose words were taken out: deleted before 2017
-        reply_to = index_of_key.get(row.quoted_key) if row.quoted_key else None
-        index_of_row[row.rowid] = len(messages)
-        if row.key_id:
-            index_of_key[row.key_id] = len(messages)
-        messages.append(Message(len(messages), ts, author, text, kind, reply_to))
-    _attach(chat.reactions, messages, index_of_row, me, people)
-    return Conversation(source.name, "whatsapp_db", title, messages, events, chat_id=chat.jid, me=me,
-                        group=group)
-
-
-def _notice(row: _Row) -> str:
-    if (row.key_id or "").startswith("call:"):
-        return "a call"
-    if row.action in NOTICES:
-        words = NOTICES[row.action]
-        return f"{words}: {row.text}" if row.action in (1, 11, 27) and row.text else words
-    return f"a WhatsApp notice (action {row.action})" if row.action is not None else "a WhatsApp notice"
-
-
-def _attach(reactions: list[tuple[int, str | None, str, int]], messages: list[Message],
-            index_of_row: dict[int, int], me: str, people: _People) -> None:
-    """Gives each message the reactions standing on it: a person's later reaction replaces theirs,
-    an empty one takes it back."""
-    standing: dict[tuple[int, str], Reaction] = {}
-    for parent, reactor, emoji, ms in reactions:
-        index = index_of_row.get(parent)
-        if index is None:
-            continue  # on a notice, or on a message no longer in the database
-        author = me if reactor is None else people.name(reactor)
-        standing.pop((index, author), None)
-        if emoji.strip():
-            when = datetime.fromtimestamp(ms // 1000) + timedelta(milliseconds=ms % 1000) if 0 < ms < 10**14 else None
-            standing[(index, author)] = Reaction(author, emoji, when)
-    for (index, _author), reaction in standing.items():
-        messages[index].reactions += (reaction,)
 
 
 register(WhatsAppDbImporter())

@@ -1,0 +1,148 @@
+"""What WhatsApp's databases share once read: a message row in common terms, a chat, the names of the
+people in it, and the `Conversation` they make (`turntoward.ingest.whatsapp_db`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from turntoward.errors import ImportFormatError
+from turntoward.ingest._sources import Source
+from turntoward.model import Conversation, Message, MessageKind, Reaction, SystemEvent
+
+NOT_PEOPLE = ("@broadcast", "@newsletter", "@status")
+"""Status updates, broadcast lists and channels: not conversations between people."""
+
+
+@dataclass(slots=True)
+class Row:
+    """One message row of any layout, in common terms: its kind as turntoward reads it, its words (a
+    notice's sentence for a SYSTEM row), the sender's JID where the row names one, its key, and what it
+    quotes (by key, or by row)."""
+
+    rowid: int
+    from_me: bool
+    ms: int
+    kind: MessageKind
+    text: str
+    sender: str | None = None
+    key: str | None = None
+    quoted_key: str | None = None
+    quoted_row: int | None = None
+
+
+@dataclass(slots=True)
+class Chat:
+    jid: str
+    subject: str | None
+    rows: list[Row] = field(default_factory=list)
+    reactions: list[tuple[int, str | None, str, int | None]] = field(default_factory=list)
+    """(message row, reactor's JID or None for the user, emoji or "" when taken back, milliseconds)."""
+
+
+class People:
+    """Names for JIDs: the ones the phone's databases give, else the number the JID holds."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self.names = names
+
+    def name(self, jid: str) -> str:
+        named = self.names.get(jid)
+        if named:
+            return named
+        user, _, server = jid.partition("@")
+        user = user.partition(":")[0].partition(".")[0]  # a device's JID: 4915112345678.0:1@...
+        if server == "s.whatsapp.net" and user.isdigit():
+            return "+" + user
+        return user or jid
+
+
+def conversation(chat: Chat, source: Source, fmt: str, me: str, people: People) -> Conversation:
+    """The chat's `Conversation`: its rows in order, notices apart, quotes and reactions placed."""
+    group = chat.jid.endswith("@g.us")
+    other = people.name(chat.jid)
+    title = chat.subject or (chat.jid.partition("@")[0] if group else other)
+    messages: list[Message] = []
+    events: list[SystemEvent] = []
+    index_of_row: dict[int, int] = {}
+    index_of_key: dict[str, int] = {}
+    for row in chat.rows:
+        ts = local_time(source, row.rowid, row.ms)
+        author = me if row.from_me else people.name(row.sender) if row.sender else other
+        if row.kind is MessageKind.SYSTEM:
+            events.append(SystemEvent(ts, row.text, None if row.from_me and not group else author))
+            continue
+        if row.quoted_row is not None:
+            reply_to = index_of_row.get(row.quoted_row)
+        else:
+            reply_to = index_of_key.get(row.quoted_key) if row.quoted_key else None
+        index_of_row[row.rowid] = len(messages)
+        if row.key:
+            index_of_key[row.key] = len(messages)
+        messages.append(Message(len(messages), ts, author, row.text, row.kind, reply_to))
+    _attach(chat.reactions, messages, index_of_row, me, people)
+    return Conversation(source.name, fmt, title, messages, events, chat_id=chat.jid, me=me, group=group)
+
+
+def _attach(reactions: list[tuple[int, str | None, str, int | None]], messages: list[Message],
+            index_of_row: dict[int, int], me: str, people: People) -> None:
+    """Gives each message the reactions standing on it: WhatsApp keeps one a person per message, so a
+    later one replaces theirs, and an empty one takes it back."""
+    standing: dict[tuple[int, str], Reaction] = {}
+    for parent, reactor, emoji, ms in reactions:
+        index = index_of_row.get(parent)
+        if index is None:
+            continue  # on a notice, or on a message no longer in the database
+        author = me if reactor is None else people.name(reactor)
+        standing.pop((index, author), None)
+        if emoji.strip():
+            standing[(index, author)] = Reaction(author, emoji, _time_or_none(ms) if ms else None)
+    for (index, _author), reaction in standing.items():
+        messages[index].reactions += (reaction,)
+
+
+def local_time(source: Source, rowid: int, ms: int) -> datetime:
+    """Naive local time of this computer for milliseconds since 1970."""
+    when = _time_or_none(ms)
+    if when is None:
+        raise ImportFormatError(source.name, "a message time in milliseconds since 1970",
+                                json_path=f"message {rowid}", found=str(ms))
+    return when
+
+
+def _time_or_none(ms: int | None) -> datetime | None:
+    if ms is None:
+        return None
+    try:
+        return datetime.fromtimestamp(ms // 1000) + timedelta(milliseconds=ms % 1000)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def int_of(value: object) -> int | None:
+    """A number column read as a number: some layouts keep numbers as text ("1")."""
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().removeprefix("-").isdigit():
+        return int(value)
+    return None
+
+
+def text_of(value: object) -> str | None:
+    """A text column's words; a row whose text is binary data (a payment, a template) has none."""
+    return value if isinstance(value, str) else None
+
+
+def listed(names: set[str]) -> str:
+    """Table or column names for an error message, the first eight of them."""
+    shown = sorted(names)
+    if not shown:
+        return "none"
+    return ", ".join(shown[:8]) + (f" and {len(shown) - 8} more" if len(shown) > 8 else "")
+
+
+def optional(present: set[str], table: str, wanted: tuple[str, ...]) -> str:
+    """A select list of `wanted` columns of `table`, NULL for those its version lacks."""
+    return ", ".join(f"{table}.{name}" if name in present else f"NULL AS {name}" for name in wanted)
