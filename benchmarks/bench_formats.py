@@ -24,7 +24,7 @@ DATA = ROOT / "benchmarks" / "data"
 SIZES = (10_000, 100_000)
 FORMATS = ("discord_html", "discord_txt", "messenger_html", "line", "google_chat", "skype", "snapchat", "qq", "element",
            "slack", "signal_backup", "google_voice", "twitter_dm", "instagram_legacy", "messenger_legacy", "groupme",
-           "convokit", "cornell_movies", "irc", "whatsapp_db")
+           "convokit", "cornell_movies", "irc", "whatsapp_db", "whatsapp_db_iphone")
 
 CHILD = r"""
 import json, resource, sys, time
@@ -53,7 +53,7 @@ def export(fmt: str, count: int) -> Path:
                        "twitter_dm": "direct-messages.js", "instagram_legacy": "messages.json",
                        "messenger_legacy": "messages.htm", "groupme": "71204388", "convokit": "corpus",
                        "cornell_movies": "cornell movie-dialogs corpus", "irc": "#jonah.log",
-                       "whatsapp_db": "msgstore.db"}[fmt]
+                       "whatsapp_db": "msgstore.db", "whatsapp_db_iphone": "ChatStorage.sqlite"}[fmt]
     if target.exists():
         return target
     folder.mkdir(parents=True, exist_ok=True)
@@ -133,6 +133,11 @@ def export(fmt: str, count: int) -> Path:
         numbers = {"Maya": "447700900123", "Jonah": "447700900456"}
         render_msgstore(target, records, me="Maya", numbers=numbers)
         render_contacts(folder / "wa.db", {"Jonah": numbers["Jonah"]})
+    elif fmt == "whatsapp_db_iphone":  # ChatStorage.sqlite, with ContactsV2.sqlite beside it
+        from tests.exporters.whatsapp_db import render_chat_storage, render_contacts_v2
+        numbers = {"Maya": "447700900123", "Jonah": "447700900456"}
+        render_chat_storage(target, records, me="Maya", numbers=numbers)
+        render_contacts_v2(folder / "ContactsV2.sqlite", {"Jonah": numbers["Jonah"]})
     else:
         from tests.exporters.element import render_element
         target.write_text(render_element(records, room="Jonah", me="Maya"), encoding="utf-8")

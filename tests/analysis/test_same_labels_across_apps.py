@@ -17,7 +17,7 @@ from tests.exporters.messenger_html import render_messenger_html_files
 from tests.exporters.telegram import render_telegram
 from tests.exporters.wechat import render_wechat_csv
 from tests.exporters.whatsapp import render_whatsapp
-from tests.exporters.whatsapp_db import render_contacts, render_msgstore
+from tests.exporters.whatsapp_db import render_chat_storage, render_contacts, render_msgstore
 from tests.ingest._timezone import local_time
 
 from turntoward.api.analysis import analyze_conversations, load_conversations, message_records
@@ -89,6 +89,10 @@ def test_the_same_chat_exported_by_each_app_and_in_each_format_gets_identical_la
                         other_layout_too=both)
         render_contacts(phone / "wa.db", {"Jonah": numbers["Jonah"]})
         assert labels_of(phone / "msgstore.db", ImportOptions(me="Maya")) == expected, (layout, both)
+    iphone = tmp_path / "iphone" / "ChatStorage.sqlite"
+    iphone.parent.mkdir()
+    render_chat_storage(iphone, records, me="Maya", numbers=numbers)
+    assert labels_of(iphone, ImportOptions(me="Maya")) == expected
 
 
 def write_files(folder: Path, files: dict[str, str]) -> Path:

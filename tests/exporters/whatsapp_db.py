@@ -1,4 +1,5 @@
-"""Builds WhatsApp for Android databases (``msgstore.db``, and ``wa.db`` for names) from simple records.
+"""Builds WhatsApp's databases from simple records: Android's ``msgstore.db`` (``wa.db`` for names), and
+iPhone's and Mac's ``ChatStorage.sqlite`` (``ContactsV2.sqlite`` for names).
 
 Both layouts WhatsApp has written, their tables as real databases create them (trimmed of tables
 nothing reads): since about 2022 ``message`` / ``chat`` / ``jid`` with ``message_system``,
@@ -233,3 +234,134 @@ def _words(r: Record) -> str | None:
     if r.kind == "media":
         return getattr(r, "caption", None)
     return None if r.kind == "deleted" else r.text
+
+
+# --- iPhone and Mac: ChatStorage.sqlite, and ContactsV2.sqlite for the address book's names ---
+
+APPLE_SCHEMA = """
+CREATE TABLE Z_PRIMARYKEY (Z_ENT INTEGER PRIMARY KEY, Z_NAME VARCHAR, Z_SUPER INTEGER, Z_MAX INTEGER);
+CREATE TABLE ZWACHATSESSION (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER, ZARCHIVED INTEGER,
+    ZSESSIONTYPE INTEGER, ZGROUPINFO INTEGER, ZLASTMESSAGE INTEGER, ZLASTMESSAGEDATE TIMESTAMP,
+    ZCONTACTJID VARCHAR, ZPARTNERNAME VARCHAR, ZREMOVED INTEGER);
+CREATE TABLE ZWAGROUPMEMBER (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER, ZISADMIN INTEGER,
+    ZCHATSESSION INTEGER, ZMEMBERJID VARCHAR, ZCONTACTNAME VARCHAR, ZFIRSTNAME VARCHAR);
+CREATE TABLE ZWAPROFILEPUSHNAME (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER, ZJID VARCHAR,
+    ZPUSHNAME VARCHAR);
+CREATE TABLE ZWAMESSAGE (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER, ZCHATSESSION INTEGER,
+    ZGROUPMEMBER INTEGER, ZMEDIAITEM INTEGER, ZMESSAGEINFO INTEGER, ZISFROMME INTEGER, ZMESSAGESTATUS INTEGER,
+    ZMESSAGETYPE INTEGER, ZGROUPEVENTTYPE INTEGER, ZFLAGS INTEGER, ZSORT INTEGER, ZMESSAGEDATE TIMESTAMP,
+    ZSENTDATE TIMESTAMP, ZFROMJID VARCHAR, ZTOJID VARCHAR, ZSTANZAID VARCHAR, ZTEXT VARCHAR, ZPUSHNAME VARCHAR);
+CREATE TABLE ZWAMEDIAITEM (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER, ZMESSAGE INTEGER,
+    ZFILESIZE INTEGER, ZLATITUDE FLOAT, ZLONGITUDE FLOAT, ZMEDIALOCALPATH VARCHAR, ZTITLE VARCHAR, ZMETADATA BLOB);
+CREATE TABLE ZWAMESSAGEINFO (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER, ZMESSAGE INTEGER,
+    ZRECEIPTINFO BLOB);
+"""
+
+CONTACTS_V2_SCHEMA = """
+CREATE TABLE ZWAADDRESSBOOKCONTACT (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER, ZWHATSAPPID VARCHAR,
+    ZLID VARCHAR, ZPHONENUMBER VARCHAR, ZFULLNAME VARCHAR, ZGIVENNAME VARCHAR, ZLASTNAME VARCHAR,
+    ZBUSINESSNAME VARCHAR, ZUSERNAME VARCHAR, ZABOUTTEXT VARCHAR);
+"""
+
+APPLE_EPOCH = 978_307_200
+APPLE_TYPES = {"text": 0, "media": 1, "deleted": 14, "system": 6}
+APPLE_ENCRYPTION_NOTICE = 10
+
+
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        low, n = n & 0x7F, n >> 7
+        out.append(low | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def protobuf_field(number: int, value: int | str | bytes) -> bytes:
+    """One protobuf field: a number (varint) or a string / bytes (length-delimited)."""
+    if isinstance(value, int):
+        return _varint(number << 3) + _varint(value)
+    data = value.encode("utf-8") if isinstance(value, str) else value
+    return _varint(number << 3 | 2) + _varint(len(data)) + data
+
+
+def render_chat_storage(path: Path, records: Sequence[Record], *, me: str, numbers: dict[str, str],
+                        group: str | None = None, partner_names: bool = True, parent_column: bool = False,
+                        notice: bool = True) -> None:
+    """`records` as one chat of an iPhone's ChatStorage.sqlite at `path`, as `render_msgstore` writes
+    Android's: a two-person chat, or the group `group`. The chat's ZPARTNERNAME is the other person's
+    name (their number with `partner_names` False); a group's members keep their ZCONTACTNAME empty, as
+    WhatsApp often leaves it. A reply quotes its message by its media item's metadata (field 5), or by
+    ZPARENTMESSAGE with `parent_column`; reactions are written in ZRECEIPTINFO (field 7)."""
+    path.unlink(missing_ok=True)
+    db = sqlite3.connect(path)
+    db.executescript(APPLE_SCHEMA)
+    if parent_column:  # newer versions' column for the quoted message's row
+        db.execute("ALTER TABLE ZWAMESSAGE ADD COLUMN ZPARENTMESSAGE INTEGER")
+    mine = number_jid(numbers[me])
+    others = [name for name in numbers if name != me]
+    other = number_jid(numbers[others[0]])
+    chat_jid = "120363021234567890@g.us" if group else other
+    partner = group or (others[0] if partner_names else "+" + numbers[others[0]])
+    db.execute("INSERT INTO ZWACHATSESSION (Z_PK, Z_ENT, ZSESSIONTYPE, ZCONTACTJID, ZPARTNERNAME, ZREMOVED)"
+               " VALUES (1, 4, ?, ?, ?, 0)", (1 if group else 0, chat_jid, partner))
+    db.execute("INSERT INTO ZWACHATSESSION (Z_PK, Z_ENT, ZSESSIONTYPE, ZCONTACTJID, ZPARTNERNAME, ZREMOVED)"
+               " VALUES (2, 4, 3, 'status@broadcast', 'Status', 0)")
+    members: dict[str, int] = {}
+    if group:
+        for k, name in enumerate(others, 1):
+            members[name] = k
+            db.execute("INSERT INTO ZWAGROUPMEMBER (Z_PK, ZCHATSESSION, ZMEMBERJID, ZCONTACTNAME) VALUES (?, 1, ?, '')",
+                       (k, number_jid(numbers[name])))
+    if notice and records:
+        db.execute("INSERT INTO ZWAMESSAGE (ZCHATSESSION, ZISFROMME, ZMESSAGETYPE, ZGROUPEVENTTYPE, ZMESSAGEDATE,"
+                   " ZSTANZAID) VALUES (1, 0, ?, 2, ?, 'notice-0')",
+                   (APPLE_ENCRYPTION_NOTICE, records[0].ts.timestamp() - APPLE_EPOCH - 1))
+    rows: list[int] = []
+    for i, r in enumerate(records):
+        from_me = r.author == me
+        stanza = _key(i + 1)
+        words = _words(r) if r.kind == "media" else (None if r.kind == "deleted" else r.text)
+        reply_to = getattr(r, "reply_to", None)
+        rowid = int(db.execute(
+            "INSERT INTO ZWAMESSAGE (ZCHATSESSION, ZGROUPMEMBER, ZISFROMME, ZMESSAGETYPE, ZGROUPEVENTTYPE,"
+            " ZMESSAGEDATE, ZSENTDATE, ZFROMJID, ZTOJID, ZSTANZAID, ZTEXT) VALUES (1, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)",
+            (None if from_me or not group else members[r.author], int(from_me), APPLE_TYPES[r.kind],
+             r.ts.timestamp() - APPLE_EPOCH, r.ts.timestamp() - APPLE_EPOCH, None if from_me else chat_jid,
+             chat_jid if from_me else mine, stanza, None if r.kind == "media" else words)).lastrowid or 0)
+        rows.append(rowid)
+        metadata = None
+        if reply_to is not None and not parent_column:
+            metadata = protobuf_field(1, 1) + protobuf_field(5, _key(reply_to + 1))
+        if r.kind == "media" or metadata is not None:
+            item = db.execute("INSERT INTO ZWAMEDIAITEM (ZMESSAGE, ZTITLE, ZMETADATA, ZMEDIALOCALPATH)"
+                              " VALUES (?, ?, ?, ?)", (rowid, words if r.kind == "media" else None, metadata,
+                                                       f"Media/{chat_jid}/p{i}.jpg" if r.kind == "media" else None))
+            db.execute("UPDATE ZWAMESSAGE SET ZMEDIAITEM = ? WHERE Z_PK = ?", (item.lastrowid, rowid))
+        if reply_to is not None and parent_column:
+            db.execute("UPDATE ZWAMESSAGE SET ZPARENTMESSAGE = ? WHERE Z_PK = ?", (rows[reply_to], rowid))
+        reactions = getattr(r, "reactions", ())
+        if reactions:
+            entries = b"".join(
+                protobuf_field(1, protobuf_field(1, f"R{i}.{k}") + protobuf_field(
+                    2, mine if reaction.author == me else number_jid(numbers[reaction.author]))
+                    + protobuf_field(3, reaction.emoji) + protobuf_field(4, 1))
+                for k, reaction in enumerate(reactions))
+            info = db.execute("INSERT INTO ZWAMESSAGEINFO (ZMESSAGE, ZRECEIPTINFO) VALUES (?, ?)",
+                              (rowid, protobuf_field(4, 1) + protobuf_field(7, entries))).lastrowid
+            db.execute("UPDATE ZWAMESSAGE SET ZMESSAGEINFO = ? WHERE Z_PK = ?", (info, rowid))
+    db.commit()
+    db.close()
+
+
+def render_contacts_v2(path: Path, names: dict[str, str]) -> None:
+    """ContactsV2.sqlite at `path`: the address book's row for each name (name -> number)."""
+    path.unlink(missing_ok=True)
+    db = sqlite3.connect(path)
+    db.executescript(CONTACTS_V2_SCHEMA)
+    for name, number in names.items():
+        first, _, last = name.partition(" ")
+        db.execute("INSERT INTO ZWAADDRESSBOOKCONTACT (ZWHATSAPPID, ZPHONENUMBER, ZFULLNAME, ZGIVENNAME, ZLASTNAME)"
+                   " VALUES (?, ?, ?, ?, ?)", (number_jid(number), "+" + number, name, first, last))
+    db.commit()
+    db.close()

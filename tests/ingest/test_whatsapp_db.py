@@ -1,4 +1,5 @@
-"""The WhatsApp for Android importer reads msgstore.db, both its layouts, as the app shows the chats."""
+"""The WhatsApp database importer reads Android's msgstore.db (both its layouts) and iPhone's and Mac's
+ChatStorage.sqlite as the app shows the chats."""
 
 from __future__ import annotations
 
@@ -14,7 +15,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.exporters.imessage import render_chat_db
-from tests.exporters.whatsapp_db import number_jid, render_contacts, render_msgstore
+from tests.exporters.whatsapp_db import (
+    number_jid,
+    protobuf_field,
+    render_chat_storage,
+    render_contacts,
+    render_contacts_v2,
+    render_msgstore,
+)
 from tests.ingest._timezone import local_time
 
 from turntoward.errors import ImportFormatError
@@ -56,12 +64,22 @@ def parse(path: Path, **options: str) -> list:
     return list(WhatsAppDbImporter().parse(source, ImportOptions(**options)))
 
 
-def phone(folder: Path, records: list[Rec], *, contacts: bool = True, **kwargs: object) -> Path:
-    """A phone's databases folder: msgstore.db of `records`, and wa.db naming Lena and Tomás."""
+def phone(folder: Path, records: list[Rec], *, layout: str = "new", contacts: bool = True,
+          **kwargs: object) -> Path:
+    """A phone's databases folder: msgstore.db of `records` and wa.db naming Lena and Tomás; for the
+    "apple" layout ChatStorage.sqlite and ContactsV2.sqlite."""
     folder.mkdir(parents=True, exist_ok=True)
-    render_msgstore(folder / "msgstore.db", records, me="Me", numbers=NUMBERS, **kwargs)  # type: ignore[arg-type]
+    book = {"Lena": NUMBERS["Lena"], "Tomás": NUMBERS["Tomás"]}
+    if layout == "apple":
+        render_chat_storage(folder / "ChatStorage.sqlite", records, me="Me", numbers=NUMBERS,
+                            partner_names=contacts, **kwargs)  # type: ignore[arg-type]
+        if contacts:
+            render_contacts_v2(folder / "ContactsV2.sqlite", book)
+        return folder / "ChatStorage.sqlite"
+    render_msgstore(folder / "msgstore.db", records, me="Me", numbers=NUMBERS, layout=layout,
+                    **kwargs)  # type: ignore[arg-type]
     if contacts:
-        render_contacts(folder / "wa.db", {"Lena": NUMBERS["Lena"], "Tomás": NUMBERS["Tomás"]})
+        render_contacts(folder / "wa.db", book)
     return folder / "msgstore.db"
 
 
@@ -79,8 +97,8 @@ EXPECTED = [
 ]
 
 
-@pytest.mark.parametrize("layout", ["new", "legacy"])
-def test_a_chat_reads_as_the_app_shows_it_in_either_layout(tmp_path: Path, layout: str) -> None:
+@pytest.mark.parametrize("layout", ["new", "legacy", "apple"])
+def test_a_chat_reads_as_the_app_shows_it_in_each_layout(tmp_path: Path, layout: str) -> None:
     [conversation] = parse(phone(tmp_path, SUNDAY, layout=layout))
     assert seen(conversation) == EXPECTED
     assert conversation.title == "Lena"
@@ -88,13 +106,36 @@ def test_a_chat_reads_as_the_app_shows_it_in_either_layout(tmp_path: Path, layou
     assert conversation.group is False and conversation.me == "Me"
     assert conversation.source_format == "whatsapp_db"
     [notice] = conversation.system_events
-    assert "end-to-end encrypted" in notice.text
+    assert "encrypt" in notice.text
 
 
-def test_reactions_are_read_from_the_newer_layout(tmp_path: Path) -> None:
-    [conversation] = parse(phone(tmp_path, SUNDAY))
-    assert conversation.messages[3].reactions == (Reaction("Lena", "❤️", t(1, 9, 44)),)
+@pytest.mark.parametrize("layout", ["new", "apple"])
+def test_reactions_are_read_from_the_newer_layout_and_the_iphones(tmp_path: Path, layout: str) -> None:
+    [conversation] = parse(phone(tmp_path, SUNDAY, layout=layout))
+    # an iPhone keeps no time for a reaction
+    assert conversation.messages[3].reactions == (Reaction("Lena", "❤️", t(1, 9, 44) if layout == "new" else None),)
     assert all(not m.reactions for i, m in enumerate(conversation.messages) if i != 3)
+
+
+def test_the_users_own_reaction_on_an_iphone_is_theirs(tmp_path: Path) -> None:
+    records = [Rec(t(2, 20, 0), "Lena", "made it home", reactions=(Reaction("Me", "🙏"), Reaction("Lena", "😂")))]
+    [conversation] = parse(phone(tmp_path, [*records, Rec(t(2, 20, 1), "Me", "good night x")], layout="apple"),
+                           me="Jonas")
+    assert conversation.messages[0].reactions == (Reaction("Jonas", "🙏"), Reaction("Lena", "😂"))
+
+
+def test_an_iphone_reply_may_point_at_its_message_by_row(tmp_path: Path) -> None:
+    [conversation] = parse(phone(tmp_path, SUNDAY, layout="apple", parent_column=True))
+    assert [m.reply_to for m in conversation.messages] == [None, None, None, 2, None, None]
+
+
+def test_a_reaction_blob_that_does_not_parse_is_passed_over(tmp_path: Path) -> None:
+    path = phone(tmp_path, SUNDAY, layout="apple")
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE ZWAMESSAGEINFO SET ZRECEIPTINFO = ?", (protobuf_field(7, b"\x0a\xff\x01"),))
+    [conversation] = parse(path)
+    assert not any(m.reactions for m in conversation.messages)
+    assert seen(conversation) == EXPECTED
 
 
 def test_a_later_reaction_replaces_the_persons_earlier_one_and_an_empty_one_takes_it_back(tmp_path: Path) -> None:
@@ -108,8 +149,9 @@ def test_a_later_reaction_replaces_the_persons_earlier_one_and_an_empty_one_take
     assert [m.reactions for m in conversation.messages] == [(Reaction("Lena", "🎉", t(2, 20, 2)),), ()]
 
 
-def test_the_user_can_be_named_and_numbers_stand_in_without_the_contacts_database(tmp_path: Path) -> None:
-    [conversation] = parse(phone(tmp_path, SUNDAY, contacts=False), me="Jonas")
+@pytest.mark.parametrize("layout", ["new", "apple"])
+def test_the_user_can_be_named_and_numbers_stand_in_without_the_contacts_database(tmp_path: Path, layout: str) -> None:
+    [conversation] = parse(phone(tmp_path, SUNDAY, layout=layout, contacts=False), me="Jonas")
     assert {m.author for m in conversation.messages} == {"Jonas", "+4917698765432"}
     assert conversation.title == "+4917698765432"
 
@@ -121,7 +163,7 @@ def test_the_name_a_person_gave_whatsapp_names_them_when_the_phone_does_not(tmp_
     assert conversation.messages[0].author == "Lena B."
 
 
-@pytest.mark.parametrize("layout", ["new", "legacy"])
+@pytest.mark.parametrize("layout", ["new", "legacy", "apple"])
 def test_a_group_names_each_sender_and_is_titled_by_its_name(tmp_path: Path, layout: str) -> None:
     records = [
         Rec(t(3, 18, 0), "Tomás", "who's bringing what on friday?"),
@@ -151,6 +193,24 @@ def test_times_are_this_computers_local_time_of_the_stored_instants(tmp_path: Pa
     with local_time("America/Sao_Paulo"):
         [conversation] = parse(path)
     assert conversation.messages[0].ts == datetime(2023, 10, 1, 0, 42)
+
+
+def test_on_an_iphone_the_name_a_person_gave_whatsapp_names_a_group_member_not_in_the_book(tmp_path: Path) -> None:
+    records = [Rec(t(3, 18, 0), "Tomás", "hola!"), Rec(t(3, 18, 1), "Me", "hi Tomás")]
+    path = phone(tmp_path, records, layout="apple", contacts=False, group="Climbing")
+    with sqlite3.connect(path) as db:
+        tomas = number_jid(NUMBERS["Tomás"])
+        db.execute("INSERT INTO ZWAPROFILEPUSHNAME (ZJID, ZPUSHNAME) VALUES (?, 'Tomi')", (tomas,))
+    [conversation] = parse(path)
+    assert conversation.messages[0].author == "Tomi"
+
+
+def test_an_iphones_status_updates_are_not_a_conversation(tmp_path: Path) -> None:
+    path = phone(tmp_path, SUNDAY[:2], layout="apple")
+    with sqlite3.connect(path) as db:
+        db.execute("INSERT INTO ZWAMESSAGE (ZCHATSESSION, ZISFROMME, ZMESSAGETYPE, ZMESSAGEDATE, ZTEXT)"
+                   " VALUES (2, 0, 0, 718000000, 'my new status')")
+    assert [c.chat_id for c in parse(path)] == [number_jid(NUMBERS["Lena"])]
 
 
 def test_status_updates_broadcast_lists_and_channels_are_not_conversations(tmp_path: Path) -> None:
@@ -207,16 +267,17 @@ def test_a_folder_or_zip_holding_both_databases_gives_the_chat_and_passes_over_t
 
 
 def test_a_renamed_database_is_recognised_and_other_databases_are_not(tmp_path: Path) -> None:
-    renamed = tmp_path / "msgstore-2023-10-02.1.sqlite"
-    renamed.write_bytes(phone(tmp_path / "p", SUNDAY, layout="legacy").read_bytes())
-    found = detect(Source(str(renamed), path=renamed))
-    assert found is not None and found.name == "whatsapp_db"
+    for layout in ("legacy", "apple"):
+        renamed = tmp_path / f"backup-{layout}.sqlite"
+        renamed.write_bytes(phone(tmp_path / layout, SUNDAY, layout=layout).read_bytes())
+        found = detect(Source(str(renamed), path=renamed))
+        assert found is not None and found.name == "whatsapp_db"
     chat_db = render_chat_db(
         [Rec(t(1, 9, 0), "Me", "hi")], tmp_path / "chat.db")  # type: ignore[list-item]
     found = detect(Source(str(chat_db), path=chat_db))
     assert found is not None and found.name == "imessage"
-    contacts = tmp_path / "p" / "wa.db"
-    assert WhatsAppDbImporter().sniff(Source(str(contacts), path=contacts), contacts.read_bytes()[:4096]) == 0
+    for contacts in (tmp_path / "legacy" / "wa.db", tmp_path / "apple" / "ContactsV2.sqlite"):
+        assert WhatsAppDbImporter().sniff(Source(str(contacts), path=contacts), contacts.read_bytes()[:4096]) == 0
 
 
 def test_the_databases_are_never_modified(tmp_path: Path) -> None:
@@ -248,14 +309,15 @@ def test_another_sqlite_database_is_refused_naming_its_tables(tmp_path: Path) ->
     path = tmp_path / "msgstore.db"
     with sqlite3.connect(path) as db:
         db.execute("CREATE TABLE notes (id INTEGER, body TEXT)")
-    with pytest.raises(ImportFormatError, match=r"msgstore\.db: expected a WhatsApp msgstore\.db .*notes"):
+    with pytest.raises(ImportFormatError, match=r"msgstore\.db: expected WhatsApp's message database.*notes"):
         parse(path)
 
 
-def test_a_damaged_contacts_database_is_named_in_the_error(tmp_path: Path) -> None:
-    path = phone(tmp_path, SUNDAY)
-    (tmp_path / "wa.db").write_bytes(b"SQLite format 3\x00" + b"\x07" * 3000)
-    with pytest.raises(ImportFormatError, match=r"wa\.db: expected WhatsApp's contacts database"):
+@pytest.mark.parametrize(("layout", "book"), [("new", "wa.db"), ("apple", "ContactsV2.sqlite")])
+def test_a_damaged_contacts_database_is_named_in_the_error(tmp_path: Path, layout: str, book: str) -> None:
+    path = phone(tmp_path, SUNDAY, layout=layout)
+    (tmp_path / book).write_bytes(b"SQLite format 3\x00" + b"\x07" * 3000)
+    with pytest.raises(ImportFormatError, match=rf"{book}: expected WhatsApp's contacts database"):
         parse(path)
 
 
@@ -267,7 +329,7 @@ def test_a_truncated_database_is_an_import_error(tmp_path: Path) -> None:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.data(), st.sampled_from(["new", "legacy"]))
+@given(st.data(), st.sampled_from(["new", "legacy", "apple"]))
 def test_corrupted_databases_only_ever_raise_an_import_error(tmp_path: Path, data: st.DataObject, layout: str) -> None:
     original = phone(tmp_path / layout, SUNDAY, layout=layout, contacts=False).read_bytes()
     broken = bytearray(original)

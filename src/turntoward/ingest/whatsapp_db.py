@@ -1,4 +1,5 @@
-"""WhatsApp for Android: the app's own message database, ``msgstore.db``.
+"""WhatsApp's own message database: Android's ``msgstore.db``, and iPhone's and Mac's
+``ChatStorage.sqlite`` (read in `_whatsapp_apple_db`, into the same terms).
 
 WhatsApp keeps an Android phone's chats in ``/data/data/com.whatsapp/databases/msgstore.db``. A
 rooted phone, a forensic tool, or a backup (``msgstore.db.crypt14`` and its older kinds) opened
@@ -43,7 +44,7 @@ What becomes what:
   person per message, an empty one when taken back) becomes a `Reaction` on its message.
 
 Times are milliseconds since 1970 (UTC), made naive local time of this computer, as WhatsApp shows
-them and its text export writes them.
+them and its text export writes them (an iPhone's, seconds since 2001, the same way).
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ from turntoward.errors import ImportFormatError
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
 from turntoward.ingest._sqlite import SQLITE_HEADER, as_text, columns, connect, local_copy, tables
+from turntoward.ingest._whatsapp_apple_db import contact_names, is_chat_storage, read_chat_storage
 from turntoward.ingest._whatsapp_db_common import (
     NOT_PEOPLE,
     Chat,
@@ -69,7 +71,8 @@ from turntoward.ingest._whatsapp_db_common import (
 )
 from turntoward.model import Conversation, MessageKind
 
-_EXPECTED = "a WhatsApp msgstore.db (SQLite with message, chat and jid tables, or before 2022 a messages table)"
+_EXPECTED = ("WhatsApp's message database: Android's msgstore.db (SQLite with message, chat and jid tables, or"
+             " before 2022 a messages table) or iPhone's and Mac's ChatStorage.sqlite (ZWAMESSAGE, ZWACHATSESSION)")
 _CONTACTS_EXPECTED = "WhatsApp's contacts database (wa.db, with a wa_contacts table)"
 
 SYSTEM_STATUS = 6
@@ -119,18 +122,19 @@ _NAMING_NOTICES = (1, 11, 27)  # their text column holds the new name or descrip
 
 
 class WhatsAppDbImporter:
-    """Reads the message database of WhatsApp for Android."""
+    """Reads WhatsApp's own message database: Android's, or iPhone's and Mac's."""
 
     name = "whatsapp_db"
-    description = "WhatsApp for Android msgstore.db (the app's message database, decrypted)"
+    description = "WhatsApp's message database: Android msgstore.db (decrypted), iPhone or Mac ChatStorage.sqlite"
 
     def sniff(self, source: Source, head: bytes) -> float:
         if not head.startswith(SQLITE_HEADER):
             return 0.0
         if source.path is None:
             # Inside an archive only the first bytes are at hand; the schema is often there.
-            named = source.filename.lower().startswith("msgstore")
-            return 0.95 if named or b"key_remote_jid" in head or b"chat_row_id" in head else 0.0
+            named = source.filename.lower().startswith(("msgstore", "chatstorage"))
+            schema = b"key_remote_jid" in head or b"chat_row_id" in head or b"ZWACHATSESSION" in head
+            return 0.95 if named or schema else 0.0
         try:
             with closing(connect(source.path)) as db:
                 return 0.95 if _layout(db) is not None else 0.0
@@ -141,17 +145,21 @@ class WhatsAppDbImporter:
         head = source.head(len(SQLITE_HEADER))
         if not head.startswith(SQLITE_HEADER):
             raise ImportFormatError(source.name, _EXPECTED, found=repr(head[:16])[2:-1] or "an empty file")
-        names = _contact_names(source)
+        names: dict[str, str] = {}
         with local_copy(source) as (path, immutable):
             try:
                 with closing(connect(path, immutable)) as db:
                     layout = _layout(db)
                     if layout is None:
                         raise ImportFormatError(source.name, _EXPECTED, found="tables " + listed(tables(db)))
-                    chats = _read_new(db, source) if layout == "new" else _read_legacy(db, source)
+                    if layout == "apple":
+                        chats, names = read_chat_storage(db, source)
+                    else:
+                        chats = _read_new(db, source) if layout == "new" else _read_legacy(db, source)
             except (sqlite3.Error, UnicodeDecodeError) as exc:  # a damaged schema fails to decode
                 raise ImportFormatError(source.name, _EXPECTED, found=str(exc)) from exc
-        people = People(names)
+        # the address book's names first: ContactsV2.sqlite beside an iPhone's database, wa.db an Android's
+        people = People({**names, **(contact_names(source) if layout == "apple" else _contact_names(source))})
         me = options.me or "Me"
         for chat in chats:
             if chat.rows:
@@ -159,7 +167,10 @@ class WhatsAppDbImporter:
 
 
 def _layout(db: sqlite3.Connection) -> str | None:
-    """"new" or "legacy": which of the two layouts holds the messages; None for another database."""
+    """"new" or "legacy": which of Android's two layouts holds the messages; "apple" for an iPhone's or
+    a Mac's database; None for another database."""
+    if is_chat_storage(db):
+        return "apple"
     present = tables(db)
     new = {"message", "chat", "jid"} <= present and "chat_row_id" in columns(db, "message")
     legacy = "messages" in present and "key_remote_jid" in columns(db, "messages")
