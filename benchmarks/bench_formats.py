@@ -24,7 +24,7 @@ DATA = ROOT / "benchmarks" / "data"
 SIZES = (10_000, 100_000)
 FORMATS = ("discord_html", "discord_txt", "messenger_html", "line", "google_chat", "skype", "snapchat", "qq", "element",
            "slack", "signal_backup", "google_voice", "twitter_dm", "instagram_legacy", "messenger_legacy", "groupme",
-           "convokit", "cornell_movies", "irc", "whatsapp_db", "whatsapp_db_iphone")
+           "convokit", "cornell_movies", "irc", "whatsapp_db", "whatsapp_db_iphone", "android_sms_db")
 
 CHILD = r"""
 import json, resource, sys, time
@@ -53,7 +53,8 @@ def export(fmt: str, count: int) -> Path:
                        "twitter_dm": "direct-messages.js", "instagram_legacy": "messages.json",
                        "messenger_legacy": "messages.htm", "groupme": "71204388", "convokit": "corpus",
                        "cornell_movies": "cornell movie-dialogs corpus", "irc": "#jonah.log",
-                       "whatsapp_db": "msgstore.db", "whatsapp_db_iphone": "ChatStorage.sqlite"}[fmt]
+                       "whatsapp_db": "msgstore.db", "whatsapp_db_iphone": "ChatStorage.sqlite",
+                       "android_sms_db": "mmssms.db"}[fmt]
     if target.exists():
         return target
     folder.mkdir(parents=True, exist_ok=True)
@@ -138,6 +139,10 @@ def export(fmt: str, count: int) -> Path:
         numbers = {"Maya": "447700900123", "Jonah": "447700900456"}
         render_chat_storage(target, records, me="Maya", numbers=numbers)
         render_contacts_v2(folder / "ContactsV2.sqlite", {"Jonah": numbers["Jonah"]})
+    elif fmt == "android_sms_db":  # SMS, photos as MMS, with contacts2.db beside it
+        from tests.exporters.android_sms_db import render_contacts2, render_mmssms
+        render_mmssms(records, target, me="Maya", numbers={"Jonah": "+447700900456"})
+        render_contacts2(folder / "contacts2.db", {"Jonah": "+447700900456"})
     else:
         from tests.exporters.element import render_element
         target.write_text(render_element(records, room="Jonah", me="Maya"), encoding="utf-8")

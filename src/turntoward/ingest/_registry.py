@@ -91,6 +91,7 @@ _BUILTIN = (
     "element_html",
     "slack",
     "sms_xml",
+    "android_sms_db",
     "google_voice",
     "topical_chat",
     "dailydialog",

@@ -38,8 +38,8 @@ from contextlib import closing
 
 from turntoward.errors import ImportFormatError
 from turntoward.ingest._sources import Source
-from turntoward.ingest._sqlite import as_text, columns, connect, local_copy, tables
-from turntoward.ingest._whatsapp_db_common import NOT_PEOPLE, Chat, Row, int_of, listed, optional, text_of
+from turntoward.ingest._sqlite import as_text, columns, connect, int_of, listed, local_copy, optional, tables
+from turntoward.ingest._whatsapp_db_common import NOT_PEOPLE, Chat, Row, text_of
 from turntoward.model import MessageKind
 
 APPLE_EPOCH = 978_307_200  # 2001-01-01T00:00:00Z as a Unix time

@@ -119,30 +119,6 @@ def _time_or_none(ms: int | None) -> datetime | None:
         return None
 
 
-def int_of(value: object) -> int | None:
-    """A number column read as a number: some layouts keep numbers as text ("1")."""
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().removeprefix("-").isdigit():
-        return int(value)
-    return None
-
-
 def text_of(value: object) -> str | None:
     """A text column's words; a row whose text is binary data (a payment, a template) has none."""
     return value if isinstance(value, str) else None
-
-
-def listed(names: set[str]) -> str:
-    """Table or column names for an error message, the first eight of them."""
-    shown = sorted(names)
-    if not shown:
-        return "none"
-    return ", ".join(shown[:8]) + (f" and {len(shown) - 8} more" if len(shown) > 8 else "")
-
-
-def optional(present: set[str], table: str, wanted: tuple[str, ...]) -> str:
-    """A select list of `wanted` columns of `table`, NULL for those its version lacks."""
-    return ", ".join(f"{table}.{name}" if name in present else f"NULL AS {name}" for name in wanted)

@@ -281,8 +281,9 @@ it, sender's number (None for the user), text, kind."""
 
 
 @dataclass
-class _Backup:
-    """What has been read so far: messages by the set of numbers, names, the user's numbers."""
+class SmsThreads:
+    """What has been read so far: messages by the set of numbers, names, the user's numbers (also
+    what Android's own database, `android_sms_db`, is read into)."""
 
     threads: dict[tuple[str, ...], list[Row]] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
@@ -313,7 +314,7 @@ class _Backup:
             if name.strip() not in UNKNOWN_NAMES:
                 self.names.setdefault(normalise_address(address), name.strip())
 
-    def conversations(self, source: Source, me: str) -> Iterator[Conversation]:
+    def conversations(self, source: Source, me: str, fmt: str = "sms_xml") -> Iterator[Conversation]:
         fullest = fullest_numbers({a for key in self.threads for a in key} | set(self.names) | self.my_numbers)
         if fullest:
             self._use_fullest_numbers(fullest)
@@ -337,8 +338,7 @@ class _Backup:
                 else:
                     messages.append(Message(len(messages), ts, author, text, kind))
             title = ", ".join(self.names.get(a) or self.shown.get(a, a) for a in key)
-            yield Conversation(source.name, "sms_xml", title, messages, events, chat_id="sms:" + "~".join(key),
-                               me=me)
+            yield Conversation(source.name, fmt, title, messages, events, chat_id="sms:" + "~".join(key), me=me)
 
 
     def _use_fullest_numbers(self, fullest: dict[str, str]) -> None:
@@ -374,7 +374,7 @@ class SmsBackupImporter:
         return 0.95 if re.search(rb"<smses[\s>]", start) else 0.0
 
     def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
-        backup = _Backup()
+        backup = SmsThreads()
         with source.stream() as raw:
             self._refuse_entities(source, raw.read(_CHUNK))
         with source.stream() as raw:
@@ -422,7 +422,7 @@ def _cut_off(line: int, complete: int) -> str:
             " imported: make the backup again")
 
 
-def _sms(elem: ET.Element, source: Source, where: str, backup: _Backup) -> None:
+def _sms(elem: ET.Element, source: Source, where: str, backup: SmsThreads) -> None:
     box = elem.get("type")
     if box not in (RECEIVED, SENT):
         return
@@ -439,7 +439,7 @@ def _sms(elem: ET.Element, source: Source, where: str, backup: _Backup) -> None:
         backup.add([address], (instant, ts, sender, EMPTY_SMS, MessageKind.SYSTEM))
 
 
-def _mms(elem: ET.Element, source: Source, where: str, backup: _Backup) -> None:
+def _mms(elem: ET.Element, source: Source, where: str, backup: SmsThreads) -> None:
     box = elem.get("msg_box")
     if box not in (RECEIVED, SENT):
         return

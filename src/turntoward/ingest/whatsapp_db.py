@@ -56,19 +56,19 @@ from contextlib import closing
 from turntoward.errors import ImportFormatError
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
-from turntoward.ingest._sqlite import SQLITE_HEADER, as_text, columns, connect, local_copy, tables
-from turntoward.ingest._whatsapp_apple_db import contact_names, is_chat_storage, read_chat_storage
-from turntoward.ingest._whatsapp_db_common import (
-    NOT_PEOPLE,
-    Chat,
-    People,
-    Row,
-    conversation,
+from turntoward.ingest._sqlite import (
+    SQLITE_HEADER,
+    as_text,
+    columns,
+    connect,
     int_of,
     listed,
+    local_copy,
     optional,
-    text_of,
+    tables,
 )
+from turntoward.ingest._whatsapp_apple_db import contact_names, is_chat_storage, read_chat_storage
+from turntoward.ingest._whatsapp_db_common import NOT_PEOPLE, Chat, People, Row, conversation, text_of
 from turntoward.model import Conversation, MessageKind
 
 _EXPECTED = ("WhatsApp's message database: Android's msgstore.db (SQLite with message, chat and jid tables, or"
