@@ -213,6 +213,14 @@ def test_an_iphones_status_updates_are_not_a_conversation(tmp_path: Path) -> Non
     assert [c.chat_id for c in parse(path)] == [number_jid(NUMBERS["Lena"])]
 
 
+def test_a_database_rebuilt_with_times_in_seconds_reads_them_as_seconds(tmp_path: Path) -> None:
+    path = phone(tmp_path, SUNDAY, layout="legacy")
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE messages SET timestamp = timestamp / 1000 WHERE timestamp > 0")
+    [conversation] = parse(path)
+    assert [m.ts for m in conversation.messages] == [row[0] for row in EXPECTED]
+
+
 def test_status_updates_broadcast_lists_and_channels_are_not_conversations(tmp_path: Path) -> None:
     path = phone(tmp_path, SUNDAY[:2])
     with sqlite3.connect(path) as db:

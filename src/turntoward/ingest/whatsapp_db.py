@@ -8,9 +8,9 @@ and at most the last 40,000 messages. Give the file, or the folder or zip that h
 beside it (the phone's other WhatsApp database) gives the contacts' names. The file is opened
 read-only and never written to.
 
-Two layouts are read, as WhatsApp wrote them (checked on the databases of eight other projects:
-three of the older layout, 2017-2018, two of the years between, 2020-2021, one of the newer
-written by hand, two empty; and on the queries of KnugiHK/WhatsApp-Chat-Exporter's
+Two layouts are read, as WhatsApp wrote them (checked on the databases of ten other projects:
+three of the older layout, 2017-2018, three of the years between, 2020-2021, one of the newer and
+one of the older written by hand, two empty; and on the queries of KnugiHK/WhatsApp-Chat-Exporter's
 ``android_handler.py``, January 2026, for the newer layout's reactions, quotes and ``jid_map``):
 
 * since about 2022, ``message`` (``chat_row_id``, ``from_me``, ``sender_jid_row_id``,
@@ -44,7 +44,8 @@ What becomes what:
   person per message, an empty one when taken back) becomes a `Reaction` on its message.
 
 Times are milliseconds since 1970 (UTC), made naive local time of this computer, as WhatsApp shows
-them and its text export writes them (an iPhone's, seconds since 2001, the same way).
+them and its text export writes them (an iPhone's, seconds since 2001, the same way); a database
+rebuilt by a tool with seconds since 1970 instead is read as such.
 """
 
 from __future__ import annotations
@@ -310,7 +311,9 @@ def _millis(source: Source, rowid: int, value: object) -> int:
     if ms is None:
         raise ImportFormatError(source.name, "a message time in milliseconds since 1970",
                                 json_path=f"message {rowid}", found=repr(value))
-    return ms
+    # WhatsApp writes milliseconds; a database rebuilt by hand or by another tool may hold seconds,
+    # which stay below 10**11 until the year 5138 (milliseconds passed it in 1973)
+    return ms * 1000 if 0 < ms < 10**11 else ms
 
 
 def _contact_names(source: Source) -> dict[str, str]:
