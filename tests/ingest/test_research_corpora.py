@@ -286,3 +286,77 @@ def test_dialogues_whose_turns_name_their_speakers_keep_those_names(tmp_path: Pa
     assert [(m.author, m.text) for m in first.messages] == [
         ("Kai", "Want to go to the fair?"), ("Mo", "Yes! When?"), ("Kai", "Saturday.")]
     assert [m.author for m in second.messages] == ["A", "B"]
+
+
+def test_more_corpora_of_dialogues_read_as_chats_of_their_speakers(tmp_path: Path) -> None:
+    """EmotionLines (Friends): a list of dialogues, each a list of turns; Wizard of Wikipedia: turns as
+    objects beside the topic; Blended Skill Talk: turns as [speaker, words] pairs in ParlAI's copy, two
+    lists taking turns in Hugging Face's."""
+    import json
+
+    friends = [[{"speaker": "Mona", "utterance": "you're back early!", "emotion": "surprise"},
+                {"speaker": "Ravi", "utterance": "the meeting got cancelled", "emotion": "neutral"}],
+               [{"speaker": "Ravi", "utterance": "want pancakes?", "emotion": "joy"}]]
+    first, second = imported(write(tmp_path, "friends_dev.json", json.dumps(friends)))
+    assert [(m.author, m.text) for m in first.messages] == [
+        ("Mona", "you're back early!"), ("Ravi", "the meeting got cancelled")]
+    assert (second.title, [m.text for m in second.messages]) == ("dialogue 2", ["want pancakes?"])
+    wizard = [{"chosen_topic": "Hiking", "persona": "i love the outdoors.", "wizard_eval": 5,
+               "dialog": [{"speaker": "0_Wizard", "text": "Hiking is walking in nature.", "checked_passage": {}},
+                          {"speaker": "1_Apprentice", "text": "I went up a hill last weekend!"}]}]
+    [chat] = imported(write(tmp_path, "wizard/valid_random_split.json", json.dumps(wizard)))
+    assert [m.author for m in chat.messages] == ["0_Wizard", "1_Apprentice"]
+    parlai = [{"personas": [["i have a dog."], ["i bake."]], "dialog": [[0, "my dog ate my cake"], [1, "oh no!"],
+                                                                         [0, "she looks so guilty"]]}]
+    [chat] = imported(write(tmp_path, "bst/train.json", json.dumps(parlai)))
+    assert [(m.author, m.text) for m in chat.messages] == [
+        ("A", "my dog ate my cake"), ("B", "oh no!"), ("A", "she looks so guilty")]
+    hugging_face = {"personas": ["i have a dog.", "i bake."], "previous_utterance": ["hi", "hey"],
+                    "free_messages": ["my dog ate my cake", "she looks so guilty"],
+                    "guided_messages": ["oh no!", "aww, what kind of cake?"]}
+    [chat] = imported(write(tmp_path, "bst/validation.jsonl", json.dumps(hugging_face) + "\n"))
+    assert [m.text for m in chat.messages] == [
+        "my dog ate my cake", "oh no!", "she looks so guilty", "aww, what kind of cake?"]
+
+
+@pytest.mark.parametrize("name", ["prosocial_train.json", "prosocial.jsonl", "prosocial.csv"])
+def test_a_corpus_of_exchanges_reads_each_dialogue_as_its_contexts_and_responses_in_turn(
+    tmp_path: Path, name: str
+) -> None:
+    """ProsocialDialog: a row per exchange (what one speaker said, and the answer), a dialogue's rows
+    sharing its id; Hugging Face saves it as JSON Lines named .json."""
+    import csv
+    import io
+    import json
+
+    rows = [{"context": "I'm skipping my sister's wedding, she annoys me",
+             "response": "That could really hurt her. What happened between you?", "rots": ["Family matters"],
+             "safety_label": "__needs_caution__", "dialogue_id": 0, "response_id": 0, "episode_done": False},
+            {"context": "She made my birthday about her", "response": "That sounds painful. Have you told her?",
+             "rots": [], "safety_label": "__casual__", "dialogue_id": 0, "response_id": 1, "episode_done": True},
+            {"context": "I yelled at my kid today", "response": "Parenting is hard. Do you want to talk about it?",
+             "rots": [], "safety_label": "__casual__", "dialogue_id": 1, "response_id": 0, "episode_done": True}]
+    if name.endswith(".csv"):
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=[k for k in rows[0] if k != "rots"])
+        writer.writeheader()
+        writer.writerows({k: v for k, v in row.items() if k != "rots"} for row in rows)
+        text = out.getvalue()
+    else:
+        text = "".join(json.dumps(row) + "\n" for row in rows)
+    first, second = imported(write(tmp_path, name, text))
+    assert [(m.author, m.text[:12]) for m in first.messages] == [
+        ("A", "I'm skipping"), ("B", "That could r"), ("A", "She made my "), ("B", "That sounds ")]
+    assert (second.title, len(second.messages)) == ("1", 2)
+
+
+def test_json_lines_saved_as_json_read_as_json_lines_and_other_json_is_still_refused(tmp_path: Path) -> None:
+    import json
+
+    rows = [{"author": "Sam", "text": "home safe?", "ts": "2024-03-12 21:04"},
+            {"author": "Jo", "text": "yes! thank you", "ts": "2024-03-12 21:09"}]
+    [chat] = imported(write(tmp_path, "chat.json", "".join(json.dumps(r) + "\n" for r in rows)))
+    assert [m.author for m in chat.messages] == ["Sam", "Jo"]
+    broken = write(tmp_path, "broken.json", json.dumps(rows[0]) + "\n" + '{"author": "Jo", "text": \n')
+    with pytest.raises(ImportFormatError, match=r"broken\.json"):
+        imported(broken)

@@ -77,7 +77,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import pairwise, repeat
+from itertools import pairwise, repeat, zip_longest
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -131,7 +131,7 @@ NO_NAME = "(no name)"
 _MINE = frozenset({"outgoing", "out", "sent", "true", "yes", "1", "me"})
 _THEIRS = frozenset({"incoming", "in", "received", "false", "no", "0", ""})
 EXTENSIONS = {".csv": ",", ".tsv": "\t", ".jsonl": None, ".ndjson": None, ".parquet": None, ".json": None}
-_JSON_ARRAY_OF_OBJECTS = re.compile(rb"\s*\[\s*\{")
+_JSON_ARRAY_OF_OBJECTS = re.compile(rb"\s*\[\s*(?:\[\s*)?\{")  # of objects, or of dialogues of them
 # Real formats are recognised by their content; a table is only a guess from its extension.
 SNIFF_CONFIDENCE = 0.3
 PARQUET_MAGIC = b"PAR1"
@@ -185,11 +185,13 @@ class TableImporter:
     def sniff(self, source: Source, head: bytes) -> float:
         ext = _extension(source)
         if ext == ".json":
-            # An array of message objects, in a file the user named: an export's own JSON files
-            # (Slack's users.json and day files, Instagram's messages.json) are arrays of objects too,
-            # and belong to their importers when a folder or zip is read.
-            array = _JSON_ARRAY_OF_OBJECTS.match(head.removeprefix(b"\xef\xbb\xbf"))
-            return SNIFF_CONFIDENCE if array and source.named else 0.0
+            # An array of message objects (or of dialogues), or JSON Lines saved as .json as Hugging
+            # Face's datasets save them, in a file the user named: an export's own JSON files (Slack's
+            # users.json and day files, Instagram's messages.json) are arrays of objects too, and belong
+            # to their importers when a folder or zip is read.
+            head = head.removeprefix(b"\xef\xbb\xbf")
+            table = _JSON_ARRAY_OF_OBJECTS.match(head) or _json_lines_head(head)
+            return SNIFF_CONFIDENCE if table and source.named else 0.0
         return SNIFF_CONFIDENCE if ext in EXTENSIONS else 0.0
 
     def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
@@ -287,9 +289,13 @@ def _json_rows(source: Source, data: bytes) -> list[dict[str, Any]]:
     try:
         rows = json.loads(data)
     except (ValueError, RecursionError) as exc:
-        line = exc.lineno if isinstance(exc, json.JSONDecodeError) else None
-        raise ImportFormatError(source.name, "a JSON array of message objects", line=line,
-                                found=str(exc).split(":")[0]) from exc
+        rows = _json_lines(data) if isinstance(exc, json.JSONDecodeError) and exc.msg == "Extra data" else None
+        if rows is None:
+            line = exc.lineno if isinstance(exc, json.JSONDecodeError) else None
+            raise ImportFormatError(source.name, "a JSON array of message objects", line=line,
+                                    found=str(exc).split(":")[0]) from exc
+    if isinstance(rows, list) and rows and all(isinstance(row, list) for row in rows):
+        rows = [{"dialogue": turns} for turns in rows]  # EmotionLines: a list of dialogues, each of turns
     if not isinstance(rows, list) or not rows:
         raise ImportFormatError(source.name, "a JSON array of message objects", json_path="$",
                                 found="an empty array" if rows == [] else type(rows).__name__)
@@ -297,13 +303,55 @@ def _json_rows(source: Source, data: bytes) -> list[dict[str, Any]]:
         if not isinstance(row, dict):
             raise ImportFormatError(source.name, "a JSON array of message objects", json_path=f"$[{k}]",
                                     found=type(row).__name__)
+    rows = [_turns_as_objects(row) for row in rows]
     nested = [key for key, value in rows[0].items() if isinstance(value, dict | list)]
-    if nested and not any(k in GUESSES["text"] or k in DIALOGUE_LISTS for key in rows[0] for k in _keys(key)):
+    if nested and not any(k in GUESSES["text"] or k in DIALOGUE_LISTS or k in EXCHANGE
+                          for key in rows[0] for k in _keys(key)):
         raise _nested(ImportFormatError, source, nested)
     return rows
 
 
+def _json_lines_head(head: bytes) -> bool:
+    """Whether a file's first bytes are JSON Lines: an object on its first line, another line after."""
+    first, newline, rest = head.lstrip().partition(b"\n")
+    if not newline or not rest.lstrip().startswith(b"{"):
+        return False
+    try:
+        return isinstance(json.loads(first), dict)
+    except (ValueError, RecursionError):
+        return False
+
+
+def _json_lines(data: bytes) -> list[Any] | None:
+    """The objects of JSON Lines saved as ``.json``; None where a line is not one."""
+    rows = []
+    for raw in data.splitlines():
+        if raw.strip():
+            try:
+                row = json.loads(raw)
+            except (ValueError, RecursionError):
+                return None
+            if not isinstance(row, dict):
+                return None
+            rows.append(row)
+    return rows
+
+
+def _turns_as_objects(row: dict[str, Any]) -> dict[str, Any]:
+    """A dialogue row whose turns are pairs (Blended Skill Talk's ``"dialog": [[0, "hi"], [1, "hey"]]``),
+    with its turns as objects that name their speaker: speakers 0 and 1 are A and B."""
+    for key, value in row.items():
+        if any(k in DIALOGUE_LISTS for k in _keys(key)) and isinstance(value, list) and value and all(
+                isinstance(turn, list) and len(turn) == 2 and isinstance(turn[1], str) for turn in value):
+            turns = [{"speaker": SPEAKERS[who] if who in (0, 1) else str(who), "text": said} for who, said in value]
+            return {**row, key: turns}
+    return row
+
+
 DIALOGUE_LISTS = ("dialog", "dialogue", "turns", "utterances", "conversations")
+EXCHANGE = ("context", "response")
+TAKING_TURNS = ("free_messages", "guided_messages")
+"""A row of what one speaker said and the answer (`_exchange_rows`)."""
 """Columns that hold a whole dialogue as a list of its turns, one dialogue a row (`_dialogue_rows`)."""
 DIALOGUE_IDS = ("dialog_id", "dialogue_id", "conv_id", "conversation_id", "id")
 DIALOGUE_SPEAKERS = ("speakers", "speaker_names", "roles")
@@ -340,6 +388,16 @@ def _dialogue_rows(frame: pl.DataFrame) -> pl.DataFrame | None:
     keys = {key: name for name in frame.columns for key in _keys(name)}
     if any(key in GUESSES["author"] for key in keys):
         return None
+    if all(k in keys and frame.schema[keys[k]] == pl.String for k in EXCHANGE):
+        return _exchange_rows(frame, keys)
+    if all(k in keys and frame.schema[keys[k]] == pl.List(pl.String) for k in TAKING_TURNS):
+        # Blended Skill Talk as Hugging Face keeps it: what each of the two said, in two lists
+        free, guided = (frame.get_column(keys[k]).to_list() for k in TAKING_TURNS)
+        turns = [[t for pair in zip_longest(a or [], b or []) for t in pair if t is not None]
+                 for a, b in zip(free, guided, strict=True)]
+        frame = frame.with_columns(pl.Series("dialog", turns, dtype=pl.List(pl.String)))
+        frame = frame.drop([keys[k] for k in TAKING_TURNS])
+        keys = {key: name for name in frame.columns for key in _keys(name)}
     lists = [keys[k] for k in DIALOGUE_LISTS if k in keys
              and (frame.schema[keys[k]] == pl.List(pl.String) or _turn_fields(frame.schema[keys[k]]))]
     if not lists:
@@ -373,6 +431,26 @@ def _dialogue_rows(frame: pl.DataFrame) -> pl.DataFrame | None:
         out["conversation"] += [title] * len(turns)
         out["author"] += [n for n, _ in turns]
         out["text"] += [t for _, t in turns]
+    return pl.DataFrame(out, schema={name: pl.String for name in out})
+
+
+def _exchange_rows(frame: pl.DataFrame, keys: dict[str, str]) -> pl.DataFrame:
+    """A corpus of exchanges, one a row: what one speaker said (``context``) and the answer
+    (``response``), as ProsocialDialog writes them, a row per turn of a dialogue, its rows sharing a
+    ``dialogue_id``. Each dialogue, in the order of its rows, is A's context and B's response taking
+    turns; a table without an id is a dialogue a row."""
+    import polars as pl
+
+    ids = next((keys[k] for k in DIALOGUE_IDS if k in keys and frame.schema[keys[k]] in (pl.String, pl.Int64)), None)
+    out: dict[str, list[str]] = {"conversation": [], "author": [], "text": []}
+    groups = frame.get_column(ids).to_list() if ids else [f"dialogue {n}" for n in range(1, frame.height + 1)]
+    for group, context, response in zip(groups, frame.get_column(keys["context"]).to_list(),
+                                        frame.get_column(keys["response"]).to_list(), strict=True):
+        for who, said in (("A", context), ("B", response)):
+            if said and said.strip():
+                out["conversation"].append(str(group))
+                out["author"].append(who)
+                out["text"].append(said.strip())
     return pl.DataFrame(out, schema={name: pl.String for name in out})
 
 
