@@ -360,3 +360,14 @@ def test_json_lines_saved_as_json_read_as_json_lines_and_other_json_is_still_ref
     broken = write(tmp_path, "broken.json", json.dumps(rows[0]) + "\n" + '{"author": "Jo", "text": \n')
     with pytest.raises(ImportFormatError, match=r"broken\.json"):
         imported(broken)
+
+
+def test_the_switchboard_dialog_act_corpus_reads_its_callers_per_conversation(tmp_path: Path) -> None:
+    swda = ("swda_filename,conversation_no,transcript_index,act_tag,caller,utterance_index,subutterance_index,text\n"
+            "sw00utt/sw_0001_4325.utt,4325,0,qw,A,1,1,what kind of pets do you have? /\n"
+            "sw00utt/sw_0001_4325.utt,4325,1,sd,B,2,1,we have two cats. /\n"
+            "sw00utt/sw_0002_4330.utt,4330,0,o,A,1,1,Okay. /\n")
+    first, second = imported(write(tmp_path, "sw00-0001.csv", swda))
+    assert [(m.author, m.text) for m in first.messages] == [
+        ("A", "what kind of pets do you have? /"), ("B", "we have two cats. /")]
+    assert first.title == "4325" and len(second.messages) == 1

@@ -99,17 +99,18 @@ FIELDS = ("ts", "author", "text", "conversation", "kind", "reply_to", "id", "tim
 REQUIRED = ("ts", "author")
 # Column names tried in order when the user maps none, compared as `_key` writes them (case,
 # spaces, "-" and "_" aside). Each was seen in a real table: DiscordChatExporter, iMazing,
-# LinkedIn's export, ConvoKit corpora, Slack dumps, WhatsApp-to-CSV converters, Twitch logs.
+# LinkedIn's export, ConvoKit corpora, Slack dumps, WhatsApp-to-CSV converters, Twitch logs, the
+# Switchboard Dialog Act Corpus's CSV (``caller``, ``conversation_no``).
 GUESSES: dict[str, tuple[str, ...]] = {
     "ts": ("timestamp", "datetime", "ts", "date", "time", "sent_at", "created_at", "timestamp_ms", "message_date",
            "date_sent", "sent_date", "date_time", "sent", "created", "start_time", "tmi_sent_ts", "created_utc"),
     "author": ("author", "sender", "from", "user", "name", "sender_name", "speaker", "display_name", "username",
-               "user_name", "from_name", "author_name", "user_first_name", "speaker_id", "speaker_idx"),
+               "user_name", "from_name", "author_name", "user_first_name", "speaker_id", "speaker_idx", "caller"),
     "text": ("text", "message", "body", "content", "utterance", "msg", "message_text", "message_body"),
     "conversation": ("conversation", "conversation_id", "conv_id", "chat", "chat_id", "thread", "dialog_id",
                      "dialogue_id",
                      "chat_session", "chat_name", "chat_title", "channel", "channel_name", "channel_id", "room",
-                     "room_id", "session", "session_id", "group_id", "discussion_id", "link_id"),
+                     "room_id", "session", "session_id", "group_id", "discussion_id", "link_id", "conversation_no"),
     "kind": ("kind",),
     "reply_to": ("reply_to", "in_reply_to", "reply_to_id", "reply_to_message_id", "reply_parent_msg_id", "parent_id"),
     "id": ("id", "message_id", "msg_id"),
