@@ -11,6 +11,8 @@ from typing import TypeVar
 
 from hypothesis import strategies as st
 
+from turntoward.model import Reaction
+
 T = TypeVar("T")
 
 INSTANTS_MS = st.integers(1_300_000_000_000, 1_900_000_000_000)
@@ -27,6 +29,9 @@ class Rec:
     kind: str = "text"
     reply_to: int | None = None
     edited: bool = False
+    caption: str | None = None
+    """A photo's words, where a format keeps them apart from the marker a text export writes."""
+    reactions: tuple[Reaction, ...] = ()
 
 
 def parse_written(text: str | bytes, name: str, parse: Callable[[Path], T]) -> T:
@@ -53,3 +58,11 @@ def instant_records(draw: st.DrawFn, authors: list[str], media_texts: list[str])
         records.append(Rec(datetime.fromtimestamp(ms / 1000), draw(st.sampled_from(authors)), text, kind, reply_to,
                            edited=draw(st.booleans())))
     return records
+
+
+def corrupted(original: bytes, data: st.DataObject) -> bytes:
+    """`original` (a database) with up to 40 of its bytes past its header overwritten at random."""
+    broken = bytearray(original)
+    for _ in range(data.draw(st.integers(1, 40))):
+        broken[data.draw(st.integers(100, len(broken) - 1))] = data.draw(st.integers(0, 255))
+    return bytes(broken)

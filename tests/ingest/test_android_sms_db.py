@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.exporters.android_sms_db import render_contacts2, render_mmssms
 from tests.exporters.sms_xml import render_sms_xml
-from tests.ingest._records import Rec
+from tests.ingest._records import Rec, corrupted
 from tests.ingest._timezone import local_time
 
 from turntoward.errors import ImportFormatError
@@ -171,12 +171,8 @@ def test_a_damaged_contacts_database_is_named_in_the_error(tmp_path: Path) -> No
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.data())
 def test_corrupted_databases_only_ever_raise_an_import_error(tmp_path: Path, data: st.DataObject) -> None:
-    original = phone(tmp_path / "p", GROUP + COUPLE[:3], contacts=False).read_bytes()
-    broken = bytearray(original)
-    for _ in range(data.draw(st.integers(1, 40))):
-        broken[data.draw(st.integers(100, len(broken) - 1))] = data.draw(st.integers(0, 255))
     path = tmp_path / "broken.db"
-    path.write_bytes(bytes(broken))
+    path.write_bytes(corrupted(phone(tmp_path / "p", GROUP + COUPLE[:3], contacts=False).read_bytes(), data))
     source = Source(str(path), path=path)
     assert 0 <= AndroidSmsDbImporter().sniff(source, source.head()) <= 1
     with contextlib.suppress(ImportFormatError):  # anything else fails the test

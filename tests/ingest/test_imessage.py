@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.exporters.imessage import ChatDb, render_chat_db
-from tests.ingest._records import Rec
+from tests.ingest._records import Rec, corrupted
 
 from turntoward.errors import ImportFormatError
 from turntoward.ingest import ImportOptions, Source, detect, read_paths
@@ -368,12 +368,8 @@ def test_arbitrary_bytes_only_ever_raise_an_import_error(tmp_path: Path, data: b
 def test_corrupted_databases_only_ever_raise_an_import_error(
     chat_db: tuple[Path, list[str]], data: st.DataObject
 ) -> None:
-    original = chat_db[0].read_bytes()
-    broken = bytearray(original)
-    for _ in range(data.draw(st.integers(1, 40))):
-        broken[data.draw(st.integers(100, len(broken) - 1))] = data.draw(st.integers(0, 255))
     path = chat_db[0].with_name("broken.db")
-    path.write_bytes(bytes(broken))
+    path.write_bytes(corrupted(chat_db[0].read_bytes(), data))
     source = Source(str(path), path=path)
     assert 0 <= IMessageImporter().sniff(source, source.head()) <= 1
     with contextlib.suppress(ImportFormatError):  # anything else fails the test

@@ -7,7 +7,6 @@ import contextlib
 import hashlib
 import sqlite3
 import zipfile
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from tests.exporters.whatsapp_db import (
     render_contacts_v2,
     render_msgstore,
 )
+from tests.ingest._records import Rec, corrupted
 from tests.ingest._timezone import local_time
 
 from turntoward.errors import ImportFormatError
@@ -31,17 +31,6 @@ from turntoward.ingest.whatsapp_db import WhatsAppDbImporter
 from turntoward.model import MessageKind, Reaction
 
 NUMBERS = {"Me": "4915112345678", "Lena": "4917698765432", "Tomás": "34612345678"}
-
-
-@dataclass
-class Rec:
-    ts: datetime
-    author: str
-    text: str
-    kind: str = "text"
-    reply_to: int | None = None
-    caption: str | None = None
-    reactions: tuple[Reaction, ...] = ()
 
 
 def t(day: int, hour: int, minute: int, second: int = 0) -> datetime:
@@ -339,12 +328,8 @@ def test_a_truncated_database_is_an_import_error(tmp_path: Path) -> None:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.data(), st.sampled_from(["new", "legacy", "apple"]))
 def test_corrupted_databases_only_ever_raise_an_import_error(tmp_path: Path, data: st.DataObject, layout: str) -> None:
-    original = phone(tmp_path / layout, SUNDAY, layout=layout, contacts=False).read_bytes()
-    broken = bytearray(original)
-    for _ in range(data.draw(st.integers(1, 40))):
-        broken[data.draw(st.integers(100, len(broken) - 1))] = data.draw(st.integers(0, 255))
     path = tmp_path / "broken.db"
-    path.write_bytes(bytes(broken))
+    path.write_bytes(corrupted(phone(tmp_path / layout, SUNDAY, layout=layout, contacts=False).read_bytes(), data))
     source = Source(str(path), path=path)
     assert 0 <= WhatsAppDbImporter().sniff(source, source.head()) <= 1
     with contextlib.suppress(ImportFormatError):  # anything else fails the test

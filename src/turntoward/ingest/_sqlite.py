@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
+from turntoward.errors import ImportFormatError
 from turntoward.ingest._sources import Source
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -43,6 +44,40 @@ def connect(path: Path, immutable: bool = True) -> sqlite3.Connection:
     # A damaged row should not hide the rest of a decade of messages; U+FFFD shows where it was.
     db.text_factory = lambda data: data.decode("utf-8", "replace")
     return db
+
+
+def sniff_database(source: Source, head: bytes, recognise: Callable[[sqlite3.Connection], bool], *,
+                   names: tuple[str, ...], markers: tuple[bytes, ...], score: float) -> float:
+    """How sure an importer of one app's database is that `source` is one: `score` when `recognise`
+    finds its tables, 0 otherwise. Inside an archive only the first bytes are at hand: there a file
+    named as the app names it (`names`, lower case, its start), or whose schema in those bytes holds
+    one of `markers`, is taken."""
+    if not head.startswith(SQLITE_HEADER):
+        return 0.0
+    if source.path is None:
+        named = source.filename.lower().startswith(names)
+        return score if named or any(marker in head for marker in markers) else 0.0
+    try:
+        with closing(connect(source.path)) as db:
+            return score if recognise(db) else 0.0
+    except (sqlite3.Error, UnicodeDecodeError):
+        return 0.0
+
+
+@contextmanager
+def open_database(source: Source, expected: str) -> Iterator[sqlite3.Connection]:
+    """`source` opened read-only (copied first where it must be, `local_copy`). A file that is not
+    SQLite, or one whose pages or schema are damaged, raises `ImportFormatError` naming it and
+    `expected`."""
+    head = source.head(len(SQLITE_HEADER))
+    if not head.startswith(SQLITE_HEADER):
+        raise ImportFormatError(source.name, expected, found=repr(head[:16])[2:-1] or "an empty file")
+    with local_copy(source) as (path, immutable):
+        try:
+            with closing(connect(path, immutable)) as db:
+                yield db
+        except (sqlite3.Error, UnicodeDecodeError) as exc:  # a damaged schema fails to decode
+            raise ImportFormatError(source.name, expected, found=str(exc)) from exc
 
 
 def tables(db: sqlite3.Connection) -> set[str]:

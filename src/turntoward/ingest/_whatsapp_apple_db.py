@@ -34,11 +34,10 @@ without as a notice naming its type.
 from __future__ import annotations
 
 import sqlite3
-from contextlib import closing
 
 from turntoward.errors import ImportFormatError
 from turntoward.ingest._sources import Source
-from turntoward.ingest._sqlite import as_text, columns, connect, int_of, listed, local_copy, optional, tables
+from turntoward.ingest._sqlite import as_text, columns, int_of, listed, open_database, optional, tables
 from turntoward.ingest._whatsapp_db_common import NOT_PEOPLE, Chat, Row, text_of
 from turntoward.model import MessageKind
 
@@ -271,21 +270,18 @@ def contact_names(source: Source) -> dict[str, str]:
     contacts = source.sibling("ContactsV2.sqlite")
     if contacts is None:
         return {}
-    try:
-        with local_copy(contacts) as (path, immutable), closing(connect(path, immutable)) as db:
-            if "ZWAADDRESSBOOKCONTACT" not in tables(db):
-                raise ImportFormatError(contacts.name, _CONTACTS_EXPECTED, found="tables " + listed(tables(db)))
-            present = columns(db, "ZWAADDRESSBOOKCONTACT")
-            keys = [c for c in ("ZWHATSAPPID", "ZLID") if c in present]
-            if not keys or "ZFULLNAME" not in present:
-                raise ImportFormatError(contacts.name, _CONTACTS_EXPECTED + " (ZWHATSAPPID, ZFULLNAME)",
-                                        found="columns " + listed(present))
-            names: dict[str, str] = {}
-            for name, *jids in db.execute(f"SELECT ZFULLNAME, {', '.join(keys)} FROM ZWAADDRESSBOOKCONTACT"):
-                name = _clean(as_text(name))
-                for jid in map(as_text, jids):
-                    if name and jid:
-                        names.setdefault(jid, name)
-            return names
-    except (sqlite3.Error, UnicodeDecodeError) as exc:
-        raise ImportFormatError(contacts.name, _CONTACTS_EXPECTED, found=str(exc)) from exc
+    with open_database(contacts, _CONTACTS_EXPECTED) as db:
+        if "ZWAADDRESSBOOKCONTACT" not in tables(db):
+            raise ImportFormatError(contacts.name, _CONTACTS_EXPECTED, found="tables " + listed(tables(db)))
+        present = columns(db, "ZWAADDRESSBOOKCONTACT")
+        keys = [c for c in ("ZWHATSAPPID", "ZLID") if c in present]
+        if not keys or "ZFULLNAME" not in present:
+            raise ImportFormatError(contacts.name, _CONTACTS_EXPECTED + " (ZWHATSAPPID, ZFULLNAME)",
+                                    found="columns " + listed(present))
+        names: dict[str, str] = {}
+        for name, *jids in db.execute(f"SELECT ZFULLNAME, {', '.join(keys)} FROM ZWAADDRESSBOOKCONTACT"):
+            name = _clean(as_text(name))
+            for jid in map(as_text, jids):
+                if name and jid:
+                    names.setdefault(jid, name)
+        return names

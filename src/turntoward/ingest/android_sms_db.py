@@ -29,22 +29,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
 from datetime import datetime, timedelta
 
 from turntoward.errors import ImportFormatError
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
-from turntoward.ingest._sqlite import (
-    SQLITE_HEADER,
-    as_text,
-    columns,
-    connect,
-    int_of,
-    listed,
-    local_copy,
-    tables,
-)
+from turntoward.ingest._sqlite import as_text, columns, int_of, listed, open_database, sniff_database, tables
 from turntoward.ingest.sms_xml import (
     EMPTY_MMS,
     EMPTY_SMS,
@@ -69,37 +59,21 @@ class AndroidSmsDbImporter:
     description = "Android's text-message database mmssms.db (SMS and MMS)"
 
     def sniff(self, source: Source, head: bytes) -> float:
-        if not head.startswith(SQLITE_HEADER):
-            return 0.0
-        if source.path is None:
-            named = source.filename.lower().startswith("mmssms")
-            return 0.95 if named or b"canonical_addresses" in head else 0.0
-        try:
-            with closing(connect(source.path)) as db:
-                return 0.9 if _is_sms_db(db) else 0.0
-        except (sqlite3.Error, UnicodeDecodeError):
-            return 0.0
+        return sniff_database(source, head, _is_sms_db, names=("mmssms",), markers=(b"canonical_addresses",),
+                              score=0.9)
 
     def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
-        head = source.head(len(SQLITE_HEADER))
-        if not head.startswith(SQLITE_HEADER):
-            raise ImportFormatError(source.name, _EXPECTED, found=repr(head[:16])[2:-1] or "an empty file")
         threads = SmsThreads()
         for number, name in _contact_names(source).items():
             threads.learn_names([number], [name])
-        with local_copy(source) as (path, immutable):
-            try:
-                with closing(connect(path, immutable)) as db:
-                    if not _is_sms_db(db):
-                        present = tables(db)
-                        found = ("sms columns " + listed(columns(db, "sms")) if "sms" in present
-                                 else "tables " + listed(present))
-                        raise ImportFormatError(source.name, _EXPECTED, found=found)
-                    _read_sms(db, source, threads)
-                    if {"pdu", "addr", "part"} <= tables(db):
-                        _read_mms(db, source, threads)
-            except (sqlite3.Error, UnicodeDecodeError) as exc:
-                raise ImportFormatError(source.name, _EXPECTED, found=str(exc)) from exc
+        with open_database(source, _EXPECTED) as db:
+            if not _is_sms_db(db):
+                present = tables(db)
+                found = "sms columns " + listed(columns(db, "sms")) if "sms" in present else "tables " + listed(present)
+                raise ImportFormatError(source.name, _EXPECTED, found=found)
+            _read_sms(db, source, threads)
+            if {"pdu", "addr", "part"} <= tables(db):
+                _read_mms(db, source, threads)
         yield from threads.conversations(source, options.me or "Me", self.name)
 
 
@@ -201,23 +175,20 @@ def _contact_names(source: Source) -> dict[str, str]:
     contacts = source.sibling("contacts2.db")
     if contacts is None:
         return {}
-    try:
-        with local_copy(contacts) as (path, immutable), closing(connect(path, immutable)) as db:
-            present = tables(db)
-            if not {"raw_contacts", "phone_lookup"} <= present:
-                raise ImportFormatError(contacts.name, _CONTACTS_EXPECTED, found="tables " + listed(present))
-            names: dict[str, str] = {}
-            kept = " WHERE r.deleted = 0" if "deleted" in columns(db, "raw_contacts") else ""
-            for number, name in db.execute(
-                "SELECT p.normalized_number, r.display_name FROM phone_lookup AS p"
-                f" JOIN raw_contacts AS r ON r._id = p.raw_contact_id{kept} ORDER BY r._id"
-            ):
-                number, name = as_text(number), as_text(name)
-                if number and name and name.strip():
-                    names.setdefault(number, name.strip())
-            return names
-    except (sqlite3.Error, UnicodeDecodeError) as exc:
-        raise ImportFormatError(contacts.name, _CONTACTS_EXPECTED, found=str(exc)) from exc
+    with open_database(contacts, _CONTACTS_EXPECTED) as db:
+        present = tables(db)
+        if not {"raw_contacts", "phone_lookup"} <= present:
+            raise ImportFormatError(contacts.name, _CONTACTS_EXPECTED, found="tables " + listed(present))
+        kept = " WHERE r.deleted = 0" if "deleted" in columns(db, "raw_contacts") else ""
+        names: dict[str, str] = {}
+        for number, name in db.execute(
+            "SELECT p.normalized_number, r.display_name FROM phone_lookup AS p"
+            f" JOIN raw_contacts AS r ON r._id = p.raw_contact_id{kept} ORDER BY r._id"
+        ):
+            number, name = as_text(number), as_text(name)
+            if number and name and name.strip():
+                names.setdefault(number, name.strip())
+        return names
 
 
 register(AndroidSmsDbImporter())

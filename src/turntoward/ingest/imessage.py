@@ -60,14 +60,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 
 from turntoward.errors import ImportFormatError
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
-from turntoward.ingest._sqlite import SQLITE_HEADER, as_text, connect, local_copy, tables
+from turntoward.ingest._sqlite import SQLITE_HEADER, as_text, open_database, sniff_database, tables
 from turntoward.ingest._typedstream import TypedstreamError, string_of
 from turntoward.model import Conversation, Message, MessageKind, Reaction, SystemEvent
 
@@ -131,29 +130,14 @@ class IMessageImporter:
     description = "iMessage chat.db (macOS Messages database)"
 
     def sniff(self, source: Source, head: bytes) -> float:
-        if not head.startswith(SQLITE_HEADER):
-            return 0.0
-        if source.filename == "chat.db":
+        if source.filename == "chat.db" and head.startswith(SQLITE_HEADER):
             return 0.95
-        if source.path is None:
-            # Inside an archive only the first bytes are at hand; the schema is often there.
-            return 0.9 if b"chat_message_join" in head else 0.0
-        try:
-            with closing(connect(source.path)) as db:
-                return 0.9 if tables(db) >= _REQUIRED_TABLES else 0.0
-        except (sqlite3.Error, UnicodeDecodeError):
-            return 0.0
+        return sniff_database(source, head, lambda db: tables(db) >= _REQUIRED_TABLES, names=(),
+                              markers=(b"chat_message_join",), score=0.9)
 
     def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
-        head = source.head(len(SQLITE_HEADER))
-        if not head.startswith(SQLITE_HEADER):
-            raise ImportFormatError(source.name, _EXPECTED, found=repr(head[:16])[2:-1] or "an empty file")
-        with local_copy(source) as (path, immutable):
-            try:
-                with closing(connect(path, immutable)) as db:
-                    conversations = list(_read(db, source, options))
-            except (sqlite3.Error, UnicodeDecodeError) as exc:  # a damaged schema fails to decode
-                raise ImportFormatError(source.name, _EXPECTED, found=str(exc)) from exc
+        with open_database(source, _EXPECTED) as db:
+            conversations = list(_read(db, source, options))
         yield from conversations
 
 

@@ -394,9 +394,9 @@ def _dialogue_rows(frame: pl.DataFrame) -> pl.DataFrame | None:
     if all(k in keys and frame.schema[keys[k]] == pl.List(pl.String) for k in TAKING_TURNS):
         # Blended Skill Talk as Hugging Face keeps it: what each of the two said, in two lists
         free, guided = (frame.get_column(keys[k]).to_list() for k in TAKING_TURNS)
-        turns = [[t for pair in zip_longest(a or [], b or []) for t in pair if t is not None]
+        taken = [[t for pair in zip_longest(a or [], b or []) for t in pair if t is not None]
                  for a, b in zip(free, guided, strict=True)]
-        frame = frame.with_columns(pl.Series("dialog", turns, dtype=pl.List(pl.String)))
+        frame = frame.with_columns(pl.Series("dialog", taken, dtype=pl.List(pl.String)))
         frame = frame.drop([keys[k] for k in TAKING_TURNS])
         keys = {key: name for name in frame.columns for key in _keys(name)}
     lists = [keys[k] for k in DIALOGUE_LISTS if k in keys

@@ -52,20 +52,18 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
 
 from turntoward.errors import ImportFormatError
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
 from turntoward.ingest._sqlite import (
-    SQLITE_HEADER,
     as_text,
     columns,
-    connect,
     int_of,
     listed,
-    local_copy,
+    open_database,
     optional,
+    sniff_database,
     tables,
 )
 from turntoward.ingest._whatsapp_apple_db import contact_names, is_chat_storage, read_chat_storage
@@ -129,36 +127,19 @@ class WhatsAppDbImporter:
     description = "WhatsApp's message database: Android msgstore.db (decrypted), iPhone or Mac ChatStorage.sqlite"
 
     def sniff(self, source: Source, head: bytes) -> float:
-        if not head.startswith(SQLITE_HEADER):
-            return 0.0
-        if source.path is None:
-            # Inside an archive only the first bytes are at hand; the schema is often there.
-            named = source.filename.lower().startswith(("msgstore", "chatstorage"))
-            schema = b"key_remote_jid" in head or b"chat_row_id" in head or b"ZWACHATSESSION" in head
-            return 0.95 if named or schema else 0.0
-        try:
-            with closing(connect(source.path)) as db:
-                return 0.95 if _layout(db) is not None else 0.0
-        except (sqlite3.Error, UnicodeDecodeError):
-            return 0.0
+        return sniff_database(source, head, lambda db: _layout(db) is not None, names=("msgstore", "chatstorage"),
+                              markers=(b"key_remote_jid", b"chat_row_id", b"ZWACHATSESSION"), score=0.95)
 
     def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
-        head = source.head(len(SQLITE_HEADER))
-        if not head.startswith(SQLITE_HEADER):
-            raise ImportFormatError(source.name, _EXPECTED, found=repr(head[:16])[2:-1] or "an empty file")
         names: dict[str, str] = {}
-        with local_copy(source) as (path, immutable):
-            try:
-                with closing(connect(path, immutable)) as db:
-                    layout = _layout(db)
-                    if layout is None:
-                        raise ImportFormatError(source.name, _EXPECTED, found="tables " + listed(tables(db)))
-                    if layout == "apple":
-                        chats, names = read_chat_storage(db, source)
-                    else:
-                        chats = _read_new(db, source) if layout == "new" else _read_legacy(db, source)
-            except (sqlite3.Error, UnicodeDecodeError) as exc:  # a damaged schema fails to decode
-                raise ImportFormatError(source.name, _EXPECTED, found=str(exc)) from exc
+        with open_database(source, _EXPECTED) as db:
+            layout = _layout(db)
+            if layout is None:
+                raise ImportFormatError(source.name, _EXPECTED, found="tables " + listed(tables(db)))
+            if layout == "apple":
+                chats, names = read_chat_storage(db, source)
+            else:
+                chats = _read_new(db, source) if layout == "new" else _read_legacy(db, source)
         # the address book's names first: ContactsV2.sqlite beside an iPhone's database, wa.db an Android's
         people = People({**names, **(contact_names(source) if layout == "apple" else _contact_names(source))})
         me = options.me or "Me"
@@ -322,27 +303,24 @@ def _contact_names(source: Source) -> dict[str, str]:
     contacts = source.sibling("wa.db")
     if contacts is None:
         return {}
-    try:
-        with local_copy(contacts) as (path, immutable), closing(connect(path, immutable)) as db:
-            if "wa_contacts" not in tables(db):
-                raise ImportFormatError(contacts.name, _CONTACTS_EXPECTED, found="tables " + listed(tables(db)))
-            present = columns(db, "wa_contacts")
-            picked = [name for name in ("display_name", "wa_name") if name in present]
-            if "jid" not in present or not picked:
-                raise ImportFormatError(contacts.name, _CONTACTS_EXPECTED + " (jid, display_name or wa_name)",
-                                        found="columns " + listed(present))
-            order = " ORDER BY _id" if "_id" in present else ""
-            names: dict[str, str] = {}
-            best: dict[str, int] = {}
-            for jid, *given in db.execute(f"SELECT jid, {', '.join(picked)} FROM wa_contacts{order}"):
-                jid = as_text(jid)
-                for rank, name in enumerate(map(as_text, given)):
-                    if jid and name and name.strip() and rank < best.get(jid, len(picked)):
-                        names[jid], best[jid] = name.strip(), rank
-                        break
-            return names
-    except (sqlite3.Error, UnicodeDecodeError) as exc:
-        raise ImportFormatError(contacts.name, _CONTACTS_EXPECTED, found=str(exc)) from exc
+    with open_database(contacts, _CONTACTS_EXPECTED) as db:
+        if "wa_contacts" not in tables(db):
+            raise ImportFormatError(contacts.name, _CONTACTS_EXPECTED, found="tables " + listed(tables(db)))
+        present = columns(db, "wa_contacts")
+        picked = [name for name in ("display_name", "wa_name") if name in present]
+        if "jid" not in present or not picked:
+            raise ImportFormatError(contacts.name, _CONTACTS_EXPECTED + " (jid, display_name or wa_name)",
+                                    found="columns " + listed(present))
+        order = " ORDER BY _id" if "_id" in present else ""
+        names: dict[str, str] = {}
+        best: dict[str, int] = {}
+        for jid, *given in db.execute(f"SELECT jid, {', '.join(picked)} FROM wa_contacts{order}"):
+            jid = as_text(jid)
+            for rank, name in enumerate(map(as_text, given)):
+                if jid and name and name.strip() and rank < best.get(jid, len(picked)):
+                    names[jid], best[jid] = name.strip(), rank
+                    break
+        return names
 
 
 register(WhatsAppDbImporter())
