@@ -244,9 +244,12 @@ def test_kinds_the_reader_does_not_know_keep_their_words_or_become_notices(tmp_p
                    " VALUES (1, 0, 'P1', 1696150000000, 66, 'Pizza or sushi tonight?')")
         db.execute("INSERT INTO message (chat_row_id, from_me, key_id, timestamp, message_type)"
                    " VALUES (1, 1, 'P2', 1696150001000, 99)")
+        db.execute("INSERT INTO message (chat_row_id, from_me, key_id, timestamp, message_type)"
+                   " VALUES (1, 0, 'P3', 1696150002000, 10)")
     [conversation] = parse(path)
     assert conversation.messages[0].text == "Pizza or sushi tonight?"
     assert any("type 99" in e.text for e in conversation.system_events)
+    assert any(e.text == "a missed call" for e in conversation.system_events)
 
 
 def test_a_folder_or_zip_holding_both_databases_gives_the_chat_and_passes_over_the_contacts(tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
-"""Reading an app's own SQLite database (iMessage's ``chat.db``, WhatsApp's ``msgstore.db``) without
-ever writing to it."""
+"""Reading an app's own SQLite database (iMessage's ``chat.db``, WhatsApp's ``msgstore.db`` and
+``ChatStorage.sqlite``, Android's ``mmssms.db``) without ever writing to it."""
 
 from __future__ import annotations
 

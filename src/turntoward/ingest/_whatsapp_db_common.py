@@ -33,6 +33,8 @@ class Row:
 
 @dataclass(slots=True)
 class Chat:
+    """One chat as read: its JID, a group's name, its rows in time order, and its reactions."""
+
     jid: str
     subject: str | None
     rows: list[Row] = field(default_factory=list)

@@ -11,7 +11,8 @@ read-only and never written to.
 Two layouts are read, as WhatsApp wrote them (checked on the databases of ten other projects:
 three of the older layout, 2017-2018, three of the years between, 2020-2021, one of the newer and
 one of the older written by hand, two empty; and on the queries of KnugiHK/WhatsApp-Chat-Exporter's
-``android_handler.py``, January 2026, for the newer layout's reactions, quotes and ``jid_map``):
+``android_handler.py``, January 2026, for the newer layout's reactions, quotes and ``jid_map``, and
+of sepinf-inc/IPED's ``ExtractorAndroidNew.java`` for the message types):
 
 * since about 2022, ``message`` (``chat_row_id``, ``from_me``, ``sender_jid_row_id``,
   ``timestamp``, ``text_data``, ``message_type``, ``status``, ``key_id``), ``chat`` (``jid_row_id``,
@@ -36,10 +37,10 @@ What becomes what:
   ``sender_jid_row_id`` (``remote_resource`` before);
 * the title is a group's name, else the other person's;
 * photos, voice notes, videos, documents, contact cards, places, GIFs and stickers are MEDIA
-  messages with their caption as text; a message deleted for everyone (type 15, or
-  ``edit_version`` 7 before) is DELETED; notices (``status`` 6 or type 7: the encryption notice,
-  group changes, calls) are `SystemEvent`s; a message of a kind this reader does not know is kept
-  as text when it has words, as a notice when it has none;
+  messages with their caption as text; a message deleted for everyone (type 15, 64 by a group's
+  admin, or ``edit_version`` 7 before) is DELETED; notices (``status`` 6 or type 7: the encryption
+  notice, group changes; calls, types 8, 10 and 90) are `SystemEvent`s; a message of a kind this
+  reader does not know is kept as text when it has words, as a notice when it has none;
 * a reply points at the message it quotes (by ``key_id``); a reaction (WhatsApp keeps one a
   person per message, an empty one when taken back) becomes a `Reaction` on its message.
 
@@ -76,8 +77,9 @@ _CONTACTS_EXPECTED = "WhatsApp's contacts database (wa.db, with a wa_contacts ta
 
 SYSTEM_STATUS = 6
 SYSTEM_TYPE = 7
-REVOKED_TYPE = 15
+REVOKED_TYPES = frozenset({15, 64})  # deleted for everyone by its sender, or by a group's admin
 REVOKED_EDIT_VERSION = 7  # before 2022, a message deleted for everyone kept its type and got this
+CALL_TYPES = {8: "a call", 10: "a missed call", 90: "a call"}
 TEXT_TYPE = 0
 WAITING_TYPE = 11  # "Waiting for this message": the phone never got the key to read it
 # message_type (media_wa_type before 2022) of what shows as a photo, a file, a place...
@@ -174,6 +176,8 @@ def _row(rowid: int, from_me: object, ms: object, words: str | None, caption: st
 
     if status == SYSTEM_STATUS or kind == SYSTEM_TYPE or (key or "").startswith("call:"):
         return made(MessageKind.SYSTEM, _notice(action, words, key))
+    if kind in CALL_TYPES:
+        return made(MessageKind.SYSTEM, CALL_TYPES[kind])
     if kind == WAITING_TYPE:
         return made(MessageKind.SYSTEM, "a message WhatsApp was still waiting for (it could not be read)")
     if revoked:
@@ -234,7 +238,7 @@ def _read_new(db: sqlite3.Connection, source: Source) -> list[Chat]:
         sender = jids.get(sender_row) if sender_row else None
         # since 2022 a photo's caption is in the same column as a message's words
         chat.rows.append(_row(rowid, from_me, ms, words, words, kind, int_of(status), sender, as_text(key_id),
-                              int_of(action), as_text(quoted), kind == REVOKED_TYPE, source))
+                              int_of(action), as_text(quoted), kind in REVOKED_TYPES, source))
     if {"message_add_on", "message_add_on_reaction"} <= present:
         add_on = columns(db, "message_add_on")
         if {"parent_message_row_id", "chat_row_id", "from_me"} <= add_on:
@@ -278,7 +282,7 @@ def _read_legacy(db: sqlite3.Connection, source: Source) -> list[Chat]:
         if chat is None:
             chat = chats[jid] = Chat(jid, subjects.get(jid))
         kind, status = int_of(kind), int_of(status)
-        revoked = kind == REVOKED_TYPE or int_of(edit_version) == REVOKED_EDIT_VERSION
+        revoked = kind in REVOKED_TYPES or int_of(edit_version) == REVOKED_EDIT_VERSION
         # a notice's media_size says what happened; its data holds a group's new name
         chat.rows.append(_row(rowid, from_me, ms, text_of(data), text_of(caption), kind, status,
                               as_text(sender) or None, as_text(key_id),
