@@ -371,3 +371,21 @@ def test_the_switchboard_dialog_act_corpus_reads_its_callers_per_conversation(tm
     assert [(m.author, m.text) for m in first.messages] == [
         ("A", "what kind of pets do you have? /"), ("B", "we have two cats. /")]
     assert first.title == "4325" and len(second.messages) == 1
+
+
+def test_the_character_mining_corpus_reads_a_dialogue_a_scene(tmp_path: Path) -> None:
+    """EmoryNLP's Friends files: a season's episodes of scenes of utterances, each said by a list of
+    speakers (none for a stage direction left empty)."""
+    import json
+
+    season = {"season_id": "s01", "episodes": [{"episode_id": "s01_e01", "scenes": [
+        {"scene_id": "s01_e01_c01", "utterances": [
+            {"utterance_id": "u1", "speakers": ["Mona Lee"], "transcript": "you're back early!", "emotion": "Joyful"},
+            {"utterance_id": "u2", "speakers": ["Ravi Shah"], "transcript": "the meeting got cancelled"},
+            {"utterance_id": "u3", "speakers": [], "transcript": ""}]},
+        {"scene_id": "s01_e01_c02", "utterances": [
+            {"utterance_id": "u4", "speakers": ["Mona Lee", "Ravi Shah"], "transcript": "Surprise!"}]}]}]}
+    first, second = imported(write(tmp_path, "friends_season_01.json", json.dumps(season, indent=2)))
+    assert (first.title, [(m.author, m.text) for m in first.messages]) == (
+        "s01_e01_c01", [("Mona Lee", "you're back early!"), ("Ravi Shah", "the meeting got cancelled")])
+    assert [m.author for m in second.messages] == ["Mona Lee & Ravi Shah"]

@@ -133,6 +133,7 @@ _MINE = frozenset({"outgoing", "out", "sent", "true", "yes", "1", "me"})
 _THEIRS = frozenset({"incoming", "in", "received", "false", "no", "0", ""})
 EXTENSIONS = {".csv": ",", ".tsv": "\t", ".jsonl": None, ".ndjson": None, ".parquet": None, ".json": None}
 _JSON_ARRAY_OF_OBJECTS = re.compile(rb"\s*\[\s*(?:\[\s*)?\{")  # of objects, or of dialogues of them
+_EPISODES = re.compile(rb'\s*\{\s*"(?:season_id|episodes)"')  # the Character Mining corpus's TV seasons
 # Real formats are recognised by their content; a table is only a guess from its extension.
 SNIFF_CONFIDENCE = 0.3
 PARQUET_MAGIC = b"PAR1"
@@ -191,7 +192,7 @@ class TableImporter:
             # users.json and day files, Instagram's messages.json) are arrays of objects too, and belong
             # to their importers when a folder or zip is read.
             head = head.removeprefix(b"\xef\xbb\xbf")
-            table = _JSON_ARRAY_OF_OBJECTS.match(head) or _json_lines_head(head)
+            table = _JSON_ARRAY_OF_OBJECTS.match(head) or _EPISODES.match(head) or _json_lines_head(head)
             return SNIFF_CONFIDENCE if table and source.named else 0.0
         return SNIFF_CONFIDENCE if ext in EXTENSIONS else 0.0
 
@@ -297,6 +298,8 @@ def _json_rows(source: Source, data: bytes) -> list[dict[str, Any]]:
                                     found=str(exc).split(":")[0]) from exc
     if isinstance(rows, list) and rows and all(isinstance(row, list) for row in rows):
         rows = [{"dialogue": turns} for turns in rows]  # EmotionLines: a list of dialogues, each of turns
+    elif isinstance(rows, dict) and isinstance(rows.get("episodes"), list):
+        rows = _scenes(rows["episodes"])
     if not isinstance(rows, list) or not rows:
         raise ImportFormatError(source.name, "a JSON array of message objects", json_path="$",
                                 found="an empty array" if rows == [] else type(rows).__name__)
@@ -309,6 +312,22 @@ def _json_rows(source: Source, data: bytes) -> list[dict[str, Any]]:
     if nested and not any(k in GUESSES["text"] or k in DIALOGUE_LISTS or k in EXCHANGE
                           for key in rows[0] for k in _keys(key)):
         raise _nested(ImportFormatError, source, nested)
+    return rows
+
+
+def _scenes(episodes: list[Any]) -> list[dict[str, Any]]:
+    """The Character Mining corpus (Friends, as EmoryNLP's emotion and personality sets use it): a
+    season's episodes, each of scenes of utterances (``speakers``, ``transcript``), one dialogue a
+    scene titled by its ``scene_id``; an utterance of several speakers is said by them together."""
+    rows = []
+    for episode in episodes:
+        for scene in episode.get("scenes") or [] if isinstance(episode, dict) else []:
+            if not isinstance(scene, dict):
+                continue
+            turns = [{"speaker": " & ".join(str(s) for s in u.get("speakers") or []) or "(no name)",
+                      "text": u.get("transcript") or ""}
+                     for u in scene.get("utterances") or [] if isinstance(u, dict)]
+            rows.append({"id": str(scene.get("scene_id") or f"scene {len(rows) + 1}"), "dialogue": turns})
     return rows
 
 
