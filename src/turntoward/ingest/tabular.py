@@ -319,7 +319,7 @@ def _scenes(episodes: list[Any]) -> list[dict[str, Any]]:
     """The Character Mining corpus (Friends, as EmoryNLP's emotion and personality sets use it): a
     season's episodes, each of scenes of utterances (``speakers``, ``transcript``), one dialogue a
     scene titled by its ``scene_id``; an utterance of several speakers is said by them together."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for episode in episodes:
         for scene in episode.get("scenes") or [] if isinstance(episode, dict) else []:
             if not isinstance(scene, dict):
