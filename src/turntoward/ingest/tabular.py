@@ -369,10 +369,11 @@ def _turns_as_objects(row: dict[str, Any]) -> dict[str, Any]:
 
 
 DIALOGUE_LISTS = ("dialog", "dialogue", "turns", "utterances", "conversations")
-EXCHANGE = ("context", "response")
-TAKING_TURNS = ("free_messages", "guided_messages")
-"""A row of what one speaker said and the answer (`_exchange_rows`)."""
 """Columns that hold a whole dialogue as a list of its turns, one dialogue a row (`_dialogue_rows`)."""
+EXCHANGE = ("context", "response")
+"""A row of what one speaker said and the answer (`_exchange_rows`)."""
+TAKING_TURNS = ("free_messages", "guided_messages")
+"""Two lists of what each of two speakers said, taking turns (Blended Skill Talk's Hugging Face copy)."""
 DIALOGUE_IDS = ("dialog_id", "dialogue_id", "conv_id", "conversation_id", "id")
 DIALOGUE_SPEAKERS = ("speakers", "speaker_names", "roles")
 """A list beside the turns naming who said each (SODA's ``speakers``)."""
