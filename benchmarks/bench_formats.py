@@ -24,7 +24,7 @@ DATA = ROOT / "benchmarks" / "data"
 SIZES = (10_000, 100_000)
 FORMATS = ("discord_html", "discord_txt", "messenger_html", "line", "google_chat", "skype", "snapchat", "qq", "element",
            "slack", "signal_backup", "google_voice", "twitter_dm", "instagram_legacy", "messenger_legacy", "groupme",
-           "convokit", "cornell_movies", "irc", "whatsapp_db", "whatsapp_db_iphone", "android_sms_db")
+           "convokit", "cornell_movies", "irc", "whatsapp_db", "whatsapp_db_iphone", "android_sms_db", "skype_db")
 
 CHILD = r"""
 import json, resource, sys, time
@@ -54,7 +54,7 @@ def export(fmt: str, count: int) -> Path:
                        "messenger_legacy": "messages.htm", "groupme": "71204388", "convokit": "corpus",
                        "cornell_movies": "cornell movie-dialogs corpus", "irc": "#jonah.log",
                        "whatsapp_db": "msgstore.db", "whatsapp_db_iphone": "ChatStorage.sqlite",
-                       "android_sms_db": "mmssms.db"}[fmt]
+                       "android_sms_db": "mmssms.db", "skype_db": "main.db"}[fmt]
     if target.exists():
         return target
     folder.mkdir(parents=True, exist_ok=True)
@@ -143,6 +143,9 @@ def export(fmt: str, count: int) -> Path:
         from tests.exporters.android_sms_db import render_contacts2, render_mmssms
         render_mmssms(records, target, me="Maya", numbers={"Jonah": "+447700900456"})
         render_contacts2(folder / "contacts2.db", {"Jonah": "+447700900456"})
+    elif fmt == "skype_db":
+        from tests.exporters.skype_db import render_main_db
+        render_main_db(target, records, title="Jonah", me="Maya")
     else:
         from tests.exporters.element import render_element
         target.write_text(render_element(records, room="Jonah", me="Maya"), encoding="utf-8")

@@ -80,6 +80,7 @@ _BUILTIN = (
     "kakaotalk",
     "google_chat",
     "skype",
+    "skype_db",
     "snapchat",
     "twitter_dm",
     "groupme",

@@ -321,8 +321,9 @@ def _people(names: dict[str, str], accounts: set[str]) -> _People:
 
 
 @dataclass
-class _Draft:
-    """A message as read, before the chat is put in order and replies are resolved."""
+class Draft:
+    """A message as read, before the chat is put in order and replies are resolved (also what
+    `skype_db` reads Skype's older database into)."""
 
     instant: timedelta  # when it arrived, since 1970 (UTC): what the chat is ordered by
     ts: datetime  # `instant` as local wall-clock time
@@ -359,7 +360,7 @@ def _conversation(
     doc: JsonDoc, chat: JsonObject, at: str, names: dict[str, str], me: str | None, options: ImportOptions
 ) -> Conversation:
     chat_id = doc.field_str(chat, "id", at)
-    drafts: list[_Draft] = []
+    drafts: list[Draft] = []
     events: list[_Event] = []
     for where, entry in _entries(doc, chat, at):
         _read_entry(doc, entry, where, drafts, events)
@@ -381,7 +382,7 @@ def _conversation(
                 reactions=tuple(Reaction(people.label(who), emoji, ts) for who, emoji, ts in d.reactions))
         for i, d in enumerate(drafts)
     ]
-    _resolve_replies(drafts, messages)
+    resolve_replies(drafts, messages)
     return Conversation(
         source=doc.source.name,
         source_format="skype",
@@ -411,7 +412,7 @@ def _title(doc: JsonDoc, chat: JsonObject, at: str, people: _People, me: str | N
 
 
 def _read_entry(
-    doc: JsonDoc, entry: JsonObject, at: str, drafts: list[_Draft], events: list[_Event]
+    doc: JsonDoc, entry: JsonObject, at: str, drafts: list[Draft], events: list[_Event]
 ) -> None:
     """Add the message at `at` to `drafts`, or its notice to `events`."""
     since_epoch = _since_epoch(doc, entry, at)
@@ -428,7 +429,7 @@ def _read_entry(
     if kind_name in TEXT_TYPES or kind_name in MEDIA_PLACEHOLDERS or (
         kind_name.startswith("RichText/") and kind_name not in NOTICE_TYPES
     ):
-        draft = _draft(kind_name, content, deleted)
+        draft = read_content(kind_name, content, deleted)
         draft.instant, draft.ts, draft.ms = since_epoch, ts, since_epoch // MILLISECOND
         draft.sender, draft.edited = sender, draft.edited or edited
         draft.message_id = doc.optional_str(entry, "id", at)
@@ -440,9 +441,10 @@ def _read_entry(
         events.append(_Event(since_epoch, ts, text, [_key(a) for a in accounts], who))
 
 
-def _draft(kind_name: str, content: str, deleted: bool) -> _Draft:
-    """What a message says, with placeholders for its time and sender."""
-    draft = _Draft(timedelta(0), _EPOCH, 0, "", MessageKind.TEXT, "", False, [], None, None, None)
+def read_content(kind_name: str, content: str, deleted: bool) -> Draft:
+    """What a message of type `kind_name` says (its ``content``: Skype's HTML-ish markup, which its
+    older database keeps as ``body_xml``), with placeholders for its time and sender."""
+    draft = Draft(timedelta(0), _EPOCH, 0, "", MessageKind.TEXT, "", False, [], None, None, None)
     if kind_name in TEXT_TYPES:
         if content.startswith(EDIT_PREFIX) and "<e_m" in content:
             content = content.removeprefix(EDIT_PREFIX)
@@ -468,7 +470,7 @@ def _media_placeholder(kind_name: str, content: str) -> str:
     return MEDIA_PLACEHOLDERS.get(kind_name, OTHER_MEDIA)
 
 
-def _drop_first_versions(drafts: list[_Draft]) -> list[_Draft]:
+def _drop_first_versions(drafts: list[Draft]) -> list[Draft]:
     """Older exports list an edited message twice: its first version, and the edit carrying
     ``<e_m ts_ms>`` with the first version's time. Keep the edit, at the first version's time."""
     replaced = {(d.sender, d.first_version_ms) for d in drafts if d.first_version_ms is not None}
@@ -486,7 +488,7 @@ def _drop_first_versions(drafts: list[_Draft]) -> list[_Draft]:
     return kept
 
 
-def _resolve_replies(drafts: list[_Draft], messages: list[Message]) -> None:
+def resolve_replies(drafts: list[Draft], messages: list[Message]) -> None:
     """`reply_to` from each quote's ``messageid``, else its author and second, where that message
     is earlier in this chat."""
     by_id = {d.message_id: i for i, d in enumerate(drafts) if d.message_id}
