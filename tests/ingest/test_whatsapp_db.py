@@ -9,6 +9,7 @@ import sqlite3
 import zipfile
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -54,19 +55,19 @@ def parse(path: Path, **options: str) -> list:
 
 
 def phone(folder: Path, records: list[Rec], *, layout: str = "new", contacts: bool = True,
-          **kwargs: object) -> Path:
+          **kwargs: Any) -> Path:
     """A phone's databases folder: msgstore.db of `records` and wa.db naming Lena and Tomás; for the
     "apple" layout ChatStorage.sqlite and ContactsV2.sqlite."""
     folder.mkdir(parents=True, exist_ok=True)
     book = {"Lena": NUMBERS["Lena"], "Tomás": NUMBERS["Tomás"]}
     if layout == "apple":
         render_chat_storage(folder / "ChatStorage.sqlite", records, me="Me", numbers=NUMBERS,
-                            partner_names=contacts, **kwargs)  # type: ignore[arg-type]
+                            partner_names=contacts, **kwargs)
         if contacts:
             render_contacts_v2(folder / "ContactsV2.sqlite", book)
         return folder / "ChatStorage.sqlite"
     render_msgstore(folder / "msgstore.db", records, me="Me", numbers=NUMBERS, layout=layout,
-                    **kwargs)  # type: ignore[arg-type]
+                    **kwargs)
     if contacts:
         render_contacts(folder / "wa.db", book)
     return folder / "msgstore.db"
@@ -272,8 +273,7 @@ def test_a_renamed_database_is_recognised_and_other_databases_are_not(tmp_path: 
         renamed.write_bytes(phone(tmp_path / layout, SUNDAY, layout=layout).read_bytes())
         found = detect(Source(str(renamed), path=renamed))
         assert found is not None and found.name == "whatsapp_db"
-    chat_db = render_chat_db(
-        [Rec(t(1, 9, 0), "Me", "hi")], tmp_path / "chat.db")  # type: ignore[list-item]
+    chat_db = render_chat_db([Rec(t(1, 9, 0), "Me", "hi")], tmp_path / "chat.db")
     found = detect(Source(str(chat_db), path=chat_db))
     assert found is not None and found.name == "imessage"
     for contacts in (tmp_path / "legacy" / "wa.db", tmp_path / "apple" / "ContactsV2.sqlite"):
