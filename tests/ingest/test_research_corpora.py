@@ -389,3 +389,21 @@ def test_the_character_mining_corpus_reads_a_dialogue_a_scene(tmp_path: Path) ->
     assert (first.title, [(m.author, m.text) for m in first.messages]) == (
         "s01_e01_c01", [("Mona Lee", "you're back early!"), ("Ravi Shah", "the meeting got cancelled")])
     assert [m.author for m in second.messages] == ["Mona Lee & Ravi Shah"]
+
+
+def test_each_goemotions_comment_is_a_chat_of_its_one_message(tmp_path: Path) -> None:
+    """GoEmotions' simplified splits: the comment, its emotion ids, its id, tab-separated, no header."""
+    lines = ("Honestly [NAME] you made my whole week, thank you\t0,15\tf3kq9zd\n"
+             "\t27\tf3kqa01\n"
+             "why would anyone think that's ok?? unbelievable\t2,3\tf3kqb22\n")
+    path = write(tmp_path, "dev.tsv", lines)
+    assert detected(path) == "goemotions"
+    first, second = imported(path)
+    assert [(m.author, m.text, m.ts) for m in first.messages] == [
+        ("redditor", "Honestly [NAME] you made my whole week, thank you", NO_TIMES_START)]
+    assert (first.title, first.chat_id, second.chat_id) == ("f3kq9zd", "f3kq9zd", "f3kqb22")
+    broken = write(tmp_path, "test.tsv", lines + "a line without its labels\n")
+    with pytest.raises(ImportFormatError, match=r"test\.tsv:4: expected a GoEmotions line"):
+        imported(broken)
+    other = write(tmp_path, "scores.tsv", "name\tscore\nSam\t3\n")
+    assert detected(other) == "tabular"

@@ -98,6 +98,7 @@ _BUILTIN = (
     "dailydialog",
     "empathetic_dialogues",
     "convabuse",
+    "goemotions",
     "convokit",
     "cornell_movies",
     "personachat",
