@@ -4,9 +4,10 @@ people in it, and the `Conversation` they make (`turntoward.ingest.whatsapp_db`)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from turntoward.errors import ImportFormatError
+from turntoward.ingest._clock import local_time as clock_time
 from turntoward.ingest._sources import Source
 from turntoward.model import Conversation, Message, MessageKind, Reaction, SystemEvent
 
@@ -98,27 +99,18 @@ def _attach(reactions: list[tuple[int, str | None, str, int | None]], messages: 
         author = me if reactor is None else people.name(reactor)
         standing.pop((index, author), None)
         if emoji.strip():
-            standing[(index, author)] = Reaction(author, emoji, _time_or_none(ms) if ms else None)
+            standing[(index, author)] = Reaction(author, emoji, clock_time(ms) if ms else None)
     for (index, _author), reaction in standing.items():
         messages[index].reactions += (reaction,)
 
 
 def local_time(source: Source, rowid: int, ms: int) -> datetime:
     """Naive local time of this computer for milliseconds since 1970."""
-    when = _time_or_none(ms)
+    when = clock_time(ms)
     if when is None:
         raise ImportFormatError(source.name, "a message time in milliseconds since 1970",
                                 json_path=f"message {rowid}", found=str(ms))
     return when
-
-
-def _time_or_none(ms: int | None) -> datetime | None:
-    if ms is None:
-        return None
-    try:
-        return datetime.fromtimestamp(ms // 1000) + timedelta(milliseconds=ms % 1000)
-    except (OverflowError, OSError, ValueError):
-        return None
 
 
 def text_of(value: object) -> str | None:

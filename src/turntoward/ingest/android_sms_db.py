@@ -29,9 +29,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from turntoward.errors import ImportFormatError
+from turntoward.ingest._clock import local_time
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
 from turntoward.ingest._sqlite import as_text, columns, int_of, listed, open_database, sniff_database, tables
@@ -163,11 +164,10 @@ def _when(source: Source, where: str, value: object) -> tuple[int, datetime]:
     if number is None:
         raise ImportFormatError(source.name, "a date in Unix milliseconds", json_path=where, found=repr(value))
     millis = number if number >= 10**11 else number * 1000
-    try:
-        return millis, datetime.fromtimestamp(millis // 1000) + timedelta(milliseconds=millis % 1000)
-    except (OverflowError, OSError, ValueError) as exc:
-        raise ImportFormatError(source.name, "a date in Unix milliseconds", json_path=where,
-                                found=str(number)) from exc
+    moment = local_time(millis)
+    if moment is None:
+        raise ImportFormatError(source.name, "a date in Unix milliseconds", json_path=where, found=str(number))
+    return millis, moment
 
 
 def _contact_names(source: Source) -> dict[str, str]:

@@ -80,9 +80,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import PurePosixPath
 
+from turntoward.ingest._clock import local_time
 from turntoward.ingest._json_doc import JsonDoc, JsonObject, child, load_json, looks_like_json_object
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
@@ -270,7 +271,7 @@ class _RoomReader:
         """The event's instant (milliseconds since 1970, UTC) and that instant in local time."""
         value = event.get("origin_server_ts")
         if isinstance(value, int) and not isinstance(value, bool):
-            moment = _local_time(value)
+            moment = local_time(value)
             if moment is not None:
                 return value, moment
         if "origin_server_ts" not in event:
@@ -536,14 +537,6 @@ def _localpart(user: str) -> str:
     if user.startswith("@") and ":" in user[2:]:
         return user[1:].split(":", 1)[0]
     return user
-
-
-def _local_time(ms: int) -> datetime | None:
-    """Milliseconds since 1970 (UTC) as naive local time; None when the clock cannot show it."""
-    try:
-        return datetime.fromtimestamp(ms // 1000) + timedelta(milliseconds=ms % 1000)
-    except (OverflowError, OSError, ValueError):
-        return None
 
 
 register(ElementImporter())

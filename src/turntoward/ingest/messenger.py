@@ -54,9 +54,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from turntoward.errors import UnknownFormatError
+from turntoward.ingest._clock import local_time
 from turntoward.ingest._json_doc import JsonDoc, JsonObject, child, describe, load_json, looks_like_json_object
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source, export_pages
@@ -319,19 +320,10 @@ def _timestamp(doc: JsonDoc, entry: JsonObject, at: str, key: str = "timestamp_m
     """The message's time in milliseconds since 1970 (UTC) at `key`, as naive local time."""
     value = entry.get(key)
     if isinstance(value, int) and not isinstance(value, bool):
-        moment = _local_time(value)
+        moment = local_time(value)
         if moment is not None:
             return moment
     doc.fail(child(at, key), "a time in milliseconds since 1970", value)
-
-
-def _local_time(ms: int) -> datetime | None:
-    """Milliseconds since 1970 (UTC) as naive local time; None when the clock cannot show it."""
-    try:
-        # Whole seconds through the local clock, then the milliseconds exactly (no float error).
-        return datetime.fromtimestamp(ms // 1000) + timedelta(milliseconds=ms % 1000)
-    except (OverflowError, OSError, ValueError):
-        return None
 
 
 def read_reactions(
@@ -367,7 +359,7 @@ def _reaction_time(doc: JsonDoc, item: JsonObject, where: str) -> datetime | Non
     if value is None:
         return None
     if isinstance(value, int) and not isinstance(value, bool):
-        moment = _local_time(value if value >= MILLISECONDS_FROM else value * 1000)
+        moment = local_time(value if value >= MILLISECONDS_FROM else value * 1000)
         if moment is not None:
             return moment
     doc.fail(child(where, "timestamp"), "a time in seconds since 1970", value)

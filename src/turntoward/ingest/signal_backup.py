@@ -70,10 +70,11 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import NoReturn
 
 from turntoward.errors import ImportFormatError, UnknownFormatError
+from turntoward.ingest._clock import local_time
 from turntoward.ingest._json_doc import JsonObject, child, describe, json_lines, looks_like_json_object
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
@@ -167,11 +168,10 @@ class _Line:
     def time(self, parent: JsonObject, key: str, path: str) -> tuple[int, datetime]:
         """Milliseconds since 1970 (UTC) at `key`, and that instant as naive local time."""
         ms = self.required_uint(parent, key, path, "a time in milliseconds since 1970")
-        try:
-            # Whole seconds through the local clock, then the milliseconds exactly (no float error).
-            return ms, datetime.fromtimestamp(ms // 1000) + timedelta(milliseconds=ms % 1000)
-        except (OverflowError, OSError, ValueError):
+        moment = local_time(ms)
+        if moment is None:
             self.fail(child(path, key), "a time in milliseconds since 1970", parent.get(key))
+        return ms, moment
 
 
 @dataclass

@@ -35,6 +35,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from turntoward.errors import ImportFormatError
+from turntoward.ingest._clock import local_time
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
 from turntoward.ingest._sqlite import as_text, columns, int_of, listed, open_database, optional, sniff_database, tables
@@ -112,8 +113,7 @@ def _read(db: sqlite3.Connection, source: Source, options: ImportOptions) -> Ite
         events: list[SystemEvent] = []
         for rowid, _, author, _shown, stamp, stamp_ms, kind_code, body, edited_at, _remote in rows:
             author, body = as_text(author), as_text(body) or ""
-            ms = _millis(source, rowid, stamp, stamp_ms)
-            ts = datetime.fromtimestamp(ms // 1000) + timedelta(milliseconds=ms % 1000)
+            ms, ts = _millis(source, rowid, stamp, stamp_ms)
             kind_code = int_of(kind_code)
             kind_name = KIND_NAMES.get(kind_code) if kind_code is not None else "RichText"
             if kind_name is None:
@@ -157,14 +157,17 @@ def _shown_names(by_chat: dict[int, list[tuple]]) -> dict[str, str]:
     return shown
 
 
-def _millis(source: Source, rowid: int, stamp: object, stamp_ms: object) -> int:
+def _millis(source: Source, rowid: int, stamp: object, stamp_ms: object) -> tuple[int, datetime]:
+    """The message's instant in milliseconds (``timestamp__ms``, else ``timestamp``) and its local time."""
     exact, seconds = int_of(stamp_ms), int_of(stamp)
-    if exact is not None and exact > 0:
-        return exact
-    if seconds is None or not 0 <= seconds < 10**11:
+    ms = exact if exact is not None and exact > 0 else None
+    if ms is None and seconds is not None and 0 <= seconds < 10**11:
+        ms = seconds * 1000
+    moment = None if ms is None else local_time(ms)
+    if ms is None or moment is None:
         raise ImportFormatError(source.name, "a message time in seconds since 1970 (Messages.timestamp)",
                                 json_path=f"Messages {rowid}", found=repr(stamp))
-    return seconds * 1000
+    return ms, moment
 
 
 def _notice(kind: int | None, body: str) -> str:

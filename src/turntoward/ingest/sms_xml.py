@@ -68,6 +68,7 @@ from typing import IO
 from xml.etree import ElementTree as ET
 
 from turntoward.errors import ImportFormatError
+from turntoward.ingest._clock import local_time
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
 from turntoward.model import Conversation, Message, MessageKind, SystemEvent
@@ -151,11 +152,14 @@ def _when(elem: ET.Element, source: Source, where: str) -> tuple[int, datetime]:
         offset = phone_offset(elem.get("readable_date"), instant)
         if offset is not None:
             return millis, instant + offset
-        return millis, datetime.fromtimestamp(millis // 1000) + timedelta(milliseconds=millis % 1000)
+        moment = local_time(millis)
     except (ValueError, OverflowError, OSError) as exc:
         raise ImportFormatError(
             source.name, "a date attribute in Unix milliseconds", json_path=where, found=value
         ) from exc
+    if moment is None:
+        raise ImportFormatError(source.name, "a date attribute in Unix milliseconds", json_path=where, found=value)
+    return millis, moment
 
 
 def phone_offset(readable: str | None, instant: datetime) -> timedelta | None:

@@ -84,10 +84,11 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import PurePosixPath
 
 from turntoward.errors import ImportFormatError, UnknownFormatError
+from turntoward.ingest._clock import local_time
 from turntoward.ingest._html import RoleParser, read_page
 from turntoward.ingest._json_doc import JsonDoc, JsonObject, child, load_json, looks_like_json_object
 from turntoward.ingest._registry import ImportOptions, register
@@ -356,7 +357,7 @@ def _json_time(doc: JsonDoc, entry: JsonObject, at: str) -> _Moment:
     precise = doc.optional_int(entry, "Created(microseconds)", at)
     if precise is not None and precise > 0:
         ms = precise // 1000 if precise >= MICROSECONDS_FROM else precise
-        exact = _local_time(ms)
+        exact = local_time(ms)
         if exact is not None and abs(ms - moment.ms) <= AGREEMENT_MS:
             return _Moment(ms, exact)
     return moment
@@ -381,16 +382,8 @@ def _utc_text(text: str) -> _Moment | None:
     except ValueError:
         return None
     ms = calendar.timegm(utc.timetuple()) * 1000
-    local = _local_time(ms)
+    local = local_time(ms)
     return None if local is None else _Moment(ms, local)
-
-
-def _local_time(ms: int) -> datetime | None:
-    """Milliseconds since 1970 (UTC) as naive local time; None when the clock cannot show it."""
-    try:
-        return datetime.fromtimestamp(ms // 1000) + timedelta(milliseconds=ms % 1000)
-    except (OverflowError, OSError, ValueError):
-        return None
 
 
 # --- the HTML pages ---------------------------------------------------------------------------

@@ -121,6 +121,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from turntoward.errors import ImportFormatError, UnknownFormatError
+from turntoward.ingest._clock import local_time
 from turntoward.ingest._json_doc import JsonDoc, JsonObject, child
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source, export_pages
@@ -487,7 +488,7 @@ def _created(doc: JsonDoc, event: JsonObject, at: str) -> tuple[int, datetime]:
     """``createdAt`` in milliseconds since 1970 (UTC), and as naive local time."""
     value = event.get("createdAt")
     ms = _milliseconds(value) if isinstance(value, str) else None
-    local = None if ms is None else _local_time(ms)
+    local = None if ms is None else local_time(ms)
     if ms is None or local is None:
         if "createdAt" not in event:
             doc.fail(child(at, "createdAt"), CREATED_AT)
@@ -507,14 +508,6 @@ def _milliseconds(text: str) -> int | None:
     try:
         return (moment - _EPOCH) // timedelta(milliseconds=1)
     except OverflowError:
-        return None
-
-
-def _local_time(ms: int) -> datetime | None:
-    """Milliseconds since 1970 (UTC) as naive local time; None where the clock cannot show them."""
-    try:
-        return datetime.fromtimestamp(ms // 1000) + timedelta(milliseconds=ms % 1000)
-    except (OverflowError, OSError, ValueError):
         return None
 
 
