@@ -70,6 +70,7 @@ rows) is skipped the same way; named by the user, each of these is an error sayi
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -260,7 +261,7 @@ def _read(source: Source, data: bytes) -> pl.DataFrame:
             try:
                 return pl.read_ndjson(io.BytesIO(data), infer_schema_length=None)
             except pl.exceptions.PolarsError:
-                _check_json_lines(source, data)  # polars names no line; find the broken one
+                _json_lines(source, data)  # polars names no line; find the broken one
                 _check_flat(source, data)
                 raise
         return pl.read_csv(io.BytesIO(data), separator=_separator(ext, data), infer_schema=False)
@@ -291,7 +292,10 @@ def _json_rows(source: Source, data: bytes) -> list[dict[str, Any]]:
     try:
         rows = json.loads(data)
     except (ValueError, RecursionError) as exc:
-        rows = _json_lines(data) if isinstance(exc, json.JSONDecodeError) and exc.msg == "Extra data" else None
+        rows = None
+        if isinstance(exc, json.JSONDecodeError) and exc.msg == "Extra data":  # JSON Lines saved as .json
+            with contextlib.suppress(ImportFormatError):
+                rows = _json_lines(source, data)
         if rows is None:
             line = exc.lineno if isinstance(exc, json.JSONDecodeError) else None
             raise ImportFormatError(source.name, "a JSON array of message objects", line=line,
@@ -340,21 +344,6 @@ def _json_lines_head(head: bytes) -> bool:
         return isinstance(json.loads(first), dict)
     except (ValueError, RecursionError):
         return False
-
-
-def _json_lines(data: bytes) -> list[Any] | None:
-    """The objects of JSON Lines saved as ``.json``; None where a line is not one."""
-    rows = []
-    for raw in data.splitlines():
-        if raw.strip():
-            try:
-                row = json.loads(raw)
-            except (ValueError, RecursionError):
-                return None
-            if not isinstance(row, dict):
-                return None
-            rows.append(row)
-    return rows
 
 
 def _turns_as_objects(row: dict[str, Any]) -> dict[str, Any]:
@@ -475,8 +464,10 @@ def _exchange_rows(frame: pl.DataFrame, keys: dict[str, str]) -> pl.DataFrame:
     return pl.DataFrame(out, schema={name: pl.String for name in out})
 
 
-def _check_json_lines(source: Source, data: bytes) -> None:
-    """Raises for the first line that is not a JSON object, naming it."""
+def _json_lines(source: Source, data: bytes) -> list[dict[str, Any]]:
+    """The objects of JSON Lines (blank lines passed over); raises for the first line that is not a
+    JSON object, naming it."""
+    rows = []
     for number, raw in enumerate(data.splitlines(), start=1):
         if not raw.strip():
             continue
@@ -488,6 +479,8 @@ def _check_json_lines(source: Source, data: bytes) -> None:
         if not isinstance(value, dict):
             raise ImportFormatError(source.name, "one JSON object per line", line=number,
                                     found=type(value).__name__)
+        rows.append(value)
+    return rows
 
 
 def _check_flat(source: Source, data: bytes) -> None:
