@@ -122,3 +122,14 @@ def listed(names: set[str]) -> str:
 def optional(present: set[str], table: str, wanted: tuple[str, ...]) -> str:
     """A select list of `wanted` columns of `table`, NULL for those its version lacks."""
     return ", ".join(f"{table}.{name}" if name in present else f"NULL AS {name}" for name in wanted)
+
+
+def left_join(db: sqlite3.Connection, table: str, alias: str, on: str, wanted: tuple[str, ...], *,
+              when: bool = True) -> tuple[str, list[str]]:
+    """A ``LEFT JOIN`` of `table` as `alias` ``ON`` `on`, and the select list of its `wanted` columns
+    (NULL for those its version lacks); nothing joined and every column NULL where the database has no
+    such table, or `when` (what `on` needs of the other table) is false."""
+    present = columns(db, table) if when else set()
+    if not present:
+        return "", ["NULL"] * len(wanted)
+    return f" LEFT JOIN {table} AS {alias} ON {on}", [f"{alias}.{c}" if c in present else "NULL" for c in wanted]

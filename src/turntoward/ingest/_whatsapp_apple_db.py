@@ -37,7 +37,7 @@ import sqlite3
 
 from turntoward.errors import ImportFormatError
 from turntoward.ingest._sources import Source
-from turntoward.ingest._sqlite import as_text, columns, int_of, listed, open_database, optional, tables
+from turntoward.ingest._sqlite import as_text, columns, int_of, left_join, listed, open_database, optional, tables
 from turntoward.ingest._whatsapp_db_common import NOT_PEOPLE, Chat, Row, text_of
 from turntoward.model import MessageKind
 
@@ -79,19 +79,11 @@ def read_chat_storage(db: sqlite3.Connection, source: Source) -> tuple[list[Chat
     message_columns = columns(db, "ZWAMESSAGE")
     cols = optional(message_columns, "m", ("ZTEXT", "ZMESSAGETYPE", "ZSTANZAID", "ZFROMJID", "ZTOJID",
                                            "ZPARENTMESSAGE", "ZGROUPEVENTTYPE"))
-    joins, extra = "", []
-    if "ZWAGROUPMEMBER" in present and "ZGROUPMEMBER" in message_columns:
-        member = columns(db, "ZWAGROUPMEMBER")
-        joins += " LEFT JOIN ZWAGROUPMEMBER AS g ON g.Z_PK = m.ZGROUPMEMBER"
-        extra += [f"g.{c}" if c in member else "NULL" for c in ("ZMEMBERJID", "ZCONTACTNAME")]
-    else:
-        extra += ["NULL", "NULL"]
-    if "ZWAMEDIAITEM" in present and "ZMEDIAITEM" in message_columns:
-        media = columns(db, "ZWAMEDIAITEM")
-        joins += " LEFT JOIN ZWAMEDIAITEM AS i ON i.Z_PK = m.ZMEDIAITEM"
-        extra += [f"i.{c}" if c in media else "NULL" for c in ("ZTITLE", "ZMETADATA")]
-    else:
-        extra += ["NULL", "NULL"]
+    members, member = left_join(db, "ZWAGROUPMEMBER", "g", "g.Z_PK = m.ZGROUPMEMBER", ("ZMEMBERJID", "ZCONTACTNAME"),
+                                when="ZGROUPMEMBER" in message_columns)
+    items, item = left_join(db, "ZWAMEDIAITEM", "i", "i.Z_PK = m.ZMEDIAITEM", ("ZTITLE", "ZMETADATA"),
+                            when="ZMEDIAITEM" in message_columns)
+    joins, extra = members + items, member + item
     owner: set[str] = set()
     member_names: dict[str, str] = {}
     seen: set[int] = set()

@@ -61,6 +61,7 @@ from turntoward.ingest._sqlite import (
     as_text,
     columns,
     int_of,
+    left_join,
     listed,
     open_database,
     optional,
@@ -214,19 +215,10 @@ def _read_new(db: sqlite3.Connection, source: Source) -> list[Chat]:
         if jid and not jid.endswith(NOT_PEOPLE):
             chats[rowid] = Chat(jid, as_text(subject))
     cols = optional(columns(db, "message"), "m", ("text_data", "message_type", "status", "sender_jid_row_id", "key_id"))
-    joins, extra = "", []
-    if "message_system" in present:
-        joins += " LEFT JOIN message_system AS s ON s.message_row_id = m._id"
-        extra.append("s.action_type")
-    else:
-        extra.append("NULL")
-    if "message_quoted" in present and "key_id" in columns(db, "message_quoted"):
-        joins += " LEFT JOIN message_quoted AS q ON q.message_row_id = m._id"
-        extra.append("q.key_id")
-    else:
-        extra.append("NULL")
-    query = (f"SELECT m._id, m.chat_row_id, m.from_me, m.timestamp, {cols}, {', '.join(extra)}"
-             f" FROM message AS m{joins} ORDER BY m.timestamp, m._id")
+    system, action = left_join(db, "message_system", "s", "s.message_row_id = m._id", ("action_type",))
+    quotes, quoted = left_join(db, "message_quoted", "q", "q.message_row_id = m._id", ("key_id",))
+    query = (f"SELECT m._id, m.chat_row_id, m.from_me, m.timestamp, {cols}, {', '.join(action + quoted)}"
+             f" FROM message AS m{system}{quotes} ORDER BY m.timestamp, m._id")
     seen: set[int] = set()
     for rowid, chat_row, from_me, ms, text, kind, status, sender_row, key_id, action, quoted in db.execute(query):
         chat = chats.get(chat_row)
@@ -262,9 +254,8 @@ def _read_legacy(db: sqlite3.Connection, source: Source) -> list[Chat]:
     wanted = columns(db, "messages")
     cols = optional(wanted, "m", ("data", "media_wa_type", "status", "remote_resource", "key_id", "media_size",
                                   "media_caption", "edit_version"))
-    joins, quoted = "", "NULL"
-    if "quoted_row_id" in wanted and "messages_quotes" in present and "key_id" in columns(db, "messages_quotes"):
-        joins, quoted = " LEFT JOIN messages_quotes AS q ON q._id = m.quoted_row_id AND m.quoted_row_id > 0", "q.key_id"
+    joins, [quoted] = left_join(db, "messages_quotes", "q", "q._id = m.quoted_row_id AND m.quoted_row_id > 0",
+                                ("key_id",), when="quoted_row_id" in wanted)
     subjects: dict[str, str | None] = {}
     if "chat_list" in present and "subject" in columns(db, "chat_list"):
         subjects = {as_text(jid) or "": as_text(subject) for jid, subject in
