@@ -30,26 +30,18 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
+from functools import partial
 
 from turntoward.errors import ImportFormatError
 from turntoward.ingest._clock import local_time
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
 from turntoward.ingest._sqlite import as_text, columns, int_of, listed, open_database, sniff_database, tables
-from turntoward.ingest.sms_xml import (
-    EMPTY_MMS,
-    EMPTY_SMS,
-    FROM_ADDRESS,
-    MY_ADDRESS_PLACEHOLDER,
-    NOT_MEDIA,
-    SmsThreads,
-    normalise_address,
-)
-from turntoward.model import Conversation, MessageKind
+from turntoward.ingest.sms_xml import FROM_ADDRESS, MY_ADDRESS_PLACEHOLDER, SENT, SmsThreads, normalise_address
+from turntoward.model import Conversation
 
 _EXPECTED = "Android's text-message database (mmssms.db: SQLite with an sms table of address, date, type, body)"
 _CONTACTS_EXPECTED = "Android's contacts database (contacts2.db, with raw_contacts and phone_lookup tables)"
-RECEIVED, SENT = 1, 2
 _SMS_COLUMNS = {"address", "date", "type", "body"}
 
 
@@ -86,18 +78,8 @@ def _read_sms(db: sqlite3.Connection, source: Source, threads: SmsThreads) -> No
     for rowid, address, date, box, body in db.execute(
         "SELECT _id, address, date, type, body FROM sms ORDER BY date, _id"
     ):
-        box = int_of(box)
-        if box not in (RECEIVED, SENT):
-            continue
-        address, body = as_text(address) or "", as_text(body) or ""
-        if not threads.first_time("sms", str(date), normalise_address(address), str(box), body):
-            continue  # the same message restored twice
-        instant, ts = _when(source, f"sms {rowid}", date)
-        sender = None if box == SENT else normalise_address(address)
-        if body.strip():
-            threads.add([address], (instant, ts, sender, body, MessageKind.TEXT))
-        else:
-            threads.add([address], (instant, ts, sender, EMPTY_SMS, MessageKind.SYSTEM))
+        threads.add_sms(str(int_of(box)), as_text(address) or "", as_text(body) or "", str(date),
+                        partial(_when, source, f"sms {rowid}", date))
 
 
 def _read_mms(db: sqlite3.Connection, source: Source, threads: SmsThreads) -> None:
@@ -110,37 +92,18 @@ def _read_mms(db: sqlite3.Connection, source: Source, threads: SmsThreads) -> No
     for message, content_type, text in db.execute(f"SELECT mid, ct, text FROM part ORDER BY {order}"):
         parts.setdefault(message, []).append(((as_text(content_type) or "").lower(), as_text(text)))
     for rowid, thread, date, box in db.execute("SELECT _id, thread_id, date, msg_box FROM pdu ORDER BY date, _id"):
-        box = int_of(box)
-        if box not in (RECEIVED, SENT):
-            continue
+        box = str(int_of(box))
         listed_here = addresses.get(rowid, [])
         senders = [a for a, kind in listed_here if kind == int(FROM_ADDRESS)]
-        sender = normalise_address(senders[0]) if senders else None
-        if box == SENT:
-            if sender and sender != MY_ADDRESS_PLACEHOLDER:
-                threads.my_numbers.add(sender)
-            sender = None
+        # the thread's people as the phone groups them; without those tables, the addresses less the
+        # user's (a sent message's sender, the placeholder, numbers seen as the user's before)
         everyone = people.get(thread) or [
-            a for a, _ in listed_here if a != MY_ADDRESS_PLACEHOLDER and normalise_address(a) not in threads.my_numbers]
-        if box == RECEIVED and sender is None:
-            sender = normalise_address(everyone[0]) if everyone else "(no number)"
-        texts: list[str] = []
-        kind = MessageKind.TEXT
-        for content_type, text in parts.get(rowid, []):
-            if content_type == "text/plain":
-                if text and text != "null":
-                    texts.append(text)
-            elif content_type not in NOT_MEDIA:
-                kind = MessageKind.MEDIA
-        said = ("mms", str(date), tuple(sorted(normalise_address(a) for a in everyone)), str(box), sender,
-                tuple(parts.get(rowid, [])))
-        if not threads.first_time(*said):
-            continue
-        instant, ts = _when(source, f"pdu {rowid}", date)
-        text = "\n".join(texts)
-        if kind is MessageKind.TEXT and not text.strip():
-            kind, text = MessageKind.SYSTEM, EMPTY_MMS
-        threads.add(everyone, (instant, ts, sender, text, kind))
+            a for a, kind in listed_here
+            if a != MY_ADDRESS_PLACEHOLDER and not (box == SENT and kind == int(FROM_ADDRESS))
+            and normalise_address(a) not in threads.my_numbers]
+        message_parts = parts.get(rowid, [])
+        threads.add_mms(box, everyone, senders, message_parts, str(date), tuple(message_parts),
+                        partial(_when, source, f"pdu {rowid}", date))
 
 
 def _thread_people(db: sqlite3.Connection) -> dict[int, list[str]]:

@@ -60,7 +60,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pyexpat import errors as expat_errors
@@ -297,6 +297,56 @@ class SmsThreads:
     seen: set[tuple[object, ...]] = field(default_factory=set)
     """What each element read so far said, to read a repeated element once."""
 
+    def add_sms(self, box: str, address: str, body: str, date: object,
+                when: Callable[[], tuple[int, datetime]]) -> bool:
+        """One text message of box `box` (``1`` received, ``2`` sent; others never reached anyone and
+        are left out) dated `date` (as written, to read a repeated one once), its time from `when`;
+        one with no words is a notice. Whether it was added."""
+        if box not in (RECEIVED, SENT):
+            return False
+        if not self.first_time("sms", date, normalise_address(address), box, body):
+            return False  # the same message backed up twice
+        instant, ts = when()
+        sender = None if box == SENT else normalise_address(address)
+        if body.strip():
+            self.add([address], (instant, ts, sender, body, MessageKind.TEXT))
+        else:
+            self.add([address], (instant, ts, sender, EMPTY_SMS, MessageKind.SYSTEM))
+        return True
+
+    def add_mms(self, box: str, addresses: list[str], senders: list[str], parts: list[tuple[str, str | None]],
+                date: object, content: object, when: Callable[[], tuple[int, datetime]]) -> None:
+        """One picture or group message to the people `addresses`, from the first of `senders` (its
+        ``from`` addresses), its `parts` (content type in lower case, text): a text part gives its words,
+        a picture, video, audio or file part makes it MEDIA, and one with neither is a notice.
+        `content` stands for its parts, to read a repeated one once. A sent message's ``from``
+        address is the user's number."""
+        if box not in (RECEIVED, SENT):
+            return
+        sender = normalise_address(senders[0]) if senders else None
+        if box == SENT:
+            if sender and sender != MY_ADDRESS_PLACEHOLDER:
+                self.my_numbers.add(sender)
+            sender = None
+        elif sender is None:
+            sender = normalise_address(addresses[0]) if addresses else "(no number)"
+        texts: list[str] = []
+        kind = MessageKind.TEXT
+        for content_type, text in parts:
+            if content_type == "text/plain":
+                if text and text != "null":
+                    texts.append(text)
+            elif content_type not in NOT_MEDIA:
+                kind = MessageKind.MEDIA
+        said = ("mms", date, tuple(sorted(normalise_address(a) for a in addresses)), box, sender, content)
+        if not self.first_time(*said):
+            return  # the same message backed up twice
+        instant, ts = when()
+        text = "\n".join(texts)
+        if kind is MessageKind.TEXT and not text.strip():
+            kind, text = MessageKind.SYSTEM, EMPTY_MMS
+        self.add(addresses, (instant, ts, sender, text, kind))
+
     def add(self, addresses: list[str], row: Row) -> None:
         key = tuple(sorted({normalise_address(a) for a in addresses if a.strip()})) or ("(no number)",)
         for address in addresses:
@@ -427,58 +477,28 @@ def _cut_off(line: int, complete: int) -> str:
 
 
 def _sms(elem: ET.Element, source: Source, where: str, backup: SmsThreads) -> None:
-    box = elem.get("type")
-    if box not in (RECEIVED, SENT):
-        return
     address = elem.get("address") or ""
-    body = elem.get("body") or ""
-    if not backup.first_time("sms", elem.get("date"), normalise_address(address), box, body):
-        return  # the same message backed up twice
-    instant, ts = _when(elem, source, where)
-    backup.learn_names([address], [elem.get("contact_name") or ""])
-    sender = None if box == SENT else normalise_address(address)
-    if body.strip():
-        backup.add([address], (instant, ts, sender, body, MessageKind.TEXT))
-    else:
-        backup.add([address], (instant, ts, sender, EMPTY_SMS, MessageKind.SYSTEM))
+    if backup.add_sms(elem.get("type") or "", address, elem.get("body") or "", elem.get("date"),
+                      lambda: _when(elem, source, where)):
+        backup.learn_names([address], [elem.get("contact_name") or ""])
 
 
 def _mms(elem: ET.Element, source: Source, where: str, backup: SmsThreads) -> None:
-    box = elem.get("msg_box")
-    if box not in (RECEIVED, SENT):
+    if elem.get("msg_box") not in (RECEIVED, SENT):
         return
-    instant, ts = _when(elem, source, where)
+    when = _when(elem, source, where)
     addresses = [a for a in (elem.get("address") or "").split("~") if a.strip()]
     backup.learn_names(addresses, (elem.get("contact_name") or "").split(","))
     senders = [a.get("address", "") for a in elem.iter("addr") if a.get("type") == FROM_ADDRESS]
-    sender = normalise_address(senders[0]) if senders else None
-    if box == SENT:
-        if sender and sender != MY_ADDRESS_PLACEHOLDER:
-            backup.my_numbers.add(sender)
-        sender = None
-    elif sender is None:
-        sender = normalise_address(addresses[0]) if addresses else "(no number)"
-    texts: list[str] = []
-    kind = MessageKind.TEXT
+    parts: list[tuple[str, str | None]] = []
     content = hashlib.blake2b(digest_size=16)
     for part in elem.iter("part"):
         content_type = (part.get("ct") or "").lower()
         for value in (content_type, part.get("text") or "", part.get("data") or ""):
             content.update(value.encode("utf-8", "surrogatepass") + b"\0")
-        if content_type == "text/plain":
-            text = part.get("text")
-            if text and text != "null":
-                texts.append(text)
-        elif content_type not in NOT_MEDIA:
-            kind = MessageKind.MEDIA
-    said = ("mms", elem.get("date"), tuple(sorted(normalise_address(a) for a in addresses)), box, sender,
-            content.digest())
-    if not backup.first_time(*said):
-        return  # the same message backed up twice
-    text = "\n".join(texts)
-    if kind is MessageKind.TEXT and not text.strip():
-        kind, text = MessageKind.SYSTEM, EMPTY_MMS
-    backup.add(addresses, (instant, ts, sender, text, kind))
+        parts.append((content_type, part.get("text")))
+    backup.add_mms(elem.get("msg_box") or "", addresses, senders, parts, elem.get("date"), content.digest(),
+                   lambda: when)
 
 
 register(SmsBackupImporter())
