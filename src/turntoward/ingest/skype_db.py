@@ -88,11 +88,19 @@ def _read(db: sqlite3.Connection, source: Source, options: ImportOptions) -> Ite
     me = (full_name or "").strip() or options.me or owner or "Me"
     names = _contact_names(db, present)
     cols = optional(columns(db, "Messages"), "m", ("author", "from_dispname", "timestamp", "timestamp__ms", "type",
-                                                   "body_xml", "edited_timestamp", "remote_id"))
+                                                   "body_xml", "edited_timestamp"))
     by_chat: dict[int, list[tuple]] = {}
     for row in db.execute(f"SELECT m.id, m.convo_id, {cols} FROM Messages AS m ORDER BY m.timestamp, m.id"):
         by_chat.setdefault(row[1], []).append(row)
     shown = _shown_names(by_chat)
+
+    def name(account: str | None) -> str:
+        if not account:
+            return "(no name)"
+        if account == owner:
+            return me
+        return names.get(account) or shown.get(account) or account
+
     conversation_columns = optional(columns(db, "Conversations"), "c",
                                     ("identity", "type", "displayname", "given_displayname"))
     for convo, identity, kind, displayname, given in db.execute(
@@ -101,17 +109,9 @@ def _read(db: sqlite3.Connection, source: Source, options: ImportOptions) -> Ite
         rows = by_chat.get(convo)
         if not rows:
             continue
-
-        def name(account: str | None) -> str:
-            if not account:
-                return "(no name)"
-            if account == owner:
-                return me
-            return names.get(account) or shown.get(account) or account
-
         drafts: list[Draft] = []
         events: list[SystemEvent] = []
-        for rowid, _, author, _shown, stamp, stamp_ms, kind_code, body, edited_at, _remote in rows:
+        for rowid, _, author, _shown, stamp, stamp_ms, kind_code, body, edited_at in rows:
             author, body = as_text(author), as_text(body) or ""
             ms, ts = _millis(source, rowid, stamp, stamp_ms)
             kind_code = int_of(kind_code)
