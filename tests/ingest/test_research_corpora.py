@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests._cli import run
 
-from turntoward.errors import ImportFormatError
+from turntoward.errors import ImportFormatError, UnknownFormatError
 from turntoward.ingest import ImportOptions, Source, detect, read_paths
 from turntoward.ingest.dailydialog import detokenise
 from turntoward.model import NO_TIMES_START, Conversation
@@ -362,15 +363,27 @@ def test_json_lines_saved_as_json_read_as_json_lines_and_other_json_is_still_ref
         imported(broken)
 
 
-def test_the_switchboard_dialog_act_corpus_reads_its_callers_per_conversation(tmp_path: Path) -> None:
+def test_the_switchboard_dialog_act_corpus_reads_its_callers_per_conversation_in_their_words(
+        tmp_path: Path) -> None:
+    """The transcribers' marks (disfluency brackets, utterance ends, noises, overlaps, unsure hearing)
+    are not words; an utterance of a noise alone keeps it."""
     swda = ("swda_filename,conversation_no,transcript_index,act_tag,caller,utterance_index,subutterance_index,text\n"
-            "sw00utt/sw_0001_4325.utt,4325,0,qw,A,1,1,what kind of pets do you have? /\n"
-            "sw00utt/sw_0001_4325.utt,4325,1,sd,B,2,1,we have two cats. /\n"
+            'sw00utt/sw_0001_4325.utt,4325,0,qw,A,1,1,"{D So, }  what kind of pets do you have? /"\n'
+            'sw00utt/sw_0001_4325.utt,4325,1,sd,B,2,1,"[ I, + I ] have, {F uh, } two cats <laughter>. /"\n'
+            "sw00utt/sw_0001_4325.utt,4325,2,b,A,3,1,<Laughter>.\n"
+            'sw00utt/sw_0001_4325.utt,4325,3,sd,B,4,1,"# Yeah, # they\'re ((kind of)) wild -/"\n'
             "sw00utt/sw_0002_4330.utt,4330,0,o,A,1,1,Okay. /\n")
     first, second = imported(write(tmp_path, "sw00-0001.csv", swda))
     assert [(m.author, m.text) for m in first.messages] == [
-        ("A", "what kind of pets do you have? /"), ("B", "we have two cats. /")]
-    assert first.title == "4325" and len(second.messages) == 1
+        ("A", "So, what kind of pets do you have?"), ("B", "I, I have, uh, two cats."), ("A", "<Laughter>."),
+        ("B", "Yeah, they're kind of wild -")]
+    assert first.title == "4325" and [m.text for m in second.messages] == ["Okay."]
+
+
+def test_a_table_of_other_columns_keeps_the_same_marks_as_words(tmp_path: Path) -> None:
+    table = "author,text,ts\nSam,[ok] {not markup} a/b,2024-03-12 21:04\n"
+    [chat] = imported(write(tmp_path, "chat.csv", table))
+    assert chat.messages[0].text == "[ok] {not markup} a/b"
 
 
 def test_the_character_mining_corpus_reads_a_dialogue_a_scene(tmp_path: Path) -> None:
@@ -407,3 +420,93 @@ def test_each_goemotions_comment_is_a_chat_of_its_one_message(tmp_path: Path) ->
         imported(broken)
     other = write(tmp_path, "scores.tsv", "name\tscore\nSam\t3\n")
     assert detected(other) == "tabular"
+
+
+SAMSUM = [
+    {"id": "13800101", "summary": "Noor will bring soup to Ines, who is ill.",
+     "dialogue": "Noor: how are you feeling today?\r\nInes: awful. fever again\r\nInes: <file_photo>\r\n"
+                 "Noor: oh no :( want me to bring soup later?\r\nInes: you're an angel\r\n"
+                 "Ines: bring the lentil one pls\r\nlike last time"},
+    {"id": "13800102", "summary": "Tom and Ravi meet at 12:30.",
+     "dialogue": "Tom: lunch at 12:30? see https://example.org/menu\nRavi: <file_gif> sure, see you there"},
+]
+
+
+@pytest.mark.parametrize("name", ["train.json", "samsum-train.csv", "train.parquet"])
+def test_samsum_reads_each_dialogue_a_chat_of_its_speakers_with_photos_and_gifs_as_media(
+        tmp_path: Path, name: str) -> None:
+    """SAMSum (the JSON of its release, Kaggle's CSV, Hugging Face's Parquet): a dialogue a row, its
+    turns the lines of one cell, each naming its speaker; a line naming none goes on the turn before."""
+    import json
+
+    import polars as pl
+
+    path = tmp_path / name
+    if name.endswith(".json"):
+        path.write_text(json.dumps(SAMSUM, indent=2), encoding="utf-8")
+    elif name.endswith(".csv"):
+        pl.DataFrame(SAMSUM).select("id", "dialogue", "summary").write_csv(path)
+    else:
+        pl.DataFrame(SAMSUM).write_parquet(path)
+    first, second = imported(path)
+    assert (first.title, first.chat_id) == ("13800101", "13800101")
+    assert [(m.author, m.text, m.kind.value) for m in first.messages] == [
+        ("Noor", "how are you feeling today?", "text"), ("Ines", "awful. fever again", "text"),
+        ("Ines", "<file_photo>", "media"), ("Noor", "oh no :( want me to bring soup later?", "text"),
+        ("Ines", "you're an angel", "text"), ("Ines", "bring the lentil one pls\nlike last time", "text")]
+    assert [m.ts for m in first.messages[:2]] == [NO_TIMES_START, NO_TIMES_START + timedelta(minutes=1)]
+    assert [(m.author, m.text, m.kind.value) for m in second.messages] == [
+        ("Tom", "lunch at 12:30? see https://example.org/menu", "text"), ("Ravi", "sure, see you there", "media")]
+
+
+def test_dialogsum_and_dream_name_their_speakers_before_a_colon(tmp_path: Path) -> None:
+    """DialogSum's JSON Lines (``#Person1#:``, titled by ``fname``) and DREAM's JSON (each dialogue its
+    lines, its questions and its id)."""
+    import json
+
+    rows = [{"fname": "train_7", "dialogue": "#Person1#: Did you call your brother back?\n#Person2#: Not yet. "
+                                             "I'm nervous.\n#Person1#: Why?", "summary": "s", "topic": "family"},
+            {"fname": "train_8", "dialogue": "#Person1#: Table for two?\n#Person2#: Yes, by the window.",
+             "summary": "s", "topic": "restaurant"}]
+    first, second = imported(write(tmp_path, "dialogsum.train.jsonl", "".join(json.dumps(r) + "\n" for r in rows)))
+    assert first.title == "train_7" and [(m.author, m.text) for m in first.messages] == [
+        ("Person1", "Did you call your brother back?"), ("Person2", "Not yet. I'm nervous."), ("Person1", "Why?")]
+    assert len(second.messages) == 2
+    dream = [[["W: You look tired, Sam.", "M: I was up all night with the baby."],
+              [{"question": "Why is the man tired?", "choice": ["a", "b", "c"], "answer": "a"}], "4-12"],
+             [["M: Is this seat free?", "W: Sorry, my friend is coming."], [], "7-301"]]
+    path = write(tmp_path, "dream" / Path("train.json"), json.dumps(dream))
+    first, second = imported(path)
+    assert (first.title, [(m.author, m.text) for m in first.messages]) == (
+        "4-12", [("W", "You look tired, Sam."), ("M", "I was up all night with the baby.")])
+    assert second.title == "7-301"
+
+
+def test_a_column_of_words_that_only_sometimes_has_a_colon_is_not_read_as_transcripts(tmp_path: Path) -> None:
+    """A table of notes with a ``dialogue`` column of prose is no corpus of transcripts: it is still
+    asked for its authors."""
+    table = 'id,dialogue\n1,"Remember: the keys are under the mat"\n2,"We met at 9:30 and talked"\n'
+    with pytest.raises(UnknownFormatError, match=r"notes\.csv: expected a column for ts"):
+        imported(write(tmp_path, "notes.csv", table))
+
+
+TWCS = (
+    "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n"
+    "11,AcmeHelps,False,Tue Oct 31 22:10:47 +0000 2017,@200 Sorry about that! Could you DM us your order?,12,10\n"
+    "10,200,True,Tue Oct 31 21:58:02 +0000 2017,@AcmeHelps my parcel says delivered but it isn't here??,11,\n"
+    "12,200,True,Tue Oct 31 22:15:30 +0000 2017,@AcmeHelps done. thanks for the quick reply,13,11\n"
+    "13,AcmeHelps,False,Tue Oct 31 22:20:00 +0000 2017,@200 Got it - a new one ships tomorrow ^KL,,12\n"
+    "20,201,True,Wed Nov 01 08:00:12 +0000 2017,@AcmeHelps is the app down for anyone else,21,\n"
+    "21,AcmeHelps,False,Wed Nov 01 08:03:40 +0000 2017,@201 We're looking into it now,,20.0\n"
+)
+
+
+def test_customer_support_on_twitter_reads_each_thread_of_replies_a_chat(tmp_path: Path) -> None:
+    """Customer Support on Twitter (``twcs.csv``): tweets by author id, Twitter's times, each thread
+    (a tweet and the replies going back to it) a conversation in time order, replies kept."""
+    first, second = imported(write(tmp_path, "twcs.csv", TWCS))
+    assert first.title == "10" and [(m.author, m.text[:14], m.reply_to) for m in first.messages] == [
+        ("200", "@AcmeHelps my ", None), ("AcmeHelps", "@200 Sorry abo", 0), ("200", "@AcmeHelps don", 1),
+        ("AcmeHelps", "@200 Got it - ", 2)]
+    assert first.messages[0].ts == datetime(2017, 10, 31, 21, 58, 2, tzinfo=UTC).astimezone().replace(tzinfo=None)
+    assert (second.title, [m.reply_to for m in second.messages]) == ("20", [None, 0])

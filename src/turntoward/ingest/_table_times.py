@@ -34,6 +34,10 @@ _NAMED = re.compile(
     r"|(?P<m2>[A-Za-z]{3,9})\.?\s+(?P<d2>\d{1,2}),?\s+(?P<y2>\d{4}))"  # Apr 21, 2012
     rf"(?:(?:,\s*|\s+|T)(?P<time>{_CLOCK}))?{_ZONE}"
 )
+_TWITTER = re.compile(
+    r"[A-Za-z]{3} (?P<m>[A-Za-z]{3}) (?P<d>\d{1,2}) (?P<time>\d{2}:\d{2}:\d{2}) (?P<zone>[+-]\d{4}) (?P<y>\d{4})")
+"""Twitter's ``created_at`` (``Tue Oct 31 22:10:47 +0000 2017``), which its API and the corpora built
+on it (Customer Support on Twitter) write."""
 _FRACTION = re.compile(r"(\d{2}[:.]\d{2}[:.]\d{2})[.,]\d+")
 HAS_CLOCK = re.compile(r"\d:\d\d")
 """A cell that holds a clock time of its own ("2021-03-04 00:00:00", "9:04 PM")."""
@@ -120,6 +124,10 @@ def read_times(
         match = _NAMED.fullmatch(text)
         if match:
             out[row] = _named(match)
+            continue
+        match = _TWITTER.fullmatch(text)
+        if match:
+            out[row] = _twitter(match)
     if numeric:
         _read_numeric(numeric, date_order, out)
     return out
@@ -179,3 +187,14 @@ def _named(match: re.Match[str]) -> datetime | None:
     except ValueError:
         return None
     return _local(when.replace(tzinfo=UTC)) if match["zone"] else when
+
+
+def _twitter(match: re.Match[str]) -> datetime | None:
+    month = next((i for i, name in enumerate(_MONTH_NAMES, start=1) if match["m"].lower() == name), None)
+    if month is None:
+        return None
+    try:
+        return _local(datetime.fromisoformat(
+            f"{match['y']}-{month:02d}-{int(match['d']):02d}T{match['time']}{match['zone']}"))
+    except ValueError:
+        return None

@@ -49,7 +49,13 @@ and JSON Lines) and no column of authors, is read one chat a row: the two speake
 ``A`` and ``B`` (or named by a list beside the turns, SODA's ``speakers``, or by each turn where the
 turns are objects, ESConv's and ShareGPT's), titled by an id column where there is one
 (`_dialogue_rows`), a minute a turn, the words put back as written where most turns are tokenised
-(``Say , Jim`` -> ``Say, Jim``).
+(``Say , Jim`` -> ``Say, Jim``). Where the dialogue is one cell of lines that name their speakers
+(SAMSum's ``dialogue``, ``Amanda: I baked cookies.\r\nJerry: Sure!``; DialogSum's ``#Person1#: Hi``;
+DREAM's lists of ``W: ...`` lines), each line is a turn of the speaker it names (`_transcript_rows`).
+
+Customer Support on Twitter's ``twcs.csv`` has no column of conversations: each thread of replies
+(``in_response_to_tweet_id``) is one, titled by its first tweet's id (`_threads`). The Switchboard
+Dialog Act Corpus's words lose its transcribers' marks (`_without_switchboard_marks`).
 
 A CSV's fields are separated by commas, or by semicolons where its header has more of those
 (spreadsheets in locales with decimal commas, DiscordChatExporter's CSV before 2020).
@@ -106,15 +112,17 @@ GUESSES: dict[str, tuple[str, ...]] = {
     "ts": ("timestamp", "datetime", "ts", "date", "time", "sent_at", "created_at", "timestamp_ms", "message_date",
            "date_sent", "sent_date", "date_time", "sent", "created", "start_time", "tmi_sent_ts", "created_utc"),
     "author": ("author", "sender", "from", "user", "name", "sender_name", "speaker", "display_name", "username",
-               "user_name", "from_name", "author_name", "user_first_name", "speaker_id", "speaker_idx", "caller"),
+               "user_name", "from_name", "author_name", "user_first_name", "speaker_id", "speaker_idx", "caller",
+               "author_id"),
     "text": ("text", "message", "body", "content", "utterance", "msg", "message_text", "message_body"),
     "conversation": ("conversation", "conversation_id", "conv_id", "chat", "chat_id", "thread", "dialog_id",
                      "dialogue_id",
                      "chat_session", "chat_name", "chat_title", "channel", "channel_name", "channel_id", "room",
                      "room_id", "session", "session_id", "group_id", "discussion_id", "link_id", "conversation_no"),
     "kind": ("kind",),
-    "reply_to": ("reply_to", "in_reply_to", "reply_to_id", "reply_to_message_id", "reply_parent_msg_id", "parent_id"),
-    "id": ("id", "message_id", "msg_id"),
+    "reply_to": ("reply_to", "in_reply_to", "reply_to_id", "reply_to_message_id", "reply_parent_msg_id", "parent_id",
+                 "in_response_to_tweet_id", "in_reply_to_status_id"),
+    "id": ("id", "message_id", "msg_id", "tweet_id"),
     "time": ("time", "hour", "time_of_day"),
     "from_me": ("from_me", "is_from_me", "is_outgoing", "outgoing", "direction", "type"),
     "attachments": ("attachments", "attachment", "attachment_url", "attachment_urls", "media_url"),
@@ -133,7 +141,8 @@ NO_NAME = "(no name)"
 _MINE = frozenset({"outgoing", "out", "sent", "true", "yes", "1", "me"})
 _THEIRS = frozenset({"incoming", "in", "received", "false", "no", "0", ""})
 EXTENSIONS = {".csv": ",", ".tsv": "\t", ".jsonl": None, ".ndjson": None, ".parquet": None, ".json": None}
-_JSON_ARRAY_OF_OBJECTS = re.compile(rb"\s*\[\s*(?:\[\s*)?\{")  # of objects, or of dialogues of them
+# of objects, or of dialogues of them, or DREAM's dialogues (each its lines, its questions, its id)
+_JSON_ARRAY_OF_OBJECTS = re.compile(rb"\s*\[\s*(?:\[\s*)?\{|\s*\[\s*\[\s*\[\s*\"")
 _EPISODES = re.compile(rb'\s*\{\s*"(?:season_id|episodes)"')  # the Character Mining corpus's TV seasons
 # Real formats are recognised by their content; a table is only a guess from its extension.
 SNIFF_CONFIDENCE = 0.3
@@ -234,8 +243,86 @@ def _table(source: Source, options: ImportOptions) -> tuple[bytes, pl.DataFrame,
     frame = _read(source, data)
     dialogues = _dialogue_rows(frame)
     if dialogues is not None and not options.column_map:
-        return data, dialogues, {"conversation": "conversation", "author": "author", "text": "text"}
-    return data, frame, _columns(source, frame, options.column_map)
+        return data, dialogues, {name: name for name in ("conversation", "author", "text", "kind")
+                                 if name in dialogues.columns}
+    columns = _columns(source, frame, options.column_map)
+    frame = _threads(frame, columns)
+    if "conversation" not in columns and THREAD_COLUMN in frame.columns:
+        columns["conversation"] = THREAD_COLUMN
+    return data, _without_switchboard_marks(frame, columns), columns
+
+
+THREADED_REPLIES = ("in_response_to_tweet_id", "in_reply_to_status_id")
+"""Reply columns of tweets: a table of them (Customer Support on Twitter's ``twcs.csv``) holds many
+threads, each a conversation (`_threads`), where another table's replies are within one chat."""
+THREAD_COLUMN = "thread"
+
+
+def _threads(frame: pl.DataFrame, columns: dict[str, str]) -> pl.DataFrame:
+    """A table of tweets with no column of conversations, each thread of replies a conversation: a
+    tweet is in the thread of the first tweet its chain of replies goes back to (in the file), which
+    names it. Other tables are returned as they are."""
+    if ("conversation" in columns or "id" not in columns or "reply_to" not in columns
+            or _key(columns["reply_to"]) not in THREADED_REPLIES or THREAD_COLUMN in frame.columns):
+        return frame
+    import polars as pl
+
+    ids = [_id_text(v) for v in frame.get_column(columns["id"]).to_list()]
+    parents = dict(zip(ids, (_id_text(v) for v in frame.get_column(columns["reply_to"]).to_list()), strict=True))
+    roots: dict[str, str] = {}
+
+    def root(tweet: str) -> str:
+        chain: list[str] = []
+        while tweet not in roots and parents.get(tweet) in parents and len(chain) <= len(parents):
+            chain.append(tweet)
+            tweet = parents[tweet]
+        found = roots.get(tweet, tweet)
+        for seen in chain:
+            roots[seen] = found
+        roots[tweet] = found
+        return found
+
+    return frame.with_columns(pl.Series(THREAD_COLUMN, [root(t) for t in ids], dtype=pl.String))
+
+
+_WHOLE = re.compile(r"(\d+)\.0+")
+
+
+def _id_text(value: object) -> str:
+    """An id cell as text, a whole number written as a float (``3.0``, as pandas saves a column of
+    ids with empty cells) as the whole number."""
+    text = _text(value).strip()
+    whole = _WHOLE.fullmatch(text)
+    return whole[1] if whole else text
+
+
+_SWITCHBOARD_COLUMNS = ("act_tag", "caller", "utterance_index")
+"""The columns that make a table the Switchboard Dialog Act Corpus (its ``swda`` CSV files)."""
+_SWITCHBOARD_MARKS = re.compile(r"<<[^<>]*>>|<[^<>]*>|\{[A-Z]\s|[{}\[\]+/#]|\(\(|\)\)")
+"""What the Switchboard transcribers wrote besides the words: disfluency brackets (``{F uh, }``,
+``[ I, + I ]``), the end of an utterance (`` /``; ``-/`` cut off), noises (``<Laughter>``,
+``<<talking to the dog>>``), overlaps (``#``) and unsure hearing (``(( ))``)."""
+
+
+def _without_switchboard_marks(frame: pl.DataFrame, columns: dict[str, str]) -> pl.DataFrame:
+    """The Switchboard Dialog Act Corpus with its transcribers' marks taken out of the words, as its
+    own reader's ``filter_disfluency`` takes them (``{D Well, } I think [ it's, + it is ] fine. /`` is
+    ``Well, I think it's, it is fine.``); an utterance of marks alone (``<Laughter>.``) keeps them."""
+    keys = {key for name in frame.columns for key in _keys(name)}
+    if "text" not in columns or not all(k in keys for k in _SWITCHBOARD_COLUMNS):
+        return frame
+    import polars as pl
+
+    def clean(text: str | None) -> str | None:
+        if not text:
+            return text
+        words = _SPACE_BEFORE_MARK.sub(r"\1", " ".join(_SWITCHBOARD_MARKS.sub(" ", text).split()))
+        return words if words.strip(" .,-?!") else text.strip()
+
+    return frame.with_columns(pl.col(columns["text"]).map_elements(clean, return_dtype=pl.String))
+
+
+_SPACE_BEFORE_MARK = re.compile(r"\s+([.,?!])")
 
 
 def _extension(source: Source) -> str:
@@ -300,7 +387,10 @@ def _json_rows(source: Source, data: bytes) -> list[dict[str, Any]]:
             line = exc.lineno if isinstance(exc, json.JSONDecodeError) else None
             raise ImportFormatError(source.name, "a JSON array of message objects", line=line,
                                     found=str(exc).split(":")[0]) from exc
-    if isinstance(rows, list) and rows and all(isinstance(row, list) for row in rows):
+    if isinstance(rows, list) and rows and all(_dream_row(row) for row in rows):
+        # DREAM: each dialogue its lines ("W: ..."), its questions and its id
+        rows = [{"id": row[-1], "dialogue": row[0]} for row in rows]
+    elif isinstance(rows, list) and rows and all(isinstance(row, list) for row in rows):
         rows = [{"dialogue": turns} for turns in rows]  # EmotionLines: a list of dialogues, each of turns
     elif isinstance(rows, dict) and isinstance(rows.get("episodes"), list):
         rows = _scenes(rows["episodes"])
@@ -317,6 +407,13 @@ def _json_rows(source: Source, data: bytes) -> list[dict[str, Any]]:
                           for key in rows[0] for k in _keys(key)):
         raise _nested(ImportFormatError, source, nested)
     return rows
+
+
+def _dream_row(row: object) -> bool:
+    """Whether a JSON array's element is a dialogue as DREAM writes one: ``[lines, questions, id]``,
+    the lines strings."""
+    return (isinstance(row, list) and len(row) == 3 and isinstance(row[0], list) and isinstance(row[2], str)
+            and all(isinstance(line, str) for line in row[0]))
 
 
 def _scenes(episodes: list[Any]) -> list[dict[str, Any]]:
@@ -363,7 +460,8 @@ EXCHANGE = ("context", "response")
 """A row of what one speaker said and the answer (`_exchange_rows`)."""
 TAKING_TURNS = ("free_messages", "guided_messages")
 """Two lists of what each of two speakers said, taking turns (Blended Skill Talk's Hugging Face copy)."""
-DIALOGUE_IDS = ("dialog_id", "dialogue_id", "conv_id", "conversation_id", "id")
+DIALOGUE_IDS = ("dialog_id", "dialogue_id", "conv_id", "conversation_id", "id", "fname")
+"""A dialogue's id, which titles its chat (DialogSum's JSON Lines name it ``fname``)."""
 DIALOGUE_SPEAKERS = ("speakers", "speaker_names", "roles")
 """A list beside the turns naming who said each (SODA's ``speakers``)."""
 TURN_SPEAKER = ("speaker", "role", "from", "author", "user", "name")
@@ -410,13 +508,20 @@ def _dialogue_rows(frame: pl.DataFrame) -> pl.DataFrame | None:
         keys = {key: name for name in frame.columns for key in _keys(name)}
     lists = [keys[k] for k in DIALOGUE_LISTS if k in keys
              and (frame.schema[keys[k]] == pl.List(pl.String) or _turn_fields(frame.schema[keys[k]]))]
-    if not lists:
+    transcripts = [keys[k] for k in DIALOGUE_LISTS if k in keys and frame.schema[keys[k]] == pl.String
+                   and _holds_transcripts(frame.get_column(keys[k]))]
+    if not lists and not transcripts:
         return None
     ids = next((keys[k] for k in DIALOGUE_IDS if k in keys and frame.schema[keys[k]] in (pl.String, pl.Int64)), None)
     titles = [str(v) for v in frame.get_column(ids).to_list()] if ids else [f"dialogue {n}" for n in
                                                                             range(1, frame.height + 1)]
+    if not lists:
+        return _transcript_rows(titles, frame.get_column(transcripts[0]).to_list())
     fields = _turn_fields(frame.schema[lists[0]])
     dialogues: list[list[tuple[str, str]]]
+    if lists and _named_turns(frame.get_column(lists[0])):
+        # DREAM's turns carry their speaker before a colon ("W: Tom, look at your shoes."), as a transcript's lines
+        return _transcript_rows(titles, ["\n".join(turns or []) for turns in frame.get_column(lists[0]).to_list()])
     if fields is not None:
         who, said = fields
         dialogues = [[(str(t.get(who) or "").strip() or "(no name)", str(t.get(said) or "").strip())
@@ -441,6 +546,75 @@ def _dialogue_rows(frame: pl.DataFrame) -> pl.DataFrame | None:
         out["conversation"] += [title] * len(turns)
         out["author"] += [n for n, _ in turns]
         out["text"] += [t for _, t in turns]
+    return pl.DataFrame(out, schema={name: pl.String for name in out})
+
+
+_SPEAKER_LINE = re.compile(r"#?(?P<who>[^\s:#][^:#\n]{0,39}?)#?:(?:[ \t]+|$)(?P<said>.*)")
+"""A line of a transcript: who speaks, a colon, what they say (SAMSum's ``Amanda: I baked cookies.``,
+DialogSum's ``#Person1#: Hi, Mr. Smith.``, DREAM's ``W: Tom, look at your shoes.``). A colon inside
+the words (``at 12:30``, a link) is not followed by a space, so it does not end a name."""
+_SPEAKER_WORDS = 4
+"""The most words a speaker's name before the colon has; a longer line is a line of the last turn
+(``Note to self: buy milk`` said by whoever spoke last is still theirs)."""
+TRANSCRIPT_SAMPLE = 50
+"""Cells of a text column read to tell whether it holds transcripts (`_holds_transcripts`)."""
+_CORPUS_MEDIA = re.compile(r"<file_(?:gif|photo|picture|image|video|audio|other)>")
+"""SAMSum's placeholders for what was sent besides words (a GIF, a photo, a file)."""
+
+
+def _speaker_line(line: str) -> re.Match[str] | None:
+    match = _SPEAKER_LINE.fullmatch(line.strip())
+    return match if match and len(match["who"].split()) <= _SPEAKER_WORDS else None
+
+
+def _holds_transcripts(cells: pl.Series) -> bool:
+    """Whether a column of text holds whole dialogues, one a cell, each turn a line naming its speaker
+    (SAMSum's ``dialogue``): most of the first cells have two lines or more, and most lines a speaker."""
+    sample = [c for c in cells.head(TRANSCRIPT_SAMPLE * 2).to_list() if isinstance(c, str) and c.strip()]
+    sample = sample[:TRANSCRIPT_SAMPLE]
+    lines = [line for c in sample for line in c.splitlines() if line.strip()]
+    several = sum(1 for c in sample if len(c.strip().splitlines()) >= 2)
+    named = sum(1 for line in lines if _speaker_line(line))
+    return bool(sample) and several * 5 >= len(sample) * 4 and named * 5 >= len(lines) * 4
+
+
+def _named_turns(turns: pl.Series) -> bool:
+    """Whether a column of lists of turns holds turns that name their speaker before a colon (DREAM)."""
+    import polars as pl
+
+    if turns.dtype != pl.List(pl.String):
+        return False
+    lines = [t for row in turns.head(TRANSCRIPT_SAMPLE).to_list() for t in row or [] if t and t.strip()]
+    return bool(lines) and sum(1 for t in lines if _speaker_line(t)) * 10 >= len(lines) * 9
+
+
+def _transcript_rows(titles: list[str], transcripts: list[str | None]) -> pl.DataFrame:
+    """Dialogues written as transcripts, one a cell, as one turn a row: each line naming its speaker
+    a turn (DialogSum's ``#Person1#`` is ``Person1``), a line naming none the last turn's next line,
+    blank lines passed over; a turn of SAMSum's ``<file_photo>`` (or ``<file_gif>``, ...) is media, its
+    words the rest of the turn where there are some."""
+    import polars as pl
+
+    out: dict[str, list[str]] = {"conversation": [], "author": [], "text": [], "kind": []}
+    for title, transcript in zip(titles, transcripts, strict=True):
+        turns: list[list[str]] = []
+        for line in (transcript or "").splitlines():
+            match = _speaker_line(line)
+            if match:
+                turns.append([match["who"].strip(), match["said"].strip()])
+            elif line.strip() and turns:
+                turns[-1][1] = (turns[-1][1] + "\n" + line.strip()).strip()
+            elif line.strip():
+                turns.append([NO_NAME, line.strip()])
+        for who, said in turns:
+            media = _CORPUS_MEDIA.search(said)
+            words = " ".join(_CORPUS_MEDIA.sub(" ", said).split()) if media else said
+            if not said:
+                continue
+            out["conversation"].append(title)
+            out["author"].append(who)
+            out["text"].append(words or said)
+            out["kind"].append(MessageKind.MEDIA.value if media else MessageKind.TEXT.value)
     return pl.DataFrame(out, schema={name: pl.String for name in out})
 
 
@@ -717,7 +891,7 @@ def _conversations(source: Source, frame: pl.DataFrame, columns: dict[str, str],
                 author = group.me = options.me or ME
             else:
                 author = NO_NAME
-        group.entries.append(_Entry(row, ts, author, words, kind, _text(reply_to), _text(key) or None))
+        group.entries.append(_Entry(row, ts, author, words, kind, _text(reply_to), _id_text(key) or None))
     if not groups:  # in a folder, a table of no rows is no chat either: passed over, as in `parse`
         raise (ImportFormatError if source.named else UnknownFormatError)(
             source.name, "at least one message row", found="only a header")
@@ -743,6 +917,8 @@ def _conversation(
             # Reddit's comments answer their parent by its full name, the id with its type before it
             # ("t1_" a comment, "t3_" the post): "t1_k2x9p" answers the row of id "k2x9p".
             found = index_of_id.get(entry.reply_to)
+            if found is None:
+                found = index_of_id.get(_id_text(entry.reply_to))
             return found if found is not None else index_of_id.get(_REDDIT_TYPE.sub("", entry.reply_to))
         if not re.fullmatch(r"\d+(\.0+)?", entry.reply_to):
             raise _BadRow(entry.row, columns["reply_to"], "the index of an earlier message", entry.reply_to)
