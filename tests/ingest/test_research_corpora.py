@@ -510,3 +510,56 @@ def test_customer_support_on_twitter_reads_each_thread_of_replies_a_chat(tmp_pat
         ("AcmeHelps", "@200 Got it - ", 2)]
     assert first.messages[0].ts == datetime(2017, 10, 31, 21, 58, 2, tzinfo=UTC).astimezone().replace(tzinfo=None)
     assert (second.title, [m.reply_to for m in second.messages]) == ("20", [None, 0])
+
+
+def test_persuasion_for_good_reads_each_dialogue_a_chat_of_the_persuader_and_the_persuadee(tmp_path: Path) -> None:
+    """Persuasion For Good's ``full_dialog.csv`` (``,Unit,Turn,B4,B2``: words, turn, role, dialogue);
+    its rows without words are left out."""
+    table = (",Unit,Turn,B4,B2\n"
+             "0,Morning! Have you ever given to a children's charity?,0,0,20180801-101500_11_live\n"
+             "1,Once or twice. Why do you ask?,0,1,20180801-101500_11_live\n"
+             "2,,,,20180801-101500_11_live\n"
+             "3,Hi there. How is your day going?,0,0,20180802-090000_12_live\n")
+    first, second = imported(write(tmp_path, "full_dialog.csv", table))
+    assert (first.title, [(m.author, m.text[:12]) for m in first.messages]) == (
+        "20180801-101500_11_live", [("persuader", "Morning! Hav"), ("persuadee", "Once or twic")])
+    assert [m.author for m in second.messages] == ["persuader"]
+
+
+def cmu_dog(history: list[dict[str, object]]) -> str:
+    import json
+
+    return json.dumps({"date": "2018-03-01", "history": history, "rating": 2, "status": 1,
+                       "uid1LogInTime": "2018-03-01T00:11:05.970Z", "user1_id": "USR1906", "user2_id": "USR3118",
+                       "whoSawDoc": ["user1", "user2"], "wikiDocumentIdx": 11}, indent=2, sort_keys=True)
+
+
+def test_cmu_dog_reads_each_conversation_file_a_chat_of_two_with_its_times(tmp_path: Path) -> None:
+    """CMU Document Grounded Conversations: a folder of conversations, each a JSON object whose
+    ``history`` holds the turns with their UTC times."""
+    from datetime import UTC, datetime
+
+    folder = tmp_path / "Conversations" / "train"
+    write(folder, "0a1b2c.json", cmu_dog([
+        {"docIdx": 0, "text": "hey! have you seen the film yet?", "uid": "user2",
+         "utcTimestamp": "2018-03-01T00:12:01.120Z"},
+        {"docIdx": 0, "text": "not yet, no spoilers pls 😅", "uid": "user1",
+         "utcTimestamp": "2018-03-01T00:12:40.500Z"},
+        {"docIdx": 1, "text": " ", "uid": "user2", "utcTimestamp": "2018-03-01T00:13:00.000Z"}]))
+    write(folder, "3d4e5f.json", cmu_dog([
+        {"docIdx": 0, "text": "hi", "uid": "user1", "utcTimestamp": "2018-03-02T10:00:00.000Z"}]))
+    assert detected(folder / "0a1b2c.json") == "cmu_dog"
+    first, second = sorted(imported(tmp_path / "Conversations"), key=lambda c: c.title)
+    assert (first.title, first.chat_id, first.source_format) == ("0a1b2c", "0a1b2c", "cmu_dog")
+    assert [(m.author, m.text) for m in first.messages] == [
+        ("user2", "hey! have you seen the film yet?"), ("user1", "not yet, no spoilers pls 😅")]
+    local = datetime(2018, 3, 1, 0, 12, 1, 120000, tzinfo=UTC).astimezone().replace(tzinfo=None)
+    assert first.messages[0].ts == local and len(second.messages) == 1
+
+
+def test_a_broken_cmu_dog_turn_names_its_json_path(tmp_path: Path) -> None:
+    path = write(tmp_path, "0a1b2c.json", cmu_dog([
+        {"docIdx": 0, "text": "hey", "uid": "user2", "utcTimestamp": "2018-03-01T00:12:01.120Z"},
+        {"docIdx": 0, "text": "hi", "uid": "user1", "utcTimestamp": "yesterday"}]))
+    with pytest.raises(ImportFormatError, match=r"0a1b2c\.json.*history\[1\]\.utcTimestamp"):
+        imported(path)

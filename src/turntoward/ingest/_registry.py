@@ -95,6 +95,7 @@ _BUILTIN = (
     "android_sms_db",
     "google_voice",
     "topical_chat",
+    "cmu_dog",
     "dailydialog",
     "empathetic_dialogues",
     "convabuse",

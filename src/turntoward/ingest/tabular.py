@@ -245,11 +245,33 @@ def _table(source: Source, options: ImportOptions) -> tuple[bytes, pl.DataFrame,
     if dialogues is not None and not options.column_map:
         return data, dialogues, {name: name for name in ("conversation", "author", "text", "kind")
                                  if name in dialogues.columns}
+    if not options.column_map:
+        frame = _persuasion_for_good(frame)
     columns = _columns(source, frame, options.column_map)
     frame = _threads(frame, columns)
     if "conversation" not in columns and THREAD_COLUMN in frame.columns:
         columns["conversation"] = THREAD_COLUMN
     return data, _without_switchboard_marks(frame, columns), columns
+
+
+PERSUASION_COLUMNS = {"Unit": "text", "B4": "speaker", "B2": "dialogue_id"}
+"""Persuasion For Good's ``full_dialog.csv`` (``,Unit,Turn,B4,B2``): the words, the speaker's role,
+the dialogue's id, under the names its release gave them."""
+PERSUASION_ROLES = {"0": "persuader", "1": "persuadee"}
+
+
+def _persuasion_for_good(frame: pl.DataFrame) -> pl.DataFrame:
+    """Persuasion For Good's dialogues with its columns under the names the table importer guesses:
+    each dialogue a chat of the persuader (role 0) and the persuadee (role 1); rows without words
+    (the file has some) left out. Other tables are returned as they are."""
+    if not {*PERSUASION_COLUMNS, "Turn"} <= set(frame.columns) or any(
+            name in frame.columns for name in PERSUASION_COLUMNS.values()):
+        return frame
+    import polars as pl
+
+    frame = frame.rename(PERSUASION_COLUMNS).with_columns(
+        pl.col("speaker").cast(pl.String).replace(PERSUASION_ROLES))
+    return frame.filter(pl.col("text").is_not_null() & (pl.col("text").cast(pl.String).str.strip_chars() != ""))
 
 
 THREADED_REPLIES = ("in_response_to_tweet_id", "in_reply_to_status_id")
