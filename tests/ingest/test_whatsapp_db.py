@@ -337,3 +337,12 @@ def test_corrupted_databases_only_ever_raise_an_import_error(tmp_path: Path, dat
     assert 0 <= WhatsAppDbImporter().sniff(source, source.head()) <= 1
     with contextlib.suppress(ImportFormatError):  # anything else fails the test
         parse(path)
+
+
+@pytest.mark.parametrize("layout", ["new", "legacy"])
+def test_a_chat_of_notices_alone_is_no_conversation(tmp_path: Path, layout: str) -> None:
+    """A group joined and never written in holds WhatsApp's notices only: the app lists no chat for
+    it, and the analysis gets none (not a conversation of no messages)."""
+    assert parse(phone(tmp_path, [], layout=layout)) == []
+    [conversation] = parse(phone(tmp_path / "with_words", SUNDAY[:1], layout=layout))
+    assert len(conversation.messages) == 1 and len(conversation.system_events) == 1

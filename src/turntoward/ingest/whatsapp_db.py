@@ -147,7 +147,9 @@ class WhatsAppDbImporter:
         people = People({**names, **(contact_names(source) if layout == "apple" else _contact_names(source))})
         me = options.me or "Me"
         for chat in chats:
-            if chat.rows:
+            # a chat of notices alone (a group joined and never written in) is no conversation, as
+            # the app's chat list does not show one
+            if any(row.kind is not MessageKind.SYSTEM for row in chat.rows):
                 yield conversation(chat, source, self.name, me, people)
 
 
