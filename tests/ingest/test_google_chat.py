@@ -684,3 +684,12 @@ def test_hangouts_participants_with_one_name_are_told_apart_by_id() -> None:
     [chat] = _parse_document(document, "Hangouts.json")
     assert [m.author for m in chat.messages] == ["Sam Okafor (207)", "Sam Okafor (311)", "Inès Moreau"]
     assert (chat.me, chat.title) == ("Inès Moreau", "Sam Okafor (207), Sam Okafor (311)")
+
+
+def test_a_file_named_from_inside_its_folder_keeps_the_chats_identity(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The chat's identity is its folder's name (``DM Hu7xYzAAAAE``), also where the file is named
+    from inside that folder (``cd "DM Hu7xYzAAAAE" && turntoward import messages.json``), so that
+    importing the same chat again adds only its new messages."""
+    monkeypatch.chdir(HUNGARIAN.parent)
+    inside = read(Path("messages.json"))
+    assert inside.chat_id == read(HUNGARIAN).chat_id == "DM Hu7xYzAAAAE"

@@ -82,9 +82,10 @@ class Source:
     @property
     def folder_name(self) -> str:
         """The name of the folder the file is in, on disk or inside its archive ("" at an archive's top):
-        a Slack channel's, a Google Voice ``Spam`` folder, a WeChat chat's ``小红(wxid_…)``."""
+        a Slack channel's, a Google Voice ``Spam`` folder, a WeChat chat's ``小红(wxid_…)``; for a file
+        named from inside its folder (``message.json``), that folder's."""
         if self.path is not None:
-            return self.path.parent.name
+            return self.path.absolute().parent.name
         return PurePosixPath(self.member or "").parent.name
 
     def read_bytes(self) -> bytes:

@@ -375,9 +375,8 @@ def _export_name(source: Source) -> str:
     if source.filename.lower() != ZIP_MEMBER:
         return PurePosixPath(source.filename).stem
     if source.member is not None and source.archive is not None:
-        folder = PurePosixPath(source.member).parent.name
-        return folder or source.archive.stem
-    return source.path.resolve().parent.name if source.path is not None else "export"
+        return source.folder_name or source.archive.stem
+    return source.folder_name or "export"
 
 
 def _title(source: Source) -> str:

@@ -640,7 +640,7 @@ def _user_info(source: Source) -> Source | None:
 
 def _folder(source: Source) -> str | None:
     """The conversation's folder name (``DM 8dr3QAAAAAE``), its identity across exports."""
-    name = PurePosixPath(source.member).parent.name if source.member else Path(source.name).parent.name
+    name = source.folder_name
     return name if _FOLDER.fullmatch(name) else None
 
 

@@ -98,7 +98,6 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path, PurePosixPath
 
 from turntoward.errors import ImportFormatError, UnknownFormatError
 from turntoward.ingest._json_doc import JsonDoc, JsonObject, child, load_json
@@ -190,8 +189,7 @@ def _message_objects(doc: JsonDoc, root: object) -> Iterator[tuple[str, object]]
 
 
 def _is_likes(source: Source) -> bool:
-    where = PurePosixPath(source.member) if source.member else Path(source.name)
-    return source.filename in LIKES and where.parent.name == "likes"
+    return source.filename in LIKES and source.folder_name == "likes"
 
 
 def _json_beside(source: Source, relative: str) -> object | None:
@@ -208,7 +206,7 @@ def _json_beside(source: Source, relative: str) -> object | None:
 
 
 def _folder(source: Source) -> str:
-    return (PurePosixPath(source.member) if source.member else Path(source.name)).parent.name
+    return source.folder_name
 
 
 @dataclass
