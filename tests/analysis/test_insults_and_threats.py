@@ -15,7 +15,8 @@ def labels(*lines: str):
     return result.labels, {b.index: b for b in result.bids}
 
 
-@pytest.mark.parametrize("line", ["fuck you", "You suck.", "go fuck yourself", "you bastard", "nobody likes you"])
+@pytest.mark.parametrize("line", ["fuck you", "You suck.", "go fuck yourself", "you bastard", "nobody likes you",
+                                  "you are stupid", "honestly youre an idiot", "you are pathetic"])
 def test_an_insult_said_plainly_is_contempt(line: str) -> None:
     found, _ = labels(
         "+0m Dana: I told you I'd be late, the bus broke down",
@@ -32,6 +33,8 @@ def test_an_insult_said_plainly_is_contempt(line: str) -> None:
     "ah piss off with your made up words",
     "I want to fuck you so bad tonight",
     "I'm trying to be a bad bitch",
+    "you're an idiot 😂 it was on mute",
+    "love you idiot",
 ])
 def test_banter_care_and_desire_are_not_insults(line: str) -> None:
     found, _ = labels(
