@@ -24,7 +24,8 @@ DATA = ROOT / "benchmarks" / "data"
 SIZES = (10_000, 100_000)
 FORMATS = ("discord_html", "discord_txt", "messenger_html", "line", "google_chat", "skype", "snapchat", "qq", "element",
            "slack", "signal_backup", "google_voice", "twitter_dm", "instagram_legacy", "messenger_legacy", "groupme",
-           "convokit", "cornell_movies", "irc", "whatsapp_db", "whatsapp_db_iphone", "android_sms_db", "skype_db")
+           "convokit", "cornell_movies", "irc", "whatsapp_db", "whatsapp_db_iphone", "android_sms_db", "skype_db",
+           "samsum", "twcs")
 
 CHILD = r"""
 import json, resource, sys, time
@@ -54,7 +55,8 @@ def export(fmt: str, count: int) -> Path:
                        "messenger_legacy": "messages.htm", "groupme": "71204388", "convokit": "corpus",
                        "cornell_movies": "cornell movie-dialogs corpus", "irc": "#jonah.log",
                        "whatsapp_db": "msgstore.db", "whatsapp_db_iphone": "ChatStorage.sqlite",
-                       "android_sms_db": "mmssms.db", "skype_db": "main.db"}[fmt]
+                       "android_sms_db": "mmssms.db", "skype_db": "main.db", "samsum": "train.json",
+                       "twcs": "twcs.csv"}[fmt]
     if target.exists():
         return target
     folder.mkdir(parents=True, exist_ok=True)
@@ -146,6 +148,21 @@ def export(fmt: str, count: int) -> Path:
     elif fmt == "skype_db":
         from tests.exporters.skype_db import render_main_db
         render_main_db(target, records, title="Jonah", me="Maya")
+    elif fmt == "samsum":  # SAMSum's JSON: dialogues of 12 turns, each one cell of "Name: words" lines
+        dialogues = [{"id": str(13800000 + k), "summary": "",
+                      "dialogue": "\r\n".join(f"{r.author}: {' '.join(r.text.split())}" for r in records[k:k + 12])}
+                     for k in range(0, len(records), 12)]
+        target.write_text(json.dumps(dialogues, ensure_ascii=False, indent=1), encoding="utf-8")
+    elif fmt == "twcs":  # Customer Support on Twitter: threads of 4 tweets, each replying to the one before
+        import csv
+        with target.open("w", encoding="utf-8", newline="") as fh:
+            out = csv.writer(fh)
+            out.writerow(["tweet_id", "author_id", "inbound", "created_at", "text", "response_tweet_id",
+                          "in_response_to_tweet_id"])
+            for k, r in enumerate(records, start=1):
+                first = (k - 1) % 4 == 0
+                out.writerow([k, r.author, str(r.author == "Jonah"), r.ts.strftime("%a %b %d %H:%M:%S +0000 %Y"),
+                              r.text, "" if k % 4 == 0 else k + 1, "" if first else k - 1])
     else:
         from tests.exporters.element import render_element
         target.write_text(render_element(records, room="Jonah", me="Maya"), encoding="utf-8")
