@@ -563,3 +563,19 @@ def test_a_broken_cmu_dog_turn_names_its_json_path(tmp_path: Path) -> None:
         {"docIdx": 0, "text": "hi", "uid": "user1", "utcTimestamp": "yesterday"}]))
     with pytest.raises(ImportFormatError, match=r"0a1b2c\.json.*history\[1\]\.utcTimestamp"):
         imported(path)
+
+
+def test_multiwoz_reads_each_dialogue_a_chat_of_the_user_and_the_system(tmp_path: Path) -> None:
+    """MultiWOZ 2.1's ``data.json``: dialogues by name, each a log of turns naming no speaker (the
+    user first, then the system, in turn)."""
+    import json
+
+    data = {"SNG0001.json": {"goal": {"hotel": {}}, "log": [
+        {"text": "i need a cheap place to stay near the station", "metadata": {}},
+        {"text": "There are three. Would you like me to book one?", "metadata": {"hotel": {}}},
+        {"text": "yes please, for two nights", "metadata": {}}]},
+        "PMUL0002.json": {"goal": {}, "log": [{"text": "a table for four tonight?", "metadata": {}}]}}
+    first, second = imported(write(tmp_path, "data.json", json.dumps(data)))
+    assert (first.title, [m.author for m in first.messages]) == ("SNG0001", ["user", "system", "user"])
+    assert first.messages[1].text == "There are three. Would you like me to book one?"
+    assert (second.title, len(second.messages)) == ("PMUL0002", 1)

@@ -144,6 +144,7 @@ EXTENSIONS = {".csv": ",", ".tsv": "\t", ".jsonl": None, ".ndjson": None, ".parq
 # of objects, or of dialogues of them, or DREAM's dialogues (each its lines, its questions, its id)
 _JSON_ARRAY_OF_OBJECTS = re.compile(rb"\s*\[\s*(?:\[\s*)?\{|\s*\[\s*\[\s*\[\s*\"")
 _EPISODES = re.compile(rb'\s*\{\s*"(?:season_id|episodes)"')  # the Character Mining corpus's TV seasons
+_LOGS = re.compile(rb'\s*\{\s*"[^"]{1,80}"\s*:\s*\{\s*"(?:goal|log)"')  # MultiWOZ: dialogues by name, each a log
 # Real formats are recognised by their content; a table is only a guess from its extension.
 SNIFF_CONFIDENCE = 0.3
 PARQUET_MAGIC = b"PAR1"
@@ -202,7 +203,8 @@ class TableImporter:
             # users.json and day files, Instagram's messages.json) are arrays of objects too, and belong
             # to their importers when a folder or zip is read.
             head = head.removeprefix(b"\xef\xbb\xbf")
-            table = _JSON_ARRAY_OF_OBJECTS.match(head) or _EPISODES.match(head) or _json_lines_head(head)
+            table = (_JSON_ARRAY_OF_OBJECTS.match(head) or _EPISODES.match(head) or _LOGS.match(head)
+                     or _json_lines_head(head))
             return SNIFF_CONFIDENCE if table and source.named else 0.0
         return SNIFF_CONFIDENCE if ext in EXTENSIONS else 0.0
 
@@ -416,6 +418,9 @@ def _json_rows(source: Source, data: bytes) -> list[dict[str, Any]]:
         rows = [{"dialogue": turns} for turns in rows]  # EmotionLines: a list of dialogues, each of turns
     elif isinstance(rows, dict) and isinstance(rows.get("episodes"), list):
         rows = _scenes(rows["episodes"])
+    elif isinstance(rows, dict) and rows and all(isinstance(v, dict) and isinstance(v.get("log"), list)
+                                                 for v in rows.values()):
+        rows = _logs(rows)
     if not isinstance(rows, list) or not rows:
         raise ImportFormatError(source.name, "a JSON array of message objects", json_path="$",
                                 found="an empty array" if rows == [] else type(rows).__name__)
@@ -429,6 +434,15 @@ def _json_rows(source: Source, data: bytes) -> list[dict[str, Any]]:
                           for key in rows[0] for k in _keys(key)):
         raise _nested(ImportFormatError, source, nested)
     return rows
+
+
+def _logs(dialogues: dict[str, Any]) -> list[dict[str, Any]]:
+    """MultiWOZ (2.0 and 2.1, ``data.json``): dialogues by name (``SNG01856.json``), each a ``log`` of
+    turns that name no speaker: the user speaks first, the system answers, in turn."""
+    return [{"id": name.removesuffix(".json"), "dialogue": [
+        {"speaker": ("user", "system")[k % 2], "text": str(turn.get("text") or "")}
+        for k, turn in enumerate(dialogue["log"]) if isinstance(turn, dict)]}
+        for name, dialogue in dialogues.items()]
 
 
 def _dream_row(row: object) -> bool:
