@@ -52,6 +52,8 @@ turns are objects, ESConv's and ShareGPT's), titled by an id column where there 
 (``Say , Jim`` -> ``Say, Jim``). Where the dialogue is one cell of lines that name their speakers
 (SAMSum's ``dialogue``, ``Amanda: I baked cookies.\r\nJerry: Sure!``; DialogSum's ``#Person1#: Hi``;
 DREAM's lists of ``W: ...`` lines), each line is a turn of the speaker it names (`_transcript_rows`).
+MultiWOZ's ``data.json`` holds dialogues by name, each a log of turns of the user and the system
+taking turns (`_logs`).
 
 Customer Support on Twitter's ``twcs.csv`` has no column of conversations: each thread of replies
 (``in_response_to_tweet_id``) is one, titled by its first tweet's id (`_threads`). The Switchboard
