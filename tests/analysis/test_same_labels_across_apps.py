@@ -18,6 +18,7 @@ from tests.exporters.telegram import render_telegram
 from tests.exporters.wechat import render_wechat_csv
 from tests.exporters.whatsapp import render_whatsapp
 from tests.exporters.whatsapp_db import render_chat_storage, render_contacts, render_msgstore
+from tests.exporters.whatsapp_exporter import render_whatsapp_exporter
 from tests.ingest._timezone import local_time
 
 from turntoward.api.analysis import analyze_conversations, load_conversations, message_records
@@ -93,6 +94,11 @@ def test_the_same_chat_exported_by_each_app_and_in_each_format_gets_identical_la
     iphone.parent.mkdir()
     render_chat_storage(iphone, records, me="Maya", numbers=numbers)
     assert labels_of(iphone, ImportOptions(me="Maya")) == expected
+    exported = tmp_path / "wtsexporter" / "result.json"  # WhatsApp Chat Exporter's JSON of such a database
+    exported.parent.mkdir()
+    exported.write_text(render_whatsapp_exporter(records, me="Maya", numbers=numbers, names={"Jonah": "Jonah"}),
+                        encoding="utf-8")
+    assert labels_of(exported, ImportOptions(me="Maya")) == expected
 
 
 def write_files(folder: Path, files: dict[str, str]) -> Path:

@@ -61,6 +61,7 @@ _REGISTRY: dict[str, Importer] = {}
 _BUILTIN = (
     "whatsapp",
     "whatsapp_db",
+    "whatsapp_exporter",
     "telegram",
     "telegram_html",
     "signal",
