@@ -1242,3 +1242,17 @@ def test_a_log_of_another_app_dated_as_whatsapp_dates_its_lines_is_refused(tmp_p
     path.write_text("".join(f"[2024-02-01 21:04:{k:02d}] --> ana line {k}\n" for k in range(5)), encoding="utf-8")
     with pytest.raises(UnknownFormatError, match="no line names who wrote it"):
         list(read_paths([path], fmt="whatsapp"))
+
+
+def test_whatsapp_chat_exporters_text_reads_its_files_as_media(tmp_path: Path) -> None:
+    """WhatsApp Chat Exporter's ``--txt`` (from the phone's database): ISO dates, the user as You, a
+    file as ``<media file in PATH>`` with its caption below, a file the phone lost as ``<The media is
+    missing>``."""
+    chat = parse_text(tmp_path, "[2023-10-01 09:12] Lena: are you awake?\n"
+                                "[2023-10-01 09:40] You: just now\n"
+                                "[2023-10-01 09:41] Lena: <media file in WhatsApp/Media/WhatsApp Images/IMG-1.jpg>\n"
+                                "                         the view from the bridge\n"
+                                "[2023-10-01 09:42] Lena: <The media is missing>\n", name="Lena.txt")
+    assert [(m.author, m.kind) for m in chat.messages] == [
+        ("Lena", MessageKind.TEXT), ("You", MessageKind.TEXT), ("Lena", MessageKind.MEDIA), ("Lena", MessageKind.MEDIA)]
+    assert chat.messages[0].ts == datetime(2023, 10, 1, 9, 12)
