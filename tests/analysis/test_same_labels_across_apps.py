@@ -14,6 +14,7 @@ from tests.exporters.discord_txt import render_discord_txt
 from tests.exporters.groupme import render_groupme
 from tests.exporters.messenger import render_messenger
 from tests.exporters.messenger_html import render_messenger_html_files
+from tests.exporters.sigtop import render_sigtop
 from tests.exporters.telegram import render_telegram
 from tests.exporters.wechat import render_wechat_csv
 from tests.exporters.whatsapp import render_whatsapp
@@ -99,6 +100,11 @@ def test_the_same_chat_exported_by_each_app_and_in_each_format_gets_identical_la
     exported.write_text(render_whatsapp_exporter(records, me="Maya", numbers=numbers, names={"Jonah": "Jonah"}),
                         encoding="utf-8")
     assert labels_of(exported, ImportOptions(me="Maya")) == expected
+    sigtop = tmp_path / "sigtop" / "Jonah (+447700900456).txt"  # Signal Desktop's chat as sigtop writes it
+    sigtop.parent.mkdir()
+    sigtop.write_text(render_sigtop(records, me="Maya", numbers={k: f"+{v}" for k, v in numbers.items()}),
+                      encoding="utf-8")
+    assert labels_of(sigtop, ImportOptions(me="Maya")) == expected
 
 
 def write_files(folder: Path, files: dict[str, str]) -> Path:

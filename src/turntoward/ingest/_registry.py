@@ -66,6 +66,7 @@ _BUILTIN = (
     "telegram_html",
     "signal",
     "signal_backup",
+    "sigtop",
     "imessage",
     "imessage_txt",
     "imessage_html",
