@@ -20,6 +20,7 @@ from tests.exporters.wechat import render_wechat_csv
 from tests.exporters.whatsapp import render_whatsapp
 from tests.exporters.whatsapp_db import render_chat_storage, render_contacts, render_msgstore
 from tests.exporters.whatsapp_exporter import render_whatsapp_exporter
+from tests.exporters.whatsapp_viewer import render_whatsapp_viewer
 from tests.ingest._timezone import local_time
 
 from turntoward.api.analysis import analyze_conversations, load_conversations, message_records
@@ -100,6 +101,11 @@ def test_the_same_chat_exported_by_each_app_and_in_each_format_gets_identical_la
     exported.write_text(render_whatsapp_exporter(records, me="Maya", numbers=numbers, names={"Jonah": "Jonah"}),
                         encoding="utf-8")
     assert labels_of(exported, ImportOptions(me="Maya")) == expected
+    viewer = tmp_path / "wtsviewer" / "chats.json"  # and WhatsApp Viewer's
+    viewer.parent.mkdir()
+    viewer.write_text(render_whatsapp_viewer(records, me="Maya", numbers=numbers, names={"Jonah": "Jonah"}),
+                      encoding="utf-8")
+    assert labels_of(viewer, ImportOptions(me="Maya")) == expected
     sigtop = tmp_path / "sigtop" / "Jonah (+447700900456).txt"  # Signal Desktop's chat as sigtop writes it
     sigtop.parent.mkdir()
     sigtop.write_text(render_sigtop(records, me="Maya", numbers={k: f"+{v}" for k, v in numbers.items()}),

@@ -128,3 +128,45 @@ def test_any_value_in_any_field_either_parses_or_raises_a_format_error(tmp_path:
     path.write_text(json.dumps(doc), encoding="utf-8")
     with contextlib.suppress(ImportFormatError):
         imported(path)
+
+
+# --- WhatsApp Viewer's JSON export ---------------------------------------------------------------
+
+
+def test_whatsapp_viewers_export_reads_as_the_database_less_what_it_leaves_out(tmp_path: Path) -> None:
+    """WhatsApp Viewer writes no deleted messages, notices or reactions: the rest reads as the database."""
+    from tests.exporters.whatsapp_viewer import render_whatsapp_viewer
+
+    path = tmp_path / "chats.json"
+    path.write_text(render_whatsapp_viewer(SUNDAY, me="Me", numbers=NUMBERS, names={"Lena": "Lena"}),
+                    encoding="utf-8")
+    assert detect(Source(str(path), path=path)).name == "whatsapp_viewer"
+    [chat] = imported(path)
+    render_msgstore(tmp_path / "msgstore.db", SUNDAY, me="Me", numbers=NUMBERS)
+    render_contacts(tmp_path / "wa.db", {"Lena": NUMBERS["Lena"], "Tomás": NUMBERS["Tomás"]})
+    [from_db] = imported(tmp_path / "msgstore.db")
+    kept = [m for m in from_db.messages if m.kind is not MessageKind.DELETED]
+    assert (chat.title, chat.chat_id, chat.source_format) == ("Lena", "4917698765432@s.whatsapp.net",
+                                                              "whatsapp_viewer")
+    assert [(m.ts, m.author, m.text, m.kind) for m in chat.messages] == [(m.ts, m.author, m.text, m.kind)
+                                                                          for m in kept]
+    assert chat.messages[3].reply_to == 2
+
+
+def test_whatsapp_viewers_group_names_members_by_its_contacts_else_their_number(tmp_path: Path) -> None:
+    from tests.exporters.whatsapp_viewer import render_whatsapp_viewer
+
+    records = [Rec(t(2, 18, 0), "Lena", "who's coming saturday?"), Rec(t(2, 18, 5), "Tomás", "me!"),
+               Rec(t(2, 18, 6), "Me", "https://maps.example.org/the-lake")]
+    path = tmp_path / "export.json"
+    path.write_text(render_whatsapp_viewer(records, me="Me", numbers=NUMBERS, names={"Lena": "Lena Vogel"},
+                                           group="Family"), encoding="utf-8")
+    [chat] = imported(path)
+    assert (chat.title, chat.group) == ("Family", True)
+    assert [(m.author, m.kind) for m in chat.messages] == [
+        ("Lena Vogel", MessageKind.TEXT), ("+34612345678", MessageKind.TEXT), ("Me", MessageKind.TEXT)]
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["chats"][0]["messages"][1]["type"] = "poll"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(ImportFormatError, match=r"chats\[0\]\.messages\[1\]\.type"):
+        imported(path)

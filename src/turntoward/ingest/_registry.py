@@ -62,6 +62,7 @@ _BUILTIN = (
     "whatsapp",
     "whatsapp_db",
     "whatsapp_exporter",
+    "whatsapp_viewer",
     "telegram",
     "telegram_html",
     "signal",
