@@ -555,11 +555,11 @@ def _dialogue_rows(frame: pl.DataFrame) -> pl.DataFrame | None:
                                                                             range(1, frame.height + 1)]
     if not lists:
         return _transcript_rows(titles, frame.get_column(transcripts[0]).to_list())
-    fields = _turn_fields(frame.schema[lists[0]])
-    dialogues: list[list[tuple[str, str]]]
-    if lists and _named_turns(frame.get_column(lists[0])):
+    if _named_turns(frame.get_column(lists[0])):
         # DREAM's turns carry their speaker before a colon ("W: Tom, look at your shoes."), as a transcript's lines
         return _transcript_rows(titles, ["\n".join(turns or []) for turns in frame.get_column(lists[0]).to_list()])
+    fields = _turn_fields(frame.schema[lists[0]])
+    dialogues: list[list[tuple[str, str]]]
     if fields is not None:
         who, said = fields
         dialogues = [[(str(t.get(who) or "").strip() or "(no name)", str(t.get(said) or "").strip())
@@ -645,10 +645,10 @@ def _transcript_rows(titles: list[str], transcripts: list[str | None]) -> pl.Dat
             elif line.strip():
                 turns.append([NO_NAME, line.strip()])
         for who, said in turns:
-            media = _CORPUS_MEDIA.search(said)
-            words = " ".join(_CORPUS_MEDIA.sub(" ", said).split()) if media else said
             if not said:
                 continue
+            media = _CORPUS_MEDIA.search(said)
+            words = " ".join(_CORPUS_MEDIA.sub(" ", said).split()) if media else said
             out["conversation"].append(title)
             out["author"].append(who)
             out["text"].append(words or said)
