@@ -273,6 +273,27 @@ def test_a_failed_write_leaves_the_earlier_output_whole(tmp_path, monkeypatch, c
     assert [p.name for p in tmp_path.iterdir()] == ["messages.jsonl"]  # nothing half-written beside it
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_contract_written_into_a_pipe_goes_through_it_and_leaves_the_pipe_a_pipe(tmp_path, capsys):
+    """A pipe or a device (``--jsonl >(jq …)``, a named pipe, ``/dev/null``) is written as it is: not
+    replaced by a file renamed over it, as a regular file is (whole or not at all)."""
+    import stat
+    import threading
+
+    pipe = tmp_path / "labels.pipe"
+    os.mkfifo(pipe)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_text(encoding="utf-8")), daemon=True)
+    reader.start()
+    code, _, err = run(capsys, "analyze", str(COUPLE), "--jsonl", str(pipe))
+    reader.join(timeout=60)
+    assert code == 0, err
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    lines = received[0].splitlines()
+    assert lines and all(json.loads(line)["source"] == str(COUPLE) for line in lines)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["labels.pipe"]
+
+
 def test_each_suggestion_names_the_messages_behind_it_and_how_to_see_why(tmp_path):
     out = tmp_path / "m.jsonl"
     assert invoke("analyze", str(COUPLE), "--jsonl", str(out)).exit_code == 0
