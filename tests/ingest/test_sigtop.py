@@ -117,3 +117,15 @@ def test_any_lines_after_a_header_either_parse_or_raise_a_format_error(body: str
             imported(path)
         except ImportFormatError:
             return
+
+
+def test_sigtops_earlier_files_mark_a_group_by_the_word_group(tmp_path: Path) -> None:
+    """Until 2024 sigtop wrote ``Conversation: Sunday lunch (group)`` (and the sender's name with
+    their number, as since)."""
+    text = ("Conversation: Sunday lunch (group)\n\n"
+            "From: Jonah (+447700900456)\nType: incoming\nSent: Mon, 2 Oct 2023 18:00:00 +0100\n"
+            "Received: Mon, 2 Oct 2023 18:00:01 +0100\n\nwho's in for sunday?\n\n"
+            "From: You\nType: outgoing\nSent: Mon, 2 Oct 2023 18:06:00 +0100\n\nme!\n\n")
+    [chat] = imported(written(tmp_path, text, "Sunday lunch.txt"), me="Maya")
+    assert (chat.title, chat.chat_id, chat.group) == ("Sunday lunch", "Sunday lunch", True)
+    assert [m.author for m in chat.messages] == ["Jonah", "Maya"]

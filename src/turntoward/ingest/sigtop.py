@@ -15,10 +15,11 @@ brackets after it: the name alone is read (the detail where Signal has no name).
 ``--me`` (default Me). Times are read with their offsets and shown in this computer's zone. A
 message with files is media, its words the caption; one with neither words nor files (deleted for
 everyone, a sticker) keeps its turn as a deleted message. Messages of other types are notices. A
-quote is a reply to the message it names (by its writer and time to the second, or the time alone: sigtop
-names the user's own quoted message by their name, not You); reactions have no
-time in the file. A group's title is its name; a chat with more than two people, or titled by a
-group id, is a group. ``-f text-short`` and ``-f json`` files are not read.
+quote is a reply to the message it names (by its writer and time to the second, or the time alone:
+sigtop names the user's own quoted message by their name, not You); reactions have no time in the
+file. A group's title is its name; a chat with more than two people, or titled by a group id (or, in
+sigtop's files before 2024, by ``(group)``), is a group. ``-f text-short`` and ``-f json`` files are
+not read.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ _DETAIL = re.compile(r"^(?P<name>.*?) \((?P<detail>[^()]+)\)$")
 _GROUP_ID = re.compile(r"[A-Za-z0-9_-]{43}|[0-9a-f]{32}")
 """A group's id as sigtop writes it after the group's name (base64url of 32 bytes, or hex)."""
 YOU = "You"
+GROUP_MARK = "group"
+"""What sigtop wrote after a group's name until 2024 (``Conversation: Book club (group)``), before it
+wrote the group's id there."""
 MESSAGES = ("incoming", "outgoing")
 
 
@@ -97,10 +101,12 @@ class SigtopImporter:
                 m.index = i
                 m.reply_to = old_to_new.get(m.reply_to) if m.reply_to is not None else None
         people = {m.author for m in messages} - {me}
-        group = bool(_GROUP_ID.fullmatch(detail or "")) or len(people) > 1
+        # sigtop before 2024 wrote "Name (group)" for a group, and nothing to tell one group from another
+        marked = detail == GROUP_MARK
+        group = marked or bool(_GROUP_ID.fullmatch(detail or "")) or len(people) > 1
         stem = PurePosixPath(source.filename).stem
-        yield Conversation(source.name, self.name, title or stem, messages, events, chat_id=detail or title,
-                           me=me, group=group)
+        yield Conversation(source.name, self.name, title or stem, messages, events,
+                           chat_id=title if marked or not detail else detail, me=me, group=group)
 
 
 def _message_starts(lines: list[str]) -> list[int]:
