@@ -579,3 +579,21 @@ def test_multiwoz_reads_each_dialogue_a_chat_of_the_user_and_the_system(tmp_path
     assert (first.title, [m.author for m in first.messages]) == ("SNG0001", ["user", "system", "user"])
     assert first.messages[1].text == "There are three. Would you like me to book one?"
     assert (second.title, len(second.messages)) == ("PMUL0002", 1)
+
+
+def test_turns_that_name_their_sender_or_sit_under_conversation_read_as_chats(tmp_path: Path) -> None:
+    """ConvAI2 as Hugging Face keeps it (``dialog`` of ``{"sender", "text"}``, titled by ``dialog_id``),
+    and corpora whose list of turns is called ``conversation`` (``{"role", "content"}``)."""
+    import json
+
+    convai2 = [{"id": "c1", "dialog_id": "0x38b3", "dialog": [
+        {"id": 0, "sender": "participant1", "text": "hi! how was your weekend?", "sender_class": "Human"},
+        {"id": 1, "sender": "participant2", "text": "great, went hiking. you?", "sender_class": "Bot"}]}]
+    [chat] = imported(write(tmp_path, "train.jsonl", "".join(json.dumps(r) + "\n" for r in convai2)))
+    assert (chat.title, [(m.author, m.text) for m in chat.messages]) == (
+        "0x38b3", [("participant1", "hi! how was your weekend?"), ("participant2", "great, went hiking. you?")])
+    rows = [{"conversation_id": "a1", "conversation": [{"role": "user", "content": "my sister stopped replying"},
+                                                       {"role": "friend", "content": "oh no, since when?"}]}]
+    [chat] = imported(write(tmp_path, "talks.json", json.dumps(rows)))
+    assert [(m.author, m.text) for m in chat.messages] == [
+        ("user", "my sister stopped replying"), ("friend", "oh no, since when?")]

@@ -492,7 +492,7 @@ def _turns_as_objects(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-DIALOGUE_LISTS = ("dialog", "dialogue", "turns", "utterances", "conversations")
+DIALOGUE_LISTS = ("dialog", "dialogue", "turns", "utterances", "conversations", "conversation")
 """Columns that hold a whole dialogue as a list of its turns, one dialogue a row (`_dialogue_rows`)."""
 EXCHANGE = ("context", "response")
 """A row of what one speaker said and the answer (`_exchange_rows`)."""
@@ -502,10 +502,11 @@ DIALOGUE_IDS = ("dialog_id", "dialogue_id", "conv_id", "conversation_id", "id", 
 """A dialogue's id, which titles its chat (DialogSum's JSON Lines name it ``fname``)."""
 DIALOGUE_SPEAKERS = ("speakers", "speaker_names", "roles")
 """A list beside the turns naming who said each (SODA's ``speakers``)."""
-TURN_SPEAKER = ("speaker", "role", "from", "author", "user", "name")
+TURN_SPEAKER = ("speaker", "role", "from", "author", "user", "name", "sender")
 TURN_TEXT = ("content", "text", "utterance", "value", "message")
 """Where a turn written as an object says who said it and what (ESConv's ``{"speaker": "seeker",
-"content": ...}``, ShareGPT's ``{"from": "human", "value": ...}``)."""
+"content": ...}``, ShareGPT's ``{"from": "human", "value": ...}``, ConvAI2's ``{"sender": "participant1",
+"text": ...}``)."""
 _TOKENISED_END = re.compile(r"\w \S*[.?!,]$")
 
 
