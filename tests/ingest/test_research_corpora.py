@@ -597,3 +597,24 @@ def test_turns_that_name_their_sender_or_sit_under_conversation_read_as_chats(tm
     [chat] = imported(write(tmp_path, "talks.json", json.dumps(rows)))
     assert [(m.author, m.text) for m in chat.messages] == [
         ("user", "my sister stopped replying"), ("friend", "oh no, since when?")]
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])
+def test_turns_kept_as_lists_of_their_fields_read_as_chats(tmp_path: Path, suffix: str) -> None:
+    """MultiWOZ 2.2's and the Schema-Guided Dialogue's Hugging Face copies keep a dialogue's turns as
+    lists of their fields (``"turns": {"speaker": [0, 1], "utterance": [...]}``): 0 speaks first (A)."""
+    import json
+
+    import polars as pl
+
+    rows = [{"dialogue_id": "PMUL4398.json", "services": ["restaurant"], "turns": {
+        "turn_id": ["0", "1"], "speaker": [0, 1],
+        "utterance": ["i need a place to eat in the centre", "There are many. Any cuisine?"]}}]
+    path = tmp_path / f"train{suffix}"
+    if suffix == ".jsonl":
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    else:
+        pl.DataFrame(rows).write_parquet(path)
+    [chat] = imported(path)
+    assert (chat.title, [(m.author, m.text) for m in chat.messages]) == (
+        "PMUL4398.json", [("A", "i need a place to eat in the centre"), ("B", "There are many. Any cuisine?")])

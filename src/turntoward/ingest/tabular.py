@@ -47,7 +47,8 @@ A research corpus of one dialogue a row, its turns in a list (``dialog``, ``dial
 ``utterances`` or ``conversations``, as the Hugging Face copy of DailyDialog writes them in Parquet
 and JSON Lines) and no column of authors, is read one chat a row: the two speakers taking turns as
 ``A`` and ``B`` (or named by a list beside the turns, SODA's ``speakers``, or by each turn where the
-turns are objects, ESConv's and ShareGPT's), titled by an id column where there is one
+turns are objects, ESConv's and ShareGPT's, or where the turns are kept as lists of their fields,
+MultiWOZ 2.2's on Hugging Face), titled by an id column where there is one
 (`_dialogue_rows`), a minute a turn, the words put back as written where most turns are tokenised
 (``Say , Jim`` -> ``Say, Jim``). Where the dialogue is one cell of lines that name their speakers
 (SAMSum's ``dialogue``, ``Amanda: I baked cookies.\r\nJerry: Sure!``; DialogSum's ``#Person1#: Hi``;
@@ -510,6 +511,26 @@ TURN_TEXT = ("content", "text", "utterance", "value", "message")
 _TOKENISED_END = re.compile(r"\w \S*[.?!,]$")
 
 
+def _columnar_turns(dtype: object) -> tuple[str, str] | None:
+    """For turns kept as lists of their fields (a struct of lists): the fields of the speakers and the
+    words; None for anything else."""
+    import polars as pl
+
+    if not isinstance(dtype, pl.Struct):
+        return None
+    names = {_key(f.name): f.name for f in dtype.fields if isinstance(f.dtype, pl.List)}
+    speaker = next((names[k] for k in TURN_SPEAKER if k in names), None)
+    text = next((names[k] for k in TURN_TEXT if k in names), None)
+    return (speaker, text) if speaker and text else None
+
+
+def _speaker_of(value: object) -> str:
+    """A turn's speaker as a corpus writes it: 0 and 1 (who speaks first, who answers) as A and B."""
+    if isinstance(value, int) and value in (0, 1):
+        return SPEAKERS[value]
+    return str(value)
+
+
 def _turn_fields(dtype: object) -> tuple[str, str] | None:
     """For a list of turn objects: the fields of its speaker and its words; None for anything else."""
     import polars as pl
@@ -545,6 +566,16 @@ def _dialogue_rows(frame: pl.DataFrame) -> pl.DataFrame | None:
         frame = frame.with_columns(pl.Series("dialog", taken, dtype=pl.List(pl.String)))
         frame = frame.drop([keys[k] for k in TAKING_TURNS])
         keys = {key: name for name in frame.columns for key in _keys(name)}
+    columnar = next((keys[k] for k in DIALOGUE_LISTS if k in keys and _columnar_turns(frame.schema[keys[k]])), None)
+    if columnar is not None:
+        # the Hugging Face copies of MultiWOZ 2.2 and the Schema-Guided Dialogue: the turns as lists of
+        # their fields ({"speaker": [0, 1, ...], "utterance": [...]}), taken back into turn objects
+        who, said = _columnar_turns(frame.schema[columnar]) or ("", "")
+        rebuilt = [[{"speaker": _speaker_of(w), "text": t} for w, t in zip((row or {}).get(who) or [],
+                                                                          (row or {}).get(said) or [], strict=False)]
+                   for row in frame.get_column(columnar).to_list()]
+        frame = frame.with_columns(pl.Series(columnar, rebuilt, dtype=pl.List(
+            pl.Struct({"speaker": pl.String, "text": pl.String}))))
     lists = [keys[k] for k in DIALOGUE_LISTS if k in keys
              and (frame.schema[keys[k]] == pl.List(pl.String) or _turn_fields(frame.schema[keys[k]]))]
     transcripts = [keys[k] for k in DIALOGUE_LISTS if k in keys and frame.schema[keys[k]] == pl.String
