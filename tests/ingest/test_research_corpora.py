@@ -618,3 +618,21 @@ def test_turns_kept_as_lists_of_their_fields_read_as_chats(tmp_path: Path, suffi
     [chat] = imported(path)
     assert (chat.title, [(m.author, m.text) for m in chat.messages]) == (
         "PMUL4398.json", [("A", "i need a place to eat in the centre"), ("B", "There are many. Any cuisine?")])
+
+
+def test_a_column_of_transcripts_is_found_by_its_name_too(tmp_path: Path) -> None:
+    """Synthetic-Persona-Chat keeps each dialogue in a column called ``Best Generated Conversation``,
+    beside the two personas."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["user 1 personas", "user 2 personas", "Best Generated Conversation"])
+    writer.writerow(["I keep bees.", "I work nights.",
+                     "User 1: Hi! How are you today?\nUser 2: Tired, long shift.\nUser 1: Oh no, want to talk?"])
+    writer.writerow(["I run.", "I bake.", "User 1: Morning!\nUser 2: Morning, off to the market?"])
+    first, second = imported(write(tmp_path, "Synthetic-Persona-Chat_train.csv", out.getvalue()))
+    assert [(m.author, m.text) for m in first.messages] == [
+        ("User 1", "Hi! How are you today?"), ("User 2", "Tired, long shift."), ("User 1", "Oh no, want to talk?")]
+    assert (second.title, len(second.messages)) == ("dialogue 2", 2)

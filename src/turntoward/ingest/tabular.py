@@ -578,8 +578,10 @@ def _dialogue_rows(frame: pl.DataFrame) -> pl.DataFrame | None:
             pl.Struct({"speaker": pl.String, "text": pl.String}))))
     lists = [keys[k] for k in DIALOGUE_LISTS if k in keys
              and (frame.schema[keys[k]] == pl.List(pl.String) or _turn_fields(frame.schema[keys[k]]))]
-    transcripts = [keys[k] for k in DIALOGUE_LISTS if k in keys and frame.schema[keys[k]] == pl.String
-                   and _holds_transcripts(frame.get_column(keys[k]))]
+    candidates = [keys[k] for k in DIALOGUE_LISTS if k in keys] + [
+        name for name in frame.columns if any(word in _key(name) for word in TRANSCRIPT_WORDS)]
+    transcripts = [name for name in dict.fromkeys(candidates) if frame.schema[name] == pl.String
+                   and _holds_transcripts(frame.get_column(name))]
     if not lists and not transcripts:
         return None
     ids = next((keys[k] for k in DIALOGUE_IDS if k in keys and frame.schema[keys[k]] in (pl.String, pl.Int64)), None)
@@ -626,6 +628,9 @@ the words (``at 12:30``, a link) is not followed by a space, so it does not end 
 _SPEAKER_WORDS = 4
 """The most words a speaker's name before the colon has; a longer line is a line of the last turn
 (``Note to self: buy milk`` said by whoever spoke last is still theirs)."""
+TRANSCRIPT_WORDS = ("conversation", "dialog", "transcript", "chat")
+"""Words in a column's name that say it may hold whole dialogues as transcripts (Synthetic-Persona-Chat's
+``Best Generated Conversation``), besides `DIALOGUE_LISTS`."""
 TRANSCRIPT_SAMPLE = 50
 """Cells of a text column read to tell whether it holds transcripts (`_holds_transcripts`)."""
 _CORPUS_MEDIA = re.compile(r"<file_(?:gif|photo|picture|image|video|audio|other)>")
