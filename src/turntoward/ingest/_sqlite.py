@@ -119,6 +119,11 @@ def listed(names: set[str]) -> str:
     return ", ".join(shown[:8]) + (f" and {len(shown) - 8} more" if len(shown) > 8 else "")
 
 
+def wrong_tables(source: Source, expected: str, db: sqlite3.Connection) -> ImportFormatError:
+    """The error for a database without the tables a reader needs, naming the tables it has."""
+    return ImportFormatError(source.name, expected, found="tables " + listed(tables(db)))
+
+
 def optional(present: set[str], table: str, wanted: tuple[str, ...]) -> str:
     """A select list of `wanted` columns of `table`, NULL for those its version lacks."""
     return ", ".join(f"{table}.{name}" if name in present else f"NULL AS {name}" for name in wanted)

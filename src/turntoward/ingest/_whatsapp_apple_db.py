@@ -37,7 +37,17 @@ import sqlite3
 
 from turntoward.errors import ImportFormatError
 from turntoward.ingest._sources import Source
-from turntoward.ingest._sqlite import as_text, columns, int_of, left_join, listed, open_database, optional, tables
+from turntoward.ingest._sqlite import (
+    as_text,
+    columns,
+    int_of,
+    left_join,
+    listed,
+    open_database,
+    optional,
+    tables,
+    wrong_tables,
+)
 from turntoward.ingest._whatsapp_db_common import NOT_PEOPLE, Chat, Row, text_of
 from turntoward.model import MessageKind
 
@@ -264,7 +274,7 @@ def contact_names(source: Source) -> dict[str, str]:
         return {}
     with open_database(contacts, _CONTACTS_EXPECTED) as db:
         if "ZWAADDRESSBOOKCONTACT" not in tables(db):
-            raise ImportFormatError(contacts.name, _CONTACTS_EXPECTED, found="tables " + listed(tables(db)))
+            raise wrong_tables(contacts, _CONTACTS_EXPECTED, db)
         present = columns(db, "ZWAADDRESSBOOKCONTACT")
         keys = [c for c in ("ZWHATSAPPID", "ZLID") if c in present]
         if not keys or "ZFULLNAME" not in present:

@@ -36,7 +36,16 @@ from turntoward.errors import ImportFormatError
 from turntoward.ingest._clock import local_time
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
-from turntoward.ingest._sqlite import as_text, columns, int_of, listed, open_database, sniff_database, tables
+from turntoward.ingest._sqlite import (
+    as_text,
+    columns,
+    int_of,
+    listed,
+    open_database,
+    sniff_database,
+    tables,
+    wrong_tables,
+)
 from turntoward.ingest.sms_xml import FROM_ADDRESS, MY_ADDRESS_PLACEHOLDER, SENT, SmsThreads, normalise_address
 from turntoward.model import Conversation
 
@@ -139,9 +148,8 @@ def _contact_names(source: Source) -> dict[str, str]:
     if contacts is None:
         return {}
     with open_database(contacts, _CONTACTS_EXPECTED) as db:
-        present = tables(db)
-        if not {"raw_contacts", "phone_lookup"} <= present:
-            raise ImportFormatError(contacts.name, _CONTACTS_EXPECTED, found="tables " + listed(present))
+        if not {"raw_contacts", "phone_lookup"} <= tables(db):
+            raise wrong_tables(contacts, _CONTACTS_EXPECTED, db)
         kept = " WHERE r.deleted = 0" if "deleted" in columns(db, "raw_contacts") else ""
         names: dict[str, str] = {}
         for number, name in db.execute(

@@ -38,7 +38,16 @@ from turntoward.errors import ImportFormatError
 from turntoward.ingest._clock import local_time
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
-from turntoward.ingest._sqlite import as_text, columns, int_of, listed, open_database, optional, sniff_database, tables
+from turntoward.ingest._sqlite import (
+    as_text,
+    columns,
+    int_of,
+    open_database,
+    optional,
+    sniff_database,
+    tables,
+    wrong_tables,
+)
 from turntoward.ingest.skype import Draft, read_content, resolve_replies
 from turntoward.model import Conversation, Message, SystemEvent
 
@@ -68,7 +77,7 @@ class SkypeDbImporter:
     def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
         with open_database(source, _EXPECTED) as db:
             if not _is_main_db(db):
-                raise ImportFormatError(source.name, _EXPECTED, found="tables " + listed(tables(db)))
+                raise wrong_tables(source, _EXPECTED, db)
             conversations = list(_read(db, source, options))
         yield from conversations
 

@@ -67,6 +67,7 @@ from turntoward.ingest._sqlite import (
     optional,
     sniff_database,
     tables,
+    wrong_tables,
 )
 from turntoward.ingest._whatsapp_apple_db import contact_names, is_chat_storage, read_chat_storage
 from turntoward.ingest._whatsapp_db_common import NOT_PEOPLE, Chat, People, Row, conversation, text_of
@@ -138,7 +139,7 @@ class WhatsAppDbImporter:
         with open_database(source, _EXPECTED) as db:
             layout = _layout(db)
             if layout is None:
-                raise ImportFormatError(source.name, _EXPECTED, found="tables " + listed(tables(db)))
+                raise wrong_tables(source, _EXPECTED, db)
             if layout == "apple":
                 chats, names = read_chat_storage(db, source)
             else:
@@ -302,7 +303,7 @@ def _contact_names(source: Source) -> dict[str, str]:
         return {}
     with open_database(contacts, _CONTACTS_EXPECTED) as db:
         if "wa_contacts" not in tables(db):
-            raise ImportFormatError(contacts.name, _CONTACTS_EXPECTED, found="tables " + listed(tables(db)))
+            raise wrong_tables(contacts, _CONTACTS_EXPECTED, db)
         present = columns(db, "wa_contacts")
         picked = [name for name in ("display_name", "wa_name") if name in present]
         if "jid" not in present or not picked:
