@@ -3,6 +3,7 @@ people in it, and the `Conversation` they make (`turntoward.ingest.whatsapp_db`)
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -58,6 +59,14 @@ class People:
         if server == "s.whatsapp.net" and user.isdigit():
             return "+" + user
         return user or jid
+
+
+def conversations(chats: Iterable[Chat], source: Source, fmt: str, me: str, people: People) -> Iterator[Conversation]:
+    """Each chat holding a message as its `Conversation`: a chat of notices alone (a group joined and
+    never written in) is none, as the app's chat list shows none."""
+    for chat in chats:
+        if any(row.kind is not MessageKind.SYSTEM for row in chat.rows):
+            yield conversation(chat, source, fmt, me, people)
 
 
 def conversation(chat: Chat, source: Source, fmt: str, me: str, people: People) -> Conversation:

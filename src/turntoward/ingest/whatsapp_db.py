@@ -70,7 +70,7 @@ from turntoward.ingest._sqlite import (
     wrong_tables,
 )
 from turntoward.ingest._whatsapp_apple_db import contact_names, is_chat_storage, read_chat_storage
-from turntoward.ingest._whatsapp_db_common import NOT_PEOPLE, Chat, People, Row, conversation, text_of
+from turntoward.ingest._whatsapp_db_common import NOT_PEOPLE, Chat, People, Row, conversations, text_of
 from turntoward.model import Conversation, MessageKind
 
 _EXPECTED = ("WhatsApp's message database: Android's msgstore.db (SQLite with message, chat and jid tables, or"
@@ -147,11 +147,7 @@ class WhatsAppDbImporter:
         # the address book's names first: ContactsV2.sqlite beside an iPhone's database, wa.db an Android's
         people = People({**names, **(contact_names(source) if layout == "apple" else _contact_names(source))})
         me = options.me or "Me"
-        for chat in chats:
-            # a chat of notices alone (a group joined and never written in) is no conversation, as
-            # the app's chat list does not show one
-            if any(row.kind is not MessageKind.SYSTEM for row in chat.rows):
-                yield conversation(chat, source, self.name, me, people)
+        yield from conversations(chats, source, self.name, me, people)
 
 
 def _layout(db: sqlite3.Connection) -> str | None:

@@ -35,7 +35,7 @@ from collections.abc import Iterator
 from turntoward.ingest._json_doc import JsonDoc, JsonObject, child, load_json, looks_like_json_object
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
-from turntoward.ingest._whatsapp_db_common import NOT_PEOPLE, Chat, People, Row, conversation
+from turntoward.ingest._whatsapp_db_common import NOT_PEOPLE, Chat, People, Row, conversations
 from turntoward.model import Conversation, MessageKind
 
 _FIRST_CHAT = re.compile(rb'\s*\{\s*"[^"@]{1,80}@(?:s\.whatsapp\.net|g\.us|lid|c\.us|broadcast|newsletter)"\s*:\s*\{')
@@ -75,13 +75,9 @@ class WhatsAppExporterImporter:
             name = doc.optional_str(fields, "name", jid)
             if name and name.strip():
                 names[jid] = name.strip()
-            if any(jid.endswith(server) for server in NOT_PEOPLE):
-                continue
-            read.append(self._chat(doc, jid, fields, name))
-        people = People(names)
-        for chat in read:
-            if any(row.kind is not MessageKind.SYSTEM for row in chat.rows):
-                yield conversation(chat, source, self.name, me, people)
+            if not jid.endswith(NOT_PEOPLE):
+                read.append(self._chat(doc, jid, fields, name))
+        yield from conversations(read, source, self.name, me, People(names))
 
     def _chat(self, doc: JsonDoc, jid: str, chat: JsonObject, name: str | None) -> Chat:
         found = Chat(jid, name.strip() if name and name.strip() and jid.endswith("@g.us") else None)

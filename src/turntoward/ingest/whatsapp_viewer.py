@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from turntoward.ingest._json_doc import JsonDoc, JsonObject, child, load_json, looks_like_json_object
 from turntoward.ingest._registry import ImportOptions, register
 from turntoward.ingest._sources import Source
-from turntoward.ingest._whatsapp_db_common import NOT_PEOPLE, Chat, People, Row, conversation
+from turntoward.ingest._whatsapp_db_common import NOT_PEOPLE, Chat, People, Row, conversations
 from turntoward.model import Conversation, MessageKind
 
 _START = re.compile(rb'\s*\{\s*"chats"\s*:\s*\[\s*\{\s*"key"\s*:\s*"[^"]*@')
@@ -66,12 +66,9 @@ class WhatsAppViewerImporter:
                 if row is not None:
                     chat.rows.append(row)
             chat.rows.sort(key=lambda r: r.ms)  # stable
-            if not any(jid.endswith(server) for server in NOT_PEOPLE) and chat.rows:
+            if not jid.endswith(NOT_PEOPLE):
                 read.append(chat)
-        people = People(names)
-        me = options.me or "Me"
-        for chat in read:
-            yield conversation(chat, source, self.name, me, people)
+        yield from conversations(read, source, self.name, options.me or "Me", People(names))
 
 
 def _row(doc: JsonDoc, message: JsonObject, path: str, rowid: int, names: dict[str, str]) -> Row | None:
