@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from itertools import pairwise
 from pathlib import PurePosixPath
 
 from turntoward.ingest._json_doc import JsonDoc, child, load_json, looks_like_json_object
@@ -42,7 +41,7 @@ class CmuDogImporter:
     def parse(self, source: Source, options: ImportOptions) -> Iterator[Conversation]:
         doc = JsonDoc(source)
         chat = doc.obj(load_json(source), "")
-        messages: list[Message] = []
+        turns: list[tuple[datetime, str, str]] = []
         for k, raw in enumerate(doc.field_list(chat, "history", "")):
             path = f"history[{k}]"
             turn = doc.obj(raw, path)
@@ -56,12 +55,9 @@ class CmuDogImporter:
             except ValueError:
                 doc.fail(child(path, "utcTimestamp"), "a time like 2018-03-01T00:24:12.448Z", when)
             if words:
-                local = moment.astimezone().replace(tzinfo=None) if moment.tzinfo else moment
-                messages.append(Message(len(messages), local, who, words))
-        if any(later.ts < earlier.ts for earlier, later in pairwise(messages)):
-            messages.sort(key=lambda m: m.ts)  # stable: turns of one moment keep the corpus's order
-            for index, message in enumerate(messages):
-                message.index = index
+                turns.append((moment.astimezone().replace(tzinfo=None) if moment.tzinfo else moment, who, words))
+        turns.sort(key=lambda turn: turn[0])  # stable: turns of one moment keep the corpus's order
+        messages = [Message(index, ts, who, words) for index, (ts, who, words) in enumerate(turns)]
         stem = PurePosixPath(source.filename).stem
         yield Conversation(source=source.name, source_format=self.name, title=stem, messages=messages,
                            chat_id=stem, me=options.me, relationship=Relationship.OTHER)
