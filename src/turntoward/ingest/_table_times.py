@@ -172,9 +172,14 @@ def _read_numeric(numeric: list[tuple[int, str, str, bool]], date_order: str | N
         out[row] = _local(when.replace(tzinfo=UTC)) if utc else when
 
 
+def _month(name: str) -> int | None:
+    """The month (1-12) an English month name or its three letters names; None for anything else."""
+    name = name.lower()
+    return next((i for i, month in enumerate(_MONTH_NAMES, start=1) if name.startswith(month)), None)
+
+
 def _named(match: re.Match[str]) -> datetime | None:
-    month_name = (match["m1"] or match["m2"]).lower()
-    month = next((i for i, name in enumerate(_MONTH_NAMES, start=1) if month_name.startswith(name)), None)
+    month = _month(match["m1"] or match["m2"])
     day, year = int(match["d1"] or match["d2"]), int(match["y1"] or match["y2"])
     if month is None:
         return None
@@ -190,7 +195,7 @@ def _named(match: re.Match[str]) -> datetime | None:
 
 
 def _twitter(match: re.Match[str]) -> datetime | None:
-    month = next((i for i, name in enumerate(_MONTH_NAMES, start=1) if match["m"].lower() == name), None)
+    month = _month(match["m"])
     if month is None:
         return None
     try:
