@@ -966,7 +966,8 @@ def _conversations(source: Source, frame: pl.DataFrame, columns: dict[str, str],
                 author = group.me = options.me or ME
             else:
                 author = NO_NAME
-        group.entries.append(_Entry(row, ts, author, words, kind, _text(reply_to), _id_text(key) or None))
+        ident = None if key is None else _id_text(key) or None  # most tables have no id column
+        group.entries.append(_Entry(row, ts, author, words, kind, _text(reply_to), ident))
     if not groups:  # in a folder, a table of no rows is no chat either: passed over, as in `parse`
         raise (ImportFormatError if source.named else UnknownFormatError)(
             source.name, "at least one message row", found="only a header")
