@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.exporters.whatsapp_db import render_contacts, render_msgstore
 from tests.exporters.whatsapp_exporter import render_whatsapp_exporter
+from tests.exporters.whatsapp_viewer import render_whatsapp_viewer
 from tests.ingest._records import Rec
 
 from turntoward.errors import ImportFormatError
@@ -135,8 +136,6 @@ def test_any_value_in_any_field_either_parses_or_raises_a_format_error(tmp_path:
 
 def test_whatsapp_viewers_export_reads_as_the_database_less_what_it_leaves_out(tmp_path: Path) -> None:
     """WhatsApp Viewer writes no deleted messages, notices or reactions: the rest reads as the database."""
-    from tests.exporters.whatsapp_viewer import render_whatsapp_viewer
-
     path = tmp_path / "chats.json"
     path.write_text(render_whatsapp_viewer(SUNDAY, me="Me", numbers=NUMBERS, names={"Lena": "Lena"}),
                     encoding="utf-8")
@@ -154,8 +153,6 @@ def test_whatsapp_viewers_export_reads_as_the_database_less_what_it_leaves_out(t
 
 
 def test_whatsapp_viewers_group_names_members_by_its_contacts_else_their_number(tmp_path: Path) -> None:
-    from tests.exporters.whatsapp_viewer import render_whatsapp_viewer
-
     records = [Rec(t(2, 18, 0), "Lena", "who's coming saturday?"), Rec(t(2, 18, 5), "Tomás", "me!"),
                Rec(t(2, 18, 6), "Me", "https://maps.example.org/the-lake")]
     path = tmp_path / "export.json"
